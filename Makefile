@@ -1,0 +1,59 @@
+# Neue Wege. `make run` and `make test` set up everything they need on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NEUEWEGE := $(BIN)/neuewege
+export NEUEWEGE_CHROMIUM ?= /usr/bin/chromium
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run setup test lint test-sqlite test-postgres bench messages clean
+
+run: setup
+	NEUEWEGE_DEBUG=1 $(NEUEWEGE) demo --scale demo
+	@echo "Neue Wege runs on http://$(HOST)/ (stop with Ctrl+C)"
+	NEUEWEGE_DEBUG=1 $(NEUEWEGE) runserver $(HOST)
+
+setup: $(VENV)/.installed node_modules/.installed src/neuewege/locale/de/LC_MESSAGES/django.mo static/.collected
+	NEUEWEGE_DEBUG=1 $(NEUEWEGE) migrate --no-input -v 0
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20 or newer) is needed"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+src/neuewege/locale/de/LC_MESSAGES/django.mo: $(VENV)/.installed $(wildcard src/neuewege/locale/*/LC_MESSAGES/django.po)
+	@command -v msgfmt >/dev/null || { echo "msgfmt is needed: apt-get install gettext"; exit 1; }
+	cd src/neuewege && ../../$(NEUEWEGE) compilemessages -v 0
+
+static/.collected: $(VENV)/.installed node_modules/.installed $(shell find src/neuewege/static -type f)
+	$(NEUEWEGE) collectstatic --no-input -v 0
+	touch $@
+
+messages: $(VENV)/.installed
+	cd src/neuewege && ../../$(NEUEWEGE) makemessages -l de -l en --no-obsolete --add-location file
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check --quiet src tests bench
+
+test: setup lint
+	@test -x "$(NEUEWEGE_CHROMIUM)" || { echo "Chromium is needed for the browser tests: apt-get install -y chromium (or set NEUEWEGE_CHROMIUM)"; exit 1; }
+	$(BIN)/pytest -q
+	@if [ -n "$$NEUEWEGE_TEST_POSTGRES_URL" ]; then \
+	  echo "== the suite again on PostgreSQL"; \
+	  DATABASE_URL="$$NEUEWEGE_TEST_POSTGRES_URL" $(BIN)/pytest -q -m "not browser"; \
+	else echo "NEUEWEGE_TEST_POSTGRES_URL is not set: PostgreSQL run skipped (CI always runs it)"; fi
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static var

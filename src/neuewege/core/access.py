@@ -1,0 +1,147 @@
+"""The one access policy of Neue Wege: who may see and do what, by role and region.
+
+Every staff view (through ``RegionAccessMixin``), every API route (through ``api_access``) and
+every selector starts here. Roles:
+
+- ``state``: reads every region (master data and aggregates; never parents' personal data),
+  manages nothing inside a region.
+- ``coordinator``: reads and changes everything in their regions, imports, manages accounts,
+  reads the audit log.
+- ``staff``: reads their institution's region, changes their own institution and its people.
+- ``viewer``: reads their regions.
+Superusers use the Django admin; in the staff UI they act like the state level.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+
+from django.db.models import Q
+
+from .models import Institution, Person, Region, User
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+    DELETE = "delete"
+    IMPORT = "import"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    VIEW_AUDIT = "view_audit"
+
+
+REGION_WIDE_ACTIONS_OF_COORDINATORS = frozenset(Action)
+
+
+@dataclass(frozen=True)
+class Access:
+    user: User | None
+    is_system: bool = False
+
+    @property
+    def is_authenticated(self):
+        return self.is_system or bool(
+            self.user and self.user.is_authenticated and self.user.is_active
+        )
+
+    @property
+    def sees_all_regions(self):
+        return self.is_system or (
+            self.is_authenticated and (self.user.is_superuser or self.user.role == User.Role.STATE)
+        )
+
+    @cached_property
+    def region_ids(self) -> frozenset[int]:
+        """The regions this account works in (for state level: all of them)."""
+        if not self.is_authenticated:
+            return frozenset()
+        if self.sees_all_regions:
+            return frozenset(Region.objects.values_list("id", flat=True))
+        if self.user.role == User.Role.STAFF:
+            person = self.user.person
+            return frozenset({person.institution.region_id}) if person else frozenset()
+        return frozenset(self.user.regions.values_list("id", flat=True))
+
+    @cached_property
+    def own_institution_id(self):
+        person = self.user.person if self.is_authenticated and self.user else None
+        return person.institution_id if person else None
+
+    def can(self, action: Action, region: Region | int, institution: Institution | None = None):
+        """May this account do ``action`` in ``region`` (and, for staff, on ``institution``)?"""
+        if self.is_system:
+            return True
+        region_id = region if isinstance(region, int) else region.id
+        if region_id not in self.region_ids:
+            return False
+        if action == Action.VIEW:
+            return True
+        role = self.user.role
+        if role == User.Role.COORDINATOR and not self.user.is_superuser:
+            return action in REGION_WIDE_ACTIONS_OF_COORDINATORS
+        if role == User.Role.STAFF:
+            return (
+                action == Action.CHANGE
+                and institution is not None
+                and institution.id == self.own_institution_id
+            )
+        return False
+
+    def can_change_institution(self, institution: Institution):
+        return self.can(Action.CHANGE, institution.region_id, institution)
+
+    def can_change_person(self, person: Person):
+        return self.can(Action.CHANGE, person.institution.region_id, person.institution)
+
+    def changeable_institutions(self, region: Region):
+        """Institutions of ``region`` whose records (and people) this account may change."""
+        institutions = Institution.objects.filter(region=region)
+        if self.can(Action.IMPORT, region):
+            return institutions
+        if self.user is not None and self.user.role == User.Role.STAFF:
+            return institutions.filter(pk=self.own_institution_id, region_id__in=self.region_ids)
+        return institutions.none()
+
+    def assignable_roles(self):
+        """Roles a coordinator may give to accounts in their regions."""
+        if self.user is not None and self.user.role == User.Role.COORDINATOR:
+            return [User.Role.COORDINATOR, User.Role.STAFF, User.Role.VIEWER]
+        return []
+
+    # Querysets scoped to what this account may see. Selectors start from these.
+    def regions(self):
+        if self.sees_all_regions:
+            return Region.objects.all()
+        return Region.objects.filter(id__in=self.region_ids)
+
+    def institutions(self):
+        if self.sees_all_regions:
+            return Institution.objects.all()
+        return Institution.objects.filter(region_id__in=self.region_ids)
+
+    def people(self):
+        if self.sees_all_regions:
+            return Person.objects.all()
+        return Person.objects.filter(institution__region_id__in=self.region_ids)
+
+    def accounts(self):
+        """Accounts a coordinator manages: staff through their person's institution, others
+        through their regions."""
+        if self.user is None or self.user.role != User.Role.COORDINATOR:
+            return User.objects.none()
+        ids = self.region_ids
+        in_regions = Q(person__institution__region_id__in=ids) | Q(regions__id__in=ids)
+        return (
+            User.objects.filter(in_regions, is_superuser=False)
+            .exclude(role=User.Role.STATE)
+            .distinct()
+        )
+
+
+def access_for(user) -> Access:
+    return Access(user)
+
+
+def system_access() -> Access:
+    """Full access for command-line tools run by the operator (imports, demo data)."""
+    return Access(None, is_system=True)

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "neuewege.core"
+    label = "core"
+    verbose_name = _("Master data and access")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Region)
+        auditlog.register(models.Institution)
+        auditlog.register(models.NetworkMember)
+        auditlog.register(models.OpeningPeriod)
+        auditlog.register(models.Person)
+        auditlog.register(
+            models.User,
+            include_fields=["email", "first_name", "last_name", "role", "is_active", "person"],
+            m2m_fields={"regions"},
+        )

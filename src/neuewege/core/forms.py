@@ -1,0 +1,199 @@
+from django import forms
+from django.forms import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from .models import EventFormat, Institution, Person, Region, User
+
+
+class KernBoundField(BoundField):
+    """Gives each widget the KERN UX class of its kind."""
+
+    CLASSES = {
+        "select": "kern-form-input__select",
+        "selectmultiple": "kern-form-input__select",
+        "checkbox": "kern-form-check__checkbox",
+    }
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        css = self.CLASSES.get(self.widget_type, "kern-form-input__input")
+        if self.errors:
+            css += f" {css}--error"
+        attrs["class"] = f"{css} {attrs.get('class', '')}".strip()
+        return attrs
+
+
+class KernFormRenderer(TemplatesSetting):
+    """Renders every form in KERN UX markup with an error summary linking to the fields."""
+
+    form_template_name = "forms/kern_form.html"
+    field_template_name = "forms/kern_field.html"
+    bound_field_class = KernBoundField
+
+
+class InstitutionForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "kind",
+            "name",
+            "external_id",
+            "street",
+            "postcode",
+            "town",
+            "latitude",
+            "longitude",
+            "email",
+            "phone",
+            "website",
+            "job_centre_type",
+            "provider",
+            "provider_type",
+            "youth_welfare_office",
+            "district",
+            "certified_from",
+            "certified_until",
+            "childcare_places",
+        ]
+        widgets = {
+            "certified_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "certified_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "postcode": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
+            ),
+        }
+
+    def __init__(self, *args, region: Region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.region = region
+        self.fields["youth_welfare_office"].queryset = region.institutions.filter(
+            kind=Institution.Kind.YOUTH_WELFARE_OFFICE
+        )
+
+
+class PersonForm(forms.ModelForm):
+    moderated_formats = forms.MultipleChoiceField(
+        label=_("qualified to moderate"),
+        choices=EventFormat.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "function",
+            "institution",
+            "email",
+            "phone",
+            "moderated_formats",
+        ]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("e-mail"))
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    role = forms.ChoiceField(label=_("role"))
+    regions = forms.ModelMultipleChoiceField(
+        label=_("regions"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For coordinators and viewers. Staff work in their institution's region."),
+    )
+    person = forms.ModelChoiceField(
+        label=_("person"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Required for staff: the person the account belongs to."),
+    )
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (role.value, role.label) for role in access.assignable_roles()
+        ]
+        self.fields["regions"].queryset = access.regions()
+        self.fields["person"].queryset = (
+            access.people().select_related("institution").filter(account__isnull=True)
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+
+class AccountForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"))
+    regions = forms.ModelMultipleChoiceField(
+        label=_("regions"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    person = forms.ModelChoiceField(
+        label=_("person"), queryset=Person.objects.none(), required=False
+    )
+    is_active = forms.BooleanField(label=_("account active"), required=False)
+
+    def __init__(self, *args, access, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (role.value, role.label) for role in access.assignable_roles()
+        ]
+        self.fields["regions"].queryset = access.regions()
+        self.fields["person"].queryset = access.people().select_related("institution").filter(
+            account__isnull=True
+        ) | access.people().filter(account=account)
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What does the file contain?"),
+        choices=[("institutions", _("Institutions")), ("people", _("People"))],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8 or Windows-1252) or Excel (.xlsx), at most 5 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the token"),
+        max_length=100,
+        help_text=_("What the token is used for, e.g. “Evaluation script”."),
+    )
+
+
+class BarrierReportForm(forms.Form):
+    page_url = forms.CharField(
+        label=_("On which page did you meet the barrier?"), max_length=500, required=False
+    )
+    description = forms.CharField(label=_("Describe the barrier"), widget=forms.Textarea)
+    contact = forms.CharField(
+        label=_("E-mail or phone for a reply"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional. Only used to answer you."),
+    )

@@ -1,0 +1,669 @@
+"""Import of institutions and people from CSV or XLSX files.
+
+A file is read into rows, every row is checked as if it were entered in the form, and only a
+file without any problem is written — all rows in one transaction. Re-importing the same file
+updates the records found by their natural key and never duplicates. The columns are
+documented in docs/import.md.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import openpyxl
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .access import Access, Action
+from .errors import ValidationFailed
+from .models import EventFormat, Institution, Person, Region
+from .services import (
+    apply_fields,
+    check_institution_rules,
+    check_person_rules,
+    full_clean,
+    locate_by_postcode,
+)
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (format, encoding, columns)."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str  # the German header, as in the sample files
+    required: bool = False
+
+
+INSTITUTION_COLUMNS = [
+    Column("external_id", "Externe ID"),
+    Column("region_key", "Kreisschlüssel"),
+    Column("kind", "Art", required=True),
+    Column("name", "Name", required=True),
+    Column("street", "Straße"),
+    Column("postcode", "PLZ", required=True),
+    Column("town", "Ort", required=True),
+    Column("latitude", "Breitengrad"),
+    Column("longitude", "Längengrad"),
+    Column("email", "E-Mail"),
+    Column("phone", "Telefon"),
+    Column("website", "Webseite"),
+    Column("job_centre_type", "Jobcenter-Form"),
+    Column("provider", "Träger"),
+    Column("provider_type", "Trägerart"),
+    Column("youth_welfare_office", "Jugendamt"),
+    Column("district", "Jugendamtsbezirk"),
+    Column("certified_from", "Gütesiegel von"),
+    Column("certified_until", "Gütesiegel bis"),
+    Column("childcare_places", "Betreuungsplätze"),
+]
+
+PERSON_COLUMNS = [
+    Column("external_id", "Externe ID"),
+    Column("first_name", "Vorname", required=True),
+    Column("last_name", "Nachname", required=True),
+    Column("function", "Funktion", required=True),
+    Column("institution", "Einrichtung", required=True),
+    Column("institution_postcode", "PLZ der Einrichtung"),
+    Column("email", "E-Mail"),
+    Column("phone", "Telefon"),
+    Column("moderated_formats", "Moderiert Formate"),
+]
+
+COLUMNS = {"institutions": INSTITUTION_COLUMNS, "people": PERSON_COLUMNS}
+MAX_ROWS = 20000
+
+
+@dataclass
+class RowResult:
+    line: int
+    label: str = ""
+    action: str = ""  # "create" or "update"
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    rows: list[RowResult]
+    file_problems: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self):
+        found = [(1, "", problem) for problem in self.file_problems]
+        found += [
+            (row.line, column, message) for row in self.rows for column, message in row.errors
+        ]
+        return found
+
+    @property
+    def is_valid(self):
+        return not self.problems
+
+    @property
+    def created_count(self):
+        return sum(1 for row in self.rows if row.action == "create" and not row.errors)
+
+    @property
+    def updated_count(self):
+        return sum(1 for row in self.rows if row.action == "update" and not row.errors)
+
+
+# Reading files
+
+
+def normalise_header(text):
+    return " ".join(str(text or "").replace("\ufeff", "").split()).casefold()
+
+
+def decode(content: bytes) -> str:
+    """UTF-8 with or without BOM, else Windows-1252 (what Excel writes in Germany)."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return content.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise FileProblem(
+                [_("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV (UTF-8).")]
+            ) from error
+
+
+def read_rows(filename: str, content: bytes) -> list[tuple[int, list[str]]]:
+    """Lines of the file with their line numbers (the header is line 1)."""
+    if filename.lower().endswith(".xlsx"):
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")]) from error
+        sheet = workbook.worksheets[0]
+        rows = [
+            (number, ["" if value is None else value for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+        workbook.close()
+        return rows
+    if content[:4] == b"PK\x03\x04":
+        raise FileProblem([_("This is an Excel file: give it the extension .xlsx.")])
+    text = decode(content)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+        dialect.delimiter = ";"
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = []
+    try:
+        for values in reader:
+            rows.append((reader.line_num, values))
+    except csv.Error as error:
+        raise FileProblem(
+            [
+                _("Line %(line)s cannot be read: %(error)s")
+                % {"line": reader.line_num, "error": error}
+            ]
+        ) from error
+    return rows
+
+
+def map_columns(kind: str, header: list, region_fixed: bool):
+    """Column positions by name; the header may use the English names or the German labels."""
+    columns = COLUMNS[kind]
+    known = {}
+    for column in columns:
+        known[normalise_header(column.name)] = column
+        known[normalise_header(column.label)] = column
+    positions, problems = {}, []
+    for index, title in enumerate(header):
+        key = normalise_header(title)
+        if not key:
+            continue
+        column = known.get(key)
+        if column is None:
+            problems.append(
+                _("Column %(number)s: unknown column “%(title)s”.")
+                % {"number": index + 1, "title": title}
+            )
+        elif column.name in positions:
+            problems.append(
+                _("Column %(number)s: the column “%(title)s” appears twice.")
+                % {"number": index + 1, "title": title}
+            )
+        else:
+            positions[column.name] = index
+    required = [column for column in columns if column.required]
+    if kind == "institutions" and not region_fixed:
+        required.append(columns[1])
+    for column in required:
+        if column.name not in positions:
+            problems.append(
+                _("The column “%(label)s” (%(name)s) is missing.")
+                % {"label": column.label, "name": column.name}
+            )
+    return positions, problems
+
+
+# Reading values
+
+
+class BadValue(ValueError):
+    pass
+
+
+def text(value):
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() if value is not None else ""
+
+
+def parse_date(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    value = text(value)
+    if not value:
+        return None
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise BadValue(_("“%(value)s” is not a date (use DD.MM.YYYY).") % {"value": value})
+
+
+def parse_decimal(value):
+    if isinstance(value, int | float):
+        return Decimal(str(round(value, 6)))
+    value = text(value).replace(",", ".")
+    if not value:
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation as error:
+        raise BadValue(_("“%(value)s” is not a number.") % {"value": value}) from error
+
+
+def parse_integer(value):
+    value = text(value)
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BadValue(_("“%(value)s” is not a whole number.") % {"value": value})
+    return int(value)
+
+
+def parse_postcode(value):
+    value = text(value)
+    return value.zfill(5) if value.isdigit() and len(value) == 4 else value
+
+
+def choice_lookup(choices, extra=None):
+    """Accept the code, the German and the English label, and common abbreviations."""
+    lookup = {}
+    for code, label in choices:
+        lookup[code.casefold()] = code
+        for language in ("de", "en"):
+            with translation.override(language):
+                lookup[str(label).casefold()] = code
+    for alias, code in (extra or {}).items():
+        lookup[alias.casefold()] = code
+    return lookup
+
+
+def parse_choice(value, lookup, allowed_labels):
+    value = text(value)
+    if not value:
+        return ""
+    try:
+        return lookup[value.casefold()]
+    except KeyError as error:
+        raise BadValue(
+            _("“%(value)s” is not one of: %(allowed)s.")
+            % {"value": value, "allowed": allowed_labels}
+        ) from error
+
+
+def labels(choices):
+    return ", ".join(str(label) for _code, label in choices)
+
+
+KIND_ALIASES = {
+    "AA": "employment_agency",
+    "JC": "job_centre",
+    "JA": "youth_welfare_office",
+    "FZ": "family_centre",
+    "Sonstige": "other",
+    "Sonstiges": "other",
+}
+JOB_CENTRE_ALIASES = {
+    "gE": "joint",
+    "gemeinsam": "joint",
+    "zkT": "municipal",
+    "kommunal": "municipal",
+}
+PROVIDER_ALIASES = {
+    "katholisch": "catholic",
+    "evangelisch": "protestant",
+    "Wohlfahrtsverband": "welfare",
+    "kommunal": "municipal",
+    "Elterninitiative": "parents",
+    "sonstige": "other",
+}
+
+
+# Checking and writing rows
+
+
+class Importer:
+    def __init__(self, *, access: Access, kind: str, region: Region | None = None):
+        if kind not in COLUMNS:
+            raise ValueError(kind)
+        self.access, self.kind, self.region = access, kind, region
+        self.lookups = {
+            "kind": choice_lookup(Institution.Kind.choices, KIND_ALIASES),
+            "job_centre_type": choice_lookup(Institution.JobCentreType.choices, JOB_CENTRE_ALIASES),
+            "provider_type": choice_lookup(Institution.ProviderType.choices, PROVIDER_ALIASES),
+            "function": choice_lookup(Person.Function.choices),
+            "format": choice_lookup(EventFormat.choices),
+        }
+
+    # public
+
+    def check(self, filename: str, content: bytes) -> ImportReport:
+        """Check every row and write nothing."""
+        return self._run(filename, content, write=False)
+
+    def apply(self, filename: str, content: bytes) -> ImportReport:
+        """Write every row, or nothing when any row has a problem."""
+        with transaction.atomic():
+            report = self._run(filename, content, write=True)
+            if not report.is_valid:
+                transaction.set_rollback(True)
+        return report
+
+    # the run
+
+    def _run(self, filename, content, *, write):
+        try:
+            lines = read_rows(filename, content)
+            lines = [(number, values) for number, values in lines if any(text(v) for v in values)]
+            if not lines:
+                raise FileProblem([_("The file is empty.")])
+            if len(lines) > MAX_ROWS + 1:
+                raise FileProblem(
+                    [_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}]
+                )
+            positions, problems = map_columns(self.kind, lines[0][1], self.region is not None)
+            if problems:
+                raise FileProblem(problems)
+        except FileProblem as problem:
+            return ImportReport(self.kind, [], [str(p) for p in problem.problems])
+        labels_by_name = {column.name: column.label for column in COLUMNS[self.kind]}
+        self._prepare(lines[1:], positions)
+        report = ImportReport(self.kind, [])
+        for number, values in lines[1:]:
+            raw = {
+                name: values[index] if index < len(values) else ""
+                for name, index in positions.items()
+            }
+            result = RowResult(line=number)
+            try:
+                record = self._row(raw, result)
+            except ValidationFailed as error:
+                record = None
+                for name, messages in error.errors.items():
+                    header = labels_by_name.get(name, name or "")
+                    result.errors += [(header, str(message)) for message in messages]
+            if record is not None:
+                if write and not report.problems:
+                    record.save()
+                self._remember(record)
+            report.rows.append(result)
+        if self.kind == "institutions":
+            self._link_offices(write=write and report.is_valid)
+        return report
+
+    def _prepare(self, rows, positions):
+        """Load, in a few queries, everything rows may refer to."""
+        self.seen_keys = {}
+        if self.kind == "institutions":
+            scope = self.access.institutions()
+            self.regions = {region.key: region for region in Region.objects.all()}
+            self.by_external_id = {
+                i.external_id: i for i in scope.filter(external_id__isnull=False)
+            }
+            self.by_name = {(i.name.casefold(), i.postcode): i for i in scope}
+            self.offices = {}
+            for office in scope.filter(kind=Institution.Kind.YOUTH_WELFARE_OFFICE):
+                self._remember_office(office)
+            self.pending_links = []
+        else:
+            scope = self.access.institutions()
+            if self.region is not None:
+                scope = scope.filter(region=self.region)
+            self.institutions_by_external_id = {
+                i.external_id: i for i in scope.filter(external_id__isnull=False)
+            }
+            self.institutions_by_name = {}
+            for institution in scope:
+                self.institutions_by_name.setdefault(institution.name.casefold(), []).append(
+                    institution
+                )
+            people = self.access.people()
+            self.people_by_external_id = {
+                p.external_id: p for p in people.filter(external_id__isnull=False)
+            }
+            self.people_by_email = {p.email: p for p in people.filter(email__isnull=False)}
+            self.people_by_name = {
+                (p.first_name.casefold(), p.last_name.casefold(), p.institution_id): p
+                for p in people
+            }
+
+    def _remember_office(self, office):
+        self.offices[(office.region_id, office.name.casefold())] = office
+        if office.external_id:
+            self.offices[(office.region_id, office.external_id.casefold())] = office
+
+    def _remember(self, record):
+        if self.kind == "institutions" and record.kind == Institution.Kind.YOUTH_WELFARE_OFFICE:
+            self._remember_office(record)
+
+    def _value(self, raw, name, parser, errors):
+        try:
+            return parser(raw.get(name, ""))
+        except BadValue as error:
+            errors[name] = str(error)
+            return None
+
+    def _duplicate_in_file(self, key, line_label):
+        if key in self.seen_keys:
+            raise ValidationFailed(
+                _("The same record already appears in line %(line)s.")
+                % {"line": self.seen_keys[key]}
+            )
+        self.seen_keys[key] = line_label
+
+    # institutions
+
+    def _row(self, raw, result):
+        if self.kind == "people":
+            return self._person_row(raw, result)
+        errors = {}
+        data = {
+            "external_id": text(raw.get("external_id")) or None,
+            "kind": self._value(
+                raw,
+                "kind",
+                lambda v: parse_choice(v, self.lookups["kind"], labels(Institution.Kind.choices)),
+                errors,
+            ),
+            "name": text(raw.get("name")),
+            "street": text(raw.get("street")),
+            "postcode": parse_postcode(raw.get("postcode")),
+            "town": text(raw.get("town")),
+            "latitude": self._value(raw, "latitude", parse_decimal, errors),
+            "longitude": self._value(raw, "longitude", parse_decimal, errors),
+            "email": text(raw.get("email")),
+            "phone": text(raw.get("phone")),
+            "website": text(raw.get("website")),
+            "job_centre_type": self._value(
+                raw,
+                "job_centre_type",
+                lambda v: parse_choice(
+                    v, self.lookups["job_centre_type"], labels(Institution.JobCentreType.choices)
+                ),
+                errors,
+            ),
+            "provider": text(raw.get("provider")),
+            "provider_type": self._value(
+                raw,
+                "provider_type",
+                lambda v: parse_choice(
+                    v, self.lookups["provider_type"], labels(Institution.ProviderType.choices)
+                ),
+                errors,
+            ),
+            "district": text(raw.get("district")),
+            "certified_from": self._value(raw, "certified_from", parse_date, errors),
+            "certified_until": self._value(raw, "certified_until", parse_date, errors),
+            "childcare_places": self._value(raw, "childcare_places", parse_integer, errors),
+        }
+        region = self._region(text(raw.get("region_key")), errors)
+        result.label = data["name"]
+        if errors:
+            raise ValidationFailed(errors)
+        key = (
+            ("id", data["external_id"])
+            if data["external_id"]
+            else ("name", data["name"].casefold(), data["postcode"])
+        )
+        self._duplicate_in_file(key, result.line)
+        existing = (
+            self.by_external_id.get(data["external_id"])
+            if data["external_id"]
+            else self.by_name.get((data["name"].casefold(), data["postcode"]))
+        )
+        if existing is None and data["external_id"]:
+            existing = self.by_name.get((data["name"].casefold(), data["postcode"]))
+            if existing is not None and existing.external_id:
+                existing = None
+        if existing is not None and existing.region_id != region.id:
+            raise ValidationFailed(
+                {
+                    "region_key": _("This institution exists in another region (%(region)s).")
+                    % {"region": existing.region.name}
+                }
+            )
+        if existing is not None and not self.access.can_change_institution(existing):
+            raise ValidationFailed(_("You may not change this institution."))
+        if existing is None and not self.access.can(Action.IMPORT, region):
+            raise ValidationFailed({"region_key": _("You cannot import into this region.")})
+        institution = existing or Institution()
+        result.action = "update" if existing else "create"
+        if institution.pk is None:
+            institution.region = region
+        apply_fields(institution, data, data.keys())
+        locate_by_postcode(institution)
+        full_clean(institution)
+        check_institution_rules(institution)
+        office_reference = text(raw.get("youth_welfare_office"))
+        if office_reference:
+            if institution.kind != Institution.Kind.FAMILY_CENTRE:
+                raise ValidationFailed(
+                    {
+                        "youth_welfare_office": _(
+                            "Only family centres belong to a youth welfare office."
+                        )
+                    }
+                )
+            self.pending_links.append((institution, region.id, office_reference, result))
+        return institution
+
+    def _region(self, key, errors):
+        if self.region is not None:
+            if key and key != self.region.key:
+                errors["region_key"] = _(
+                    "This row belongs to region %(key)s, but you are importing into %(region)s."
+                ) % {"key": key, "region": self.region.name}
+            return self.region
+        region = self.regions.get(key.zfill(5) if key.isdigit() else key)
+        if region is None:
+            errors["region_key"] = _("Unknown region key “%(key)s”.") % {"key": key}
+        return region
+
+    def _link_offices(self, *, write):
+        """Family centres name their youth welfare office, which may come later in the file."""
+        for institution, region_id, reference, result in self.pending_links:
+            office = self.offices.get((region_id, reference.casefold()))
+            if office is None:
+                result.errors.append(
+                    (
+                        "Jugendamt",
+                        _("No youth welfare office “%(name)s” in this region.")
+                        % {"name": reference},
+                    )
+                )
+            elif write:
+                institution.youth_welfare_office = office
+                institution.save(update_fields=["youth_welfare_office", "updated_at"])
+
+    # people
+
+    def _person_row(self, raw, result):
+        errors = {}
+        data = {
+            "external_id": text(raw.get("external_id")) or None,
+            "first_name": text(raw.get("first_name")),
+            "last_name": text(raw.get("last_name")),
+            "function": self._value(
+                raw,
+                "function",
+                lambda v: parse_choice(
+                    v, self.lookups["function"], labels(Person.Function.choices)
+                ),
+                errors,
+            ),
+            "email": text(raw.get("email")).lower() or None,
+            "phone": text(raw.get("phone")),
+            "moderated_formats": self._value(raw, "moderated_formats", self._formats, errors),
+        }
+        result.label = f"{data['first_name']} {data['last_name']}".strip()
+        institution = self._institution_of_person(raw, errors)
+        if errors:
+            raise ValidationFailed(errors)
+        if data["external_id"]:
+            key = ("id", data["external_id"])
+        elif data["email"]:
+            key = ("email", data["email"])
+        else:
+            key = (
+                "name",
+                data["first_name"].casefold(),
+                data["last_name"].casefold(),
+                institution.pk,
+            )
+        self._duplicate_in_file(key, result.line)
+        existing = (
+            (data["external_id"] and self.people_by_external_id.get(data["external_id"]))
+            or (data["email"] and self.people_by_email.get(data["email"]))
+            or self.people_by_name.get(
+                (data["first_name"].casefold(), data["last_name"].casefold(), institution.pk)
+            )
+        )
+        person = existing or Person()
+        result.action = "update" if existing else "create"
+        data["institution"] = institution
+        apply_fields(person, data, data.keys())
+        full_clean(person)
+        check_person_rules(person, self.access)
+        return person
+
+    def _formats(self, value):
+        codes = []
+        for part in text(value).replace(";", ",").split(","):
+            if part.strip():
+                codes.append(
+                    parse_choice(part, self.lookups["format"], labels(EventFormat.choices))
+                )
+        return codes
+
+    def _institution_of_person(self, raw, errors):
+        reference = text(raw.get("institution"))
+        postcode = parse_postcode(raw.get("institution_postcode"))
+        institution = self.institutions_by_external_id.get(reference)
+        if institution is None:
+            candidates = self.institutions_by_name.get(reference.casefold(), [])
+            if postcode:
+                candidates = [c for c in candidates if c.postcode == postcode]
+            if len(candidates) == 1:
+                institution = candidates[0]
+            elif len(candidates) > 1:
+                errors["institution"] = _(
+                    "Several institutions are called “%(name)s”: add the column "
+                    "“PLZ der Einrichtung” or use the external ID."
+                ) % {"name": reference}
+                return None
+        if institution is None:
+            errors["institution"] = _(
+                "No institution “%(name)s” in your region. Import the institutions first."
+            ) % {"name": reference}
+        return institution
+
+
+def template_csv(kind: str) -> str:
+    """An empty file with the German column headers, for download."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerow([column.label for column in COLUMNS[kind]])
+    return buffer.getvalue()

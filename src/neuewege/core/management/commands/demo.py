@@ -1,0 +1,32 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from neuewege.core.demo.generate import DEMO_PASSWORD, demo_accounts, generate
+
+
+class Command(BaseCommand):
+    help = "Generate demo data (a few regions, demo accounts) or the state-scale dataset."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["demo", "state"], default="demo")
+        parser.add_argument("--seed", type=int, default=2015)
+
+    def handle(self, *args, scale, seed, **options):
+        started = time.monotonic()
+        result = generate(scale, seed)
+        if result is None:
+            self.stdout.write(f"{scale} data already present; nothing generated.")
+        else:
+            institutions, people = result
+            self.stdout.write(
+                f"Generated {institutions} institutions and {people} people "
+                f"in {time.monotonic() - started:.1f} s."
+            )
+        if scale == "demo":
+            self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
+            for user in demo_accounts():
+                regions = ", ".join(str(r) for r in user.regions.all()) or (
+                    user.person.institution.name if user.person else "all regions"
+                )
+                self.stdout.write(f"  {user.email:45} {user.get_role_display():22} {regions}")

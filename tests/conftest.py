@@ -1,0 +1,45 @@
+import pytest
+
+from neuewege.core.models import Institution, Region, User
+
+from .factories import InstitutionFactory, PersonFactory, UserFactory
+
+WESEL, BORKEN = "05170", "05554"
+
+
+@pytest.fixture
+def wesel(db):
+    return Region.objects.get(key=WESEL)
+
+
+@pytest.fixture
+def borken(db):
+    return Region.objects.get(key=BORKEN)
+
+
+@pytest.fixture
+def coordinator(wesel):
+    return UserFactory(role=User.Role.COORDINATOR, regions=[wesel], email="coord@wesel.example")
+
+
+@pytest.fixture
+def state_user(db):
+    return UserFactory(role=User.Role.STATE, email="state@nrw.example")
+
+
+@pytest.fixture
+def family_centre(wesel):
+    return InstitutionFactory(region=wesel, name="Familienzentrum Sonnenschein Wesel")
+
+
+@pytest.fixture
+def staff(family_centre):
+    person = PersonFactory(institution=family_centre, first_name="Fatma", last_name="Yılmaz")
+    return UserFactory(role=User.Role.STAFF, person=person, email="fz@wesel.example")
+
+
+@pytest.fixture
+def youth_welfare_office(wesel):
+    return InstitutionFactory(
+        region=wesel, kind=Institution.Kind.YOUTH_WELFARE_OFFICE, name="Jugendamt Kreis Wesel"
+    )
