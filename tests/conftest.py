@@ -43,3 +43,8 @@ def youth_welfare_office(wesel):
     return InstitutionFactory(
         region=wesel, kind=Institution.Kind.YOUTH_WELFARE_OFFICE, name="Jugendamt Kreis Wesel"
     )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

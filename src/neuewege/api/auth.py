@@ -1,5 +1,6 @@
 """The one API dependency: who calls, and with which access."""
 
+from auditlog.context import auditlog_value
 from ninja.security import HttpBearer, SessionAuth
 
 from neuewege.core.access import Access, access_for
@@ -13,11 +14,28 @@ class ApiTokenAuth(HttpBearer):
         user = user_for_api_token(token)
         if user is not None:
             request.user = user
+            record_actor(user)
         return user
 
 
 class StaffSessionAuth(SessionAuth):
-    """The signed-in browser session, e.g. on the API docs page."""
+    """The signed-in browser session, e.g. on the API docs page. Writes need the CSRF token."""
+
+    def __call__(self, request):
+        # Without a signed-in session there is nothing to check: the caller gets 401, not a
+        # CSRF failure (403).
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+def record_actor(user):
+    """The audit log's middleware ran before the token was read: name the token's account as
+    the actor of the changes this request makes."""
+    try:
+        auditlog_value.get()["actor"] = user
+    except LookupError:
+        pass
 
 
 def api_access(request) -> Access:

@@ -1,29 +1,49 @@
+"""API routes for regions, institutions and people. Handlers parse input, call a selector or a
+service and return; every rule lives in the access policy, the selectors and the services."""
+
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import field_validator
 
 from neuewege.api.auth import api_access
 
 from . import selectors, services
-from .errors import ValidationFailed
-from .models import Institution, Person, Region
+from .errors import DomainError, ValidationFailed
+from .models import EventFormat, Institution, Person
 
 router = Router()
+
+# Kreisschlüssel: five digits. Checked before any query, so odd input never reaches the database.
+RegionKey = Annotated[str, Field(pattern=r"^\d{5}$", description="Kreisschlüssel (5 digits)")]
+# An id fits a 64-bit integer; larger numbers would overflow the database's integer.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Page(PageNumberPagination):
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=10**6)
         page_size: int = Field(50, ge=1, le=200)
 
-    def paginate_queryset(self, queryset, pagination: Input, **params):
-        self.page_size = pagination.page_size
-        return super().paginate_queryset(
-            queryset, PageNumberPagination.Input(page=pagination.page), **params
-        )
+    def __init__(self, **kwargs):
+        super().__init__(page_size=50, max_page_size=200, **kwargs)
+
+
+class Input(Schema):
+    """Text with NUL characters is refused: PostgreSQL cannot store or compare it."""
+
+    @field_validator("*")
+    @classmethod
+    def no_nul_characters(cls, value):
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("Text must not contain NUL characters.")
+        return value
 
 
 class RegionOut(Schema):
@@ -60,9 +80,9 @@ class InstitutionOut(Schema):
     childcare_places: int | None
 
 
-class InstitutionIn(Schema):
-    region: str | None = Field(None, description="Kreisschlüssel; required when creating")
-    kind: str | None = None
+class InstitutionIn(Input):
+    region: RegionKey | None = Field(None, description="Kreisschlüssel; required when creating")
+    kind: Institution.Kind | None = None
     name: str | None = None
     external_id: str | None = None
     street: str | None = None
@@ -73,10 +93,10 @@ class InstitutionIn(Schema):
     email: str | None = None
     phone: str | None = None
     website: str | None = None
-    job_centre_type: str | None = None
+    job_centre_type: Institution.JobCentreType | None = None
     provider: str | None = None
-    provider_type: str | None = None
-    youth_welfare_office_id: int | None = None
+    provider_type: Institution.ProviderType | None = None
+    youth_welfare_office_id: Id | None = None
     district: str | None = None
     certified_from: date | None = None
     certified_until: date | None = None
@@ -95,28 +115,28 @@ class PersonOut(Schema):
     moderated_formats: list[str]
 
 
-class PersonIn(Schema):
-    institution_id: int | None = None
+class PersonIn(Input):
+    institution_id: Id | None = None
     external_id: str | None = None
     first_name: str | None = None
     last_name: str | None = None
-    function: str | None = None
+    function: Person.Function | None = None
     email: str | None = None
     phone: str | None = None
-    moderated_formats: list[str] | None = None
+    moderated_formats: list[EventFormat] | None = None
 
 
-class InstitutionFilters(Schema):
-    region: str | None = Field(None, description="Kreisschlüssel")
+class InstitutionFilters(Input):
+    region: RegionKey | None = None
     kind: Institution.Kind | None = None
-    q: str | None = Field(None, description="Name, town or postcode", max_length=100)
+    q: str | None = Field(None, description="Name, town or postcode (prefix)", max_length=100)
 
 
-class PersonFilters(Schema):
-    region: str | None = Field(None, description="Kreisschlüssel")
+class PersonFilters(Input):
+    region: RegionKey | None = None
     function: Person.Function | None = None
-    institution_id: int | None = None
-    q: str | None = Field(None, max_length=100)
+    institution_id: Id | None = None
+    q: str | None = Field(None, description="Name, e-mail or institution", max_length=100)
 
 
 def visible_region(access, key):
@@ -124,12 +144,42 @@ def visible_region(access, key):
         return None
     region = access.regions().filter(key=key).first()
     if region is None:
-        raise ValidationFailed({"region": f"Unknown region or not yours: {key}"})
+        raise ValidationFailed({"region": _("Unknown region or not yours: %(key)s") % {"key": key}})
     return region
 
 
-def given(schema: Schema):
-    return schema.dict(exclude_unset=True)
+def given(payload: Schema, model):
+    """The fields the client sent. ``null`` clears: text fields become "" where the model
+    stores no NULL, and "" becomes NULL where it does (e.g. ``external_id``, which is unique)."""
+    data = payload.model_dump(exclude_unset=True)
+    for name, value in data.items():
+        field = model._meta.get_field(name) if name in FIELD_NAMES[model] else None
+        if field is not None and field.get_internal_type() in TEXT_TYPES:
+            if value is None and not field.null:
+                data[name] = ""
+            elif value == "" and field.null:
+                data[name] = None
+    return data
+
+
+TEXT_TYPES = {"CharField", "EmailField", "URLField", "TextField"}
+FIELD_NAMES = {
+    model: {field.name for field in model._meta.concrete_fields} for model in (Institution, Person)
+}
+# The services name fields as the models do; the API names foreign keys by their id.
+API_FIELD_NAMES = {
+    "institution": "institution_id",
+    "youth_welfare_office": "youth_welfare_office_id",
+}
+
+
+def save(service, **kwargs):
+    """Call a service; field errors come back under the names the API uses."""
+    try:
+        return service(**kwargs)
+    except DomainError as error:
+        error.errors = {API_FIELD_NAMES.get(name, name): m for name, m in error.errors.items()}
+        raise
 
 
 # Regions
@@ -141,7 +191,7 @@ def list_regions(request):
 
 
 @router.get("/regions/{key}", response=RegionOut, tags=["regions"])
-def get_region(request, key: str):
+def get_region(request, key: Annotated[str, Path(pattern=r"^\d{5}$")]):
     return get_object_or_404(api_access(request).regions(), key=key)
 
 
@@ -168,7 +218,7 @@ def get_institution(request, institution_id: int):
 
 
 def institution_data(access, payload: InstitutionIn):
-    data = given(payload)
+    data = given(payload, Institution)
     if "region" in data:
         data["region"] = visible_region(access, data["region"])
     if "youth_welfare_office_id" in data:
@@ -177,19 +227,8 @@ def institution_data(access, payload: InstitutionIn):
             access.institutions().filter(pk=office_id).first() if office_id else None
         )
         if office_id and data["youth_welfare_office"] is None:
-            raise ValidationFailed({"youth_welfare_office_id": "Unknown youth welfare office."})
-    return {
-        name: ("" if value is None and name in TEXT_FIELDS else value)
-        for name, value in data.items()
-    }
-
-
-TEXT_FIELDS = {
-    field.name
-    for field in Institution._meta.concrete_fields + Person._meta.concrete_fields
-    if field.get_internal_type() in {"CharField", "EmailField", "URLField", "TextField"}
-    and not field.null
-}
+            raise ValidationFailed({"youth_welfare_office_id": _("Unknown youth welfare office.")})
+    return data
 
 
 @router.post("/institutions", response={201: InstitutionOut}, tags=["institutions"])
@@ -197,8 +236,8 @@ def create_institution(request, payload: InstitutionIn):
     access = api_access(request)
     data = institution_data(access, payload)
     if data.get("region") is None:
-        raise ValidationFailed({"region": "Give the Kreisschlüssel of the region."})
-    return 201, services.save_institution(access=access, data=data)
+        raise ValidationFailed({"region": _("Give the Kreisschlüssel of the region.")})
+    return 201, save(services.save_institution, access=access, data=data)
 
 
 @router.patch("/institutions/{institution_id}", response=InstitutionOut, tags=["institutions"])
@@ -207,8 +246,8 @@ def update_institution(request, institution_id: int, payload: InstitutionIn):
     institution = get_object_or_404(access.institutions(), pk=institution_id)
     data = institution_data(access, payload)
     if "region" in data and data["region"] != institution.region:
-        raise ValidationFailed({"region": "An institution cannot move to another region."})
-    return services.save_institution(access=access, data=data, institution=institution)
+        raise ValidationFailed({"region": _("An institution cannot move to another region.")})
+    return save(services.save_institution, access=access, data=data, institution=institution)
 
 
 # People
@@ -233,29 +272,28 @@ def get_person(request, person_id: int):
 
 
 def person_data(access, payload: PersonIn):
-    data = given(payload)
+    data = given(payload, Person)
     if "institution_id" in data:
         institution = access.institutions().filter(pk=data.pop("institution_id")).first()
         if institution is None:
-            raise ValidationFailed({"institution_id": "Unknown institution or not in your region."})
+            raise ValidationFailed(
+                {"institution_id": _("Unknown institution or not in your region.")}
+            )
         data["institution"] = institution
-    return {
-        name: ("" if value is None and name in TEXT_FIELDS else value)
-        for name, value in data.items()
-    }
+    if "moderated_formats" in data and data["moderated_formats"] is None:
+        data["moderated_formats"] = []
+    return data
 
 
 @router.post("/people", response={201: PersonOut}, tags=["people"])
 def create_person(request, payload: PersonIn):
     access = api_access(request)
-    return 201, services.save_person(access=access, data=person_data(access, payload))
+    return 201, save(services.save_person, access=access, data=person_data(access, payload))
 
 
 @router.patch("/people/{person_id}", response=PersonOut, tags=["people"])
 def update_person(request, person_id: int, payload: PersonIn):
     access = api_access(request)
     person = get_object_or_404(access.people(), pk=person_id)
-    return services.save_person(access=access, data=person_data(access, payload), person=person)
-
-
-__all__ = ["Region", "router"]
+    data = person_data(access, payload)
+    return save(services.save_person, access=access, data=data, person=person)

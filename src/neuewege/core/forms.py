@@ -33,6 +33,8 @@ class KernFormRenderer(TemplatesSetting):
 
 
 class InstitutionForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Institution
         fields = [

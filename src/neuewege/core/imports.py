@@ -122,13 +122,23 @@ class ImportReport:
 
 
 def normalise_header(text):
-    return " ".join(str(text or "").replace("\ufeff", "").split()).casefold()
+    text = str(text or "").replace("\ufeff", "").replace("_", " ")
+    return " ".join(text.split()).casefold()
 
 
 def decode(content: bytes) -> str:
-    """UTF-8 with or without BOM, else Windows-1252 (what Excel writes in Germany)."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
+    """UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (Excel in Germany)."""
+    try:
+        if content.startswith(b"\xef\xbb\xbf"):
+            return content[3:].decode("utf-8")
+        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return content.decode("utf-16")
+    except UnicodeDecodeError as error:
+        raise FileProblem([_("The file is not valid UTF-8 or UTF-16 text.")]) from error
+    if b"\x00" in content:
+        raise FileProblem(
+            [_("The file is not a text file. Save it as CSV (UTF-8) or as Excel workbook (.xlsx).")]
+        )
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
@@ -140,29 +150,37 @@ def decode(content: bytes) -> str:
             ) from error
 
 
-def read_rows(filename: str, content: bytes) -> list[tuple[int, list[str]]]:
-    """Lines of the file with their line numbers (the header is line 1)."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")]) from error
-        sheet = workbook.worksheets[0]
-        rows = [
-            (number, ["" if value is None else value for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-        workbook.close()
-        return rows
-    if content[:4] == b"PK\x03\x04":
-        raise FileProblem([_("This is an Excel file: give it the extension .xlsx.")])
-    text = decode(content)
+def read_workbook(content: bytes):
+    """Rows of the first sheet; cells keep their type (dates, numbers)."""
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        dialect = csv.excel
-        dialect.delimiter = ";"
-    reader = csv.reader(io.StringIO(text), dialect)
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            return [
+                (number, ["" if value is None else value for value in values])
+                for number, values in enumerate(
+                    workbook.worksheets[0].iter_rows(values_only=True), start=1
+                )
+            ]
+        finally:
+            workbook.close()
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")]) from error
+
+
+def guess_delimiter(text):
+    """The one of ; tab , that the header line uses most (a tie goes to the semicolon)."""
+    header = text.split("\n", 1)[0]
+    return max([";", "\t", ","], key=header.count)
+
+
+def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
+    """Lines of the file with their line numbers (the header is line 1)."""
+    if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
+        return read_workbook(content)
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileProblem([_("Old Excel files (.xls) cannot be read: save the file as .xlsx.")])
+    decoded = decode(content)
+    reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=guess_delimiter(decoded))
     rows = []
     try:
         for values in reader:
@@ -243,16 +261,23 @@ def parse_date(value):
     raise BadValue(_("“%(value)s” is not a date (use DD.MM.YYYY).") % {"value": value})
 
 
-def parse_decimal(value):
-    if isinstance(value, int | float):
-        return Decimal(str(round(value, 6)))
+COORDINATE_PLACES = Decimal("0.00001")  # as stored: 5 decimals, about one metre
+
+
+def parse_coordinate(value):
+    """A decimal with comma or point, rounded to 5 decimals."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = repr(value)
     value = text(value).replace(",", ".")
     if not value:
         return None
     try:
-        return Decimal(value)
-    except InvalidOperation as error:
-        raise BadValue(_("“%(value)s” is not a number.") % {"value": value}) from error
+        number = Decimal(value)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise BadValue(_("“%(value)s” is not a number.") % {"value": value})
+    return number.quantize(COORDINATE_PLACES)
 
 
 def parse_integer(value):
@@ -265,6 +290,17 @@ def parse_integer(value):
 
 
 def parse_postcode(value):
+    """Excel drops the leading zero of postcodes like 01067: four digits get it back."""
+    value = text(value)
+    return value.zfill(5) if value.isdigit() and len(value) == 4 else value
+
+
+def parse_website(value):
+    value = text(value)
+    return "https://" + value if value and "://" not in value else value
+
+
+def parse_region_key(value):
     value = text(value)
     return value.zfill(5) if value.isdigit() and len(value) == 4 else value
 
@@ -299,6 +335,7 @@ def labels(choices):
     return ", ".join(str(label) for _code, label in choices)
 
 
+# German words and abbreviations accepted besides the codes and the labels (docs/import.md).
 KIND_ALIASES = {
     "AA": "employment_agency",
     "JC": "job_centre",
@@ -310,16 +347,35 @@ KIND_ALIASES = {
 JOB_CENTRE_ALIASES = {
     "gE": "joint",
     "gemeinsam": "joint",
+    "gemeinsame Einrichtung": "joint",
     "zkT": "municipal",
     "kommunal": "municipal",
+    "zugelassener kommunaler Träger": "municipal",
 }
 PROVIDER_ALIASES = {
     "katholisch": "catholic",
     "evangelisch": "protestant",
     "Wohlfahrtsverband": "welfare",
+    "freie Wohlfahrtspflege": "welfare",
     "kommunal": "municipal",
     "Elterninitiative": "parents",
     "sonstige": "other",
+}
+FUNCTION_ALIASES = {
+    "Vermittlung": "placement_officer",
+    "Vermittlungsfachkraft": "placement_officer",
+    "Fallmanagement": "case_manager",
+    "Leitung Familienzentrum": "family_centre_head",
+    "Fachkraft Familienzentrum": "family_centre_staff",
+    "Koordination": "coordinator",
+    "Fachkraft Jugendamt": "youth_welfare_staff",
+    "Gleichstellungsbeauftragte": "equality_officer",
+    "Sonstige": "other",
+}
+FORMAT_ALIASES = {
+    "Elterncafe": "parent_cafe",
+    "Elternkurs": "parent_course",
+    "Elternkurs Neue Wege": "parent_course",
 }
 
 
@@ -335,8 +391,8 @@ class Importer:
             "kind": choice_lookup(Institution.Kind.choices, KIND_ALIASES),
             "job_centre_type": choice_lookup(Institution.JobCentreType.choices, JOB_CENTRE_ALIASES),
             "provider_type": choice_lookup(Institution.ProviderType.choices, PROVIDER_ALIASES),
-            "function": choice_lookup(Person.Function.choices),
-            "format": choice_lookup(EventFormat.choices),
+            "function": choice_lookup(Person.Function.choices, FUNCTION_ALIASES),
+            "format": choice_lookup(EventFormat.choices, FORMAT_ALIASES),
         }
 
     # public
@@ -365,14 +421,20 @@ class Importer:
                 raise FileProblem(
                     [_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}]
                 )
-            positions, problems = map_columns(self.kind, lines[0][1], self.region is not None)
+            header = lines[0][1]
+            positions, problems = map_columns(self.kind, header, self.region is not None)
             if problems:
                 raise FileProblem(problems)
         except FileProblem as problem:
             return ImportReport(self.kind, [], [str(p) for p in problem.problems])
-        labels_by_name = {column.name: column.label for column in COLUMNS[self.kind]}
+        self.positions = positions
+        # Problems name the column as the file does, or by its German label if it has none.
+        self.headers = {column.name: column.label for column in COLUMNS[self.kind]}
+        self.headers.update({name: text(header[index]) for name, index in positions.items()})
+        self.headers["region"] = self.headers["region_key"] if self.kind == "institutions" else ""
         self._prepare(lines[1:], positions)
         report = ImportReport(self.kind, [])
+        failed = False
         for number, values in lines[1:]:
             raw = {
                 name: values[index] if index < len(values) else ""
@@ -384,12 +446,13 @@ class Importer:
             except ValidationFailed as error:
                 record = None
                 for name, messages in error.errors.items():
-                    header = labels_by_name.get(name, name or "")
+                    header = self.headers.get(name, "")
                     result.errors += [(header, str(message)) for message in messages]
             if record is not None:
-                if write and not report.problems:
+                if write and not failed:
                     record.save()
                 self._remember(record)
+            failed = failed or bool(result.errors)
             report.rows.append(result)
         if self.kind == "institutions":
             self._link_offices(write=write and report.is_valid)
@@ -399,33 +462,32 @@ class Importer:
         """Load, in a few queries, everything rows may refer to."""
         self.seen_keys = {}
         if self.kind == "institutions":
-            scope = self.access.institutions()
+            scope = self.access.institutions().select_related("region", "youth_welfare_office")
             self.regions = {region.key: region for region in Region.objects.all()}
-            self.by_external_id = {
-                i.external_id: i for i in scope.filter(external_id__isnull=False)
-            }
-            self.by_name = {(i.name.casefold(), i.postcode): i for i in scope}
+            institutions = list(scope)
+            self.by_external_id = {i.external_id: i for i in institutions if i.external_id}
+            self.by_name = {(i.name.casefold(), i.postcode): i for i in institutions}
             self.offices = {}
-            for office in scope.filter(kind=Institution.Kind.YOUTH_WELFARE_OFFICE):
-                self._remember_office(office)
+            for office in institutions:
+                if office.kind == Institution.Kind.YOUTH_WELFARE_OFFICE:
+                    self._remember_office(office)
             self.pending_links = []
         else:
             scope = self.access.institutions()
             if self.region is not None:
                 scope = scope.filter(region=self.region)
+            institutions = list(scope)
             self.institutions_by_external_id = {
-                i.external_id: i for i in scope.filter(external_id__isnull=False)
+                i.external_id: i for i in institutions if i.external_id
             }
             self.institutions_by_name = {}
-            for institution in scope:
+            for institution in institutions:
                 self.institutions_by_name.setdefault(institution.name.casefold(), []).append(
                     institution
                 )
-            people = self.access.people()
-            self.people_by_external_id = {
-                p.external_id: p for p in people.filter(external_id__isnull=False)
-            }
-            self.people_by_email = {p.email: p for p in people.filter(email__isnull=False)}
+            people = list(self.access.people())
+            self.people_by_external_id = {p.external_id: p for p in people if p.external_id}
+            self.people_by_email = {p.email.lower(): p for p in people if p.email}
             self.people_by_name = {
                 (p.first_name.casefold(), p.last_name.casefold(), p.institution_id): p
                 for p in people
@@ -447,13 +509,23 @@ class Importer:
             errors[name] = str(error)
             return None
 
-    def _duplicate_in_file(self, key, line_label):
+    def _present(self, data):
+        """The values of the columns the file has: a column left out changes nothing, and an
+        empty external ID keeps the one on record."""
+        return {
+            name: value
+            for name, value in data.items()
+            if name in self.positions and not (name == "external_id" and not value)
+        }
+
+    def _duplicate_in_file(self, key, line):
         if key in self.seen_keys:
-            raise ValidationFailed(
-                _("The same record already appears in line %(line)s.")
-                % {"line": self.seen_keys[key]}
-            )
-        self.seen_keys[key] = line_label
+            values = {"line": self.seen_keys[key]}
+            if key[0] == "email":
+                message = _("This e-mail address already appears in line %(line)s.") % values
+                raise ValidationFailed({"email": message})
+            raise ValidationFailed(_("The same record already appears in line %(line)s.") % values)
+        self.seen_keys[key] = line
 
     # institutions
 
@@ -473,11 +545,11 @@ class Importer:
             "street": text(raw.get("street")),
             "postcode": parse_postcode(raw.get("postcode")),
             "town": text(raw.get("town")),
-            "latitude": self._value(raw, "latitude", parse_decimal, errors),
-            "longitude": self._value(raw, "longitude", parse_decimal, errors),
+            "latitude": self._value(raw, "latitude", parse_coordinate, errors),
+            "longitude": self._value(raw, "longitude", parse_coordinate, errors),
             "email": text(raw.get("email")),
             "phone": text(raw.get("phone")),
-            "website": text(raw.get("website")),
+            "website": parse_website(raw.get("website")),
             "job_centre_type": self._value(
                 raw,
                 "job_centre_type",
@@ -500,8 +572,9 @@ class Importer:
             "certified_until": self._value(raw, "certified_until", parse_date, errors),
             "childcare_places": self._value(raw, "childcare_places", parse_integer, errors),
         }
-        region = self._region(text(raw.get("region_key")), errors)
+        region = self._region(parse_region_key(raw.get("region_key")), errors)
         result.label = data["name"]
+        self._check_values(data, errors)
         if errors:
             raise ValidationFailed(errors)
         key = (
@@ -534,11 +607,16 @@ class Importer:
         result.action = "update" if existing else "create"
         if institution.pk is None:
             institution.region = region
-        apply_fields(institution, data, data.keys())
+        moved = institution.pk is not None and institution.postcode != data["postcode"]
+        if moved and "latitude" not in self.positions and "longitude" not in self.positions:
+            institution.latitude = institution.longitude = None  # placed anew at the postcode
+        apply_fields(institution, self._present(data), data.keys())
+        office_reference = text(raw.get("youth_welfare_office"))
+        if "youth_welfare_office" in self.positions and not office_reference:
+            institution.youth_welfare_office = None
         locate_by_postcode(institution)
         full_clean(institution)
         check_institution_rules(institution)
-        office_reference = text(raw.get("youth_welfare_office"))
         if office_reference:
             if institution.kind != Institution.Kind.FAMILY_CENTRE:
                 raise ValidationFailed(
@@ -551,6 +629,18 @@ class Importer:
             self.pending_links.append((institution, region.id, office_reference, result))
         return institution
 
+    def _check_values(self, data, errors):
+        """Rules the database enforces as constraints, reported at their column."""
+        if (data["latitude"] is None) != (data["longitude"] is None):
+            errors.setdefault(
+                "latitude", _("Give both latitude and longitude, or neither of them.")
+            )
+        if data["job_centre_type"] and data["kind"] not in ("", None, Institution.Kind.JOB_CENTRE):
+            errors.setdefault("job_centre_type", _("Only job centres have a job centre type."))
+        start, end = data["certified_from"], data["certified_until"]
+        if start and end and end < start:
+            errors.setdefault("certified_until", _("The Gütesiegel cannot end before it starts."))
+
     def _region(self, key, errors):
         if self.region is not None:
             if key and key != self.region.key:
@@ -558,7 +648,10 @@ class Importer:
                     "This row belongs to region %(key)s, but you are importing into %(region)s."
                 ) % {"key": key, "region": self.region.name}
             return self.region
-        region = self.regions.get(key.zfill(5) if key.isdigit() else key)
+        if not key:
+            errors["region_key"] = _("The region key (Kreisschlüssel) is missing.")
+            return None
+        region = self.regions.get(key)
         if region is None:
             errors["region_key"] = _("Unknown region key “%(key)s”.") % {"key": key}
         return region
@@ -570,7 +663,7 @@ class Importer:
             if office is None:
                 result.errors.append(
                     (
-                        "Jugendamt",
+                        self.headers["youth_welfare_office"],
                         _("No youth welfare office “%(name)s” in this region.")
                         % {"name": reference},
                     )
@@ -603,29 +696,31 @@ class Importer:
         institution = self._institution_of_person(raw, errors)
         if errors:
             raise ValidationFailed(errors)
+        name_key = (data["first_name"].casefold(), data["last_name"].casefold(), institution.pk)
         if data["external_id"]:
-            key = ("id", data["external_id"])
+            self._duplicate_in_file(("id", data["external_id"]), result.line)
+        if data["email"]:
+            self._duplicate_in_file(("email", data["email"]), result.line)
+        if not data["external_id"] and not data["email"]:
+            self._duplicate_in_file(("name", *name_key), result.line)
+        # The first key the row has decides; an external ID never takes over a record that
+        # already has another one.
+        if data["external_id"]:
+            existing = self.people_by_external_id.get(data["external_id"])
+            if existing is None:
+                existing = (data["email"] and self.people_by_email.get(data["email"])) or (
+                    self.people_by_name.get(name_key)
+                )
+                if existing is not None and existing.external_id:
+                    existing = None
         elif data["email"]:
-            key = ("email", data["email"])
+            existing = self.people_by_email.get(data["email"])
         else:
-            key = (
-                "name",
-                data["first_name"].casefold(),
-                data["last_name"].casefold(),
-                institution.pk,
-            )
-        self._duplicate_in_file(key, result.line)
-        existing = (
-            (data["external_id"] and self.people_by_external_id.get(data["external_id"]))
-            or (data["email"] and self.people_by_email.get(data["email"]))
-            or self.people_by_name.get(
-                (data["first_name"].casefold(), data["last_name"].casefold(), institution.pk)
-            )
-        )
+            existing = self.people_by_name.get(name_key)
         person = existing or Person()
         result.action = "update" if existing else "create"
         data["institution"] = institution
-        apply_fields(person, data, data.keys())
+        apply_fields(person, self._present(data) | {"institution": institution}, data.keys())
         full_clean(person)
         check_person_rules(person, self.access)
         return person
@@ -634,13 +729,16 @@ class Importer:
         codes = []
         for part in text(value).replace(";", ",").split(","):
             if part.strip():
-                codes.append(
-                    parse_choice(part, self.lookups["format"], labels(EventFormat.choices))
-                )
+                code = parse_choice(part, self.lookups["format"], labels(EventFormat.choices))
+                if code not in codes:
+                    codes.append(code)
         return codes
 
     def _institution_of_person(self, raw, errors):
         reference = text(raw.get("institution"))
+        if not reference:
+            errors["institution"] = _("Name the institution (its name or external ID).")
+            return None
         postcode = parse_postcode(raw.get("institution_postcode"))
         institution = self.institutions_by_external_id.get(reference)
         if institution is None:

@@ -1,0 +1,297 @@
+"""Every URL pattern and every API route, walked with every role.
+
+Region A is Kreis Wesel, region B Kreis Borken. Outsiders (accounts of region B, anonymous)
+must get 302-to-login, 403 or 404 on region A's pages and must never see region A's data.
+A new view without an entry in ``PAGES`` (or a new API route without one in ``API``) fails
+this test: decide who may open it, then add it.
+"""
+
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from neuewege.api.api import api
+from neuewege.core import services
+from neuewege.core.models import ImportBatch, Institution, Person, User
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+
+SECRET_A = "Sentinel-A-Familienzentrum"
+SECRET_PERSON_A = "Sentinelperson-A"
+
+ROLES = ["anonymous", "staff_a", "viewer_a", "coordinator_a", "staff_b", "coordinator_b", "state"]
+
+# Who gets 200 on a GET; everyone else of region A gets 403, of region B 404, anonymous the
+# login page. "public": everyone; "signed_in": every account.
+PUBLIC, SIGNED_IN = {"public"}, {"signed_in"}
+READ_A = {"staff_a", "viewer_a", "coordinator_a", "state"}
+COORD_A = {"coordinator_a"}
+
+PAGES = {
+    "home": PUBLIC,  # redirects to the login page or the account's region
+    "healthz": PUBLIC,
+    "login": PUBLIC,
+    "logout": PUBLIC,  # POST only
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "imprint": PUBLIC,
+    "privacy": PUBLIC,
+    "accessibility": PUBLIC,
+    "barrier-report": PUBLIC,
+    "set_language": PUBLIC,  # POST only
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
+    "api-tokens": SIGNED_IN,
+    "region-list": SIGNED_IN,
+    "region-home": READ_A,
+    "institution-list": READ_A,
+    "institution-detail": READ_A,
+    "person-list": READ_A,
+    "person-detail": READ_A,
+    "institution-update": {"coordinator_a", "staff_a"},  # staff_a works at the institution
+    "person-update": {"coordinator_a", "staff_a"},
+    "person-create": {"coordinator_a", "staff_a"},
+    "institution-create": COORD_A,
+    "account-list": COORD_A,
+    "account-invite": COORD_A,
+    "account-update": COORD_A,
+    "import-upload": COORD_A,
+    "import-preview": COORD_A,
+    "import-template": COORD_A,
+    "audit-log": COORD_A,
+}
+SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below
+
+
+@pytest.fixture
+def world(db, wesel, borken):
+    centre_a = InstitutionFactory(region=wesel, name=SECRET_A)
+    person_a = PersonFactory(institution=centre_a, last_name=SECRET_PERSON_A)
+    centre_b = InstitutionFactory(
+        region=borken, name="Familienzentrum B", postcode="46325", town="Borken"
+    )
+    person_b = PersonFactory(institution=centre_b)
+    users = {
+        "staff_a": UserFactory(role=User.Role.STAFF, person=person_a),
+        "viewer_a": UserFactory(role=User.Role.VIEWER, regions=[wesel]),
+        "coordinator_a": UserFactory(role=User.Role.COORDINATOR, regions=[wesel]),
+        "staff_b": UserFactory(role=User.Role.STAFF, person=person_b),
+        "coordinator_b": UserFactory(role=User.Role.COORDINATOR, regions=[borken]),
+        "state": UserFactory(role=User.Role.STATE),
+    }
+    batch = ImportBatch.objects.create(
+        region=wesel,
+        kind="institutions",
+        filename="a.csv",
+        content=b"x",
+        uploaded_by=users["coordinator_a"],
+    )
+    return {
+        "users": users,
+        "kwargs": {
+            "region_key": wesel.key,
+            "pk": centre_a.pk,
+            "kind": "institutions",
+            "uidb64": "MQ",
+            "token": "invalid-token",
+        },
+        "pk_for": {
+            "person-detail": person_a.pk,
+            "person-update": person_a.pk,
+            "account-update": users["viewer_a"].pk,
+            "import-preview": batch.pk,
+        },
+    }
+
+
+def named_patterns(resolver=None, namespace=None):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if inner in SKIPPED_NAMESPACES:
+                continue
+            yield from named_patterns(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern
+
+
+def url_for(pattern, world):
+    from django.urls import reverse
+
+    params = list(pattern.pattern.converters)
+    kwargs = {name: world["kwargs"][name] for name in params}
+    if "pk" in kwargs:
+        kwargs["pk"] = world["pk_for"].get(pattern.name, kwargs["pk"])
+    return reverse(pattern.name, kwargs=kwargs)
+
+
+def client_for(client, role, world):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    return client
+
+
+def expected_statuses(allowed, role):
+    if "public" in allowed:
+        return {200, 302, 405}
+    if role == "anonymous":
+        return {302}
+    if "signed_in" in allowed or role in allowed:
+        return {200}
+    return {404} if role.endswith("_b") else {403}
+
+
+def test_every_named_url_is_in_the_matrix():
+    names = {pattern.name for pattern in named_patterns()}
+    assert names - set(PAGES) == set(), "new view: add it to PAGES with who may open it"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_answer_each_role_as_the_policy_says(client, world, role):
+    client = client_for(client, role, world)
+    for pattern in named_patterns():
+        url = url_for(pattern, world)
+        response = client.get(url)
+        allowed = PAGES[pattern.name]
+        assert response.status_code in expected_statuses(allowed, role), (url, role)
+        if role == "anonymous" and "public" not in allowed:
+            assert response["Location"].startswith("/login/"), url
+        if role.endswith("_b") or role == "anonymous":
+            body = response.content.decode(errors="replace")
+            assert SECRET_A not in body and SECRET_PERSON_A not in body, (url, role)
+
+
+WRITE_PAGES = [
+    "institution-create",
+    "institution-update",
+    "person-create",
+    "person-update",
+    "account-invite",
+    "account-update",
+    "import-upload",
+    "import-preview",
+]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "viewer_a", "staff_b", "coordinator_b", "state"])
+def test_outsiders_cannot_write_in_region_a(client, world, role):
+    client = client_for(client, role, world)
+    before = (
+        Institution.objects.count(),
+        Person.objects.count(),
+        User.objects.count(),
+        ImportBatch.objects.filter(applied_at__isnull=False).count(),
+    )
+    patterns = {p.name: p for p in named_patterns()}
+    for name in WRITE_PAGES:
+        url = url_for(patterns[name], world)
+        data = {
+            "name": "Eingeschleust",
+            "kind": "family_centre",
+            "postcode": "46483",
+            "town": "Wesel",
+            "first_name": "X",
+            "last_name": "Y",
+            "function": "other",
+            "email": "intruder@example.org",
+            "role": "coordinator",
+        }
+        response = client.post(url, data)
+        assert response.status_code in {302, 403, 404}, (url, role, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith("/login/"), (url, role)
+    after = (
+        Institution.objects.count(),
+        Person.objects.count(),
+        User.objects.count(),
+        ImportBatch.objects.filter(applied_at__isnull=False).count(),
+    )
+    assert before == after
+    assert not Institution.objects.filter(name="Eingeschleust").exists()
+
+
+# API
+
+API_READ_A = {"staff_a", "viewer_a", "coordinator_a", "state"}
+
+
+def api_operations():
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    for path, methods in schema["paths"].items():
+        for method in methods:
+            yield method.upper(), path
+
+
+def api_url(path, world, wesel_key):
+    ids = {
+        "{key}": wesel_key,
+        "{institution_id}": str(world["kwargs"]["pk"]),
+        "{person_id}": str(world["pk_for"]["person-detail"]),
+    }
+    for placeholder, value in ids.items():
+        path = path.replace(placeholder, value)
+    assert "{" not in path, f"new path parameter in {path}: add it to api_url"
+    return path
+
+
+API = {
+    ("GET", "/api/v1/regions"): "list",
+    ("GET", "/api/v1/regions/{key}"): API_READ_A,
+    ("GET", "/api/v1/institutions"): "list",
+    ("GET", "/api/v1/institutions/{institution_id}"): API_READ_A,
+    ("POST", "/api/v1/institutions"): "write",
+    ("PATCH", "/api/v1/institutions/{institution_id}"): "write",
+    ("GET", "/api/v1/people"): "list",
+    ("GET", "/api/v1/people/{person_id}"): API_READ_A,
+    ("POST", "/api/v1/people"): "write",
+    ("PATCH", "/api/v1/people/{person_id}"): "write",
+}
+
+
+def test_every_api_route_is_in_the_matrix():
+    assert set(api_operations()) - set(API) == set(), "new API route: add it to API"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
+    headers = {}
+    if role != "anonymous":
+        _token, secret = services.create_api_token(user=world["users"][role], name="matrix")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    outsider = role.endswith("_b") or role == "anonymous"
+    for (method, path), rule in API.items():
+        url = api_url(path, world, wesel.key)
+        if method == "GET":
+            response = client.get(url, **headers)
+        else:
+            body = {
+                "region": wesel.key,
+                "name": "Eingeschleust",
+                "kind": "family_centre",
+                "postcode": "46483",
+                "town": "Wesel",
+                "institution_id": world["kwargs"]["pk"],
+                "first_name": "X",
+                "last_name": "Y",
+                "function": "other",
+            }
+            response = client.generic(
+                method, url, json.dumps(body), content_type="application/json", **headers
+            )
+        status = response.status_code
+        text = response.content.decode()
+        if role == "anonymous":
+            assert status == 401, (method, url)
+        elif rule == "list":
+            assert status == 200, (method, url, role)
+        elif rule == "write":
+            if outsider or role in {"viewer_a", "state"}:
+                assert 400 <= status < 500, (method, url, role, status)
+        else:
+            assert status == (200 if role in rule else 404), (method, url, role, status)
+        if outsider:
+            assert SECRET_A not in text and SECRET_PERSON_A not in text, (method, url, role)
+    if outsider or role in {"viewer_a", "state"}:
+        assert not Institution.objects.filter(name="Eingeschleust").exists()
+        assert not Person.objects.filter(first_name="X", last_name="Y").exists()
