@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from neuewege.api.auth import api_access
 
@@ -34,8 +34,10 @@ class Page(PageNumberPagination):
         super().__init__(page_size=50, max_page_size=200, **kwargs)
 
 
-class Input(Schema):
-    """Text with NUL characters is refused: PostgreSQL cannot store or compare it."""
+class Input(BaseModel):
+    """Input is a JSON object or query string (a plain pydantic model: ninja's ``Schema`` would
+    also read attributes of any value, taking ``42`` for an empty object). Text with NUL
+    characters is refused: PostgreSQL cannot store or compare it."""
 
     @field_validator("*")
     @classmethod
@@ -148,7 +150,7 @@ def visible_region(access, key):
     return region
 
 
-def given(payload: Schema, model):
+def given(payload: Input, model):
     """The fields the client sent. ``null`` clears: text fields become "" where the model
     stores no NULL, and "" becomes NULL where it does (e.g. ``external_id``, which is unique)."""
     data = payload.model_dump(exclude_unset=True)

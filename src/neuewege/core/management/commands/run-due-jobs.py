@@ -4,7 +4,7 @@ from neuewege.core.jobs import run_due_jobs
 
 
 class Command(BaseCommand):
-    help = "Run every job that is due (reminders, clean-up). Idempotent: run it as often as you like."
+    help = "Run every job that is due (reminders, clean-up). Idempotent: run it as often as needed."
 
     def handle(self, *args, **options):
         for name, result in run_due_jobs():

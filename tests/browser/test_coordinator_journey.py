@@ -1,0 +1,92 @@
+"""A coordinator's first hour: sign in, see only Kreis Wesel, import a list, open a centre."""
+
+import pytest
+
+from neuewege.core.models import Institution, User
+from tests.factories import InstitutionFactory, UserFactory
+
+from .conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CSV = (
+    "Kreisschlüssel;Art;Name;Straße;PLZ;Ort;Träger;Trägerart;Jugendamt\n"
+    "05170;Jugendamt;Jugendamt Moers;Unterwallstraße 9;47441;Moers;;;\n"
+    "05170;Familienzentrum;Familienzentrum Regenbogen Moers;Rheinberger Straße 12;47441;Moers;"
+    "Ev. Kirchengemeinde Moers;evangelisch;Jugendamt Moers\n"
+)
+
+
+@pytest.fixture
+def coordinator(wesel, borken):
+    InstitutionFactory(region=wesel, name="Städt. Familienzentrum Kunterbunt Wesel")
+    InstitutionFactory(region=borken, name="Familienzentrum Borkener Land", postcode="46325")
+    return UserFactory(
+        role=User.Role.COORDINATOR,
+        regions=[wesel],
+        email="karin@kreis-wesel.de",
+        first_name="Karin",
+        last_name="Koordinatorin",
+    )
+
+
+def test_coordinator_signs_in_imports_a_list_and_opens_a_family_centre(page, coordinator, tmp_path):
+    page.goto("/login/")
+    assert_accessible(page)
+    page.get_by_label("E-Mail").fill("karin@kreis-wesel.de")
+    page.get_by_label("Passwort").fill("correct horse battery")
+    page.get_by_label("Passwort").press("Enter")
+
+    page.wait_for_url("**/regions/05170/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Kreis Wesel"
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Zum Inhalt springen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.get_by_role("link", name="Einrichtungen", exact=True).click()
+    assert page.get_by_text("Städt. Familienzentrum Kunterbunt Wesel").is_visible()
+    assert page.get_by_text("Borkener Land").count() == 0
+    assert_accessible(page)
+    assert page.goto("/regions/05554/").status == 404
+
+    page.goto("/regions/05170/")
+    page.get_by_role("navigation", name="Region").get_by_role("link", name="Import").click()
+    assert_accessible(page)
+    page.get_by_label("Einrichtungen").check()
+    upload = tmp_path / "familienzentren.csv"
+    upload.write_bytes(CSV.encode("utf-8-sig"))
+    page.get_by_label("Datei").set_input_files(str(upload))
+    page.get_by_role("button", name="Datei prüfen").click()
+    assert page.get_by_text("Alle Zeilen sind korrekt.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Import bestätigen").click()
+    assert page.get_by_text("2 angelegt").is_visible()
+    assert_accessible(page)
+
+    centre = Institution.objects.get(name="Familienzentrum Regenbogen Moers")
+    assert centre.youth_welfare_office.name == "Jugendamt Moers"
+    page.get_by_role("link", name="Familienzentrum Regenbogen Moers").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Familienzentrum Regenbogen Moers"
+    assert page.get_by_text("DSG-EKD").is_visible()
+    assert_accessible(page)
+
+
+def test_form_errors_are_announced_and_reachable_by_keyboard(page, coordinator):
+    page.goto("/login/")
+    page.get_by_label("E-Mail").fill("karin@kreis-wesel.de")
+    page.get_by_label("Passwort").fill("correct horse battery")
+    page.get_by_label("Passwort").press("Enter")
+    page.wait_for_url("**/regions/05170/")
+    page.goto("/regions/05170/institutions/new/")
+    assert_accessible(page)
+    page.get_by_label("Name", exact=True).fill("Familienzentrum ohne PLZ")
+    page.get_by_role("button", name="Speichern").click()
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert_accessible(page)
+    summary.get_by_role("link", name="Postleitzahl").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_postcode"
+    assert not Institution.objects.filter(name="Familienzentrum ohne PLZ").exists()

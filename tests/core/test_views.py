@@ -1,0 +1,286 @@
+import re
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from neuewege.core.models import Institution, Person, User
+from tests.factories import InstitutionFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_sends_a_single_region_account_to_its_region(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("region-home", kwargs={"region_key": "05170"})
+
+
+def test_institution_list_filters_by_kind_and_search(client, coordinator, wesel, borken):
+    InstitutionFactory(region=wesel, name="FZ Regenbogen", town="Moers", postcode="47441")
+    InstitutionFactory(region=wesel, kind="job_centre", job_centre_type="joint", name="JC Wesel")
+    InstitutionFactory(region=borken, name="FZ Regenbogen Borken", postcode="46325")
+    client.force_login(coordinator)
+    url = reverse("institution-list", kwargs={"region_key": "05170"})
+    body = client.get(url, {"kind": "family_centre"}).content.decode()
+    assert "FZ Regenbogen" in body and "JC Wesel" not in body and "Borken" not in body
+    assert "FZ Regenbogen" in client.get(url, {"q": "moers"}).content.decode()
+    assert "FZ Regenbogen" in client.get(url, {"q": "4744"}).content.decode()
+    assert "FZ Regenbogen" not in client.get(url, {"q": "Xanten"}).content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["institution-list", "person-list"])
+def test_list_pages_use_a_fixed_number_of_queries(client, coordinator, wesel, url_name):
+    client.force_login(coordinator)
+    url = reverse(url_name, kwargs={"region_key": wesel.key})
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    PersonFactory(institution=InstitutionFactory(region=wesel))
+    few = queries()
+    for _ in range(30):
+        PersonFactory(institution=InstitutionFactory(region=wesel))
+    assert queries() == few
+    assert few <= 12
+
+
+def test_form_errors_are_summarised_and_linked_to_their_fields(client, coordinator):
+    client.force_login(coordinator)
+    url = reverse("institution-create", kwargs={"region_key": "05170"})
+    response = client.post(
+        url,
+        {
+            "kind": "family_centre",
+            "name": "FZ",
+            "postcode": "123",
+            "town": "Wesel",
+            "latitude": "48.8",
+            "longitude": "2.3",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "data-error-summary" in body
+    assert 'href="#id_postcode"' in body and 'href="#id_longitude"' in body
+    assert 'aria-invalid="true"' in body
+    assert not Institution.objects.filter(name="FZ").exists()
+
+
+def test_coordinator_creates_and_edits_an_institution(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("institution-create", kwargs={"region_key": "05170"}),
+        {
+            "kind": "job_centre",
+            "job_centre_type": "joint",
+            "name": "Jobcenter Kreis Wesel",
+            "postcode": "46483",
+            "town": "Wesel",
+        },
+    )
+    institution = Institution.objects.get(name="Jobcenter Kreis Wesel")
+    assert response["Location"] == reverse("institution-detail", kwargs={"pk": institution.pk})
+    assert institution.latitude is not None  # placed at the postcode
+    response = client.post(
+        reverse("institution-update", kwargs={"pk": institution.pk}),
+        {
+            "kind": "job_centre",
+            "job_centre_type": "municipal",
+            "name": "Jobcenter Kreis Wesel",
+            "postcode": "46483",
+            "town": "Wesel",
+            "latitude": "51.66",
+            "longitude": "6.62",
+        },
+    )
+    institution.refresh_from_db()
+    assert institution.job_centre_type == "municipal"
+
+
+def test_staff_adds_a_colleague_at_their_own_institution_only(client, staff, family_centre, wesel):
+    other = InstitutionFactory(region=wesel)
+    client.force_login(staff)
+    url = reverse("person-create", kwargs={"region_key": "05170"})
+    form = client.get(url).context["form"]
+    assert list(form.fields["institution"].queryset) == [family_centre]
+    client.post(
+        url,
+        {
+            "first_name": "Olena",
+            "last_name": "Koval",
+            "function": "family_centre_staff",
+            "institution": other.pk,
+        },
+    )
+    assert not Person.objects.filter(last_name="Koval").exists()
+    client.post(
+        url,
+        {
+            "first_name": "Olena",
+            "last_name": "Koval",
+            "function": "family_centre_staff",
+            "institution": family_centre.pk,
+            "moderated_formats": ["parent_cafe"],
+        },
+    )
+    assert Person.objects.get(last_name="Koval").moderated_formats == ["parent_cafe"]
+
+
+def test_invitation_lets_a_colleague_set_a_password_and_sign_in(
+    client, coordinator, family_centre, django_capture_on_commit_callbacks
+):
+    person = PersonFactory(institution=family_centre, email="leitung@fz.example")
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account-invite", kwargs={"region_key": "05170"}),
+            {
+                "email": "Leitung@FZ.example",
+                "first_name": "Lea",
+                "last_name": "Leitung",
+                "role": "staff",
+                "person": person.pk,
+            },
+        )
+    assert response.status_code == 302
+    user = User.objects.get(email="leitung@fz.example")
+    assert user.role == "staff" and user.person == person and not user.has_usable_password()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["leitung@fz.example"]
+    link = re.search(r"https?://\S+(/password/set/\S+/)", mail.outbox[0].body).group(1)
+    client.logout()
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"]
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {
+            "new_password1": "Familienzentrum-2026!",
+            "new_password2": "Familienzentrum-2026!",
+        },
+    )
+    user.refresh_from_db()
+    assert user.check_password("Familienzentrum-2026!")
+    assert client.get(link, follow=True).context["validlink"] is False  # used once
+
+
+def test_invitation_rejects_duplicate_email_and_foreign_regions(client, coordinator, borken):
+    client.force_login(coordinator)
+    url = reverse("account-invite", kwargs={"region_key": "05170"})
+    response = client.post(
+        url,
+        {
+            "email": coordinator.email,
+            "first_name": "A",
+            "last_name": "B",
+            "role": "viewer",
+            "regions": [coordinator.regions.first().pk],
+        },
+    )
+    assert "email" in response.context["form"].errors
+    response = client.post(
+        url,
+        {
+            "email": "new@example.org",
+            "first_name": "A",
+            "last_name": "B",
+            "role": "viewer",
+            "regions": [borken.pk],
+        },
+    )
+    assert "regions" in response.context["form"].errors
+    response = client.post(
+        url,
+        {
+            "email": "new@example.org",
+            "first_name": "A",
+            "last_name": "B",
+            "role": "state",
+            "regions": [],
+        },
+    )
+    assert "role" in response.context["form"].errors
+    assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_staff_account_needs_a_person_of_the_region(client, coordinator, borken):
+    foreign = PersonFactory(institution=InstitutionFactory(region=borken, postcode="46325"))
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("account-invite", kwargs={"region_key": "05170"}),
+        {
+            "email": "x@example.org",
+            "first_name": "A",
+            "last_name": "B",
+            "role": "staff",
+            "person": foreign.pk,
+        },
+    )
+    assert "person" in response.context["form"].errors
+    assert not User.objects.filter(email="x@example.org").exists()
+
+
+def test_coordinator_deactivates_an_account_but_not_themselves(client, coordinator, staff):
+    client.force_login(coordinator)
+    url = reverse("account-update", kwargs={"region_key": "05170", "pk": staff.pk})
+    client.post(url, {"role": "staff", "person": staff.person.pk})
+    staff.refresh_from_db()
+    assert not staff.is_active
+    own = reverse("account-update", kwargs={"region_key": "05170", "pk": coordinator.pk})
+    response = client.post(own, {"role": "viewer", "regions": [coordinator.regions.first().pk]})
+    assert response.context["form"].errors
+    coordinator.refresh_from_db()
+    assert coordinator.role == "coordinator" and coordinator.is_active
+
+
+def test_audit_log_shows_the_regions_changes_to_its_coordinator(client, coordinator, wesel):
+    client.force_login(coordinator)
+    client.post(
+        reverse("institution-create", kwargs={"region_key": "05170"}),
+        {"kind": "family_centre", "name": "FZ Protokoll", "postcode": "46483", "town": "Wesel"},
+    )
+    body = client.get(reverse("audit-log", kwargs={"region_key": "05170"})).content.decode()
+    assert "FZ Protokoll" in body and coordinator.email in body
+
+
+def test_api_tokens_page_shows_a_new_token_once_and_revokes(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("api-tokens"), {"name": "Auswertung"})
+    secret = response.context["secret"]
+    assert secret.startswith("nw_") and secret in response.content.decode()
+    page = client.get(reverse("api-tokens")).content.decode()
+    assert secret not in page and "Auswertung" in page
+    token = coordinator.api_tokens.get()
+    client.post(reverse("api-tokens"), {"revoke": token.pk})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_barrier_report_is_stored(client):
+    from neuewege.core.models import BarrierReport
+
+    response = client.post(reverse("barrier-report"), {"page_url": "/login/", "description": ""})
+    assert "description" in response.context["form"].errors
+    client.post(
+        reverse("barrier-report"), {"page_url": "/login/", "description": "Kontrast zu gering"}
+    )
+    assert BarrierReport.objects.get().description == "Kontrast zu gering"
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_language_switch_to_english(client, coordinator):
+    client.force_login(coordinator)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(reverse("institution-list", kwargs={"region_key": "05170"})).content.decode()
+    assert 'lang="en"' in body and "Institutions" in body
+    client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+    body = client.get(reverse("institution-list", kwargs={"region_key": "05170"})).content.decode()
+    assert 'lang="de"' in body and "Einrichtungen" in body

@@ -1,0 +1,130 @@
+"""Set-up and operations: deploy checks, demo data, due jobs, the command-line entry point."""
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
+
+from neuewege.core.models import ImportBatch, Institution, Person, User
+
+
+def test_deploy_check_is_clean_with_production_values(tmp_path):
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "NEUEWEGE_SECRET_KEY": "Zq8#pL2!vR5@wT9$xY4%aB7^cD1&eF6*gH0(iJ3)kM-nP5+sU8=wX2",
+        "NEUEWEGE_ALLOWED_HOSTS": "neuewege.example.de",
+        "NEUEWEGE_HTTPS": "1",
+        "NEUEWEGE_DEBUG": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "neuewege.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_flags_the_insecure_default_key(tmp_path):
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "NEUEWEGE_HTTPS": "1",
+    }
+    env.pop("NEUEWEGE_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "neuewege.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_data_is_generated_once_with_an_account_per_role(capsys):
+    call_command("demo", "--scale", "demo")
+    first = capsys.readouterr().out
+    counts = (Institution.objects.count(), Person.objects.count(), User.objects.count())
+    call_command("demo", "--scale", "demo")
+    second = capsys.readouterr().out
+    assert counts == (Institution.objects.count(), Person.objects.count(), User.objects.count())
+    assert "already present" in second
+    assert "neuewege-demo" in first
+    assert {u.role for u in User.objects.all()} == {"state", "coordinator", "staff", "viewer"}
+    coordinator = User.objects.get(email="koordination.wesel@demo.neuewege.example")
+    assert [r.name for r in coordinator.regions.all()] == ["Kreis Wesel"]
+    wesel = Institution.objects.filter(region__key="05170")
+    for kind in (
+        "employment_agency",
+        "job_centre",
+        "youth_welfare_office",
+        "family_centre",
+        "equality_office",
+        "education_provider",
+    ):
+        assert wesel.filter(kind=kind).exists(), kind
+
+
+@pytest.mark.django_db
+def test_state_dataset_has_the_programmes_scale():
+    call_command("demo", "--scale", "state")
+    institutions = Institution.objects.all()
+    assert institutions.values("region").distinct().count() == 53
+    assert institutions.filter(kind="family_centre").count() == 3322
+    assert institutions.filter(kind="employment_agency").count() == 30
+    assert institutions.filter(kind="job_centre").count() == 53
+    assert institutions.filter(kind="job_centre", job_centre_type="municipal").count() == 18
+    assert institutions.filter(kind="youth_welfare_office").count() == 186
+    labour_market = Person.objects.filter(institution__kind__in=["employment_agency", "job_centre"])
+    assert 600 <= labour_market.count() <= 800
+    # every family centre belongs to a youth welfare office of its own region
+    centres = institutions.filter(kind="family_centre")
+    assert not centres.filter(youth_welfare_office__isnull=True).exists()
+    assert not centres.exclude(youth_welfare_office__region=F("region")).exists()
+
+
+@pytest.mark.django_db
+def test_state_dataset_is_deterministic():
+    from neuewege.core.demo.generate import Generator, state_plan
+
+    first = Generator(state_plan(), seed=7)
+    second = Generator(state_plan(), seed=7)
+    for generator in (first, second):
+        for key in generator.plan.regions[:3]:
+            generator.region(generator.regions[key])
+    assert [i.name for i in first.institutions] == [i.name for i in second.institutions]
+    assert [p.email for p in first.people] == [p.email for p in second.people]
+
+
+@pytest.mark.django_db
+def test_due_jobs_discard_old_unconfirmed_uploads_and_are_idempotent(wesel, capsys):
+    old = ImportBatch.objects.create(region=wesel, kind="people", filename="a.csv", content=b"x")
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    fresh = ImportBatch.objects.create(region=wesel, kind="people", filename="b.csv", content=b"x")
+    call_command("run-due-jobs")
+    assert list(ImportBatch.objects.all()) == [fresh]
+    call_command("run-due-jobs")
+    assert "0 unconfirmed" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_console_script_wraps_manage_py():
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "neuewege"), "help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0
+    for command in ("demo", "import", "run-due-jobs"):
+        assert command in result.stdout
