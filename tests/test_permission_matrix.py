@@ -50,6 +50,7 @@ PAGES = {
     "person-detail": READ_A,
     "institution-update": {"coordinator_a", "staff_a"},  # staff_a works at the institution
     "person-update": {"coordinator_a", "staff_a"},
+    "opening-hours": {"coordinator_a", "staff_a"},
     "person-create": {"coordinator_a", "staff_a"},
     "institution-create": COORD_A,
     "account-list": COORD_A,

@@ -48,6 +48,11 @@ urlpatterns = [
         views.InstitutionUpdateView.as_view(),
         name="institution-update",
     ),
+    path(
+        "institutions/<int:pk>/opening-hours/",
+        views.OpeningHoursView.as_view(),
+        name="opening-hours",
+    ),
     path(region + "people/", views.PersonListView.as_view(), name="person-list"),
     path(region + "people/new/", views.PersonCreateView.as_view(), name="person-create"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),

@@ -1,3 +1,4 @@
+from datetime import time
 from decimal import Decimal
 
 import pytest
@@ -157,3 +158,48 @@ def test_changes_are_audited_with_their_region(coordinator, family_centre, wesel
         entry.object_repr.startswith(family_centre.name) and "phone" in entry.changes_dict
         for entry in entries
     )
+
+
+def test_opening_hours_with_early_and_late_care(staff, family_centre):
+    week = {
+        0: (time(7, 0), time(7, 30), time(16, 30), time(17, 30)),
+        4: (None, time(7, 30), time(14, 0), None),
+        5: (None, None, None, None),
+    }
+    services.set_opening_hours(access=access_for(staff), institution=family_centre, week=week)
+    periods = [
+        (p.weekday, p.opens, p.closes, p.is_extended_hours)
+        for p in family_centre.opening_periods.all()
+    ]
+    assert periods == [
+        (0, time(7, 0), time(7, 30), True),
+        (0, time(7, 30), time(16, 30), False),
+        (0, time(16, 30), time(17, 30), True),
+        (4, time(7, 30), time(14, 0), False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "field"),
+    [
+        ((None, time(8), None, None), "0_opens"),
+        ((None, time(16), time(8), None), "0_closes"),
+        ((time(9), time(8), time(16), None), "0_early_from"),
+        ((None, time(8), time(16), time(15)), "0_late_until"),
+        ((time(7), None, None, None), "0_opens"),
+    ],
+)
+def test_bad_opening_hours_are_refused_and_keep_the_old_ones(
+    coordinator, family_centre, day, field
+):
+    services.set_opening_hours(
+        access=access_for(coordinator),
+        institution=family_centre,
+        week={1: (None, time(8), time(12), None)},
+    )
+    with pytest.raises(ValidationFailed) as error:
+        services.set_opening_hours(
+            access=access_for(coordinator), institution=family_centre, week={0: day}
+        )
+    assert field in error.value.errors
+    assert family_centre.opening_periods.count() == 1

@@ -284,3 +284,18 @@ def test_language_switch_to_english(client, coordinator):
     client.post("/i18n/setlang/", {"language": "de", "next": "/"})
     body = client.get(reverse("institution-list", kwargs={"region_key": "05170"})).content.decode()
     assert 'lang="de"' in body and "Einrichtungen" in body
+
+
+def test_family_centre_head_edits_opening_hours_in_a_week_grid(client, staff, family_centre):
+    client.force_login(staff)
+    url = reverse("opening-hours", kwargs={"pk": family_centre.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"0_opens": "07:30", "0_closes": "16:30", "0_late_until": "17:30", "1_opens": "09:00"}
+    )
+    assert 'href="#id_1_opens"' in response.content.decode()
+    assert not family_centre.opening_periods.exists()
+    client.post(url, {"0_opens": "07:30", "0_closes": "16:30", "0_late_until": "17:30"})
+    assert family_centre.opening_periods.count() == 2
+    body = client.get(reverse("institution-detail", kwargs={"pk": family_centre.pk}))
+    assert "16:30–17:30" in body.content.decode()

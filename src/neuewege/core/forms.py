@@ -3,7 +3,7 @@ from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
-from .models import EventFormat, Institution, Person, Region, User
+from .models import EventFormat, Institution, OpeningPeriod, Person, Region, User
 
 
 class KernBoundField(BoundField):
@@ -199,3 +199,55 @@ class BarrierReportForm(forms.Form):
         required=False,
         help_text=_("Optional. Only used to answer you."),
     )
+
+
+class OpeningHoursForm(forms.Form):
+    """A week of opening hours: core hours and, where offered, early and late care."""
+
+    WEEKDAYS = OpeningPeriod.Weekday.choices[:6]
+    COLUMNS = [
+        ("early_from", _("early care from")),
+        ("opens", _("opens")),
+        ("closes", _("closes")),
+        ("late_until", _("late care until")),
+    ]
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day, day_label in self.WEEKDAYS:
+            for column, column_label in self.COLUMNS:
+                self.fields[f"{day}_{column}"] = forms.TimeField(
+                    label=f"{day_label}: {column_label}",
+                    required=False,
+                    widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                )
+        if not self.is_bound:
+            self.initial = self.initial_from(institution.opening_periods.all())
+
+    @classmethod
+    def initial_from(cls, periods):
+        initial = {}
+        for period in periods:
+            if not period.is_extended_hours:
+                initial[f"{period.weekday}_opens"] = period.opens
+                initial[f"{period.weekday}_closes"] = period.closes
+        for period in periods:
+            if period.is_extended_hours:
+                if period.closes == initial.get(f"{period.weekday}_opens"):
+                    initial[f"{period.weekday}_early_from"] = period.opens
+                else:
+                    initial[f"{period.weekday}_late_until"] = period.closes
+        return initial
+
+    def rows(self):
+        return [
+            (label, [self[f"{day}_{column}"] for column, _label in self.COLUMNS])
+            for day, label in self.WEEKDAYS
+        ]
+
+    def week(self):
+        """The cleaned week as {weekday: (early_from, opens, closes, late_until)}."""
+        return {
+            day: tuple(self.cleaned_data.get(f"{day}_{column}") for column, _label in self.COLUMNS)
+            for day, _label in self.WEEKDAYS
+        }

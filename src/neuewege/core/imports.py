@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,7 +25,6 @@ from .services import (
     apply_fields,
     check_institution_rules,
     check_person_rules,
-    full_clean,
     locate_by_postcode,
 )
 
@@ -88,6 +88,7 @@ class RowResult:
     line: int
     label: str = ""
     action: str = ""  # "create" or "update"
+    changed: bool = True  # False for an update that changes no value: nothing to save
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
 
 
@@ -318,7 +319,7 @@ def choice_lookup(choices, extra=None):
     return lookup
 
 
-def parse_choice(value, lookup, allowed_labels):
+def parse_choice(value, lookup, choices):
     value = text(value)
     if not value:
         return ""
@@ -327,8 +328,12 @@ def parse_choice(value, lookup, allowed_labels):
     except KeyError as error:
         raise BadValue(
             _("“%(value)s” is not one of: %(allowed)s.")
-            % {"value": value, "allowed": allowed_labels}
+            % {"value": value, "allowed": labels(choices)}
         ) from error
+
+
+def values_of(instance):
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
 
 
 def labels(choices):
@@ -380,6 +385,17 @@ FORMAT_ALIASES = {
 
 
 # Checking and writing rows
+
+
+def clean(instance, exclude):
+    """Model validation without the check constraints, which Django tests with one SQL query
+    each per row (most of the time of a large import); the importer checks the same rules in
+    ``Importer._check_values`` and reports them at their column. ``exclude`` names foreign keys
+    set from records already loaded, which need no query either."""
+    try:
+        instance.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationFailed(error.message_dict) from error
 
 
 class Importer:
@@ -449,7 +465,7 @@ class Importer:
                     header = self.headers.get(name, "")
                     result.errors += [(header, str(message)) for message in messages]
             if record is not None:
-                if write and not failed:
+                if write and not failed and result.changed:
                     record.save()
                 self._remember(record)
             failed = failed or bool(result.errors)
@@ -538,7 +554,7 @@ class Importer:
             "kind": self._value(
                 raw,
                 "kind",
-                lambda v: parse_choice(v, self.lookups["kind"], labels(Institution.Kind.choices)),
+                lambda v: parse_choice(v, self.lookups["kind"], Institution.Kind.choices),
                 errors,
             ),
             "name": text(raw.get("name")),
@@ -554,7 +570,7 @@ class Importer:
                 raw,
                 "job_centre_type",
                 lambda v: parse_choice(
-                    v, self.lookups["job_centre_type"], labels(Institution.JobCentreType.choices)
+                    v, self.lookups["job_centre_type"], Institution.JobCentreType.choices
                 ),
                 errors,
             ),
@@ -563,7 +579,7 @@ class Importer:
                 raw,
                 "provider_type",
                 lambda v: parse_choice(
-                    v, self.lookups["provider_type"], labels(Institution.ProviderType.choices)
+                    v, self.lookups["provider_type"], Institution.ProviderType.choices
                 ),
                 errors,
             ),
@@ -615,7 +631,7 @@ class Importer:
         if "youth_welfare_office" in self.positions and not office_reference:
             institution.youth_welfare_office = None
         locate_by_postcode(institution)
-        full_clean(institution)
+        clean(institution, exclude=["region", "youth_welfare_office"])
         check_institution_rules(institution)
         if office_reference:
             if institution.kind != Institution.Kind.FAMILY_CENTRE:
@@ -668,7 +684,7 @@ class Importer:
                         % {"name": reference},
                     )
                 )
-            elif write:
+            elif write and institution.youth_welfare_office_id != office.pk:
                 institution.youth_welfare_office = office
                 institution.save(update_fields=["youth_welfare_office", "updated_at"])
 
@@ -684,7 +700,7 @@ class Importer:
                 raw,
                 "function",
                 lambda v: parse_choice(
-                    v, self.lookups["function"], labels(Person.Function.choices)
+                    v, self.lookups["function"], Person.Function.choices
                 ),
                 errors,
             ),
@@ -721,7 +737,7 @@ class Importer:
         result.action = "update" if existing else "create"
         data["institution"] = institution
         apply_fields(person, self._present(data) | {"institution": institution}, data.keys())
-        full_clean(person)
+        clean(person, exclude=["institution"])
         check_person_rules(person, self.access)
         return person
 
@@ -729,7 +745,7 @@ class Importer:
         codes = []
         for part in text(value).replace(";", ",").split(","):
             if part.strip():
-                code = parse_choice(part, self.lookups["format"], labels(EventFormat.choices))
+                code = parse_choice(part, self.lookups["format"], EventFormat.choices)
                 if code not in codes:
                     codes.append(code)
         return codes

@@ -20,7 +20,15 @@ from django_tasks import task
 
 from .access import Access, Action
 from .errors import PermissionDenied, ValidationFailed
-from .models import ApiToken, BarrierReport, EventFormat, Institution, Person, User
+from .models import (
+    ApiToken,
+    BarrierReport,
+    EventFormat,
+    Institution,
+    OpeningPeriod,
+    Person,
+    User,
+)
 
 INSTITUTION_FIELDS = [
     field.name
@@ -141,6 +149,62 @@ def _save_person(*, access, data, person):
     check_person_rules(person, access)
     person.save()
     return person
+
+
+def set_opening_hours(*, access: Access, institution: Institution, week: dict):
+    """Replace the opening hours. ``week`` maps a weekday to (early_from, opens, closes,
+    late_until); early and late care (Randzeiten) adjoin the core hours."""
+    if not access.can_change_institution(institution):
+        raise PermissionDenied(_("You may not change this institution."))
+    errors, periods = {}, []
+    for day, (early_from, opens, closes, late_until) in week.items():
+        if (opens is None) != (closes is None):
+            errors[f"{day}_opens"] = _("Give both the opening and the closing time.")
+            continue
+        if opens is None:
+            if early_from or late_until:
+                errors[f"{day}_opens"] = _("Early or late care needs core hours on the same day.")
+            continue
+        if closes <= opens:
+            errors[f"{day}_closes"] = _("The centre must close after it opens.")
+            continue
+        periods.append(
+            OpeningPeriod(institution=institution, weekday=day, opens=opens, closes=closes)
+        )
+        if early_from is not None:
+            if early_from >= opens:
+                errors[f"{day}_early_from"] = _("Early care starts before the core hours.")
+            else:
+                periods.append(
+                    OpeningPeriod(
+                        institution=institution,
+                        weekday=day,
+                        opens=early_from,
+                        closes=opens,
+                        is_extended_hours=True,
+                    )
+                )
+        if late_until is not None:
+            if late_until <= closes:
+                errors[f"{day}_late_until"] = _("Late care ends after the core hours.")
+            else:
+                periods.append(
+                    OpeningPeriod(
+                        institution=institution,
+                        weekday=day,
+                        opens=closes,
+                        closes=late_until,
+                        is_extended_hours=True,
+                    )
+                )
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic(durable=True):
+        for period in institution.opening_periods.all():
+            period.delete()
+        for period in periods:
+            period.save()
+    return periods
 
 
 def delete_institution(*, access: Access, institution: Institution):

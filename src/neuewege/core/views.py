@@ -20,6 +20,7 @@ from .forms import (
     ImportUploadForm,
     InstitutionForm,
     InvitationForm,
+    OpeningHoursForm,
     PersonForm,
 )
 from .imports import Importer, template_csv
@@ -199,6 +200,28 @@ class InstitutionUpdateView(InstitutionRecordMixin, View):
                 messages.success(request, _("The institution was saved."))
                 return redirect("institution-detail", pk=self.record.pk)
         return self.render("core/institution_form.html", form=form, institution=self.record)
+
+
+class OpeningHoursView(InstitutionRecordMixin, View):
+    action = Action.CHANGE
+
+    def get(self, request, pk):
+        form = OpeningHoursForm(institution=self.record)
+        return self.render("core/opening_hours_form.html", form=form, institution=self.record)
+
+    def post(self, request, pk):
+        form = OpeningHoursForm(request.POST, institution=self.record)
+        if form.is_valid():
+            try:
+                services.set_opening_hours(
+                    access=self.access, institution=self.record, week=form.week()
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("The opening hours were saved."))
+                return redirect("institution-detail", pk=self.record.pk)
+        return self.render("core/opening_hours_form.html", form=form, institution=self.record)
 
 
 class PersonListView(AccessMixin, View):
