@@ -51,6 +51,7 @@ PAGES = {
     "institution-update": {"coordinator_a", "staff_a"},  # staff_a works at the institution
     "person-update": {"coordinator_a", "staff_a"},
     "opening-hours": {"coordinator_a", "staff_a"},
+    "network-members": {"coordinator_a", "staff_a"},
     "person-create": {"coordinator_a", "staff_a"},
     "institution-create": COORD_A,
     "account-list": COORD_A,

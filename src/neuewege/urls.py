@@ -53,6 +53,9 @@ urlpatterns = [
         views.OpeningHoursView.as_view(),
         name="opening-hours",
     ),
+    path(
+        "institutions/<int:pk>/network/", views.NetworkMembersView.as_view(), name="network-members"
+    ),
     path(region + "people/", views.PersonListView.as_view(), name="person-list"),
     path(region + "people/new/", views.PersonCreateView.as_view(), name="person-create"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),

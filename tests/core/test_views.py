@@ -299,3 +299,20 @@ def test_family_centre_head_edits_opening_hours_in_a_week_grid(client, staff, fa
     assert family_centre.opening_periods.count() == 2
     body = client.get(reverse("institution-detail", kwargs={"pk": family_centre.pk}))
     assert "16:30–17:30" in body.content.decode()
+
+
+def test_network_of_at_most_five_kitas(client, staff, family_centre):
+    client.force_login(staff)
+    url = reverse("network-members", kwargs={"pk": family_centre.pk})
+    for number in range(4):
+        client.post(url, {"name": f"Kita {number}", "postcode": "46483", "town": "Wesel"})
+    response = client.post(url, {"name": "Kita 5", "postcode": "46483", "town": "Wesel"})
+    assert "höchstens fünf Kitas" in response.content.decode() or "at most five" in (
+        response.content.decode()
+    )
+    assert family_centre.network_members.count() == 4
+    response = client.post(url, {"name": "Kita X", "postcode": "464", "town": "Wesel"})
+    assert family_centre.network_members.count() == 4
+    member = family_centre.network_members.first()
+    client.post(url, {"remove": member.pk})
+    assert family_centre.network_members.count() == 3

@@ -3,7 +3,7 @@ from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
-from .models import EventFormat, Institution, OpeningPeriod, Person, Region, User
+from .models import EventFormat, Institution, NetworkMember, OpeningPeriod, Person, Region, User
 
 
 class KernBoundField(BoundField):
@@ -251,3 +251,10 @@ class OpeningHoursForm(forms.Form):
             day: tuple(self.cleaned_data.get(f"{day}_{column}") for column, _label in self.COLUMNS)
             for day, _label in self.WEEKDAYS
         }
+
+
+class NetworkMemberForm(forms.ModelForm):
+    class Meta:
+        model = NetworkMember
+        fields = ["name", "street", "postcode", "town"]
+        widgets = {"postcode": forms.TextInput(attrs={"inputmode": "numeric"})}

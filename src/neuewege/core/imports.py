@@ -621,6 +621,7 @@ class Importer:
             raise ValidationFailed({"region_key": _("You cannot import into this region.")})
         institution = existing or Institution()
         result.action = "update" if existing else "create"
+        before = values_of(institution)
         if institution.pk is None:
             institution.region = region
         moved = institution.pk is not None and institution.postcode != data["postcode"]
@@ -643,6 +644,7 @@ class Importer:
                     }
                 )
             self.pending_links.append((institution, region.id, office_reference, result))
+        result.changed = values_of(institution) != before
         return institution
 
     def _check_values(self, data, errors):
@@ -699,9 +701,7 @@ class Importer:
             "function": self._value(
                 raw,
                 "function",
-                lambda v: parse_choice(
-                    v, self.lookups["function"], Person.Function.choices
-                ),
+                lambda v: parse_choice(v, self.lookups["function"], Person.Function.choices),
                 errors,
             ),
             "email": text(raw.get("email")).lower() or None,
@@ -735,10 +735,12 @@ class Importer:
             existing = self.people_by_name.get(name_key)
         person = existing or Person()
         result.action = "update" if existing else "create"
+        before = values_of(person)
         data["institution"] = institution
         apply_fields(person, self._present(data) | {"institution": institution}, data.keys())
         clean(person, exclude=["institution"])
         check_person_rules(person, self.access)
+        result.changed = values_of(person) != before
         return person
 
     def _formats(self, value):

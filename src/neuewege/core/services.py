@@ -25,6 +25,7 @@ from .models import (
     BarrierReport,
     EventFormat,
     Institution,
+    NetworkMember,
     OpeningPeriod,
     Person,
     User,
@@ -205,6 +206,35 @@ def set_opening_hours(*, access: Access, institution: Institution, week: dict):
         for period in periods:
             period.save()
     return periods
+
+
+MAX_NETWORK_MEMBERS = 4  # a Verbund has at most five Kitas: the family centre and four more
+
+
+def add_network_member(*, access: Access, family_centre: Institution, data: dict):
+    if not access.can_change_institution(family_centre):
+        raise PermissionDenied(_("You may not change this institution."))
+    if family_centre.kind != Institution.Kind.FAMILY_CENTRE:
+        raise ValidationFailed(_("Only a family centre can form a network of Kitas."))
+    with transaction.atomic(durable=True):
+        if family_centre.network_members.count() >= MAX_NETWORK_MEMBERS:
+            raise ValidationFailed(
+                _("A network (Verbund) has at most five Kitas, the family centre included.")
+            )
+        member = NetworkMember(family_centre=family_centre, **data)
+        full_clean(member)
+        member.save()
+    return member
+
+
+def remove_network_member(*, access: Access, family_centre: Institution, member_id: int):
+    if not access.can_change_institution(family_centre):
+        raise PermissionDenied(_("You may not change this institution."))
+    with transaction.atomic(durable=True):
+        member = family_centre.network_members.filter(pk=member_id).first()
+        if member is None:
+            raise ValidationFailed(_("This Kita is not a member of the network."))
+        member.delete()
 
 
 def delete_institution(*, access: Access, institution: Institution):

@@ -20,6 +20,7 @@ from .forms import (
     ImportUploadForm,
     InstitutionForm,
     InvitationForm,
+    NetworkMemberForm,
     OpeningHoursForm,
     PersonForm,
 )
@@ -222,6 +223,47 @@ class OpeningHoursView(InstitutionRecordMixin, View):
                 messages.success(request, _("The opening hours were saved."))
                 return redirect("institution-detail", pk=self.record.pk)
         return self.render("core/opening_hours_form.html", form=form, institution=self.record)
+
+
+class NetworkMembersView(InstitutionRecordMixin, View):
+    action = Action.CHANGE
+
+    def page(self, form=None):
+        return self.render(
+            "core/network_members.html",
+            institution=self.record,
+            form=form or NetworkMemberForm(),
+            members=self.record.network_members.all(),
+        )
+
+    def get(self, request, pk):
+        return self.page()
+
+    def post(self, request, pk):
+        if "remove" in request.POST:
+            try:
+                services.remove_network_member(
+                    access=self.access,
+                    family_centre=self.record,
+                    member_id=int(request.POST["remove"]),
+                )
+            except (DomainError, ValueError):
+                messages.error(request, _("This Kita is not a member of the network."))
+            else:
+                messages.success(request, _("The Kita was removed from the network."))
+            return redirect("network-members", pk=self.record.pk)
+        form = NetworkMemberForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_network_member(
+                    access=self.access, family_centre=self.record, data=form.cleaned_data
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                messages.success(request, _("The Kita was added to the network."))
+                return redirect("network-members", pk=self.record.pk)
+        return self.page(form)
 
 
 class PersonListView(AccessMixin, View):
