@@ -54,6 +54,8 @@ PAGES = {
     "network-members": {"coordinator_a", "staff_a"},
     "person-create": {"coordinator_a", "staff_a"},
     "institution-create": COORD_A,
+    "institution-delete": COORD_A,
+    "person-delete": {"coordinator_a", "staff_a"},
     "account-list": COORD_A,
     "account-invite": COORD_A,
     "account-update": COORD_A,
@@ -100,6 +102,7 @@ def world(db, wesel, borken):
         "pk_for": {
             "person-detail": person_a.pk,
             "person-update": person_a.pk,
+            "person-delete": person_a.pk,
             "account-update": users["viewer_a"].pk,
             "import-preview": batch.pk,
         },

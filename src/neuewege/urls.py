@@ -49,6 +49,11 @@ urlpatterns = [
         name="institution-update",
     ),
     path(
+        "institutions/<int:pk>/delete/",
+        views.InstitutionDeleteView.as_view(),
+        name="institution-delete",
+    ),
+    path(
         "institutions/<int:pk>/opening-hours/",
         views.OpeningHoursView.as_view(),
         name="opening-hours",
@@ -60,6 +65,7 @@ urlpatterns = [
     path(region + "people/new/", views.PersonCreateView.as_view(), name="person-create"),
     path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("people/<int:pk>/edit/", views.PersonUpdateView.as_view(), name="person-update"),
+    path("people/<int:pk>/delete/", views.PersonDeleteView.as_view(), name="person-delete"),
     path(region + "accounts/", views.AccountListView.as_view(), name="account-list"),
     path(region + "accounts/invite/", views.AccountInviteView.as_view(), name="account-invite"),
     path(region + "accounts/<int:pk>/", views.AccountUpdateView.as_view(), name="account-update"),

@@ -316,3 +316,20 @@ def test_network_of_at_most_five_kitas(client, staff, family_centre):
     member = family_centre.network_members.first()
     client.post(url, {"remove": member.pk})
     assert family_centre.network_members.count() == 3
+
+
+def test_coordinator_deletes_an_empty_institution_only(client, coordinator, family_centre, wesel):
+    empty = InstitutionFactory(region=wesel, name="Geschlossenes FZ")
+    PersonFactory(institution=family_centre)
+    client.force_login(coordinator)
+    client.post(reverse("institution-delete", kwargs={"pk": family_centre.pk}))
+    assert Institution.objects.filter(pk=family_centre.pk).exists()
+    client.post(reverse("institution-delete", kwargs={"pk": empty.pk}))
+    assert not Institution.objects.filter(pk=empty.pk).exists()
+
+
+def test_removing_a_person_deactivates_their_account(client, coordinator, staff):
+    client.force_login(coordinator)
+    client.post(reverse("person-delete", kwargs={"pk": staff.person.pk}))
+    staff.refresh_from_db()
+    assert staff.person is None and not staff.is_active

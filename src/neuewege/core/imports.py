@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .access import Access, Action
 from .errors import ValidationFailed
@@ -387,15 +388,16 @@ FORMAT_ALIASES = {
 # Checking and writing rows
 
 
-def clean(instance, exclude):
-    """Model validation without the check constraints, which Django tests with one SQL query
-    each per row (most of the time of a large import); the importer checks the same rules in
-    ``Importer._check_values`` and reports them at their column. ``exclude`` names foreign keys
-    set from records already loaded, which need no query either."""
-    try:
-        instance.full_clean(exclude=exclude, validate_constraints=False)
-    except ValidationError as error:
-        raise ValidationFailed(error.message_dict) from error
+def taken_values(model, name):
+    """Values of a unique field in the whole database (not only the account's regions), with
+    the id of the record that has each."""
+    return dict(model.objects.filter(**{f"{name}__isnull": False}).values_list(name, "pk"))
+
+
+UNIQUE_MESSAGES = {
+    "external_id": _lazy("Another record already has this external ID."),
+    "email": _lazy("Another person already has this e-mail address."),
+}
 
 
 class Importer:
@@ -488,6 +490,7 @@ class Importer:
                 if office.kind == Institution.Kind.YOUTH_WELFARE_OFFICE:
                     self._remember_office(office)
             self.pending_links = []
+            self.taken = {"external_id": taken_values(Institution, "external_id")}
         else:
             scope = self.access.institutions()
             if self.region is not None:
@@ -501,6 +504,10 @@ class Importer:
                 self.institutions_by_name.setdefault(institution.name.casefold(), []).append(
                     institution
                 )
+            self.taken = {
+                "external_id": taken_values(Person, "external_id"),
+                "email": {email.lower(): pk for email, pk in taken_values(Person, "email").items()},
+            }
             people = list(self.access.people())
             self.people_by_external_id = {p.external_id: p for p in people if p.external_id}
             self.people_by_email = {p.email.lower(): p for p in people if p.email}
@@ -508,6 +515,24 @@ class Importer:
                 (p.first_name.casefold(), p.last_name.casefold(), p.institution_id): p
                 for p in people
             }
+
+    def _clean(self, record, exclude):
+        """Model validation without its queries per row, which took most of the time of a large
+        import: unique values are looked up in ``self.taken`` (loaded once), the rules of the
+        check constraints are checked by ``_check_values``, and ``exclude`` names the foreign
+        keys, which are set from records already loaded."""
+        errors = {}
+        try:
+            record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.message_dict
+        for name, taken in self.taken.items():
+            value = getattr(record, name)
+            owner = taken.get(value.lower() if name == "email" else value) if value else None
+            if owner is not None and owner != record.pk and name not in errors:
+                errors[name] = [UNIQUE_MESSAGES[name]]
+        if errors:
+            raise ValidationFailed(errors)
 
     def _remember_office(self, office):
         self.offices[(office.region_id, office.name.casefold())] = office
@@ -632,7 +657,7 @@ class Importer:
         if "youth_welfare_office" in self.positions and not office_reference:
             institution.youth_welfare_office = None
         locate_by_postcode(institution)
-        clean(institution, exclude=["region", "youth_welfare_office"])
+        self._clean(institution, exclude=["region", "youth_welfare_office"])
         check_institution_rules(institution)
         if office_reference:
             if institution.kind != Institution.Kind.FAMILY_CENTRE:
@@ -738,7 +763,7 @@ class Importer:
         before = values_of(person)
         data["institution"] = institution
         apply_fields(person, self._present(data) | {"institution": institution}, data.keys())
-        clean(person, exclude=["institution"])
+        self._clean(person, exclude=["institution"])
         check_person_rules(person, self.access)
         result.changed = values_of(person) != before
         return person

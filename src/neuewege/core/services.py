@@ -248,6 +248,15 @@ def delete_institution(*, access: Access, institution: Institution):
         institution.delete()
 
 
+def delete_person(*, access: Access, person: Person):
+    """Remove a person who left; an account of theirs is deactivated with it."""
+    with transaction.atomic(durable=True):
+        if not access.can_change_person(person):
+            raise PermissionDenied(_("You may not remove this person."))
+        User.objects.filter(person=person).update(is_active=False)
+        person.delete()
+
+
 def apply_import(*, batch, importer):
     """Write an uploaded file (all rows or none) and record the result on the batch."""
     with transaction.atomic(durable=True):

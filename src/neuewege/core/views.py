@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -203,6 +204,26 @@ class InstitutionUpdateView(InstitutionRecordMixin, View):
         return self.render("core/institution_form.html", form=form, institution=self.record)
 
 
+class InstitutionDeleteView(InstitutionRecordMixin, View):
+    action = Action.DELETE
+
+    def get(self, request, pk):
+        return self.render(
+            "core/confirm_delete.html",
+            record=self.record,
+            cancel_url=reverse("institution-detail", kwargs={"pk": pk}),
+        )
+
+    def post(self, request, pk):
+        try:
+            services.delete_institution(access=self.access, institution=self.record)
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages()))
+            return redirect("institution-detail", pk=pk)
+        messages.success(request, _("%(name)s was deleted.") % {"name": self.record.name})
+        return redirect("institution-list", region_key=self.region.key)
+
+
 class OpeningHoursView(InstitutionRecordMixin, View):
     action = Action.CHANGE
 
@@ -318,6 +339,22 @@ class PersonDetailView(PersonRecordMixin, View):
             person=self.record,
             can_change=self.access.can_change_person(self.record),
         )
+
+
+class PersonDeleteView(PersonRecordMixin, View):
+    action = Action.CHANGE
+
+    def get(self, request, pk):
+        return self.render(
+            "core/confirm_delete.html",
+            record=self.record,
+            cancel_url=reverse("person-detail", kwargs={"pk": pk}),
+        )
+
+    def post(self, request, pk):
+        services.delete_person(access=self.access, person=self.record)
+        messages.success(request, _("%(name)s was removed.") % {"name": self.record})
+        return redirect("person-list", region_key=self.region.key)
 
 
 class PersonUpdateView(PersonRecordMixin, View):
