@@ -333,3 +333,24 @@ def test_removing_a_person_deactivates_their_account(client, coordinator, staff)
     client.post(reverse("person-delete", kwargs={"pk": staff.person.pk}))
     staff.refresh_from_db()
     assert staff.person is None and not staff.is_active
+
+
+def test_region_home_lists_certifications_to_renew(client, coordinator, wesel):
+    from datetime import date, timedelta
+
+    today = date.today()
+    InstitutionFactory(
+        region=wesel,
+        name="FZ bald",
+        certified_from=today - timedelta(days=1400),
+        certified_until=today + timedelta(days=60),
+    )
+    InstitutionFactory(
+        region=wesel,
+        name="FZ lange",
+        certified_from=today,
+        certified_until=today + timedelta(days=1400),
+    )
+    client.force_login(coordinator)
+    body = client.get(reverse("region-home", kwargs={"region_key": "05170"})).content.decode()
+    assert "FZ bald" in body and "FZ lange" not in body

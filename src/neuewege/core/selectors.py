@@ -1,7 +1,10 @@
 """Every read of master data, scoped through the access policy."""
 
+from datetime import timedelta
+
 from auditlog.models import LogEntry
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from .access import Access
 from .models import Institution, Region
@@ -64,6 +67,14 @@ def institution_counts_by_kind(region: Region):
         region.institutions.values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
     )
     return [(kind, label, counts.get(kind, 0)) for kind, label in Institution.Kind.choices]
+
+
+def certifications_expiring(region: Region, *, within=timedelta(days=183)):
+    """Family centres whose Gütesiegel ends within ``within`` (or has ended): time to renew."""
+    today = timezone.localdate()
+    return region.institutions.filter(
+        kind=Institution.Kind.FAMILY_CENTRE, certified_until__lte=today + within
+    ).order_by("certified_until")
 
 
 def region_audit_log(region: Region):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -127,6 +128,8 @@ class RegionHomeView(AccessMixin, View):
             "core/region_home.html",
             counts=selectors.institution_counts_by_kind(self.region),
             people_count=self.access.people().filter(institution__region=self.region).count(),
+            expiring=selectors.certifications_expiring(self.region)[:20],
+            today=timezone.localdate(),
         )
 
 
