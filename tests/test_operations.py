@@ -13,14 +13,21 @@ from django.utils import timezone
 from neuewege.core.models import ImportBatch, Institution, Person, User
 
 
+def production_environment(**values):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return env | values
+
+
 def test_deploy_check_is_clean_with_production_values(tmp_path):
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "NEUEWEGE_SECRET_KEY": "Zq8#pL2!vR5@wT9$xY4%aB7^cD1&eF6*gH0(iJ3)kM-nP5+sU8=wX2",
-        "NEUEWEGE_ALLOWED_HOSTS": "neuewege.example.de",
-        "NEUEWEGE_HTTPS": "1",
-        "NEUEWEGE_DEBUG": "0",
-    }
+    env = production_environment(
+        **{
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "NEUEWEGE_SECRET_KEY": "Zq8#pL2!vR5@wT9$xY4%aB7^cD1&eF6*gH0(iJ3)kM-nP5+sU8=wX2",
+            "NEUEWEGE_ALLOWED_HOSTS": "neuewege.example.de",
+            "NEUEWEGE_HTTPS": "1",
+            "NEUEWEGE_DEBUG": "0",
+        }
+    )
     result = subprocess.run(
         [sys.executable, "-m", "neuewege.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -509,6 +509,7 @@ def test_a_form_encoded_body_is_a_4xx_problem(client, headers):
         "/institutions?q=%00",
         "/people?institution_id=zero",
         "/people?function=king",
+        f"/people?page={10**30}",
     ],
 )
 def test_odd_urls_are_4xx_problems(client, headers, url):
@@ -520,3 +521,12 @@ def test_odd_urls_are_4xx_problems(client, headers, url):
 def test_unknown_routes_and_methods_are_4xx(client, headers):
     assert 400 <= client.get(API + "/nothing", **headers).status_code < 500
     assert client.delete(API + "/regions", **headers).status_code == 405
+
+
+def test_an_unexpected_error_is_a_500_problem(client, headers, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("neuewege.core.selectors.search_institutions", broken)
+    client.raise_request_exception = False
+    assert_problem(client.get(API + "/institutions", **headers), 500)

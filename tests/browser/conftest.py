@@ -1,3 +1,4 @@
+import importlib
 import os
 from pathlib import Path
 
@@ -27,6 +28,14 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def regions(transactional_db):
+    """Transactional tests empty the database afterwards, migration data included: reload it."""
+    from django.apps import apps
+
+    importlib.import_module("neuewege.core.migrations.0002_nrw_regions").load_regions(apps, None)
 
 
 @pytest.fixture

@@ -7,7 +7,10 @@ from tests.factories import InstitutionFactory, UserFactory
 
 from .conftest import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 CSV = (
     "Kreisschlüssel;Art;Name;Straße;PLZ;Ort;Träger;Trägerart;Jugendamt\n"
@@ -62,14 +65,19 @@ def test_coordinator_signs_in_imports_a_list_and_opens_a_family_centre(page, coo
     assert page.get_by_text("Alle Zeilen sind korrekt.").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Import bestätigen").click()
-    assert page.get_by_text("2 angelegt").is_visible()
+    assert (
+        page.get_by_role("alert")
+        .or_(page.get_by_role("status"))
+        .first.inner_text()
+        .startswith("Import abgeschlossen")
+    )
     assert_accessible(page)
 
     centre = Institution.objects.get(name="Familienzentrum Regenbogen Moers")
     assert centre.youth_welfare_office.name == "Jugendamt Moers"
     page.get_by_role("link", name="Familienzentrum Regenbogen Moers").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Familienzentrum Regenbogen Moers"
-    assert page.get_by_text("DSG-EKD").is_visible()
+    assert page.get_by_text("DSG-EKD", exact=True).is_visible()
     assert_accessible(page)
 
 

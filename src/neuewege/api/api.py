@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.signals import got_request_exception
 from django.http import Http404
 from django.utils.log import log_response
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -94,7 +95,7 @@ def domain_error(request, error: DomainError):
 @api.exception_handler(ValidationError)
 def validation_error(request, error: ValidationError):
     return problem(
-        request, 422, "The request is invalid.", [validation_item(item) for item in error.errors]
+        request, 422, _("The request is invalid."), [validation_item(item) for item in error.errors]
     )
 
 
@@ -109,7 +110,7 @@ def validation_item(item):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, error):
-    response = problem(request, 401, "Authentication required: send a valid API token.")
+    response = problem(request, 401, _("Authentication required: send a valid API token."))
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -122,14 +123,14 @@ def http_error(request, error: HttpError):
 
 @api.exception_handler(Http404)
 def not_found(request, error):
-    return problem(request, 404, "Not found.")
+    return problem(request, 404, _("Not found."))
 
 
 @api.exception_handler(Exception)
 def server_error(request, error):
     """A 500 is a bug: signalled and logged as Django does it, answered in the problem shape."""
     got_request_exception.send(sender=None, request=request)
-    response = problem(request, 500, "Internal server error.")
+    response = problem(request, 500, _("Internal server error."))
     log_response(
         "Internal Server Error: %s",
         request.path,

@@ -1,5 +1,7 @@
 """The one API dependency: who calls, and with which access."""
 
+from contextlib import suppress
+
 from auditlog.context import auditlog_value
 from ninja.security import HttpBearer, SessionAuth
 
@@ -32,10 +34,8 @@ class StaffSessionAuth(SessionAuth):
 def record_actor(user):
     """The audit log's middleware ran before the token was read: name the token's account as
     the actor of the changes this request makes."""
-    try:
+    with suppress(LookupError):
         auditlog_value.get()["actor"] = user
-    except LookupError:
-        pass
 
 
 def api_access(request) -> Access:

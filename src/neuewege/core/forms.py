@@ -190,7 +190,7 @@ class ApiTokenForm(forms.Form):
 
 class BarrierReportForm(forms.Form):
     page_url = forms.CharField(
-        label=_("On which page did you meet the barrier?"), max_length=500, required=False
+        label=_("On which page did you come across the barrier?"), max_length=500, required=False
     )
     description = forms.CharField(label=_("Describe the barrier"), widget=forms.Textarea)
     contact = forms.CharField(

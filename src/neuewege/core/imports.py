@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 import openpyxl
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -421,10 +421,14 @@ class Importer:
 
     def apply(self, filename: str, content: bytes) -> ImportReport:
         """Write every row, or nothing when any row has a problem."""
-        with transaction.atomic():
-            report = self._run(filename, content, write=True)
-            if not report.is_valid:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                report = self._run(filename, content, write=True)
+                if not report.is_valid:
+                    transaction.set_rollback(True)
+        except IntegrityError:  # someone else saved the same external ID or e-mail meanwhile
+            message = _("The records changed while the file was imported. Import it again.")
+            return ImportReport(self.kind, [], [message])
         return report
 
     # the run
@@ -519,8 +523,8 @@ class Importer:
     def _clean(self, record, exclude):
         """Model validation without its queries per row, which took most of the time of a large
         import: unique values are looked up in ``self.taken`` (loaded once), the rules of the
-        check constraints are checked by ``_check_values``, and ``exclude`` names the foreign
-        keys, which are set from records already loaded."""
+        check constraints are checked by ``_constraint_errors``, and ``exclude`` names the
+        foreign keys, which are set from records already loaded."""
         errors = {}
         try:
             record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -529,8 +533,10 @@ class Importer:
         for name, taken in self.taken.items():
             value = getattr(record, name)
             owner = taken.get(value.lower() if name == "email" else value) if value else None
-            if owner is not None and owner != record.pk and name not in errors:
-                errors[name] = [UNIQUE_MESSAGES[name]]
+            if owner is not None and owner != record.pk:
+                errors.setdefault(name, [UNIQUE_MESSAGES[name]])
+        for name, message in self._constraint_errors(record).items():
+            errors.setdefault(name, [message])
         if errors:
             raise ValidationFailed(errors)
 
@@ -615,7 +621,8 @@ class Importer:
         }
         region = self._region(parse_region_key(raw.get("region_key")), errors)
         result.label = data["name"]
-        self._check_values(data, errors)
+        if (data["latitude"] is None) != (data["longitude"] is None):
+            errors.setdefault("latitude", _("Give both latitude and longitude, or neither."))
         if errors:
             raise ValidationFailed(errors)
         key = (
@@ -672,17 +679,18 @@ class Importer:
         result.changed = values_of(institution) != before
         return institution
 
-    def _check_values(self, data, errors):
-        """Rules the database enforces as constraints, reported at their column."""
-        if (data["latitude"] is None) != (data["longitude"] is None):
-            errors.setdefault(
-                "latitude", _("Give both latitude and longitude, or neither of them.")
-            )
-        if data["job_centre_type"] and data["kind"] not in ("", None, Institution.Kind.JOB_CENTRE):
-            errors.setdefault("job_centre_type", _("Only job centres have a job centre type."))
-        start, end = data["certified_from"], data["certified_until"]
+    @staticmethod
+    def _constraint_errors(record):
+        """The rules of the check constraints on Institution, reported at their column."""
+        errors = {}
+        if not isinstance(record, Institution):
+            return errors
+        if record.job_centre_type and record.kind != Institution.Kind.JOB_CENTRE:
+            errors["job_centre_type"] = _("Only job centres have a job centre type.")
+        start, end = record.certified_from, record.certified_until
         if start and end and end < start:
-            errors.setdefault("certified_until", _("The Gütesiegel cannot end before it starts."))
+            errors["certified_until"] = _("The Gütesiegel cannot end before it starts.")
+        return errors
 
     def _region(self, key, errors):
         if self.region is not None:

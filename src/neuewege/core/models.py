@@ -153,12 +153,14 @@ class Institution(models.Model):
             models.CheckConstraint(
                 condition=Q(job_centre_type="") | Q(kind="job_centre"),
                 name="job_centre_type_only_for_job_centres",
+                violation_error_message=_("Only job centres have a job centre type."),
             ),
             models.CheckConstraint(
                 condition=Q(certified_until__isnull=True)
                 | Q(certified_from__isnull=True)
                 | Q(certified_until__gte=models.F("certified_from")),
                 name="certification_ends_after_it_starts",
+                violation_error_message=_("The Gütesiegel cannot end before it starts."),
             ),
         ]
 
@@ -234,7 +236,9 @@ class OpeningPeriod(models.Model):
         verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes__gt=models.F("opens")), name="closes_after_opens"
+                condition=Q(closes__gt=models.F("opens")),
+                name="closes_after_opens",
+                violation_error_message=_("The closing time must be after the opening time."),
             )
         ]
 

@@ -343,13 +343,13 @@ def update_account(
 
 def _assign_role(*, access, user, role, region_ids, person, is_new):
     if role not in access.assignable_roles():
-        raise ValidationFailed({"role": _("You cannot give this role.")})
+        raise ValidationFailed({"role": _("You cannot assign this role.")})
     region_ids = set(region_ids or [])
     if not region_ids <= access.region_ids:
         raise ValidationFailed({"regions": _("You can only assign your own regions.")})
     if role == User.Role.STAFF:
         if person is None:
-            raise ValidationFailed({"person": _("A staff account belongs to a person.")})
+            raise ValidationFailed({"person": _("A staff account must be linked to a person.")})
         region_ids = set()
     elif not region_ids:
         raise ValidationFailed({"regions": _("Choose at least one region.")})

@@ -481,17 +481,17 @@ class AccountUpdateView(AccessMixin, View):
 class ImportUploadView(AccessMixin, View):
     action = Action.IMPORT
 
+    def page(self, form):
+        recent = self.region.imports.filter(applied_at__isnull=False)[:10]
+        return self.render("core/import_upload.html", form=form, batches=recent)
+
     def get(self, request, region_key):
-        return self.render(
-            "core/import_upload.html",
-            form=ImportUploadForm(),
-            batches=self.region.imports.filter(applied_at__isnull=False)[:10],
-        )
+        return self.page(ImportUploadForm())
 
     def post(self, request, region_key):
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.render("core/import_upload.html", form=form)
+            return self.page(form)
         upload = form.cleaned_data["file"]
         batch = ImportBatch.objects.create(
             region=self.region,
