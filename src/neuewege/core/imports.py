@@ -13,7 +13,6 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from .services import (
     apply_fields,
     check_institution_rules,
     check_person_rules,
+    full_clean,
     locate_by_postcode,
 )
 
@@ -522,21 +522,18 @@ class Importer:
 
     def _clean(self, record, exclude):
         """Model validation without its queries per row, which took most of the time of a large
-        import: unique values are looked up in ``self.taken`` (loaded once), the rules of the
-        check constraints are checked by ``_constraint_errors``, and ``exclude`` names the
-        foreign keys, which are set from records already loaded."""
+        import: unique values are looked up in ``self.taken`` (loaded once), and ``exclude``
+        names the foreign keys, which are set from records already loaded."""
         errors = {}
         try:
-            record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            errors = error.message_dict
+            full_clean(record, exclude=exclude, validate_unique=False)
+        except ValidationFailed as error:
+            errors = error.errors
         for name, taken in self.taken.items():
             value = getattr(record, name)
             owner = taken.get(value.lower() if name == "email" else value) if value else None
             if owner is not None and owner != record.pk:
                 errors.setdefault(name, [UNIQUE_MESSAGES[name]])
-        for name, message in self._constraint_errors(record).items():
-            errors.setdefault(name, [message])
         if errors:
             raise ValidationFailed(errors)
 
@@ -678,19 +675,6 @@ class Importer:
             self.pending_links.append((institution, region.id, office_reference, result))
         result.changed = values_of(institution) != before
         return institution
-
-    @staticmethod
-    def _constraint_errors(record):
-        """The rules of the check constraints on Institution, reported at their column."""
-        errors = {}
-        if not isinstance(record, Institution):
-            return errors
-        if record.job_centre_type and record.kind != Institution.Kind.JOB_CENTRE:
-            errors["job_centre_type"] = _("Only job centres have a job centre type.")
-        start, end = record.certified_from, record.certified_until
-        if start and end and end < start:
-            errors["certified_until"] = _("The Gütesiegel cannot end before it starts.")
-        return errors
 
     def _region(self, key, errors):
         if self.region is not None:

