@@ -7,7 +7,7 @@ from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import BaseModel, field_validator
 
@@ -239,7 +239,7 @@ def create_institution(request, payload: InstitutionIn):
     data = institution_data(access, payload)
     if data.get("region") is None:
         raise ValidationFailed({"region": _("Give the Kreisschlüssel of the region.")})
-    return 201, save(services.save_institution, access=access, data=data)
+    return Status(201, save(services.save_institution, access=access, data=data))
 
 
 @router.patch("/institutions/{institution_id}", response=InstitutionOut, tags=["institutions"])
@@ -290,7 +290,7 @@ def person_data(access, payload: PersonIn):
 @router.post("/people", response={201: PersonOut}, tags=["people"])
 def create_person(request, payload: PersonIn):
     access = api_access(request)
-    return 201, save(services.save_person, access=access, data=person_data(access, payload))
+    return Status(201, save(services.save_person, access=access, data=person_data(access, payload)))
 
 
 @router.patch("/people/{person_id}", response=PersonOut, tags=["people"])
