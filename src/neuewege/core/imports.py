@@ -658,21 +658,24 @@ class Importer:
             institution.latitude = institution.longitude = None  # placed anew at the postcode
         apply_fields(institution, self._present(data), data.keys())
         office_reference = text(raw.get("youth_welfare_office"))
-        if "youth_welfare_office" in self.positions and not office_reference:
-            institution.youth_welfare_office = None
+        if "youth_welfare_office" in self.positions:
+            # an office named earlier in the file or already saved is linked at once; one
+            # named later is linked after all rows (see _link_offices)
+            office = self.offices.get((region.id, office_reference.casefold()))
+            institution.youth_welfare_office = office
+            if office_reference and office is None:
+                if institution.kind != Institution.Kind.FAMILY_CENTRE:
+                    raise ValidationFailed(
+                        {
+                            "youth_welfare_office": _(
+                                "Only family centres belong to a youth welfare office."
+                            )
+                        }
+                    )
+                self.pending_links.append((institution, region.id, office_reference, result))
         locate_by_postcode(institution)
         self._clean(institution, exclude=["region", "youth_welfare_office"])
         check_institution_rules(institution)
-        if office_reference:
-            if institution.kind != Institution.Kind.FAMILY_CENTRE:
-                raise ValidationFailed(
-                    {
-                        "youth_welfare_office": _(
-                            "Only family centres belong to a youth welfare office."
-                        )
-                    }
-                )
-            self.pending_links.append((institution, region.id, office_reference, result))
         result.changed = values_of(institution) != before
         return institution
 
