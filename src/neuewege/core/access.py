@@ -51,16 +51,21 @@ class Access:
         )
 
     @cached_property
-    def region_ids(self) -> frozenset[int]:
-        """The regions this account works in (for state level: all of them)."""
+    def regions_by_key(self) -> dict[str, Region]:
+        """The regions this account works in (for state level: all of them), in one query."""
         if not self.is_authenticated:
-            return frozenset()
+            return {}
         if self.sees_all_regions:
-            return frozenset(Region.objects.values_list("id", flat=True))
-        if self.user.role == User.Role.STAFF:
-            person = self.user.person
-            return frozenset({person.institution.region_id}) if person else frozenset()
-        return frozenset(self.user.regions.values_list("id", flat=True))
+            regions = Region.objects.all()
+        elif self.user.role == User.Role.STAFF:
+            regions = Region.objects.filter(institutions__people__account=self.user)
+        else:
+            regions = self.user.regions.all()
+        return {region.key: region for region in regions}
+
+    @cached_property
+    def region_ids(self) -> frozenset[int]:
+        return frozenset(region.id for region in self.regions_by_key.values())
 
     @cached_property
     def own_institution_id(self):

@@ -56,8 +56,10 @@ class AccessMixin(LoginRequiredMixin):
         self.region = (
             self.record.region
             if self.record is not None
-            else get_object_or_404(self.access.regions(), key=kwargs.get("region_key"))
+            else self.access.regions_by_key.get(kwargs.get("region_key"))
         )
+        if self.region is None:
+            raise Http404
         if not self.is_allowed():
             raise DjangoPermissionDenied
         return super().dispatch(request, *args, **kwargs)

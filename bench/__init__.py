@@ -1,0 +1,1 @@
+"""Benchmarks of Neue Wege; run them with `make bench` (see bench/run.py)."""

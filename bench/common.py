@@ -1,0 +1,133 @@
+"""What every benchmark shares: paths, the PostgreSQL databases, commands, tables, results."""
+
+import json
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+RESULTS = ROOT / "bench" / "results"
+# Only ever the local server: trust authentication as user postgres on loopback.
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
+BENCH_DB = "neuewege_bench"
+
+
+def database_url(name: str) -> str:
+    return f"{POSTGRES}/{name}"
+
+
+def _admin():
+    return psycopg.connect(database_url("postgres"), autocommit=True)
+
+
+def create_database(name: str, *, fresh: bool = False):
+    """Create the database if it is missing (dropping it first when ``fresh``)."""
+    with _admin() as connection:
+        if fresh:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(name: str):
+    with _admin() as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def server_env(database: str, **extra) -> dict:
+    """The environment of every Django process of the benchmark."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(database),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+        "NEUEWEGE_DEBUG": "0",
+        "NEUEWEGE_LOGIN_THROTTLING": "0",
+        "NEUEWEGE_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def neuewege(*args, env: dict, timeout: int = 300) -> tuple[float, str]:
+    """Run a ``neuewege`` command; returns its wall time in seconds and its output."""
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 - our own virtualenv's command
+        [str(BIN / "neuewege"), *map(str, args)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"neuewege {' '.join(map(str, args))} failed ({done.returncode}):\n"
+            f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
+    return elapsed, done.stdout.strip()
+
+
+def build_dataset():
+    """The state-scale dataset in PostgreSQL, built once (``demo`` does nothing when it exists)."""
+    create_database(BENCH_DB)
+    env = server_env(BENCH_DB)
+    neuewege("migrate", "--no-input", "-v", "0", env=env)
+    seconds, output = neuewege("demo", "--scale", "state", env=env)
+    print(f"dataset: {output} ({seconds:.1f} s)")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    with _admin() as connection:
+        postgres = connection.execute("SHOW server_version").fetchone()[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"PostgreSQL {postgres}; load generator and server share the machine"
+    )
+
+
+def table(headers: list[str], rows: list[list]) -> str:
+    """A Markdown table, readable in the terminal as well."""
+    cells = [[str(cell) for cell in row] for row in rows]
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
+
+    def line(values):
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
+    return "\n".join(
+        [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        + [line(row) for row in cells]
+    )
+
+
+def write_json(name: str, data) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    return path
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"

@@ -1,0 +1,376 @@
+"""Page benchmark: gunicorn (2 workers) on 127.0.0.1, one headless locust run per page.
+
+Every page is compared with a bare Django view measured in the same run. Queries per request
+and the time of one request without concurrency are measured separately, in this process,
+with Django's test client against the same database.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+from urllib.error import HTTPError, URLError
+
+from . import common
+from .scenarios import BASELINE, REGION_KEY, SCENARIOS, url
+
+USERS = int(os.environ.get("BENCH_USERS", "20"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+WORKERS = 2
+LOGIN_ALLOWANCE = 90  # seconds for all users to sign in (Argon2 takes ~0.5 s per sign-in)
+TARGET_RATIO = 0.40
+TARGET_P95_MS = 100
+EMAIL = "bench.koordination@bench.neuewege.example"
+PASSWORD = "bench-neuewege-passwort"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+# Fixtures: the benchmark account, its API token and the records the pages show
+
+
+def prepare_fixtures() -> dict:
+    """A coordinator of Kreis Wesel with a known password and a fresh API token (idempotent:
+    the account is reused, its earlier benchmark tokens are deleted)."""
+    from neuewege.core.models import ApiToken, Institution, Region, User
+    from neuewege.core.services import create_api_token
+
+    wesel = Region.objects.get(key=REGION_KEY)
+    user = User.objects.filter(email=EMAIL).first()
+    if user is None:
+        user = User.objects.create_user(
+            EMAIL, PASSWORD, first_name="Bench", last_name="Koordination"
+        )
+    if user.role != User.Role.COORDINATOR or not user.is_active:
+        user.role, user.is_active = User.Role.COORDINATOR, True
+        user.save(update_fields=["role", "is_active"])
+    if not user.check_password(PASSWORD):
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    user.regions.set([wesel])
+    ApiToken.objects.filter(user=user).delete()
+    _token, secret = create_api_token(user=user, name="bench")
+    centre = (
+        Institution.objects.filter(region=wesel, kind=Institution.Kind.FAMILY_CENTRE)
+        .order_by("id")
+        .first()
+    )
+    if centre is None:
+        raise RuntimeError("no family centre in Kreis Wesel: is the state-scale dataset there?")
+    return {
+        "email": EMAIL,
+        "password": PASSWORD,
+        "token": secret,
+        "institution_id": centre.pk,
+        "query": centre.town,
+    }
+
+
+def clients(fixtures: dict) -> dict:
+    from django.test import Client
+
+    from neuewege.core.models import User
+
+    def client(**headers):  # a page that fails shows up as its status code, not as an exception
+        return Client(raise_request_exception=False, HTTP_HOST="127.0.0.1", **headers)
+
+    signed_in = client()
+    signed_in.force_login(User.objects.get(email=fixtures["email"]), backend=MODEL_BACKEND)
+    return {
+        "anonymous": client(),
+        "session": signed_in,
+        "token": client(HTTP_AUTHORIZATION=f"Bearer {fixtures['token']}"),
+    }
+
+
+@contextmanager
+def stopwatch(spent: dict):
+    """Adds up, in ms, the time in SQL and in template rendering (without its SQL)."""
+    from django.db import connection
+    from django.template.backends.django import Template
+
+    def timed_sql(execute, *args):
+        started = time.perf_counter()
+        try:
+            return execute(*args)
+        finally:
+            spent["sql"] += (time.perf_counter() - started) * 1000
+
+    original_render = Template.render
+
+    def timed_render(self, *args, **kwargs):
+        started, sql_before = time.perf_counter(), spent["sql"]
+        try:
+            return original_render(self, *args, **kwargs)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            spent["template"] += elapsed - (spent["sql"] - sql_before)
+
+    Template.render = timed_render
+    try:
+        with connection.execute_wrapper(timed_sql):
+            yield
+    finally:
+        Template.render = original_render
+
+
+def measure_in_process(by_auth: dict, fixtures: dict, repeat: int = 20) -> dict:
+    """Queries of one request (after a warm-up request), and the median time of a request
+    split into SQL, template rendering and the rest (middleware, view, serialisation)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    measured = {}
+    for scenario in SCENARIOS.values():
+        client, path = by_auth[scenario.auth], url(scenario, fixtures)
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        sql = [query["sql"][:400] for query in queries.captured_queries]  # before the log resets
+        samples = []
+        for _ in range(repeat if response.status_code == 200 else 1):
+            spent = {"sql": 0.0, "template": 0.0}
+            with stopwatch(spent):
+                started = time.perf_counter()
+                client.get(path)
+                total = (time.perf_counter() - started) * 1000
+            samples.append((total, spent["sql"], spent["template"]))
+        median = sorted(samples)[len(samples) // 2]
+        measured[scenario.name] = {
+            "path": path,
+            "status": response.status_code,
+            "bytes": len(response.content),
+            "queries": len(sql),
+            "sql": sql,
+            "in_process_ms": round(median[0], 2),
+            "sql_ms": round(median[1], 2),
+            "template_ms": round(median[2], 2),
+            "other_ms": round(median[0] - median[1] - median[2], 2),
+        }
+    return measured
+
+
+# The server
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict):
+    """gunicorn with the benchmark settings; stopped on leaving, also after an error."""
+    port = free_port()
+    log = (common.RESULTS / "gunicorn.log").open("w")
+    server = subprocess.Popen(  # noqa: S603 - our own virtualenv's gunicorn
+        [
+            str(common.BIN / "gunicorn"),
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "neuewege.wsgi:application",
+        ],
+        env=env,
+        cwd=common.ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    host = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited ({server.returncode}); see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{host}/bench/bare/", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except (URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"gunicorn did not answer within 30 s; see {log.name}"
+                    ) from None
+                time.sleep(0.2)
+        yield host
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+def warm_up(host: str, fixtures: dict, session_cookie: str, rounds: int = 10) -> dict:
+    """Load every page a few times (templates, imports) and check that it answers 200."""
+    headers = {
+        "anonymous": {},
+        "session": {"Cookie": f"sessionid={session_cookie}"},
+        "token": {"Authorization": f"Bearer {fixtures['token']}"},
+    }
+    statuses = {}
+    for scenario in SCENARIOS.values():
+        request = urllib.request.Request(  # noqa: S310 - always http://127.0.0.1
+            host + url(scenario, fixtures), headers=headers[scenario.auth]
+        )
+        for _ in range(rounds):
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                    response.read()
+                    statuses[scenario.name] = response.status
+            except HTTPError as error:
+                statuses[scenario.name] = error.code
+    return statuses
+
+
+def run_locust(scenario, host: str, fixtures: dict, label: str = "") -> dict:
+    label = label or scenario.name
+    output = common.RESULTS / f"locust-{label}.json"
+    output.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(common.ROOT),
+        "BENCH_SCENARIO": scenario.name,
+        "BENCH_SECONDS": str(SECONDS),
+        "BENCH_FIXTURES": json.dumps(fixtures),
+        "BENCH_OUTPUT": str(output),
+    }
+    with (common.RESULTS / f"locust-{label}.log").open("w") as log:
+        subprocess.run(  # noqa: S603 - our own virtualenv's locust
+            [
+                str(common.BIN / "locust"),
+                "--locustfile",
+                str(common.ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(USERS),
+                "--spawn-rate",
+                str(USERS),
+                "--run-time",
+                f"{SECONDS + LOGIN_ALLOWANCE}s",  # the locustfile ends the run earlier
+                "--host",
+                host,
+                "--loglevel",
+                "WARNING",
+                "--only-summary",
+                scenario.user_class,
+            ],
+            env=env,
+            cwd=common.ROOT / "bench",
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=SECONDS + LOGIN_ALLOWANCE + 30,
+            check=False,
+        )
+    if not output.exists():
+        raise RuntimeError(f"locust wrote no results for {label}; see {log.name}")
+    return json.loads(output.read_text())
+
+
+# The run
+
+
+def run() -> dict:
+    fixtures = prepare_fixtures()
+    by_auth = clients(fixtures)
+    in_process = measure_in_process(by_auth, fixtures)
+    session_cookie = by_auth["session"].cookies["sessionid"].value
+    env = common.server_env(common.BENCH_DB)
+    loads, baseline = {}, SCENARIOS[BASELINE]
+    with gunicorn(env) as host:
+        statuses = warm_up(host, fixtures, session_cookie)
+        for scenario in SCENARIOS.values():
+            print(f"locust: {scenario.title}, {USERS} users, {SECONDS} s …", flush=True)
+            loads[scenario.name] = run_locust(scenario, host, fixtures)
+        # The baseline once more, after the pages: the machine's speed may drift meanwhile.
+        print("locust: the baseline again …", flush=True)
+        baseline_runs = [
+            loads[BASELINE]["rps"],
+            run_locust(baseline, host, fixtures, "bare-2")["rps"],
+        ]
+    baseline_rps = round(sum(baseline_runs) / 2, 1)
+    loads[BASELINE] = {**loads[BASELINE], "rps": baseline_rps}
+    scenarios = []
+    for scenario in SCENARIOS.values():
+        load, measured = loads[scenario.name], in_process[scenario.name]
+        entry = {
+            "name": scenario.name,
+            "title": scenario.title,
+            **{key: value for key, value in measured.items() if key != "sql"},
+            "status_on_gunicorn": statuses.get(scenario.name),
+            **{key: value for key, value in load.items() if key != "scenario"},
+            "ratio": round(load["rps"] / baseline_rps, 3) if baseline_rps else 0.0,
+            "sql": measured["sql"],
+        }
+        if scenario.is_page:
+            entry["ratio_pass"] = entry["ratio"] >= TARGET_RATIO
+            entry["p95_pass"] = load["p95_ms"] <= TARGET_P95_MS
+        scenarios.append(entry)
+    result = {
+        "users": USERS,
+        "seconds": SECONDS,
+        "gunicorn_workers": WORKERS,
+        "targets": {"ratio_to_bare": TARGET_RATIO, "p95_ms": TARGET_P95_MS},
+        "baseline_rps": {
+            "before": baseline_runs[0],
+            "after": baseline_runs[1],
+            "mean": baseline_rps,
+        },
+        "fixtures": {"institution_id": fixtures["institution_id"], "query": fixtures["query"]},
+        "scenarios": scenarios,
+    }
+    common.write_json("pages", result)
+    print()
+    print(
+        f"Pages: {USERS} users without think time, {SECONDS} s each, "
+        f"gunicorn {WORKERS} sync workers on 127.0.0.1; the bare view's req/s is the mean of "
+        f"a run before ({baseline_runs[0]:.0f}) and after ({baseline_runs[1]:.0f}) the pages"
+    )
+    print(pages_table(result))
+    return result
+
+
+def pages_table(result: dict) -> str:
+    rows = []
+    for s in result["scenarios"]:
+        targets = ["—", "—"]
+        if "ratio_pass" in s:
+            targets = [common.verdict(s["ratio_pass"]), common.verdict(s["p95_pass"])]
+        rows.append(
+            [
+                s["title"],
+                f"{s['rps']:.0f}",
+                f"{s['ratio']:.0%}",
+                f"{s['p50_ms']:.0f}",
+                f"{s['p95_ms']:.0f}",
+                f"{s['failures']}/{s['requests']}",
+                s["queries"],
+                f"{s['in_process_ms']:.1f}",
+                f"{s['sql_ms']:.1f} / {s['template_ms']:.1f} / {s['other_ms']:.1f}",
+                *targets,
+            ]
+        )
+    return common.table(
+        [
+            "page",
+            "req/s",
+            "÷ bare",
+            "p50 ms",
+            "p95 ms",
+            "failed/requests",
+            "queries",
+            "1 request ms",
+            "SQL / template / other ms",
+            "≥ 40 % of bare",
+            "p95 ≤ 100 ms",
+        ],
+        rows,
+    )

@@ -1,0 +1,100 @@
+"""`make bench`: the benchmarks of Neue Wege, against PostgreSQL and gunicorn on 127.0.0.1.
+
+1. builds the state-scale dataset once into the database neuewege_bench,
+2. imports 5,000 institutions into a scratch database and re-imports them (bench/importing.py),
+3. serves the dataset with gunicorn and loads each page with locust (bench/pages.py).
+
+Every benchmark prints a table and writes bench/results/<name>.json; the summary goes to
+bench/RESULTS.md. Missed targets are reported, not treated as errors: this is a measurement.
+Environment: BENCH_USERS (20) and BENCH_SECONDS (30) change the locust runs.
+"""
+
+import os
+import signal
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import common  # noqa: E402
+
+
+def stop_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # leaves through the finally blocks, which stop gunicorn
+
+
+def summary(started, seconds, machine, load, pages, imported) -> str:
+    from bench.importing import import_table
+    from bench.pages import TARGET_P95_MS, TARGET_RATIO, pages_table
+
+    baseline = pages["baseline_rps"]
+    return "\n".join(
+        [
+            "# Benchmark results",
+            "",
+            f"- date: {started:%Y-%m-%d %H:%M}, command: `make bench` ({seconds / 60:.1f} min)",
+            f"- machine: {machine}; load average (1 min) {load[0]:.1f} at the start, "
+            f"{load[1]:.1f} at the end (above 0 when other processes share the machine)",
+            f"- pages: gunicorn {pages['gunicorn_workers']} sync workers, NEUEWEGE_DEBUG=0, "
+            f"state-scale dataset in PostgreSQL; locust with {pages['users']} users without "
+            f"think time, {pages['seconds']} s per page (signing in excluded); pages signed in "
+            f"as a coordinator of Kreis Wesel (the API with an API token), the baseline "
+            f"anonymous; HTML only, no assets",
+            f"- targets: every page ≥ {TARGET_RATIO:.0%} of the bare view's req/s and "
+            f"p95 ≤ {TARGET_P95_MS} ms; an import of 5,000 rows < 30 s",
+            f"- the bare view's req/s is the mean of a run before ({baseline['before']:.0f}) "
+            f"and after ({baseline['after']:.0f}) the pages",
+            "- queries and “1 request ms”: one request without concurrency, Django test client "
+            "in-process against the same database",
+            f"- {pages['users']} users without think time saturate the server: "
+            f"p50 ≈ {pages['users']} ÷ req/s, so p95 ≤ {TARGET_P95_MS} ms needs well over "
+            f"{pages['users'] * 1000 // TARGET_P95_MS} req/s",
+            "",
+            pages_table(pages),
+            "",
+            f"Import of 5,000 institutions (`neuewege import institutions FILE`, "
+            f"{imported['database']}; times include starting the command):",
+            "",
+            import_table(imported),
+            "",
+            "Raw figures (incl. the SQL of each page): `bench/results/*.json`.",
+            "",
+        ]
+    )
+
+
+def main():
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    if not (ROOT / "static" / "staticfiles.json").exists():  # pages need it with DEBUG off
+        sys.exit("Static files are not collected: run `make setup` first (`make bench` does).")
+    started, clock = datetime.now(), time.monotonic()
+    load_at_start = os.getloadavg()[0]
+    common.RESULTS.mkdir(parents=True, exist_ok=True)
+    common.build_dataset()
+    os.environ.update(
+        {
+            key: value
+            for key, value in common.server_env(common.BENCH_DB).items()
+            if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
+        }
+    )
+    import django
+
+    django.setup()
+    from bench import importing, pages
+
+    imported = importing.run()
+    print()
+    measured = pages.run()
+    seconds = time.monotonic() - clock
+    load = (load_at_start, os.getloadavg()[0])
+    text = summary(started, seconds, common.machine(), load, measured, imported)
+    (ROOT / "bench" / "RESULTS.md").write_text(text)
+    print(f"\nbench/RESULTS.md written ({seconds / 60:.1f} min).")
+
+
+if __name__ == "__main__":
+    main()
