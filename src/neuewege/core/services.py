@@ -24,6 +24,7 @@ from .models import (
     ApiToken,
     BarrierReport,
     EventFormat,
+    ImportBatch,
     Institution,
     NetworkMember,
     OpeningPeriod,
@@ -275,6 +276,18 @@ def delete_person(*, access: Access, person: Person):
             raise PermissionDenied(_("You may not remove this person."))
         User.objects.filter(person=person).update(is_active=False)
         person.delete()
+
+
+def upload_import(*, region, kind, upload, user):
+    """Keep an uploaded file until the coordinator confirms it (or run-due-jobs discards it)."""
+    with transaction.atomic(durable=True):
+        return ImportBatch.objects.create(
+            region=region,
+            kind=kind,
+            filename=upload.name[:200],
+            content=upload.read(),
+            uploaded_by=user,
+        )
 
 
 def apply_import(*, batch, importer):

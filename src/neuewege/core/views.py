@@ -27,7 +27,21 @@ from .forms import (
     PersonForm,
 )
 from .imports import Importer, template_csv
-from .models import ImportBatch, Institution, Person
+from .models import Institution, Person
+
+
+def submit(request, form, save, success_message):
+    """Validate ``form`` and pass its data to ``save``. Domain errors land in the form.
+    Returns what ``save`` returned, or None when the form must be shown again."""
+    if not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except DomainError as error:
+        add_domain_errors(form, error)
+        return None
+    messages.success(request, success_message)
+    return result
 
 
 def add_domain_errors(form, error: DomainError):
@@ -162,15 +176,16 @@ class InstitutionCreateView(AccessMixin, View):
 
     def post(self, request, region_key):
         form = InstitutionForm(request.POST, region=self.region)
-        if form.is_valid():
-            try:
-                data = form.cleaned_data | {"region": self.region}
-                institution = services.save_institution(access=self.access, data=data)
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("The institution was saved."))
-                return redirect("institution-detail", pk=institution.pk)
+        institution = submit(
+            request,
+            form,
+            lambda data: services.save_institution(
+                access=self.access, data=data | {"region": self.region}
+            ),
+            _("The institution was saved."),
+        )
+        if institution:
+            return redirect("institution-detail", pk=institution.pk)
         return self.render("core/institution_form.html", form=form)
 
 
@@ -194,18 +209,17 @@ class InstitutionUpdateView(InstitutionRecordMixin, View):
 
     def post(self, request, pk):
         form = InstitutionForm(request.POST, instance=self.record, region=self.region)
-        if form.is_valid():
-            try:
-                services.save_institution(
-                    access=self.access,
-                    data=form.cleaned_data,
-                    institution=Institution.objects.get(pk=self.record.pk),
-                )
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("The institution was saved."))
-                return redirect("institution-detail", pk=self.record.pk)
+        if submit(
+            request,
+            form,
+            lambda data: services.save_institution(
+                access=self.access,
+                data=data,
+                institution=Institution.objects.get(pk=self.record.pk),
+            ),
+            _("The institution was saved."),
+        ):
+            return redirect("institution-detail", pk=self.record.pk)
         return self.render("core/institution_form.html", form=form, institution=self.record)
 
 
@@ -238,16 +252,15 @@ class OpeningHoursView(InstitutionRecordMixin, View):
 
     def post(self, request, pk):
         form = OpeningHoursForm(request.POST, institution=self.record)
-        if form.is_valid():
-            try:
-                services.set_opening_hours(
-                    access=self.access, institution=self.record, week=form.week()
-                )
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("The opening hours were saved."))
-                return redirect("institution-detail", pk=self.record.pk)
+        if submit(
+            request,
+            form,
+            lambda _data: services.set_opening_hours(
+                access=self.access, institution=self.record, week=form.week()
+            ),
+            _("The opening hours were saved."),
+        ):
+            return redirect("institution-detail", pk=self.record.pk)
         return self.render("core/opening_hours_form.html", form=form, institution=self.record)
 
 
@@ -279,16 +292,15 @@ class NetworkMembersView(InstitutionRecordMixin, View):
                 messages.success(request, _("The Kita was removed from the network."))
             return redirect("network-members", pk=self.record.pk)
         form = NetworkMemberForm(request.POST)
-        if form.is_valid():
-            try:
-                services.add_network_member(
-                    access=self.access, family_centre=self.record, data=form.cleaned_data
-                )
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("The Kita was added to the network."))
-                return redirect("network-members", pk=self.record.pk)
+        if submit(
+            request,
+            form,
+            lambda data: services.add_network_member(
+                access=self.access, family_centre=self.record, data=data
+            ),
+            _("The Kita was added to the network."),
+        ):
+            return redirect("network-members", pk=self.record.pk)
         return self.page(form)
 
 
@@ -326,14 +338,14 @@ class PersonCreateView(AccessMixin, View):
 
     def post(self, request, region_key):
         form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                person = services.save_person(access=self.access, data=form.cleaned_data)
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("The person was saved."))
-                return redirect("person-detail", pk=person.pk)
+        person = submit(
+            request,
+            form,
+            lambda data: services.save_person(access=self.access, data=data),
+            _("The person was saved."),
+        )
+        if person:
+            return redirect("person-detail", pk=person.pk)
         return self.render("core/person_form.html", form=form)
 
 
@@ -377,18 +389,15 @@ class PersonUpdateView(PersonRecordMixin, View):
 
     def post(self, request, pk):
         form = self.form(request.POST)
-        if form.is_valid():
-            try:
-                services.save_person(
-                    access=self.access,
-                    data=form.cleaned_data,
-                    person=Person.objects.get(pk=self.record.pk),
-                )
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("The person was saved."))
-                return redirect("person-detail", pk=self.record.pk)
+        if submit(
+            request,
+            form,
+            lambda data: services.save_person(
+                access=self.access, data=data, person=Person.objects.get(pk=self.record.pk)
+            ),
+            _("The person was saved."),
+        ):
+            return redirect("person-detail", pk=self.record.pk)
         return self.render("core/person_form.html", form=form, person=self.record)
 
 
@@ -415,26 +424,23 @@ class AccountInviteView(AccessMixin, View):
 
     def post(self, request, region_key):
         form = InvitationForm(request.POST, access=self.access)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.invite_account(
-                    access=self.access,
-                    email=data["email"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    role=data["role"],
-                    region_ids=[region.id for region in data["regions"]],
-                    person=data["person"],
-                    base_url=request.build_absolute_uri("/").rstrip("/"),
-                )
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(
-                    request, _("The invitation was sent to %(email)s.") % {"email": data["email"]}
-                )
-                return redirect("account-list", region_key=self.region.key)
+        sent = _("The invitation was sent to %(email)s.") % {"email": form.data.get("email")}
+        if submit(
+            request,
+            form,
+            lambda data: services.invite_account(
+                access=self.access,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                region_ids=[region.id for region in data["regions"]],
+                person=data["person"],
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            ),
+            sent,
+        ):
+            return redirect("account-list", region_key=self.region.key)
         return self.render("core/account_form.html", form=form)
 
 
@@ -461,22 +467,20 @@ class AccountUpdateView(AccessMixin, View):
     def post(self, request, region_key, pk):
         account = self.account()
         form = AccountForm(request.POST, access=self.access, account=account)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.update_account(
-                    access=self.access,
-                    user=account,
-                    role=data["role"],
-                    region_ids=[region.id for region in data["regions"]],
-                    person=data["person"],
-                    is_active=data["is_active"],
-                )
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                messages.success(request, _("The account was saved."))
-                return redirect("account-list", region_key=self.region.key)
+        if submit(
+            request,
+            form,
+            lambda data: services.update_account(
+                access=self.access,
+                user=account,
+                role=data["role"],
+                region_ids=[region.id for region in data["regions"]],
+                person=data["person"],
+                is_active=data["is_active"],
+            ),
+            _("The account was saved."),
+        ):
+            return redirect("account-list", region_key=self.region.key)
         return self.render("core/account_form.html", form=form, account=account)
 
 
@@ -494,13 +498,11 @@ class ImportUploadView(AccessMixin, View):
         form = ImportUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.page(form)
-        upload = form.cleaned_data["file"]
-        batch = ImportBatch.objects.create(
+        batch = services.upload_import(
             region=self.region,
             kind=form.cleaned_data["kind"],
-            filename=upload.name[:200],
-            content=upload.read(),
-            uploaded_by=request.user,
+            upload=form.cleaned_data["file"],
+            user=request.user,
         )
         return redirect("import-preview", region_key=self.region.key, pk=batch.pk)
 
