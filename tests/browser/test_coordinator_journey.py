@@ -98,3 +98,24 @@ def test_form_errors_are_announced_and_reachable_by_keyboard(page, coordinator):
     summary.get_by_role("link", name="Postleitzahl").first.click()
     assert page.evaluate("document.activeElement.id") == "id_postcode"
     assert not Institution.objects.filter(name="Familienzentrum ohne PLZ").exists()
+
+
+def test_institution_map_appears_only_with_tiles_switched_on(
+    page, coordinator, live_server, settings
+):
+    centre = Institution.objects.get(name="Städt. Familienzentrum Kunterbunt Wesel")
+    centre.latitude, centre.longitude = 51.6583, 6.6178
+    centre.save()
+    page.goto("/login/")
+    page.get_by_label("E-Mail").fill("karin@kreis-wesel.de")
+    page.get_by_label("Passwort").fill("correct horse battery")
+    page.get_by_label("Passwort").press("Enter")
+    page.wait_for_url("**/regions/05170/")
+    page.goto(f"/institutions/{centre.pk}/")
+    assert page.locator(".leaflet-container").count() == 0
+    # tiles from the test server itself: no request leaves the machine
+    settings.MAP_TILES_URL = live_server.url + "/static/tiles/{z}/{x}/{y}.png"
+    page.goto(f"/institutions/{centre.pk}/")
+    page.locator(".leaflet-marker-icon").wait_for()
+    assert page.locator(".leaflet-marker-icon").get_attribute("title") == centre.name
+    assert_accessible(page)

@@ -354,3 +354,16 @@ def test_region_home_lists_certifications_to_renew(client, coordinator, wesel):
     client.force_login(coordinator)
     body = client.get(reverse("region-home", kwargs={"region_key": "05170"})).content.decode()
     assert "FZ bald" in body and "FZ lange" not in body
+
+
+def test_map_only_when_tiles_are_switched_on(client, coordinator, family_centre, settings):
+    client.force_login(coordinator)
+    url = reverse("institution-detail", kwargs={"pk": family_centre.pk})
+    family_centre.latitude, family_centre.longitude = 51.66, 6.62
+    family_centre.save()
+    body = client.get(url).content.decode()
+    assert "data-map" not in body and "leaflet" not in body
+    settings.MAP_TILES_URL = "https://tiles.example.de/{z}/{x}/{y}.png"
+    body = client.get(url).content.decode()
+    assert "data-map" in body and "leaflet.js" in body and "tiles.example.de" in body
+    assert '"lat": 51.66' in body

@@ -192,11 +192,23 @@ class InstitutionCreateView(AccessMixin, View):
 class InstitutionDetailView(InstitutionRecordMixin, View):
     def get(self, request, pk):
         institution = self.record
+        map_points = (
+            [
+                {
+                    "lat": float(institution.latitude),
+                    "lon": float(institution.longitude),
+                    "name": institution.name,
+                }
+            ]
+            if institution.has_coordinates
+            else []
+        )
         return self.render(
             "core/institution_detail.html",
             institution=institution,
             can_change=self.access.can_change_institution(institution),
             people=institution.people.all(),
+            map_points=map_points,
         )
 
 

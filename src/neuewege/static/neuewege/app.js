@@ -1,0 +1,5 @@
+// Moves focus to the error summary so screen-reader and keyboard users hear what to fix.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+});
