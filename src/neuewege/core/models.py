@@ -168,6 +168,11 @@ class Institution(models.Model):
         return f"{self.name} ({self.town})"
 
     @property
+    def kind_label(self):
+        """Like get_kind_display(), without building the choices dict on every call (lists)."""
+        return self.Kind(self.kind).label
+
+    @property
     def data_protection_law(self):
         """Church providers apply their own data protection law instead of the DSGVO alone."""
         return {
@@ -301,6 +306,10 @@ class Person(models.Model):
     @property
     def full_name(self):
         return str(self)
+
+    @property
+    def function_label(self):
+        return self.Function(self.function).label
 
     def get_moderated_formats_display(self):
         labels = dict(EventFormat.choices)
