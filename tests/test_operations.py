@@ -135,3 +135,21 @@ def test_console_script_wraps_manage_py():
     assert result.returncode == 0
     for command in ("demo", "import", "run-due-jobs"):
         assert command in result.stdout
+
+
+@pytest.mark.django_db
+def test_admin_lists_the_core_records_for_superusers(client, family_centre):
+    admin = User.objects.create_superuser("admin@example.org", "x")
+    client.force_login(admin)
+    for path in (
+        "region",
+        "institution",
+        "person",
+        "user",
+        "apitoken",
+        "importbatch",
+        "barrierreport",
+    ):
+        assert client.get(f"/admin/core/{path}/").status_code == 200, path
+    page = client.get(f"/admin/core/institution/{family_centre.pk}/change/")
+    assert page.status_code == 200 and family_centre.name in page.content.decode()

@@ -144,7 +144,7 @@ class PersonFilters(Input):
 def visible_region(access, key):
     if key is None:
         return None
-    region = access.regions().filter(key=key).first()
+    region = access.regions_by_key.get(key)
     if region is None:
         raise ValidationFailed({"region": _("Unknown region or not yours: %(key)s") % {"key": key}})
     return region

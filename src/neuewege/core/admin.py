@@ -1,0 +1,90 @@
+"""The Django admin, for superusers (operators). Staff work in the application itself."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ApiToken,
+    BarrierReport,
+    ImportBatch,
+    Institution,
+    NetworkMember,
+    OpeningPeriod,
+    Person,
+    Region,
+    User,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["key", "name", "kind", "administrative_district", "phase"]
+    list_filter = ["kind", "administrative_district", "phase"]
+    search_fields = ["key", "name"]
+
+
+class OpeningPeriodInline(admin.TabularInline):
+    model = OpeningPeriod
+    extra = 0
+
+
+class NetworkMemberInline(admin.TabularInline):
+    model = NetworkMember
+    extra = 0
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "postcode", "town"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "town", "postcode", "external_id"]
+    list_select_related = ["region"]
+    raw_id_fields = ["youth_welfare_office"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [OpeningPeriodInline, NetworkMemberInline]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "function", "institution", "email"]
+    list_filter = ["function", "institution__region"]
+    search_fields = ["last_name", "first_name", "email", "institution__name"]
+    list_select_related = ["institution"]
+    raw_id_fields = ["institution"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "role", "is_active", "is_superuser"]
+    list_filter = ["role", "is_active", "is_superuser"]
+    search_fields = ["email", "first_name", "last_name"]
+    raw_id_fields = ["person"]
+    filter_horizontal = ["regions"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "person"]}),
+        (_("Access"), {"fields": ["role", "regions", "is_active", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "password1", "password2", "role"]})]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["filename", "kind", "region", "uploaded_by", "created_at", "applied_at"]
+    exclude = ["content"]
+
+
+@admin.register(BarrierReport)
+class BarrierReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "page_url", "contact"]
+    readonly_fields = ["created_at"]
