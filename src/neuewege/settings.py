@@ -178,6 +178,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 globals().update(email_settings(env("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env("NEUEWEGE_FROM_EMAIL", "Neue Wege <noreply@localhost>")
+BARRIER_REPORT_EMAIL = env("NEUEWEGE_BARRIER_REPORT_EMAIL")
 
 TASKS = {
     "default": {

