@@ -444,7 +444,7 @@ class Generator:
             centre = self.random.choice(CENTRE_NAMES)
             name, provider = f"Familienzentrum {centre} {{town}}", f"Elterninitiative {centre} e.V."
         office = self.random.choice(youth_offices) if youth_offices else None
-        certified_from = date(self.random.randint(2022, 2025), self.random.choice([1, 8]), 1)
+        certified_from = date(self.random.randint(2023, 2026), self.random.choice([1, 8]), 1)
         centre = self.institution(
             region,
             Institution.Kind.FAMILY_CENTRE,
