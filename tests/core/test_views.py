@@ -178,7 +178,7 @@ def test_invitation_rejects_duplicate_email_and_foreign_regions(client, coordina
             "first_name": "A",
             "last_name": "B",
             "role": "viewer",
-            "regions": [coordinator.regions.first().pk],
+            "regions": [coordinator.regions.first().key],
         },
     )
     assert "email" in response.context["form"].errors
@@ -189,7 +189,7 @@ def test_invitation_rejects_duplicate_email_and_foreign_regions(client, coordina
             "first_name": "A",
             "last_name": "B",
             "role": "viewer",
-            "regions": [borken.pk],
+            "regions": [borken.key],
         },
     )
     assert "regions" in response.context["form"].errors
@@ -231,7 +231,7 @@ def test_coordinator_deactivates_an_account_but_not_themselves(client, coordinat
     staff.refresh_from_db()
     assert not staff.is_active
     own = reverse("account-update", kwargs={"region_key": "05170", "pk": coordinator.pk})
-    response = client.post(own, {"role": "viewer", "regions": [coordinator.regions.first().pk]})
+    response = client.post(own, {"role": "viewer", "regions": [coordinator.regions.first().key]})
     assert response.context["form"].errors
     coordinator.refresh_from_db()
     assert coordinator.role == "coordinator" and coordinator.is_active

@@ -131,14 +131,17 @@ class Access:
 
     def accounts(self):
         """Accounts a coordinator manages: staff through their person's institution, others
-        through their regions."""
+        through their regions — but none that also works in a region the coordinator does not
+        coordinate (that account is managed together with that region's coordinator)."""
         if self.user is None or self.user.role != User.Role.COORDINATOR:
             return User.objects.none()
         ids = self.region_ids
         in_regions = Q(person__institution__region_id__in=ids) | Q(regions__id__in=ids)
+        outside = Region.objects.exclude(id__in=ids)
         return (
             User.objects.filter(in_regions, is_superuser=False)
             .exclude(role=User.Role.STATE)
+            .exclude(regions__in=outside)
             .distinct()
         )
 

@@ -108,6 +108,7 @@ class InvitationForm(forms.Form):
     regions = forms.ModelMultipleChoiceField(
         label=_("regions"),
         queryset=Region.objects.none(),
+        to_field_name="key",
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For coordinators and viewers. Staff work in their institution's region."),
@@ -141,6 +142,7 @@ class AccountForm(forms.Form):
     regions = forms.ModelMultipleChoiceField(
         label=_("regions"),
         queryset=Region.objects.none(),
+        to_field_name="key",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

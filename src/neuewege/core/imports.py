@@ -16,10 +16,10 @@ import openpyxl
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .access import Access, Action
-from .errors import ValidationFailed
+from .errors import DomainError, ValidationFailed
 from .models import EventFormat, Institution, Person, Region
 from .services import (
     apply_fields,
@@ -152,19 +152,35 @@ def decode(content: bytes) -> str:
             ) from error
 
 
+def within_limit(rows):
+    """The non-empty rows, stopping as soon as a file has more than MAX_ROWS of them, so a huge
+    upload costs no more than a permitted one."""
+    kept = []
+    for number, values in rows:
+        if any(text(value) for value in values):
+            kept.append((number, values))
+            if len(kept) > MAX_ROWS + 1:
+                raise FileProblem(
+                    [_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}]
+                )
+    return kept
+
+
 def read_workbook(content: bytes):
     """Rows of the first sheet; cells keep their type (dates, numbers)."""
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            return [
+            return within_limit(
                 (number, ["" if value is None else value for value in values])
                 for number, values in enumerate(
                     workbook.worksheets[0].iter_rows(values_only=True), start=1
                 )
-            ]
+            )
         finally:
             workbook.close()
+    except FileProblem:
+        raise
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")]) from error
 
@@ -183,10 +199,8 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
         raise FileProblem([_("Old Excel files (.xls) cannot be read: save the file as .xlsx.")])
     decoded = decode(content)
     reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=guess_delimiter(decoded))
-    rows = []
     try:
-        for values in reader:
-            rows.append((reader.line_num, values))
+        return within_limit((reader.line_num, values) for values in reader)
     except csv.Error as error:
         raise FileProblem(
             [
@@ -194,7 +208,6 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
                 % {"line": reader.line_num, "error": error}
             ]
         ) from error
-    return rows
 
 
 def map_columns(kind: str, header: list, region_fixed: bool):
@@ -395,8 +408,8 @@ def taken_values(model, name):
 
 
 UNIQUE_MESSAGES = {
-    "external_id": _lazy("Another record already has this external ID."),
-    "email": _lazy("Another person already has this e-mail address."),
+    "external_id": gettext_lazy("Another record already has this external ID."),
+    "email": gettext_lazy("Another person already has this e-mail address."),
 }
 
 
@@ -436,13 +449,8 @@ class Importer:
     def _run(self, filename, content, *, write):
         try:
             lines = read_rows(filename, content)
-            lines = [(number, values) for number, values in lines if any(text(v) for v in values)]
             if not lines:
                 raise FileProblem([_("The file is empty.")])
-            if len(lines) > MAX_ROWS + 1:
-                raise FileProblem(
-                    [_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}]
-                )
             header = lines[0][1]
             positions, problems = map_columns(self.kind, header, self.region is not None)
             if problems:
@@ -465,7 +473,7 @@ class Importer:
             result = RowResult(line=number)
             try:
                 record = self._row(raw, result)
-            except ValidationFailed as error:
+            except DomainError as error:
                 record = None
                 for name, messages in error.errors.items():
                     header = self.headers.get(name, "")
@@ -512,7 +520,10 @@ class Importer:
                 "external_id": taken_values(Person, "external_id"),
                 "email": {email.lower(): pk for email, pk in taken_values(Person, "email").items()},
             }
-            people = list(self.access.people())
+            people = self.access.people()
+            if self.region is not None:  # never take over a person of another region
+                people = people.filter(institution__region=self.region)
+            people = list(people)
             self.people_by_external_id = {p.external_id: p for p in people if p.external_id}
             self.people_by_email = {p.email.lower(): p for p in people if p.email}
             self.people_by_name = {

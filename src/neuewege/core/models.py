@@ -167,6 +167,14 @@ class Institution(models.Model):
     def __str__(self):
         return f"{self.name} ({self.town})"
 
+    loaded_kind = None  # the kind as stored, to notice a change of kind
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_kind = instance.__dict__.get("kind")
+        return instance
+
     @property
     def kind_label(self):
         """Like get_kind_display(), without building the choices dict on every call (lists)."""
@@ -372,6 +380,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def get_additional_data(self):
+        """The region under which the change log shows this account (for an account in several
+        regions: the first of them)."""
+        if self.person_id:
+            return {"region": self.person.institution.region_id}
+        return {"region": self.regions.values_list("id", flat=True).first()}
 
 
 class ApiToken(models.Model):

@@ -84,6 +84,14 @@ def check_institution_rules(institution: Institution):
     """Rules across fields and records that model validation alone does not see."""
     errors = {}
     kind = Institution.Kind
+    if (
+        institution.loaded_kind == kind.YOUTH_WELFARE_OFFICE
+        and institution.kind != kind.YOUTH_WELFARE_OFFICE
+        and institution.district_centres.exists()
+    ):
+        errors["kind"] = _(
+            "Family centres belong to this youth welfare office: assign them to another first."
+        )
     if institution.kind == kind.JOB_CENTRE and not institution.job_centre_type:
         errors["job_centre_type"] = _("Say whether the job centre is joint or municipal (zkT).")
     if institution.kind != kind.JOB_CENTRE and institution.job_centre_type:
@@ -109,6 +117,8 @@ def check_institution_rules(institution: Institution):
 
 def check_person_rules(person: Person, access: Access):
     if not access.can_change_person(person):
+        if person.institution.region_id in access.region_ids:
+            raise PermissionDenied(_("You may not change the people of this institution."))
         raise ValidationFailed(
             {"institution": _("You cannot add people to an institution outside your region.")}
         )
@@ -271,11 +281,14 @@ def delete_institution(*, access: Access, institution: Institution):
 
 
 def delete_person(*, access: Access, person: Person):
-    """Remove a person who left; an account of theirs is deactivated with it."""
+    """Remove a person who left. A staff account of theirs is deactivated with it (it works
+    through the person); an account of another role only loses the link."""
     with transaction.atomic(durable=True):
         if not access.can_change_person(person):
             raise PermissionDenied(_("You may not remove this person."))
-        User.objects.filter(person=person).update(is_active=False)
+        if access.user is not None and access.user.person_id == person.pk:
+            raise ValidationFailed(_("You cannot remove yourself."))
+        User.objects.filter(person=person, role=User.Role.STAFF).update(is_active=False)
         person.delete()
 
 
@@ -344,12 +357,26 @@ def invite_account(
         _assign_role(
             access=access, user=user, role=role, region_ids=region_ids, person=person, is_new=True
         )
-        transaction.on_commit(
-            lambda: send_invitation.enqueue(
-                user_id=user.pk, base_url=base_url, language=translation.get_language() or "de"
-            )
-        )
+        enqueue_invitation(user, base_url)
         return user
+
+
+def enqueue_invitation(user: User, base_url: str):
+    transaction.on_commit(
+        lambda: send_invitation.enqueue(
+            user_id=user.pk, base_url=base_url, language=translation.get_language() or "de"
+        )
+    )
+
+
+def resend_invitation(*, access: Access, user: User, base_url: str):
+    """A new link for a colleague whose invitation expired before they set a password."""
+    with transaction.atomic(durable=True):
+        if not access.accounts().filter(pk=user.pk).exists():
+            raise PermissionDenied(_("You may not change this account."))
+        if user.has_usable_password() or not user.is_active:
+            raise ValidationFailed(_("This account has already set its password."))
+        enqueue_invitation(user, base_url)
 
 
 def update_account(
@@ -362,9 +389,9 @@ def update_account(
     is_active: bool,
 ):
     with transaction.atomic(durable=True):
-        if user == access.user and (role != user.role or not is_active):
+        if user == access.user:
             raise ValidationFailed(
-                {"role": _("You cannot change your own role or deactivate yourself.")}
+                _("You cannot change your own account. Ask another coordinator of the region.")
             )
         if not access.accounts().filter(pk=user.pk).exists():
             raise PermissionDenied(_("You may not change this account."))

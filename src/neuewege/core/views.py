@@ -478,6 +478,21 @@ class AccountUpdateView(AccessMixin, View):
 
     def post(self, request, region_key, pk):
         account = self.account()
+        if "resend" in request.POST:
+            try:
+                services.resend_invitation(
+                    access=self.access,
+                    user=account,
+                    base_url=request.build_absolute_uri("/").rstrip("/"),
+                )
+            except DomainError as error:
+                messages.error(request, " ".join(error.messages()))
+            else:
+                messages.success(
+                    request,
+                    _("The invitation was sent again to %(email)s.") % {"email": account.email},
+                )
+            return redirect("account-list", region_key=self.region.key)
         form = AccountForm(request.POST, access=self.access, account=account)
         if submit(
             request,
