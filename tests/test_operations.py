@@ -13,47 +13,37 @@ from django.utils import timezone
 from neuewege.core.models import ImportBatch, Institution, Person, User
 
 
-def production_environment(**values):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return env | values
-
-
-def test_deploy_check_is_clean_with_production_values(tmp_path):
-    env = production_environment(
-        **{
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "NEUEWEGE_SECRET_KEY": "Zq8#pL2!vR5@wT9$xY4%aB7^cD1&eF6*gH0(iJ3)kM-nP5+sU8=wX2",
-            "NEUEWEGE_ALLOWED_HOSTS": "neuewege.example.de",
-            "NEUEWEGE_HTTPS": "1",
-            "NEUEWEGE_DEBUG": "0",
-        }
-    )
-    result = subprocess.run(
+def deploy_check(tmp_path, **values):
+    """``check --deploy`` in a fresh process with the given environment."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "NEUEWEGE_SECRET_KEY"}
+    }
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "NEUEWEGE_HTTPS": "1"}
+    return subprocess.run(
         [sys.executable, "-m", "neuewege.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
+        env=env | values,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+    )
+
+
+def test_deploy_check_is_clean_with_production_values(tmp_path):
+    result = deploy_check(
+        tmp_path,
+        NEUEWEGE_SECRET_KEY="Zq8#pL2!vR5@wT9$xY4%aB7^cD1&eF6*gH0(iJ3)kM-nP5+sU8=wX2",
+        NEUEWEGE_ALLOWED_HOSTS="neuewege.example.de",
+        NEUEWEGE_DEBUG="0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_deploy_check_flags_the_insecure_default_key(tmp_path):
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "NEUEWEGE_HTTPS": "1",
-    }
-    env.pop("NEUEWEGE_SECRET_KEY", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "neuewege.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = deploy_check(tmp_path)
     assert result.returncode != 0 and "SECRET_KEY" in result.stdout + result.stderr
 
 

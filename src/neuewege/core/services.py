@@ -204,29 +204,22 @@ def set_opening_hours(*, access: Access, institution: Institution, week: dict):
         periods.append(
             OpeningPeriod(institution=institution, weekday=day, opens=opens, closes=closes)
         )
-        if early_from is not None:
-            if early_from >= opens:
-                errors[f"{day}_early_from"] = _("Early care starts before the core hours.")
+        extended_care = {
+            "early_from": (early_from, opens, _("Early care starts before the core hours.")),
+            "late_until": (closes, late_until, _("Late care ends after the core hours.")),
+        }
+        for name, (start, end, message) in extended_care.items():
+            if start is None or end is None:
+                continue
+            if start >= end:
+                errors[f"{day}_{name}"] = message
             else:
                 periods.append(
                     OpeningPeriod(
                         institution=institution,
                         weekday=day,
-                        opens=early_from,
-                        closes=opens,
-                        is_extended_hours=True,
-                    )
-                )
-        if late_until is not None:
-            if late_until <= closes:
-                errors[f"{day}_late_until"] = _("Late care ends after the core hours.")
-            else:
-                periods.append(
-                    OpeningPeriod(
-                        institution=institution,
-                        weekday=day,
-                        opens=closes,
-                        closes=late_until,
+                        opens=start,
+                        closes=end,
                         is_extended_hours=True,
                     )
                 )
