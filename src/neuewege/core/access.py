@@ -1,6 +1,6 @@
 """The one access policy of Neue Wege: who may see and do what, by role and region.
 
-Every staff view (through ``RegionAccessMixin``), every API route (through ``api_access``) and
+Every staff view (through ``views.AccessMixin``), every API route (through ``api_access``) and
 every selector starts here. Roles:
 
 - ``state``: reads every region (master data and aggregates; never parents' personal data),
@@ -28,9 +28,6 @@ class Action(StrEnum):
     IMPORT = "import"
     MANAGE_ACCOUNTS = "manage_accounts"
     VIEW_AUDIT = "view_audit"
-
-
-REGION_WIDE_ACTIONS_OF_COORDINATORS = frozenset(Action)
 
 
 @dataclass(frozen=True)
@@ -82,8 +79,8 @@ class Access:
         if action == Action.VIEW:
             return True
         role = self.user.role
-        if role == User.Role.COORDINATOR and not self.user.is_superuser:
-            return action in REGION_WIDE_ACTIONS_OF_COORDINATORS
+        if role == User.Role.COORDINATOR:
+            return True  # every action in their regions
         if role == User.Role.STAFF:
             return (
                 action == Action.CHANGE
