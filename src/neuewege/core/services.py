@@ -143,45 +143,37 @@ def apply_fields(instance, data, allowed):
 def save_institution(*, access: Access, data: dict, institution: Institution | None = None):
     """Create (``institution`` None) or update an institution."""
     with transaction.atomic(durable=True):
-        return _save_institution(access=access, data=data, institution=institution)
-
-
-def _save_institution(*, access, data, institution):
-    if institution is not None and not access.can_change_institution(institution):
-        raise PermissionDenied(_("You may not change this institution."))
-    institution = institution or Institution()
-    apply_fields(institution, data, INSTITUTION_FIELDS)
-    if institution.region_id is None or not access.can(
-        Action.CHANGE, institution.region_id, institution if institution.pk else None
-    ):
-        raise ValidationFailed({"region": _("You cannot place an institution in this region.")})
-    locate_by_postcode(institution)
-    full_clean(institution)
-    check_institution_rules(institution)
-    save_unique(institution)
-    return institution
+        if institution is not None and not access.can_change_institution(institution):
+            raise PermissionDenied(_("You may not change this institution."))
+        institution = institution or Institution()
+        apply_fields(institution, data, INSTITUTION_FIELDS)
+        if institution.region_id is None or not access.can(
+            Action.CHANGE, institution.region_id, institution if institution.pk else None
+        ):
+            raise ValidationFailed({"region": _("You cannot place an institution in this region.")})
+        locate_by_postcode(institution)
+        full_clean(institution)
+        check_institution_rules(institution)
+        save_unique(institution)
+        return institution
 
 
 def save_person(*, access: Access, data: dict, person: Person | None = None):
     with transaction.atomic(durable=True):
-        return _save_person(access=access, data=data, person=person)
-
-
-def _save_person(*, access, data, person):
-    if person is not None and not access.can_change_person(person):
-        raise PermissionDenied(_("You may not change this person."))
-    person = person or Person()
-    apply_fields(person, data, PERSON_FIELDS)
-    if person.email:
-        person.email = person.email.strip().lower()
-    else:
-        person.email = None
-    if person.institution_id is None:
-        raise ValidationFailed({"institution": _("Choose an institution.")})
-    full_clean(person)
-    check_person_rules(person, access)
-    save_unique(person)
-    return person
+        if person is not None and not access.can_change_person(person):
+            raise PermissionDenied(_("You may not change this person."))
+        person = person or Person()
+        apply_fields(person, data, PERSON_FIELDS)
+        if person.email:
+            person.email = person.email.strip().lower()
+        else:
+            person.email = None
+        if person.institution_id is None:
+            raise ValidationFailed({"institution": _("Choose an institution.")})
+        full_clean(person)
+        check_person_rules(person, access)
+        save_unique(person)
+        return person
 
 
 def set_opening_hours(*, access: Access, institution: Institution, week: dict):
