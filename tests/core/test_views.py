@@ -374,3 +374,11 @@ def test_map_only_when_tiles_are_switched_on(client, coordinator, family_centre,
     body = client.get(url).content.decode()
     assert "data-map" in body and "leaflet.js" in body and "tiles.example.de" in body
     assert '"lat": 51.66' in body
+
+
+def test_removing_yourself_is_refused_with_a_message_not_an_error(client, staff):
+    client.force_login(staff)
+    response = client.post(reverse("person-delete", kwargs={"pk": staff.person.pk}), follow=True)
+    assert response.status_code == 200
+    assert Person.objects.filter(pk=staff.person.pk).exists()
+    assert "selbst" in response.content.decode() or "yourself" in response.content.decode()

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from . import selectors, services
@@ -235,24 +236,35 @@ class InstitutionUpdateView(InstitutionRecordMixin, View):
         return self.render("core/institution_form.html", form=form, institution=self.record)
 
 
-class InstitutionDeleteView(InstitutionRecordMixin, View):
-    action = Action.DELETE
+class ConfirmDeleteMixin:
+    """GET asks for confirmation, POST calls ``delete``; a refusal is shown on the record."""
+
+    detail_url_name = list_url_name = success_message = ""
 
     def get(self, request, pk):
         return self.render(
             "core/confirm_delete.html",
             record=self.record,
-            cancel_url=reverse("institution-detail", kwargs={"pk": pk}),
+            cancel_url=reverse(self.detail_url_name, kwargs={"pk": pk}),
         )
 
     def post(self, request, pk):
         try:
-            services.delete_institution(access=self.access, institution=self.record)
+            self.delete()
         except DomainError as error:
             messages.error(request, " ".join(error.messages()))
-            return redirect("institution-detail", pk=pk)
-        messages.success(request, _("%(name)s was deleted.") % {"name": self.record.name})
-        return redirect("institution-list", region_key=self.region.key)
+            return redirect(self.detail_url_name, pk=pk)
+        messages.success(request, self.success_message % {"name": self.record})
+        return redirect(self.list_url_name, region_key=self.region.key)
+
+
+class InstitutionDeleteView(ConfirmDeleteMixin, InstitutionRecordMixin, View):
+    action = Action.DELETE
+    detail_url_name, list_url_name = "institution-detail", "institution-list"
+    success_message = gettext_lazy("%(name)s was deleted.")
+
+    def delete(self):
+        services.delete_institution(access=self.access, institution=self.record)
 
 
 class OpeningHoursView(InstitutionRecordMixin, View):
@@ -370,20 +382,13 @@ class PersonDetailView(PersonRecordMixin, View):
         )
 
 
-class PersonDeleteView(PersonRecordMixin, View):
+class PersonDeleteView(ConfirmDeleteMixin, PersonRecordMixin, View):
     action = Action.CHANGE
+    detail_url_name, list_url_name = "person-detail", "person-list"
+    success_message = gettext_lazy("%(name)s was removed.")
 
-    def get(self, request, pk):
-        return self.render(
-            "core/confirm_delete.html",
-            record=self.record,
-            cancel_url=reverse("person-detail", kwargs={"pk": pk}),
-        )
-
-    def post(self, request, pk):
+    def delete(self):
         services.delete_person(access=self.access, person=self.record)
-        messages.success(request, _("%(name)s was removed.") % {"name": self.record})
-        return redirect("person-list", region_key=self.region.key)
 
 
 class PersonUpdateView(PersonRecordMixin, View):
