@@ -43,3 +43,55 @@ class UserFactory(DjangoModelFactory):
     def regions(self, create, extracted, **kwargs):
         if create and extracted:
             self.regions.set(extracted)
+
+
+def make_event(
+    family_centre,
+    format_code="parent_cafe",
+    *,
+    starts=None,
+    dates=1,
+    capacity=12,
+    status="published",
+    speakers=(),
+    title="Elterncafé am Dienstag",
+    childcare_offered=True,
+):
+    """An event straight in the database (no service rules): ``dates`` weekly sessions of 90
+    minutes from ``starts`` (default: in a week, 9:30 local time). A parent course gets its five
+    modules; more than one date makes a series."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from neuewege.events.models import EventSession, Format, ParentEvent
+
+    event_format = Format.objects.get(code=format_code)
+    if event_format.is_course:
+        shape, dates = ParentEvent.Shape.COURSE, event_format.modules.count()
+    else:
+        shape = ParentEvent.Shape.SERIES if dates > 1 else ParentEvent.Shape.SINGLE
+    if starts is None:
+        day = timezone.localdate() + timedelta(days=7)
+        starts = datetime.combine(day, time(9, 30), tzinfo=timezone.get_default_timezone())
+    event = ParentEvent.objects.create(
+        family_centre=family_centre,
+        format=event_format,
+        shape=shape,
+        title=title,
+        capacity=capacity,
+        status=status,
+        childcare_offered=childcare_offered,
+        languages=["de"],
+    )
+    event.speakers.set(speakers)
+    modules = list(event_format.modules.all())
+    for index in range(dates):
+        start = starts + timedelta(weeks=index)
+        EventSession.objects.create(
+            event=event,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=90),
+            module=modules[index] if modules else None,
+        )
+    return event

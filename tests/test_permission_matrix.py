@@ -14,20 +14,17 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from neuewege.api.api import api
 from neuewege.core import services
 from neuewege.core.models import ImportBatch, Institution, Person, User
+from tests.events.matrix import EVENT_API, EVENT_PAGES, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+from tests.matrix_roles import COORD_A, PUBLIC, READ_A, SIGNED_IN
 
 SECRET_A = "Sentinel-A-Familienzentrum"
 SECRET_PERSON_A = "Sentinelperson-A"
 
 ROLES = ["anonymous", "staff_a", "viewer_a", "coordinator_a", "staff_b", "coordinator_b", "state"]
 
-# Who gets 200 on a GET; everyone else of region A gets 403, of region B 404, anonymous the
-# login page. "public": everyone; "signed_in": every account.
-PUBLIC, SIGNED_IN = {"public"}, {"signed_in"}
-READ_A = {"staff_a", "viewer_a", "coordinator_a", "state"}
-COORD_A = {"coordinator_a"}
 
-PAGES = {
+CORE_PAGES = {
     "home": PUBLIC,  # redirects to the login page or the account's region
     "healthz": PUBLIC,
     "login": PUBLIC,
@@ -64,6 +61,7 @@ PAGES = {
     "import-template": COORD_A,
     "audit-log": COORD_A,
 }
+PAGES = CORE_PAGES | EVENT_PAGES
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below
 
 
@@ -90,7 +88,7 @@ def world(db, wesel, borken):
         content=b"x",
         uploaded_by=users["coordinator_a"],
     )
-    return {
+    world = {
         "users": users,
         "kwargs": {
             "region_key": wesel.key,
@@ -106,7 +104,10 @@ def world(db, wesel, borken):
             "account-update": users["viewer_a"].pk,
             "import-preview": batch.pk,
         },
+        "kwargs_for": {},  # per URL name: keyword arguments that differ from "kwargs"
     }
+    add_event_world(world, centre_a=centre_a, person_a=person_a, centre_b=centre_b)
+    return world
 
 
 def named_patterns(resolver=None, namespace=None):
@@ -128,6 +129,7 @@ def url_for(pattern, world):
     kwargs = {name: world["kwargs"][name] for name in params}
     if "pk" in kwargs:
         kwargs["pk"] = world["pk_for"].get(pattern.name, kwargs["pk"])
+    kwargs.update(world["kwargs_for"].get(pattern.name, {}))
     return reverse(pattern.name, kwargs=kwargs)
 
 
@@ -240,7 +242,7 @@ def api_url(path, world, wesel_key):
     return path
 
 
-API = {
+CORE_API = {
     ("GET", "/api/v1/regions"): "list",
     ("GET", "/api/v1/regions/{key}"): API_READ_A,
     ("GET", "/api/v1/institutions"): "list",
@@ -252,6 +254,7 @@ API = {
     ("POST", "/api/v1/people"): "write",
     ("PATCH", "/api/v1/people/{person_id}"): "write",
 }
+API = CORE_API | EVENT_API
 
 
 def test_every_api_route_is_in_the_matrix():

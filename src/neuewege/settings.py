@@ -55,6 +55,7 @@ BASE_URL = env("NEUEWEGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 VAR_DIR = Path(env("NEUEWEGE_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, as it asks
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "neuewege.core",
+    "neuewege.events",
     "neuewege.api",
 ]
 
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "neuewege.core.middleware.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,7 +160,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# Staff pages are in German and English; the pages for parents also in the languages of the
+# target groups (Arabic right to left). Content that staff enter can carry the same translations.
+LANGUAGES = [
+    ("de", _("German")),
+    ("en", _("English")),
+    ("tr", _("Turkish")),
+    ("ar", _("Arabic")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("pl", _("Polish")),
+]
+STAFF_LANGUAGES = ["de", "en"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -179,6 +195,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 globals().update(email_settings(env("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env("NEUEWEGE_FROM_EMAIL", "Neue Wege <noreply@localhost>")
 BARRIER_REPORT_EMAIL = env("NEUEWEGE_BARRIER_REPORT_EMAIL")
+EVENT_REMINDER_DAYS = int(env("NEUEWEGE_REMINDER_DAYS", "2"))
+# Parents' details are deleted this many days after the event's last date (the consent text
+# promises 6 months); the log of reads and changes of personal data is kept this long.
+REGISTRATION_RETENTION_DAYS = int(env("NEUEWEGE_RETENTION_DAYS", "180"))
+ACCESS_LOG_RETENTION_DAYS = int(env("NEUEWEGE_ACCESS_LOG_DAYS", "730"))
 
 TASKS = {
     "default": {

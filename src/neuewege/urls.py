@@ -84,4 +84,8 @@ urlpatterns = [
         "barrierefreiheit/", views.legal_page("core/legal/accessibility.html"), name="accessibility"
     ),
     path("barrierefreiheit/melden/", views.barrier_report, name="barrier-report"),
+    # events in family centres: staff pages, pages for parents, calendar files and feeds
+    path("", include("neuewege.events.urls")),
+    path("", include("neuewege.events.public_urls")),
+    path("", include("neuewege.events.calendar_urls")),
 ]

@@ -104,6 +104,35 @@ class Access:
             return institutions.filter(pk=self.own_institution_id, region_id__in=self.region_ids)
         return institutions.none()
 
+    @cached_property
+    def own_person_id(self):
+        return self.user.person_id if self.is_authenticated and self.user else None
+
+    @property
+    def can_edit_catalogue(self):
+        """The catalogues of the programme (event formats) belong to the state level."""
+        return self.is_authenticated and (
+            self.user.is_superuser or self.user.role == User.Role.STATE
+        )
+
+    def can_plan_events(self, family_centre: Institution):
+        """Events of a family centre are planned by its staff and the region's coordinator."""
+        return family_centre.kind == Institution.Kind.FAMILY_CENTRE and self.can(
+            Action.CHANGE, family_centre.region_id, family_centre
+        )
+
+    def can_see_contacts(self, event):
+        """Parents' contact data: only the family centre and the region's coordinator."""
+        return self.can_plan_events(event.family_centre)
+
+    def can_record_attendance(self, event, speaker_ids):
+        """Attendance (first names only): also the event's speakers."""
+        return self.can_see_contacts(event) or (
+            self.own_person_id is not None
+            and self.own_person_id in speaker_ids
+            and event.family_centre.region_id in self.region_ids
+        )
+
     def assignable_roles(self):
         """Roles a coordinator may give to accounts in their regions."""
         if self.user is not None and self.user.role == User.Role.COORDINATOR:
@@ -125,6 +154,14 @@ class Access:
         if self.sees_all_regions:
             return Person.objects.all()
         return Person.objects.filter(institution__region_id__in=self.region_ids)
+
+    def parent_events(self):
+        from neuewege.events.models import ParentEvent
+
+        events = ParentEvent.objects.all()
+        if self.sees_all_regions:
+            return events
+        return events.filter(family_centre__region_id__in=self.region_ids)
 
     def accounts(self):
         """Accounts a coordinator manages: staff through their person's institution, others

@@ -448,3 +448,31 @@ class BarrierReport(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d} {self.page_url}"
+
+
+class PersonalDataLog(models.Model):
+    """Who read, exported or changed parents' personal data, when, which record and why
+    (SGB X: proof of processing). Entries are deleted after the log retention period."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("account")
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    record = models.CharField(_("record"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.record}"

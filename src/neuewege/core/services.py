@@ -30,6 +30,7 @@ from .models import (
     NetworkMember,
     OpeningPeriod,
     Person,
+    PersonalDataLog,
     User,
 )
 
@@ -482,3 +483,18 @@ def send_barrier_report(*, report_id: int):
             from_email=None,
             recipient_list=[settings.BARRIER_REPORT_EMAIL],
         )
+
+
+# Proof of processing of personal data
+
+
+def log_personal_data(*, access: Access, region_id: int, action: str, record, purpose: str):
+    """Record that an account read, exported or changed parents' personal data. Runs inside the
+    caller's transaction, or on its own for reads."""
+    PersonalDataLog.objects.create(
+        user=access.user,
+        region_id=region_id,
+        action=action,
+        record=f"{record._meta.label}:{record.pk} {record}"[:200],
+        purpose=str(purpose)[:200],
+    )

@@ -1,0 +1,3 @@
+"""Calendar files (.ics) of events and sessions, and subscribable feeds behind a token."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Staff pages of events (signed in, region-scoped through the AccessMixin)."""
+
+urlpatterns = []
