@@ -46,7 +46,7 @@ lint: $(VENV)/.installed
 
 test: setup lint
 	@test -x "$(NEUEWEGE_CHROMIUM)" || { echo "Chromium is needed for the browser tests: apt-get install -y chromium (or set NEUEWEGE_CHROMIUM)"; exit 1; }
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not postgres"
 	@if [ -n "$$NEUEWEGE_TEST_POSTGRES_URL" ]; then \
 	  echo "== the suite again on PostgreSQL"; \
 	  DATABASE_URL="$$NEUEWEGE_TEST_POSTGRES_URL" $(BIN)/pytest -q -m "not browser"; \

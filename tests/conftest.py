@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 
 from neuewege.core.models import Institution, Region, User
@@ -43,6 +45,18 @@ def youth_welfare_office(wesel):
     return InstitutionFactory(
         region=wesel, kind=Institution.Kind.YOUTH_WELFARE_OFFICE, name="Jugendamt Kreis Wesel"
     )
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Transactional tests empty the database afterwards, the data loaded by migrations
+    included: load it again (regions, event formats, consent texts)."""
+    from django.apps import apps
+
+    from neuewege.events.catalogue import load_catalogue
+
+    importlib.import_module("neuewege.core.migrations.0002_nrw_regions").load_regions(apps, None)
+    load_catalogue(apps, None)
 
 
 @pytest.fixture(autouse=True)

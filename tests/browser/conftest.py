@@ -1,4 +1,3 @@
-import importlib
 import os
 from pathlib import Path
 
@@ -31,11 +30,8 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def regions(transactional_db):
-    """Transactional tests empty the database afterwards, migration data included: reload it."""
-    from django.apps import apps
-
-    importlib.import_module("neuewege.core.migrations.0002_nrw_regions").load_regions(apps, None)
+def regions(reference_data):
+    """Transactional tests empty the database afterwards, migration data included."""
 
 
 @pytest.fixture

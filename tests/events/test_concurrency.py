@@ -1,0 +1,93 @@
+"""Capacity under concurrency, with real row locks (PostgreSQL; the pass of `make test` with
+NEUEWEGE_TEST_POSTGRES_URL runs these)."""
+
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import pytest
+from django.db import connection, connections
+
+from neuewege.core.errors import ValidationFailed
+from neuewege.events import services
+from neuewege.events.models import Registration
+from tests.factories import make_event
+
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("reference_data")]
+
+
+def run_together(count, work):
+    """Run ``work(i)`` in ``count`` threads released at the same moment; each thread uses and
+    closes its own database connection."""
+    barrier = Barrier(count)
+
+    def task(index):
+        barrier.wait()
+        try:
+            return work(index)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(task, range(count)))
+
+
+def test_database_is_postgresql():
+    assert connection.vendor == "postgresql"
+
+
+def test_forty_parents_booking_twelve_places_at_once(family_centre, booking_for):
+    event = make_event(family_centre, capacity=12)
+    session = event.sessions.get()
+
+    def book(index):
+        registration, _token = services.book(
+            event_id=event.pk,
+            session_id=session.pk,
+            booking=booking_for(email=f"parent{index}@example.org"),
+        )
+        return registration.status
+
+    statuses = run_together(40, book)
+    assert statuses.count("confirmed") == 12
+    assert statuses.count("waitlisted") == 28
+    stored = Registration.objects.filter(session=session)
+    assert stored.filter(status="confirmed").count() == 12
+    assert stored.filter(status="waitlisted").count() == 28
+
+
+def test_cancellations_racing_bookings_keep_the_invariants(family_centre, booking_for):
+    event = make_event(family_centre, capacity=12)
+    session = event.sessions.get()
+    tokens = [
+        services.book(
+            event_id=event.pk,
+            session_id=session.pk,
+            booking=booking_for(email=f"early{index}@example.org"),
+        )[1]
+        for index in range(16)
+    ]  # 12 confirmed, 4 waiting
+
+    def act(index):
+        if index < 10:
+            services.cancel_booking(token=tokens[index])
+            return "cancelled"
+        try:
+            return services.book(
+                event_id=event.pk,
+                session_id=session.pk,
+                booking=booking_for(email=f"late{index}@example.org"),
+            )[0].status
+        except ValidationFailed:
+            return "refused"
+
+    results = run_together(30, act)
+    assert results.count("cancelled") == 10 and "refused" not in results
+    stored = Registration.objects.filter(session=session)
+    confirmed = stored.filter(status="confirmed").count()
+    waiting = stored.filter(status="waitlisted").count()
+    assert confirmed == 12  # 36 active registrations for 12 places
+    assert waiting == 16 + 20 - 10 - 12
+    early_waiting = stored.filter(
+        email__in=[f"early{index}@example.org" for index in range(12, 16)]
+    )
+    assert set(early_waiting.values_list("status", flat=True)) == {"confirmed"}  # first come first
