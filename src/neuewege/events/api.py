@@ -1,0 +1,553 @@
+"""API routes for events in family centres: events and their dates, registrations (staff,
+scoped exactly as in the application) and a public read-only feed of published events.
+Handlers parse input, call a selector or a service and return; the rules live in the access
+policy and in ``events.services``."""
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+from dateutil import rrule
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import vRecur
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import field_validator, model_validator
+
+from neuewege.api.auth import api_access
+from neuewege.core.access import Access
+from neuewege.core.api import Id, Input, Page, RegionKey, visible_region
+from neuewege.core.errors import DomainError, PermissionDenied, ValidationFailed
+from neuewege.core.models import EventFormat, Institution, PersonalDataLog, Region
+from neuewege.core.services import log_personal_data
+
+from . import services
+from .calendars import public_event_url
+from .models import (
+    ConsentText,
+    EventSession,
+    Format,
+    ParentEvent,
+    Registration,
+    SpokenLanguage,
+    TargetGroup,
+    Topic,
+)
+from .recurrence import MAX_SESSIONS
+
+router = Router(tags=["events"])
+
+EventId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# Dates outside these years are typing errors; they would also overflow when converted to UTC.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
+# The services name fields as the models do; the API names foreign keys by their id.
+API_FIELD_NAMES = {
+    "family_centre": "family_centre_id",
+    "speakers": "speaker_ids",
+    "session": "session_id",
+}
+
+
+def call(service, **kwargs):
+    """Call a service; field errors come back under the names the API uses."""
+    try:
+        return service(**kwargs)
+    except DomainError as error:
+        error.errors = {API_FIELD_NAMES.get(name, name): m for name, m in error.errors.items()}
+        raise
+
+
+# Schemas
+
+
+class SessionOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    is_cancelled: bool
+    module: str | None = Field(None, description="Module of a parent course („Ich habe Vorfahrt“…)")
+
+    @staticmethod
+    def resolve_module(session):
+        return str(session.module) if session.module_id else None
+
+
+class EventOut(Schema):
+    id: int
+    region: str = Field(..., alias="family_centre.region.key")
+    family_centre_id: int
+    family_centre: str = Field(..., alias="family_centre.name")
+    format: EventFormat = Field(..., alias="format.code")
+    shape: ParentEvent.Shape
+    status: ParentEvent.Status
+    title: str
+    description: str
+    topics: list[str]
+    target_groups: list[str]
+    languages: list[str]
+    speaker_ids: list[int]
+    capacity: int
+    childcare_offered: bool
+    recurrence: str
+    cancellation_reason: str
+    starts_at: datetime | None = Field(None, description="Start of the first date not cancelled")
+    ends_at: datetime | None = Field(None, description="End of the last date not cancelled")
+
+    @staticmethod
+    def resolve_speaker_ids(event):
+        return [person.pk for person in event.speakers.all()]
+
+    @staticmethod
+    def resolve_starts_at(event):
+        return getattr(event, "first_start", None)
+
+    @staticmethod
+    def resolve_ends_at(event):
+        return getattr(event, "last_end", None)
+
+
+class EventDetailOut(EventOut):
+    sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_sessions(event):
+        return event.sessions.all()
+
+
+class RegistrationOut(Schema):
+    id: int
+    session_id: int | None = Field(None, description="Empty for a course (booked as a whole)")
+    status: Registration.Status
+    source: Registration.Source
+    first_name: str
+    email: str
+    phone: str
+    child_ages: list[int]
+    language_needs: str
+    language: str
+    survey_consent: bool
+    created_at: datetime
+    confirmed_at: datetime | None
+    cancelled_at: datetime | None
+    attended_session_ids: list[int]
+
+    @staticmethod
+    def resolve_survey_consent(registration):
+        return registration.survey_consent_id is not None
+
+    @staticmethod
+    def resolve_attended_session_ids(registration):
+        return [session.pk for session in registration.attended_sessions.all()]
+
+
+class PlaceOut(Schema):
+    name: str
+    street: str
+    postcode: str
+    town: str
+    latitude: float | None
+    longitude: float | None
+
+
+class PublicSessionOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    module: str | None = None
+    ics_url: str
+
+    @staticmethod
+    def resolve_module(session):
+        return str(session.module) if session.module_id else None
+
+    @staticmethod
+    def resolve_ics_url(session):
+        return settings.BASE_URL + reverse("public-session-ics", kwargs={"pk": session.pk})
+
+
+class PublicEventOut(Schema):
+    id: int
+    region: str = Field(..., alias="family_centre.region.key")
+    family_centre: PlaceOut
+    format: EventFormat = Field(..., alias="format.code")
+    shape: ParentEvent.Shape
+    title: str
+    description: str
+    topics: list[str]
+    target_groups: list[str]
+    languages: list[str]
+    childcare_offered: bool
+    url: str
+    ics_url: str
+    sessions: list[PublicSessionOut] = Field(..., description="The dates ahead, not cancelled")
+
+    @staticmethod
+    def resolve_url(event):
+        return public_event_url(event)
+
+    @staticmethod
+    def resolve_ics_url(event):
+        return settings.BASE_URL + reverse("public-event-ics", kwargs={"pk": event.pk})
+
+    @staticmethod
+    def resolve_sessions(event):
+        return event.upcoming_sessions
+
+
+def aware(value: datetime) -> datetime:
+    """Times without an offset are local times (Europe/Berlin)."""
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+class SessionIn(Input):
+    starts_at: datetime = Field(..., description="ISO 8601; without offset: Europe/Berlin")
+    ends_at: datetime
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def within_years(cls, value: datetime):
+        if not EARLIEST <= value.date() <= LATEST:
+            raise ValueError(_("Give a date between 2000 and 2099."))
+        return aware(value)
+
+    @model_validator(mode="after")
+    def ends_after_start(self):
+        if self.ends_at <= self.starts_at:
+            raise ValueError(_("The date must end after it starts."))
+        return self
+
+
+class EventIn(Input):
+    family_centre_id: Id
+    format: EventFormat
+    shape: ParentEvent.Shape | None = Field(
+        None, description="Default: course for a parent course, else single (one date) or series"
+    )
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=10000)
+    topics: list[Topic] = Field(default_factory=list, max_length=20)
+    target_groups: list[TargetGroup] = Field(default_factory=list, max_length=20)
+    languages: list[SpokenLanguage] = Field(default_factory=list, max_length=20)
+    capacity: int = Field(..., ge=1, le=32767)
+    childcare_offered: bool = True
+    speaker_ids: list[Id] = Field(default_factory=list, max_length=20)
+    sessions: list[SessionIn] = Field(..., min_length=1, max_length=MAX_SESSIONS)
+    recurrence: str = Field(
+        "", max_length=300, description="RFC 5545 RRULE of a series, e.g. FREQ=WEEKLY;INTERVAL=2"
+    )
+    confirm_warnings: bool = Field(
+        False, description="Save although the plan breaks a recommendation of the format (409)"
+    )
+
+    @field_validator("title")
+    @classmethod
+    def not_blank(cls, value: str):
+        if not value.strip():
+            raise ValueError(_("Give the event a title."))
+        return value.strip()
+
+    @field_validator("recurrence")
+    @classmethod
+    def readable_rule(cls, value: str):
+        value = value.strip().removeprefix("RRULE:")
+        if value:
+            try:
+                vRecur.from_ical(value)
+                rrule.rrulestr(value, dtstart=datetime(2000, 1, 1))
+            except (ValueError, TypeError) as error:
+                raise ValueError(_("This is not a recurrence rule of RFC 5545.")) from error
+        return value
+
+
+class RegistrationIn(Input):
+    session_id: Id | None = Field(None, description="The date booked; not needed for a course")
+    first_name: str = ""
+    email: str = ""
+    phone: str = ""
+    child_ages: list[int] = Field(default_factory=list, description="Children needing care")
+    language_needs: str = ""
+    language: str = Field(settings.LANGUAGE_CODE, max_length=7)
+    consent: bool = Field(
+        False, description="The parent agreed to the current text on processing their details"
+    )
+    survey_consent: bool = Field(False, description="The parent agreed to the follow-up survey")
+
+
+class EventFilters(Input):
+    region: RegionKey | None = None
+    family_centre: Id | None = None
+    status: ParentEvent.Status | None = None
+    format: EventFormat | None = None
+    starts_from: Day | None = Field(None, description="A date on or after this day")
+    starts_until: Day | None = Field(None, description="A date on or before this day")
+
+
+class RegistrationFilters(Input):
+    session_id: Id | None = None
+    status: Registration.Status | None = None
+
+
+class PublicFilters(Input):
+    region: RegionKey | None = None
+    format: EventFormat | None = None
+
+
+# Selectors
+
+
+def events_of(access: Access):
+    """The events the account sees, with the first and last date that is not cancelled."""
+    dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
+    return (
+        access.parent_events()
+        .select_related("family_centre__region", "format")
+        .prefetch_related("speakers")
+        .annotate(
+            first_start=Subquery(dates.order_by("starts_at").values("starts_at")[:1]),
+            last_end=Subquery(dates.order_by("-ends_at").values("ends_at")[:1]),
+        )
+    )
+
+
+def event_detail(access: Access, event_id: int) -> ParentEvent:
+    return get_object_or_404(
+        events_of(access).prefetch_related(
+            Prefetch("sessions", EventSession.objects.select_related("module"))
+        ),
+        pk=event_id,
+    )
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def search_events(access: Access, filters: EventFilters):
+    events = events_of(access)
+    if filters.region:
+        events = events.filter(family_centre__region=visible_region(access, filters.region))
+    if filters.family_centre:
+        events = events.filter(family_centre_id=filters.family_centre)
+    if filters.status:
+        events = events.filter(status=filters.status)
+    if filters.format:
+        events = events.filter(format__code=filters.format)
+    if filters.starts_from or filters.starts_until:
+        if (
+            filters.starts_from
+            and filters.starts_until
+            and filters.starts_until < filters.starts_from
+        ):
+            raise ValidationFailed(
+                {"starts_until": _("The end of the period lies before its start.")}
+            )
+        dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
+        if filters.starts_from:
+            dates = dates.filter(starts_at__gte=local_midnight(filters.starts_from))
+        if filters.starts_until:
+            dates = dates.filter(
+                starts_at__lt=local_midnight(filters.starts_until + timedelta(days=1))
+            )
+        events = events.filter(Exists(dates))
+    return events.order_by(F("first_start").asc(nulls_last=True), "pk")
+
+
+def contacts_event(access: Access, event_id: int) -> ParentEvent:
+    """An event whose registrations the account may read: to everyone else it does not exist."""
+    event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
+    if not access.can_see_contacts(event):
+        raise Http404
+    return event
+
+
+def current_consent(purpose: str) -> ConsentText | None:
+    return (
+        ConsentText.objects.filter(purpose=purpose, valid_from__lte=timezone.now())
+        .order_by("-version")
+        .first()
+    )
+
+
+def upcoming_public_events(filters: PublicFilters):
+    now = timezone.now()
+    ahead = EventSession.objects.filter(is_cancelled=False, starts_at__gt=now)
+    events = ParentEvent.objects.filter(
+        Exists(ahead.filter(event=OuterRef("pk"))), status=ParentEvent.Status.PUBLISHED
+    )
+    if filters.region:
+        region = Region.objects.filter(key=filters.region).first()
+        if region is None:
+            raise ValidationFailed(
+                {"region": _("Unknown region: %(key)s") % {"key": filters.region}}
+            )
+        events = events.filter(family_centre__region=region)
+    if filters.format:
+        events = events.filter(format__code=filters.format)
+    return (
+        events.select_related("family_centre__region", "format")
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                ahead.select_related("module").order_by("starts_at", "pk"),
+                to_attr="upcoming_sessions",
+            )
+        )
+        .annotate(
+            next_start=Subquery(
+                ahead.filter(event=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
+            )
+        )
+        .order_by("next_start", "pk")
+    )
+
+
+# Events
+
+
+@router.get("/events", response=list[EventOut])
+@paginate(Page)
+def list_events(request, filters: Query[EventFilters]):
+    return search_events(api_access(request), filters)
+
+
+@router.get("/events/{event_id}", response=EventDetailOut)
+def get_event(request, event_id: EventId):
+    return event_detail(api_access(request), event_id)
+
+
+def default_shape(event_format: Format, session_count: int) -> str:
+    if event_format.is_course:
+        return ParentEvent.Shape.COURSE
+    return ParentEvent.Shape.SINGLE if session_count == 1 else ParentEvent.Shape.SERIES
+
+
+@router.post("/events", response={201: EventDetailOut})
+def create_event(request, payload: EventIn):
+    """Plan an event as a draft. Recommendations of the format that the plan breaks (duration,
+    opening hours, childcare, qualification of speakers) answer 409 with the warnings: send
+    the plan again with ``confirm_warnings`` to save it anyway."""
+    access = api_access(request)
+    centre = (
+        access.institutions()
+        .filter(pk=payload.family_centre_id, kind=Institution.Kind.FAMILY_CENTRE)
+        .first()
+    )
+    if centre is None:
+        raise ValidationFailed(
+            {"family_centre_id": _("Unknown family centre or not in your region.")}
+        )
+    event_format = Format.objects.filter(code=payload.format).first()
+    if event_format is None:
+        raise ValidationFailed({"format": _("This format is not in the catalogue.")})
+    speaker_ids = set(payload.speaker_ids)
+    speakers = list(access.people().filter(pk__in=speaker_ids).select_related("institution"))
+    if len(speakers) != len(speaker_ids):
+        raise ValidationFailed({"speaker_ids": _("Unknown person or not in your region.")})
+    plan = services.Plan(
+        details={
+            "title": payload.title,
+            "description": payload.description,
+            "topics": list(payload.topics),
+            "target_groups": list(payload.target_groups),
+            "languages": list(payload.languages),
+            "capacity": payload.capacity,
+            "childcare_offered": payload.childcare_offered,
+        },
+        sessions=[(session.starts_at, session.ends_at) for session in payload.sessions],
+        speakers=speakers,
+        recurrence=payload.recurrence,
+    )
+    event = call(
+        services.plan_event,
+        access=access,
+        family_centre=centre,
+        event_format=event_format,
+        shape=payload.shape or default_shape(event_format, len(payload.sessions)),
+        plan=plan,
+        confirm_warnings=payload.confirm_warnings,
+    )
+    return Status(201, event_detail(access, event.pk))
+
+
+@router.post("/events/{event_id}/publish", response=EventDetailOut)
+def publish_event(request, event_id: EventId):
+    access = api_access(request)
+    event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
+    call(services.publish_event, access=access, event=event)
+    return event_detail(access, event.pk)
+
+
+# Registrations (parents' personal data: only the family centre and the coordinator)
+
+
+@router.get("/events/{event_id}/registrations", response=list[RegistrationOut])
+@paginate(Page)
+def list_registrations(request, event_id: EventId, filters: Query[RegistrationFilters]):
+    """Every call is recorded in the log of reads of personal data."""
+    access = api_access(request)
+    event = contacts_event(access, event_id)
+    log_personal_data(
+        access=access,
+        region_id=event.family_centre.region_id,
+        action=PersonalDataLog.Action.VIEW,
+        record=event,
+        purpose=_("Registrations read through the API"),
+    )
+    registrations = event.registrations.prefetch_related("attended_sessions").order_by(
+        "created_at", "pk"
+    )
+    if filters.session_id:
+        registrations = registrations.filter(session_id=filters.session_id)
+    if filters.status:
+        registrations = registrations.filter(status=filters.status)
+    return registrations
+
+
+@router.post("/events/{event_id}/registrations", response={201: RegistrationOut})
+def book_on_behalf(request, event_id: EventId, payload: RegistrationIn):
+    """Register a parent on their behalf (by phone, at the door): confirmed while places are
+    free, otherwise on the waiting list. The parent must have agreed to the current consent
+    text (``consent``)."""
+    access = api_access(request)
+    event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
+    if not access.can_see_contacts(event):  # before the details are checked
+        raise PermissionDenied(_("You may not register parents for this event."))
+    consent = current_consent(ConsentText.Purpose.BOOKING) if payload.consent else None
+    survey = current_consent(ConsentText.Purpose.SURVEY) if payload.survey_consent else None
+    booking = services.Booking(
+        first_name=payload.first_name,
+        email=payload.email,
+        phone=payload.phone,
+        child_ages=list(payload.child_ages),
+        language_needs=payload.language_needs,
+        language=payload.language,
+        consent_id=consent.pk if consent else None,
+        survey_consent_id=survey.pk if survey else None,
+    )
+    registration, _token = call(
+        services.book,
+        event_id=event.pk,
+        session_id=payload.session_id,
+        booking=booking,
+        access=access,
+    )
+    return Status(201, registration)
+
+
+# The public feed: no sign-in, no personal data
+
+
+@router.get("/public/events", response=list[PublicEventOut], auth=None, tags=["public"])
+@paginate(Page)
+def public_events(request, filters: Query[PublicFilters]):
+    """Published events with dates ahead, soonest first: for websites and apps of regions and
+    family centres. No sign-in needed."""
+    return upcoming_public_events(filters)

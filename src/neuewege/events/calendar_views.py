@@ -1,0 +1,152 @@
+"""Calendar files for parents (.ics of an event or a date), subscribable feeds behind a secret
+token, and the staff page where an account creates and revokes its feeds."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from neuewege.core.access import access_for
+from neuewege.core.errors import DomainError, NotFound
+from neuewege.core.middleware import parent_page
+from neuewege.core.views import add_domain_errors
+
+from . import calendars
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+MAX_ID = 2**63 - 1
+
+
+def ics_response(content: bytes, filename: str, *, attachment=True) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPE)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@parent_page
+def event_ics(request, pk):
+    event = get_object_or_404(calendars.public_events(), pk=pk)
+    return ics_response(
+        calendars.event_calendar(event), calendars.filename(event, "veranstaltung", event.pk)
+    )
+
+
+@parent_page
+def session_ics(request, pk):
+    try:
+        session = calendars.public_session(pk)
+    except NotFound as error:
+        raise Http404 from error
+    return ics_response(
+        calendars.session_calendar(session),
+        calendars.filename(session.event, "termin", session.pk),
+    )
+
+
+def feed_ics(request, token):
+    try:
+        feed = calendars.feed_for_token(token)
+    except NotFound as error:
+        raise Http404 from error
+    response = ics_response(
+        calendars.feed_calendar(feed), f"neue-wege-{feed.prefix}.ics", attachment=False
+    )
+    # The URL is the secret: never kept by shared caches, never indexed.
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+OWN_DATES = "own"
+
+
+class FeedForm(forms.Form):
+    calendar = forms.ChoiceField(
+        label=gettext_lazy("Calendar"),
+        help_text=gettext_lazy(
+            "Subscribe to the feed in your calendar program (Outlook, Thunderbird, a phone)."
+        ),
+    )
+
+    def __init__(self, *args, person, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        if person is not None:
+            choices.append((OWN_DATES, _("My own speaking dates")))
+        choices += [
+            (str(centre.pk), _("Events of %(centre)s") % {"centre": centre.name})
+            for centre in centres
+        ]
+        self.fields["calendar"].choices = choices
+        self.centres = {str(centre.pk): centre for centre in centres}
+        self.person = person
+
+
+class CalendarFeedsView(LoginRequiredMixin, View):
+    """The account's calendar feeds: create one (its URL is shown once), revoke one."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.access = access_for(request.user)
+            person = request.user.person if self.access.own_person_id else None
+            self.form_kwargs = {
+                "person": person,
+                "centres": calendars.plannable_centres(self.access),
+            }
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form=None, feed_url=None):
+        form = form or FeedForm(**self.form_kwargs)
+        return render(
+            self.request,
+            "events/calendar_feeds.html",
+            {
+                "form": form,
+                "can_create": bool(form.fields["calendar"].choices),
+                "feed_url": feed_url,
+                "feeds": calendars.feeds_of(self.access),
+            },
+        )
+
+    def get(self, request):
+        return self.page()
+
+    def post(self, request):
+        if "revoke" in request.POST:
+            return self.revoke(request.POST["revoke"])
+        form = FeedForm(request.POST, **self.form_kwargs)
+        if not form.is_valid():
+            return self.page(form=form)
+        choice = form.cleaned_data["calendar"]
+        try:
+            _feed, secret = calendars.create_feed(
+                access=self.access,
+                person=form.person if choice == OWN_DATES else None,
+                institution=form.centres.get(choice),
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+            return self.page(form=form)
+        url = settings.BASE_URL + reverse("calendar-feed", kwargs={"token": secret})
+        return self.page(feed_url=url)
+
+    def revoke(self, value):
+        try:
+            feed_id = int(value)
+            if not 1 <= feed_id <= MAX_ID:
+                raise ValueError(value)
+            calendars.revoke_feed(access=self.access, feed_id=feed_id)
+        except (DomainError, ValueError):
+            messages.error(
+                self.request, _("This calendar feed does not exist or is already revoked.")
+            )
+        else:
+            messages.success(self.request, _("The calendar feed was revoked."))
+        return redirect("calendar-feeds")
