@@ -38,7 +38,7 @@ static/.collected: $(VENV)/.installed node_modules/.installed $(shell find src/n
 	touch $@
 
 messages: $(VENV)/.installed
-	cd src/neuewege && ../../$(NEUEWEGE) makemessages -l de -l en --no-obsolete --add-location file
+	cd src/neuewege && ../../$(NEUEWEGE) makemessages -l de -l en -l tr -l ar -l uk -l ru -l pl --no-obsolete --add-location file
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench

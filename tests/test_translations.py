@@ -1,5 +1,7 @@
 """German is the default language: every UI string must have a German translation, and the
-catalogue must be in step with the source (run `make messages` after changing strings)."""
+catalogue must be in step with the source (run `make messages` after changing strings).
+The pages for parents are also in Turkish, Arabic, Ukrainian, Russian and Polish: every string
+of the files parents see must be translated into each of them."""
 
 import shutil
 import subprocess
@@ -10,6 +12,24 @@ import neuewege
 
 PACKAGE = Path(neuewege.__file__).parent
 CATALOGUE = PACKAGE / "locale" / "de" / "LC_MESSAGES" / "django.po"
+PARENT_LANGUAGES = ["tr", "ar", "uk", "ru", "pl"]
+# What parents see: their pages, the e-mails, calendar files, the booking rules' messages, the
+# labels of topics, target groups, languages and statuses, and the shared form templates.
+PARENT_SOURCES = (
+    "templates/parent_base.html",
+    "templates/forms/",
+    "templates/includes/pagination.html",
+    "events/public_views.py",
+    "events/search.py",
+    "events/forms/booking.py",
+    "events/templates/events/public/",
+    "events/templates/events/email/",
+    "events/tasks.py",
+    "events/calendars.py",
+    "events/services.py",
+    "events/models.py",
+    "settings.py",
+)
 
 
 def msgids(po_file: Path) -> set[str]:
@@ -57,3 +77,33 @@ def test_catalogue_is_in_step_with_the_source(tmp_path):
     )
     extracted = msgids(copy / "locale" / "de" / "LC_MESSAGES" / "django.po")
     assert extracted == msgids(CATALOGUE), "run `make messages` and translate the new strings"
+
+
+def parent_entries(po_file: Path):
+    """(msgid, translated?) of every entry that occurs in a file parents see."""
+    result = subprocess.run(
+        ["msgattrib", "--no-wrap", "--no-obsolete", str(po_file)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for block in result.stdout.split("\n\n"):
+        lines = block.splitlines()
+        locations = " ".join(line[3:] for line in lines if line.startswith("#: "))
+        if not any(source in locations for source in PARENT_SOURCES):
+            continue
+        msgid = next(line for line in lines if line.startswith("msgid "))
+        strings = [line for line in lines if line.startswith("msgstr")]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        yield msgid, not fuzzy and all(not line.endswith(' ""') for line in strings)
+
+
+def test_parent_pages_are_translated_into_every_parent_language():
+    german = {msgid for msgid, _done in parent_entries(CATALOGUE)}
+    assert len(german) > 100, "the parent sources are not found in the catalogue"
+    for language in PARENT_LANGUAGES:
+        po_file = PACKAGE / "locale" / language / "LC_MESSAGES" / "django.po"
+        entries = dict(parent_entries(po_file))
+        missing = sorted(msgid for msgid in german if not entries.get(msgid))
+        assert missing == [], f"{language}: {len(missing)} untranslated, e.g. {missing[:5]}"
+        subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_file)], check=True)
