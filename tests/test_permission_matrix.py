@@ -146,6 +146,8 @@ def expected_statuses(allowed, role):
         return {302}
     if "signed_in" in allowed or role in allowed:
         return {200}
+    if "no_region" in allowed:  # pages of no region (the format catalogue): 403 for the others
+        return {403}
     return {404} if role.endswith("_b") else {403}
 
 

@@ -18,7 +18,7 @@ from django.core.signing import BadSignature, Signer
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -155,8 +155,9 @@ def _apply_details(event: ParentEvent, details: dict):
     unknown = set(details) - EVENT_FIELDS
     if unknown:
         raise ValidationFailed({name: _("This field cannot be set.") for name in unknown})
-    for name, value in details.items():
-        setattr(event, name, value)
+    with translation.override(settings.LANGUAGE_CODE):  # plain title/description: German
+        for name, value in details.items():
+            setattr(event, name, value)
 
 
 def _create_sessions(event: ParentEvent, times):

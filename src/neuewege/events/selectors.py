@@ -1,0 +1,273 @@
+"""Reads of events for the staff pages, scoped through the access policy: every queryset starts
+from ``access.parent_events()`` (or the region's people), so a record outside the account's
+regions does not exist for it."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from neuewege.core.access import Access
+from neuewege.core.models import Institution, Person, Region
+
+from .models import ConsentText, EventSession, Format, Notification, ParentEvent, Registration
+from .services import SPEAKER_KINDS
+
+WHEN_CHOICES = ("upcoming", "past", "all")
+# Messages the family centre passes on by phone to parents without an e-mail address. The
+# confirmation of a booking is not among them: the parent booked on the phone or saw it on screen.
+CALL_KINDS = (Notification.Kind.MOVED_UP, Notification.Kind.EVENT_CANCELLED)
+AGE_GROUPS = (("under_3", 0, 2), ("age_3_to_5", 3, 5), ("age_6_to_14", 6, 14))
+
+
+def _count(queryset):
+    """A correlated COUNT(*) subquery (one query for the whole list, whatever its size)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("event").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def region_events(
+    access: Access,
+    region: Region,
+    *,
+    when: str = "upcoming",
+    status: str = "",
+    format_code: str = "",
+    family_centre_id: int | None = None,
+):
+    """The events of ``region`` for the staff list, with their next (or last) date and counts."""
+    now = timezone.now()
+    dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
+    ahead = dates.filter(ends_at__gt=now)
+    registrations = Registration.objects.filter(event=OuterRef("pk"))
+    events = (
+        access.parent_events()
+        .filter(family_centre__region=region)
+        .select_related("family_centre", "format")
+        .annotate(
+            first_start=Subquery(dates.order_by("starts_at").values("starts_at")[:1]),
+            last_end=Subquery(dates.order_by("-ends_at").values("ends_at")[:1]),
+            next_start=Subquery(ahead.order_by("starts_at").values("starts_at")[:1]),
+            session_count=_count(EventSession.objects.filter(event=OuterRef("pk"))),
+            confirmed_count=_count(registrations.filter(status=Registration.Status.CONFIRMED)),
+            waitlisted_count=_count(registrations.filter(status=Registration.Status.WAITLISTED)),
+        )
+    )
+    if status:
+        events = events.filter(status=status)
+    if format_code:
+        events = events.filter(format__code=format_code)
+    if family_centre_id:
+        events = events.filter(family_centre_id=family_centre_id)
+    if when == "upcoming":
+        return events.filter(Exists(ahead)).order_by("next_start", "pk")
+    if when == "past":
+        return events.exclude(Exists(ahead)).order_by("-last_end", "-pk")
+    return events.order_by("-first_start", "-pk")
+
+
+def region_family_centres(region: Region):
+    return region.institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).order_by("name", "pk")
+
+
+def plannable_centres(access: Access, region: Region):
+    """The family centres of ``region`` this account plans events for: staff their own centre,
+    the coordinator every family centre of the region."""
+    return (
+        access.changeable_institutions(region)
+        .filter(kind=Institution.Kind.FAMILY_CENTRE)
+        .select_related("region")
+        .order_by("name", "pk")
+    )
+
+
+def formats():
+    return Format.objects.prefetch_related("modules").order_by("pk")
+
+
+def speakers(access: Access, region: Region):
+    """People who may speak at events of the region: employment agency, job centre, education
+    provider, equality office."""
+    return (
+        access.people()
+        .filter(institution__region=region, institution__kind__in=SPEAKER_KINDS)
+        .select_related("institution")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def event_detail(access: Access, pk: int) -> ParentEvent:
+    """One event with what its pages show; ``ParentEvent.DoesNotExist`` outside the account's
+    regions."""
+    return (
+        access.parent_events()
+        .select_related("family_centre__region", "format")
+        .prefetch_related(
+            Prefetch("speakers", Person.objects.select_related("institution")),
+            Prefetch(
+                "sessions",
+                EventSession.objects.select_related("module").annotate(
+                    present_count=Count("attendees")
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def session_detail(access: Access, pk: int) -> EventSession:
+    session = (
+        EventSession.objects.filter(event__in=access.parent_events())
+        .select_related("event__family_centre__region", "event__format", "module")
+        .prefetch_related("event__speakers")
+        .get(pk=pk)
+    )
+    session.region = session.event.family_centre.region
+    return session
+
+
+def registration_detail(access: Access, pk: int) -> Registration:
+    registration = (
+        Registration.objects.filter(event__in=access.parent_events())
+        .select_related("event__family_centre__region", "session")
+        .get(pk=pk)
+    )
+    registration.region = registration.event.family_centre.region
+    return registration
+
+
+def notification_detail(access: Access, pk: int) -> Notification:
+    notification = (
+        Notification.objects.filter(registration__event__in=access.parent_events())
+        .select_related("registration__event__family_centre__region", "registration__session")
+        .get(pk=pk)
+    )
+    notification.region = notification.registration.event.family_centre.region
+    return notification
+
+
+def current_consent(purpose: str) -> ConsentText | None:
+    return (
+        ConsentText.objects.filter(purpose=purpose, valid_from__lte=timezone.now())
+        .order_by("-version")
+        .first()
+    )
+
+
+# Units, counts and childcare
+
+
+@dataclass
+class Childcare:
+    """Children to look after at one date, by age group."""
+
+    under_3: int = 0
+    age_3_to_5: int = 0
+    age_6_to_14: int = 0
+
+    @property
+    def children(self):
+        return self.under_3 + self.age_3_to_5 + self.age_6_to_14
+
+    def add(self, ages):
+        for age in ages or []:
+            for name, low, high in AGE_GROUPS:
+                if low <= age <= high:
+                    setattr(self, name, getattr(self, name) + 1)
+
+
+@dataclass
+class Unit:
+    """What a parent books: one date of a single event or a series, or a whole course
+    (``session`` is None then)."""
+
+    session: EventSession | None
+    confirmed: list = field(default_factory=list)
+    waitlisted: list = field(default_factory=list)
+
+    @property
+    def childcare(self) -> Childcare:
+        totals = Childcare()
+        for registration in self.confirmed:
+            totals.add(registration.child_ages)
+        return totals
+
+
+def active_registrations(event: ParentEvent):
+    """Confirmed and waiting registrations, in the order they came in."""
+    return (
+        event.registrations.exclude(status=Registration.Status.CANCELLED)
+        .filter(anonymised_at__isnull=True)
+        .select_related("session")
+        .prefetch_related("attended_sessions")
+        .order_by("created_at", "pk")
+    )
+
+
+def units(event: ParentEvent, registrations=None) -> list[Unit]:
+    """The event's units with their confirmed and waiting lists (one query for the
+    registrations; the event's sessions are expected prefetched)."""
+    registrations = list(active_registrations(event) if registrations is None else registrations)
+    sessions = list(event.sessions.all())
+    if event.is_course:
+        result = {None: Unit(session=None)}
+    else:
+        result = {session.pk: Unit(session=session) for session in sessions}
+    for registration in registrations:
+        unit = result.get(None if event.is_course else registration.session_id)
+        if unit is None:
+            continue
+        if registration.status == Registration.Status.CONFIRMED:
+            unit.confirmed.append(registration)
+        elif registration.status == Registration.Status.WAITLISTED:
+            unit.waitlisted.append(registration)
+    return list(result.values())
+
+
+def childcare_by_session(event: ParentEvent, event_units: list[Unit]):
+    """[(session, Childcare)] for every date not cancelled: what the centre must plan for."""
+    by_unit = {unit.session.pk if unit.session else None: unit.childcare for unit in event_units}
+    return [
+        (session, by_unit.get(None if event.is_course else session.pk, Childcare()))
+        for session in event.sessions.all()
+        if not session.is_cancelled
+    ]
+
+
+def unit_counts(event: ParentEvent) -> dict:
+    """{session id (None for a course): {"confirmed": n, "waitlisted": n}} in one query."""
+    counts = {}
+    rows = (
+        event.registrations.filter(
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+        )
+        .values_list("session_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for session_id, status, n in rows:
+        key = None if event.is_course else session_id
+        counts.setdefault(key, {"confirmed": 0, "waitlisted": 0})[status] += n
+    return counts
+
+
+def calls_due(event: ParentEvent):
+    """Messages to parents without an e-mail address that the family centre still has to pass
+    on by phone (moved up from the waiting list, event or date cancelled)."""
+    return (
+        Notification.objects.filter(
+            Q(registration__email="") | Q(registration__email__isnull=True),
+            registration__event=event,
+            registration__anonymised_at__isnull=True,
+            sent_at__isnull=True,
+            kind__in=CALL_KINDS,
+        )
+        .select_related("registration__session", "session")
+        .order_by("created_at", "pk")
+    )

@@ -1,0 +1,742 @@
+"""Staff pages of events (signed in, region-scoped through the AccessMixin): family centres and
+coordinators plan the three formats, publish, cancel and close events, book on a parent's
+behalf, record attendance, print and export the lists; the state level edits the format
+catalogue. Views parse the input, call a selector or a service and render."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from neuewege.core.access import Action, access_for
+from neuewege.core.errors import DomainError
+from neuewege.core.models import EventFormat, PersonalDataLog
+from neuewege.core.services import log_personal_data
+from neuewege.core.views import AccessMixin, add_domain_errors, paginate, submit
+
+from . import catalogue_services, exports, selectors, services
+from .forms.planning import (
+    AttendanceForm,
+    CancelEventForm,
+    EventPlanForm,
+    EventStartForm,
+    FormatForm,
+    StaffBookingForm,
+    digest,
+)
+from .models import (
+    ConsentText,
+    EventSession,
+    Format,
+    Notification,
+    ParentEvent,
+    Registration,
+)
+
+MAX_ID = 2**63 - 1
+# Errors of the planning services that belong to a field of another name in the form.
+PLAN_FIELDS = {
+    "sessions": "first_date",
+    "recurrence": "until",
+    f"title_{settings.LANGUAGE_CODE}": "title",
+    f"description_{settings.LANGUAGE_CODE}": "description",
+}
+
+
+def _id(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def speaker_ids(event: ParentEvent) -> set[int]:
+    return {person.pk for person in event.speakers.all()}
+
+
+# Record pages: one mixin per kind of record, the right named by ``allow``
+
+
+class EventPage(AccessMixin):
+    """A page of one event (``self.event``). ``allow``: "view" (anyone of the region), "plan"
+    (the family centre and the coordinator), "contacts" (the same: parents' details) or
+    "attendance" (also the event's speakers)."""
+
+    allow = "view"
+
+    def find(self, pk):
+        return selectors.event_detail(self.access, pk)
+
+    def get_record(self):
+        pk = _id(self.kwargs.get("pk"))
+        if pk is None:
+            raise Http404
+        try:
+            return self.find(pk)
+        except (
+            ParentEvent.DoesNotExist,
+            EventSession.DoesNotExist,
+            Registration.DoesNotExist,
+            Notification.DoesNotExist,
+        ) as error:
+            raise Http404 from error
+
+    @property
+    def event(self) -> ParentEvent:
+        return self.record
+
+    def is_allowed(self):
+        event = self.event
+        if self.allow == "plan":
+            return self.access.can_plan_events(event.family_centre)
+        if self.allow == "contacts":
+            return self.access.can_see_contacts(event)
+        if self.allow == "attendance":
+            return self.access.can_record_attendance(event, speaker_ids(event))
+        return self.access.can(Action.VIEW, self.region)
+
+    def detail(self):
+        return redirect("event-detail", pk=self.event.pk)
+
+    def log(self, action, purpose):
+        log_personal_data(
+            access=self.access,
+            region_id=self.event.family_centre.region_id,
+            action=action,
+            record=self.event,
+            purpose=purpose,
+        )
+
+
+class SessionPage(EventPage):
+    def find(self, pk):
+        return selectors.session_detail(self.access, pk)
+
+    @property
+    def event(self):
+        return self.record.event
+
+
+class RegistrationPage(EventPage):
+    def find(self, pk):
+        return selectors.registration_detail(self.access, pk)
+
+    @property
+    def event(self):
+        return self.record.event
+
+    def detail(self):
+        return redirect("event-registrations", pk=self.event.pk)
+
+
+class NotificationPage(RegistrationPage):
+    def find(self, pk):
+        return selectors.notification_detail(self.access, pk)
+
+    @property
+    def event(self):
+        return self.record.registration.event
+
+
+# The list
+
+
+class EventListView(AccessMixin, View):
+    def get(self, request, region_key):
+        when = request.GET.get("when", "upcoming")
+        if when not in selectors.WHEN_CHOICES:
+            when = "upcoming"
+        status = request.GET.get("status", "")
+        if status not in ParentEvent.Status.values:
+            status = ""
+        format_code = request.GET.get("format", "")
+        if format_code not in EventFormat.values:
+            format_code = ""
+        centres = list(selectors.region_family_centres(self.region))
+        centre = _id(request.GET.get("centre"))
+        if centre not in {c.pk for c in centres}:
+            centre = None
+        events = selectors.region_events(
+            self.access,
+            self.region,
+            when=when,
+            status=status,
+            format_code=format_code,
+            family_centre_id=centre,
+        )
+        return self.render(
+            "events/event_list.html",
+            page=paginate(request, events),
+            when=when,
+            whens=[
+                ("upcoming", _("Upcoming")),
+                ("past", _("Past")),
+                ("all", _("All")),
+            ],
+            status=status,
+            statuses=ParentEvent.Status.choices,
+            format_code=format_code,
+            formats=Format.objects.order_by("pk"),
+            centre=centre,
+            centres=centres,
+            can_plan=selectors.plannable_centres(self.access, self.region).exists(),
+        )
+
+
+# Planning
+
+
+def add_plan_errors(form, error: DomainError):
+    for name, field_messages in error.errors.items():
+        target = PLAN_FIELDS.get(name, name)
+        for message in field_messages:
+            form.add_error(target if target in form.fields else None, message)
+
+
+def submit_plan(request, form: EventPlanForm, save):
+    """Validate the plan and pass it to ``save(plan, confirm_warnings)``. Warnings of the format
+    are shown for confirmation; a confirmation covers exactly the warnings that were shown.
+    Returns (event or None, warnings to show)."""
+    if "preview" in request.POST or not form.is_valid():
+        return None, []
+    data = form.cleaned_data
+    try:
+        return save(form.plan(), False), []
+    except services.NeedsConfirmation as needs:
+        warnings = needs.messages()
+        if data.get("confirm_warnings") and data.get("warnings_digest") == digest(warnings):
+            try:
+                return save(form.plan(), True), []
+            except DomainError as error:
+                add_plan_errors(form, error)
+                return None, []
+        if data.get("warnings_digest") == digest(warnings):
+            form.add_error(
+                "confirm_warnings",
+                _("Tick the box to save in spite of these points, or change the plan."),
+            )
+        form.show_warnings(warnings)
+        return None, warnings
+    except DomainError as error:
+        add_plan_errors(form, error)
+        return None, []
+
+
+class EventCreateView(AccessMixin, View):
+    """Step 1 (GET without ``format``): family centre, format, shape. Step 2 (GET with them):
+    dates, details, speakers; POST plans the event as a draft."""
+
+    def is_allowed(self):
+        self.centres = selectors.plannable_centres(self.access, self.region)
+        return self.centres.exists()
+
+    def start_form(self):
+        data = self.request.GET if "format" in self.request.GET else None
+        return EventStartForm(data, centres=self.centres)
+
+    def plan_form(self, start, data=None):
+        return EventPlanForm(
+            data,
+            event_format=start.cleaned_data["format"],
+            shape=start.cleaned_data["shape"],
+            speakers=selectors.speakers(self.access, self.region),
+        )
+
+    def plan_page(self, form, start, warnings=()):
+        return self.render(
+            "events/event_form.html",
+            form=form,
+            start=start.cleaned_data,
+            warnings=warnings,
+            shape=start.cleaned_data["shape"],
+            event_format=start.cleaned_data["format"],
+        )
+
+    def get(self, request, region_key):
+        start = self.start_form()
+        if start.is_bound and start.is_valid():
+            return self.plan_page(self.plan_form(start), start)
+        return self.render("events/event_start.html", form=start)
+
+    def post(self, request, region_key):
+        start = EventStartForm(request.GET, centres=self.centres)
+        if not start.is_valid():
+            return self.render("events/event_start.html", form=start)
+        form = self.plan_form(start, request.POST)
+        event, warnings = submit_plan(
+            request,
+            form,
+            lambda plan, confirm: services.plan_event(
+                access=self.access,
+                family_centre=start.cleaned_data["family_centre"],
+                event_format=start.cleaned_data["format"],
+                shape=start.cleaned_data["shape"],
+                plan=plan,
+                confirm_warnings=confirm,
+            ),
+        )
+        if event is not None:
+            messages.success(
+                request,
+                _("The event was saved as a draft. Check it and publish it when it is ready."),
+            )
+            return redirect("event-detail", pk=event.pk)
+        return self.plan_page(form, start, warnings)
+
+
+class EventUpdateView(EventPage, View):
+    allow = "plan"
+
+    def form(self, data=None):
+        return EventPlanForm(
+            data,
+            event_format=self.event.format,
+            shape=self.event.shape,
+            speakers=selectors.speakers(self.access, self.region),
+            event=self.event,
+        )
+
+    def page(self, form, warnings=()):
+        return self.render(
+            "events/event_form.html",
+            form=form,
+            event=self.event,
+            warnings=warnings,
+            shape=self.event.shape,
+            event_format=self.event.format,
+        )
+
+    def get(self, request, pk):
+        return self.page(self.form())
+
+    def post(self, request, pk):
+        form = self.form(request.POST)
+        event, warnings = submit_plan(
+            request,
+            form,
+            lambda plan, confirm: services.update_event(
+                access=self.access,
+                event=self.event,
+                plan=plan,
+                confirm_warnings=confirm,
+            ),
+        )
+        if event is not None:
+            messages.success(request, _("The event was saved."))
+            return self.detail()
+        return self.page(form, warnings)
+
+
+# One event
+
+
+class EventDetailView(EventPage, View):
+    def get(self, request, pk):
+        event = self.event
+        counts = selectors.unit_counts(event)
+        empty = {"confirmed": 0, "waitlisted": 0}
+        sessions = list(event.sessions.all())
+        now = timezone.now()
+        can_plan = self.access.can_plan_events(event.family_centre)
+        return self.render(
+            "events/event_detail.html",
+            event=event,
+            sessions=[
+                {
+                    "session": session,
+                    "counts": counts.get(session.pk, empty),
+                    "started": session.starts_at <= now,
+                    "can_cancel": can_plan
+                    and event.shape == ParentEvent.Shape.SERIES
+                    and event.status in {ParentEvent.Status.DRAFT, ParentEvent.Status.PUBLISHED}
+                    and not session.is_cancelled
+                    and session.starts_at > now,
+                }
+                for session in sessions
+            ],
+            course_counts=counts.get(None, empty),
+            counselling_total=sum(s.counselling_appointments or 0 for s in sessions),
+            can_plan=can_plan,
+            can_see_contacts=self.access.can_see_contacts(event),
+            can_record_attendance=self.access.can_record_attendance(event, speaker_ids(event)),
+            can_edit=can_plan
+            and event.status not in {ParentEvent.Status.CLOSED, ParentEvent.Status.CANCELLED},
+            Status=ParentEvent.Status,
+        )
+
+
+class ActionView:
+    """GET asks for confirmation, POST acts through a service; a refusal becomes a message.
+    Mixed in before a record page and ``View``."""
+
+    title = question = button = success = ""
+    form_class = None
+
+    def act(self, form):
+        raise NotImplementedError
+
+    def texts(self):
+        return {"title": self.title, "question": self.question, "button": self.button}
+
+    def page(self, form=None):
+        return self.render(
+            "events/confirm_action.html",
+            event=self.event,
+            record=self.record,
+            form=form,
+            cancel_url=self.detail().url,
+            **self.texts(),
+        )
+
+    def get(self, request, pk):
+        return self.page(self.form_class() if self.form_class else None)
+
+    def post(self, request, pk):
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is not None and not form.is_valid():
+            return self.page(form)
+        try:
+            self.act(form)
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages()))
+        else:
+            messages.success(request, self.success)
+        return self.detail()
+
+
+class EventPublishView(ActionView, EventPage, View):
+    allow = "plan"
+    title = gettext_lazy("Publish the event?")
+    question = gettext_lazy(
+        "Parents can then find and book it on the public pages. Its dates can no longer be changed."
+    )
+    button = gettext_lazy("Publish")
+    success = gettext_lazy("The event is published.")
+
+    def act(self, form):
+        services.publish_event(access=self.access, event=self.event)
+
+
+class EventCancelView(ActionView, EventPage, View):
+    allow = "plan"
+    form_class = CancelEventForm
+    title = gettext_lazy("Cancel the event?")
+    question = gettext_lazy(
+        "Everyone registered is told: by e-mail, or the family centre calls them. This cannot "
+        "be undone."
+    )
+    button = gettext_lazy("Cancel the event")
+    success = gettext_lazy("The event is cancelled. The registered parents are being told.")
+
+    def act(self, form):
+        services.cancel_event(
+            access=self.access, event=self.event, reason=form.cleaned_data["reason"]
+        )
+
+
+class EventCloseView(ActionView, EventPage, View):
+    allow = "plan"
+    title = gettext_lazy("Close the event?")
+    question = gettext_lazy(
+        "Close the event once it was held and the attendance is recorded: afterwards nothing "
+        "can be changed."
+    )
+    button = gettext_lazy("Close the event")
+    success = gettext_lazy("The event is closed.")
+
+    def act(self, form):
+        services.close_event(access=self.access, event=self.event)
+
+
+class SessionCancelView(ActionView, SessionPage, View):
+    allow = "plan"
+    question = gettext_lazy(
+        "The people booked on this date are told. The other dates of the series stay as they are."
+    )
+    button = gettext_lazy("Cancel this date")
+    success = gettext_lazy("The date is cancelled. The people booked on it are being told.")
+
+    def texts(self):
+        return super().texts() | {
+            "title": _("Cancel the date %(date)s?") % {"date": exports.session_label(self.record)}
+        }
+
+    def act(self, form):
+        services.cancel_session(access=self.access, session=self.record)
+
+
+class RegistrationRemoveView(ActionView, RegistrationPage, View):
+    allow = "contacts"
+    question = gettext_lazy(
+        "The parent is told. A place that becomes free goes to the first person on the waiting "
+        "list, who is told as well."
+    )
+    button = gettext_lazy("Remove the registration")
+    success = gettext_lazy("The registration was removed.")
+
+    def texts(self):
+        return super().texts() | {
+            "title": _("Remove the registration of %(name)s?")
+            % {"name": self.record.first_name or "–"}
+        }
+
+    def act(self, form):
+        services.remove_registration(access=self.access, registration=self.record)
+
+
+class NotificationCalledView(ActionView, NotificationPage, View):
+    allow = "contacts"
+    question = gettext_lazy("The message leaves the list of parents to call.")
+    button = gettext_lazy("Yes, done")
+    success = gettext_lazy("Marked as told by phone.")
+
+    def texts(self):
+        registration = self.record.registration
+        return super().texts() | {
+            "title": _("Did you tell %(name)s by phone: “%(message)s”?")
+            % {"name": registration.first_name or "–", "message": self.record.get_kind_display()}
+        }
+
+    def act(self, form):
+        services.mark_called(access=self.access, notification=self.record)
+
+
+# Registrations, booking on a parent's behalf, attendance
+
+
+class EventRegistrationsView(EventPage, View):
+    """Who is booked, unit by unit, with the waiting list and the childcare to plan. Parents'
+    contact details only for the family centre and the coordinator (every opening logged);
+    speakers see first names and childcare."""
+
+    allow = "attendance"
+
+    def get(self, request, pk):
+        event = self.event
+        contacts = self.access.can_see_contacts(event)
+        units = selectors.units(event)
+        if contacts:
+            self.log(PersonalDataLog.Action.VIEW, _("Registrations viewed"))
+        return self.render(
+            "events/event_registrations.html",
+            event=event,
+            units=units,
+            childcare=selectors.childcare_by_session(event, units),
+            contacts=contacts,
+            calls=list(selectors.calls_due(event)) if contacts else [],
+            can_book=contacts and event.is_bookable,
+        )
+
+
+class RegistrationCreateView(EventPage, View):
+    allow = "contacts"
+
+    def form(self, data=None):
+        event = self.event
+        now = timezone.now()
+        counts = selectors.unit_counts(event)
+        sessions = []
+        for session in event.sessions.all():
+            if session.is_cancelled or session.starts_at <= now:
+                continue
+            unit = counts.get(None if event.is_course else session.pk, {})
+            free = 0 if unit.get("waitlisted") else event.capacity - unit.get("confirmed", 0)
+            sessions.append((session, max(free, 0)))
+        self.bookable = event.is_bookable and bool(sessions)
+        return StaffBookingForm(
+            data,
+            event=event,
+            sessions=sessions,
+            consent=selectors.current_consent(ConsentText.Purpose.BOOKING),
+            survey_consent=selectors.current_consent(ConsentText.Purpose.SURVEY),
+        )
+
+    def page(self, form):
+        return self.render(
+            "events/registration_form.html",
+            event=self.event,
+            form=form,
+            bookable=self.bookable,
+        )
+
+    def get(self, request, pk):
+        return self.page(self.form())
+
+    def post(self, request, pk):
+        form = self.form(request.POST)
+        if form.is_valid():
+            try:
+                registration, _token = services.book(
+                    event_id=self.event.pk,
+                    session_id=form.cleaned_data.get("session"),
+                    booking=form.booking(),
+                    access=self.access,
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                if registration.status == Registration.Status.CONFIRMED:
+                    text = _("%(name)s is booked.")
+                else:
+                    text = _("The event is full: %(name)s is on the waiting list.")
+                messages.success(request, text % {"name": registration.first_name})
+                return redirect("event-registrations", pk=self.event.pk)
+        return self.page(form)
+
+
+class SessionAttendanceView(SessionPage, View):
+    """Who came, on a tablet: one large checkbox per confirmed person."""
+
+    allow = "attendance"
+
+    def form(self, data=None):
+        session, event = self.record, self.event
+        registrations = event.registrations.filter(
+            status=Registration.Status.CONFIRMED, anonymised_at__isnull=True
+        ).order_by("first_name", "pk")
+        if not event.is_course:
+            registrations = registrations.filter(session=session)
+        registrations = list(registrations)
+        present = set(session.attendees.values_list("pk", flat=True))
+        return AttendanceForm(
+            data,
+            registrations=registrations,
+            initial={
+                "present": [r.pk for r in registrations if r.pk in present],
+                "counselling_appointments": session.counselling_appointments,
+            },
+        )
+
+    def page(self, form):
+        return self.render(
+            "events/session_attendance.html",
+            event=self.event,
+            session=self.record,
+            form=form,
+            started=self.record.starts_at <= timezone.now(),
+        )
+
+    def get(self, request, pk):
+        return self.page(self.form())
+
+    def post(self, request, pk):
+        form = self.form(request.POST)
+        if submit(
+            request,
+            form,
+            lambda data: services.record_attendance(
+                access=self.access,
+                session=self.record,
+                present_ids=data["present"],
+                counselling_appointments=data["counselling_appointments"],
+            ),
+            _("The attendance was saved."),
+        ):
+            return self.detail()
+        return self.page(form)
+
+
+class EventExportView(EventPage, View):
+    allow = "contacts"
+
+    def get(self, request, pk, fmt):
+        if fmt not in exports.CONTENT_TYPES:
+            raise Http404
+        event = self.event
+        header, rows = exports.registration_table(event, selectors.active_registrations(event))
+        self.log(
+            PersonalDataLog.Action.EXPORT,
+            _("Registrations exported (%(format)s)") % {"format": fmt.upper()},
+        )
+        if fmt == "csv":
+            content = exports.to_csv(header, rows)
+        else:
+            content = exports.to_xlsx(header, rows, title=_("Registrations"))
+        response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.pk}.{fmt}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class EventPrintView(EventPage, View):
+    """A participant list per date to sign or tick, with the childcare to plan."""
+
+    allow = "attendance"
+
+    def get(self, request, pk):
+        event = self.event
+        units = selectors.units(event)
+        by_unit = {unit.session.pk if unit.session else None: unit for unit in units}
+        dates = [
+            (session, by_unit.get(None if event.is_course else session.pk))
+            for session in event.sessions.all()
+            if not session.is_cancelled
+        ]
+        self.log(PersonalDataLog.Action.VIEW, _("Participant list printed"))
+        return self.render(
+            "events/event_print.html",
+            event=event,
+            dates=dates,
+            childcare=selectors.childcare_by_session(event, units),
+            printed_at=timezone.now(),
+        )
+
+
+# The format catalogue (not of a region)
+
+
+class FormatListView(LoginRequiredMixin, View):
+    def get(self, request):
+        return render(
+            request,
+            "events/format_list.html",
+            {
+                "formats": selectors.formats(),
+                "can_edit": access_for(request.user).can_edit_catalogue,
+            },
+        )
+
+
+class FormatUpdateView(LoginRequiredMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.access = access_for(request.user)
+        if not self.access.can_edit_catalogue:
+            raise DjangoPermissionDenied
+        pk = _id(kwargs.get("pk"))
+        if pk is None:
+            raise Http404
+        self.event_format = get_object_or_404(selectors.formats(), pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form):
+        return render(
+            self.request,
+            "events/format_form.html",
+            {"form": form, "event_format": self.event_format},
+        )
+
+    def get(self, request, pk):
+        return self.page(FormatForm(event_format=self.event_format))
+
+    def post(self, request, pk):
+        form = FormatForm(request.POST, event_format=self.event_format)
+        if submit(
+            request,
+            form,
+            lambda _data: catalogue_services.update_format(
+                access=self.access, event_format=self.event_format, data=form.catalogue_data()
+            ),
+            _("The format was saved."),
+        ):
+            return redirect(reverse("format-list") + f"#format-{self.event_format.pk}")
+        return self.page(form)
