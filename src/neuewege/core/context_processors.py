@@ -4,7 +4,8 @@ from .access import access_for
 
 
 def shell(request):
-    """What the page shell needs: the account's regions for navigation, the map switch, the languages of staff pages."""
+    """What the page shell needs: the account's regions for navigation, the map switch and
+    the languages of staff pages."""
     access = access_for(getattr(request, "user", None))
     return {
         "access": access,
