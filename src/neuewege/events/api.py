@@ -39,6 +39,7 @@ from .models import (
     Topic,
 )
 from .recurrence import MAX_SESSIONS
+from .selectors import current_consent
 
 router = Router(tags=["events"])
 
@@ -366,14 +367,6 @@ def contacts_event(access: Access, event_id: int) -> ParentEvent:
     if not access.can_see_contacts(event):
         raise Http404
     return event
-
-
-def current_consent(purpose: str) -> ConsentText | None:
-    return (
-        ConsentText.objects.filter(purpose=purpose, valid_from__lte=timezone.now())
-        .order_by("-version")
-        .first()
-    )
 
 
 def upcoming_public_events(filters: PublicFilters):

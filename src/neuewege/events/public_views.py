@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from neuewege.core.errors import DomainError, NotFound
 from neuewege.core.middleware import parent_page
 
-from . import search, services
+from . import search, selectors, services
 from .forms.booking import BookingForm, EventSearchForm, form_data
 from .models import ConsentText, ParentEvent, Registration
 
@@ -145,8 +145,8 @@ def _booking_form(request, event, data=None, initial=None):
     return BookingForm(
         data,
         initial=initial,
-        consent=search.current_consent(ConsentText.Purpose.BOOKING),
-        survey_consent=search.current_consent(ConsentText.Purpose.SURVEY),
+        consent=selectors.current_consent(ConsentText.Purpose.BOOKING),
+        survey_consent=selectors.current_consent(ConsentText.Purpose.SURVEY),
         childcare_offered=event.childcare_offered,
     )
 

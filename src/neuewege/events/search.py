@@ -19,15 +19,12 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -37,6 +34,7 @@ from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Institution
 
 from .models import ConsentText, EventSession, ParentEvent, Registration
+from .selectors import related_count
 
 RADII_KM = (5, 10, 20, 50)
 DEFAULT_RADIUS_KM = 10
@@ -137,15 +135,6 @@ def centres_within(point: Point, radius_km: float) -> dict[int, float]:
 # Upcoming events
 
 
-def _count(queryset):
-    """A correlated COUNT(*) subquery (no GROUP BY), 0 when nothing matches."""
-    return Coalesce(
-        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")),
-        0,
-        output_field=IntegerField(),
-    )
-
-
 def _confirmed_in_unit():
     """Confirmed registrations of the unit a session belongs to: the session itself, or the
     whole course."""
@@ -155,9 +144,9 @@ def _confirmed_in_unit():
     return Case(
         When(
             event__shape=ParentEvent.Shape.COURSE,
-            then=_count(confirmed.filter(session__isnull=True)),
+            then=related_count(confirmed.filter(session__isnull=True)),
         ),
-        default=_count(confirmed.filter(session_id=OuterRef("pk"))),
+        default=related_count(confirmed.filter(session_id=OuterRef("pk"))),
         output_field=IntegerField(),
     )
 
@@ -187,7 +176,7 @@ def upcoming_sessions(search: EventSearch):
     if search.language:
         # a JSON list of codes: match the quoted code (portable to SQLite and PostgreSQL)
         sessions = sessions.filter(event__languages__icontains=f'"{search.language}"')
-    course_dates = _count(
+    course_dates = related_count(
         EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
     )
     sessions = (
@@ -338,11 +327,6 @@ def booking_overview(registration: Registration) -> dict:
         and not event_cancelled
         and not date_cancelled,
     }
-
-
-def current_consent(purpose: str) -> ConsentText | None:
-    """The newest version of a consent text (shown in the page's language)."""
-    return ConsentText.objects.filter(purpose=purpose).order_by("-version").first()
 
 
 def consent_by_id(pk, purpose: str) -> ConsentText | None:

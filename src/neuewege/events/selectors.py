@@ -4,7 +4,7 @@ regions does not exist for it."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,14 +21,13 @@ CALL_KINDS = (Notification.Kind.MOVED_UP, Notification.Kind.EVENT_CANCELLED)
 AGE_GROUPS = (("under_3", 0, 2), ("age_3_to_5", 3, 5), ("age_6_to_14", 6, 14))
 
 
-def _count(queryset):
-    """A correlated COUNT(*) subquery (one query for the whole list, whatever its size)."""
+def related_count(queryset):
+    """A correlated COUNT(*) subquery (no GROUP BY), 0 when nothing matches: one query for a
+    whole list, whatever its size."""
     return Coalesce(
-        Subquery(
-            queryset.order_by().values("event").annotate(n=Count("pk")).values("n"),
-            output_field=IntegerField(),
-        ),
+        Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")),
         0,
+        output_field=IntegerField(),
     )
 
 
@@ -54,9 +53,13 @@ def region_events(
             first_start=Subquery(dates.order_by("starts_at").values("starts_at")[:1]),
             last_end=Subquery(dates.order_by("-ends_at").values("ends_at")[:1]),
             next_start=Subquery(ahead.order_by("starts_at").values("starts_at")[:1]),
-            session_count=_count(EventSession.objects.filter(event=OuterRef("pk"))),
-            confirmed_count=_count(registrations.filter(status=Registration.Status.CONFIRMED)),
-            waitlisted_count=_count(registrations.filter(status=Registration.Status.WAITLISTED)),
+            session_count=related_count(EventSession.objects.filter(event=OuterRef("pk"))),
+            confirmed_count=related_count(
+                registrations.filter(status=Registration.Status.CONFIRMED)
+            ),
+            waitlisted_count=related_count(
+                registrations.filter(status=Registration.Status.WAITLISTED)
+            ),
         )
     )
     if status:
