@@ -103,6 +103,14 @@ class ApiInstitutions(BenchUser):
     scenario = "api_institutions"
 
 
+class EventSearch(BenchUser):
+    scenario = "event_search"
+
+
+class EventSearchFiltered(BenchUser):
+    scenario = "event_search_filtered"
+
+
 @events.test_stop.add_listener
 def write_results(environment, **_kwargs):
     stats = environment.stats

@@ -12,17 +12,17 @@ import subprocess
 import time
 import urllib.request
 from contextlib import contextmanager
+from datetime import timedelta
 from urllib.error import HTTPError, URLError
 
 from . import common
-from .scenarios import BASELINE, REGION_KEY, SCENARIOS, url
+from .scenarios import BASELINE, REGION_KEY, SCENARIOS, TARGET_P95_MS, TARGET_RATIO, url
 
 USERS = int(os.environ.get("BENCH_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 WORKERS = 2
 LOGIN_ALLOWANCE = 90  # seconds for all users to sign in (Argon2 takes ~0.5 s per sign-in)
-TARGET_RATIO = 0.40
-TARGET_P95_MS = 100
+SEARCH_DAYS_AHEAD = 14  # the date filter of the event search: dates from two weeks on
 EMAIL = "bench.koordination@bench.neuewege.example"
 PASSWORD = "bench-neuewege-passwort"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -34,6 +34,8 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 def prepare_fixtures() -> dict:
     """A coordinator of Kreis Wesel with a known password and a fresh API token (idempotent:
     the account is reused, its earlier benchmark tokens are deleted)."""
+    from django.utils import timezone
+
     from neuewege.core.models import ApiToken, Institution, Region, User
     from neuewege.core.services import create_api_token
 
@@ -65,7 +67,43 @@ def prepare_fixtures() -> dict:
         "token": secret,
         "institution_id": centre.pk,
         "query": centre.town,
+        "postcode": dense_postcode(),
+        "date_from": (timezone.localdate() + timedelta(days=SEARCH_DAYS_AHEAD)).isoformat(),
     }
+
+
+def dense_postcode() -> str:
+    """Where parents search in the event search: the postcode with the most family centres in
+    the region that has the most (a city, where a radius of 20 km holds the most dates)."""
+    from django.db.models import Count
+
+    from neuewege.core.models import Institution
+
+    centres = Institution.objects.filter(kind=Institution.Kind.FAMILY_CENTRE)
+    region = centres.values("region").annotate(n=Count("pk")).order_by("-n", "region").first() or {}
+    densest = (
+        centres.filter(region=region.get("region"))
+        .values("postcode")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "postcode")
+        .first()
+    )
+    if densest is None:
+        raise RuntimeError("no family centres: is the state-scale dataset there?")
+    return densest["postcode"]
+
+
+def upcoming_sessions() -> int:
+    """Dates the public event search looks through: published, ahead, not cancelled."""
+    from django.utils import timezone
+
+    from neuewege.events.models import EventSession, ParentEvent
+
+    return EventSession.objects.filter(
+        starts_at__gt=timezone.now(),
+        is_cancelled=False,
+        event__status=ParentEvent.Status.PUBLISHED,
+    ).count()
 
 
 def clients(fixtures: dict) -> dict:
@@ -311,20 +349,33 @@ def run() -> dict:
             "sql": measured["sql"],
         }
         if scenario.is_page:
-            entry["ratio_pass"] = entry["ratio"] >= TARGET_RATIO
-            entry["p95_pass"] = load["p95_ms"] <= TARGET_P95_MS
+            entry["target_ratio"] = scenario.target_ratio
+            entry["target_p95_ms"] = scenario.target_p95_ms
+            entry["ratio_pass"] = entry["ratio"] >= scenario.target_ratio
+            entry["p95_pass"] = load["p95_ms"] <= scenario.target_p95_ms
         scenarios.append(entry)
     result = {
         "users": USERS,
         "seconds": SECONDS,
         "gunicorn_workers": WORKERS,
-        "targets": {"ratio_to_bare": TARGET_RATIO, "p95_ms": TARGET_P95_MS},
+        "upcoming_sessions": upcoming_sessions(),
+        "targets": {
+            "ratio_to_bare": TARGET_RATIO,
+            "p95_ms": TARGET_P95_MS,
+            "per_page": {
+                s.name: {"ratio_to_bare": s.target_ratio, "p95_ms": s.target_p95_ms}
+                for s in SCENARIOS.values()
+                if s.is_page
+            },
+        },
         "baseline_rps": {
             "before": baseline_runs[0],
             "after": baseline_runs[1],
             "mean": baseline_rps,
         },
-        "fixtures": {"institution_id": fixtures["institution_id"], "query": fixtures["query"]},
+        "fixtures": {
+            key: fixtures[key] for key in ("institution_id", "query", "postcode", "date_from")
+        },
         "scenarios": scenarios,
     }
     common.write_json("pages", result)
@@ -343,7 +394,12 @@ def pages_table(result: dict) -> str:
     for s in result["scenarios"]:
         targets = ["—", "—"]
         if "ratio_pass" in s:
-            targets = [common.verdict(s["ratio_pass"]), common.verdict(s["p95_pass"])]
+            ratio = s.get("target_ratio", TARGET_RATIO)
+            p95 = s.get("target_p95_ms", TARGET_P95_MS)
+            targets = [
+                f"{common.verdict(s['ratio_pass'])} (≥ {ratio:.0%})",
+                f"{common.verdict(s['p95_pass'])} (≤ {p95} ms)",
+            ]
         rows.append(
             [
                 s["title"],
@@ -369,8 +425,8 @@ def pages_table(result: dict) -> str:
             "queries",
             "1 request ms",
             "SQL / template / other ms",
-            "≥ 40 % of bare",
-            "p95 ≤ 100 ms",
+            "÷ bare target",
+            "p95 target",
         ],
         rows,
     )

@@ -1,12 +1,16 @@
 """`make bench`: the benchmarks of Neue Wege, against PostgreSQL and gunicorn on 127.0.0.1.
 
-1. builds the state-scale dataset once into the database neuewege_bench,
+1. builds the state-scale dataset once into the database neuewege_bench (master data and ten
+   years of events and registrations),
 2. imports 5,000 institutions into a scratch database and re-imports them (bench/importing.py),
-3. serves the dataset with gunicorn and loads each page with locust (bench/pages.py).
+3. serves the dataset with gunicorn and loads each page with locust (bench/pages.py), the
+   public event search included,
+4. lets 300 parents book one 12-place date at the same moment (bench/rush.py).
 
 Every benchmark prints a table and writes bench/results/<name>.json; the summary goes to
 bench/RESULTS.md. Missed targets are reported, not treated as errors: this is a measurement.
-Environment: BENCH_USERS (20) and BENCH_SECONDS (30) change the locust runs.
+Environment: BENCH_USERS (20) and BENCH_SECONDS (30) change the locust runs,
+BENCH_RUSH_CLIENTS (300) the booking rush.
 """
 
 import os
@@ -26,9 +30,16 @@ def stop_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)  # leaves through the finally blocks, which stop gunicorn
 
 
-def summary(started, seconds, machine, load, pages, imported) -> str:
+def summary(started, seconds, machine, load, pages, imported, rushed) -> str:
     from bench.importing import import_table
-    from bench.pages import TARGET_P95_MS, TARGET_RATIO, pages_table
+    from bench.pages import pages_table
+    from bench.rush import rush_table
+    from bench.scenarios import (
+        SEARCH_TARGET_P95_MS,
+        SEARCH_TARGET_RATIO,
+        TARGET_P95_MS,
+        TARGET_RATIO,
+    )
 
     baseline = pages["baseline_rps"]
     return "\n".join(
@@ -44,7 +55,11 @@ def summary(started, seconds, machine, load, pages, imported) -> str:
             f"as a coordinator of Kreis Wesel (the API with an API token), the baseline "
             f"anonymous; HTML only, no assets",
             f"- targets: every page ≥ {TARGET_RATIO:.0%} of the bare view's req/s and "
-            f"p95 ≤ {TARGET_P95_MS} ms; an import of 5,000 rows < 30 s",
+            f"p95 ≤ {TARGET_P95_MS} ms, the public event search (anonymous, over "
+            f"{pages.get('upcoming_sessions', 0):,} upcoming dates of the state) "
+            f"≥ {SEARCH_TARGET_RATIO:.0%} and p95 ≤ {SEARCH_TARGET_P95_MS} ms; an import of "
+            f"5,000 rows < 30 s; the booking rush exactly {rushed['capacity']} confirmed, "
+            f"{rushed['clients'] - rushed['capacity']} waiting, 0 errors",
             f"- the bare view's req/s is the mean of a run before ({baseline['before']:.0f}) "
             f"and after ({baseline['after']:.0f}) the pages",
             "- queries and “1 request ms”: one request without concurrency, Django test client "
@@ -59,6 +74,14 @@ def summary(started, seconds, machine, load, pages, imported) -> str:
             f"{imported['database']}; times include starting the command):",
             "",
             import_table(imported),
+            "",
+            f"Booking rush (bench/rush.py): {rushed['clients']} clients, each with its own "
+            f"cookies and e-mail address, fill in the booking form and open the check page "
+            f"({rushed['prepared_seconds']:.0f} s for all), then confirm at the same moment "
+            f"(POST, 302 to the booking page); bookings/s = confirmations ÷ time until the "
+            f"last answer; counts read from the database afterwards:",
+            "",
+            rush_table(rushed),
             "",
             "Raw figures (incl. the SQL of each page): `bench/results/*.json`.",
             "",
@@ -84,14 +107,16 @@ def main():
     import django
 
     django.setup()
-    from bench import importing, pages
+    from bench import importing, pages, rush
 
     imported = importing.run()
     print()
     measured = pages.run()
+    print()
+    rushed = rush.run()
     seconds = time.monotonic() - clock
     load = (load_at_start, os.getloadavg()[0])
-    text = summary(started, seconds, common.machine(), load, measured, imported)
+    text = summary(started, seconds, common.machine(), load, measured, imported, rushed)
     (ROOT / "bench" / "RESULTS.md").write_text(text)
     print(f"\nbench/RESULTS.md written ({seconds / 60:.1f} min).")
 

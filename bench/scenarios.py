@@ -5,6 +5,12 @@ from urllib.parse import quote_plus
 
 REGION_KEY = "05170"  # Kreis Wesel
 BASELINE = "bare"
+TARGET_RATIO = 0.40  # of the bare view's req/s
+TARGET_P95_MS = 100
+# the public event search (issue 3): parents' pages over the whole state's upcoming dates
+SEARCH_TARGET_RATIO = 0.30
+SEARCH_TARGET_P95_MS = 150
+SEARCH_RADIUS_KM = 20
 
 
 @dataclass(frozen=True)
@@ -13,8 +19,10 @@ class Scenario:
     user_class: str  # the user class in bench/locustfile.py
     title: str
     auth: str  # "anonymous", "session" (signed in) or "token" (API token)
-    path: str  # may name {query} and {institution_id}, filled from the fixtures
+    path: str  # may name {query}, {institution_id}, {postcode} and {date_from} (fixtures)
     is_page: bool = True  # False for the baseline and references: no targets
+    target_ratio: float = TARGET_RATIO
+    target_p95_ms: int = TARGET_P95_MS
 
 
 SCENARIOS = {
@@ -53,6 +61,25 @@ SCENARIOS = {
             "token",
             f"/api/v1/institutions?region={REGION_KEY}&kind=family_centre",
         ),
+        Scenario(
+            "event_search",
+            "EventSearch",
+            f"public event search, postcode + {SEARCH_RADIUS_KM} km",
+            "anonymous",
+            f"/veranstaltungen/?plz={{postcode}}&radius={SEARCH_RADIUS_KM}",
+            target_ratio=SEARCH_TARGET_RATIO,
+            target_p95_ms=SEARCH_TARGET_P95_MS,
+        ),
+        Scenario(
+            "event_search_filtered",
+            "EventSearchFiltered",
+            "public event search, + format and date",
+            "anonymous",
+            f"/veranstaltungen/?plz={{postcode}}&radius={SEARCH_RADIUS_KM}"
+            "&format=parent_cafe&ab={date_from}",
+            target_ratio=SEARCH_TARGET_RATIO,
+            target_p95_ms=SEARCH_TARGET_P95_MS,
+        ),
     ]
 }
 
@@ -61,4 +88,6 @@ def url(scenario: Scenario, fixtures: dict) -> str:
     return scenario.path.format(
         query=quote_plus(fixtures.get("query", "")),
         institution_id=fixtures.get("institution_id", ""),
+        postcode=fixtures.get("postcode", ""),
+        date_from=fixtures.get("date_from", ""),
     )

@@ -110,8 +110,11 @@ def test_due_jobs_discard_old_unconfirmed_uploads_and_are_idempotent(wesel, caps
     fresh = ImportBatch.objects.create(region=wesel, kind="people", filename="b.csv", content=b"x")
     call_command("run-due-jobs")
     assert list(ImportBatch.objects.all()) == [fresh]
+    capsys.readouterr()
     call_command("run-due-jobs")
-    assert "0 unconfirmed" in capsys.readouterr().out.splitlines()[-1]
+    lines = capsys.readouterr().out.splitlines()
+    assert "discard_unconfirmed_imports: 0 unconfirmed upload(s) deleted" in lines
+    assert "create_reminders: 0 reminder(s) considered" in lines
 
 
 def test_console_script_wraps_manage_py():

@@ -5,6 +5,7 @@ of the input only; the rules of a booking (one way of contact, children's ages, 
 import re
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Format, SpokenLanguage
@@ -13,7 +14,7 @@ from ..services import Booking
 
 POSTCODE = re.compile(r"^\d{5}$")
 AGE = re.compile(r"^-?\d{1,3}$")
-AGE_SEPARATORS = re.compile(r"[\s,;/+&]+")
+AGE_SEPARATORS = re.compile(r"[\s,;/+&\u060c]+")  # incl. the Arabic comma
 FIELD_TEMPLATE = "events/public/_field.html"  # a field without the "optional" mark
 CONSENT_TEMPLATE = "events/public/_consent_field.html"
 
@@ -38,7 +39,7 @@ class EventSearchForm(forms.Form):
     )
     radius = forms.TypedChoiceField(
         label=_("Distance"),
-        choices=[(km, _("up to %(km)s km") % {"km": km}) for km in RADII_KM],
+        choices=[(km, format_lazy(_("up to {km} km"), km=km)) for km in RADII_KM],
         coerce=int,
         initial=DEFAULT_RADIUS_KM,
         error_messages={"invalid_choice": _("Choose one of the distances.")},

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from neuewege.core.demo.generate import DEMO_PASSWORD, demo_accounts, generate
+from neuewege.events.demo import generate_events
 
 
 class Command(BaseCommand):
@@ -23,6 +24,11 @@ class Command(BaseCommand):
                 f"Generated {institutions} institutions and {people} people "
                 f"in {time.monotonic() - started:.1f} s."
             )
+        events = generate_events(scale, seed)
+        if events is None:
+            self.stdout.write(f"{scale} events already present; nothing generated.")
+        else:
+            self.stdout.write(events.line())
         if scale == "demo":
             self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
             for user in demo_accounts():
