@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from neuewege.events import services
 from neuewege.events.models import ConsentText, EventSession, ParentEvent, Registration
+from neuewege.events.public_views import RESULTS_PER_PAGE
 from tests.factories import InstitutionFactory, PersonFactory, make_event
 
 WESEL = (51.6583, 6.6178)  # postcode 46483 lies here
@@ -213,14 +214,14 @@ def test_the_number_of_queries_does_not_grow_with_the_results(
     make_event(near, "parent_course")
     with django_assert_max_num_queries(5):
         many = parent.get(url, {"plz": "46483", "radius": "50"})
-    assert len(results(few)) == 3 and len(results(many)) == settings.PAGE_SIZE
+    assert len(results(few)) == 3 and len(results(many)) == RESULTS_PER_PAGE
 
 
 def test_results_are_paginated(parent, near):
-    for index in range(settings.PAGE_SIZE + 2):
+    for index in range(RESULTS_PER_PAGE + 2):
         make_event(near, title=f"E{index}", starts=in_days(2) + timedelta(hours=index))
     second = parent.get(reverse("public-event-list"), {"page": "2"})
-    assert results(second) == ["E25", "E26"]
+    assert results(second) == [f"E{RESULTS_PER_PAGE}", f"E{RESULTS_PER_PAGE + 1}"]
 
 
 # The event's page

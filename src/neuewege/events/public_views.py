@@ -25,6 +25,7 @@ PENDING = "neuewege.booking.%s"  # answers waiting for "confirm", per event
 BOOKED = "neuewege.booked"  # {event id: token} of bookings made in this browser
 JUST_BOOKED = "neuewege.just_booked"  # registration id: show the confirmation panel once
 JUST_CANCELLED = "neuewege.just_cancelled"
+RESULTS_PER_PAGE = 10  # a phone screen or two
 UNIT_ERRORS = {"event", "session"}  # errors about the date, not about the parent's answers
 
 
@@ -85,7 +86,7 @@ def event_list(request):
             _add_errors(form, error)
     if not form.errors:  # a place we do not know: a message, and no results
         sessions, distances = search.upcoming_sessions(criteria)
-        page = Paginator(sessions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(sessions, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         search.decorate(page.object_list, distances)
     return render(
         request,

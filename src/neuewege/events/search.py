@@ -166,8 +166,12 @@ def upcoming_sessions(search: EventSearch):
     sessions = sessions.filter(~Q(event__shape=ParentEvent.Shape.COURSE) | ~Exists(earlier))
     distances = {}
     if search.point is not None:
+        # the few published events nearby first: their dates are then found by event
         distances = centres_within(search.point, search.radius_km)
-        sessions = sessions.filter(event__family_centre_id__in=list(distances))
+        nearby = ParentEvent.objects.filter(
+            status=ParentEvent.Status.PUBLISHED, family_centre_id__in=list(distances)
+        )
+        sessions = sessions.filter(event_id__in=list(nearby.values_list("pk", flat=True)))
     if search.format_code:
         sessions = sessions.filter(event__format__code=search.format_code)
     if search.date_from:
