@@ -78,7 +78,7 @@ def make_event(
         family_centre=family_centre,
         format=event_format,
         shape=shape,
-        title=title,
+        title_de=title,
         capacity=capacity,
         status=status,
         childcare_offered=childcare_offered,

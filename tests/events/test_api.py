@@ -79,7 +79,7 @@ def test_plan_publish_find_book_and_list(client, headers, coordinator, family_ce
     body = plan(family_centre)
     response = post(client, "/events", body, headers)
     problem = assert_problem(response, 409)
-    assert "employment agency or job centre" in problem["detail"]
+    assert "Agentur für Arbeit oder vom Jobcenter" in problem["detail"]
     assert not ParentEvent.objects.exists()
 
     response = post(client, "/events", body | {"speaker_ids": [bca.pk]}, headers)
@@ -353,7 +353,7 @@ def test_a_double_booked_speaker_is_refused(client, headers, family_centre, bca)
         client, "/events", plan(family_centre, speaker_ids=[bca.pk], confirm_warnings=True), headers
     )
     body = assert_problem(response, 422, "speaker_ids")
-    assert "already booked" in body["detail"]
+    assert "bereits eingeplant" in body["detail"]
     assert ParentEvent.objects.count() == 1
 
 
