@@ -164,22 +164,23 @@ def upcoming_sessions(search: EventSearch):
         event_id=OuterRef("event_id"), is_cancelled=False, starts_at__lt=OuterRef("starts_at")
     )
     sessions = sessions.filter(~Q(event__shape=ParentEvent.Shape.COURSE) | ~Exists(earlier))
+    events = ParentEvent.objects.filter(status=ParentEvent.Status.PUBLISHED)
+    if search.format_code:
+        events = events.filter(format__code=search.format_code)
+    if search.language:
+        # a JSON list of codes: match the quoted code (portable to SQLite and PostgreSQL)
+        events = events.filter(languages__icontains=f'"{search.language}"')
     distances = {}
     if search.point is not None:
-        # the few published events nearby first: their dates are then found by event
+        # the few events nearby first: their dates are then found by event
         distances = centres_within(search.point, search.radius_km)
-        nearby = ParentEvent.objects.filter(
-            status=ParentEvent.Status.PUBLISHED, family_centre_id__in=list(distances)
-        )
-        sessions = sessions.filter(event_id__in=list(nearby.values_list("pk", flat=True)))
-    if search.format_code:
-        sessions = sessions.filter(event__format__code=search.format_code)
+        events = events.filter(family_centre_id__in=list(distances))
+        sessions = sessions.filter(event_id__in=list(events.values_list("pk", flat=True)))
+    else:
+        sessions = sessions.filter(event__in=events)
     if search.date_from:
         start = datetime.combine(search.date_from, time.min, tzinfo=timezone.get_current_timezone())
         sessions = sessions.filter(starts_at__gte=start)
-    if search.language:
-        # a JSON list of codes: match the quoted code (portable to SQLite and PostgreSQL)
-        sessions = sessions.filter(event__languages__icontains=f'"{search.language}"')
     course_dates = related_count(
         EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
     )
