@@ -3,12 +3,11 @@ scoped exactly as in the application) and a public read-only feed of published e
 Handlers parse input, call a selector or a service and return; the rules live in the access
 policy and in ``events.services``."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Annotated
 
 from dateutil import rrule
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,11 +25,10 @@ from neuewege.core.errors import DomainError, PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, PersonalDataLog, Region
 from neuewege.core.services import log_personal_data
 
-from . import services
+from . import selectors, services
 from .calendars import public_event_url
 from .models import (
     ConsentText,
-    EventSession,
     Format,
     ParentEvent,
     Registration,
@@ -301,105 +299,8 @@ class PublicFilters(Input):
     format: EventFormat | None = None
 
 
-# Selectors
-
-
-def events_of(access: Access):
-    """The events the account sees, with the first and last date that is not cancelled."""
-    dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
-    return (
-        access.parent_events()
-        .select_related("family_centre__region", "format")
-        .prefetch_related("speakers")
-        .annotate(
-            first_start=Subquery(dates.order_by("starts_at").values("starts_at")[:1]),
-            last_end=Subquery(dates.order_by("-ends_at").values("ends_at")[:1]),
-        )
-    )
-
-
-def event_detail(access: Access, event_id: int) -> ParentEvent:
-    return get_object_or_404(
-        events_of(access).prefetch_related(
-            Prefetch("sessions", EventSession.objects.select_related("module"))
-        ),
-        pk=event_id,
-    )
-
-
-def local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
-
-
-def search_events(access: Access, filters: EventFilters):
-    events = events_of(access)
-    if filters.region:
-        events = events.filter(family_centre__region=visible_region(access, filters.region))
-    if filters.family_centre:
-        events = events.filter(family_centre_id=filters.family_centre)
-    if filters.status:
-        events = events.filter(status=filters.status)
-    if filters.format:
-        events = events.filter(format__code=filters.format)
-    if filters.starts_from or filters.starts_until:
-        if (
-            filters.starts_from
-            and filters.starts_until
-            and filters.starts_until < filters.starts_from
-        ):
-            raise ValidationFailed(
-                {"starts_until": _("The end of the period lies before its start.")}
-            )
-        dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
-        if filters.starts_from:
-            dates = dates.filter(starts_at__gte=local_midnight(filters.starts_from))
-        if filters.starts_until:
-            dates = dates.filter(
-                starts_at__lt=local_midnight(filters.starts_until + timedelta(days=1))
-            )
-        events = events.filter(Exists(dates))
-    return events.order_by(F("first_start").asc(nulls_last=True), "pk")
-
-
-def contacts_event(access: Access, event_id: int) -> ParentEvent:
-    """An event whose registrations the account may read: to everyone else it does not exist."""
-    event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
-    if not access.can_see_contacts(event):
-        raise Http404
-    return event
-
-
-def upcoming_public_events(filters: PublicFilters):
-    now = timezone.now()
-    ahead = EventSession.objects.filter(is_cancelled=False, starts_at__gt=now)
-    events = ParentEvent.objects.filter(
-        Exists(ahead.filter(event=OuterRef("pk"))), status=ParentEvent.Status.PUBLISHED
-    )
-    if filters.region:
-        region = Region.objects.filter(key=filters.region).first()
-        if region is None:
-            raise ValidationFailed(
-                {"region": _("Unknown region: %(key)s") % {"key": filters.region}}
-            )
-        events = events.filter(family_centre__region=region)
-    if filters.format:
-        events = events.filter(format__code=filters.format)
-    return (
-        events.select_related("family_centre__region", "format")
-        .prefetch_related(
-            Prefetch(
-                "sessions",
-                ahead.select_related("module").order_by("starts_at", "pk"),
-                to_attr="upcoming_sessions",
-            )
-        )
-        .annotate(
-            next_start=Subquery(
-                ahead.filter(event=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
-            )
-        )
-        .order_by("next_start", "pk")
-    )
+def api_event(access: Access, event_id: int) -> ParentEvent:
+    return get_object_or_404(selectors.events_with_dates(access), pk=event_id)
 
 
 # Events
@@ -408,12 +309,23 @@ def upcoming_public_events(filters: PublicFilters):
 @router.get("/events", response=list[EventOut])
 @paginate(Page)
 def list_events(request, filters: Query[EventFilters]):
-    return search_events(api_access(request), filters)
+    access = api_access(request)
+    if filters.starts_from and filters.starts_until and filters.starts_until < filters.starts_from:
+        raise ValidationFailed({"starts_until": _("The end of the period lies before its start.")})
+    return selectors.find_events(
+        access,
+        region=visible_region(access, filters.region) if filters.region else None,
+        family_centre_id=filters.family_centre,
+        status=filters.status,
+        format_code=filters.format,
+        starts_from=filters.starts_from,
+        starts_until=filters.starts_until,
+    )
 
 
 @router.get("/events/{event_id}", response=EventDetailOut)
 def get_event(request, event_id: EventId):
-    return event_detail(api_access(request), event_id)
+    return api_event(api_access(request), event_id)
 
 
 def default_shape(event_format: Format, session_count: int) -> str:
@@ -467,7 +379,7 @@ def create_event(request, payload: EventIn):
         plan=plan,
         confirm_warnings=payload.confirm_warnings,
     )
-    return Status(201, event_detail(access, event.pk))
+    return Status(201, api_event(access, event.pk))
 
 
 @router.post("/events/{event_id}/publish", response=EventDetailOut)
@@ -475,7 +387,7 @@ def publish_event(request, event_id: EventId):
     access = api_access(request)
     event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
     call(services.publish_event, access=access, event=event)
-    return event_detail(access, event.pk)
+    return api_event(access, event.pk)
 
 
 # Registrations (parents' personal data: only the family centre and the coordinator)
@@ -486,7 +398,10 @@ def publish_event(request, event_id: EventId):
 def list_registrations(request, event_id: EventId, filters: Query[RegistrationFilters]):
     """Every call is recorded in the log of reads of personal data."""
     access = api_access(request)
-    event = contacts_event(access, event_id)
+    try:
+        event = selectors.event_with_contacts(access, event_id)
+    except ParentEvent.DoesNotExist as error:
+        raise Http404 from error
     log_personal_data(
         access=access,
         region_id=event.family_centre.region_id,
@@ -543,4 +458,11 @@ def book_on_behalf(request, event_id: EventId, payload: RegistrationIn):
 def public_events(request, filters: Query[PublicFilters]):
     """Published events with dates ahead, soonest first: for websites and apps of regions and
     family centres. No sign-in needed."""
-    return upcoming_public_events(filters)
+    region = None
+    if filters.region:
+        region = Region.objects.filter(key=filters.region).first()
+        if region is None:
+            raise ValidationFailed(
+                {"region": _("Unknown region: %(key)s") % {"key": filters.region}}
+            )
+    return selectors.upcoming_public_events(region=region, format_code=filters.format)

@@ -3,6 +3,7 @@ from ``access.parent_events()`` (or the region's people), so a record outside th
 regions does not exist for it."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -273,4 +274,98 @@ def calls_due(event: ParentEvent):
         )
         .select_related("registration__session", "session")
         .order_by("created_at", "pk")
+    )
+
+
+# The API's reads
+
+
+def events_with_span(access: Access):
+    """The events the account sees, with the first and last date that is not cancelled."""
+    dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
+    return (
+        access.parent_events()
+        .select_related("family_centre__region", "format")
+        .prefetch_related("speakers")
+        .annotate(
+            first_start=Subquery(dates.order_by("starts_at").values("starts_at")[:1]),
+            last_end=Subquery(dates.order_by("-ends_at").values("ends_at")[:1]),
+        )
+    )
+
+
+def events_with_dates(access: Access):
+    return events_with_span(access).prefetch_related(
+        Prefetch("sessions", EventSession.objects.select_related("module"))
+    )
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def find_events(
+    access: Access,
+    *,
+    region: Region | None = None,
+    family_centre_id: int | None = None,
+    status: str | None = None,
+    format_code: str | None = None,
+    starts_from: date | None = None,
+    starts_until: date | None = None,
+):
+    """Events with a date in the period (local days, both included), soonest first."""
+    events = events_with_span(access)
+    if region:
+        events = events.filter(family_centre__region=region)
+    if family_centre_id:
+        events = events.filter(family_centre_id=family_centre_id)
+    if status:
+        events = events.filter(status=status)
+    if format_code:
+        events = events.filter(format__code=format_code)
+    if starts_from or starts_until:
+        dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
+        if starts_from:
+            dates = dates.filter(starts_at__gte=local_midnight(starts_from))
+        if starts_until:
+            dates = dates.filter(starts_at__lt=local_midnight(starts_until + timedelta(days=1)))
+        events = events.filter(Exists(dates))
+    return events.order_by(F("first_start").asc(nulls_last=True), "pk")
+
+
+def event_with_contacts(access: Access, pk: int) -> ParentEvent:
+    """An event whose registrations (parents' contacts) the account may read; to everyone else
+    it does not exist (``ParentEvent.DoesNotExist``)."""
+    event = access.parent_events().select_related("family_centre").get(pk=pk)
+    if not access.can_see_contacts(event):
+        raise ParentEvent.DoesNotExist
+    return event
+
+
+def upcoming_public_events(*, region: Region | None = None, format_code: str | None = None):
+    """Published events with dates ahead, soonest first, with those dates (no personal data)."""
+    ahead = EventSession.objects.filter(is_cancelled=False, starts_at__gt=timezone.now())
+    events = ParentEvent.objects.filter(
+        Exists(ahead.filter(event=OuterRef("pk"))), status=ParentEvent.Status.PUBLISHED
+    )
+    if region:
+        events = events.filter(family_centre__region=region)
+    if format_code:
+        events = events.filter(format__code=format_code)
+    return (
+        events.select_related("family_centre__region", "format")
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                ahead.select_related("module").order_by("starts_at", "pk"),
+                to_attr="upcoming_sessions",
+            )
+        )
+        .annotate(
+            next_start=Subquery(
+                ahead.filter(event=OuterRef("pk")).order_by("starts_at").values("starts_at")[:1]
+            )
+        )
+        .order_by("next_start", "pk")
     )
