@@ -1,11 +1,14 @@
 """Jobs run by ``neuewege run-due-jobs`` (cron). Each is idempotent: running it twice in a row
 does nothing the second time. Apps add theirs to ``DUE_JOBS``."""
 
+import logging
 from datetime import timedelta
 
 from django.utils import timezone
 
 from .models import ImportBatch
+
+logger = logging.getLogger(__name__)
 
 UNCONFIRMED_IMPORT_LIFETIME = timedelta(days=1)
 
@@ -21,4 +24,13 @@ DUE_JOBS = [discard_unconfirmed_imports]
 
 
 def run_due_jobs():
-    return [(job.__name__, job()) for job in DUE_JOBS]
+    """Every job, each on its own: one that fails is logged and reported, the others still run.
+    Returns (name, result, succeeded) per job."""
+    results = []
+    for job in DUE_JOBS:
+        try:
+            results.append((job.__name__, job(), True))
+        except Exception as error:  # the next job (e.g. the retention purge) must still run
+            logger.exception("Due job %s failed", job.__name__)
+            results.append((job.__name__, repr(error), False))
+    return results

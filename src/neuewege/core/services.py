@@ -495,6 +495,6 @@ def log_personal_data(*, access: Access, region_id: int, action: str, record, pu
         user=access.user,
         region_id=region_id,
         action=action,
-        record=f"{record._meta.label}:{record.pk} {record}"[:200],
+        record=f"{record._meta.label}:{record.pk}",  # no names: the log outlives the data
         purpose=str(purpose)[:200],
     )

@@ -27,6 +27,8 @@ class Rhythm:
         start = datetime.combine(self.first_date, self.starts)
         if self.monthly:
             nth = (self.first_date.day - 1) // 7 + 1
+            if nth == 5:  # a fifth Tuesday is rare: the last Tuesday of every month instead
+                nth = -1
             weekday = rrule.weekday(self.first_date.weekday())(nth)
             return rrule.rrule(
                 rrule.MONTHLY,

@@ -259,13 +259,22 @@ def _session_warnings(event: ParentEvent, sessions) -> list[str]:
 
 
 def _within_opening(periods, starts_at, ends_at) -> bool:
+    """Inside the opening hours of that weekday; early or late care counts when it adjoins the
+    core hours (periods that touch are one)."""
     start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    return start.date() == end.date() and any(
-        period.weekday == start.weekday()
-        and period.opens <= start.time()
-        and end.time() <= period.closes
-        for period in periods
-    )
+    if start.date() != end.date():
+        return False
+    merged = []
+    for period in sorted((p for p in periods if p.weekday == start.weekday()), key=_opens):
+        if merged and period.opens <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], period.closes)
+        else:
+            merged.append([period.opens, period.closes])
+    return any(opens <= start.time() and end.time() <= closes for opens, closes in merged)
+
+
+def _opens(period):
+    return period.opens
 
 
 def _check_speakers(event: ParentEvent, plan: Plan):
@@ -491,6 +500,8 @@ def check_booking(booking: Booking) -> Booking:
         errors["email"] = _("Enter a phone number or an e-mail address, so we can reach you.")
     if booking.email:
         try:
+            if len(booking.email) > 254:
+                raise ValidationError("too long")
             validate_email(booking.email)
         except ValidationError:
             errors["email"] = _("Enter an e-mail address like name@example.de.")
@@ -655,8 +666,11 @@ def cancel_booking(*, token: str) -> Registration:
         registration = event.registrations.get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
             raise ValidationFailed(_("This booking is already cancelled."))
-        unit_session = registration.session or event.sessions.first()
-        if unit_session is not None and unit_session.starts_at <= timezone.now():
+        if event.status == ParentEvent.Status.CANCELLED or (
+            registration.session and registration.session.is_cancelled
+        ):
+            raise ValidationFailed(_("This date was cancelled by the family centre."))
+        if not _still_ahead(event, registration.session):
             raise ValidationFailed(_("The event has already begun and cannot be cancelled here."))
         _cancel(event, registration)
         return registration
@@ -695,7 +709,7 @@ def _cancel(event, registration):
 def _move_up(event: ParentEvent, unit: EventSession | None):
     """Fill free places from the waiting list, first come first served. Call with the event
     row locked."""
-    if not event.is_bookable:
+    if not event.is_bookable or not _still_ahead(event, unit):
         return
     free = event.capacity - _confirmed_count(event, unit)
     if free <= 0:
@@ -726,6 +740,12 @@ def _locked(event_id) -> ParentEvent:
     if event is None:
         raise NotFound(_("This event does not exist."))
     return event
+
+
+def _still_ahead(event: ParentEvent, unit: EventSession | None) -> bool:
+    """The unit's date (for a course: its first date) is neither cancelled nor begun."""
+    session = unit or event.sessions.filter(is_cancelled=False).first()
+    return session is not None and not session.is_cancelled and session.starts_at > timezone.now()
 
 
 def _units(event: ParentEvent):

@@ -2,9 +2,13 @@
 (in the same transaction) and sent here: at once by a task after the commit, and by
 ``neuewege run-due-jobs`` for anything left over. Sending is idempotent."""
 
+import logging
+from smtplib import SMTPException
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,6 +18,8 @@ from django_tasks import task
 
 from .models import Notification
 from .services import cancel_token
+
+logger = logging.getLogger(__name__)
 
 SUBJECTS = {
     Notification.Kind.CONFIRMED: gettext_noop("Your place is booked: %(title)s"),
@@ -30,28 +36,46 @@ def send_notifications():
     return send_due_notifications()
 
 
-def send_due_notifications(batch_size=200) -> str:
-    """Send every unsent message to parents with an e-mail address. Messages to parents without
-    one stay for the family centre, which calls them."""
-    sent = 0
-    while True:
-        with transaction.atomic(durable=True):
-            due = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(sent_at__isnull=True, registration__anonymised_at__isnull=True)
-                .exclude(registration__email="")
-                .select_related(
-                    "registration__event__family_centre", "registration__session", "session"
+MAX_ATTEMPTS = 5
+
+
+def send_due_notifications() -> str:
+    """Send every unsent message to parents with an e-mail address, each in its own transaction:
+    an address the mail server refuses is tried again on the next runs (at most five times) and
+    never holds up the others. Messages to parents without an address stay for the family
+    centre, which calls them."""
+    sent = failed = 0
+    due = (
+        Notification.objects.filter(
+            sent_at__isnull=True,
+            failed_attempts__lt=MAX_ATTEMPTS,
+            registration__anonymised_at__isnull=True,
+        )
+        .exclude(registration__email="")
+        .order_by("created_at", "pk")
+    )
+    for pk in list(due.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic(durable=True):
+                notification = (
+                    due.select_for_update(skip_locked=True, of=("self",))
+                    .select_related(
+                        "registration__event__family_centre", "registration__session", "session"
+                    )
+                    .filter(pk=pk)
+                    .first()
                 )
-                .order_by("created_at", "pk")[:batch_size]
-            )
-            for notification in due:
+                if notification is None:  # sent meanwhile by another run
+                    continue
                 deliver(notification)
                 notification.sent_at = timezone.now()
                 notification.save(update_fields=["sent_at"])
-        sent += len(due)
-        if len(due) < batch_size:
-            return f"{sent} message(s) sent"
+                sent += 1
+        except (OSError, SMTPException):
+            logger.exception("Message %s could not be sent", pk)
+            Notification.objects.filter(pk=pk).update(failed_attempts=F("failed_attempts") + 1)
+            failed += 1
+    return f"{sent} message(s) sent, {failed} failed"
 
 
 def deliver(notification: Notification):

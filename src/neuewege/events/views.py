@@ -523,8 +523,7 @@ class EventRegistrationsView(EventPage, View):
         event = self.event
         contacts = self.access.can_see_contacts(event)
         units = selectors.units(event)
-        if contacts:
-            self.log(PersonalDataLog.Action.VIEW, _("Registrations viewed"))
+        self.log(PersonalDataLog.Action.VIEW, _("Registrations viewed"))
         return self.render(
             "events/event_registrations.html",
             event=event,
@@ -625,6 +624,7 @@ class SessionAttendanceView(SessionPage, View):
         )
 
     def get(self, request, pk):
+        self.log(PersonalDataLog.Action.VIEW, _("Attendance list viewed"))
         return self.page(self.form())
 
     def post(self, request, pk):
@@ -686,6 +686,7 @@ class EventPrintView(EventPage, View):
             event=event,
             dates=dates,
             childcare=selectors.childcare_by_session(event, units),
+            contacts=self.access.can_see_contacts(event),
             printed_at=timezone.now(),
         )
 

@@ -65,6 +65,12 @@ class EventSearchForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the languages.")},
     )
 
+    def clean_ab(self):
+        value = self.cleaned_data["ab"]
+        if value and not 2000 <= value.year <= 2099:
+            raise forms.ValidationError(_("Enter a date like 24.03.2026."))
+        return value
+
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not data.get("radius"):
             data = data.copy()  # show the distance that is searched with
