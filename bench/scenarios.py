@@ -23,6 +23,7 @@ class Scenario:
     is_page: bool = True  # False for the baseline and references: no targets
     target_ratio: float = TARGET_RATIO
     target_p95_ms: int = TARGET_P95_MS
+    cache_missed: bool = False  # locust asks for an address not asked before, at a random postcode
 
 
 SCENARIOS = {
@@ -79,6 +80,15 @@ SCENARIOS = {
             "&format=parent_cafe&ab={date_from}",
             target_ratio=SEARCH_TARGET_RATIO,
             target_p95_ms=SEARCH_TARGET_P95_MS,
+        ),
+        Scenario(
+            "event_search_any_postcode",
+            "EventSearchAnyPostcode",
+            "public event search, every request a cache miss (reference)",
+            "anonymous",
+            f"/veranstaltungen/?plz={{postcode}}&radius={SEARCH_RADIUS_KM}",
+            is_page=False,
+            cache_missed=True,
         ),
     ]
 }

@@ -1,6 +1,7 @@
 import importlib
 
 import pytest
+from django.core.cache import cache
 
 from neuewege.core.models import Institution, Region, User
 
@@ -57,6 +58,12 @@ def reference_data(transactional_db):
 
     importlib.import_module("neuewege.core.migrations.0002_nrw_regions").load_regions(apps, None)
     load_catalogue(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts without the pages an earlier test left in the cache."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

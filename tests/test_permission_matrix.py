@@ -94,6 +94,7 @@ def world(db, wesel, borken):
             "region_key": wesel.key,
             "pk": centre_a.pk,
             "kind": "institutions",
+            "code": "tr",
             "uidb64": "MQ",
             "token": "invalid-token",
         },

@@ -209,6 +209,16 @@ TASKS = {
     }
 }
 
+# Pages for parents that are the same for everyone (event search, event page) are kept this many
+# seconds in each app server's memory: free places shown may lag by as much.
+PUBLIC_PAGE_CACHE_SECONDS = int(env("NEUEWEGE_PUBLIC_CACHE_SECONDS", "60"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 # Map tiles are off unless an operator names a tile server (no third-party requests by default).
 MAP_TILES_URL = env("NEUEWEGE_MAP_TILES_URL")
 MAP_ATTRIBUTION = env("NEUEWEGE_MAP_ATTRIBUTION", "© OpenStreetMap")

@@ -148,7 +148,7 @@ def test_the_pages_in_arabic_read_right_to_left(phone, events):
     session = events.sessions.get()
     page.goto(f"/veranstaltungen/{events.pk}/")
     assert page.locator("html").get_attribute("dir") == "ltr"
-    page.locator("button[lang=ar]").click()
+    page.locator(".language-choice a[lang=ar]").click()
     page.wait_for_url(f"**/veranstaltungen/{events.pk}/")
     html = page.locator("html")
     assert html.get_attribute("lang") == "ar" and html.get_attribute("dir") == "rtl"

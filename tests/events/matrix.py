@@ -28,6 +28,7 @@ EVENT_PAGES |= {
     "booking-check": PUBLIC,  # without answers waiting: back to the form (302)
     "booking-manage": PUBLIC,  # the signed token in the URL is the key
     "easy-read": PUBLIC,
+    "choose-language": PUBLIC,
 }
 
 # Staff pages of events (events/urls.py); they point at a series of family centre A with a

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -212,6 +213,7 @@ def test_the_number_of_queries_does_not_grow_with_the_results(
     for index in range(20):
         make_event(near if index % 2 else far, title=f"Viel {index}", dates=2)
     make_event(near, "parent_course")
+    cache.clear()  # the page of a minute ago has expired
     with django_assert_max_num_queries(5):
         many = parent.get(url, {"plz": "46483", "radius": "50"})
     assert len(results(few)) == 3 and len(results(many)) == RESULTS_PER_PAGE
@@ -273,6 +275,7 @@ def test_map_only_when_tiles_are_switched_on(parent, near, settings):
     url = reverse("public-event-detail", args=[event.pk])
     assert "data-map" not in parent.get(url).content.decode()
     settings.MAP_TILES_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    cache.clear()  # a change of settings comes with a restart
     body = parent.get(url).content.decode()
     assert "data-map" in body and "leaflet.js" in body
 
@@ -650,16 +653,25 @@ def test_every_language_is_offered_by_its_own_name(client, db):
         ("ru", "Русский"),
         ("pl", "Polski"),
     ]:
-        assert f'value="{code}" lang="{code}"' in body, code
+        assert f'hreflang="{code}" lang="{code}"' in body, code
         assert name in body, name
 
 
 def test_the_language_switch_keeps_the_parent_on_the_page(client, near):
     event = make_event(near)
     url = reverse("public-event-detail", args=[event.pk])
-    response = client.post(reverse("set_language"), {"language": "tr", "next": url})
+    response = client.get(reverse("choose-language", args=["tr"]), {"next": url})
     assert response["Location"] == url
     assert '<html lang="tr" dir="ltr">' in client.get(url).content.decode()
+
+
+def test_the_language_link_goes_nowhere_else_and_knows_only_our_languages(client, db):
+    response = client.get(
+        reverse("choose-language", args=["uk"]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("public-event-list")
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "uk"
+    assert client.get(reverse("choose-language", args=["xx"])).status_code == 404
 
 
 def test_staff_pages_are_not_switched_by_the_parents_language(client, db):
@@ -690,3 +702,20 @@ def test_parent_pages_have_no_login_and_the_legal_links(client, near, staff):
         assert reverse("logout") not in body and reverse("api-tokens") not in body
         for name in ("imprint", "privacy", "accessibility", "barrier-report"):
             assert reverse(name) in body
+
+
+def test_event_search_and_page_are_shared_from_the_cache(near, django_assert_num_queries):
+    event = make_event(near)
+    for url in (
+        reverse("public-event-list") + "?plz=46483",
+        reverse("public-event-detail", args=[event.pk]),
+    ):
+        first = Client().get(url)
+        assert "csrfmiddlewaretoken" not in first.content.decode() and not first.cookies
+        with django_assert_num_queries(0):
+            again = Client().get(url)  # another parent, a moment later
+        assert again.content == first.content
+        assert again["Cache-Control"] == "max-age=0"  # browsers ask again each time
+        turkish = Client()
+        turkish.cookies[settings.LANGUAGE_COOKIE_NAME] = "tr"
+        assert '<html lang="tr"' in turkish.get(url).content.decode()

@@ -14,5 +14,6 @@ urlpatterns = [
         name="booking-check",
     ),
     path("anmeldung/<str:token>/", public_views.booking_manage, name="booking-manage"),
+    path("sprache/<str:code>/", public_views.choose_language, name="choose-language"),
     path("leichte-sprache/", public_views.easy_read, name="easy-read"),
 ]

@@ -8,11 +8,13 @@ every rule is decided by ``services.check_booking`` and ``services.book``.
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, cache_page, never_cache
 
 from neuewege.core.errors import DomainError, NotFound
 from neuewege.core.middleware import parent_page
@@ -27,6 +29,14 @@ JUST_BOOKED = "neuewege.just_booked"  # registration id: show the confirmation p
 JUST_CANCELLED = "neuewege.just_cancelled"
 RESULTS_PER_PAGE = 10  # a phone screen or two
 UNIT_ERRORS = {"event", "session"}  # errors about the date, not about the parent's answers
+
+
+def shared_page(view):
+    """A page that is the same for every parent who reads it in the same language: answered
+    from the cache for PUBLIC_PAGE_CACHE_SECONDS, one copy per address and language (and per
+    cookie, should the page read one). Free places shown may lag by that time; booking always
+    decides on the current figures. Browsers ask again each time."""
+    return cache_page(settings.PUBLIC_PAGE_CACHE_SECONDS)(cache_control(max_age=0)(view))
 
 
 def message_page(request, title, text, *, status=200, event=None, alert="info"):
@@ -68,6 +78,7 @@ def _add_errors(form, error: DomainError):
 
 
 @parent_page
+@shared_page
 def event_list(request):
     form = EventSearchForm(request.GET or None)
     criteria, page, place = search.EventSearch(), None, ""
@@ -96,6 +107,7 @@ def event_list(request):
 
 
 @parent_page
+@shared_page
 def event_detail(request, pk):
     event = search.public_event(pk)
     if event is None:
@@ -323,7 +335,31 @@ def booking_manage(request, token):
     )
 
 
-# Leichte Sprache
+# Language and Leichte Sprache
+
+
+def choose_language(request, code):
+    """The parents' language links: a plain link (no form) keeps the parent pages free of
+    CSRF tokens, so that they can be shared from the cache."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("public-event-list")
+    response = redirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
 
 
 @parent_page
