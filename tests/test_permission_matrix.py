@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from neuewege.api.api import api
 from neuewege.core import services
 from neuewege.core.models import ImportBatch, Institution, Person, User
+from tests.cooperation.matrix import COOPERATION_PAGES, add_cooperation_world
 from tests.events.matrix import EVENT_API, EVENT_PAGES, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 from tests.matrix_roles import COORD_A, PUBLIC, READ_A, SIGNED_IN
@@ -61,7 +62,7 @@ CORE_PAGES = {
     "import-template": COORD_A,
     "audit-log": COORD_A,
 }
-PAGES = CORE_PAGES | EVENT_PAGES
+PAGES = CORE_PAGES | EVENT_PAGES | COOPERATION_PAGES
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below
 
 
@@ -108,6 +109,7 @@ def world(db, wesel, borken):
         "kwargs_for": {},  # per URL name: keyword arguments that differ from "kwargs"
     }
     add_event_world(world, centre_a=centre_a, person_a=person_a, centre_b=centre_b)
+    add_cooperation_world(world, region=wesel, person_a=person_a, secret=SECRET_A)
     return world
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "neuewege.core",
     "neuewege.events",
+    "neuewege.cooperation",
     "neuewege.api",
 ]
 

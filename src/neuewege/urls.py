@@ -88,4 +88,5 @@ urlpatterns = [
     path("", include("neuewege.events.urls")),
     path("", include("neuewege.events.public_urls")),
     path("", include("neuewege.events.calendar_urls")),
+    path("", include("neuewege.cooperation.urls")),
 ]

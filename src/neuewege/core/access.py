@@ -133,6 +133,23 @@ class Access:
             and event.family_centre.region_id in self.region_ids
         )
 
+    def can_see_cooperation(self, region: Region | int):
+        """Regionen-Check, action plan, steering group and minutes: the people of the region.
+        The state level sees a region's figures, not these records."""
+        return self.is_system or (not self.sees_all_regions and self.can(Action.VIEW, region))
+
+    def can_manage_cooperation(self, region: Region | int):
+        """The region's coordinator runs the Check, the action plan and the steering group."""
+        return self.can(Action.CHANGE, region)
+
+    def can_update_task(self, task):
+        """The coordinator, and the person a task is given to (its status and notes)."""
+        return self.can_manage_cooperation(task.region_id) or (
+            self.can_see_cooperation(task.region_id)
+            and task.owner_id is not None
+            and task.owner_id == self.own_person_id
+        )
+
     def assignable_roles(self):
         """Roles a coordinator may give to accounts in their regions."""
         if self.user is not None and self.user.role == User.Role.COORDINATOR:

@@ -6,6 +6,36 @@ from django.utils.translation import gettext_lazy as _
 from .models import EventFormat, Institution, NetworkMember, OpeningPeriod, Person, Region, User
 
 
+def date_field(label, **kwargs):
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Enter a date like 24.03.2027.")},
+        **kwargs,
+    )
+
+
+def time_field(label, **kwargs):
+    return forms.TimeField(
+        label=label,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        input_formats=["%H:%M", "%H.%M"],
+        error_messages={"invalid": _("Enter a time like 09:30.")},
+        **kwargs,
+    )
+
+
+def checkboxes(label, choices, **kwargs):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        **kwargs,
+    )
+
+
 class KernBoundField(BoundField):
     """Gives each widget the KERN UX class of its kind."""
 

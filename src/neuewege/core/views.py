@@ -90,6 +90,7 @@ class AccessMixin(LoginRequiredMixin):
         context["region_actions"] = {
             action.value: self.access.can(action, self.region) for action in Action
         }
+        context["sees_cooperation"] = self.access.can_see_cooperation(self.region)
         return render(self.request, template, context)
 
 

@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core.forms import checkboxes, date_field, time_field
 from neuewege.core.models import Institution, Person
 
 from ..exports import children_text, session_label
@@ -28,36 +29,6 @@ TRANSLATED_LANGUAGES = [
     (code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
 ]
 DETAIL_NAMES = ("title", "description", "topics", "target_groups", "languages", "capacity")
-
-
-def date_field(label, **kwargs):
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        error_messages={"invalid": _("Enter a date like 24.03.2027.")},
-        **kwargs,
-    )
-
-
-def time_field(label, **kwargs):
-    return forms.TimeField(
-        label=label,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        input_formats=["%H:%M", "%H.%M"],
-        error_messages={"invalid": _("Enter a time like 09:30.")},
-        **kwargs,
-    )
-
-
-def checkboxes(label, choices, **kwargs):
-    return forms.MultipleChoiceField(
-        label=label,
-        choices=choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        **kwargs,
-    )
 
 
 def language_attrs(code):

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from neuewege.cooperation.demo import generate_cooperation
 from neuewege.core.demo.generate import DEMO_PASSWORD, demo_accounts, generate
 from neuewege.events.demo import generate_events
 
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{scale} events already present; nothing generated.")
         else:
             self.stdout.write(events.line())
+        cooperation = generate_cooperation(scale, seed)
+        self.stdout.write(cooperation or f"{scale} cooperation already present; nothing generated.")
         if scale == "demo":
             self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
             for user in demo_accounts():

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CooperationConfig(AppConfig):
+    name = "neuewege.cooperation"
+    label = "cooperation"
+    verbose_name = _("Regional cooperation")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.RegionCheck)
+        auditlog.register(models.SteeringGroup, m2m_fields={"institutions", "members"})
+        auditlog.register(models.Meeting, m2m_fields={"attendees"})
+        auditlog.register(models.Task)

@@ -1,0 +1,269 @@
+"""Demo histories of regional cooperation, written through the services like a coordinator
+would: Kreis Wesel gets the Regionen-Check of 27 August 2015 (the seed) with its action plan;
+the programme's model, transfer and extension regions get a steering group with meetings,
+minutes and decisions. At state scale every region of the programme gets that history and the
+other regions a first Check. Deterministic; generated once (None when present already)."""
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from neuewege.core.access import system_access
+from neuewege.core.models import Institution, Person, Region
+
+from . import services
+from .models import Element, RegionCheck, SteeringGroup, Task
+
+WESEL = "05170"
+WESEL_CHECK = {
+    "held_on": date(2015, 8, 27),
+    "participants": (
+        "Agentur für Arbeit Wesel (BCA)\nJobcenter Kreis Wesel (BCA, Fallmanagement)\n"
+        "Kreisjugendamt Wesel\nJugendämter der Städte\nFamilienzentren (Leitungen)\n"
+        "Gleichstellungsstelle des Kreises\nIAQ und innovaBest (Projektteam Neue Wege NRW)"
+    ),
+    "existing_structures": (
+        "Arbeitskreis der Familienzentren im Kreis; Netzwerk Frühe Hilfen; die BCA von "
+        "Arbeitsagentur und Jobcenter bieten vereinzelt Sprechstunden in Familienzentren an."
+    ),
+    "conflicts": (
+        "Mehrere Jugendämter im Kreis (Kreisjugendamt und Jugendämter der Städte): "
+        "Zuständigkeiten früh klären. Kapazität der BCA für regelmäßige Termine ist begrenzt."
+    ),
+    "expectations": (
+        "Mütter in den Familienzentren früher erreichen; verlässliche Ansprechpartner in AA "
+        "und JC für die Familienzentren; Kinderbetreuung bei der Vermittlung mitdenken."
+    ),
+    "elements": [
+        Element.STEERING_GROUP,
+        Element.REGIONAL_COORDINATION,
+        Element.TRAINING_ORIENTATION,
+        Element.SPEAKER_TRAINING,
+        Element.FAMILY_CENTRE_INFO_EVENT,
+        Element.PARENT_CAFE,
+        Element.PARENT_COURSE,
+        Element.FAMILY_CENTRE_AGREEMENT,
+    ],
+    "support_needed": "Referentenschulung für Fallmanager/innen des Jobcenters; Materialien.",
+    "offers": [
+        "speaker_training",
+        "family_centre_info_event",
+        "regional_training",
+        "region_check",
+    ],
+    "planning": (
+        "Steuerungsgruppe gründen; Koordinierung beim Jobcenter; erste Elterncafés in drei "
+        "Familienzentren; Informationsveranstaltung für alle Familienzentren."
+    ),
+    "agreements": (
+        "Kooperationsvereinbarungen mit den Familienzentren nach ersten Erfahrungen, "
+        "zur Sicherung der Nachhaltigkeit."
+    ),
+    "dates": "Steuerungsgruppe: Oktober 2015\nReferent/inn/enschulung: November 2015",
+}
+OTHER_CHECK = {
+    "existing_structures": "Arbeitskreis Familienzentren; Kooperation der BCA von AA und JC.",
+    "expectations": "Mehr Veranstaltungen in Familienzentren, verlässliche Ansprechpartner.",
+    "planning": "Steuerungsgruppe einberufen, erste Veranstaltungen planen.",
+}
+AGENDA = "Bericht der Koordinierung\nVeranstaltungen in Familienzentren\nVerschiedenes"
+DECISIONS = [
+    "Terminplan der Elterncafés für das nächste Halbjahr abstimmen",
+    "Kooperationsvereinbarung mit weiteren Familienzentren vorbereiten",
+    "Ansprechpartner/innen für Kinderbetreuung an JC und AA weitergeben",
+    "Bericht über die Nachbefragung in der nächsten Sitzung",
+]
+
+
+def generate_cooperation(scale: str, seed: int = 2015) -> str | None:
+    prefix = "demo" if scale == "demo" else "state"
+    regions = list(
+        Region.objects.filter(institutions__external_id__startswith=f"{prefix}:").distinct()
+    )
+    if not regions or RegionCheck.objects.filter(region__in=regions).exists():
+        return None
+    rng = random.Random(seed)
+    access = system_access()
+    for region in sorted(regions, key=lambda r: r.key):
+        if region.key == WESEL:
+            wesel_history(access, region, rng)
+        elif region.phase:
+            programme_history(access, region, rng)
+        elif scale == "state" and rng.random() < 0.5:
+            services.save_check(
+                access=access,
+                region=region,
+                data=OTHER_CHECK
+                | {"held_on": date(2016, 1, 1) + timedelta(days=rng.randrange(3000))},
+            )
+    return (
+        f"Cooperation: {RegionCheck.objects.filter(region__in=regions).count()} Regionen-Checks, "
+        f"{SteeringGroup.objects.filter(region__in=regions).count()} steering groups, "
+        f"{Task.objects.filter(region__in=regions).count()} tasks."
+    )
+
+
+def wesel_history(access, region, rng):
+    check = services.save_check(access=access, region=region, data=WESEL_CHECK)
+    tasks = services.create_action_plan(access=access, region_check=check, today=check.held_on)
+    group = found_steering_group(access, region, rng, date(2015, 10, 14))
+    meetings = hold_meetings(access, region, group, rng, date(2015, 10, 14), count=3)
+    by_element = {task.element: task for task in tasks}
+    services.save_task(
+        access=access,
+        region=region,
+        task=by_element[Element.STEERING_GROUP],
+        data={"meeting": meetings[0]},
+        today=check.held_on,
+    )
+    services.save_task(
+        access=access,
+        region=region,
+        task=by_element[Element.REGIONAL_COORDINATION],
+        data={"status": Task.Status.DONE, "owner": group.coordinator},
+        today=date(2015, 10, 14),
+    )
+    services.save_task(
+        access=access,
+        region=region,
+        task=by_element[Element.SPEAKER_TRAINING],
+        data={"status": Task.Status.IN_PROGRESS},
+        today=check.held_on,
+    )
+    # a second version a year on, and a meeting ahead
+    services.save_check(
+        access=access,
+        region=region,
+        data=WESEL_CHECK
+        | {
+            "held_on": date(2016, 9, 7),
+            "conflicts": "Die Zuständigkeiten der Jugendämter sind geklärt.",
+            "elements": [*WESEL_CHECK["elements"], Element.FRAMEWORK_AGREEMENT],
+            "dates": "Steuerungsgruppe: zweimal im Jahr",
+        },
+    )
+    finish_all(access, region, by_element.values(), date(2016, 3, 1))
+    today = timezone.localdate()
+    schedule(access, region, today + timedelta(days=40), "steering_group")
+    services.save_task(
+        access=access,
+        region=region,
+        data={"title": "Lotsenbroschüre aktualisieren", "due_on": today + timedelta(days=30)},
+        today=today - timedelta(days=20),
+    )
+    services.save_task(
+        access=access,
+        region=region,
+        data={
+            "title": "Rahmenvereinbarung mit Jobcenter, Arbeitsagentur und Jugendamt entwerfen",
+            "element": Element.FRAMEWORK_AGREEMENT,
+            "owner": group.coordinator,
+            "due_on": today - timedelta(days=10),
+        },
+        today=today - timedelta(days=60),
+    )
+
+
+def programme_history(access, region, rng):
+    start = region.phase_start or date(2013, 5, 1)
+    check = services.save_check(
+        access=access,
+        region=region,
+        data=OTHER_CHECK
+        | {
+            "held_on": start,
+            "elements": rng.sample(Element.values, 6),
+            "offers": ["speaker_training", "regional_training"],
+        },
+    )
+    tasks = services.create_action_plan(access=access, region_check=check, today=start)
+    finish_all(access, region, tasks, start + timedelta(days=120))
+    group = found_steering_group(access, region, rng, start + timedelta(days=45))
+    hold_meetings(access, region, group, rng, start + timedelta(days=45), count=4)
+
+
+def finish_all(access, region, tasks, day):
+    """History: what was planned then has long been done (tasks a record fulfils stay as
+    they are)."""
+    for task in tasks:
+        if task.meeting_id is None and task.status != Task.Status.DONE:
+            services.save_task(
+                access=access, region=region, task=task, data={"status": "done"}, today=day
+            )
+
+
+def found_steering_group(access, region, rng, founded_on):
+    kinds = [
+        Institution.Kind.EMPLOYMENT_AGENCY,
+        Institution.Kind.JOB_CENTRE,
+        Institution.Kind.YOUTH_WELFARE_OFFICE,
+        Institution.Kind.EQUALITY_OFFICE,
+    ]
+    institutions = list(region.institutions.filter(kind__in=kinds).order_by("pk")[:6])
+    institutions += list(
+        region.institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).order_by("pk")[:3]
+    )
+    members = list(
+        Person.objects.filter(institution__in=institutions)
+        .order_by("pk")
+        .select_related("institution")[:10]
+    )
+    coordinator = next(
+        (person for person in members if person.institution.kind == Institution.Kind.JOB_CENTRE),
+        members[0] if members else None,
+    )
+    return services.save_steering_group(
+        access=access,
+        region=region,
+        data={
+            "coordinator": coordinator,
+            "founded_on": founded_on,
+            "is_active": True,
+            "institutions": institutions,
+            "members": members,
+        },
+    )
+
+
+def schedule(access, region, day, kind):
+    starts = timezone.make_aware(datetime.combine(day, time(10)))
+    return services.schedule_meeting(
+        access=access,
+        region=region,
+        data={
+            "kind": kind,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=2),
+            "place": f"Verwaltung {region.name}, Sitzungsraum 1"[:200],
+            "agenda": AGENDA,
+        },
+    )
+
+
+def hold_meetings(access, region, group, rng, first_day, count):
+    """``count`` past meetings about half a year apart, each with minutes and a decision."""
+    members = list(group.members.all())
+    meetings, day = [], first_day
+    for _number in range(count):
+        if day >= timezone.localdate():
+            break
+        meeting = schedule(access, region, day, "steering_group")
+        decided = services.record_minutes(
+            access=access,
+            meeting=meeting,
+            minutes="Die Koordinierung berichtet über den Stand; die Veranstaltungen laufen.",
+            attendees=rng.sample(members, min(len(members), 6)),
+            decisions=[
+                {
+                    "title": rng.choice(DECISIONS),
+                    "owner": rng.choice(members) if members else None,
+                    "due_on": day + timedelta(days=90),
+                }
+            ],
+            today=day,
+        )
+        finish_all(access, region, decided, day + timedelta(days=80))
+        meetings.append(meeting)
+        day += timedelta(days=rng.randrange(150, 220))
+    return meetings

@@ -1,0 +1,204 @@
+"""Forms of regional cooperation. They check the shape of the input; the rules are decided by
+the services. Choices of people, institutions and meetings are limited to the page's region."""
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from neuewege.core.forms import checkboxes, date_field, time_field
+from neuewege.core.models import Institution, Person
+
+from .models import Element, Meeting, ProgrammeOffer, Task
+
+DECISION_ROWS = 3
+
+
+def text(label, help_text="", rows=4):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def person_label(person):
+    return f"{person.last_name}, {person.first_name} ({person.institution.name})"
+
+
+def people_field(queryset, label, *, multiple=False, required=False):
+    field_class = forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField
+    widget = forms.CheckboxSelectMultiple if multiple else forms.Select
+    field = field_class(
+        queryset=queryset.select_related("institution").order_by("last_name", "first_name"),
+        label=label,
+        required=required,
+        widget=widget,
+    )
+    field.label_from_instance = person_label
+    return field
+
+
+class RegionCheckForm(forms.Form):
+    """The four parts of the Regionen-Check with the programme's guiding questions."""
+
+    PARTS = [
+        (_("Date and participants"), ["held_on", "participants"]),
+        (_("1. Regional conditions"), ["existing_structures", "conflicts"]),
+        (_("2. Goals"), ["expectations"]),
+        (_("3. Neue Wege NRW"), ["elements", "support_needed", "offers"]),
+        (_("4. Next steps"), ["planning", "agreements", "dates"]),
+    ]
+
+    held_on = date_field(_("Date of the workshop"))
+    participants = text(
+        _("Participants"), _("Who took part: institutions and names, one per line."), rows=3
+    )
+    existing_structures = text(
+        _("Which cooperation structures exist already?"),
+        _("Working groups, networks, agreements between AA, JC, Jugendamt and family centres."),
+    )
+    conflicts = text(_("Are there fields of conflict to heed?"))
+    expectations = text(
+        _("Which wishes and expectations do you have for developing the cooperation?")
+    )
+    elements = checkboxes(_("Which elements of Neue Wege NRW do you want to use?"), Element.choices)
+    support_needed = text(_("Which support do you need?"))
+    offers = checkboxes(
+        _("Which offers of the programme do you want to use?"), ProgrammeOffer.choices
+    )
+    planning = text(_("Planning"), _("What happens next, and who takes care of it."))
+    agreements = text(_("Agreements"), _("What was agreed, and between whom."))
+    dates = text(_("Dates"), _("The next dates, e.g. of the steering group."), rows=3)
+
+    def parts(self):
+        return [(title, [self[name] for name in names]) for title, names in self.PARTS]
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    element = forms.ChoiceField(
+        label=_("Element of Neue Wege"), choices=[("", "—"), *Element.choices], required=False
+    )
+    institution = forms.ModelChoiceField(
+        queryset=Institution.objects.none(), label=_("Institution"), required=False
+    )
+    due_on = date_field(_("Due on"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Task.Status.choices)
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        label=_("Fulfilled by meeting"),
+        help_text=_("The task counts as done once this meeting is scheduled."),
+        required=False,
+    )
+    notes = text(_("Notes"), rows=3)
+
+    def __init__(self, *args, region, owner_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = people_field(
+            Person.objects.filter(institution__region=region), _("Owner")
+        )
+        self.order_fields(["title", "element", "owner"])
+        self.fields["institution"].queryset = Institution.objects.filter(region=region).order_by(
+            "name"
+        )
+        self.fields["meeting"].queryset = Meeting.objects.filter(region=region)
+        if owner_only:  # the person the task is given to: status and notes
+            for name in list(self.fields):
+                if name not in {"status", "notes"}:
+                    del self.fields[name]
+
+
+class MeetingForm(forms.Form):
+    SERVICE_FIELDS = {"starts_at": "date", "ends_at": "ends"}  # the services' names
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    date = date_field(_("Date"))
+    starts = time_field(_("From"))
+    ends = time_field(_("Until"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    agenda = text(_("Agenda"), _("One item per line."), rows=6)
+
+    def clean(self):
+        data = super().clean()
+        day, starts, ends = data.get("date"), data.get("starts"), data.get("ends")
+        if day and starts and ends:
+            if ends <= starts:
+                self.add_error("ends", _("The meeting must end after it starts."))
+            data["starts_at"] = timezone.make_aware(datetime.combine(day, starts))
+            data["ends_at"] = timezone.make_aware(datetime.combine(day, ends))
+        return data
+
+    def add_error(self, field, error):
+        super().add_error(self.SERVICE_FIELDS.get(field, field), error)
+
+    def meeting_data(self):
+        data = self.cleaned_data
+        return {name: data[name] for name in ("kind", "starts_at", "ends_at", "place", "agenda")}
+
+    @staticmethod
+    def initial_for(meeting: Meeting):
+        starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+        return {
+            "kind": meeting.kind,
+            "date": starts.date(),
+            "starts": starts.time(),
+            "ends": ends.time(),
+            "place": meeting.place,
+            "agenda": meeting.agenda,
+        }
+
+
+class MinutesForm(forms.Form):
+    minutes = text(_("Minutes"), rows=10)
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(institution__region=region)
+        self.fields["attendees"] = people_field(people, _("Present"), multiple=True)
+        for number in range(1, DECISION_ROWS + 1):
+            self.fields[f"decision_{number}_title"] = forms.CharField(
+                label=_("Decision %(number)s") % {"number": number},
+                max_length=200,
+                required=False,
+            )
+            self.fields[f"decision_{number}_owner"] = people_field(people, _("Owner"))
+            self.fields[f"decision_{number}_due_on"] = date_field(_("Due on"), required=False)
+
+    def decision_rows(self):
+        return [
+            [self[f"decision_{number}_{part}"] for part in ("title", "owner", "due_on")]
+            for number in range(1, DECISION_ROWS + 1)
+        ]
+
+    def decisions(self):
+        """The rows with a title, as the service takes them."""
+        data = self.cleaned_data
+        return [
+            {
+                "title": data[f"decision_{number}_title"],
+                "owner": data[f"decision_{number}_owner"],
+                "due_on": data[f"decision_{number}_due_on"],
+            }
+            for number in range(1, DECISION_ROWS + 1)
+            if data.get(f"decision_{number}_title")
+        ]
+
+
+class SteeringGroupForm(forms.Form):
+    founded_on = date_field(_("Founded on"), required=False)
+    is_active = forms.BooleanField(label=_("The steering group meets"), required=False)
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(institution__region=region)
+        self.fields["coordinator"] = people_field(people, _("Regional coordinator"))
+        self.fields["institutions"] = forms.ModelMultipleChoiceField(
+            queryset=Institution.objects.filter(region=region).order_by("kind", "name"),
+            label=_("Member institutions"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["members"] = people_field(people, _("Members"), multiple=True)
+        self.order_fields(["coordinator", "founded_on", "is_active", "institutions", "members"])

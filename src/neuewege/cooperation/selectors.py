@@ -1,0 +1,121 @@
+"""Every read of regional cooperation. Callers have checked ``access.can_see_cooperation``
+for the region (the views' mixin does)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.utils import timezone
+
+from neuewege.core.models import Person, Region
+
+from .models import CHECK_FIELDS, Meeting, RegionCheck, Task
+
+
+def checks(region: Region):
+    return region.checks.select_related("created_by").order_by("-version")
+
+
+def check_version(region: Region, version: int) -> RegionCheck | None:
+    return region.checks.filter(version=version).first()
+
+
+@dataclass(frozen=True)
+class CheckDifference:
+    name: str
+    label: str
+    older: str
+    newer: str
+
+    @property
+    def changed(self):
+        return self.older != self.newer
+
+
+def compare_checks(older: RegionCheck, newer: RegionCheck) -> list[CheckDifference]:
+    """Every question of the Check with both versions' answers, in the form's order."""
+
+    def shown(check, name):
+        if name == "elements":
+            return "\n".join(check.element_labels())
+        if name == "offers":
+            return "\n".join(check.offer_labels())
+        value = getattr(check, name)
+        return value.strftime("%d.%m.%Y") if isinstance(value, date) else value
+
+    return [
+        CheckDifference(
+            name,
+            str(RegionCheck._meta.get_field(name).verbose_name),
+            shown(older, name),
+            shown(newer, name),
+        )
+        for name in CHECK_FIELDS
+    ]
+
+
+def unplanned_elements(region_check: RegionCheck) -> list[str]:
+    """The elements the Check chose that have no live task in the action plan yet."""
+    planned = set(
+        Task.objects.filter(region_id=region_check.region_id)
+        .exclude(status=Task.Status.DROPPED)
+        .values_list("element", flat=True)
+    )
+    return [code for code in region_check.elements if code not in planned]
+
+
+def tasks(region: Region, *, today: date | None = None, status: str = ""):
+    """The action plan: ``is_done`` (said so, or fulfilled by its linked record) and
+    ``is_overdue`` (not done, not dropped, past its date) on every task."""
+    today = today or timezone.localdate()
+    done = Q(status=Task.Status.DONE) | Task.fulfilled()
+    rows = (
+        Task.objects.filter(region=region)
+        .select_related("owner", "institution", "meeting", "event", "region_check", "decided_in")
+        .annotate(
+            is_done=Case(When(done, then=Value(True)), default=Value(False)),
+            is_overdue=Case(
+                When(
+                    ~done & ~Q(status=Task.Status.DROPPED) & Q(due_on__lt=today),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+    if status == "open":
+        rows = rows.filter(is_done=False).exclude(status=Task.Status.DROPPED)
+    elif status == "overdue":
+        rows = rows.filter(is_overdue=True)
+    elif status == "done":
+        rows = rows.filter(is_done=True)
+    return rows.order_by("is_done", "due_on", "pk")
+
+
+def task(region: Region, pk: int) -> Task | None:
+    return tasks(region).filter(pk=pk).first()
+
+
+def meetings(region: Region):
+    return region.meetings.order_by("-starts_at")
+
+
+def meeting(region: Region, pk: int) -> Meeting | None:
+    return (
+        region.meetings.filter(pk=pk)
+        .prefetch_related("attendees__institution", "decisions__owner", "fulfilled_tasks")
+        .first()
+    )
+
+
+def next_meeting(region: Region) -> Meeting | None:
+    return (
+        region.meetings.filter(starts_at__gte=timezone.now(), is_cancelled=False)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def people_of(region: Region):
+    return Person.objects.filter(institution__region=region).select_related("institution")

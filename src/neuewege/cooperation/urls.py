@@ -1,0 +1,33 @@
+"""Staff pages of regional cooperation (signed in, region-scoped through the AccessMixin)."""
+
+from django.urls import path
+
+from . import views
+
+region = "regions/<str:region_key>/"
+check = region + "checks/<int:version>/"
+
+urlpatterns = [
+    path(region + "cooperation/", views.CooperationHomeView.as_view(), name="cooperation-home"),
+    path(region + "checks/", views.CheckListView.as_view(), name="check-list"),
+    path(region + "checks/new/", views.CheckCreateView.as_view(), name="check-create"),
+    path(region + "checks/compare/", views.CheckCompareView.as_view(), name="check-compare"),
+    path(check, views.CheckDetailView.as_view(), name="check-detail"),
+    path(check + "action-plan/", views.ActionPlanCreateView.as_view(), name="action-plan-create"),
+    path(region + "tasks/", views.TaskListView.as_view(), name="task-list"),
+    path(region + "tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
+    path(region + "tasks/<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task-update"),
+    path(region + "steering-group/", views.SteeringGroupView.as_view(), name="steering-group"),
+    path(
+        region + "steering-group/edit/",
+        views.SteeringGroupUpdateView.as_view(),
+        name="steering-group-update",
+    ),
+    path(region + "meetings/new/", views.MeetingCreateView.as_view(), name="meeting-create"),
+    path(region + "meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path(
+        region + "meetings/<int:pk>/minutes/",
+        views.MeetingMinutesView.as_view(),
+        name="meeting-minutes",
+    ),
+]

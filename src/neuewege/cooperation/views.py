@@ -1,0 +1,360 @@
+"""Staff pages of regional cooperation: the Regionen-Check and its versions, the action plan,
+the steering group and its meetings. Everyone of the region reads them; the region's
+coordinator changes them (the person a task is given to may change its status); the state
+level sees a region's figures, not these pages."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from neuewege.core.views import AccessMixin, submit
+
+from . import selectors, services
+from .forms import MeetingForm, MinutesForm, RegionCheckForm, SteeringGroupForm, TaskForm
+from .models import CHECK_FIELDS, SteeringGroup
+
+
+class CooperationPage(AccessMixin):
+    """A page of a region's cooperation. ``manage``: only for the region's coordinator."""
+
+    manage = False
+
+    def is_allowed(self):
+        if self.manage:
+            return self.access.can_manage_cooperation(self.region)
+        return self.access.can_see_cooperation(self.region)
+
+    def render(self, template, **context):
+        context.setdefault("can_manage", self.access.can_manage_cooperation(self.region))
+        return super().render(template, **context)
+
+    def found(self, record):
+        if record is None:
+            raise Http404
+        return record
+
+    def go(self, name, *args):
+        return redirect(reverse(name, args=[self.region.key, *args]))
+
+
+class CooperationHomeView(CooperationPage, View):
+    def get(self, request, region_key):
+        tasks = selectors.tasks(self.region)
+        return self.render(
+            "cooperation/home.html",
+            latest_check=selectors.checks(self.region).first(),
+            open_tasks=list(tasks.filter(is_done=False).exclude(status="dropped")[:5]),
+            overdue_count=tasks.filter(is_overdue=True).count(),
+            steering_group=SteeringGroup.objects.filter(region=self.region)
+            .select_related("coordinator__institution")
+            .first(),
+            next_meeting=selectors.next_meeting(self.region),
+        )
+
+
+# Regionen-Check
+
+
+class CheckListView(CooperationPage, View):
+    def get(self, request, region_key):
+        return self.render("cooperation/check_list.html", checks=selectors.checks(self.region))
+
+
+class CheckCreateView(CooperationPage, View):
+    """A new version, filled in with the latest one: a Check is never overwritten."""
+
+    manage = True
+
+    def get(self, request, region_key):
+        latest = selectors.checks(self.region).first()
+        initial = {name: getattr(latest, name) for name in CHECK_FIELDS} if latest else {}
+        initial.pop("held_on", None)
+        return self.show(RegionCheckForm(initial=initial), latest)
+
+    def post(self, request, region_key):
+        form = RegionCheckForm(request.POST)
+        check = submit(
+            request,
+            form,
+            lambda data: services.save_check(
+                access=self.access, region=self.region, data=data, user=request.user
+            ),
+            _("The Regionen-Check is saved."),
+        )
+        if check is None:
+            return self.show(form, selectors.checks(self.region).first())
+        return self.go("check-detail", check.version)
+
+    def show(self, form, latest):
+        return self.render("cooperation/check_form.html", form=form, latest=latest)
+
+
+class CheckDetailView(CooperationPage, View):
+    def get(self, request, region_key, version):
+        check = self.found(selectors.check_version(self.region, version))
+        return self.render(
+            "cooperation/check_detail.html",
+            check=check,
+            answers=selectors.compare_checks(check, check),
+            versions=selectors.checks(self.region),
+            planned=check.tasks.count(),
+        )
+
+
+class CheckCompareView(CooperationPage, View):
+    def get(self, request, region_key):
+        versions = list(selectors.checks(self.region))
+        by_number = {check.version: check for check in versions}
+        older = by_number.get(_number(request.GET.get("older")))
+        newer = by_number.get(_number(request.GET.get("newer")))
+        if older is None or newer is None:
+            if len(versions) < 2:
+                raise Http404
+            newer, older = versions[0], versions[1]
+        if older.version > newer.version:
+            older, newer = newer, older
+        return self.render(
+            "cooperation/check_compare.html",
+            older=older,
+            newer=newer,
+            versions=versions,
+            rows=selectors.compare_checks(older, newer),
+        )
+
+
+def _number(value):
+    return int(value) if value and value.isdigit() and len(value) < 9 else None
+
+
+class ActionPlanCreateView(CooperationPage, View):
+    """Shows the tasks the Check's chosen elements add to the action plan; confirming adds
+    them."""
+
+    manage = True
+
+    def get(self, request, region_key, version):
+        check = self.found(selectors.check_version(self.region, version))
+        return self.render(
+            "cooperation/action_plan_confirm.html",
+            check=check,
+            new_tasks=[
+                services.ELEMENT_TASKS[code] for code in selectors.unplanned_elements(check)
+            ],
+        )
+
+    def post(self, request, region_key, version):
+        check = self.found(selectors.check_version(self.region, version))
+        created = services.create_action_plan(access=self.access, region_check=check)
+        if created:
+            messages.success(
+                request,
+                _("%(count)s tasks were added to the action plan.") % {"count": len(created)},
+            )
+        else:
+            messages.info(request, _("The action plan has a task for every chosen element."))
+        return self.go("task-list")
+
+
+# Action plan
+
+
+class TaskListView(CooperationPage, View):
+    FILTERS = ["open", "overdue", "done"]
+
+    def get(self, request, region_key):
+        status = request.GET.get("status", "")
+        status = status if status in self.FILTERS else ""
+        return self.render(
+            "cooperation/task_list.html",
+            tasks=selectors.tasks(self.region, status=status),
+            status=status,
+        )
+
+
+class TaskCreateView(CooperationPage, View):
+    manage = True
+
+    def get(self, request, region_key):
+        return self.show(TaskForm(region=self.region, initial={"status": "open"}))
+
+    def post(self, request, region_key):
+        form = TaskForm(request.POST, region=self.region)
+        saved = submit(
+            request,
+            form,
+            lambda data: services.save_task(access=self.access, region=self.region, data=data),
+            _("The task is added to the action plan."),
+        )
+        return self.go("task-list") if saved else self.show(form)
+
+    def show(self, form):
+        return self.render("cooperation/task_form.html", form=form, task=None)
+
+
+class TaskUpdateView(CooperationPage, View):
+    def is_allowed(self):
+        self.task = selectors.task(self.region, self.kwargs["pk"])
+        return self.task is None or self.access.can_update_task(self.task)
+
+    def form(self, data=None):
+        self.found(self.task)
+        owner_only = not self.access.can_manage_cooperation(self.region)
+        initial = {
+            "title": self.task.title,
+            "element": self.task.element,
+            "owner": self.task.owner_id,
+            "institution": self.task.institution_id,
+            "due_on": self.task.due_on,
+            "status": self.task.status,
+            "meeting": self.task.meeting_id,
+            "notes": self.task.notes,
+        }
+        return TaskForm(data, region=self.region, owner_only=owner_only, initial=initial)
+
+    def get(self, request, region_key, pk):
+        return self.show(self.form())
+
+    def post(self, request, region_key, pk):
+        form = self.form(request.POST)
+        saved = submit(
+            request,
+            form,
+            lambda data: services.save_task(
+                access=self.access, region=self.region, data=data, task=self.task
+            ),
+            _("The task is saved."),
+        )
+        return self.go("task-list") if saved else self.show(form)
+
+    def show(self, form):
+        return self.render("cooperation/task_form.html", form=form, task=self.task)
+
+
+# Steering group and meetings
+
+
+class SteeringGroupView(CooperationPage, View):
+    def get(self, request, region_key):
+        group = (
+            SteeringGroup.objects.filter(region=self.region)
+            .select_related("coordinator__institution")
+            .prefetch_related("institutions", "members__institution")
+            .first()
+        )
+        return self.render(
+            "cooperation/steering_group.html",
+            group=group,
+            meetings=selectors.meetings(self.region),
+        )
+
+
+class SteeringGroupUpdateView(CooperationPage, View):
+    manage = True
+
+    def form(self, data=None):
+        group = SteeringGroup.objects.filter(region=self.region).first()
+        initial = {"is_active": True}
+        if group is not None:
+            initial = {
+                "coordinator": group.coordinator_id,
+                "founded_on": group.founded_on,
+                "is_active": group.is_active,
+                "institutions": list(group.institutions.all()),
+                "members": list(group.members.all()),
+            }
+        return SteeringGroupForm(data, region=self.region, initial=initial)
+
+    def get(self, request, region_key):
+        return self.render("cooperation/steering_group_form.html", form=self.form())
+
+    def post(self, request, region_key):
+        form = self.form(request.POST)
+        saved = submit(
+            request,
+            form,
+            lambda data: services.save_steering_group(
+                access=self.access, region=self.region, data=dict(data)
+            ),
+            _("The steering group is saved."),
+        )
+        if saved:
+            return self.go("steering-group")
+        return self.render("cooperation/steering_group_form.html", form=form)
+
+
+class MeetingCreateView(CooperationPage, View):
+    """Schedule a meeting; coming from a task (``?task=``), the meeting fulfils it."""
+
+    manage = True
+
+    def fulfils(self):
+        number = _number(self.request.GET.get("task"))
+        return selectors.task(self.region, number) if number else None
+
+    def get(self, request, region_key):
+        has_group = SteeringGroup.objects.filter(region=self.region, is_active=True).exists()
+        kind = "steering_group" if has_group else "coordination"
+        return self.show(MeetingForm(initial={"kind": kind}))
+
+    def post(self, request, region_key):
+        form = MeetingForm(request.POST)
+        meeting = submit(
+            request,
+            form,
+            lambda _data: services.schedule_meeting(
+                access=self.access,
+                region=self.region,
+                data=form.meeting_data(),
+                fulfils=self.fulfils(),
+            ),
+            _("The meeting is scheduled."),
+        )
+        if meeting is None:
+            return self.show(form)
+        return self.go("meeting-detail", meeting.pk)
+
+    def show(self, form):
+        return self.render("cooperation/meeting_form.html", form=form, task=self.fulfils())
+
+
+class MeetingDetailView(CooperationPage, View):
+    def get(self, request, region_key, pk):
+        meeting = self.found(selectors.meeting(self.region, pk))
+        return self.render("cooperation/meeting_detail.html", meeting=meeting)
+
+
+class MeetingMinutesView(CooperationPage, View):
+    manage = True
+
+    def form(self, meeting, data=None):
+        initial = {"minutes": meeting.minutes, "attendees": list(meeting.attendees.all())}
+        return MinutesForm(data, region=self.region, initial=initial)
+
+    def get(self, request, region_key, pk):
+        meeting = self.found(selectors.meeting(self.region, pk))
+        return self.show(meeting, self.form(meeting))
+
+    def post(self, request, region_key, pk):
+        meeting = self.found(selectors.meeting(self.region, pk))
+        form = self.form(meeting, request.POST)
+        decided = submit(
+            request,
+            form,
+            lambda data: services.record_minutes(
+                access=self.access,
+                meeting=meeting,
+                minutes=data["minutes"],
+                attendees=list(data["attendees"]),
+                decisions=form.decisions(),
+            ),
+            _("The minutes are saved."),
+        )
+        if decided is None:
+            return self.show(meeting, form)
+        return self.go("meeting-detail", meeting.pk)
+
+    def show(self, meeting, form):
+        return self.render("cooperation/meeting_minutes.html", meeting=meeting, form=form)

@@ -1,0 +1,84 @@
+"""The Kreis Wesel coordinator runs the Regionen-Check workshop in the product: fills in the
+four parts, creates the action plan from it, and completes the steering-group task by
+scheduling the meeting; axe-core on every page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from neuewege.cooperation.models import Meeting, RegionCheck, Task
+from neuewege.core.models import User
+from tests.factories import UserFactory
+
+from .conftest import assert_accessible
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def coordinator(wesel):
+    return UserFactory(
+        role=User.Role.COORDINATOR, regions=[wesel], email="koordination@kreis-wesel.de"
+    )
+
+
+def test_coordinator_fills_in_the_check_plans_and_completes_a_task(page, coordinator, wesel):
+    page.goto("/login/")
+    page.locator("input[name=username]").fill("koordination@kreis-wesel.de")
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url("**/regions/05170/")
+    page.locator(f"nav a[href='{reverse('cooperation-home', args=[wesel.key])}']").click()
+    assert_accessible(page)
+
+    # the Check: four parts, filled in during the workshop
+    page.locator(f"main a[href='{reverse('check-create', args=[wesel.key])}']").click()
+    page.wait_for_selector("#id_held_on")
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()  # without a date: refused
+    page.wait_for_selector("[data-error-summary]")
+    assert_accessible(page)
+    page.locator("#id_held_on").fill("2015-08-27")
+    page.locator("#id_existing_structures").fill(
+        "Arbeitskreis Frühe Hilfen; Netzwerk Familienzentren"
+    )
+    page.locator("#id_expectations").fill("Mehr Eltern in den Familienzentren erreichen")
+    page.locator("input[name=elements][value=steering_group]").check()
+    page.locator("input[name=elements][value=parent_cafe]").check()
+    page.locator("input[name=offers][value=speaker_training]").check()
+    page.locator("#id_dates").fill("Steuerungsgruppe im Dezember")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('check-detail', args=[wesel.key, 1])}")
+    assert_accessible(page)
+    assert RegionCheck.objects.get().elements == ["steering_group", "parent_cafe"]
+
+    # the action plan from it
+    page.locator(f"main a[href='{reverse('action-plan-create', args=[wesel.key, 1])}']").click()
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{reverse('task-list', args=[wesel.key])}")
+    assert_accessible(page)
+    task = Task.objects.get(element="steering_group")
+
+    # the steering-group task is done by scheduling the meeting
+    page.locator(f"a[href='{reverse('meeting-create', args=[wesel.key])}?task={task.pk}']").click()
+    page.wait_for_selector("#id_date")
+    assert_accessible(page)
+    day = timezone.localdate() + timedelta(days=21)
+    page.locator("#id_date").fill(day.isoformat())
+    page.locator("#id_starts").fill("10:00")
+    page.locator("#id_ends").fill("12:00")
+    page.locator("#id_place").fill("Kreishaus Wesel")
+    page.locator("main form button[type=submit]").click()
+    meeting = Meeting.objects.get()
+    page.wait_for_url(f"**{reverse('meeting-detail', args=[wesel.key, meeting.pk])}")
+    assert_accessible(page)
+    page.goto(reverse("task-list", args=[wesel.key]) + "?status=done")
+    assert page.locator("main tbody tr").count() == 1
+    assert task.title in page.locator("main tbody").inner_text()
+    assert_accessible(page)

@@ -1,0 +1,59 @@
+"""The cooperation pages in the permission matrix (tests/test_permission_matrix.py): the people
+of region A read them, its coordinator changes them; the state level gets 403 (it sees a
+region's figures, not its Check, tasks or minutes)."""
+
+from tests.matrix_roles import COORD_A
+
+MEMBERS_A = {"staff_a", "viewer_a", "coordinator_a"}
+
+COOPERATION_PAGES = {
+    "cooperation-home": MEMBERS_A,
+    "check-list": MEMBERS_A,
+    "check-detail": MEMBERS_A,
+    "check-compare": MEMBERS_A,
+    "task-list": MEMBERS_A,
+    "steering-group": MEMBERS_A,
+    "meeting-detail": MEMBERS_A,
+    "check-create": COORD_A,
+    "action-plan-create": COORD_A,
+    "task-create": COORD_A,
+    "task-update": {"coordinator_a", "staff_a"},  # staff_a's person owns the task
+    "steering-group-update": COORD_A,
+    "meeting-create": COORD_A,
+    "meeting-minutes": COORD_A,
+}
+
+
+def add_cooperation_world(world, *, region, person_a, secret):
+    """Two Check versions, a task of person A and a meeting in region A, each carrying the
+    secret the outsiders must never see."""
+    from datetime import date, datetime, timedelta
+
+    from django.utils import timezone
+
+    from neuewege.cooperation import services
+    from neuewege.core.access import access_for
+
+    access = access_for(world["users"]["coordinator_a"])
+    for day in (date(2015, 8, 27), date(2016, 3, 1)):
+        services.save_check(
+            access=access, region=region, data={"held_on": day, "conflicts": secret}
+        )
+    task = services.save_task(
+        access=access, region=region, data={"title": secret, "owner": person_a}
+    )
+    starts = timezone.make_aware(datetime(2026, 12, 10, 10))
+    meeting = services.schedule_meeting(
+        access=access,
+        region=region,
+        data={
+            "kind": "steering_group",
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=2),
+            "place": secret,
+        },
+    )
+    world["kwargs"]["version"] = 2
+    world["pk_for"]["task-update"] = task.pk
+    world["pk_for"]["meeting-detail"] = meeting.pk
+    world["pk_for"]["meeting-minutes"] = meeting.pk
