@@ -11,7 +11,12 @@ COOPERATION_PAGES = {
     "check-list": MEMBERS_A,
     "check-detail": MEMBERS_A,
     "check-compare": MEMBERS_A,
+    "check-pdf": MEMBERS_A,
     "task-list": MEMBERS_A,
+    "goal-list": MEMBERS_A,
+    "goal-create": COORD_A,
+    "goal-update": COORD_A,
+    "measurement-create": COORD_A,
     "steering-group": MEMBERS_A,
     "meeting-detail": MEMBERS_A,
     "check-create": COORD_A,
@@ -21,11 +26,12 @@ COOPERATION_PAGES = {
     "steering-group-update": COORD_A,
     "meeting-create": COORD_A,
     "meeting-minutes": COORD_A,
+    "meeting-invite": COORD_A,
 }
 
 
 def add_cooperation_world(world, *, region, person_a, secret):
-    """Two Check versions, a task of person A and a meeting in region A, each carrying the
+    """Two Check versions, a task of person A, a meeting and a goal in region A, each carrying the
     secret the outsiders must never see."""
     from datetime import date, datetime, timedelta
 
@@ -53,7 +59,15 @@ def add_cooperation_world(world, *, region, person_a, secret):
             "place": secret,
         },
     )
+    goal = services.save_goal(
+        access=access,
+        region=region,
+        data={"title": secret, "target_value": 10, "target_date": date(2027, 12, 31)},
+    )
+    world["pk_for"]["goal-update"] = goal.pk
+    world["pk_for"]["measurement-create"] = goal.pk
     world["kwargs"]["version"] = 2
     world["pk_for"]["task-update"] = task.pk
     world["pk_for"]["meeting-detail"] = meeting.pk
     world["pk_for"]["meeting-minutes"] = meeting.pk
+    world["pk_for"]["meeting-invite"] = meeting.pk

@@ -29,6 +29,9 @@ def test_wesel_has_the_seeds_check_and_an_action_plan_that_tracks_itself(demo, w
     assert plan.filter(is_overdue=True).count() == 1
     assert plan.filter(is_done=False).exclude(status="dropped").count() >= 2
     assert selectors.next_meeting(wesel) is not None
+    progress = {row.goal.indicator or "by hand": row for row in selectors.goals(wesel)}
+    assert progress["centres_with_event"].value > 0  # computed from the demo events
+    assert progress["by hand"].value == 4
 
 
 def test_every_programme_region_has_a_steering_group_with_minuted_meetings(demo):

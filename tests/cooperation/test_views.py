@@ -209,3 +209,45 @@ def test_the_task_list_takes_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         signed_in.get(url("task-list", wesel))
+
+
+def test_the_check_downloads_as_a_pdf(signed_in, wesel):
+    import io
+
+    from pypdf import PdfReader
+
+    signed_in.post(url("check-create", wesel), check_form())
+    response = signed_in.get(url("check-pdf", wesel, 1))
+    assert response["Content-Type"] == "application/pdf"
+    assert "regionen-check-05170-1.pdf" in response["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Arbeitskreis Frühe Hilfen" in text and "27.08.2015" in text
+
+
+def test_goals_are_added_with_their_figure_and_refused_without_a_target(signed_in, wesel):
+    refused = signed_in.post(
+        url("goal-create", wesel),
+        {"title": "Familienzentren erreichen", "indicator": "centres_with_event"},
+    )
+    assert set(refused.context["form"].errors) == {"target_value", "target_date"}
+    unavailable = signed_in.post(
+        url("goal-create", wesel),
+        {
+            "title": "Vereinbarungen",
+            "indicator": "centres_with_agreement",
+            "target_value": "5",
+            "target_date": "2027-12-31",
+        },
+    )
+    assert "cannot compute this figure yet" in unavailable.context["form"].errors["indicator"][0]
+    signed_in.post(
+        url("goal-create", wesel),
+        {
+            "title": "Familienzentren erreichen",
+            "indicator": "centres_with_event",
+            "target_value": "10",
+            "target_date": "2027-12-31",
+        },
+    )
+    body = signed_in.get(url("goal-list", wesel)).content.decode()
+    assert "Familienzentren erreichen" in body and "0 family centres" in body

@@ -10,9 +10,12 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from neuewege.core.jobs import DUE_JOBS
+
+        from . import models, services
 
         auditlog.register(models.RegionCheck)
         auditlog.register(models.SteeringGroup, m2m_fields={"institutions", "members"})
         auditlog.register(models.Meeting, m2m_fields={"attendees"})
         auditlog.register(models.Task)
+        DUE_JOBS.append(services.remind_task_owners)

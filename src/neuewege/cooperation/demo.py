@@ -13,7 +13,7 @@ from neuewege.core.access import system_access
 from neuewege.core.models import Institution, Person, Region
 
 from . import services
-from .models import Element, RegionCheck, SteeringGroup, Task
+from .models import Element, RegionalGoal, RegionCheck, SteeringGroup, Task
 
 WESEL = "05170"
 WESEL_CHECK = {
@@ -100,7 +100,8 @@ def generate_cooperation(scale: str, seed: int = 2015) -> str | None:
     return (
         f"Cooperation: {RegionCheck.objects.filter(region__in=regions).count()} Regionen-Checks, "
         f"{SteeringGroup.objects.filter(region__in=regions).count()} steering groups, "
-        f"{Task.objects.filter(region__in=regions).count()} tasks."
+        f"{Task.objects.filter(region__in=regions).count()} tasks, "
+        f"{RegionalGoal.objects.filter(region__in=regions).count()} goals."
     )
 
 
@@ -145,6 +146,7 @@ def wesel_history(access, region, rng):
     )
     finish_all(access, region, by_element.values(), date(2016, 3, 1))
     today = timezone.localdate()
+    set_goals(access, region, today)
     schedule(access, region, today + timedelta(days=40), "steering_group")
     services.save_task(
         access=access,
@@ -181,6 +183,43 @@ def programme_history(access, region, rng):
     finish_all(access, region, tasks, start + timedelta(days=120))
     group = found_steering_group(access, region, rng, start + timedelta(days=45))
     hold_meetings(access, region, group, rng, start + timedelta(days=45), count=4)
+    set_goals(access, region, timezone.localdate())
+
+
+def set_goals(access, region, today):
+    """Two goals computed from the events and one measured by hand, for the coming year."""
+    centres = region.institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).count()
+    by = date(today.year + 1, 12, 31)
+    for title, indicator, target in [
+        ("Jedes Familienzentrum bietet eine Veranstaltung an", "centres_with_event", centres),
+        ("Eltern in den Familienzentren erreichen", "parents_reached", 40 * max(centres, 1)),
+    ]:
+        services.save_goal(
+            access=access,
+            region=region,
+            data={
+                "title": title,
+                "indicator": indicator,
+                "target_value": target,
+                "target_date": by,
+            },
+        )
+    trained = services.save_goal(
+        access=access,
+        region=region,
+        data={
+            "title": "Fallmanager/innen als Referent/innen geschult",
+            "unit": "Personen",
+            "target_value": 6,
+            "target_date": by,
+        },
+    )
+    for months_ago, value in ((10, 2), (4, 4)):
+        services.record_measurement(
+            access=access,
+            goal=trained,
+            data={"value": value, "measured_on": today - timedelta(days=30 * months_ago)},
+        )
 
 
 def finish_all(access, region, tasks, day):

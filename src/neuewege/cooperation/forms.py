@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from neuewege.core.forms import checkboxes, date_field, time_field
 from neuewege.core.models import Institution, Person
 
+from .indicators import INDICATORS
 from .models import Element, Meeting, ProgrammeOffer, Task
 
 DECISION_ROWS = 3
@@ -202,3 +203,29 @@ class SteeringGroupForm(forms.Form):
         )
         self.fields["members"] = people_field(people, _("Members"), multiple=True)
         self.order_fields(["coordinator", "founded_on", "is_active", "institutions", "members"])
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label=_("Goal"), max_length=200)
+    indicator = forms.ChoiceField(
+        label=_("Measured by"),
+        required=False,
+        help_text=_("A figure Neue Wege computes from the events, or values you enter by hand."),
+    )
+    unit = forms.CharField(
+        label=_("Unit (for values entered by hand)"), max_length=60, required=False
+    )
+    target_value = forms.IntegerField(label=_("Target value"), min_value=1)
+    target_date = date_field(_("To be reached by"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [("", _("Values entered by hand"))] + [
+            (code, indicator.label) for code, indicator in INDICATORS.items()
+        ]
+
+
+class MeasurementForm(forms.Form):
+    value = forms.IntegerField(label=_("Value"), min_value=0)
+    measured_on = date_field(_("Measured on"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -280,3 +280,45 @@ class Task(models.Model):
         return Q(meeting__isnull=False, meeting__is_cancelled=False) | Q(
             event__status__in=held_or_public
         )
+
+
+class RegionalGoal(models.Model):
+    """A regional project goal: a target value by a date, measured by a figure the platform
+    computes (``indicator``) or by values entered by hand."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="goals", verbose_name=_("region")
+    )
+    title = models.CharField(_("goal"), max_length=200)
+    indicator = models.CharField(_("measured by"), max_length=32, blank=True)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    target_value = models.PositiveIntegerField(_("target value"))
+    target_date = models.DateField(_("to be reached by"))
+    created_on = models.DateField(_("created on"))
+
+    class Meta:
+        ordering = ["target_date", "pk"]
+        verbose_name = _("regional goal")
+        verbose_name_plural = _("regional goals")
+
+    def __str__(self):
+        return self.title
+
+
+class GoalMeasurement(models.Model):
+    """A value of a goal measured by hand, with its date."""
+
+    goal = models.ForeignKey(
+        RegionalGoal, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("goal")
+    )
+    value = models.PositiveIntegerField(_("value"))
+    measured_on = models.DateField(_("measured on"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-measured_on", "-pk"]
+        verbose_name = _("measured value")
+        verbose_name_plural = _("measured values")
+
+    def __str__(self):
+        return f"{self.goal}: {self.value} ({self.measured_on:%d.%m.%Y})"

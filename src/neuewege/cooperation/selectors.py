@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from neuewege.core.models import Person, Region
 
-from .models import CHECK_FIELDS, Meeting, RegionCheck, Task
+from . import indicators
+from .models import CHECK_FIELDS, Meeting, RegionalGoal, RegionCheck, SteeringGroup, Task
 
 
 def checks(region: Region):
@@ -119,3 +120,75 @@ def next_meeting(region: Region) -> Meeting | None:
 
 def people_of(region: Region):
     return Person.objects.filter(institution__region=region).select_related("institution")
+
+
+def invitation_recipients(region: Region) -> list[Person]:
+    """The steering group's members and its coordinator who have an e-mail address."""
+    group = region_steering_group(region)
+    if group is None:
+        return []
+    people = {person.pk: person for person in [*group.members.all(), group.coordinator] if person}
+    return sorted(
+        (person for person in people.values() if person.email),
+        key=lambda person: (person.last_name, person.first_name),
+    )
+
+
+def region_steering_group(region: Region) -> SteeringGroup | None:
+    return (
+        SteeringGroup.objects.filter(region=region)
+        .select_related("coordinator__institution")
+        .prefetch_related("institutions", "members__institution")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    goal: RegionalGoal
+    value: int | None  # None: no value measured yet
+    measured_on: date | None
+
+    @property
+    def percent(self) -> int | None:
+        if self.value is None:
+            return None
+        return min(100, round(100 * self.value / self.goal.target_value))
+
+    @property
+    def unit(self) -> str:
+        indicator = indicators.INDICATORS.get(self.goal.indicator)
+        return str(indicator.unit) if indicator else self.goal.unit
+
+    @property
+    def reached(self):
+        return self.value is not None and self.value >= self.goal.target_value
+
+
+def goals(region: Region, today: date | None = None) -> list[GoalProgress]:
+    """The region's goals with their current values: computed figures (one query per figure
+    in use) or the latest value entered by hand."""
+    today = today or timezone.localdate()
+    rows = list(region.goals.prefetch_related("measurements"))
+    computed = {
+        code: indicators.values(code, [region.id], today)[region.id]
+        for code in {goal.indicator for goal in rows if goal.indicator}
+    }
+    progress = []
+    for goal in rows:
+        if goal.indicator:
+            progress.append(GoalProgress(goal, computed[goal.indicator], today))
+        else:
+            latest = goal.measurements.all()[:1]
+            progress.append(
+                GoalProgress(
+                    goal,
+                    latest[0].value if latest else None,
+                    latest[0].measured_on if latest else None,
+                )
+            )
+    return progress
+
+
+def goal(region: Region, pk: int) -> RegionalGoal | None:
+    return region.goals.filter(pk=pk).prefetch_related("measurements").first()

@@ -1,10 +1,15 @@
 """Every write of regional cooperation: Regionen-Check versions, the action plan, the steering
 group and its meetings. Keyword-only arguments, one durable transaction, domain errors."""
 
+import logging
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,13 +18,25 @@ from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import Person, Region
 from neuewege.core.services import apply_fields, full_clean
 
-from . import selectors
-from .models import CHECK_FIELDS, Element, Meeting, ProgrammeOffer, RegionCheck, SteeringGroup, Task
+from . import indicators, selectors
+from .calendars import meeting_calendar
+from .models import (
+    CHECK_FIELDS,
+    Element,
+    GoalMeasurement,
+    Meeting,
+    ProgrammeOffer,
+    RegionalGoal,
+    RegionCheck,
+    SteeringGroup,
+    Task,
+)
 
 TASK_FIELDS = ["title", "element", "owner", "institution", "due_on", "status", "notes", "meeting"]
 OWNER_FIELDS = {"status", "notes"}  # what the person a task is given to may change
 MEETING_FIELDS = ["kind", "starts_at", "ends_at", "place", "agenda"]
 STEERING_GROUP_FIELDS = ["coordinator", "founded_on", "is_active", "institutions", "members"]
+logger = logging.getLogger(__name__)
 PLAN_DAYS = 91  # tasks of a new action plan are due a quarter after the Check
 
 # The first step for each element of Neue Wege a region chooses.
@@ -254,3 +271,142 @@ def record_minutes(
         meeting.save(update_fields=["minutes"])
         meeting.attendees.set(attendees)
         return Task.objects.bulk_create(tasks)
+
+
+def send_invitations(*, access: Access, meeting: Meeting) -> list[str]:
+    """E-mail the steering group's members (and the coordinator) an invitation with the
+    meeting as a calendar file. Returns the addresses written to."""
+    _require_manage(access, meeting.region_id)
+    if meeting.is_cancelled or meeting.starts_at <= timezone.now():
+        raise ValidationFailed(_("Invitations go out only for meetings ahead."))
+    addresses = [person.email for person in selectors.invitation_recipients(meeting.region)]
+    if not addresses:
+        raise ValidationFailed(
+            _("Nobody to invite: add members with an e-mail address to the steering group.")
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        message = EmailMessage(
+            subject=_("Invitation: %(meeting)s") % {"meeting": f"{meeting} – {meeting.region}"},
+            body=render_to_string(
+                "cooperation/email/meeting_invitation.txt",
+                {"meeting": meeting, "link": _link("meeting-detail", meeting.region, meeting.pk)},
+            ),
+            bcc=addresses,
+        )
+    message.attach("einladung.ics", meeting_calendar(meeting), "text/calendar")
+    message.send()
+    Meeting.objects.filter(pk=meeting.pk).update(invited_at=timezone.now())
+    return addresses
+
+
+def _link(name, region, *args):
+    return settings.BASE_URL + reverse(name, args=[region.key, *args])
+
+
+REMINDER_DAYS_AHEAD = 7
+REMINDER_EVERY_DAYS = 7
+
+
+def remind_task_owners(today: date | None = None) -> str:
+    """A due job: owners of open tasks due within a week, or overdue, get a reminder — at most
+    once a week per task. Each task on its own: a refused address holds up no other."""
+    today = today or timezone.localdate()
+    due = (
+        Task.objects.exclude(status__in=[Task.Status.DONE, Task.Status.DROPPED])
+        .exclude(Task.fulfilled())
+        .filter(due_on__lte=today + timedelta(days=REMINDER_DAYS_AHEAD))
+        .filter(owner__email__isnull=False)
+        .exclude(reminded_on__gt=today - timedelta(days=REMINDER_EVERY_DAYS))
+        .values_list("pk", flat=True)
+    )
+    sent = failed = 0
+    for pk in list(due):
+        try:
+            with transaction.atomic(durable=True):
+                task = Task.objects.select_for_update().select_related("owner", "region").get(pk=pk)
+                if task.reminded_on and task.reminded_on > today - timedelta(
+                    days=REMINDER_EVERY_DAYS
+                ):
+                    continue  # another run was quicker
+                with translation.override(settings.LANGUAGE_CODE):
+                    EmailMessage(
+                        subject=_("Task of the action plan: %(title)s") % {"title": task.title},
+                        body=render_to_string(
+                            "cooperation/email/task_reminder.txt",
+                            {
+                                "task": task,
+                                "overdue": task.due_on < today,
+                                "link": _link("task-list", task.region),
+                            },
+                        ),
+                        to=[task.owner.email],
+                    ).send()
+                task.reminded_on = today
+                task.save(update_fields=["reminded_on"])
+                sent += 1
+        except Exception:  # an address the mail server refuses: try again next run
+            logger.exception("Reminder for task %s failed", pk)
+            failed += 1
+    return f"{sent} task reminder(s) sent, {failed} failed"
+
+
+# Regional goals
+
+GOAL_FIELDS = ["title", "indicator", "unit", "target_value", "target_date"]
+
+
+def save_goal(
+    *,
+    access: Access,
+    region: Region,
+    data: dict,
+    goal: RegionalGoal | None = None,
+    today: date | None = None,
+) -> RegionalGoal:
+    """Create (``goal`` None) or change a regional goal: a target by a date, measured by a
+    figure the platform computes or by values entered by hand."""
+    with transaction.atomic(durable=True):
+        _require_manage(access, region.id)
+        goal = goal or RegionalGoal(region=region, created_on=today or timezone.localdate())
+        apply_fields(goal, data, GOAL_FIELDS)
+        errors = {}
+        if not (goal.title or "").strip():
+            errors["title"] = _("Say what the region wants to reach.")
+        if not goal.target_value:
+            errors["target_value"] = _("A goal needs a target value above 0.")
+        if goal.target_date is None:
+            errors["target_date"] = _("Say by when the goal is to be reached.")
+        indicator = indicators.INDICATORS.get(goal.indicator) if goal.indicator else None
+        if goal.indicator and indicator is None:
+            errors["indicator"] = _("Unknown figure.")
+        elif indicator is not None and not indicator.available:
+            errors["indicator"] = _(
+                "Neue Wege cannot compute this figure yet. Measure the goal by hand and enter "
+                "its values."
+            )
+        if errors:
+            raise ValidationFailed(errors)
+        if indicator is not None:
+            goal.unit = ""  # the figure's own unit, in the reader's language
+        full_clean(goal, exclude=["region"])
+        goal.save()
+        return goal
+
+
+def record_measurement(*, access: Access, goal: RegionalGoal, data: dict) -> GoalMeasurement:
+    """A value of a goal measured by hand, with its date."""
+    with transaction.atomic(durable=True):
+        _require_manage(access, goal.region_id)
+        if goal.indicator:
+            raise ValidationFailed(
+                {"value": _("Neue Wege computes this goal's figure from the data.")}
+            )
+        measurement = GoalMeasurement(goal=goal)
+        apply_fields(measurement, data, ["value", "measured_on", "note"])
+        if measurement.measured_on is None:
+            raise ValidationFailed({"measured_on": _("Give the date of the value.")})
+        if measurement.measured_on > timezone.localdate():
+            raise ValidationFailed({"measured_on": _("A value cannot be measured in the future.")})
+        full_clean(measurement, exclude=["goal"])
+        measurement.save()
+        return measurement

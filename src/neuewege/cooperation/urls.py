@@ -13,7 +13,16 @@ urlpatterns = [
     path(region + "checks/new/", views.CheckCreateView.as_view(), name="check-create"),
     path(region + "checks/compare/", views.CheckCompareView.as_view(), name="check-compare"),
     path(check, views.CheckDetailView.as_view(), name="check-detail"),
+    path(check + "pdf/", views.CheckPdfView.as_view(), name="check-pdf"),
     path(check + "action-plan/", views.ActionPlanCreateView.as_view(), name="action-plan-create"),
+    path(region + "goals/", views.GoalListView.as_view(), name="goal-list"),
+    path(region + "goals/new/", views.GoalFormView.as_view(), name="goal-create"),
+    path(region + "goals/<int:pk>/edit/", views.GoalFormView.as_view(), name="goal-update"),
+    path(
+        region + "goals/<int:pk>/values/new/",
+        views.MeasurementCreateView.as_view(),
+        name="measurement-create",
+    ),
     path(region + "tasks/", views.TaskListView.as_view(), name="task-list"),
     path(region + "tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
     path(region + "tasks/<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task-update"),
@@ -29,5 +38,10 @@ urlpatterns = [
         region + "meetings/<int:pk>/minutes/",
         views.MeetingMinutesView.as_view(),
         name="meeting-minutes",
+    ),
+    path(
+        region + "meetings/<int:pk>/invite/",
+        views.MeetingInviteView.as_view(),
+        name="meeting-invite",
     ),
 ]

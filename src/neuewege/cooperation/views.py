@@ -4,16 +4,26 @@ coordinator changes them (the person a task is given to may change its status); 
 level sees a region's figures, not these pages."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from neuewege.core.errors import DomainError
 from neuewege.core.views import AccessMixin, submit
 
-from . import selectors, services
-from .forms import MeetingForm, MinutesForm, RegionCheckForm, SteeringGroupForm, TaskForm
+from . import documents, selectors, services
+from .forms import (
+    GoalForm,
+    MeasurementForm,
+    MeetingForm,
+    MinutesForm,
+    RegionCheckForm,
+    SteeringGroupForm,
+    TaskForm,
+)
 from .models import CHECK_FIELDS, SteeringGroup
 
 
@@ -48,9 +58,7 @@ class CooperationHomeView(CooperationPage, View):
             latest_check=selectors.checks(self.region).first(),
             open_tasks=list(tasks.filter(is_done=False).exclude(status="dropped")[:5]),
             overdue_count=tasks.filter(is_overdue=True).count(),
-            steering_group=SteeringGroup.objects.filter(region=self.region)
-            .select_related("coordinator__institution")
-            .first(),
+            steering_group=selectors.region_steering_group(self.region),
             next_meeting=selectors.next_meeting(self.region),
         )
 
@@ -102,6 +110,15 @@ class CheckDetailView(CooperationPage, View):
             versions=selectors.checks(self.region),
             planned=check.tasks.count(),
         )
+
+
+class CheckPdfView(CooperationPage, View):
+    def get(self, request, region_key, version):
+        check = self.found(selectors.check_version(self.region, version))
+        response = HttpResponse(documents.check_pdf(check), content_type="application/pdf")
+        name = f"regionen-check-{self.region.key}-{check.version}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class CheckCompareView(CooperationPage, View):
@@ -238,15 +255,9 @@ class TaskUpdateView(CooperationPage, View):
 
 class SteeringGroupView(CooperationPage, View):
     def get(self, request, region_key):
-        group = (
-            SteeringGroup.objects.filter(region=self.region)
-            .select_related("coordinator__institution")
-            .prefetch_related("institutions", "members__institution")
-            .first()
-        )
         return self.render(
             "cooperation/steering_group.html",
-            group=group,
+            group=selectors.region_steering_group(self.region),
             meetings=selectors.meetings(self.region),
         )
 
@@ -323,7 +334,7 @@ class MeetingCreateView(CooperationPage, View):
 class MeetingDetailView(CooperationPage, View):
     def get(self, request, region_key, pk):
         meeting = self.found(selectors.meeting(self.region, pk))
-        return self.render("cooperation/meeting_detail.html", meeting=meeting)
+        return self.render("cooperation/meeting_detail.html", meeting=meeting, now=timezone.now())
 
 
 class MeetingMinutesView(CooperationPage, View):
@@ -358,3 +369,90 @@ class MeetingMinutesView(CooperationPage, View):
 
     def show(self, meeting, form):
         return self.render("cooperation/meeting_minutes.html", meeting=meeting, form=form)
+
+
+class MeetingInviteView(CooperationPage, View):
+    """Shows who gets the invitation (with the calendar file); confirming sends it."""
+
+    manage = True
+
+    def get(self, request, region_key, pk):
+        meeting = self.found(selectors.meeting(self.region, pk))
+        return self.render(
+            "cooperation/meeting_invite.html",
+            meeting=meeting,
+            recipients=selectors.invitation_recipients(self.region),
+        )
+
+    def post(self, request, region_key, pk):
+        meeting = self.found(selectors.meeting(self.region, pk))
+        try:
+            addresses = services.send_invitations(access=self.access, meeting=meeting)
+        except DomainError as error:
+            for message in error.messages():
+                messages.error(request, message)
+            return self.go("meeting-invite", meeting.pk)
+        messages.success(
+            request,
+            _("The invitation went to %(count)s people.") % {"count": len(addresses)},
+        )
+        return self.go("meeting-detail", meeting.pk)
+
+
+# Regional goals
+
+
+class GoalListView(CooperationPage, View):
+    def get(self, request, region_key):
+        return self.render("cooperation/goal_list.html", goals=selectors.goals(self.region))
+
+
+class GoalFormView(CooperationPage, View):
+    """Add a goal, or change one (``pk``)."""
+
+    manage = True
+
+    def goal(self):
+        pk = self.kwargs.get("pk")
+        return self.found(selectors.goal(self.region, pk)) if pk else None
+
+    def get(self, request, region_key, pk=None):
+        goal = self.goal()
+        initial = {name: getattr(goal, name) for name in services.GOAL_FIELDS} if goal else {}
+        return self.show(GoalForm(initial=initial), goal)
+
+    def post(self, request, region_key, pk=None):
+        goal, form = self.goal(), GoalForm(request.POST)
+        saved = submit(
+            request,
+            form,
+            lambda data: services.save_goal(
+                access=self.access, region=self.region, data=data, goal=goal
+            ),
+            _("The goal is saved."),
+        )
+        return self.go("goal-list") if saved else self.show(form, goal)
+
+    def show(self, form, goal):
+        return self.render("cooperation/goal_form.html", form=form, goal=goal)
+
+
+class MeasurementCreateView(CooperationPage, View):
+    manage = True
+
+    def get(self, request, region_key, pk):
+        goal = self.found(selectors.goal(self.region, pk))
+        return self.show(MeasurementForm(initial={"measured_on": timezone.localdate()}), goal)
+
+    def post(self, request, region_key, pk):
+        goal, form = self.found(selectors.goal(self.region, pk)), MeasurementForm(request.POST)
+        saved = submit(
+            request,
+            form,
+            lambda data: services.record_measurement(access=self.access, goal=goal, data=data),
+            _("The value is saved."),
+        )
+        return self.go("goal-list") if saved else self.show(form, goal)
+
+    def show(self, form, goal):
+        return self.render("cooperation/measurement_form.html", form=form, goal=goal)

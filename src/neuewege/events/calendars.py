@@ -48,7 +48,7 @@ def event_calendar(event: ParentEvent) -> bytes:
     """An event's dates: a series with its rule as one recurring VEVENT, otherwise one VEVENT
     per date that is not cancelled. Every entry of a cancelled event has STATUS:CANCELLED."""
     sessions = list(event.sessions.select_related("module"))
-    calendar = _calendar(event.title)
+    calendar = new_calendar(event.title)
     series = _series_component(event, sessions)
     if series is not None:
         calendar.add_component(series)
@@ -56,25 +56,25 @@ def event_calendar(event: ParentEvent) -> bytes:
         for session in sessions:
             if not session.is_cancelled:
                 calendar.add_component(_session_component(event, session))
-    return _finish(calendar)
+    return finish_calendar(calendar)
 
 
 def session_calendar(session: EventSession) -> bytes:
     """One date (cancelled: with STATUS:CANCELLED)."""
-    calendar = _calendar(session.event.title)
+    calendar = new_calendar(session.event.title)
     calendar.add_component(_session_component(session.event, session))
-    return _finish(calendar)
+    return finish_calendar(calendar)
 
 
 def feed_calendar(feed: CalendarFeed) -> bytes:
     """A subscribed calendar: every date of the feed's events from 90 days back on; cancelled
     dates stay in it with STATUS:CANCELLED, so subscribers see the cancellation."""
-    calendar = _calendar(str(feed.institution or feed.person))
+    calendar = new_calendar(str(feed.institution or feed.person))
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     for session in feed_sessions(feed):
         calendar.add_component(_session_component(session.event, session))
-    return _finish(calendar, method=False)
+    return finish_calendar(calendar, method=None)
 
 
 def feed_sessions(feed: CalendarFeed):
@@ -101,7 +101,7 @@ def public_event_url(event: ParentEvent) -> str:
     return settings.BASE_URL + reverse("public-event-detail", kwargs={"pk": event.pk})
 
 
-def _calendar(name: str) -> Calendar:
+def new_calendar(name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -111,9 +111,10 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _finish(calendar: Calendar, method: bool = True) -> bytes:
+def finish_calendar(calendar: Calendar, method: str | None = "PUBLISH") -> bytes:
+    """The calendar as bytes, with a VTIMEZONE for Europe/Berlin (a feed has no METHOD)."""
     if method:
-        calendar.add("method", "PUBLISH")
+        calendar.add("method", method)
     starts = [event.get("dtstart").dt for event in calendar.walk("VEVENT")]
     if starts:
         # A VTIMEZONE covering the calendar's years: small, and exact for every date in it.
@@ -127,7 +128,7 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(timezone.get_default_timezone())
 
 
-def _host() -> str:
+def host() -> str:
     return urlsplit(settings.BASE_URL).hostname or "neuewege"
 
 
@@ -153,7 +154,7 @@ def _base_component(event: ParentEvent, uid: str, starts_at, ends_at, cancelled:
 def _session_component(event: ParentEvent, session: EventSession) -> Event:
     cancelled = session.is_cancelled or event.status == ParentEvent.Status.CANCELLED
     component = _base_component(
-        event, f"session-{session.pk}@{_host()}", session.starts_at, session.ends_at, cancelled
+        event, f"session-{session.pk}@{host()}", session.starts_at, session.ends_at, cancelled
     )
     summary = event.title
     if session.module is not None:
@@ -183,7 +184,7 @@ def _series_component(event: ParentEvent, sessions: list[EventSession]) -> Event
         return None
     cancelled = event.status == ParentEvent.Status.CANCELLED
     component = _base_component(
-        event, f"event-{event.pk}@{_host()}", first.starts_at, first.ends_at, cancelled
+        event, f"event-{event.pk}@{host()}", first.starts_at, first.ends_at, cancelled
     )
     component.add("summary", event.title)
     component.add("rrule", recur)

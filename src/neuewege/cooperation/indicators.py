@@ -1,0 +1,115 @@
+"""Figures the platform computes for regional goals (and the dashboards): each over the last
+twelve months, for many regions at once in one query. A figure the platform cannot compute yet
+(agreements come with their own capability) is listed, but not available."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from neuewege.events.models import EventSession, ParentEvent, Registration
+
+WINDOW_DAYS = 365
+LIVE_STATUSES = [ParentEvent.Status.PUBLISHED, ParentEvent.Status.HELD, ParentEvent.Status.CLOSED]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    unit: str
+    compute: Callable[[list[int], datetime, datetime], dict[int, int]] | None = None
+
+    @property
+    def available(self):
+        return self.compute is not None
+
+
+def _held_sessions(region_ids, since, until):
+    return EventSession.objects.filter(
+        event__family_centre__region_id__in=region_ids,
+        event__status__in=LIVE_STATUSES,
+        is_cancelled=False,
+        starts_at__gte=since,
+        starts_at__lt=until,
+    )
+
+
+def _by_region(rows) -> dict[int, int]:
+    return {row["region"]: row["value"] for row in rows}
+
+
+def centres_with_event(region_ids, since, until):
+    return _by_region(
+        _held_sessions(region_ids, since, until)
+        .values(region=F("event__family_centre__region_id"))
+        .annotate(value=Count("event__family_centre_id", distinct=True))
+    )
+
+
+def events_held(region_ids, since, until):
+    return _by_region(
+        _held_sessions(region_ids, since, until)
+        .values(region=F("event__family_centre__region_id"))
+        .annotate(value=Count("event_id", distinct=True))
+    )
+
+
+def parents_reached(region_ids, since, until):
+    return _by_region(
+        Registration.objects.filter(
+            event__family_centre__region_id__in=region_ids,
+            attended_sessions__starts_at__gte=since,
+            attended_sessions__starts_at__lt=until,
+        )
+        .values(region=F("event__family_centre__region_id"))
+        .annotate(value=Count("pk", distinct=True))
+    )
+
+
+INDICATORS = {
+    indicator.code: indicator
+    for indicator in [
+        Indicator(
+            "centres_with_event",
+            _("Family centres with at least one event in the last 12 months"),
+            _("family centres"),
+            centres_with_event,
+        ),
+        Indicator(
+            "events_held",
+            _("Events held in the last 12 months"),
+            _("events"),
+            events_held,
+        ),
+        Indicator(
+            "parents_reached",
+            _("Parents who came to an event in the last 12 months"),
+            _("parents"),
+            parents_reached,
+        ),
+        Indicator(
+            "centres_with_agreement",
+            _("Family centres with an agreement in force"),
+            _("family centres"),
+        ),
+    ]
+}
+
+
+def window(today: date | None = None) -> tuple[datetime, datetime]:
+    """The last twelve months up to the end of ``today`` (Berlin time)."""
+    today = today or timezone.localdate()
+    until = timezone.make_aware(datetime.combine(today + timedelta(days=1), time()))
+    return until - timedelta(days=WINDOW_DAYS), until
+
+
+def values(code: str, region_ids: Iterable[int], today: date | None = None) -> dict[int, int]:
+    """The indicator's value per region (regions without any count 0)."""
+    region_ids = list(region_ids)
+    since, until = window(today)
+    counted = INDICATORS[code].compute(region_ids, since, until)
+    return {region_id: counted.get(region_id, 0) for region_id in region_ids}
