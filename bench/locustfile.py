@@ -38,7 +38,9 @@ class BenchUser(FastHttpUser):
         spec = SCENARIOS[self.scenario]
         self.path, self.headers = url(spec, FIXTURES), {}
         if spec.auth == "session":
-            self.log_in()
+            self.log_in(FIXTURES["email"])
+        elif spec.auth == "state":
+            self.log_in(FIXTURES["state_email"])
         elif spec.auth == "token":
             self.headers = {"Authorization": f"Bearer {FIXTURES['token']}"}
         progress["ready"] += 1
@@ -47,13 +49,13 @@ class BenchUser(FastHttpUser):
             self.environment.stats.reset_all()
             gevent.spawn_later(SECONDS, self.environment.runner.quit)
 
-    def log_in(self):
+    def log_in(self, email):
         form = self.client.get("/login/", name="login form")
         token = CSRF_FIELD.search(form.text or "")
         body = urlencode(
             {
                 "csrfmiddlewaretoken": token.group(1) if token else "",
-                "username": FIXTURES["email"],
+                "username": email,
                 "password": FIXTURES["password"],
             }
         )
@@ -109,6 +111,14 @@ class InstitutionDetail(BenchUser):
 
 class ApiInstitutions(BenchUser):
     scenario = "api_institutions"
+
+
+class RegionDashboard(BenchUser):
+    scenario = "region_dashboard"
+
+
+class StateOverview(BenchUser):
+    scenario = "state_overview"
 
 
 class EventSearch(BenchUser):

@@ -11,6 +11,9 @@ TARGET_P95_MS = 100
 SEARCH_TARGET_RATIO = 0.30
 SEARCH_TARGET_P95_MS = 150
 SEARCH_RADIUS_KM = 20
+# the region dashboard and the state overview (issue 4): 10 users, p95 only
+COOPERATION_USERS = 10
+COOPERATION_TARGET_P95_MS = 200
 
 
 @dataclass(frozen=True)
@@ -18,11 +21,12 @@ class Scenario:
     name: str  # also the request name in locust's statistics
     user_class: str  # the user class in bench/locustfile.py
     title: str
-    auth: str  # "anonymous", "session" (signed in) or "token" (API token)
+    auth: str  # "anonymous", "session" (the coordinator), "state" (state level), "token" (API)
     path: str  # may name {query}, {institution_id}, {postcode} and {date_from} (fixtures)
     is_page: bool = True  # False for the baseline and references: no targets
-    target_ratio: float = TARGET_RATIO
+    target_ratio: float | None = TARGET_RATIO  # None: no target for the ratio
     target_p95_ms: int = TARGET_P95_MS
+    users: int = 0  # locust users; 0: BENCH_USERS
     cache_missed: bool = False  # locust asks for an address not asked before, at a random postcode
 
 
@@ -61,6 +65,26 @@ SCENARIOS = {
             "API institution list",
             "token",
             f"/api/v1/institutions?region={REGION_KEY}&kind=family_centre",
+        ),
+        Scenario(
+            "region_dashboard",
+            "RegionDashboard",
+            f"region dashboard ({COOPERATION_USERS} users)",
+            "session",
+            f"/regions/{REGION_KEY}/dashboard/",
+            target_ratio=None,
+            target_p95_ms=COOPERATION_TARGET_P95_MS,
+            users=COOPERATION_USERS,
+        ),
+        Scenario(
+            "state_overview",
+            "StateOverview",
+            f"state overview, 53 regions ({COOPERATION_USERS} users)",
+            "state",
+            "/state/",
+            target_ratio=None,
+            target_p95_ms=COOPERATION_TARGET_P95_MS,
+            users=COOPERATION_USERS,
         ),
         Scenario(
             "event_search",

@@ -33,7 +33,7 @@ def test_coordinator_fills_in_the_check_plans_and_completes_a_task(page, coordin
     page.locator("input[name=password]").fill("correct horse battery")
     page.locator("input[name=password]").press("Enter")
     page.wait_for_url("**/regions/05170/")
-    page.locator(f"nav a[href='{reverse('cooperation-home', args=[wesel.key])}']").click()
+    page.locator(f"nav a[href='{reverse('region-dashboard', args=[wesel.key])}']").click()
     assert_accessible(page)
 
     # the Check: four parts, filled in during the workshop
@@ -81,4 +81,21 @@ def test_coordinator_fills_in_the_check_plans_and_completes_a_task(page, coordin
     page.goto(reverse("task-list", args=[wesel.key]) + "?status=done")
     assert page.locator("main tbody tr").count() == 1
     assert task.title in page.locator("main tbody").inner_text()
+    assert_accessible(page)
+    page.goto(reverse("region-dashboard", args=[wesel.key]))
+    assert page.locator("canvas[data-chart]").count() == 1
+    assert_accessible(page)
+
+
+def test_state_level_sees_every_region_and_drills_down(page, wesel):
+    UserFactory(role=User.Role.STATE, email="land@nrw.example")
+    page.goto("/login/")
+    page.locator("input[name=username]").fill("land@nrw.example")
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url("**/state/")
+    assert page.locator("main tbody tr").count() == 53
+    assert_accessible(page)
+    page.locator(f"main a[href='{reverse('region-dashboard', args=[wesel.key])}']").click()
+    page.wait_for_url(f"**{reverse('region-dashboard', args=[wesel.key])}")
     assert_accessible(page)

@@ -2,12 +2,15 @@
 of region A read them, its coordinator changes them; the state level gets 403 (it sees a
 region's figures, not its Check, tasks or minutes)."""
 
-from tests.matrix_roles import COORD_A
+from tests.matrix_roles import COORD_A, READ_A
 
+STATE_ONLY = {"state", "no_region"}  # of no region: 403 for every other account
 MEMBERS_A = {"staff_a", "viewer_a", "coordinator_a"}
 
 COOPERATION_PAGES = {
-    "cooperation-home": MEMBERS_A,
+    "region-dashboard": READ_A,  # aggregates: the state level drills down to it
+    "state-overview": STATE_ONLY,
+    "state-overview-export": STATE_ONLY,
     "check-list": MEMBERS_A,
     "check-detail": MEMBERS_A,
     "check-compare": MEMBERS_A,
@@ -67,6 +70,7 @@ def add_cooperation_world(world, *, region, person_a, secret):
     world["pk_for"]["goal-update"] = goal.pk
     world["pk_for"]["measurement-create"] = goal.pk
     world["kwargs"]["version"] = 2
+    world["kwargs_for"]["state-overview-export"] = {"fmt": "xlsx"}
     world["pk_for"]["task-update"] = task.pk
     world["pk_for"]["meeting-detail"] = meeting.pk
     world["pk_for"]["meeting-minutes"] = meeting.pk

@@ -28,7 +28,7 @@ class Indicator:
         return self.compute is not None
 
 
-def _held_sessions(region_ids, since, until):
+def held_sessions(region_ids, since, until):
     return EventSession.objects.filter(
         event__family_centre__region_id__in=region_ids,
         event__status__in=LIVE_STATUSES,
@@ -44,7 +44,7 @@ def _by_region(rows) -> dict[int, int]:
 
 def centres_with_event(region_ids, since, until):
     return _by_region(
-        _held_sessions(region_ids, since, until)
+        held_sessions(region_ids, since, until)
         .values(region=F("event__family_centre__region_id"))
         .annotate(value=Count("event__family_centre_id", distinct=True))
     )
@@ -52,7 +52,7 @@ def centres_with_event(region_ids, since, until):
 
 def events_held(region_ids, since, until):
     return _by_region(
-        _held_sessions(region_ids, since, until)
+        held_sessions(region_ids, since, until)
         .values(region=F("event__family_centre__region_id"))
         .annotate(value=Count("event_id", distinct=True))
     )

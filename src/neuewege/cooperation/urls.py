@@ -8,7 +8,11 @@ region = "regions/<str:region_key>/"
 check = region + "checks/<int:version>/"
 
 urlpatterns = [
-    path(region + "cooperation/", views.CooperationHomeView.as_view(), name="cooperation-home"),
+    path(region + "dashboard/", views.RegionDashboardView.as_view(), name="region-dashboard"),
+    path("state/", views.StateOverviewView.as_view(), name="state-overview"),
+    path(
+        "state/regions.<str:fmt>", views.StateOverviewView.as_view(), name="state-overview-export"
+    ),
     path(region + "checks/", views.CheckListView.as_view(), name="check-list"),
     path(region + "checks/new/", views.CheckCreateView.as_view(), name="check-create"),
     path(region + "checks/compare/", views.CheckCompareView.as_view(), name="check-compare"),

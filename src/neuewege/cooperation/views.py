@@ -3,18 +3,25 @@ the steering group and its meetings. Everyone of the region reads them; the regi
 coordinator changes them (the person a task is given to may change its status); the state
 level sees a region's figures, not these pages."""
 
+from datetime import date
+
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from neuewege.core.access import Action, access_for
 from neuewege.core.errors import DomainError
 from neuewege.core.views import AccessMixin, submit
+from neuewege.events.exports import to_xlsx
 
-from . import documents, selectors, services
+from . import dashboards, documents, selectors, services
 from .forms import (
     GoalForm,
     MeasurementForm,
@@ -50,17 +57,110 @@ class CooperationPage(AccessMixin):
         return redirect(reverse(name, args=[self.region.key, *args]))
 
 
-class CooperationHomeView(CooperationPage, View):
+class RegionDashboardView(CooperationPage, View):
+    """Where the region stands, on one page: aggregates, which the state level reads too."""
+
+    def is_allowed(self):
+        return self.access.can(Action.VIEW, self.region)
+
     def get(self, request, region_key):
-        tasks = selectors.tasks(self.region)
+        figures = dashboards.region_dashboard(self.region)
         return self.render(
-            "cooperation/home.html",
-            latest_check=selectors.checks(self.region).first(),
-            open_tasks=list(tasks.filter(is_done=False).exclude(status="dropped")[:5]),
-            overdue_count=tasks.filter(is_overdue=True).count(),
-            steering_group=selectors.region_steering_group(self.region),
-            next_meeting=selectors.next_meeting(self.region),
+            "cooperation/dashboard.html",
+            figures=figures,
+            chart={
+                "label": _("Events"),
+                "labels": [name for name, _count in figures.events_by_format],
+                "values": [count for _name, count in figures.events_by_format],
+            },
         )
+
+
+class StateOverviewView(LoginRequiredMixin, View):
+    """All regions at a glance (state level): figures only, sortable, and as XLSX."""
+
+    COLUMNS = [
+        ("name", gettext_lazy("Region")),
+        ("phase", gettext_lazy("Programme phase")),
+        ("coverage", gettext_lazy("Family centres with an event (12 months)")),
+        ("events", gettext_lazy("Events held (12 months)")),
+        ("parents", gettext_lazy("Parents reached (12 months)")),
+        ("check", gettext_lazy("Last Regionen-Check")),
+        ("group", gettext_lazy("Steering group meets")),
+    ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not access_for(request.user).sees_all_regions:
+            raise DjangoPermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, fmt=None):
+        rows = dashboards.state_overview()
+        sort = request.GET.get("sort", "name")
+        key = self.sort_keys().get(sort.lstrip("-"))
+        if key is not None:
+            rows.sort(key=key, reverse=sort.startswith("-"))
+        if fmt == "xlsx":
+            return self.xlsx(rows)
+        if fmt is not None:
+            raise Http404
+        return render(
+            request,
+            "cooperation/state_overview.html",
+            {
+                "rows": rows,
+                "sort": sort,
+                "columns": self.COLUMNS,
+                "map_points": [
+                    {
+                        "lat": row.centre[0],
+                        "lon": row.centre[1],
+                        "name": row.region.name,
+                        "covered": bool(row.coverage.covered),
+                    }
+                    for row in rows
+                    if row.centre is not None
+                ],
+            },
+        )
+
+    @staticmethod
+    def sort_keys():
+        return {
+            "name": lambda row: row.region.name,
+            "phase": lambda row: (row.region.phase or "~", row.region.name),
+            "coverage": lambda row: (row.coverage.percent or 0, row.region.name),
+            "events": lambda row: (row.events_held, row.region.name),
+            "parents": lambda row: (row.parents_reached, row.region.name),
+            "check": lambda row: (row.last_check or date.min, row.region.name),
+            "group": lambda row: (row.steering_group_active, row.region.name),
+        }
+
+    def xlsx(self, rows):
+        header = [str(label) for _key, label in self.COLUMNS] + [_("Family centres")]
+        content = to_xlsx(
+            header,
+            [
+                [
+                    row.region.name,
+                    row.region.get_phase_display() if row.region.phase else "",
+                    row.coverage.covered,
+                    row.events_held,
+                    row.parents_reached,
+                    row.last_check,
+                    _("yes") if row.steering_group_active else _("no"),
+                    row.coverage.centres,
+                ]
+                for row in rows
+            ],
+            title=_("Regions"),
+        )
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="neue-wege-regionen.xlsx"'
+        return response
 
 
 # Regionen-Check

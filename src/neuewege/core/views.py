@@ -128,7 +128,10 @@ def paginate(request, queryset):
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
-    regions = list(access_for(request.user).regions()[:2])
+    access = access_for(request.user)
+    if access.sees_all_regions:
+        return redirect("state-overview")
+    regions = list(access.regions()[:2])
     if len(regions) == 1:
         return redirect("region-home", region_key=regions[0].key)
     return redirect("region-list")

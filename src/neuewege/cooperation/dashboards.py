@@ -1,0 +1,163 @@
+"""The figures of the region dashboard and of the state overview: aggregates only, never a
+parent's personal data. The state overview computes all regions in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Avg, Count, Max
+from django.utils import timezone
+
+from neuewege.core.models import Institution, Region
+from neuewege.events.models import EventSession, Format
+
+from . import indicators, selectors
+from .models import Meeting, RegionCheck, SteeringGroup, Task
+
+
+@dataclass
+class Coverage:
+    """Family centres with an event in the last twelve months, of all family centres."""
+
+    covered: int
+    centres: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.covered / self.centres) if self.centres else None
+
+
+@dataclass
+class RegionDashboard:
+    region: Region
+    quarter: tuple[date, date]
+    coverage: Coverage
+    parents_reached: int
+    events_by_format: list[tuple[str, int]]  # (format name, events with a date this quarter)
+    open_tasks: int
+    overdue_tasks: list[Task]
+    goals: list[selectors.GoalProgress]
+    steering_group: SteeringGroup | None
+    next_meeting: Meeting | None
+    latest_check: RegionCheck | None
+    uncovered_centres: list[Institution] = field(default_factory=list)
+    map_points: list[dict] = field(default_factory=list)
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first day of ``day``'s quarter and the first day of the next one."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    end = date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
+    return start, end
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def region_dashboard(region: Region, today: date | None = None) -> RegionDashboard:
+    today = today or timezone.localdate()
+    quarter = quarter_of(today)
+    centres = list(
+        Institution.objects.filter(region=region, kind=Institution.Kind.FAMILY_CENTRE)
+        .only("pk", "name", "town", "latitude", "longitude")
+        .order_by("name")
+    )
+    since, until = indicators.window(today)
+    covered_ids = set(
+        indicators.held_sessions([region.id], since, until).values_list(
+            "event__family_centre_id", flat=True
+        )
+    )
+    per_format = dict(
+        EventSession.objects.filter(
+            event__family_centre__region=region,
+            event__status__in=indicators.LIVE_STATUSES,
+            is_cancelled=False,
+            starts_at__gte=_aware(quarter[0]),
+            starts_at__lt=_aware(quarter[1]),
+        )
+        .values_list("event__format_id")
+        .annotate(events=Count("event_id", distinct=True))
+    )
+    tasks = selectors.tasks(region, today=today)
+    return RegionDashboard(
+        region=region,
+        quarter=quarter,
+        coverage=Coverage(len(covered_ids), len(centres)),
+        parents_reached=indicators.values("parents_reached", [region.id], today)[region.id],
+        events_by_format=[
+            (event_format.name, per_format.get(event_format.pk, 0))
+            for event_format in Format.objects.order_by("pk")
+        ],
+        open_tasks=tasks.filter(is_done=False).exclude(status=Task.Status.DROPPED).count(),
+        overdue_tasks=list(tasks.filter(is_overdue=True)),
+        goals=selectors.goals(region, today),
+        steering_group=selectors.region_steering_group(region),
+        next_meeting=selectors.next_meeting(region),
+        latest_check=selectors.checks(region).first(),
+        uncovered_centres=[centre for centre in centres if centre.pk not in covered_ids],
+        map_points=[
+            {
+                "lat": float(centre.latitude),
+                "lon": float(centre.longitude),
+                "name": centre.name,
+                "covered": centre.pk in covered_ids,
+            }
+            for centre in centres
+            if centre.latitude is not None and centre.longitude is not None
+        ],
+    )
+
+
+@dataclass
+class RegionRow:
+    region: Region
+    coverage: Coverage
+    events_held: int
+    parents_reached: int
+    last_check: date | None
+    steering_group_active: bool
+    centre: tuple[float, float] | None  # the mean position of its institutions, for the map
+
+
+def state_overview(today: date | None = None) -> list[RegionRow]:
+    """Every region's figures, in eight queries whatever the number of regions."""
+    today = today or timezone.localdate()
+    regions = list(Region.objects.order_by("name"))
+    ids = [region.id for region in regions]
+    centres = dict(
+        Institution.objects.filter(kind=Institution.Kind.FAMILY_CENTRE)
+        .values_list("region_id")
+        .annotate(Count("pk"))
+    )
+    covered = indicators.values("centres_with_event", ids, today)
+    events = indicators.values("events_held", ids, today)
+    parents = indicators.values("parents_reached", ids, today)
+    last_checks = dict(
+        RegionCheck.objects.values_list("region_id").annotate(Max("held_on")).order_by()
+    )
+    positions = {
+        region_id: (float(latitude), float(longitude))
+        for region_id, latitude, longitude in Institution.objects.filter(
+            latitude__isnull=False, longitude__isnull=False
+        )
+        .values_list("region_id")
+        .annotate(Avg("latitude"), Avg("longitude"))
+        .order_by()
+    }
+    active_groups = set(
+        SteeringGroup.objects.filter(is_active=True).values_list("region_id", flat=True)
+    )
+    return [
+        RegionRow(
+            region=region,
+            coverage=Coverage(covered[region.id], centres.get(region.id, 0)),
+            events_held=events[region.id],
+            parents_reached=parents[region.id],
+            last_check=last_checks.get(region.id),
+            steering_group_active=region.id in active_groups,
+            centre=positions.get(region.id),
+        )
+        for region in regions
+    ]
