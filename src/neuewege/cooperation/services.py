@@ -323,7 +323,11 @@ def remind_task_owners(today: date | None = None) -> str:
     for pk in list(due):
         try:
             with transaction.atomic(durable=True):
-                task = Task.objects.select_for_update().select_related("owner", "region").get(pk=pk)
+                task = (
+                    Task.objects.select_for_update(of=("self",))
+                    .select_related("owner", "region")
+                    .get(pk=pk)
+                )
                 if task.reminded_on and task.reminded_on > today - timedelta(
                     days=REMINDER_EVERY_DAYS
                 ):
