@@ -213,6 +213,8 @@ TASKS = {
 # Pages for parents that are the same for everyone (event search, event page) are kept this many
 # seconds in each app server's memory: free places shown may lag by as much.
 PUBLIC_PAGE_CACHE_SECONDS = int(env("NEUEWEGE_PUBLIC_CACHE_SECONDS", "60"))
+# Figures of the last twelve months on dashboards and goals are computed at most this often.
+FIGURES_CACHE_SECONDS = int(env("NEUEWEGE_FIGURES_CACHE_SECONDS", "600"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -29,6 +29,7 @@ COOPERATION_PAGES = {
     "steering-group-update": COORD_A,
     "meeting-create": COORD_A,
     "meeting-minutes": COORD_A,
+    "meeting-update": COORD_A,
     "meeting-invite": COORD_A,
 }
 
@@ -74,4 +75,5 @@ def add_cooperation_world(world, *, region, person_a, secret):
     world["pk_for"]["task-update"] = task.pk
     world["pk_for"]["meeting-detail"] = meeting.pk
     world["pk_for"]["meeting-minutes"] = meeting.pk
+    world["pk_for"]["meeting-update"] = meeting.pk
     world["pk_for"]["meeting-invite"] = meeting.pk

@@ -50,7 +50,7 @@ def test_the_region_dashboard_counts_by_hand(wesel_figures, wesel):
         3,
         67,
     )
-    assert [centre.name for centre in figures.uncovered_centres] == ["Familienzentrum Ohne Termine"]
+    assert figures.uncovered_centres == [{"name": "Familienzentrum Ohne Termine", "town": "Wesel"}]
     assert dict(figures.events_by_format) == {
         "Elterncafé": 1,
         "Themenveranstaltung": 1,

@@ -251,3 +251,40 @@ def test_goals_are_added_with_their_figure_and_refused_without_a_target(signed_i
     )
     body = signed_in.get(url("goal-list", wesel)).content.decode()
     assert "Familienzentren erreichen" in body and "0 family centres" in body
+
+
+def test_cancelling_the_meeting_reopens_its_task(signed_in, wesel):
+    signed_in.post(url("check-create", wesel), check_form(elements=["steering_group"]))
+    signed_in.post(url("action-plan-create", wesel, 1))
+    task = Task.objects.get()
+    day = (timezone.localdate() + timedelta(days=30)).isoformat()
+    fields = {"kind": "steering_group", "date": day, "starts": "10:00", "ends": "12:00"}
+    signed_in.post(url("meeting-create", wesel) + f"?task={task.pk}", fields | {"place": "A"})
+    meeting = Meeting.objects.get()
+    refused = signed_in.post(url("meeting-update", wesel, meeting.pk), fields | {"place": ""})
+    assert refused.context["form"].errors["place"]
+    signed_in.post(
+        url("meeting-update", wesel, meeting.pk), fields | {"place": "B", "is_cancelled": "on"}
+    )
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.is_cancelled) == ("B", True)
+    open_tasks = signed_in.get(url("task-list", wesel), {"status": "open"}).context["tasks"]
+    assert [row.pk for row in open_tasks] == [task.pk]
+
+
+def test_a_task_is_linked_to_the_event_that_carries_it_out(signed_in, wesel, family_centre, borken):
+    from tests.factories import InstitutionFactory, make_event
+
+    draft = make_event(family_centre, status="draft", title="Erstes Elterncafé")
+    elsewhere = make_event(InstitutionFactory(region=borken, postcode="46325", town="Borken"))
+    signed_in.post(url("task-create", wesel), {"title": "Elterncafé", "status": "open"})
+    task = Task.objects.get()
+    edit = url("task-update", wesel, task.pk)
+    refused = signed_in.post(edit, {"title": "Elterncafé", "status": "open", "event": elsewhere.pk})
+    assert refused.context["form"].errors["event"]  # not one of the region's events
+    signed_in.post(edit, {"title": "Elterncafé", "status": "open", "event": draft.pk})
+    assert signed_in.get(url("task-list", wesel), {"status": "done"}).context["tasks"].count() == 0
+    draft.status = "published"
+    draft.save()
+    done = signed_in.get(url("task-list", wesel), {"status": "done"}).context["tasks"]
+    assert [row.pk for row in done] == [task.pk]

@@ -4,11 +4,13 @@ parent's personal data. The state overview computes all regions in a fixed numbe
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
 from neuewege.core.models import Institution, Region
-from neuewege.events.models import EventSession, Format
+from neuewege.events.models import Format
 
 from . import indicators, selectors
 from .models import Meeting, RegionCheck, SteeringGroup, Task
@@ -39,7 +41,7 @@ class RegionDashboard:
     steering_group: SteeringGroup | None
     next_meeting: Meeting | None
     latest_check: RegionCheck | None
-    uncovered_centres: list[Institution] = field(default_factory=list)
+    uncovered_centres: list[dict] = field(default_factory=list)  # name, town
     map_points: list[dict] = field(default_factory=list)
 
 
@@ -56,58 +58,80 @@ def _aware(day: date) -> datetime:
 
 
 def region_dashboard(region: Region, today: date | None = None) -> RegionDashboard:
+    """The figures from the events (kept FIGURES_CACHE_SECONDS) and the region's own records
+    (always current)."""
     today = today or timezone.localdate()
-    quarter = quarter_of(today)
-    centres = list(
-        Institution.objects.filter(region=region, kind=Institution.Kind.FAMILY_CENTRE)
-        .only("pk", "name", "town", "latitude", "longitude")
-        .order_by("name")
-    )
-    since, until = indicators.window(today)
-    covered_ids = set(
-        indicators.held_sessions([region.id], since, until).values_list(
-            "event__family_centre_id", flat=True
-        )
-    )
-    per_format = dict(
-        EventSession.objects.filter(
-            event__family_centre__region=region,
-            event__status__in=indicators.LIVE_STATUSES,
-            is_cancelled=False,
-            starts_at__gte=_aware(quarter[0]),
-            starts_at__lt=_aware(quarter[1]),
-        )
-        .values_list("event__format_id")
-        .annotate(events=Count("event_id", distinct=True))
-    )
+    events = _event_figures(region, today)
+    covered = set(events["covered"])
+    format_names = dict(Format.objects.values_list("pk", "name"))
     tasks = selectors.tasks(region, today=today)
     return RegionDashboard(
         region=region,
-        quarter=quarter,
-        coverage=Coverage(len(covered_ids), len(centres)),
+        quarter=events["quarter"],
+        coverage=Coverage(len(covered), len(events["centres"])),
         parents_reached=indicators.values("parents_reached", [region.id], today)[region.id],
         events_by_format=[
-            (event_format.name, per_format.get(event_format.pk, 0))
-            for event_format in Format.objects.order_by("pk")
+            (name, events["per_format"].get(pk, 0)) for pk, name in sorted(format_names.items())
         ],
         open_tasks=tasks.filter(is_done=False).exclude(status=Task.Status.DROPPED).count(),
         overdue_tasks=list(tasks.filter(is_overdue=True)),
         goals=selectors.goals(region, today),
-        steering_group=selectors.region_steering_group(region),
+        steering_group=SteeringGroup.objects.filter(region=region).first(),
         next_meeting=selectors.next_meeting(region),
         latest_check=selectors.checks(region).first(),
-        uncovered_centres=[centre for centre in centres if centre.pk not in covered_ids],
+        uncovered_centres=[
+            {"name": name, "town": town}
+            for pk, name, town, _lat, _lon in events["centres"]
+            if pk not in covered
+        ],
         map_points=[
-            {
-                "lat": float(centre.latitude),
-                "lon": float(centre.longitude),
-                "name": centre.name,
-                "covered": centre.pk in covered_ids,
-            }
-            for centre in centres
-            if centre.latitude is not None and centre.longitude is not None
+            {"lat": lat, "lon": lon, "name": name, "covered": pk in covered}
+            for pk, name, _town, lat, lon in events["centres"]
+            if lat is not None and lon is not None
         ],
     )
+
+
+def _event_figures(region: Region, today: date) -> dict:
+    """The region's family centres, those with an event in the last twelve months, and the
+    events with a date this quarter per format: plain values, kept in the cache."""
+    key = f"figures:region:{region.id}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is not None:
+        return figures
+    quarter = quarter_of(today)
+    since, until = indicators.window(today)
+    figures = {
+        "quarter": quarter,
+        "centres": [
+            (pk, name, town, _float(lat), _float(lon))
+            for pk, name, town, lat, lon in Institution.objects.filter(
+                region=region, kind=Institution.Kind.FAMILY_CENTRE
+            )
+            .order_by("name")
+            .values_list("pk", "name", "town", "latitude", "longitude")
+        ],
+        "covered": sorted(
+            set(
+                indicators.held_sessions(since, until)
+                .filter(event__family_centre__region=region)
+                .values_list("event__family_centre_id", flat=True)
+            )
+        ),
+        "per_format": dict(
+            indicators.held_sessions(_aware(quarter[0]), _aware(quarter[1]))
+            .filter(event__family_centre__region=region)
+            .values_list("event__format_id")
+            .annotate(events=Count("event_id", distinct=True))
+            .order_by()
+        ),
+    }
+    cache.set(key, figures, settings.FIGURES_CACHE_SECONDS)
+    return figures
+
+
+def _float(value):
+    return None if value is None else float(value)
 
 
 @dataclass

@@ -4,11 +4,13 @@ the services. Choices of people, institutions and meetings are limited to the pa
 from datetime import datetime
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.forms import checkboxes, date_field, time_field
 from neuewege.core.models import Institution, Person
+from neuewege.events.models import ParentEvent
 
 from .indicators import INDICATORS
 from .models import Element, Meeting, ProgrammeOffer, Task
@@ -94,6 +96,12 @@ class TaskForm(forms.Form):
         help_text=_("The task counts as done once this meeting is scheduled."),
         required=False,
     )
+    event = forms.ModelChoiceField(
+        queryset=ParentEvent.objects.none(),
+        label=_("Fulfilled by event"),
+        help_text=_("The task counts as done once this event is published."),
+        required=False,
+    )
     notes = text(_("Notes"), rows=3)
 
     def __init__(self, *args, region, owner_only=False, **kwargs):
@@ -106,6 +114,19 @@ class TaskForm(forms.Form):
             "name"
         )
         self.fields["meeting"].queryset = Meeting.objects.filter(region=region)
+        self.fields["event"].queryset = (
+            ParentEvent.objects.filter(family_centre__region=region)
+            .filter(  # events in planning, and those tasks name already
+                Q(status__in=[ParentEvent.Status.DRAFT, ParentEvent.Status.PUBLISHED])
+                | Q(fulfilled_tasks__isnull=False)
+            )
+            .distinct()
+            .select_related("family_centre")
+            .order_by("title_de", "pk")
+        )
+        self.fields["event"].label_from_instance = lambda event: (
+            f"{event.title} ({event.family_centre.name})"
+        )
         if owner_only:  # the person the task is given to: status and notes
             for name in list(self.fields):
                 if name not in {"status", "notes"}:
@@ -148,7 +169,19 @@ class MeetingForm(forms.Form):
             "ends": ends.time(),
             "place": meeting.place,
             "agenda": meeting.agenda,
+            "is_cancelled": meeting.is_cancelled,
         }
+
+
+class MeetingEditForm(MeetingForm):
+    is_cancelled = forms.BooleanField(
+        label=_("The meeting is cancelled"),
+        required=False,
+        help_text=_("A task this meeting carries out counts as open again."),
+    )
+
+    def meeting_data(self):
+        return super().meeting_data() | {"is_cancelled": self.cleaned_data["is_cancelled"]}
 
 
 class MinutesForm(forms.Form):

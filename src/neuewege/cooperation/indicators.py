@@ -1,11 +1,14 @@
-"""Figures the platform computes for regional goals (and the dashboards): each over the last
-twelve months, for many regions at once in one query. A figure the platform cannot compute yet
-(agreements come with their own capability) is listed, but not available."""
+"""Figures the platform computes for regional goals and the dashboards: each over the last
+twelve months, for all regions at once in one query, and kept FIGURES_CACHE_SECONDS in the
+cache (they move slowly; the pages say how old they may be). A figure the platform cannot
+compute yet (agreements come with their own capability) is listed, but not available."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,16 +24,15 @@ class Indicator:
     code: str
     label: str
     unit: str
-    compute: Callable[[list[int], datetime, datetime], dict[int, int]] | None = None
+    compute: Callable[[datetime, datetime], dict[int, int]] | None = None
 
     @property
     def available(self):
         return self.compute is not None
 
 
-def held_sessions(region_ids, since, until):
+def held_sessions(since, until):
     return EventSession.objects.filter(
-        event__family_centre__region_id__in=region_ids,
         event__status__in=LIVE_STATUSES,
         is_cancelled=False,
         starts_at__gte=since,
@@ -42,26 +44,25 @@ def _by_region(rows) -> dict[int, int]:
     return {row["region"]: row["value"] for row in rows}
 
 
-def centres_with_event(region_ids, since, until):
+def centres_with_event(since, until):
     return _by_region(
-        held_sessions(region_ids, since, until)
+        held_sessions(since, until)
         .values(region=F("event__family_centre__region_id"))
         .annotate(value=Count("event__family_centre_id", distinct=True))
     )
 
 
-def events_held(region_ids, since, until):
+def events_held(since, until):
     return _by_region(
-        held_sessions(region_ids, since, until)
+        held_sessions(since, until)
         .values(region=F("event__family_centre__region_id"))
         .annotate(value=Count("event_id", distinct=True))
     )
 
 
-def parents_reached(region_ids, since, until):
+def parents_reached(since, until):
     return _by_region(
         Registration.objects.filter(
-            event__family_centre__region_id__in=region_ids,
             attended_sessions__starts_at__gte=since,
             attended_sessions__starts_at__lt=until,
         )
@@ -109,7 +110,10 @@ def window(today: date | None = None) -> tuple[datetime, datetime]:
 
 def values(code: str, region_ids: Iterable[int], today: date | None = None) -> dict[int, int]:
     """The indicator's value per region (regions without any count 0)."""
-    region_ids = list(region_ids)
-    since, until = window(today)
-    counted = INDICATORS[code].compute(region_ids, since, until)
-    return {region_id: counted.get(region_id, 0) for region_id in region_ids}
+    today = today or timezone.localdate()
+    key = f"figures:{code}:{today.isoformat()}"
+    every_region = cache.get(key)
+    if every_region is None:
+        every_region = INDICATORS[code].compute(*window(today))
+        cache.set(key, every_region, settings.FIGURES_CACHE_SECONDS)
+    return {region_id: every_region.get(region_id, 0) for region_id in region_ids}

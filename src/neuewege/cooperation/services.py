@@ -17,6 +17,7 @@ from neuewege.core.access import Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import Person, Region
 from neuewege.core.services import apply_fields, full_clean
+from neuewege.events.models import ParentEvent
 
 from . import indicators, selectors
 from .calendars import meeting_calendar
@@ -32,7 +33,17 @@ from .models import (
     Task,
 )
 
-TASK_FIELDS = ["title", "element", "owner", "institution", "due_on", "status", "notes", "meeting"]
+TASK_FIELDS = [
+    "title",
+    "element",
+    "owner",
+    "institution",
+    "due_on",
+    "status",
+    "notes",
+    "meeting",
+    "event",
+]
 OWNER_FIELDS = {"status", "notes"}  # what the person a task is given to may change
 MEETING_FIELDS = ["kind", "starts_at", "ends_at", "place", "agenda"]
 STEERING_GROUP_FIELDS = ["coordinator", "founded_on", "is_active", "institutions", "members"]
@@ -144,7 +155,7 @@ def save_task(
         errors = _task_rule_errors(task)
         if errors:
             raise ValidationFailed(errors)
-        full_clean(task, exclude=["region", "region_check", "decided_in", "event"])
+        full_clean(task, exclude=["region", "region_check", "decided_in"])
         if task.status == Task.Status.DONE and not was_done:
             task.completed_on = today
         elif task.status != Task.Status.DONE:
@@ -161,7 +172,7 @@ def _task_rule_errors(task: Task) -> dict:
         errors["due_on"] = _("A task cannot be due before it was created (%(date)s).") % {
             "date": task.created_on.strftime("%d.%m.%Y")
         }
-    for field in ("owner", "institution", "meeting"):
+    for field in ("owner", "institution", "meeting", "event"):
         record = getattr(task, field)
         if record is not None and _region_of(record) != task.region_id:
             errors[field] = _("Choose one of the region's own records.")
@@ -171,6 +182,8 @@ def _task_rule_errors(task: Task) -> dict:
 def _region_of(record) -> int:
     if isinstance(record, Person):
         return record.institution.region_id
+    if isinstance(record, ParentEvent):
+        return record.family_centre.region_id
     return record.region_id  # Institution, Meeting
 
 

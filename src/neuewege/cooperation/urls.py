@@ -39,6 +39,9 @@ urlpatterns = [
     path(region + "meetings/new/", views.MeetingCreateView.as_view(), name="meeting-create"),
     path(region + "meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path(
+        region + "meetings/<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="meeting-update"
+    ),
+    path(
         region + "meetings/<int:pk>/minutes/",
         views.MeetingMinutesView.as_view(),
         name="meeting-minutes",

@@ -1,10 +1,12 @@
-"""Staff pages of regional cooperation: the Regionen-Check and its versions, the action plan,
-the steering group and its meetings. Everyone of the region reads them; the region's
-coordinator changes them (the person a task is given to may change its status); the state
-level sees a region's figures, not these pages."""
+"""Staff pages of regional cooperation: the region dashboard and the state overview (figures,
+which the state level reads too), and the region's own records — the Regionen-Check and its
+versions, goals, the action plan, the steering group and its meetings. The people of the region
+read those; its coordinator changes them (the person a task is given to may change its status);
+the state level does not see them."""
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -25,6 +27,7 @@ from . import dashboards, documents, selectors, services
 from .forms import (
     GoalForm,
     MeasurementForm,
+    MeetingEditForm,
     MeetingForm,
     MinutesForm,
     RegionCheckForm,
@@ -68,6 +71,7 @@ class RegionDashboardView(CooperationPage, View):
         return self.render(
             "cooperation/dashboard.html",
             figures=figures,
+            figures_minutes=settings.FIGURES_CACHE_SECONDS // 60,
             chart={
                 "label": _("Events"),
                 "labels": [name for name, _count in figures.events_by_format],
@@ -110,6 +114,7 @@ class StateOverviewView(LoginRequiredMixin, View):
             {
                 "rows": rows,
                 "sort": sort,
+                "figures_minutes": settings.FIGURES_CACHE_SECONDS // 60,
                 "columns": self.COLUMNS,
                 "map_points": [
                     {
@@ -327,6 +332,7 @@ class TaskUpdateView(CooperationPage, View):
             "due_on": self.task.due_on,
             "status": self.task.status,
             "meeting": self.task.meeting_id,
+            "event": self.task.event_id,
             "notes": self.task.notes,
         }
         return TaskForm(data, region=self.region, owner_only=owner_only, initial=initial)
@@ -429,6 +435,30 @@ class MeetingCreateView(CooperationPage, View):
 
     def show(self, form):
         return self.render("cooperation/meeting_form.html", form=form, task=self.fulfils())
+
+
+class MeetingUpdateView(CooperationPage, View):
+    manage = True
+
+    def get(self, request, region_key, pk):
+        meeting = self.found(selectors.meeting(self.region, pk))
+        return self.show(MeetingEditForm(initial=MeetingForm.initial_for(meeting)), meeting)
+
+    def post(self, request, region_key, pk):
+        meeting = self.found(selectors.meeting(self.region, pk))
+        form = MeetingEditForm(request.POST)
+        saved = submit(
+            request,
+            form,
+            lambda _data: services.update_meeting(
+                access=self.access, meeting=meeting, data=form.meeting_data()
+            ),
+            _("The meeting is saved."),
+        )
+        return self.go("meeting-detail", meeting.pk) if saved else self.show(form, meeting)
+
+    def show(self, form, meeting):
+        return self.render("cooperation/meeting_form.html", form=form, meeting=meeting)
 
 
 class MeetingDetailView(CooperationPage, View):
