@@ -73,6 +73,10 @@ def summary(started, seconds, machine, load, pages, imported, rushed) -> str:
             f"{pages['search_postcodes']:,} family-centre postcodes at random, plus a counter), "
             "so that every request is a cache miss: the cost of a search nobody made a minute "
             "earlier",
+            "- the region dashboard and the state overview keep the figures of the last twelve "
+            "months in the cache (NEUEWEGE_FIGURES_CACHE_SECONDS): under load they are mostly "
+            "read from it; the state overview computes all 53 regions' figures in 8 queries "
+            "(its 10 queries below include the session and the account)",
             "- queries and “1 request ms”: one request without concurrency and with an empty "
             "page cache, Django test client in-process against the same database",
             f"- {pages['users']} users without think time saturate the server: "
