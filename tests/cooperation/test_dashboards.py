@@ -101,3 +101,15 @@ def test_the_state_level_sees_figures_not_the_regions_records(client, state_user
 def test_the_state_level_starts_at_the_overview(client, state_user):
     client.force_login(state_user)
     assert client.get(reverse("home"))["Location"] == reverse("state-overview")
+
+
+def test_the_state_overview_table_comes_from_the_cache(
+    client, state_user, wesel_figures, django_assert_max_num_queries
+):
+    client.force_login(state_user)
+    first = client.get(reverse("state-overview"), {"sort": "-events"})
+    with django_assert_max_num_queries(2):  # the session and the account, no figures
+        again = client.get(reverse("state-overview"), {"sort": "-events"})
+    assert again.content.count(b"<tr>") == first.content.count(b"<tr>") == 54
+    other_order = client.get(reverse("state-overview"), {"sort": "name"}).content.decode()
+    assert other_order.index("Bielefeld") < other_order.index("Kreis Wesel")

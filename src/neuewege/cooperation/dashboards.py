@@ -64,7 +64,11 @@ def region_dashboard(region: Region, today: date | None = None) -> RegionDashboa
     events = _event_figures(region, today)
     covered = set(events["covered"])
     format_names = dict(Format.objects.values_list("pk", "name"))
-    tasks = selectors.tasks(region, today=today)
+    open_tasks = list(
+        selectors.tasks(region, today=today)
+        .filter(is_done=False)
+        .exclude(status=Task.Status.DROPPED)
+    )
     return RegionDashboard(
         region=region,
         quarter=events["quarter"],
@@ -73,8 +77,8 @@ def region_dashboard(region: Region, today: date | None = None) -> RegionDashboa
         events_by_format=[
             (name, events["per_format"].get(pk, 0)) for pk, name in sorted(format_names.items())
         ],
-        open_tasks=tasks.filter(is_done=False).exclude(status=Task.Status.DROPPED).count(),
-        overdue_tasks=list(tasks.filter(is_overdue=True)),
+        open_tasks=len(open_tasks),
+        overdue_tasks=[task for task in open_tasks if task.is_overdue],
         goals=selectors.goals(region, today),
         steering_group=SteeringGroup.objects.filter(region=region).first(),
         next_meeting=selectors.next_meeting(region),

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -99,11 +100,11 @@ class StateOverviewView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, fmt=None):
-        rows = dashboards.state_overview()
         sort = request.GET.get("sort", "name")
-        key = self.sort_keys().get(sort.lstrip("-"))
-        if key is not None:
-            rows.sort(key=key, reverse=sort.startswith("-"))
+        if sort.lstrip("-") not in self.sort_keys():
+            sort = "name"
+        # computed only when the page's table is not in the cache
+        rows = SimpleLazyObject(lambda: self.sorted_rows(sort))
         if fmt == "xlsx":
             return self.xlsx(rows)
         if fmt is not None:
@@ -114,20 +115,28 @@ class StateOverviewView(LoginRequiredMixin, View):
             {
                 "rows": rows,
                 "sort": sort,
+                "figures_seconds": settings.FIGURES_CACHE_SECONDS,
                 "figures_minutes": settings.FIGURES_CACHE_SECONDS // 60,
                 "columns": self.COLUMNS,
-                "map_points": [
-                    {
-                        "lat": row.centre[0],
-                        "lon": row.centre[1],
-                        "name": row.region.name,
-                        "covered": bool(row.coverage.covered),
-                    }
-                    for row in rows
-                    if row.centre is not None
-                ],
+                "map_points": SimpleLazyObject(
+                    lambda: [
+                        {
+                            "lat": row.centre[0],
+                            "lon": row.centre[1],
+                            "name": row.region.name,
+                            "covered": bool(row.coverage.covered),
+                        }
+                        for row in rows
+                        if row.centre is not None
+                    ]
+                ),
             },
         )
+
+    def sorted_rows(self, sort):
+        rows = dashboards.state_overview()
+        rows.sort(key=self.sort_keys()[sort.lstrip("-")], reverse=sort.startswith("-"))
+        return rows
 
     @staticmethod
     def sort_keys():
