@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from neuewege.cooperation.models import Meeting, RegionCheck, Task
+from neuewege.cooperation.models import Material, Meeting, RegionCheck, Task
 from neuewege.core.models import User
-from tests.factories import UserFactory
+from tests.factories import PersonFactory, UserFactory
 
 from .conftest import assert_accessible
 
@@ -99,3 +99,47 @@ def test_state_level_sees_every_region_and_drills_down(page, wesel):
     page.locator(f"main a[href='{reverse('region-dashboard', args=[wesel.key])}']").click()
     page.wait_for_url(f"**{reverse('region-dashboard', args=[wesel.key])}")
     assert_accessible(page)
+
+
+def test_coordinator_shares_a_template_and_a_colleague_downloads_it(
+    page, coordinator, wesel, tmp_path, family_centre
+):
+    template = tmp_path / "Einladung Elterncafé.pdf"
+    template.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.goto("/login/")
+    page.locator("input[name=username]").fill("koordination@kreis-wesel.de")
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url("**/regions/05170/")
+    page.goto(reverse("material-list", args=[wesel.key]))
+    assert_accessible(page)
+    page.locator(f"main a[href='{reverse('material-create', args=[wesel.key])}']").click()
+    page.wait_for_selector("#id_file")
+    assert_accessible(page)
+    page.locator("#id_title").fill("Einladung Elterncafé")
+    page.locator("#id_kind").select_option("template")
+    page.locator("input[name=elements][value=parent_cafe]").check()
+    page.locator("#id_file").set_input_files(str(template))
+    page.locator("main form button[type=submit]").press("Enter")
+    material = Material.objects.get()
+    page.wait_for_url(f"**{reverse('material-detail', args=[material.pk])}")
+    assert_accessible(page)
+
+    # a colleague of the family centre finds it by its element and downloads it
+    page.context.clear_cookies()
+    colleague = UserFactory(
+        role=User.Role.STAFF,
+        person=PersonFactory(institution=family_centre),
+        email="fz@kreis-wesel.de",
+    )
+    page.goto("/login/")
+    page.locator("input[name=username]").fill(colleague.email)
+    page.locator("input[name=password]").fill("correct horse battery")
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_load_state()
+    page.goto(reverse("material-list", args=[wesel.key]) + "?element=parent_cafe")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Einladung Elterncafé.pdf").click()
+    assert download.value.suggested_filename == "Einladung Elterncafé.pdf"
+    assert material.versions.get().downloads == 1

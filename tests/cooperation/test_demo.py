@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from neuewege.cooperation import selectors
-from neuewege.cooperation.models import Meeting, RegionCheck, SteeringGroup, Task
+from neuewege.cooperation.models import Material, Meeting, RegionCheck, SteeringGroup, Task
 from neuewege.core.models import Region
 
 
@@ -43,8 +45,23 @@ def test_every_programme_region_has_a_steering_group_with_minuted_meetings(demo)
         assert Task.objects.filter(decided_in__in=held).exists(), region
 
 
+def test_the_libraries_hold_readable_files(demo, wesel):
+    handbook = Material.objects.get(region=None, kind="handbook")
+    text = PdfReader(handbook.current.file.open("rb")).pages[0].extract_text()
+    assert "Transferhandbuch Neue Wege" in text and "Familienzentren" in text
+    plan = Material.objects.get(region=None, title="Vorlage Maßnahmenplan")
+    sheet = load_workbook(plan.current.file.open("rb")).active
+    assert sheet["A1"].value == "Aufgabe"
+    minutes = Material.objects.get(region=wesel)
+    assert [v.number for v in minutes.versions.all()] == [2, 1]
+    assert "Beschlüsse" in PdfReader(minutes.current.file.open("rb")).pages[0].extract_text()
+
+
 def test_a_second_run_adds_nothing(demo, capsys):
-    counts = (RegionCheck.objects.count(), Meeting.objects.count(), Task.objects.count())
+    def counts():
+        return [model.objects.count() for model in (RegionCheck, Meeting, Task, Material)]
+
+    before = counts()
     call_command("demo", "--scale", "demo")
     assert "cooperation already present" in capsys.readouterr().out
-    assert counts == (RegionCheck.objects.count(), Meeting.objects.count(), Task.objects.count())
+    assert counts() == before

@@ -187,6 +187,9 @@ def test_the_owner_of_a_task_sees_only_status_and_notes(client, coordinator, wes
     client.post(url("task-update", wesel, task.pk), {"status": "in_progress", "notes": "läuft"})
     task.refresh_from_db()
     assert (task.status, task.notes, task.title) == ("in_progress", "läuft", "Lotse")
+    services.save_task(access=access_for(coordinator), region=wesel, data={"title": "Andere"})
+    mine = client.get(url("task-list", wesel) + "?status=mine").context["tasks"]
+    assert [row.title for row in mine] == ["Lotse"]
 
 
 def test_the_task_list_takes_a_fixed_number_of_queries(

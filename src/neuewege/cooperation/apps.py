@@ -18,4 +18,6 @@ class CooperationConfig(AppConfig):
         auditlog.register(models.SteeringGroup, m2m_fields={"institutions", "members"})
         auditlog.register(models.Meeting, m2m_fields={"attendees"})
         auditlog.register(models.Task)
+        auditlog.register(models.Material)
+        auditlog.register(models.MaterialVersion, exclude_fields=["downloads"])
         DUE_JOBS.append(services.remind_task_owners)

@@ -28,13 +28,20 @@ class Coverage:
         return round(100 * self.covered / self.centres) if self.centres else None
 
 
+@dataclass(frozen=True)
+class FormatCount:
+    code: str
+    name: str
+    events: int  # with a date this quarter
+
+
 @dataclass
 class RegionDashboard:
     region: Region
     quarter: tuple[date, date]
     coverage: Coverage
     parents_reached: int
-    events_by_format: list[tuple[str, int]]  # (format name, events with a date this quarter)
+    events_by_format: list[FormatCount]
     open_tasks: int
     overdue_tasks: list[Task]
     goals: list[selectors.GoalProgress]
@@ -63,7 +70,7 @@ def region_dashboard(region: Region, today: date | None = None) -> RegionDashboa
     today = today or timezone.localdate()
     events = _event_figures(region, today)
     covered = set(events["covered"])
-    format_names = dict(Format.objects.values_list("pk", "name"))
+    formats = Format.objects.order_by("pk").values_list("pk", "code", "name")
     open_tasks = list(
         selectors.tasks(region, today=today)
         .filter(is_done=False)
@@ -75,7 +82,7 @@ def region_dashboard(region: Region, today: date | None = None) -> RegionDashboa
         coverage=Coverage(len(covered), len(events["centres"])),
         parents_reached=indicators.values("parents_reached", [region.id], today)[region.id],
         events_by_format=[
-            (name, events["per_format"].get(pk, 0)) for pk, name in sorted(format_names.items())
+            FormatCount(code, name, events["per_format"].get(pk, 0)) for pk, code, name in formats
         ],
         open_tasks=len(open_tasks),
         overdue_tasks=[task for task in open_tasks if task.is_overdue],

@@ -2,18 +2,24 @@
 would: Kreis Wesel gets the Regionen-Check of 27 August 2015 (the seed) with its action plan;
 the programme's model, transfer and extension regions get a steering group with meetings,
 minutes and decisions. At state scale every region of the programme gets that history and the
-other regions a first Check. Deterministic; generated once (None when present already)."""
+other regions a first Check. The programme's materials library gets the transfer handbook, a
+template of the action plan and a presentation; Kreis Wesel its own templates. Deterministic;
+generated once (None when present already)."""
 
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.html import escape
 
 from neuewege.core.access import system_access
 from neuewege.core.models import Institution, Person, Region
+from neuewege.events.exports import to_xlsx
 
 from . import services
-from .models import Element, RegionalGoal, RegionCheck, SteeringGroup, Task
+from .documents import html_pdf
+from .models import Element, Material, RegionalGoal, RegionCheck, SteeringGroup, Task
 
 WESEL = "05170"
 WESEL_CHECK = {
@@ -85,9 +91,11 @@ def generate_cooperation(scale: str, seed: int = 2015) -> str | None:
         return None
     rng = random.Random(seed)
     access = system_access()
+    add_programme_materials(access)
     for region in sorted(regions, key=lambda r: r.key):
         if region.key == WESEL:
             wesel_history(access, region, rng)
+            add_wesel_materials(access, region)
         elif region.phase:
             programme_history(access, region, rng)
         elif scale == "state" and rng.random() < 0.5:
@@ -101,7 +109,8 @@ def generate_cooperation(scale: str, seed: int = 2015) -> str | None:
         f"Cooperation: {RegionCheck.objects.filter(region__in=regions).count()} Regionen-Checks, "
         f"{SteeringGroup.objects.filter(region__in=regions).count()} steering groups, "
         f"{Task.objects.filter(region__in=regions).count()} tasks, "
-        f"{RegionalGoal.objects.filter(region__in=regions).count()} goals."
+        f"{RegionalGoal.objects.filter(region__in=regions).count()} goals, "
+        f"{Material.objects.count()} materials."
     )
 
 
@@ -306,3 +315,123 @@ def hold_meetings(access, region, group, rng, first_day, count):
         meetings.append(meeting)
         day += timedelta(days=rng.randrange(150, 220))
     return meetings
+
+
+# Materials library
+
+HANDBOOK = [
+    (
+        "Eckdaten",
+        [
+            "Innovationsprojekt 01/2011 bis 03/2013, Transferprojekt 05/2013 bis 04/2015",
+            "Gemeinsame Durchführung IAQ an der Universität Duisburg-Essen und innovaBest GbR",
+            "Förderung durch das Land NRW und die Europäische Union",
+        ],
+    ),
+    (
+        "Zielsetzung",
+        [
+            "Systematische Verknüpfung arbeitsmarkt- und jugendhilfebezogener Dienstleistungen",
+            "Familienzentren als sozialraumorientierte Anlaufstelle für Eltern",
+            "Regional angepasste Nutzung der erarbeiteten Strukturen und Instrumente",
+        ],
+    ),
+    (
+        "Elemente",
+        [
+            "Lenkungsgruppe und regionale Koordinierung",
+            "Kooperative Fortbildungen: Basismodul, Management von Kooperationen, Wissenstransfer",
+            "Veranstaltungen in Familienzentren: Elterncafé, Themenveranstaltung, Elternkurs",
+            "Kooperationsvereinbarungen: Rahmenvereinbarung und Vereinbarung mit Familienzentren",
+        ],
+    ),
+]
+PRESENTATION = [
+    ("Warum Familienzentren?", ["Niederschwellige Ansprechpartner für Familien im Sozialraum"]),
+    (
+        "Drei Veranstaltungsformen",
+        [
+            "Elterncafé: offenes Gespräch mit Fachkräften von Agentur und Jobcenter",
+            "Themenveranstaltung: Arbeitsmarkt, Berufsorientierung, Wiedereinstieg",
+            "Elternkurs „Neue Wege“: mehrere Module, auch mit Kinderbetreuung",
+        ],
+    ),
+    ("So geht es weiter", ["Termin abstimmen, Referent/in anfragen, Eltern einladen"]),
+]
+MINUTES_TEMPLATE = [
+    ("Lenkungsgruppe Kreis Wesel", ["Datum, Ort, Teilnehmende"]),
+    ("Tagesordnung", ["Bericht der Koordinierung", "Veranstaltungen", "Verschiedenes"]),
+    ("Beschlüsse", ["Was – wer – bis wann"]),
+]
+
+
+def add_programme_materials(access):
+    if Material.objects.filter(region=None).exists():
+        return
+    add_material(
+        access,
+        None,
+        "Transferhandbuch Neue Wege NRW",
+        "handbook",
+        [Element.STEERING_GROUP, Element.PARENT_CAFE, Element.FRAMEWORK_AGREEMENT],
+        pdf_file("transferhandbuch.pdf", "Transferhandbuch Neue Wege NRW", HANDBOOK),
+        "Wie eine Region die Kooperation von Arbeitsmarkt und Jugendhilfe aufbaut.",
+    )
+    plan = to_xlsx(
+        ["Aufgabe", "Element", "Verantwortlich", "Institution", "Fällig am", "Status"],
+        [["Erste Sitzung der Lenkungsgruppe", "Lenkungsgruppe", "", "", "", "offen"]],
+        title="Maßnahmenplan",
+    )
+    add_material(
+        access,
+        None,
+        "Vorlage Maßnahmenplan",
+        "template",
+        [Element.REGIONAL_COORDINATION],
+        ContentFile(plan, name="massnahmenplan.xlsx"),
+    )
+    add_material(
+        access,
+        None,
+        "Präsentation: Informationsveranstaltung für Familienzentren",
+        "presentation",
+        [Element.FAMILY_CENTRE_INFO_EVENT],
+        pdf_file("info-familienzentren.pdf", "Neue Wege in Familienzentren", PRESENTATION),
+    )
+
+
+def add_wesel_materials(access, region):
+    minutes = add_material(
+        access,
+        region,
+        "Protokollvorlage Lenkungsgruppe",
+        "template",
+        [Element.STEERING_GROUP],
+        pdf_file("protokoll-lenkungsgruppe.pdf", "Protokoll", MINUTES_TEMPLATE[:2]),
+    )
+    services.save_material(
+        access=access,
+        region=region,
+        material=minutes,
+        data={},
+        upload=pdf_file("protokoll-lenkungsgruppe.pdf", "Protokoll", MINUTES_TEMPLATE),
+        change_note="Beschlüsse mit Verantwortlichen und Fristen",
+    )
+
+
+def add_material(access, region, title, kind, elements, upload, description=""):
+    return services.save_material(
+        access=access,
+        region=region,
+        data={"title": title, "kind": kind, "elements": elements, "description": description},
+        upload=upload,
+    )
+
+
+def pdf_file(name, title, sections):
+    body = "".join(
+        f"<h2>{escape(heading)}</h2><ul>{''.join(f'<li>{escape(i)}</li>' for i in items)}</ul>"
+        for heading, items in sections
+    )
+    html = f"<html lang='de'><body><h1>{escape(title)}</h1>{body}</body></html>"
+    return ContentFile(html_pdf(html), name=name)

@@ -12,8 +12,10 @@ from neuewege.core.forms import checkboxes, date_field, time_field
 from neuewege.core.models import Institution, Person
 from neuewege.events.models import ParentEvent
 
+from . import services
 from .indicators import INDICATORS
-from .models import Element, Meeting, ProgrammeOffer, Task
+from .models import Element, Material, Meeting, ProgrammeOffer, Task
+from .services import MATERIAL_FILE_TYPES, MAX_MATERIAL_MB
 
 DECISION_ROWS = 3
 
@@ -262,3 +264,25 @@ class MeasurementForm(forms.Form):
     value = forms.IntegerField(label=_("Value"), min_value=0)
     measured_on = date_field(_("Measured on"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class MaterialForm(forms.Form):
+    """Describe a material and, when creating it or bringing a new version, upload its file."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Material.Kind.choices)
+    description = text(_("Description"), _("What it is for, and for whom."), rows=3)
+    elements = checkboxes(_("Elements of Neue Wege it belongs to"), Element.choices)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument or image, at most %(mb)s MB.")
+        % {"mb": MAX_MATERIAL_MB},
+        widget=forms.FileInput(attrs={"accept": ",".join(MATERIAL_FILE_TYPES)}),
+    )
+    change_note = forms.CharField(
+        label=_("What changed in this version?"), max_length=200, required=False
+    )
+
+    def material_data(self):
+        return {name: self.cleaned_data[name] for name in services.MATERIAL_FIELDS}

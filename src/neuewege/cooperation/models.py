@@ -322,3 +322,81 @@ class GoalMeasurement(models.Model):
 
     def __str__(self):
         return f"{self.goal}: {self.value} ({self.measured_on:%d.%m.%Y})"
+
+
+class Material(models.Model):
+    """A document of the materials library: the region's own, or — without a region — the
+    programme's, which every region reads (transfer handbook, templates, presentations)."""
+
+    class Kind(models.TextChoices):
+        HANDBOOK = "handbook", _("Handbook or guide")
+        TEMPLATE = "template", _("Template")
+        PRESENTATION = "presentation", _("Presentation")
+        FLYER = "flyer", _("Flyer or brochure")
+        OTHER = "other", _("Other document")
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="materials",
+        verbose_name=_("region"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    elements = models.JSONField(_("elements of Neue Wege"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self):
+        return self.title
+
+    def element_labels(self):
+        labels = dict(Element.choices)
+        return [str(labels[code]) for code in self.elements if code in labels]
+
+    @property
+    def current(self):
+        """The newest version (from the prefetched versions, newest first)."""
+        versions = self.versions.all()
+        return versions[0] if versions else None
+
+    @property
+    def downloads(self):
+        return sum(version.downloads for version in self.versions.all())
+
+
+class MaterialVersion(models.Model):
+    """One uploaded file of a material; a new upload makes a new version. Downloads are
+    counted, never who downloaded."""
+
+    material = models.ForeignKey(
+        Material, on_delete=models.CASCADE, related_name="versions", verbose_name=_("material")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), upload_to="materials/%Y/")
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    change_note = models.CharField(_("what changed"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        ordering = ["material", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "number"], name="one_material_version")
+        ]
+        verbose_name = _("version of a material")
+        verbose_name_plural = _("versions of materials")
+
+    def __str__(self):
+        return f"{self.material} – {self.number}"

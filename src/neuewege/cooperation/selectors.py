@@ -7,10 +7,49 @@ from datetime import date
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
 
+from neuewege.core.access import Access
 from neuewege.core.models import Person, Region
 
 from . import indicators
-from .models import CHECK_FIELDS, Meeting, RegionalGoal, RegionCheck, SteeringGroup, Task
+from .models import (
+    CHECK_FIELDS,
+    Material,
+    Meeting,
+    RegionalGoal,
+    RegionCheck,
+    SteeringGroup,
+    Task,
+)
+
+# Materials library
+
+
+def materials(region: Region | None, *, element: str = "", query: str = "") -> list[Material]:
+    """The materials a region's library shows: its own and the programme's (``region`` None:
+    the programme's only), each with its versions, newest first."""
+    scope = Q(region__isnull=True) if region is None else Q(region=region) | Q(region__isnull=True)
+    found = Material.objects.filter(scope).prefetch_related("versions")
+    if query:
+        found = found.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    # the tags are a JSON list, which SQLite cannot search: a library holds tens of documents
+    return [material for material in found if not element or element in material.elements]
+
+
+def material(access: Access, pk: int) -> Material | None:
+    """A material of the programme or of one of the account's regions."""
+    found = (
+        Material.objects.select_related("region")
+        .prefetch_related("versions__uploaded_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is not None and found.region_id is not None:
+        return found if found.region_id in access.region_ids else None
+    return found
+
+
+def material_version(material: Material, number: int):
+    return next((version for version in material.versions.all() if version.number == number), None)
 
 
 def checks(region: Region):
@@ -65,9 +104,12 @@ def unplanned_elements(region_check: RegionCheck) -> list[str]:
     return [code for code in region_check.elements if code not in planned]
 
 
-def tasks(region: Region, *, today: date | None = None, status: str = ""):
+def tasks(
+    region: Region, *, today: date | None = None, status: str = "", owner_id: int | None = None
+):
     """The action plan: ``is_done`` (said so, or fulfilled by its linked record) and
-    ``is_overdue`` (not done, not dropped, past its date) on every task."""
+    ``is_overdue`` (not done, not dropped, past its date) on every task. ``status`` "mine":
+    the tasks given to the person ``owner_id``."""
     today = today or timezone.localdate()
     done = Q(status=Task.Status.DONE) | Task.fulfilled()
     rows = (
@@ -91,6 +133,8 @@ def tasks(region: Region, *, today: date | None = None, status: str = ""):
         rows = rows.filter(is_overdue=True)
     elif status == "done":
         rows = rows.filter(is_done=True)
+    elif status == "mine":
+        rows = rows.filter(owner_id=owner_id)
     return rows.order_by("is_done", "due_on", "pk")
 
 
@@ -192,3 +236,12 @@ def goals(region: Region, today: date | None = None) -> list[GoalProgress]:
 
 def goal(region: Region, pk: int) -> RegionalGoal | None:
     return region.goals.filter(pk=pk).prefetch_related("measurements").first()
+
+
+def goal_progress(region: Region, pk: int, today: date | None = None) -> GoalProgress | None:
+    """One goal of the region with its current value."""
+    return next((row for row in goals(region, today) if row.goal.pk == pk), None)
+
+
+def has_active_steering_group(region: Region) -> bool:
+    return SteeringGroup.objects.filter(region=region, is_active=True).exists()

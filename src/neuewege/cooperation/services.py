@@ -3,10 +3,12 @@ group and its meetings. Keyword-only arguments, one durable transaction, domain 
 
 import logging
 from datetime import date, timedelta
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +27,8 @@ from .models import (
     CHECK_FIELDS,
     Element,
     GoalMeasurement,
+    Material,
+    MaterialVersion,
     Meeting,
     ProgrammeOffer,
     RegionalGoal,
@@ -427,3 +431,119 @@ def record_measurement(*, access: Access, goal: RegionalGoal, data: dict) -> Goa
         full_clean(measurement, exclude=["goal"])
         measurement.save()
         return measurement
+
+
+# Materials library
+
+MATERIAL_FIELDS = ["title", "description", "kind", "elements"]
+MAX_MATERIAL_MB = 20
+ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+# The file types of a materials library, each with how its content starts: a file whose
+# content does not match its ending is refused (a renamed program, a broken upload).
+MATERIAL_FILE_TYPES = {
+    ".pdf": b"%PDF",
+    ".docx": ZIP,
+    ".xlsx": ZIP,
+    ".pptx": ZIP,
+    ".odt": ZIP,
+    ".ods": ZIP,
+    ".odp": ZIP,
+    ".doc": OLE,
+    ".xls": OLE,
+    ".ppt": OLE,
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+}
+
+
+def save_material(
+    *,
+    access: Access,
+    region: Region | None,
+    data: dict,
+    material: Material | None = None,
+    upload=None,
+    change_note: str = "",
+    user=None,
+) -> Material:
+    """Create (``material`` None, with its first file) or describe a material of ``region``
+    (None: the programme's, for every region). A new ``upload`` becomes its next version; the
+    earlier versions stay."""
+    with transaction.atomic(durable=True):
+        if not access.can_manage_materials(region):
+            raise PermissionDenied(_("You may not change the materials of this library."))
+        if material is None:
+            material = Material(region=region)
+        else:
+            material = Material.objects.select_for_update().get(pk=material.pk)
+        apply_fields(material, data, MATERIAL_FIELDS)
+        _check_codes(material.elements, Element, "elements")
+        errors = {}
+        if not (material.title or "").strip():
+            errors["title"] = _("Give the material a title.")
+        if material.pk is None and upload is None:
+            errors["file"] = _("Choose the file to upload.")
+        elif upload is not None:
+            errors.update(_upload_errors(upload))
+        if errors:
+            raise ValidationFailed(errors)
+        material.updated_at = timezone.now()
+        full_clean(material, exclude=["region"])
+        material.save()
+        if upload is not None:
+            _add_version(material, upload, change_note[:200], user)
+        return material
+
+
+def _upload_errors(upload) -> dict:
+    ending = PurePath(upload.name or "").suffix.lower()
+    signature = MATERIAL_FILE_TYPES.get(ending)
+    if signature is None:
+        endings = ", ".join(MATERIAL_FILE_TYPES)
+        return {
+            "file": _("Upload a file of one of these types: %(endings)s.") % {"endings": endings}
+        }
+    if not upload.size:
+        return {"file": _("The file is empty.")}
+    if upload.size > MAX_MATERIAL_MB * 1024 * 1024:
+        return {"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_MATERIAL_MB}}
+    upload.seek(0)
+    starts_with = upload.read(len(signature))
+    upload.seek(0)
+    if starts_with != signature:
+        return {
+            "file": _("The file's content does not match its ending %(ending)s.")
+            % {"ending": ending}
+        }
+    return {}
+
+
+def _add_version(material: Material, upload, change_note: str, user) -> MaterialVersion:
+    latest = material.versions.order_by("-number").values_list("number", flat=True).first()
+    version = MaterialVersion(
+        material=material,
+        number=(latest or 0) + 1,
+        filename=PurePath(upload.name).name[-200:],
+        size=upload.size,
+        change_note=change_note,
+        uploaded_by=user,
+    )
+    version.file.save(version.filename, upload, save=False)
+    version.save()
+    return version
+
+
+def delete_material(*, access: Access, material: Material):
+    """Remove a material with all its versions; the files go once the deletion is committed."""
+    with transaction.atomic(durable=True):
+        if not access.can_manage_materials(material.region):
+            raise PermissionDenied(_("You may not change the materials of this library."))
+        files = [version.file for version in material.versions.all()]
+        material.delete()
+        transaction.on_commit(lambda: [file.delete(save=False) for file in files])
+
+
+def count_download(version: MaterialVersion):
+    """Downloads are counted — never who downloaded."""
+    MaterialVersion.objects.filter(pk=version.pk).update(downloads=F("downloads") + 1)

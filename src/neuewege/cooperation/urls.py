@@ -51,4 +51,16 @@ urlpatterns = [
         views.MeetingInviteView.as_view(),
         name="meeting-invite",
     ),
+    path(region + "materials/", views.MaterialListView.as_view(), name="material-list"),
+    path("materials/", views.MaterialListView.as_view(), name="programme-material-list"),
+    path(region + "materials/new/", views.MaterialFormView.as_view(), name="material-create"),
+    path("materials/new/", views.MaterialFormView.as_view(), name="programme-material-create"),
+    path("materials/<int:pk>/", views.MaterialDetailView.as_view(), name="material-detail"),
+    path("materials/<int:pk>/edit/", views.MaterialFormView.as_view(), name="material-update"),
+    path("materials/<int:pk>/delete/", views.MaterialDeleteView.as_view(), name="material-delete"),
+    path(
+        "materials/<int:pk>/<int:number>/",
+        views.MaterialDownloadView.as_view(),
+        name="material-download",
+    ),
 ]

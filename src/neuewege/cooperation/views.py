@@ -27,6 +27,7 @@ from neuewege.events.exports import to_xlsx
 from . import dashboards, documents, selectors, services
 from .forms import (
     GoalForm,
+    MaterialForm,
     MeasurementForm,
     MeetingEditForm,
     MeetingForm,
@@ -35,7 +36,7 @@ from .forms import (
     SteeringGroupForm,
     TaskForm,
 )
-from .models import CHECK_FIELDS, SteeringGroup
+from .models import CHECK_FIELDS, Element, SteeringGroup
 
 
 class CooperationPage(AccessMixin):
@@ -75,8 +76,8 @@ class RegionDashboardView(CooperationPage, View):
             figures_minutes=settings.FIGURES_CACHE_SECONDS // 60,
             chart={
                 "label": _("Events"),
-                "labels": [name for name, _count in figures.events_by_format],
-                "values": [count for _name, count in figures.events_by_format],
+                "labels": [row.name for row in figures.events_by_format],
+                "values": [row.events for row in figures.events_by_format],
             },
         )
 
@@ -293,14 +294,14 @@ class ActionPlanCreateView(CooperationPage, View):
 
 
 class TaskListView(CooperationPage, View):
-    FILTERS = ["open", "overdue", "done"]
+    FILTERS = ["open", "overdue", "done", "mine"]
 
     def get(self, request, region_key):
         status = request.GET.get("status", "")
         status = status if status in self.FILTERS else ""
         return self.render(
             "cooperation/task_list.html",
-            tasks=selectors.tasks(self.region, status=status),
+            tasks=selectors.tasks(self.region, status=status, owner_id=self.access.own_person_id),
             status=status,
         )
 
@@ -421,7 +422,7 @@ class MeetingCreateView(CooperationPage, View):
         return selectors.task(self.region, number) if number else None
 
     def get(self, request, region_key):
-        has_group = SteeringGroup.objects.filter(region=self.region, is_active=True).exists()
+        has_group = selectors.has_active_steering_group(self.region)
         kind = "steering_group" if has_group else "coordination"
         return self.show(MeetingForm(initial={"kind": kind}))
 
@@ -595,3 +596,131 @@ class MeasurementCreateView(CooperationPage, View):
 
     def show(self, form, goal):
         return self.render("cooperation/measurement_form.html", form=form, goal=goal)
+
+
+# Materials library
+
+
+class MaterialPage(AccessMixin):
+    """A page of a materials library: a region's (the region in the URL, or the material's)
+    or the programme's, which every account reads and the state level keeps."""
+
+    programme_wide = True
+    manage = False
+
+    def get_record(self):
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return None
+        material = selectors.material(self.access, pk)
+        if material is None:
+            raise Http404
+        return material
+
+    def is_allowed(self):
+        if self.manage:
+            return self.access.can_manage_materials(self.region)
+        return self.access.can_see_materials(self.region)
+
+    def render(self, template, **context):
+        context.setdefault("can_manage", self.access.can_manage_materials(self.region))
+        context.setdefault("material", self.record)
+        return super().render(template, **context)
+
+    def list_url(self):
+        if self.region is None:
+            return reverse("programme-material-list")
+        return reverse("material-list", args=[self.region.key])
+
+
+class MaterialListView(MaterialPage, View):
+    def get(self, request, region_key=None):
+        element = request.GET.get("element", "")
+        query = request.GET.get("q", "").strip()[:100]
+        found = selectors.materials(self.region, element=element, query=query)
+        return self.render(
+            "cooperation/material_list.html",
+            own=[material for material in found if material.region_id is not None],
+            programme=[material for material in found if material.region_id is None],
+            elements=Element.choices,
+            element=element,
+            query=query,
+            create_url=(
+                reverse("material-create", args=[self.region.key])
+                if self.region
+                else reverse("programme-material-create")
+            ),
+        )
+
+
+class MaterialFormView(MaterialPage, View):
+    """Add a material (with its file), or describe one anew (``pk``) and bring a new version."""
+
+    manage = True
+
+    def get(self, request, region_key=None, pk=None):
+        initial = {"kind": "other"}
+        if self.record is not None:
+            initial = {name: getattr(self.record, name) for name in services.MATERIAL_FIELDS}
+        return self.show(MaterialForm(initial=initial))
+
+    def post(self, request, region_key=None, pk=None):
+        form = MaterialForm(request.POST, request.FILES)
+        material = submit(
+            request,
+            form,
+            lambda data: services.save_material(
+                access=self.access,
+                region=self.region,
+                data=form.material_data(),
+                material=self.record,
+                upload=data["file"],
+                change_note=data["change_note"],
+                user=request.user,
+            ),
+            _("The material is saved."),
+        )
+        if material is None:
+            return self.show(form)
+        return redirect(reverse("material-detail", args=[material.pk]))
+
+    def show(self, form):
+        if self.record is None:
+            del form.fields["change_note"]
+        else:
+            form.fields["file"].label = _("New version (optional)")
+        cancel = reverse("material-detail", args=[self.record.pk]) if self.record else None
+        return self.render(
+            "cooperation/material_form.html", form=form, cancel_url=cancel or self.list_url()
+        )
+
+
+class MaterialDetailView(MaterialPage, View):
+    def get(self, request, pk):
+        return self.render("cooperation/material_detail.html", list_url=self.list_url())
+
+
+class MaterialDeleteView(MaterialPage, View):
+    manage = True
+
+    def get(self, request, pk):
+        return self.render(
+            "core/confirm_delete.html",
+            record=self.record,
+            cancel_url=reverse("material-detail", args=[pk]),
+        )
+
+    def post(self, request, pk):
+        services.delete_material(access=self.access, material=self.record)
+        messages.success(request, _("The material is deleted."))
+        return redirect(self.list_url())
+
+
+class MaterialDownloadView(MaterialPage, View):
+    def get(self, request, pk, number):
+        version = selectors.material_version(self.record, number)
+        if version is None:
+            raise Http404
+        response = documents.material_file(version)
+        services.count_download(version)
+        return response

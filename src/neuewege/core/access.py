@@ -111,8 +111,8 @@ class Access:
     @property
     def can_edit_catalogue(self):
         """The catalogues of the programme (event formats) belong to the state level."""
-        return self.is_authenticated and (
-            self.user.is_superuser or self.user.role == User.Role.STATE
+        return self.is_system or (
+            self.is_authenticated and (self.user.is_superuser or self.user.role == User.Role.STATE)
         )
 
     def can_plan_events(self, family_centre: Institution):
@@ -149,6 +149,14 @@ class Access:
             and task.owner_id is not None
             and task.owner_id == self.own_person_id
         )
+
+    def can_see_materials(self, region: Region | None):
+        """The programme's materials (``region`` None): every account; a region's: its people."""
+        return self.is_authenticated if region is None else self.can_see_cooperation(region)
+
+    def can_manage_materials(self, region: Region | None):
+        """The programme's materials: the state level; a region's: its coordinator."""
+        return self.can_edit_catalogue if region is None else self.can_manage_cooperation(region)
 
     def assignable_roles(self):
         """Roles a coordinator may give to accounts in their regions."""

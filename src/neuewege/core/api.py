@@ -1,15 +1,16 @@
 """API routes for regions, institutions and people. Handlers parse input, call a selector or a
 service and return; every rule lives in the access policy, the selectors and the services."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import BaseModel, field_validator
+from pydantic import AfterValidator, BaseModel, field_validator
 
 from neuewege.api.auth import api_access
 
@@ -23,6 +24,38 @@ router = Router()
 RegionKey = Annotated[str, Field(pattern=r"^\d{5}$", description="Kreisschlüssel (5 digits)")]
 # An id fits a 64-bit integer; larger numbers would overflow the database's integer.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+# Dates outside these years are typing errors; they would also overflow when converted to UTC.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
+
+
+def local_time(value: datetime) -> datetime:
+    """A time within the years above; without an offset, a local time (Europe/Berlin)."""
+    if not EARLIEST <= value.date() <= LATEST:
+        raise ValueError(_("Give a date between 2000 and 2099."))
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+LocalTime = Annotated[datetime, AfterValidator(local_time)]
+
+
+def service_caller(api_field_names: dict[str, str]):
+    """Calls a service; its field errors come back under the names the API uses."""
+
+    def call(service, **kwargs):
+        try:
+            return service(**kwargs)
+        except DomainError as error:
+            error.errors = {
+                api_field_names.get(name, name): messages for name, messages in error.errors.items()
+            }
+            raise
+
+    return call
 
 
 class Page(PageNumberPagination):
@@ -169,19 +202,9 @@ FIELD_NAMES = {
     model: {field.name for field in model._meta.concrete_fields} for model in (Institution, Person)
 }
 # The services name fields as the models do; the API names foreign keys by their id.
-API_FIELD_NAMES = {
-    "institution": "institution_id",
-    "youth_welfare_office": "youth_welfare_office_id",
-}
-
-
-def save(service, **kwargs):
-    """Call a service; field errors come back under the names the API uses."""
-    try:
-        return service(**kwargs)
-    except DomainError as error:
-        error.errors = {API_FIELD_NAMES.get(name, name): m for name, m in error.errors.items()}
-        raise
+save = service_caller(
+    {"institution": "institution_id", "youth_welfare_office": "youth_welfare_office_id"}
+)
 
 
 # Regions

@@ -57,10 +57,12 @@ class AccessMixin(LoginRequiredMixin):
 
     Pages of a region take ``region_key`` from the URL; pages of one record override
     ``get_record``. What lies outside the account's regions is answered with 404, an action the
-    role does not have with 403.
+    role does not have with 403. Pages with ``programme_wide`` may also be of no region (the
+    programme's own records, e.g. its materials): then ``region`` is None.
     """
 
     action = Action.VIEW
+    programme_wide = False
     access: Access
 
     def dispatch(self, request, *args, **kwargs):
@@ -73,7 +75,8 @@ class AccessMixin(LoginRequiredMixin):
             if self.record is not None
             else self.access.regions_by_key.get(kwargs.get("region_key"))
         )
-        if self.region is None:
+        of_no_region = self.programme_wide and "region_key" not in kwargs
+        if self.region is None and not of_no_region:
             raise Http404
         if not self.is_allowed():
             raise DjangoPermissionDenied
@@ -87,10 +90,11 @@ class AccessMixin(LoginRequiredMixin):
 
     def render(self, template, **context):
         context.setdefault("region", self.region)
-        context["region_actions"] = {
-            action.value: self.access.can(action, self.region) for action in Action
-        }
-        context["sees_cooperation"] = self.access.can_see_cooperation(self.region)
+        if self.region is not None:
+            context["region_actions"] = {
+                action.value: self.access.can(action, self.region) for action in Action
+            }
+            context["sees_cooperation"] = self.access.can_see_cooperation(self.region)
         return render(self.request, template, context)
 
 

@@ -3,7 +3,7 @@ scoped exactly as in the application) and a public read-only feed of published e
 Handlers parse input, call a selector or a service and return; the rules live in the access
 policy and in ``events.services``."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from dateutil import rrule
@@ -11,7 +11,6 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import vRecur
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -20,8 +19,17 @@ from pydantic import field_validator, model_validator
 
 from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import Id, Input, Page, RegionKey, visible_region
-from neuewege.core.errors import DomainError, PermissionDenied, ValidationFailed
+from neuewege.core.api import (
+    Day,
+    Id,
+    Input,
+    LocalTime,
+    Page,
+    RegionKey,
+    service_caller,
+    visible_region,
+)
+from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, PersonalDataLog, Region
 from neuewege.core.services import log_personal_data
 
@@ -42,24 +50,10 @@ from .selectors import current_consent
 router = Router(tags=["events"])
 
 EventId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-# Dates outside these years are typing errors; they would also overflow when converted to UTC.
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
-Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
 # The services name fields as the models do; the API names foreign keys by their id.
-API_FIELD_NAMES = {
-    "family_centre": "family_centre_id",
-    "speakers": "speaker_ids",
-    "session": "session_id",
-}
-
-
-def call(service, **kwargs):
-    """Call a service; field errors come back under the names the API uses."""
-    try:
-        return service(**kwargs)
-    except DomainError as error:
-        error.errors = {API_FIELD_NAMES.get(name, name): m for name, m in error.errors.items()}
-        raise
+call = service_caller(
+    {"family_centre": "family_centre_id", "speakers": "speaker_ids", "session": "session_id"}
+)
 
 
 # Schemas
@@ -199,23 +193,9 @@ class PublicEventOut(Schema):
         return event.upcoming_sessions
 
 
-def aware(value: datetime) -> datetime:
-    """Times without an offset are local times (Europe/Berlin)."""
-    if timezone.is_naive(value):
-        return timezone.make_aware(value, timezone.get_default_timezone())
-    return value
-
-
 class SessionIn(Input):
-    starts_at: datetime = Field(..., description="ISO 8601; without offset: Europe/Berlin")
-    ends_at: datetime
-
-    @field_validator("starts_at", "ends_at")
-    @classmethod
-    def within_years(cls, value: datetime):
-        if not EARLIEST <= value.date() <= LATEST:
-            raise ValueError(_("Give a date between 2000 and 2099."))
-        return aware(value)
+    starts_at: LocalTime = Field(..., description="ISO 8601; without offset: Europe/Berlin")
+    ends_at: LocalTime
 
     @model_validator(mode="after")
     def ends_after_start(self):
