@@ -5,7 +5,8 @@
 2. imports 5,000 institutions into a scratch database and re-imports them (bench/importing.py),
 3. serves the dataset with gunicorn and loads each page with locust (bench/pages.py), the
    public event search included,
-4. lets 300 parents book one 12-place date at the same moment (bench/rush.py).
+4. measures the evaluation's state-wide results and regional report PDF (bench/evaluation.py),
+5. lets 300 parents book one 12-place date at the same moment (bench/rush.py).
 
 Every benchmark prints a table and writes bench/results/<name>.json; the summary goes to
 bench/RESULTS.md. Missed targets are reported, not treated as errors: this is a measurement.
@@ -30,7 +31,8 @@ def stop_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)  # leaves through the finally blocks, which stop gunicorn
 
 
-def summary(started, seconds, machine, load, pages, imported, rushed) -> str:
+def summary(started, seconds, machine, load, pages, imported, rushed, evaluated) -> str:
+    from bench.evaluation import summary_lines
     from bench.importing import import_table
     from bench.pages import pages_table
     from bench.rush import rush_table
@@ -98,6 +100,8 @@ def summary(started, seconds, machine, load, pages, imported, rushed) -> str:
             "",
             rush_table(rushed),
             "",
+            *summary_lines(evaluated),
+            "",
             "Raw figures (incl. the SQL of each page): `bench/results/*.json`.",
             "",
         ]
@@ -122,16 +126,18 @@ def main():
     import django
 
     django.setup()
-    from bench import importing, pages, rush
+    from bench import evaluation, importing, pages, rush
 
     imported = importing.run()
     print()
     measured = pages.run()
     print()
+    evaluated = evaluation.run()
+    print()
     rushed = rush.run()
     seconds = time.monotonic() - clock
     load = (load_at_start, os.getloadavg()[0])
-    text = summary(started, seconds, common.machine(), load, measured, imported, rushed)
+    text = summary(started, seconds, common.machine(), load, measured, imported, rushed, evaluated)
     (ROOT / "bench" / "RESULTS.md").write_text(text)
     print(f"\nbench/RESULTS.md written ({seconds / 60:.1f} min).")
 

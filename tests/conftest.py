@@ -51,13 +51,15 @@ def youth_welfare_office(wesel):
 @pytest.fixture
 def reference_data(transactional_db):
     """Transactional tests empty the database afterwards, the data loaded by migrations
-    included: load it again (regions, event formats, consent texts)."""
+    included: load it again (regions, event formats, consent texts, questionnaires)."""
     from django.apps import apps
 
+    from neuewege.evaluation.questionnaires import load_questionnaires
     from neuewege.events.catalogue import load_catalogue
 
     importlib.import_module("neuewege.core.migrations.0002_nrw_regions").load_regions(apps, None)
     load_catalogue(apps, None)
+    load_questionnaires(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ from tests.cooperation.matrix import (
     add_cooperation_world,
     cooperation_records,
 )
+from tests.evaluation.matrix import EVALUATION_API, EVALUATION_PAGES, add_evaluation_world
 from tests.events.matrix import EVENT_API, EVENT_PAGES, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 from tests.matrix_roles import COORD_A, PUBLIC, READ_A, SIGNED_IN
@@ -68,7 +69,7 @@ CORE_PAGES = {
     "import-template": COORD_A,
     "audit-log": COORD_A,
 }
-PAGES = CORE_PAGES | EVENT_PAGES | COOPERATION_PAGES
+PAGES = CORE_PAGES | EVENT_PAGES | COOPERATION_PAGES | EVALUATION_PAGES
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below
 
 
@@ -116,6 +117,7 @@ def world(db, wesel, borken):
     }
     add_event_world(world, centre_a=centre_a, person_a=person_a, centre_b=centre_b)
     add_cooperation_world(world, region=wesel, person_a=person_a, secret=SECRET_A)
+    add_evaluation_world(world, region=wesel, centre_a=centre_a, centre_b=centre_b, secret=SECRET_A)
     return world
 
 
@@ -265,7 +267,7 @@ CORE_API = {
     ("POST", "/api/v1/people"): "write",
     ("PATCH", "/api/v1/people/{person_id}"): "write",
 }
-API = CORE_API | EVENT_API | COOPERATION_API
+API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API
 # Write routes whose rules need a body of their own (the default body below fits core's).
 API_BODIES = COOPERATION_API_BODIES
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "neuewege.core",
     "neuewege.events",
     "neuewege.cooperation",
+    "neuewege.evaluation",
     "neuewege.api",
 ]
 
@@ -201,6 +202,14 @@ EVENT_REMINDER_DAYS = int(env("NEUEWEGE_REMINDER_DAYS", "2"))
 # promises 6 months); the log of reads and changes of personal data is kept this long.
 REGISTRATION_RETENTION_DAYS = int(env("NEUEWEGE_RETENTION_DAYS", "180"))
 ACCESS_LOG_RETENTION_DAYS = int(env("NEUEWEGE_ACCESS_LOG_DAYS", "730"))
+# Follow-up survey: parents who agreed get their link this many weeks after the last session
+# they attended, and one reminder this many days later. Speakers and family centres are asked
+# after each event held ("event") or once a quarter about the quarter's events ("quarter").
+SURVEY_WEEKS = int(env("NEUEWEGE_SURVEY_WEEKS", "8"))
+SURVEY_REMINDER_DAYS = int(env("NEUEWEGE_SURVEY_REMINDER_DAYS", "14"))
+SURVEY_PROFESSIONALS = env("NEUEWEGE_SURVEY_PROFESSIONALS", "event").strip().lower()
+if SURVEY_PROFESSIONALS not in {"event", "quarter"}:
+    raise ValueError("NEUEWEGE_SURVEY_PROFESSIONALS: 'event' or 'quarter'")
 
 TASKS = {
     "default": {

@@ -89,4 +89,8 @@ urlpatterns = [
     path("", include("neuewege.events.public_urls")),
     path("", include("neuewege.events.calendar_urls")),
     path("", include("neuewege.cooperation.urls")),
+    # evaluation: the survey for those invited, the texts a family centre sends by phone
+    path("", include("neuewege.evaluation.public_urls")),
+    path("", include("neuewege.evaluation.staff_urls")),
+    path("", include("neuewege.evaluation.urls")),  # results: dashboards, exports, report
 ]

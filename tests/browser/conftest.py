@@ -43,6 +43,33 @@ def page(browser, live_server):
     context.close()
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def open_phone(browser, live_server):
+    """Opens a phone-sized page whose browser asks for pages in ``locale``."""
+    contexts = []
+
+    def open_page(locale):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale=locale,
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            bypass_csp=True,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def assert_accessible(page):
     """axe-core finds no violations (WCAG 2.1 A and AA rules) on the current page."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

@@ -15,24 +15,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(open_phone):
     """A phone-sized browser asking for English pages (the texts' msgids)."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="en-GB",
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        bypass_csp=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(10000)
-    yield page
-    context.close()
+    return open_phone("en-GB")
 
 
 @pytest.fixture

@@ -626,6 +626,7 @@ def test_the_registrations_page_shows_contacts_to_the_centre_and_logs_it(
     book(event, event.sessions.get(), email="ayse@example.org", language_needs="Türkisch")
     page = staff_client.get(reverse("event-registrations", args=[event.pk]))
     assert "ayse@example.org" in page.content.decode()
+    assert reverse("survey-texts", args=[family_centre.pk]) in page.content.decode()
     log = PersonalDataLog.objects.get()
     assert log.action == PersonalDataLog.Action.VIEW and str(event.pk) in log.record
 

@@ -144,3 +144,4 @@ def server_error(request, error):
 api.add_router("/", core_router)
 api.add_router("/", "neuewege.events.api.router")
 api.add_router("/", "neuewege.cooperation.api.router")
+api.add_router("/", "neuewege.evaluation.api.router")

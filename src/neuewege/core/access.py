@@ -138,6 +138,11 @@ class Access:
         The state level sees a region's figures, not these records."""
         return self.is_system or (not self.sees_all_regions and self.can(Action.VIEW, region))
 
+    def can_read_free_texts(self, region: Region | int):
+        """What parents wrote in the follow-up survey stays with the people of their region:
+        never the state level."""
+        return self.can_see_cooperation(region)
+
     def can_manage_cooperation(self, region: Region | int):
         """The region's coordinator runs the Check, the action plan and the steering group."""
         return self.can(Action.CHANGE, region)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from neuewege.cooperation.demo import generate_cooperation
 from neuewege.core.demo.generate import DEMO_PASSWORD, demo_accounts, generate
+from neuewege.evaluation.demo import generate_evaluation
 from neuewege.events.demo import generate_events
 
 
@@ -32,6 +33,10 @@ class Command(BaseCommand):
             self.stdout.write(events.line())
         cooperation = generate_cooperation(scale, seed)
         self.stdout.write(cooperation or f"{scale} cooperation already present; nothing generated.")
+        evaluation = generate_evaluation(scale, seed)
+        self.stdout.write(
+            evaluation or f"{scale} survey responses already present; nothing generated."
+        )
         if scale == "demo":
             self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
             for user in demo_accounts():

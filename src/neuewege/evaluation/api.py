@@ -1,0 +1,295 @@
+"""API routes of the evaluation: the questionnaires, and the aggregated results of a region and
+of the state. Never a single response; figures from fewer than five responses come as
+``{"value": null, "suppressed": true}``, exactly as the pages show "< 5".
+
+Who gets what, as in the application:
+
+- ``/questionnaires``: every account (the current version of each questionnaire).
+- ``/regions/{key}/results``: everyone who may read the region, the state level included
+  (aggregates); a region outside the caller's regions answers 404.
+- ``/regions/{key}/results/free-texts``: the people of the region only. For the state level
+  the parents' words do not exist (404), as the region's cooperation records do not.
+- ``/state/results``: the state level (others: 403).
+"""
+
+from datetime import date
+from typing import Annotated
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
+
+from neuewege.api.auth import api_access
+from neuewege.core.access import Access
+from neuewege.core.api import Id, Input, RegionKey
+from neuewege.core.errors import PermissionDenied, ValidationFailed
+from neuewege.core.models import EventFormat, Institution, Region
+
+from . import results
+from .models import Questionnaire
+from .results import MAX_MONTHS, Filters, default_period, months_between
+
+router = Router(tags=["evaluation"])
+
+Key = Annotated[str, Path(pattern=r"^\d{5}$", description="Kreisschlüssel (5 digits)")]
+Month = Annotated[
+    str,
+    Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])$", description="A month, YYYY-MM (2000 to 2099)"),
+]
+
+
+# Questionnaires
+
+
+class ChoiceOut(Schema):
+    code: str
+    label: str
+
+
+class QuestionOut(Schema):
+    code: str
+    kind: str
+    text: str
+    help_text: str
+    required: bool
+    min_value: int | None
+    max_value: int | None
+    shown_if_question: str | None = Field(
+        None, description="Shown only when this question's answer includes shown_if_choice"
+    )
+    shown_if_choice: str
+    choices: list[ChoiceOut]
+
+    @staticmethod
+    def resolve_shown_if_question(question):
+        condition = question.condition_question
+        return condition.code if condition is not None else None
+
+    @staticmethod
+    def resolve_shown_if_choice(question):
+        return question.condition_choice
+
+    @staticmethod
+    def resolve_choices(question):
+        return [{"code": code, "label": str(label)} for code, label in question.options()]
+
+
+class QuestionnaireOut(Schema):
+    code: str
+    version: int
+    audience: str
+    title: str
+    intro: str
+    published_at: date | None = Field(None, description="Day of publication")
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_published_at(questionnaire):
+        return questionnaire.published_at.date() if questionnaire.published_at else None
+
+    @staticmethod
+    def resolve_questions(questionnaire):
+        return questionnaire.questions.all()
+
+
+@router.get("/questionnaires", response=list[QuestionnaireOut])
+def list_questionnaires(request):
+    """The current (latest published) version of every questionnaire, with its questions and
+    answer options in the request's language."""
+    api_access(request)
+    latest = {}
+    for questionnaire in (
+        Questionnaire.objects.published()
+        .order_by("code", "-version")
+        .prefetch_related("questions__choices", "questions__condition_question")
+    ):
+        latest.setdefault(questionnaire.code, questionnaire)
+    return list(latest.values())
+
+
+# Results
+
+
+class ResultFilters(Input):
+    since: Month | None = Field(None, description="First month (default: 11 months ago)")
+    until: Month | None = Field(None, description="Last month, included (default: this one)")
+    format: EventFormat | None = None
+    family_centre_id: Id | None = Field(None, description="A family centre of the region")
+
+
+class StateResultFilters(ResultFilters):
+    region: RegionKey | None = Field(None, description="Only this region (Kreisschlüssel)")
+
+
+class FigureOut(Schema):
+    value: int | None = Field(..., description="Count or whole percent; null when suppressed")
+    suppressed: bool = Field(..., description="From fewer than 5 responses: not shown")
+
+
+class ColumnOut(Schema):
+    code: str
+    label: str
+
+
+class RowOut(Schema):
+    key: str = Field(..., description="Format, step, region key, quarter (2026-Q1) or total")
+    label: str
+    figures: dict[str, FigureOut]
+
+
+class TableOut(Schema):
+    name: str
+    title: str
+    columns: list[ColumnOut]
+    rows: list[RowOut]
+
+
+class BenchmarkOut(Schema):
+    format: str
+    took_step_percent: int
+
+
+class ResultsOut(Schema):
+    region: str | None = Field(..., description="Kreisschlüssel; null: all regions")
+    since: date
+    until: date = Field(..., description="First day of the last month")
+    format: str | None
+    family_centre_id: int | None
+    min_responses: int
+    benchmark: list[BenchmarkOut] = Field(
+        ..., description="The programme's published result (share who took a concrete step)"
+    )
+    benchmark_quote: str
+    tables: list[TableOut]
+
+
+class FreeTextOut(Schema):
+    month: date
+    format: str
+    question: str
+    text: str
+
+
+class FreeTextsOut(Schema):
+    withheld: bool = Field(..., description="Fewer than 5 responses: no answers given")
+    answers: list[FreeTextOut]
+
+
+def readable_region(access: Access, key: str) -> Region:
+    region = access.regions_by_key.get(key)
+    if region is None:
+        raise Http404
+    return region
+
+
+def filters_of(params: ResultFilters, region: Region | None) -> Filters:
+    """The filters of a request; bad combinations answer 422 with field errors."""
+    default_since, default_until = default_period()
+    since = _month(params.since) or default_since
+    until = _month(params.until) or default_until
+    if until < since:
+        raise ValidationFailed({"until": _("The period cannot end before it begins.")})
+    if months_between(since, until) > MAX_MONTHS:
+        raise ValidationFailed(
+            {
+                "until": _("Choose a period of at most %(years)s years.")
+                % {"years": MAX_MONTHS // 12}
+            }
+        )
+    centre = None
+    if params.family_centre_id is not None:
+        centre = (
+            Institution.objects.filter(
+                pk=params.family_centre_id,
+                kind=Institution.Kind.FAMILY_CENTRE,
+                region=region,
+            ).first()
+            if region is not None
+            else None
+        )
+        if centre is None:
+            raise ValidationFailed(
+                {"family_centre_id": _("Unknown family centre, or not of the region.")}
+            )
+    return Filters(
+        since=since,
+        until=until,
+        region=region,
+        format=params.format.value if params.format else "",
+        family_centre=centre,
+    )
+
+
+def _month(value: str | None) -> date | None:
+    if not value:
+        return None
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+def results_out(figures: results.Results) -> dict:
+    filters = figures.filters
+    return {
+        "region": filters.region.key if filters.region else None,
+        "since": filters.since,
+        "until": filters.until,
+        "format": filters.format or None,
+        "family_centre_id": filters.family_centre.pk if filters.family_centre else None,
+        "min_responses": results.MIN_RESPONSES,
+        "benchmark": [
+            {"format": code, "took_step_percent": value}
+            for code, value in results.BENCHMARK.items()
+        ],
+        "benchmark_quote": results.BENCHMARK_QUOTE,
+        "tables": [table.as_dict() for table in figures.tables().values()],
+    }
+
+
+@router.get("/regions/{key}/results", response=ResultsOut)
+def region_results(request, key: Key, params: Query[ResultFilters]):
+    """The region's results (the state level reads them too): the tables of the results page,
+    aggregates only. Figures may be up to a few minutes old."""
+    region = readable_region(api_access(request), key)
+    return results_out(results.results(filters_of(params, region)))
+
+
+@router.get("/regions/{key}/results/free-texts", response=FreeTextsOut)
+def region_free_texts(request, key: Key, params: Query[ResultFilters]):
+    """The parents' free-text answers in the region, newest month first, with the month and
+    the format only; none when the selection holds fewer than 5 responses. For the people of
+    the region only."""
+    access = api_access(request)
+    region = readable_region(access, key)
+    if not access.can_read_free_texts(region):
+        raise Http404
+    filters = filters_of(params, region)
+    texts = results.free_texts(filters, responses=results.results(filters).total.responses)
+    return {
+        "withheld": texts.withheld,
+        "answers": [
+            {
+                "month": answer.month,
+                "format": answer.format,
+                "question": answer.question,
+                "text": answer.text,
+            }
+            for answer in texts.answers
+        ],
+    }
+
+
+@router.get("/state/results", response=ResultsOut)
+def state_results(request, params: Query[StateResultFilters]):
+    """The results across the state, with a table of the regions (the state level only)."""
+    access = api_access(request)
+    if not access.sees_all_regions:
+        raise PermissionDenied(_("Only the state level reads the results of all regions."))
+    region = None
+    if params.region is not None:
+        region = access.regions_by_key.get(params.region)
+        if region is None:
+            raise ValidationFailed(
+                {"region": _("Unknown region: %(key)s") % {"key": params.region}}
+            )
+    regions = list(access.regions_by_key.values())
+    return results_out(results.results(filters_of(params, region), regions=regions))

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    """Questionnaires, survey invitations and anonymous responses.
+
+    Deliberately not registered with auditlog: a change log of invitations and responses
+    would record who answered when, which is exactly what the evaluation must not know."""
+
+    name = "neuewege.evaluation"
+    label = "evaluation"
+    verbose_name = _("Evaluation")
+
+    def ready(self):
+        from neuewege.core.jobs import DUE_JOBS
+
+        from . import invitations
+
+        DUE_JOBS.extend(
+            [
+                invitations.create_survey_invitations,
+                invitations.send_survey_invitations,
+                invitations.send_survey_reminders,
+                invitations.expire_survey_links,
+            ]
+        )

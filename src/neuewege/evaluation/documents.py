@@ -1,0 +1,91 @@
+"""The regional report of the evaluation as a PDF: summary, bar charts, tables, a method note
+and the programme's published result to compare with.
+
+Made from a Django template by WeasyPrint through ``cooperation.documents.html_pdf``: no base
+URL and a URL fetcher that refuses everything. WeasyPrint runs no JavaScript, so the charts
+are simple inline SVG bars drawn from the same tables as the page's charts. The report holds
+aggregates only — no free-text answers — so that it may be passed on (steering group,
+funders); the small-number rule holds as everywhere ("< 5").
+"""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from neuewege.cooperation.documents import html_pdf
+
+from . import results
+from .results import Results, Table
+
+BAR_WIDTH = 100  # the SVG's units: a share in percent is drawn as it is
+
+
+def bars(table: Table, code: str, *, benchmark: dict | None = None) -> dict:
+    """A bar chart of one column of ``table``: per row (totals left out) its label, the text
+    of its value and the bar's length in SVG units; a benchmark marks where the programme's
+    result lies."""
+    index = [column.code for column in table.columns].index(code)
+    rows = [row for row in table.rows if not row.is_total]
+    values = [row.cells[index].shown or 0 for row in rows]
+    is_percent = bool(rows) and rows[0].cells[index].percent
+    scale = 100 if is_percent else max(values, default=0) or 1
+    return {
+        "title": table.columns[index].label,
+        "rows": [
+            {
+                "label": row.label,
+                "text": str(row.cells[index]),
+                "length": round(BAR_WIDTH * value / scale, 1),
+                "benchmark": (benchmark or {}).get(row.key),
+            }
+            for row, value in zip(rows, values, strict=True)
+        ],
+    }
+
+
+def report_pdf(figures: Results) -> bytes:
+    """The report of one region's results (``figures.filters.region``), in the active
+    language."""
+    filters = figures.filters
+    if filters.region is None:
+        raise ValueError("The report is about one region.")
+    tables = figures.tables()
+    summary = {row.key: row.cells[0] for row in tables["summary"].rows}
+    chosen = []
+    if filters.format:
+        chosen.append(figures.format_label(filters.format))
+    if filters.family_centre is not None:
+        chosen.append(filters.family_centre.name)
+    html = render_to_string(
+        "evaluation/report_pdf.html",
+        {
+            "region": filters.region,
+            "filters": filters,
+            "chosen": chosen,
+            "empty": figures.is_empty,
+            "tables": tables,
+            "summary": summary,
+            "charts": [
+                bars(tables["survey"], "took_step", benchmark=results.BENCHMARK),
+                bars(tables["steps"], "all"),
+                bars(tables["events"], "events"),
+            ],
+            "benchmark_quote": results.BENCHMARK_QUOTE,
+            "benchmark_source": results.BENCHMARK_SOURCE,
+            "benchmark": [
+                {
+                    "format": figures.format_label(code),
+                    "programme": value,
+                    "region": figures.by_format[code].took_step_share,
+                }
+                for code, value in results.BENCHMARK.items()
+            ],
+            "min_responses": results.MIN_RESPONSES,
+            "suppressed": results.SUPPRESSED,
+            "created": timezone.localdate(),
+            "title": _("Results of the events and the follow-up survey"),
+            "LANGUAGE_CODE": get_language(),
+        },
+    )
+    return html_pdf(html)

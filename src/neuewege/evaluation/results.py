@@ -1,0 +1,912 @@
+"""The results of the evaluation: what the events achieved, in the terms of the programme's
+published result (the follow-up survey: "Elternkurs 100 %, Elterncafé 90 %").
+
+Everything is counted in the database (GROUP BY), in a fixed number of queries whatever the
+number of regions, events or responses: ``compute`` runs nine, the free texts two more.
+The counts come back as plain rows per region, format and quarter; ``Results`` adds them up
+into the tables the pages, exports, the PDF report and the API show — the same tables
+everywhere, so a figure cannot differ between them.
+
+The rules, each in one place:
+
+- Small numbers (``Figure``): no count or share derived from fewer than ``MIN_RESPONSES``
+  responses is shown; it reads "< 5" on pages, in exports, the PDF and the API.
+- Free texts (``Access.can_read_free_texts``, ``free_texts``): only for the people of the region,
+  never for the state level; only when the selection holds at least ``MIN_RESPONSES``
+  responses; with the month and the format only, in an order that says nothing about when
+  they were sent (month, format, text).
+- What counts (``compute``): an event is held when it is published, held or closed and a
+  session of it, not cancelled, has begun within the period. Parents registered: confirmed
+  registrations of a held date (a course's: of its first date) in the period; attended: those
+  marked present at least once. Counselling appointments: as recorded with the attendance of
+  the sessions. The survey: the parents' follow-up (every version), by the month of the last
+  session the parent attended — invitations sent, responses, the share who took a concrete
+  step, each step, and the share who rated the event helpful (4 or 5 of 5). The response rate
+  is responses ÷ invitations sent.
+"""
+
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from neuewege.cooperation.indicators import LIVE_STATUSES
+from neuewege.core.models import EventFormat, Institution, Region
+from neuewege.events.models import EventSession, ParentEvent, Registration
+
+from .models import (
+    YES,
+    Answer,
+    Choice,
+    Question,
+    Questionnaire,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from .questionnaires import PARENT_FOLLOW_UP
+
+MIN_RESPONSES = 5
+SUPPRESSED = f"< {MIN_RESPONSES}"
+HELPFUL_FROM = 4  # "helpful": 4 or 5 on the scale of 1 to 5
+MAX_MONTHS = 120  # the longest period one may ask for
+FREE_TEXT_LIMIT = 200  # on the page; the export holds them all
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 1)
+
+# The programme's published result, quoted as the seed (the programme's slides) says it.
+BENCHMARK_QUOTE = (
+    "Nachbefragung: Fast alle Teilnehmer/innen haben nach der Veranstaltung konkrete "
+    "berufliche Schritte unternommen und einen persönlichen Nutzen daraus gezogen "
+    "(Elternkurs 100%, Elterncafé 90%)"
+)
+BENCHMARK_SOURCE = "Neue Wege NRW, Resümee der Veranstaltungen /1"
+BENCHMARK = {EventFormat.PARENT_COURSE.value: 100, EventFormat.PARENT_CAFE.value: 90}
+
+FORMATS = [code for code, _label in EventFormat.choices]
+COUNTED_QUESTIONS = ["took_step", "useful", "steps"]  # of the parents' follow-up
+TOTAL = "total"
+
+
+# Figures and the small-number rule
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count or a share in whole percent. ``responses``: the number of survey responses it
+    is derived from (None for figures of the events). With fewer than ``MIN_RESPONSES`` the
+    figure is suppressed: it reads "< 5" and has no value anywhere."""
+
+    value: int | None
+    percent: bool = False
+    responses: int | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.responses is not None and self.responses < MIN_RESPONSES
+
+    @property
+    def shown(self) -> int | None:
+        """The value that may be shown: None when suppressed or when there is none."""
+        return None if self.suppressed else self.value
+
+    def __str__(self):
+        if self.suppressed:
+            return SUPPRESSED
+        if self.value is None:
+            return "—"
+        text = number_format(self.value, force_grouping=True)
+        return f"{text} %" if self.percent else text
+
+    @property
+    def cell(self):
+        """For CSV and XLSX: the number, "< 5", or empty."""
+        if self.suppressed:
+            return SUPPRESSED
+        return "" if self.value is None else self.value
+
+    def as_dict(self) -> dict:
+        return {"value": self.shown, "suppressed": self.suppressed}
+
+
+def percent(part: int, whole: int) -> int | None:
+    """``part`` of ``whole`` in whole percent, rounded half up; None when ``whole`` is 0."""
+    if not whole:
+        return None
+    return (200 * part + whole) // (2 * whole)
+
+
+def count(value: int) -> Figure:
+    return Figure(value)
+
+
+def share(part: int, whole: int) -> Figure:
+    return Figure(percent(part, whole), percent=True)
+
+
+def survey_count(responses: int) -> Figure:
+    return Figure(responses, responses=responses)
+
+
+def survey_share(part: int, whole: int, *, responses: int | None = None) -> Figure:
+    """A share of survey answers; suppressed below MIN_RESPONSES responses (``whole``
+    unless given)."""
+    return Figure(
+        percent(part, whole), percent=True, responses=whole if responses is None else responses
+    )
+
+
+# Filters
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(since: date, until: date) -> int:
+    """How many months from ``since`` to ``until``, both included."""
+    return (until.year - since.year) * 12 + until.month - since.month + 1
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The twelve months up to and including the current one."""
+    today = today or timezone.localdate()
+    until = first_of_month(today)
+    return add_months(until, -11), until
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the results are about: the months ``since`` to ``until`` (first days, both
+    included), a region (None: every region, for the state level), a format code and a family
+    centre (of the region)."""
+
+    since: date
+    until: date
+    region: Region | None = None
+    format: str = ""
+    family_centre: Institution | None = None
+
+    @property
+    def end(self) -> date:
+        """The first day after the period."""
+        return add_months(self.until, 1)
+
+    @property
+    def quarters(self) -> list[date]:
+        """The first days of the quarters the period touches, in order."""
+        first = quarter_start(self.since)
+        return [
+            add_months(first, 3 * n) for n in range((months_between(first, self.until) + 2) // 3)
+        ]
+
+    def cache_key(self, now: datetime) -> str:
+        parts = [
+            self.since.isoformat(),
+            self.until.isoformat(),
+            str(self.region.pk if self.region else ""),
+            self.format,
+            str(self.family_centre.pk if self.family_centre else ""),
+            get_language() or "",
+            timezone.localdate(now).isoformat(),
+        ]
+        return "evaluation:results:" + ":".join(parts)
+
+    def period_label(self) -> str:
+        since, until = date_format(self.since, "F Y"), date_format(self.until, "F Y")
+        return (
+            since
+            if since == until
+            else _("%(since)s to %(until)s")
+            % {
+                "since": since,
+                "until": until,
+            }
+        )
+
+    def query(self) -> dict:
+        """The filters as GET parameters (for links to exports and the report)."""
+        params = {"since": self.since.strftime("%Y-%m"), "until": self.until.strftime("%Y-%m")}
+        if self.format:
+            params["format"] = self.format
+        if self.family_centre is not None:
+            params["centre"] = str(self.family_centre.pk)
+        return params
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_label(day: date) -> str:
+    return _("Q%(number)s %(year)s") % {"number": (day.month - 1) // 3 + 1, "year": day.year}
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def _event_scope(filters: Filters, event: str = "event__") -> Q:
+    scope = Q()
+    if filters.region is not None:
+        scope &= Q(**{f"{event}family_centre__region_id": filters.region.pk})
+    if filters.family_centre is not None:
+        scope &= Q(**{f"{event}family_centre_id": filters.family_centre.pk})
+    if filters.format:
+        scope &= Q(**{f"{event}format__code": filters.format})
+    return scope
+
+
+def _survey_scope(filters: Filters, context: str = "") -> Q:
+    scope = Q(**{f"{context}month__gte": filters.since, f"{context}month__lte": filters.until})
+    if filters.region is not None:
+        scope &= Q(**{f"{context}region_id": filters.region.pk})
+    if filters.family_centre is not None:
+        scope &= Q(**{f"{context}family_centre_id": filters.family_centre.pk})
+    if filters.format:
+        scope &= Q(**{f"{context}format": filters.format})
+    return scope
+
+
+# Counting in the database
+
+
+def compute(filters: Filters, *, now: datetime | None = None) -> dict:
+    """The counts behind every table, as plain rows (kept in the cache). Nine queries: the
+    held sessions by format and by quarter, the registrations of single dates and of courses,
+    the questions of the parents' survey, the invitations, the responses, their answers and
+    the step labels (on PostgreSQL one more, which switches JIT compilation off)."""
+    now = now or timezone.now()
+    with _aggregating():
+        return _compute(filters, now)
+
+
+@contextmanager
+def _aggregating():
+    """PostgreSQL compiles a query it estimates as expensive (JIT); for these aggregates the
+    compiling takes longer than the query runs (measured on the state dataset: about +150 ms
+    a page). Off for this transaction only. Elsewhere nothing: an SQLite transaction in
+    IMMEDIATE mode would take the write lock for a read."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def _compute(filters: Filters, now: datetime) -> dict:
+    start = _aware(filters.since)
+    end = min(_aware(filters.end), now)  # held: begun by now
+    held = EventSession.objects.filter(
+        event__status__in=LIVE_STATUSES, is_cancelled=False, starts_at__gte=start, starts_at__lt=end
+    ).filter(_event_scope(filters))
+    by_event = {"region": F("event__family_centre__region_id"), "format": F("event__format__code")}
+
+    events_by_format = [
+        (row["region"], row["format"], row["events"], row["sessions"], row["counselling"] or 0)
+        for row in held.values(**by_event)
+        .annotate(
+            events=Count("event_id", distinct=True),
+            sessions=Count("pk"),
+            counselling=Sum("counselling_appointments"),
+        )
+        .order_by()
+    ]
+    events_by_quarter = [
+        (_as_date(row["quarter"]), row["events"], row["sessions"])
+        for row in held.values(quarter=TruncQuarter("starts_at"))
+        .annotate(events=Count("event_id", distinct=True), sessions=Count("pk"))
+        .order_by()
+    ]
+
+    # Registrations of a date reach their event through the date (one join per date, not per
+    # registration); those of a course through the course, counted at its first date.
+    present = Exists(
+        Registration.attended_sessions.through.objects.filter(registration_id=OuterRef("pk"))
+    )
+    tally = {"registered": Count("pk"), "attended": Count("pk", filter=Q(present))}
+    confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
+    singles = (
+        confirmed.filter(
+            session__event__status__in=LIVE_STATUSES,
+            session__is_cancelled=False,
+            session__starts_at__gte=start,
+            session__starts_at__lt=end,
+        )
+        .filter(_event_scope(filters, "session__event__"))
+        .values(
+            region=F("session__event__family_centre__region_id"),
+            format=F("session__event__format__code"),
+            quarter=TruncQuarter("session__starts_at"),
+        )
+    )
+    courses_begun = (
+        EventSession.objects.filter(
+            is_cancelled=False,
+            event__shape=ParentEvent.Shape.COURSE,
+            event__status__in=LIVE_STATUSES,
+        )
+        .filter(_event_scope(filters))
+        .values("event_id")
+        .annotate(first=Min("starts_at"))
+        .filter(first__gte=start, first__lt=end)
+        .values("event_id")
+    )
+    first_date = (
+        EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    courses = (
+        confirmed.filter(session__isnull=True, event_id__in=courses_begun)
+        .annotate(first_date=Subquery(first_date))
+        .values(**by_event, quarter=TruncQuarter("first_date"))
+    )
+    registrations = [
+        (row["region"], row["format"], _as_date(row["quarter"]), row["registered"], row["attended"])
+        for rows in (singles, courses)
+        for row in rows.annotate(**tally).order_by()
+    ]
+
+    raw = {
+        "events_by_format": events_by_format,
+        "events_by_quarter": events_by_quarter,
+        "registrations": registrations,
+        "invitations": [],
+        "responses": [],
+        "answers": [],
+        "step_labels": [],
+    }
+    questions = dict(
+        Question.objects.filter(
+            questionnaire__code=PARENT_FOLLOW_UP,
+            questionnaire__published_at__isnull=False,
+            code__in=COUNTED_QUESTIONS,
+        )
+        .order_by()
+        .values_list("pk", "code")
+    )
+    if not questions:
+        return raw
+    questionnaires = Questionnaire.objects.filter(code=PARENT_FOLLOW_UP).values("pk")
+
+    raw["invitations"] = [
+        (row["region_id"], row["format"], row["quarter"], row["invitations"])
+        for row in SurveyInvitation.objects.filter(
+            _survey_scope(filters), questionnaire_id__in=questionnaires, sent_at__isnull=False
+        )
+        .values("region_id", "format", quarter=TruncQuarter("month"))
+        .annotate(invitations=Count("pk"))
+        .order_by()
+    ]
+    responses = SurveyResponse.objects.filter(
+        _survey_scope(filters), questionnaire_id__in=questionnaires
+    )
+    raw["responses"] = [
+        (row["region_id"], row["format"], row["quarter"], row["responses"])
+        for row in responses.values("region_id", "format", quarter=TruncQuarter("month"))
+        .annotate(responses=Count("pk"))
+        .order_by()
+    ]
+    # One pass over the answers that are counted: each response has one answer to "took_step"
+    # and to "useful", and one per step it names; the index on (response, question, choice)
+    # finds them for the responses of the selection.
+    raw["answers"] = [
+        (
+            row["region"],
+            row["format"],
+            row["quarter"],
+            questions[row["question_id"]],
+            row["choice"],
+            row["answers"],
+            row["helpful"],
+        )
+        for row in Answer.objects.filter(
+            response_id__in=responses.values("pk"), question_id__in=list(questions)
+        )
+        .values(
+            "question_id",
+            "choice",
+            region=F("response__region_id"),
+            format=F("response__format"),
+            quarter=TruncQuarter("response__month"),
+        )
+        .annotate(answers=Count("pk"), helpful=Count("pk", filter=Q(number__gte=HELPFUL_FROM)))
+        .order_by()
+    ]
+    labels = {}
+    for code, label in (
+        Choice.objects.filter(question_id__in=list(questions), question__code="steps")
+        .order_by("-question__questionnaire__version", "position")
+        .values_list("code", "label")
+    ):
+        labels.setdefault(code, label)  # the latest version's label
+    raw["step_labels"] = list(labels.items())
+    return raw
+
+
+def results(
+    filters: Filters, *, regions: list[Region] | None = None, now: datetime | None = None
+) -> "Results":
+    """The results, from the cache when they were computed in the last
+    FIGURES_CACHE_SECONDS (per filters, language and day). ``regions``: the rows of the
+    regions table (the state level's page)."""
+    now = now or timezone.now()
+    key = filters.cache_key(now)
+    raw = cache.get(key)
+    if raw is None:
+        raw = compute(filters, now=now)
+        cache.set(key, raw, settings.FIGURES_CACHE_SECONDS)
+    return Results(filters, raw, regions=regions)
+
+
+# Adding up into tables
+
+
+@dataclass
+class Tally:
+    events: int = 0
+    sessions: int = 0
+    counselling: int = 0
+    registered: int = 0
+    attended: int = 0
+    invitations: int = 0
+    responses: int = 0
+    took_step: int = 0
+    rated: int = 0
+    helpful: int = 0
+
+    def add(self, **counts):
+        for name, value in counts.items():
+            setattr(self, name, getattr(self, name) + (value or 0))
+
+    @property
+    def attendance_rate(self) -> Figure:
+        return share(self.attended, self.registered)
+
+    @property
+    def response_rate(self) -> Figure:
+        return survey_share(self.responses, self.invitations, responses=self.responses)
+
+    @property
+    def took_step_share(self) -> Figure:
+        return survey_share(self.took_step, self.responses)
+
+    @property
+    def helpful_share(self) -> Figure:
+        return survey_share(self.helpful, self.rated)
+
+
+@dataclass(frozen=True)
+class Column:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # a format code, region key, quarter ("2026-Q1"), step code or "total"
+    label: str
+    cells: list[Figure]
+
+    @property
+    def is_total(self):
+        return self.key == TOTAL
+
+
+@dataclass
+class Table:
+    """One table of the results: shown on the page (with its chart), exported as CSV and
+    XLSX, printed in the report and returned by the API."""
+
+    name: str
+    title: str
+    heading: str  # the heading of the first column (the rows' labels)
+    columns: list[Column]
+    rows: list[Row]
+    units_in_rows: bool = False  # one value column, whose rows mix counts and percents
+    links: dict = field(default_factory=dict)  # the page's download links, by file format
+
+    def export(self) -> tuple[list[str], list[list]]:
+        """Header and rows for CSV and XLSX: numbers as numbers, percent in the header."""
+        header = [self.heading]
+        for index, column in enumerate(self.columns):
+            in_percent = not self.units_in_rows and all(
+                row.cells[index].percent for row in self.rows
+            )
+            header.append(f"{column.label} (%)" if in_percent and self.rows else column.label)
+        rows = []
+        for row in self.rows:
+            label = row.label
+            if self.units_in_rows and row.cells and row.cells[0].percent:
+                label = f"{label} (%)"
+            rows.append([label, *(cell.cell for cell in row.cells)])
+        return header, rows
+
+    def chart(self, code: str) -> dict:
+        """The data of a bar chart of one column (totals left out; suppressed values empty)."""
+        index = [column.code for column in self.columns].index(code)
+        rows = [row for row in self.rows if not row.is_total]
+        return {
+            "label": self.columns[index].label,
+            "labels": [row.label for row in rows],
+            "values": [row.cells[index].shown for row in rows],
+            "percent": bool(rows) and rows[0].cells[index].percent,
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "columns": [{"code": column.code, "label": column.label} for column in self.columns],
+            "rows": [
+                {
+                    "key": row.key,
+                    "label": row.label,
+                    "figures": {
+                        column.code: cell.as_dict()
+                        for column, cell in zip(self.columns, row.cells, strict=True)
+                    },
+                }
+                for row in self.rows
+            ],
+        }
+
+
+COLUMNS = {
+    "events": gettext_lazy("Events held"),
+    "sessions": gettext_lazy("Sessions held"),
+    "counselling": gettext_lazy("Counselling appointments agreed"),
+    "registered": gettext_lazy("Parents registered"),
+    "attended": gettext_lazy("Parents attended"),
+    "attendance_rate": gettext_lazy("Attendance rate"),
+    "invitations": gettext_lazy("Survey invitations sent"),
+    "responses": gettext_lazy("Responses"),
+    "response_rate": gettext_lazy("Response rate"),
+    "took_step": gettext_lazy("Took a concrete step"),
+    "benchmark": gettext_lazy("Programme result (benchmark)"),
+    "helpful": gettext_lazy("Found the event helpful"),
+    "all": gettext_lazy("All formats"),
+}
+TABLE_NAMES = ["summary", "events", "survey", "steps", "quarters", "regions"]
+
+
+class Results:
+    """The tables of one selection, added up from ``compute``'s rows."""
+
+    def __init__(self, filters: Filters, raw: dict, *, regions: list[Region] | None = None):
+        self.filters = filters
+        self.regions = regions
+        self.formats = [code for code in FORMATS if not filters.format or code == filters.format]
+        self.total = Tally()
+        self.by_format = defaultdict(Tally)
+        self.by_region = defaultdict(Tally)
+        self.by_quarter = defaultdict(Tally)
+        for region, code, events, sessions, counselling in raw["events_by_format"]:
+            for tally in (self.total, self.by_format[code], self.by_region[region]):
+                tally.add(events=events, sessions=sessions, counselling=counselling)
+        for quarter, events, sessions in raw["events_by_quarter"]:
+            self.by_quarter[quarter].add(events=events, sessions=sessions)
+        for region, code, quarter, registered, attended in raw["registrations"]:
+            for tally in self._tallies(region, code, quarter):
+                tally.add(registered=registered, attended=attended)
+        for region, code, quarter, invitations in raw["invitations"]:
+            for tally in self._tallies(region, code, quarter):
+                tally.add(invitations=invitations)
+        for region, code, quarter, responses in raw["responses"]:
+            for tally in self._tallies(region, code, quarter):
+                tally.add(responses=responses)
+        self.steps = defaultdict(int)  # (format, step) → answers
+        for region, code, quarter, question, choice, answers, helpful in raw["answers"]:
+            if question == "steps":
+                self.steps[code, choice] += answers
+                continue
+            if question == "took_step":
+                counts = {"took_step": answers if choice == YES else 0}
+            else:  # "useful"
+                counts = {"rated": answers, "helpful": helpful}
+            for tally in self._tallies(region, code, quarter):
+                tally.add(**counts)
+        self.step_labels = raw["step_labels"]
+
+    def _tallies(self, region, code, quarter):
+        return (
+            self.total,
+            self.by_format[code],
+            self.by_region[region],
+            self.by_quarter[_as_date(quarter)],
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing held, registered, sent or answered in this selection."""
+        total = self.total
+        return not (total.sessions or total.registered or total.invitations or total.responses)
+
+    def format_label(self, code: str) -> str:
+        return str(dict(EventFormat.choices).get(code, code or "—"))
+
+    # The tables
+
+    def tables(self) -> dict[str, Table]:
+        tables = {
+            "summary": self.summary(),
+            "events": self.events(),
+            "survey": self.survey(),
+            "steps": self.steps_table(),
+            "quarters": self.quarters(),
+        }
+        if self.regions is not None:
+            tables["regions"] = self.regions_table()
+        return tables
+
+    def summary(self) -> Table:
+        total = self.total
+        figures = [
+            ("events", count(total.events)),
+            ("sessions", count(total.sessions)),
+            ("registered", count(total.registered)),
+            ("attended", count(total.attended)),
+            ("attendance_rate", total.attendance_rate),
+            ("counselling", count(total.counselling)),
+            ("invitations", count(total.invitations)),
+            ("responses", survey_count(total.responses)),
+            ("response_rate", total.response_rate),
+            ("took_step", total.took_step_share),
+            ("helpful", total.helpful_share),
+        ]
+        return Table(
+            "summary",
+            _("Key figures"),
+            _("Figure"),
+            [Column("value", _("Value"))],
+            [Row(code, str(COLUMNS[code]), [figure]) for code, figure in figures],
+            units_in_rows=True,
+        )
+
+    def _format_rows(self, cells) -> list[Row]:
+        rows = [
+            Row(code, self.format_label(code), cells(self.by_format[code], code))
+            for code in self.formats
+        ]
+        return [*rows, Row(TOTAL, str(COLUMNS["all"]), cells(self.total, None))]
+
+    def events(self) -> Table:
+        codes = ["events", "sessions", "registered", "attended", "attendance_rate", "counselling"]
+
+        def cells(tally, _code):
+            return [
+                count(tally.events),
+                count(tally.sessions),
+                count(tally.registered),
+                count(tally.attended),
+                tally.attendance_rate,
+                count(tally.counselling),
+            ]
+
+        return Table(
+            "events",
+            _("Events and parents by format"),
+            _("Format"),
+            [Column(code, str(COLUMNS[code])) for code in codes],
+            self._format_rows(cells),
+        )
+
+    def survey(self) -> Table:
+        codes = ["invitations", "responses", "response_rate", "took_step", "benchmark", "helpful"]
+
+        def cells(tally, code):
+            return [
+                count(tally.invitations),
+                survey_count(tally.responses),
+                tally.response_rate,
+                tally.took_step_share,
+                Figure(BENCHMARK.get(code), percent=True),
+                tally.helpful_share,
+            ]
+
+        return Table(
+            "survey",
+            _("Follow-up survey by format"),
+            _("Format"),
+            [Column(code, str(COLUMNS[code])) for code in codes],
+            self._format_rows(cells),
+        )
+
+    def steps_table(self) -> Table:
+        """The share of respondents who took a concrete step, and each step, by format."""
+        groups = [*self.formats, None]  # None: all formats
+
+        def responses(code):
+            return (self.total if code is None else self.by_format[code]).responses
+
+        def answers(code, step):
+            if code is None:
+                return sum(self.steps[format_code, step] for format_code in self.formats)
+            return self.steps[code, step]
+
+        took = [
+            Row(
+                "took_step",
+                str(COLUMNS["took_step"]),
+                [
+                    (self.total if code is None else self.by_format[code]).took_step_share
+                    for code in groups
+                ],
+            )
+        ]
+        steps = [
+            Row(
+                step, label, [survey_share(answers(code, step), responses(code)) for code in groups]
+            )
+            for step, label in self.step_labels
+        ]
+        return Table(
+            "steps",
+            _("Concrete steps since the event, by format"),
+            _("Step"),
+            [
+                Column(code or "all", self.format_label(code) if code else str(COLUMNS["all"]))
+                for code in groups
+            ],
+            took + steps,
+        )
+
+    def quarters(self) -> Table:
+        codes = [
+            "events",
+            "sessions",
+            "attended",
+            "invitations",
+            "responses",
+            "response_rate",
+            "took_step",
+        ]
+
+        def cells(tally):
+            return [
+                count(tally.events),
+                count(tally.sessions),
+                count(tally.attended),
+                count(tally.invitations),
+                survey_count(tally.responses),
+                tally.response_rate,
+                tally.took_step_share,
+            ]
+
+        return Table(
+            "quarters",
+            _("Trend by quarter"),
+            _("Quarter"),
+            [Column(code, str(COLUMNS[code])) for code in codes],
+            [
+                Row(
+                    f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}",
+                    quarter_label(quarter),
+                    cells(self.by_quarter[quarter]),
+                )
+                for quarter in self.filters.quarters
+            ],
+        )
+
+    def regions_table(self) -> Table:
+        codes = [
+            "events",
+            "registered",
+            "attended",
+            "attendance_rate",
+            "invitations",
+            "responses",
+            "response_rate",
+            "took_step",
+        ]
+
+        def cells(tally):
+            return [
+                count(tally.events),
+                count(tally.registered),
+                count(tally.attended),
+                tally.attendance_rate,
+                count(tally.invitations),
+                survey_count(tally.responses),
+                tally.response_rate,
+                tally.took_step_share,
+            ]
+
+        regions = [
+            region
+            for region in sorted(self.regions or [], key=lambda region: region.name)
+            if self.filters.region is None or region.pk == self.filters.region.pk
+        ]
+        return Table(
+            "regions",
+            _("Results by region"),
+            _("Region"),
+            [Column(code, str(COLUMNS[code])) for code in codes],
+            [Row(region.key, region.name, cells(self.by_region[region.pk])) for region in regions]
+            + [Row(TOTAL, _("All regions"), cells(self.total))],
+        )
+
+
+# Free texts
+
+
+@dataclass(frozen=True)
+class FreeText:
+    month: date
+    format: str  # the format's name
+    question: str
+    text: str
+
+
+@dataclass
+class FreeTexts:
+    """The free-text answers of a selection, or none when it holds fewer than MIN_RESPONSES
+    responses (``withheld``)."""
+
+    answers: list[FreeText] = field(default_factory=list)
+    withheld: bool = False
+
+    HEADER = (
+        gettext_lazy("Month"),
+        gettext_lazy("Format"),
+        gettext_lazy("Question"),
+        gettext_lazy("Answer"),
+    )
+
+    def export(self) -> tuple[list[str], list[list]]:
+        return [str(label) for label in self.HEADER], [
+            [answer.month.strftime("%Y-%m"), answer.format, answer.question, answer.text]
+            for answer in self.answers
+        ]
+
+
+def free_texts(filters: Filters, *, responses: int, limit: int | None = None) -> FreeTexts:
+    """The free-text answers of the parents' follow-up in ``filters`` (of one region: the
+    caller checks ``Access.can_read_free_texts``), newest month first. ``responses``: how many
+    responses the selection holds; below MIN_RESPONSES nothing is shown. Two queries."""
+    if filters.region is None:
+        raise ValueError("Free texts are shown for one region only.")
+    if responses < MIN_RESPONSES:
+        return FreeTexts(withheld=True)
+    questions = {
+        question.pk: question.text
+        for question in Question.objects.filter(
+            questionnaire__code=PARENT_FOLLOW_UP, kind=Question.Kind.FREE_TEXT
+        )
+    }
+    rows = (
+        Answer.objects.filter(_survey_scope(filters, "response__"), question_id__in=questions)
+        .values_list("response__month", "response__format", "question_id", "text")
+        .order_by("-response__month", "response__format", "text")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    labels = dict(EventFormat.choices)
+    return FreeTexts(
+        [
+            FreeText(month, str(labels.get(code, code or "—")), str(questions[question]), text)
+            for month, code, question, text in rows
+        ]
+    )
