@@ -82,6 +82,7 @@ def test_a_region_reads_its_results_with_the_small_number_rule(client, coordinat
         "survey",
         "steps",
         "quarters",
+        "feedback",
     ]
     survey = figures(body, "survey")
     assert survey["parent_cafe"]["took_step"] == {"value": 80, "suppressed": False}

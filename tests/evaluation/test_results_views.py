@@ -49,7 +49,8 @@ def test_the_region_page_shows_the_figures_charts_and_free_texts(as_coordinator,
     assert response.status_code == 200
     body = response.content.decode()
     tables = response.context["tables"]
-    assert set(tables) == {"summary", "events", "survey", "steps", "quarters"}
+    assert set(tables) == {"summary", "events", "survey", "steps", "quarters", "feedback"}
+    assert tables["feedback"].rows == []  # no speaker or centre answered: no table shown
     assert str(tables["survey"].rows[0].cells[3]) == "80 %"  # Elterncafé took a step
     assert "&lt; 5" in body  # the course's four responses
     for chart in ("events", "took_step", "steps", "attended", "quarter_steps"):

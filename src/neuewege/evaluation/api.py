@@ -122,7 +122,10 @@ class StateResultFilters(ResultFilters):
 
 
 class FigureOut(Schema):
-    value: int | None = Field(..., description="Count or whole percent; null when suppressed")
+    value: int | float | None = Field(
+        ...,
+        description="Count, whole percent or an average (one decimal); null when suppressed",
+    )
     suppressed: bool = Field(..., description="From fewer than 5 responses: not shown")
 
 
@@ -132,7 +135,11 @@ class ColumnOut(Schema):
 
 
 class RowOut(Schema):
-    key: str = Field(..., description="Format, step, region key, quarter (2026-Q1) or total")
+    key: str = Field(
+        ...,
+        description="Format, step, region key, quarter (2026-Q1), feedback question "
+        "(speaker_feedback.setting) or total",
+    )
     label: str
     figures: dict[str, FigureOut]
 

@@ -1,5 +1,6 @@
 """The regional report of the evaluation as a PDF: summary, bar charts, tables, a method note
-and the programme's published result to compare with.
+the programme's published result to compare with, and the feedback of speakers and family
+centres (their scale questions; no free texts).
 
 Made from a Django template by WeasyPrint through ``cooperation.documents.html_pdf``: no base
 URL and a URL fetcher that refuses everything. WeasyPrint runs no JavaScript, so the charts
@@ -44,6 +45,27 @@ def bars(table: Table, code: str, *, benchmark: dict | None = None) -> dict:
     }
 
 
+def feedback_blocks(figures: Results, table: Table) -> list[dict]:
+    """The feedback table as one small table per question: a row per format and for all
+    formats, a column per figure (responses, average, 4 or 5), so that it fits the page."""
+    groups = [*figures.formats, None]
+    width = len(results.FEEDBACK_FIGURES)
+    return [
+        {
+            "label": row.label,
+            "rows": [
+                {
+                    "label": figures.format_label(code) if code else str(results.COLUMNS["all"]),
+                    "is_total": code is None,
+                    "cells": row.cells[width * index : width * (index + 1)],
+                }
+                for index, code in enumerate(groups)
+            ],
+        }
+        for row in table.rows
+    ]
+
+
 def report_pdf(figures: Results) -> bytes:
     """The report of one region's results (``figures.filters.region``), in the active
     language."""
@@ -71,6 +93,8 @@ def report_pdf(figures: Results) -> bytes:
                 bars(tables["steps"], "all"),
                 bars(tables["events"], "events"),
             ],
+            "feedback": feedback_blocks(figures, tables["feedback"]),
+            "feedback_figures": [str(label) for label in results.FEEDBACK_FIGURES.values()],
             "benchmark_quote": results.BENCHMARK_QUOTE,
             "benchmark_source": results.BENCHMARK_SOURCE,
             "benchmark": [

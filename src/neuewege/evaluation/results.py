@@ -2,7 +2,7 @@
 published result (the follow-up survey: "Elternkurs 100 %, Elterncafé 90 %").
 
 Everything is counted in the database (GROUP BY), in a fixed number of queries whatever the
-number of regions, events or responses: ``compute`` runs nine, the free texts two more.
+number of regions, events or responses: ``compute`` runs ten, the free texts two more.
 The counts come back as plain rows per region, format and quarter; ``Results`` adds them up
 into the tables the pages, exports, the PDF report and the API show — the same tables
 everywhere, so a figure cannot differ between them.
@@ -23,12 +23,17 @@ The rules, each in one place:
   session the parent attended — invitations sent, responses, the share who took a concrete
   step, each step, and the share who rated the event helpful (4 or 5 of 5). The response rate
   is responses ÷ invitations sent.
+- The feedback of professionals (``feedback_table``): the scale questions of the speakers' and
+  the family centres' feedback (every version, by question code), by the response's month —
+  answers, their average and the share who answered 4 or 5; the same filters and the same
+  small-number rule, counted per question. Their free-text answers are not shown.
 """
 
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,6 +44,9 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from modeltranslation.settings import DEFAULT_LANGUAGE
+from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_language as content_language
 
 from neuewege.cooperation.indicators import LIVE_STATUSES
 from neuewege.core.models import EventFormat, Institution, Region
@@ -47,13 +55,14 @@ from neuewege.events.models import EventSession, ParentEvent, Registration
 from .models import (
     YES,
     Answer,
+    Audience,
     Choice,
     Question,
     Questionnaire,
     SurveyInvitation,
     SurveyResponse,
 )
-from .questionnaires import PARENT_FOLLOW_UP
+from .questionnaires import CENTRE_FEEDBACK, PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
 
 MIN_RESPONSES = 5
 SUPPRESSED = f"< {MIN_RESPONSES}"
@@ -73,6 +82,9 @@ BENCHMARK = {EventFormat.PARENT_COURSE.value: 100, EventFormat.PARENT_CAFE.value
 
 FORMATS = [code for code, _label in EventFormat.choices]
 COUNTED_QUESTIONS = ["took_step", "useful", "steps"]  # of the parents' follow-up
+# The professionals' feedback whose scale questions are counted, in the order shown, and who
+# was asked.
+FEEDBACK = {SPEAKER_FEEDBACK: Audience.SPEAKERS, CENTRE_FEEDBACK: Audience.FAMILY_CENTRES}
 TOTAL = "total"
 
 
@@ -85,7 +97,7 @@ class Figure:
     is derived from (None for figures of the events). With fewer than ``MIN_RESPONSES`` the
     figure is suppressed: it reads "< 5" and has no value anywhere."""
 
-    value: int | None
+    value: int | float | None  # float: an average, to one decimal
     percent: bool = False
     responses: int | None = None
 
@@ -134,6 +146,16 @@ def share(part: int, whole: int) -> Figure:
 
 def survey_count(responses: int) -> Figure:
     return Figure(responses, responses=responses)
+
+
+def average(total: int, answers: int) -> Figure:
+    """The average of ``answers`` values adding up to ``total``, to one decimal (half up);
+    suppressed below MIN_RESPONSES answers."""
+    value = None
+    if answers:
+        exact = Decimal(total) / Decimal(answers)
+        value = float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return Figure(value, responses=answers)
 
 
 def survey_share(part: int, whole: int, *, responses: int | None = None) -> Figure:
@@ -271,10 +293,11 @@ def _survey_scope(filters: Filters, context: str = "") -> Q:
 
 
 def compute(filters: Filters, *, now: datetime | None = None) -> dict:
-    """The counts behind every table, as plain rows (kept in the cache). Nine queries: the
+    """The counts behind every table, as plain rows (kept in the cache). Ten queries: the
     held sessions by format and by quarter, the registrations of single dates and of courses,
-    the questions of the parents' survey, the invitations, the responses, their answers and
-    the step labels (on PostgreSQL one more, which switches JIT compilation off)."""
+    the professionals' feedback, the questions of the parents' survey, the invitations, the
+    responses, their answers and the step labels (on PostgreSQL one more, which switches JIT
+    compilation off)."""
     now = now or timezone.now()
     with _aggregating():
         return _compute(filters, now)
@@ -377,6 +400,7 @@ def _compute(filters: Filters, now: datetime) -> dict:
         "responses": [],
         "answers": [],
         "step_labels": [],
+        "feedback": _feedback(filters),
     }
     questions = dict(
         Question.objects.filter(
@@ -446,6 +470,55 @@ def _compute(filters: Filters, now: datetime) -> dict:
     return raw
 
 
+def _feedback(filters: Filters) -> list[tuple]:
+    """The answers to the scale questions of the professionals' feedback, counted per
+    questionnaire, version, question and format: their number, sum and how many were 4 or 5,
+    with the question's text in the active language (German where it is not translated). One
+    query: the responses of the two questionnaires through an index that begins with the
+    questionnaire ((questionnaire, region, month) for a region), their answers through the
+    one on (response, question, choice); few rows, as professionals answer far less often
+    than parents."""
+    language = content_language()
+    text = build_localized_fieldname("text", language)
+    fallback = build_localized_fieldname("text", DEFAULT_LANGUAGE)
+    return [
+        (
+            row["questionnaire_code"],
+            row["version"],
+            row["question_code"],
+            row["position"],
+            row["label"] or row["fallback"],
+            row["format"],
+            row["answers"],
+            row["total"] or 0,
+            row["high"],
+        )
+        for row in Answer.objects.filter(
+            _survey_scope(filters, "response__"),
+            response__questionnaire_id__in=Questionnaire.objects.filter(
+                code__in=list(FEEDBACK)
+            ).values("pk"),
+            question__kind=Question.Kind.SCALE,
+            number__isnull=False,
+        )
+        .values(
+            questionnaire_code=F("question__questionnaire__code"),
+            version=F("question__questionnaire__version"),
+            question_code=F("question__code"),
+            position=F("question__position"),
+            label=F(f"question__{text}"),
+            fallback=F(f"question__{fallback}"),
+            format=F("response__format"),
+        )
+        .annotate(
+            answers=Count("pk"),
+            total=Sum("number"),
+            high=Count("pk", filter=Q(number__gte=HELPFUL_FROM)),
+        )
+        .order_by()
+    ]
+
+
 def results(
     filters: Filters, *, regions: list[Region] | None = None, now: datetime | None = None
 ) -> "Results":
@@ -496,6 +569,41 @@ class Tally:
     @property
     def helpful_share(self) -> Figure:
         return survey_share(self.helpful, self.rated)
+
+
+@dataclass
+class Rating:
+    """The answers to one scale question of the professionals' feedback."""
+
+    answers: int = 0
+    total: int = 0  # the sum of the values
+    high: int = 0  # answered 4 or 5
+
+    def add(self, answers: int, total: int, high: int):
+        self.answers += answers
+        self.total += total
+        self.high += high
+
+    def cells(self) -> list[Figure]:
+        return [
+            survey_count(self.answers),
+            average(self.total, self.answers),
+            survey_share(self.high, self.answers),
+        ]
+
+
+@dataclass
+class FeedbackQuestion:
+    """A scale question of the professionals' feedback, over every version of it: its label
+    and position are the latest version's."""
+
+    questionnaire: str
+    code: str
+    label: str = ""
+    position: int = 0
+    version: int = 0
+    total: Rating = field(default_factory=Rating)
+    by_format: dict = field(default_factory=lambda: defaultdict(Rating))
 
 
 @dataclass(frozen=True)
@@ -589,7 +697,12 @@ COLUMNS = {
     "helpful": gettext_lazy("Found the event helpful"),
     "all": gettext_lazy("All formats"),
 }
-TABLE_NAMES = ["summary", "events", "survey", "steps", "quarters", "regions"]
+FEEDBACK_FIGURES = {
+    "responses": gettext_lazy("responses"),
+    "average": gettext_lazy("average (1–5)"),
+    "high": gettext_lazy("4 or 5"),
+}
+TABLE_NAMES = ["summary", "events", "survey", "steps", "quarters", "feedback", "regions"]
 
 
 class Results:
@@ -629,6 +742,17 @@ class Results:
             for tally in self._tallies(region, code, quarter):
                 tally.add(**counts)
         self.step_labels = raw["step_labels"]
+        self.feedback = {}  # (questionnaire, question code) → FeedbackQuestion
+        for questionnaire, version, question, position, label, code, answers, total, high in (
+            raw.get("feedback", [])  # absent from results cached before it was counted
+        ):
+            item = self.feedback.setdefault(
+                (questionnaire, question), FeedbackQuestion(questionnaire, question)
+            )
+            if version > item.version:
+                item.label, item.position, item.version = label, position, version
+            item.total.add(answers, total, high)
+            item.by_format[code].add(answers, total, high)
 
     def _tallies(self, region, code, quarter):
         return (
@@ -642,7 +766,13 @@ class Results:
     def is_empty(self) -> bool:
         """Nothing held, registered, sent or answered in this selection."""
         total = self.total
-        return not (total.sessions or total.registered or total.invitations or total.responses)
+        return not (
+            total.sessions
+            or total.registered
+            or total.invitations
+            or total.responses
+            or self.feedback
+        )
 
     def format_label(self, code: str) -> str:
         return str(dict(EventFormat.choices).get(code, code or "—"))
@@ -656,6 +786,7 @@ class Results:
             "survey": self.survey(),
             "steps": self.steps_table(),
             "quarters": self.quarters(),
+            "feedback": self.feedback_table(),
         }
         if self.regions is not None:
             tables["regions"] = self.regions_table()
@@ -807,6 +938,47 @@ class Results:
                     cells(self.by_quarter[quarter]),
                 )
                 for quarter in self.filters.quarters
+            ],
+        )
+
+    def feedback_table(self) -> Table:
+        """The scale questions of the speakers' and the family centres' feedback: per format
+        and for all formats the responses, the average and the share who answered 4 or 5."""
+        groups = [*self.formats, None]  # None: all formats
+        columns = [
+            Column(
+                f"{code or 'all'}_{figure}",
+                _("%(format)s: %(figure)s")
+                % {
+                    "format": self.format_label(code) if code else str(COLUMNS["all"]),
+                    "figure": label,
+                },
+            )
+            for code in groups
+            for figure, label in FEEDBACK_FIGURES.items()
+        ]
+        order = list(FEEDBACK)
+        questions = sorted(
+            self.feedback.values(),
+            key=lambda item: (order.index(item.questionnaire), item.position, item.code),
+        )
+        return Table(
+            "feedback",
+            _("Feedback of speakers and family centres"),
+            _("Question"),
+            columns,
+            [
+                Row(
+                    f"{item.questionnaire}.{item.code}",
+                    _("%(asked)s: %(question)s")
+                    % {"asked": FEEDBACK[item.questionnaire].label, "question": item.label},
+                    [
+                        cell
+                        for code in groups
+                        for cell in (item.total if code is None else item.by_format[code]).cells()
+                    ],
+                )
+                for item in questions
             ],
         )
 

@@ -32,7 +32,7 @@ from . import documents, results
 from .forms import ResultsFilterForm
 from .results import Filters, default_period
 
-REGION_TABLES = ["summary", "events", "survey", "steps", "quarters"]
+REGION_TABLES = ["summary", "events", "survey", "steps", "quarters", "feedback"]
 STATE_TABLES = [*REGION_TABLES, "regions"]
 CHARTS = [
     # (name, table, column, title)
