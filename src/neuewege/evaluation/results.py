@@ -816,12 +816,16 @@ class Results:
             units_in_rows=True,
         )
 
-    def _format_rows(self, cells) -> list[Row]:
+    def _format_table(self, name, title, codes, cells) -> Table:
+        """A table with a row per format and one for all: ``cells(tally, format_code)`` gives
+        a row's figures, one per column in ``codes``."""
+        columns = [Column(code, str(COLUMNS[code])) for code in codes]
         rows = [
             Row(code, self.format_label(code), cells(self.by_format[code], code))
             for code in self.formats
         ]
-        return [*rows, Row(TOTAL, str(COLUMNS["all"]), cells(self.total, None))]
+        rows.append(Row(TOTAL, str(COLUMNS["all"]), cells(self.total, None)))
+        return Table(name, title, _("Format"), columns, rows)
 
     def events(self) -> Table:
         codes = ["events", "sessions", "registered", "attended", "attendance_rate", "counselling"]
@@ -836,13 +840,7 @@ class Results:
                 count(tally.counselling),
             ]
 
-        return Table(
-            "events",
-            _("Events and parents by format"),
-            _("Format"),
-            [Column(code, str(COLUMNS[code])) for code in codes],
-            self._format_rows(cells),
-        )
+        return self._format_table("events", _("Events and parents by format"), codes, cells)
 
     def survey(self) -> Table:
         codes = ["invitations", "responses", "response_rate", "took_step", "benchmark", "helpful"]
@@ -857,13 +855,7 @@ class Results:
                 tally.helpful_share,
             ]
 
-        return Table(
-            "survey",
-            _("Follow-up survey by format"),
-            _("Format"),
-            [Column(code, str(COLUMNS[code])) for code in codes],
-            self._format_rows(cells),
-        )
+        return self._format_table("survey", _("Follow-up survey by format"), codes, cells)
 
     def steps_table(self) -> Table:
         """The share of respondents who took a concrete step, and each step, by format."""

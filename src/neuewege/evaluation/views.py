@@ -103,6 +103,11 @@ def spreadsheet(header, rows, *, fmt, title, filename) -> HttpResponse:
     return response
 
 
+def table_download(table, fmt, filename) -> HttpResponse:
+    header, rows = table.export()
+    return spreadsheet(header, rows, fmt=fmt, title=table.title, filename=filename)
+
+
 def invalid_filters(selection) -> HttpResponse:
     messages = [str(message) for errors in selection.form.errors.values() for message in errors]
     return HttpResponse(" ".join(messages), status=400, content_type="text/plain; charset=utf-8")
@@ -184,14 +189,7 @@ class RegionResultsExportView(RegionResultsPage, View):
         if selection.filters is None:
             return invalid_filters(selection)
         chosen = results.results(selection.filters).tables()[table]
-        header, rows = chosen.export()
-        return spreadsheet(
-            header,
-            rows,
-            fmt=fmt,
-            title=chosen.title,
-            filename=f"neue-wege-ergebnisse-{self.region.key}-{table}",
-        )
+        return table_download(chosen, fmt, f"neue-wege-ergebnisse-{self.region.key}-{table}")
 
 
 class RegionCommentsExportView(RegionResultsPage, View):
@@ -280,11 +278,4 @@ class StateResultsExportView(StateResultsPage, View):
         if selection.filters is None:
             return invalid_filters(selection)
         chosen = results.results(selection.filters, regions=self.regions).tables()[table]
-        header, rows = chosen.export()
-        return spreadsheet(
-            header,
-            rows,
-            fmt=fmt,
-            title=chosen.title,
-            filename=f"neue-wege-ergebnisse-land-{table}",
-        )
+        return table_download(chosen, fmt, f"neue-wege-ergebnisse-land-{table}")
