@@ -153,16 +153,18 @@ def test_the_regions_people_read_its_free_texts(client, wesel, results_world):
     response = get(client, "/regions/05170/results/free-texts", token_header(staff), **PERIOD)
     assert response.status_code == 200
     body = response.json()
-    assert body["withheld"] is False
+    assert body["withheld"] == []
     assert body["answers"] == [
         {
             "month": "2026-01-01",
+            "audience": "parents",
             "format": "Elterncafé",
             "question": "What was missing? What could we do better?",
             "text": TEXT,
         },
         {
             "month": "2026-01-01",
+            "audience": "parents",
             "format": "Elterncafé",
             "question": "What was missing? What could we do better?",
             "text": "Mehr Termine am Nachmittag",
@@ -175,7 +177,7 @@ def test_the_regions_people_read_its_free_texts(client, wesel, results_world):
         format="parent_course",
         **PERIOD,
     ).json()
-    assert few == {"withheld": True, "answers": []}
+    assert few == {"withheld": ["parents"], "answers": []}
 
 
 def test_others_are_refused(client, coordinator, borken, results_world):

@@ -260,7 +260,7 @@ def as_state(client, state_user):
     return client
 
 
-def test_the_region_page_shows_the_feedback_but_not_the_professionals_texts(as_coordinator, world):
+def test_the_region_page_shows_the_feedback_and_the_professionals_texts(as_coordinator, world):
     response = as_coordinator.get(reverse("results-region", args=["05170"]), PERIOD)
     assert response.status_code == 200
     body = response.content.decode()
@@ -270,8 +270,25 @@ def test_the_region_page_shows_the_feedback_but_not_the_professionals_texts(as_c
     assert body.count("<table") == 6
     export = reverse("results-region-export", args=["05170", "feedback", "csv"])
     assert export + "?since=2025-04" in body
-    assert "Die Kinderbetreuung war super" in body  # the parents' free texts stay
-    assert COMMENT not in body
+    texts = response.context["free_texts"]
+    assert [(answer.audience, answer.text) for answer in texts.answers] == [
+        ("parents", "Die Kinderbetreuung war super"),
+        ("parents", "Mehr Termine am Nachmittag"),
+        ("speakers", COMMENT),
+    ]
+    assert texts.withheld == []
+    assert "January 2026 · Speakers · Elterncafé · Is there anything else" in body
+
+
+def test_a_groups_texts_need_five_of_its_responses(world, english):
+    # the course: four responses of parents and four of speakers (the café's five are
+    # filtered out); Borken's speakers wrote nothing in Wesel's selection
+    texts = results.free_texts(wesel(world, format="parent_course"))
+    assert texts.withheld == ["parents", "speakers"] and texts.answers == []
+    assert texts.withheld_labels() == ["Parents", "Speakers"]
+    january = results.free_texts(wesel(world, since=date(2026, 1, 1), until=date(2026, 1, 1)))
+    assert january.withheld == []
+    assert {answer.audience for answer in january.answers} == {"parents", "speakers"}
 
 
 def test_the_state_page_shows_the_feedback_of_all_regions(as_state, world):

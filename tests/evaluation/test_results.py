@@ -464,21 +464,22 @@ def test_the_results_are_kept_in_the_cache(results_world, django_assert_max_num_
 
 def test_free_texts_are_the_regions_own_newest_first(results_world, english):
     filters = wesel_filters(results_world)
-    texts = results.free_texts(filters, responses=9)
-    assert [(answer.month, answer.format, answer.text) for answer in texts.answers] == [
-        (date(2026, 1, 1), "Elterncafé", "Die Kinderbetreuung war super"),
-        (date(2026, 1, 1), "Elterncafé", "Mehr Termine am Nachmittag"),
+    texts = results.free_texts(filters)
+    assert texts.withheld == []
+    assert [(a.month, a.audience, a.format, a.text) for a in texts.answers] == [
+        (date(2026, 1, 1), "parents", "Elterncafé", "Die Kinderbetreuung war super"),
+        (date(2026, 1, 1), "parents", "Elterncafé", "Mehr Termine am Nachmittag"),
     ]
     assert texts.answers[0].question == "What was missing? What could we do better?"
     header, rows = texts.export()
-    assert header == ["Month", "Format", "Question", "Answer"]
+    assert header == ["Month", "Asked", "Format", "Question", "Answer"]
     assert rows[0][0] == "2026-01"
 
 
 def test_free_texts_of_fewer_than_five_responses_are_withheld(results_world):
     course = wesel_filters(results_world, format="parent_course")
-    assert results.free_texts(course, responses=4).withheld
-    assert results.free_texts(course, responses=4).answers == []
+    texts = results.free_texts(course)  # the course: four responses of parents
+    assert texts.withheld == ["parents"] and texts.answers == []
 
 
 def test_only_the_regions_people_read_free_texts(results_world, wesel, borken, state_user):
@@ -495,7 +496,7 @@ def test_only_the_regions_people_read_free_texts(results_world, wesel, borken, s
     assert not access_for(other).can_read_free_texts(wesel)
     assert system_access().can_read_free_texts(wesel)
     with pytest.raises(ValueError):
-        results.free_texts(Filters(since=SINCE, until=UNTIL), responses=14)
+        results.free_texts(Filters(since=SINCE, until=UNTIL))
 
 
 def test_exports_hold_numbers_and_the_withheld_mark(results_world, english):

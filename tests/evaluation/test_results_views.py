@@ -77,7 +77,10 @@ def test_the_state_level_reads_a_regions_figures_but_not_its_free_texts(as_state
 
 def test_free_texts_are_withheld_below_five_responses(as_coordinator, results_world):
     body = region_page(as_coordinator, format="parent_course").content.decode()
-    assert "fewer than 5 responses: its free-text answers are not shown" in body
+    assert (
+        "Fewer than 5 responses in this selection, so their free-text answers are not shown: "
+        "Parents." in body
+    )
     assert TEXT not in body
 
 
@@ -152,9 +155,9 @@ def test_the_free_texts_export_is_the_regions(as_coordinator, results_world):
     url = reverse("results-region-comments-export", args=["05170", "xlsx"])
     sheet = load_workbook(io.BytesIO(as_coordinator.get(url, PERIOD).content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Month", "Format", "Question", "Answer")
-    assert [row[3] for row in rows[1:]] == [TEXT, "Mehr Termine am Nachmittag"]
-    assert rows[1][0] == "2026-01"
+    assert rows[0] == ("Month", "Asked", "Format", "Question", "Answer")
+    assert [row[4] for row in rows[1:]] == [TEXT, "Mehr Termine am Nachmittag"]
+    assert rows[1][:3] == ("2026-01", "Parents", "Elterncafé")
 
 
 def test_the_state_page_sums_the_regions_and_links_each(as_state, results_world):
@@ -165,7 +168,7 @@ def test_the_state_page_sums_the_regions_and_links_each(as_state, results_world)
     assert len(regions.rows) == 54
     assert str(regions.rows[-1].cells[5]) == "14"  # responses of all regions
     assert reverse("results-region", args=["05554"]) + "?since=2025-04" in body
-    assert "What parents wrote" not in body and TEXT not in body
+    assert "What parents, speakers and family centres wrote" not in body and TEXT not in body
     url = reverse("results-state-export", args=["regions", "xlsx"])
     sheet = load_workbook(io.BytesIO(as_state.get(url, PERIOD).content)).active
     rows = list(sheet.iter_rows(values_only=True))

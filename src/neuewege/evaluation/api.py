@@ -26,7 +26,7 @@ from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, Region
 
 from . import results
-from .models import Questionnaire
+from .models import Audience, Questionnaire
 from .results import MAX_MONTHS, Filters, default_period, months_between
 
 router = Router(tags=["evaluation"])
@@ -172,13 +172,17 @@ class ResultsOut(Schema):
 
 class FreeTextOut(Schema):
     month: date
+    audience: Audience = Field(..., description="Who answered")
     format: str
     question: str
     text: str
 
 
 class FreeTextsOut(Schema):
-    withheld: bool = Field(..., description="Fewer than 5 responses: no answers given")
+    withheld: list[Audience] = Field(
+        ...,
+        description="Groups with fewer than 5 responses in the selection: no answers of theirs",
+    )
     answers: list[FreeTextOut]
 
 
@@ -262,20 +266,21 @@ def region_results(request, key: Key, params: Query[ResultFilters]):
 
 @router.get("/regions/{key}/results/free-texts", response=FreeTextsOut)
 def region_free_texts(request, key: Key, params: Query[ResultFilters]):
-    """The parents' free-text answers in the region, newest month first, with the month and
-    the format only; none when the selection holds fewer than 5 responses. For the people of
-    the region only."""
+    """The free-text answers of parents, speakers and family centres in the region, newest month
+    first, with the month, the group and the format only; a group's answers only when the
+    selection holds at least 5 of its responses. For the people of the region only."""
     access = api_access(request)
     region = readable_region(access, key)
     if not access.can_read_free_texts(region):
         raise Http404
     filters = filters_of(params, region)
-    texts = results.free_texts(filters, responses=results.results(filters).total.responses)
+    texts = results.free_texts(filters)
     return {
         "withheld": texts.withheld,
         "answers": [
             {
                 "month": answer.month,
+                "audience": answer.audience,
                 "format": answer.format,
                 "question": answer.question,
                 "text": answer.text,

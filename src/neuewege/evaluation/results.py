@@ -11,10 +11,11 @@ The rules, each in one place:
 
 - Small numbers (``Figure``): no count or share derived from fewer than ``MIN_RESPONSES``
   responses is shown; it reads "< 5" on pages, in exports, the PDF and the API.
-- Free texts (``Access.can_read_free_texts``, ``free_texts``): only for the people of the region,
-  never for the state level; only when the selection holds at least ``MIN_RESPONSES``
-  responses; with the month and the format only, in an order that says nothing about when
-  they were sent (month, format, text).
+- Free texts (``Access.can_read_free_texts``, ``free_texts``): the open answers of parents,
+  speakers and family centres, only for the people of the region, never for the state level;
+  those of one group only when the selection holds at least ``MIN_RESPONSES`` responses of
+  that group; with the month, the format and the group only, in an order that says nothing
+  about when they were sent (month, group, format, text).
 - What counts (``compute``): an event is held when it is published, held or closed and a
   session of it, not cancelled, has begun within the period. Parents registered: confirmed
   registrations of a held date (a course's: of its first date) in the period; attended: those
@@ -26,7 +27,7 @@ The rules, each in one place:
 - The feedback of professionals (``feedback_table``): the scale questions of the speakers' and
   the family centres' feedback (every version, by question code), by the response's month —
   answers, their average and the share who answered 4 or 5; the same filters and the same
-  small-number rule, counted per question. Their free-text answers are not shown.
+  small-number rule, counted per question; their free texts with the parents'.
 """
 
 from collections import defaultdict
@@ -1019,58 +1020,102 @@ class Results:
 @dataclass(frozen=True)
 class FreeText:
     month: date
+    audience: str  # who answered (an Audience value): parents, speakers or family centres
     format: str  # the format's name
     question: str
     text: str
 
+    @property
+    def audience_label(self) -> str:
+        return str(Audience(self.audience).label)
+
 
 @dataclass
 class FreeTexts:
-    """The free-text answers of a selection, or none when it holds fewer than MIN_RESPONSES
-    responses (``withheld``)."""
+    """The free-text answers of a selection; ``withheld`` names the groups whose answers are not
+    shown because the selection holds fewer than MIN_RESPONSES of their responses."""
 
     answers: list[FreeText] = field(default_factory=list)
-    withheld: bool = False
+    withheld: list[str] = field(default_factory=list)  # Audience values
 
     HEADER = (
         gettext_lazy("Month"),
+        gettext_lazy("Asked"),
         gettext_lazy("Format"),
         gettext_lazy("Question"),
         gettext_lazy("Answer"),
     )
 
+    def withheld_labels(self) -> list[str]:
+        return [str(Audience(audience).label) for audience in self.withheld]
+
     def export(self) -> tuple[list[str], list[list]]:
         return [str(label) for label in self.HEADER], [
-            [answer.month.strftime("%Y-%m"), answer.format, answer.question, answer.text]
+            [
+                answer.month.strftime("%Y-%m"),
+                answer.audience_label,
+                answer.format,
+                answer.question,
+                answer.text,
+            ]
             for answer in self.answers
         ]
 
 
-def free_texts(filters: Filters, *, responses: int, limit: int | None = None) -> FreeTexts:
-    """The free-text answers of the parents' follow-up in ``filters`` (of one region: the
-    caller checks ``Access.can_read_free_texts``), newest month first. ``responses``: how many
-    responses the selection holds; below MIN_RESPONSES nothing is shown. Two queries."""
+FREE_TEXT_QUESTIONNAIRES = (PARENT_FOLLOW_UP, SPEAKER_FEEDBACK, CENTRE_FEEDBACK)
+
+
+def free_texts(filters: Filters, *, limit: int | None = None) -> FreeTexts:
+    """The free-text answers of parents, speakers and family centres in ``filters`` (of one
+    region: the caller checks ``Access.can_read_free_texts``), newest month first. A group's
+    answers only when the selection holds at least MIN_RESPONSES of its responses. Three
+    queries."""
     if filters.region is None:
         raise ValueError("Free texts are shown for one region only.")
-    if responses < MIN_RESPONSES:
-        return FreeTexts(withheld=True)
-    questions = {
-        question.pk: question.text
-        for question in Question.objects.filter(
-            questionnaire__code=PARENT_FOLLOW_UP, kind=Question.Kind.FREE_TEXT
+    counted = (
+        SurveyResponse.objects.filter(
+            _survey_scope(filters), questionnaire__code__in=FREE_TEXT_QUESTIONNAIRES
         )
+        .values("questionnaire__audience")
+        .annotate(responses=Count("pk"))
+    )
+    responses = {row["questionnaire__audience"]: row["responses"] for row in counted}
+    shown = {audience for audience, number in responses.items() if number >= MIN_RESPONSES}
+    questions = {
+        question.pk: question
+        for question in Question.objects.filter(
+            questionnaire__code__in=FREE_TEXT_QUESTIONNAIRES,
+            questionnaire__audience__in=shown,
+            kind=Question.Kind.FREE_TEXT,
+        ).select_related("questionnaire")
     }
     rows = (
         Answer.objects.filter(_survey_scope(filters, "response__"), question_id__in=questions)
         .values_list("response__month", "response__format", "question_id", "text")
-        .order_by("-response__month", "response__format", "text")
+        .order_by(
+            "-response__month", "question__questionnaire__audience", "response__format", "text"
+        )
     )
     if limit is not None:
         rows = rows[:limit]
     labels = dict(EventFormat.choices)
+    answers = sorted(  # parents first, then speakers and family centres, within each month
+        rows,
+        key=lambda row: (
+            -row[0].toordinal(),
+            Audience.values.index(questions[row[2]].questionnaire.audience),
+        ),
+    )
     return FreeTexts(
         [
-            FreeText(month, str(labels.get(code, code or "—")), str(questions[question]), text)
-            for month, code, question, text in rows
-        ]
+            FreeText(
+                month,
+                questions[question].questionnaire.audience,
+                str(labels.get(code, code or "—")),
+                str(questions[question].text),
+                text,
+            )
+            for month, code, question, text in answers
+        ],
+        withheld=sorted(set(responses) - shown, key=Audience.values.index),
     )

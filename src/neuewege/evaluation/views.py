@@ -168,7 +168,7 @@ class RegionResultsView(RegionResultsPage, View):
         reads_texts = self.access.can_read_free_texts(self.region)
         if reads_texts and not context["empty"]:
             context["free_texts"] = results.free_texts(
-                selection.filters, responses=figures.total.responses, limit=results.FREE_TEXT_LIMIT
+                selection.filters, limit=results.FREE_TEXT_LIMIT
             )
             context["free_text_limit"] = results.FREE_TEXT_LIMIT
             context["free_text_links"] = {
@@ -204,9 +204,7 @@ class RegionCommentsExportView(RegionResultsPage, View):
         selection = self.selection()
         if selection.filters is None:
             return invalid_filters(selection)
-        figures = results.results(selection.filters)
-        texts = results.free_texts(selection.filters, responses=figures.total.responses)
-        header, rows = texts.export()
+        header, rows = results.free_texts(selection.filters).export()
         return spreadsheet(
             header,
             rows,
