@@ -4,7 +4,7 @@ the steering group, meetings and their decisions."""
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -256,3 +256,28 @@ def test_the_plan_holds_each_element_once_and_every_chosen_one(coord, wesel, che
     live = list(Task.objects.exclude(status="dropped").values_list("element", flat=True))
     assert len(live) == len(set(live))
     assert set(checks[-1]) <= set(live)
+
+
+def test_a_changed_answer_marks_the_words_removed_and_added():
+    with translation.override("en"):
+        older, newer = selectors.marked_changes(
+            "Arbeitskreis Frühe Hilfen\nRunder Tisch <Jobcenter>",
+            "Arbeitskreis Frühe Hilfen und Netzwerk\nRunder Tisch",
+        )
+    assert newer == (
+        'Arbeitskreis Frühe Hilfen<ins><span class="kern-sr-only">added: </span>'
+        " und Netzwerk</ins><br>Runder Tisch"
+    )
+    assert older == (
+        "Arbeitskreis Frühe Hilfen<br>Runder Tisch"
+        '<del><span class="kern-sr-only">removed: </span> &lt;Jobcenter&gt;</del>'
+    )
+
+
+def test_the_comparison_names_the_guiding_questions(coord, wesel, first_check):
+    second = services.save_check(
+        access=coord, region=wesel, data=check_data(conflicts="Datenschutz beim Austausch")
+    )
+    rows = {row.name: row for row in selectors.compare_checks(first_check, second)}
+    assert rows["conflicts"].label == "Gibt es Konfliktfelder, die zu beachten sind?"
+    assert rows["conflicts"].changed and "<ins>" in rows["conflicts"].marked[1]

@@ -49,6 +49,7 @@ def test_the_check_is_filled_in_and_revised_as_a_new_version(signed_in, wesel):
     changed = [row.name for row in compare.context["rows"] if row.changed]
     assert changed == ["held_on", "conflicts"]
     assert 'class="changed"' in compare.content.decode()
+    assert '<ins><span class="kern-sr-only">' in compare.content.decode()  # the words marked
 
 
 def test_a_check_without_a_date_is_refused_at_the_field(signed_in, wesel):

@@ -14,7 +14,7 @@ from neuewege.events.models import ParentEvent
 
 from . import services
 from .indicators import INDICATORS
-from .models import Element, Material, Meeting, ProgrammeOffer, Task
+from .models import CHECK_QUESTIONS, Element, Material, Meeting, ProgrammeOffer, Task
 from .services import MATERIAL_FILE_TYPES, MAX_MATERIAL_MB
 
 DECISION_ROWS = 3
@@ -57,26 +57,24 @@ class RegionCheckForm(forms.Form):
         (_("4. Next steps"), ["planning", "agreements", "dates"]),
     ]
 
-    held_on = date_field(_("Date of the workshop"))
+    held_on = date_field(CHECK_QUESTIONS["held_on"])
     participants = text(
-        _("Participants"), _("Who took part: institutions and names, one per line."), rows=3
+        CHECK_QUESTIONS["participants"],
+        _("Who took part: institutions and names, one per line."),
+        rows=3,
     )
     existing_structures = text(
-        _("Which cooperation structures exist already?"),
+        CHECK_QUESTIONS["existing_structures"],
         _("Working groups, networks, agreements between AA, JC, Jugendamt and family centres."),
     )
-    conflicts = text(_("Are there fields of conflict to heed?"))
-    expectations = text(
-        _("Which wishes and expectations do you have for developing the cooperation?")
-    )
-    elements = checkboxes(_("Which elements of Neue Wege NRW do you want to use?"), Element.choices)
-    support_needed = text(_("Which support do you need?"))
-    offers = checkboxes(
-        _("Which offers of the programme do you want to use?"), ProgrammeOffer.choices
-    )
-    planning = text(_("Planning"), _("What happens next, and who takes care of it."))
-    agreements = text(_("Agreements"), _("What was agreed, and between whom."))
-    dates = text(_("Dates"), _("The next dates, e.g. of the steering group."), rows=3)
+    conflicts = text(CHECK_QUESTIONS["conflicts"])
+    expectations = text(CHECK_QUESTIONS["expectations"])
+    elements = checkboxes(CHECK_QUESTIONS["elements"], Element.choices)
+    support_needed = text(CHECK_QUESTIONS["support_needed"])
+    offers = checkboxes(CHECK_QUESTIONS["offers"], ProgrammeOffer.choices)
+    planning = text(CHECK_QUESTIONS["planning"], _("What happens next, and who takes care of it."))
+    agreements = text(CHECK_QUESTIONS["agreements"], _("What was agreed, and between whom."))
+    dates = text(CHECK_QUESTIONS["dates"], _("The next dates, e.g. of the steering group."), rows=3)
 
     def parts(self):
         return [(title, [self[name] for name in names]) for title, names in self.PARTS]

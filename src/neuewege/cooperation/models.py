@@ -95,20 +95,22 @@ class RegionCheck(models.Model):
         return [str(labels[code]) for code in self.offers if code in labels]
 
 
-# The answers of a Check, in the order of its four parts.
-CHECK_FIELDS = [
-    "held_on",
-    "participants",
-    "existing_structures",
-    "conflicts",
-    "expectations",
-    "elements",
-    "support_needed",
-    "offers",
-    "planning",
-    "agreements",
-    "dates",
-]
+# The answers of a Check, in the order of its four parts, each with the programme's guiding
+# question as the form asks it (the comparison and the PDF show the same words).
+CHECK_QUESTIONS = {
+    "held_on": _("Date of the workshop"),
+    "participants": _("Participants"),
+    "existing_structures": _("Which cooperation structures exist already?"),
+    "conflicts": _("Are there fields of conflict to heed?"),
+    "expectations": _("Which wishes and expectations do you have for developing the cooperation?"),
+    "elements": _("Which elements of Neue Wege NRW do you want to use?"),
+    "support_needed": _("Which support do you need?"),
+    "offers": _("Which offers of the programme do you want to use?"),
+    "planning": _("Planning"),
+    "agreements": _("Agreements"),
+    "dates": _("Dates"),
+}
+CHECK_FIELDS = list(CHECK_QUESTIONS)
 
 
 class SteeringGroup(models.Model):

@@ -1,11 +1,17 @@
 """Every read of regional cooperation. Callers have checked ``access.can_see_cooperation``
 for the region (the views' mixin does)."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
+from difflib import SequenceMatcher
+from functools import cached_property
 
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from neuewege.core.access import Access
 from neuewege.core.models import Person, Region
@@ -13,6 +19,7 @@ from neuewege.core.models import Person, Region
 from . import indicators
 from .models import (
     CHECK_FIELDS,
+    CHECK_QUESTIONS,
     Material,
     Meeting,
     RegionalGoal,
@@ -60,6 +67,41 @@ def check_version(region: Region, version: int) -> RegionCheck | None:
     return region.checks.filter(version=version).first()
 
 
+WORD_OR_SPACE = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def marked_changes(older: str, newer: str) -> tuple[SafeString, SafeString]:
+    """Both texts as HTML, the words only the older has in <del>, those only the newer has in
+    <ins>, each with a hidden word for screen readers; line breaks kept."""
+    old_words, new_words = WORD_OR_SPACE.findall(older), WORD_OR_SPACE.findall(newer)
+    marked_old, marked_new = [], []
+    for tag, old_from, old_to, new_from, new_to in SequenceMatcher(
+        None, old_words, new_words, autojunk=False
+    ).get_opcodes():
+        removed, added = "".join(old_words[old_from:old_to]), "".join(new_words[new_from:new_to])
+        if tag == "equal":
+            marked_old.append(escape(removed))
+            marked_new.append(escape(added))
+            continue
+        if removed:
+            marked_old.append(mark(removed, "del", _("removed:")))
+        if added:
+            marked_new.append(mark(added, "ins", _("added:")))
+    return tuple(
+        mark_safe("".join(parts).replace("\n", "<br>"))  # noqa: S308 - every part is escaped
+        for parts in (marked_old, marked_new)
+    )
+
+
+def mark(words: str, tag: str, announced: str) -> SafeString:
+    return format_html(
+        '<{tag}><span class="kern-sr-only">{announced} </span>{words}</{tag}>',
+        tag=tag,
+        announced=announced,
+        words=words,
+    )
+
+
 @dataclass(frozen=True)
 class CheckDifference:
     name: str
@@ -71,9 +113,15 @@ class CheckDifference:
     def changed(self):
         return self.older != self.newer
 
+    @cached_property
+    def marked(self) -> tuple[SafeString, SafeString]:
+        """Both answers with the changed words marked (see ``marked_changes``)."""
+        return marked_changes(self.older or "", self.newer or "")
+
 
 def compare_checks(older: RegionCheck, newer: RegionCheck) -> list[CheckDifference]:
-    """Every question of the Check with both versions' answers, in the form's order."""
+    """Every question of the Check (its guiding question, as the form asks it) with both
+    versions' answers, in the form's order."""
 
     def shown(check, name):
         if name == "elements":
@@ -86,7 +134,7 @@ def compare_checks(older: RegionCheck, newer: RegionCheck) -> list[CheckDifferen
     return [
         CheckDifference(
             name,
-            str(RegionCheck._meta.get_field(name).verbose_name),
+            str(CHECK_QUESTIONS[name]),
             shown(older, name),
             shown(newer, name),
         )
