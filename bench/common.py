@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -16,6 +17,24 @@ RESULTS = ROOT / "bench" / "results"
 # Only ever the local server: trust authentication as user postgres on loopback.
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 BENCH_DB = "neuewege_bench"
+REDIS = ("127.0.0.1", 6379)
+
+
+def shared_cache_url() -> str:
+    """The production set-up shares one Redis between the app servers (NEUEWEGE_CACHE_URL):
+    measured with it when one answers on 127.0.0.1, else with each worker's memory."""
+    try:
+        socket.create_connection(REDIS, timeout=1).close()
+    except OSError:
+        return ""
+    return f"redis://{REDIS[0]}:{REDIS[1]}/14"
+
+
+CACHE_URL = shared_cache_url()
+
+
+def cache_description() -> str:
+    return f"Redis shared by the workers ({CACHE_URL})" if CACHE_URL else "each worker's memory"
 
 
 def database_url(name: str) -> str:
@@ -61,6 +80,7 @@ def server_env(database: str, **extra) -> dict:
         "NEUEWEGE_DEBUG": "0",
         "NEUEWEGE_LOGIN_THROTTLING": "0",
         "NEUEWEGE_LOG_LEVEL": "WARNING",
+        "NEUEWEGE_CACHE_URL": CACHE_URL,
         **extra,
     }
 

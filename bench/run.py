@@ -58,7 +58,8 @@ def summary(started, seconds, machine, load, pages, imported, rushed, evaluated)
             f"think time ({COOPERATION_USERS} for the region dashboard and the state overview), "
             f"{pages['seconds']} s per page (signing in excluded); pages signed in as a "
             f"coordinator of Kreis Wesel (the API with an API token, the state overview as the "
-            f"state level), the baseline anonymous; HTML only, no assets",
+            f"state level), the baseline anonymous; HTML only, no assets; cache and sessions: "
+            f"{common.cache_description()}, sessions stored in PostgreSQL",
             f"- targets: every page ≥ {TARGET_RATIO:.0%} of the bare view's req/s and "
             f"p95 ≤ {TARGET_P95_MS} ms, the public event search (anonymous, over "
             f"{pages.get('upcoming_sessions', 0):,} upcoming dates of the state) "
@@ -69,8 +70,8 @@ def summary(started, seconds, machine, load, pages, imported, rushed, evaluated)
             f"- the bare view's req/s is the mean of a run before ({baseline['before']:.0f}) "
             f"and after ({baseline['after']:.0f}) the pages",
             "- the event search and event page for parents are shared from a page cache "
-            "(PUBLIC_PAGE_CACHE_SECONDS, in each worker's memory): the two search rows ask for "
-            "one address again and again; the reference row asks each time for an address "
+            f"(PUBLIC_PAGE_CACHE_SECONDS, in {common.cache_description()}): the two search rows "
+            "ask for one address again and again; the reference row asks each time for an address "
             "not asked before (one of the state's "
             f"{pages['search_postcodes']:,} family-centre postcodes at random, plus a counter), "
             "so that every request is a cache miss: the cost of a search nobody made a minute "

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -221,16 +222,35 @@ TASKS = {
 }
 
 # Pages for parents that are the same for everyone (event search, event page) are kept this many
-# seconds in each app server's memory: free places shown may lag by as much.
+# seconds in the cache: free places shown may lag by as much.
 PUBLIC_PAGE_CACHE_SECONDS = int(env("NEUEWEGE_PUBLIC_CACHE_SECONDS", "60"))
 # Figures of the last twelve months on dashboards and goals are computed at most this often.
 FIGURES_CACHE_SECONDS = int(env("NEUEWEGE_FIGURES_CACHE_SECONDS", "600"))
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# The cache: each process's memory unless NEUEWEGE_CACHE_URL names a Redis server that all app
+# servers share (production with several workers or servers): then figures are computed once for
+# all of them, and sessions are read from it before the database (a sign-out ends the session
+# everywhere, because the shared copy is deleted with it).
+CACHE_URL = env("NEUEWEGE_CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"NEUEWEGE_CACHE_URL must name a Redis server (redis://host:6379/0), not {CACHE_URL!r}."
+    )
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "neuewege",
+        }
     }
-}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # Map tiles are off unless an operator names a tile server (no third-party requests by default).
 MAP_TILES_URL = env("NEUEWEGE_MAP_TILES_URL")
