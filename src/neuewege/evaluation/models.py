@@ -223,7 +223,10 @@ class SurveyInvitation(SurveyContext):
         ordering = ["due_on", "id"]
         verbose_name = _("survey invitation")
         verbose_name_plural = _("survey invitations")
-        indexes = [models.Index(fields=["due_on", "sent_at"])]
+        indexes = [
+            models.Index(fields=["due_on", "sent_at"]),
+            models.Index(fields=["questionnaire", "month"]),  # the results count by month
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(registration__isnull=True) | Q(person__isnull=True),
@@ -271,6 +274,7 @@ class SurveyResponse(SurveyContext):
         verbose_name_plural = _("survey responses")
         indexes = [
             models.Index(fields=["questionnaire", "region", "month"]),
+            models.Index(fields=["questionnaire", "month"]),  # the results of all regions
             models.Index(fields=["family_centre", "month"]),
         ]
 

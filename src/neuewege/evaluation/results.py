@@ -403,18 +403,16 @@ def _compute(filters: Filters, now: datetime) -> dict:
         "step_labels": [],
         "feedback": _feedback(filters),
     }
-    questions = dict(
-        Question.objects.filter(
-            questionnaire__code=PARENT_FOLLOW_UP,
-            questionnaire__published_at__isnull=False,
-            code__in=COUNTED_QUESTIONS,
-        )
-        .order_by()
-        .values_list("pk", "code")
-    )
-    if not questions:
+    counted_questions = Question.objects.filter(
+        questionnaire__code=PARENT_FOLLOW_UP,
+        questionnaire__published_at__isnull=False,
+        code__in=COUNTED_QUESTIONS,
+    ).values_list("pk", "code", "questionnaire_id")
+    if not counted_questions:
         return raw
-    questionnaires = Questionnaire.objects.filter(code=PARENT_FOLLOW_UP).values("pk")
+    questions = {pk: code for pk, code, _questionnaire in counted_questions}
+    # the versions' ids as values, so that the planner uses the index on (questionnaire, month)
+    questionnaires = sorted({questionnaire for _pk, _code, questionnaire in counted_questions})
 
     raw["invitations"] = [
         (row["region_id"], row["format"], row["quarter"], row["invitations"])
