@@ -281,6 +281,11 @@ def test_a_task_is_linked_to_the_event_that_carries_it_out(signed_in, wesel, fam
 
     draft = make_event(family_centre, status="draft", title="Erstes Elterncafé")
     elsewhere = make_event(InstitutionFactory(region=borken, postcode="46325", town="Borken"))
+    form = signed_in.get(url("task-create", wesel)).content.decode()
+    first_date = timezone.localtime(draft.sessions.order_by("starts_at").first().starts_at)
+    group = form.split(f'<optgroup label="{family_centre.name}">')[1].split("</optgroup>")[0]
+    assert f"Erstes Elterncafé ({first_date:%d.%m.%Y})" in group  # by centre, with its date
+    assert "Borken" not in form
     signed_in.post(url("task-create", wesel), {"title": "Elterncafé", "status": "open"})
     task = Task.objects.get()
     edit = url("task-update", wesel, task.pk)

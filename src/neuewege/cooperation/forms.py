@@ -2,15 +2,16 @@
 the services. Choices of people, institutions and meetings are limited to the page's region."""
 
 from datetime import datetime
+from itertools import groupby
 
 from django import forms
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.forms import checkboxes, date_field, time_field
 from neuewege.core.models import Institution, Person
-from neuewege.events.models import ParentEvent
+from neuewege.events.models import EventSession, ParentEvent
 
 from . import services
 from .indicators import INDICATORS
@@ -27,6 +28,12 @@ def text(label, help_text="", rows=4):
         required=False,
         widget=forms.Textarea(attrs={"rows": rows}),
     )
+
+
+def event_label(event):
+    if event.first_date is None:
+        return str(event.title)
+    return f"{event.title} ({timezone.localtime(event.first_date):%d.%m.%Y})"
 
 
 def person_label(person):
@@ -106,6 +113,11 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, region, owner_only=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if owner_only:  # the person the task is given to: status and notes
+            for name in list(self.fields):
+                if name not in {"status", "notes"}:
+                    del self.fields[name]
+            return
         self.fields["owner"] = people_field(
             Person.objects.filter(institution__region=region), _("Owner")
         )
@@ -114,7 +126,10 @@ class TaskForm(forms.Form):
             "name"
         )
         self.fields["meeting"].queryset = Meeting.objects.filter(region=region)
-        self.fields["event"].queryset = (
+        first_dates = EventSession.objects.filter(
+            event=OuterRef("pk"), is_cancelled=False
+        ).order_by("starts_at")
+        events = (
             ParentEvent.objects.filter(family_centre__region=region)
             .filter(  # events in planning, and those tasks name already
                 Q(status__in=[ParentEvent.Status.DRAFT, ParentEvent.Status.PUBLISHED])
@@ -122,15 +137,17 @@ class TaskForm(forms.Form):
             )
             .distinct()
             .select_related("family_centre")
-            .order_by("title_de", "pk")
+            .annotate(first_date=Subquery(first_dates.values("starts_at")[:1]))
+            .order_by("family_centre__name", "first_date", "pk")
         )
-        self.fields["event"].label_from_instance = lambda event: (
-            f"{event.title} ({event.family_centre.name})"
-        )
-        if owner_only:  # the person the task is given to: status and notes
-            for name in list(self.fields):
-                if name not in {"status", "notes"}:
-                    del self.fields[name]
+        self.fields["event"].queryset = events
+        self.fields["event"].choices = [  # grouped by family centre, each with its first date
+            ("", "---------"),
+            *(
+                (centre, [(event.pk, event_label(event)) for event in centre_events])
+                for centre, centre_events in groupby(events, lambda event: event.family_centre.name)
+            ),
+        ]
 
 
 class MeetingForm(forms.Form):
