@@ -54,6 +54,10 @@ ALLOWED_HOSTS = env_list("NEUEWEGE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("NEUEWEGE_CSRF_TRUSTED_ORIGINS")
 BASE_URL = env("NEUEWEGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 VAR_DIR = Path(env("NEUEWEGE_VAR_DIR", str(BASE_DIR / "var")))
+# How many reverse proxies stand in front of the application, each appending the address it saw
+# to X-Forwarded-For (0: clients connect directly). Sign-in throttling and the limits on public
+# writes count per client address (core/clients.py).
+PROXY_COUNT = int(env("NEUEWEGE_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, as it asks
