@@ -146,3 +146,12 @@ def test_admin_lists_the_core_records_for_superusers(client, family_centre):
         assert client.get(f"/admin/core/{path}/").status_code == 200, path
     page = client.get(f"/admin/core/institution/{family_centre.pk}/change/")
     assert page.status_code == 200 and family_centre.name in page.content.decode()
+
+
+def test_every_response_carries_the_content_security_policy(client):
+    policy = client.get("/login/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["base-uri"] == "'none'"  # no <base> may redirect relative script URLs
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
