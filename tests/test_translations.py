@@ -29,6 +29,7 @@ PARENT_SOURCES = (
     "events/services.py",
     "events/models.py",
     "settings.py",
+    "core/limits.py",
 )
 
 

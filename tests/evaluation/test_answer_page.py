@@ -230,3 +230,11 @@ def test_a_link_of_the_last_day_still_works(invite):
     _invitation, token = invite(due_on=date(2026, 1, 1), expires_on=TODAY)
     url = reverse("survey-answer", kwargs={"token": token})
     assert browser("en").get(url).status_code == 200
+
+
+def test_answers_from_one_address_are_limited(link):
+    client = Client(REMOTE_ADDR="203.0.113.11")
+    statuses = [client.post(link, {"useful": "9"}).status_code for _ in range(21)]
+    assert statuses[:20] == [200] * 20  # each time the page with its messages
+    assert statuses[20] == 429
+    assert stored() == (0, 0, 0)

@@ -91,3 +91,27 @@ def test_cancellations_racing_bookings_keep_the_invariants(family_centre, bookin
         email__in=[f"early{index}@example.org" for index in range(12, 16)]
     )
     assert set(early_waiting.values_list("status", flat=True)) == {"confirmed"}  # first come first
+
+
+def test_two_clicks_on_confirm_at_the_same_moment_book_once_and_both_land_on_it(family_centre):
+    from django.test import Client
+    from django.urls import reverse
+
+    from .test_public_pages import booking_data, start_url
+
+    event = make_event(family_centre)
+    session = event.sessions.get()
+    browser = Client()
+    assert browser.post(start_url(event, session), booking_data(event, session)).status_code == 302
+    cookie = browser.cookies["sessionid"].value
+
+    def click(_index):
+        tab = Client()
+        tab.cookies["sessionid"] = cookie
+        return tab.post(reverse("booking-check", args=[event.pk]), {"confirm": "1"})
+
+    first, second = run_together(2, click)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert first["Location"].startswith("/anmeldung/")  # the booking's own page
+    assert Registration.objects.filter(event=event).count() == 1

@@ -3,6 +3,7 @@ from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from .limits import TrapMixin
 from .models import EventFormat, Institution, NetworkMember, OpeningPeriod, Person, Region, User
 
 
@@ -220,11 +221,13 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class BarrierReportForm(forms.Form):
+class BarrierReportForm(TrapMixin, forms.Form):
     page_url = forms.CharField(
         label=_("On which page did you come across the barrier?"), max_length=500, required=False
     )
-    description = forms.CharField(label=_("Describe the barrier"), widget=forms.Textarea)
+    description = forms.CharField(
+        label=_("Describe the barrier"), max_length=5000, widget=forms.Textarea
+    )
     contact = forms.CharField(
         label=_("E-mail or phone for a reply"),
         max_length=200,

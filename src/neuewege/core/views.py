@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from . import selectors, services
+from . import limits, selectors, services
 from .access import Access, Action, access_for
 from .errors import DomainError
 from .forms import (
@@ -644,12 +644,18 @@ def legal_page(template):
     return view
 
 
+@limits.limit_posts("barrier-report", "core/barrier_report.html")
 def barrier_report(request):
     if request.method == "POST":
         form = BarrierReportForm(request.POST)
         if form.is_valid():
-            services.report_barrier(**form.cleaned_data)
-            return render(request, "core/barrier_report.html", {"sent": True})
+            data = {
+                name: form.cleaned_data[name] for name in ("page_url", "description", "contact")
+            }
+            services.report_barrier(**data)
+            return redirect(reverse("barrier-report") + "?gesendet=1")  # a reload sends nothing
+    elif request.GET.get("gesendet") == "1":
+        return render(request, "core/barrier_report.html", {"sent": True})
     else:
         form = BarrierReportForm(initial={"page_url": request.GET.get("page", "")[:500]})
     return render(request, "core/barrier_report.html", {"form": form})

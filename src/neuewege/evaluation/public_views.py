@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from neuewege.core import limits
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.middleware import parent_page
 
@@ -121,6 +122,7 @@ def _fields(questions, answers: dict, errors: dict) -> list[dict]:
 
 @parent_page
 @never_cache
+@limits.limit_posts("survey", "evaluation/public/message.html")
 def answer(request, token):
     try:
         invitation, questionnaire = questionnaire_for_token(token)

@@ -314,6 +314,9 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # A random key of the browser's booking in progress: a second "confirm" of the same booking
+    # (a double click, a reload) finds this registration instead of booking again.
+    submission_key = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -321,6 +324,13 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         indexes = [
             models.Index(fields=["event", "session", "status", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="registration_unique_submission",
+            )
         ]
 
     def __str__(self):

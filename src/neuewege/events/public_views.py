@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, cache_page, never_cache
 
+from neuewege.core import limits
 from neuewege.core.errors import DomainError, NotFound
 from neuewege.core.middleware import parent_page
 
@@ -28,6 +29,7 @@ BOOKED = "neuewege.booked"  # {event id: token} of bookings made in this browser
 JUST_BOOKED = "neuewege.just_booked"  # registration id: show the confirmation panel once
 JUST_CANCELLED = "neuewege.just_cancelled"
 RESULTS_PER_PAGE = 10  # a phone screen or two
+MESSAGE_PAGE = "events/public/message.html"
 UNIT_ERRORS = {"event", "session"}  # errors about the date, not about the parent's answers
 
 
@@ -219,6 +221,7 @@ def booking_start(request, pk):
 
 
 @parent_page
+@limits.limit_posts("booking", MESSAGE_PAGE)
 def booking_check(request, pk):
     event = search.public_event(pk)
     if event is None:
@@ -237,9 +240,16 @@ def booking_check(request, pk):
         booking = services.Booking(
             **{name: pending.get(name) for name in BOOKING_FIELDS}, language=get_language()
         )
+        contact = booking.email or services.phone_digits(booking.phone)
+        wait = limits.hit("booking-contact", contact.strip().lower())
+        if wait:
+            return limits.too_many(request, wait, MESSAGE_PAGE)
         try:
             registration, token = services.book(
-                event_id=event.pk, session_id=pending.get("session"), booking=booking
+                event_id=event.pk,
+                session_id=pending.get("session"),
+                booking=booking,
+                submission_key=pending.get("submission", ""),
             )
         except DomainError as error:
             if set(error.errors) <= UNIT_ERRORS:
@@ -291,6 +301,7 @@ BOOKING_FIELDS = (
 
 @parent_page
 @never_cache
+@limits.limit_posts("cancel", MESSAGE_PAGE)
 def booking_manage(request, token):
     try:
         registration = services.registration_for_token(token)

@@ -547,9 +547,11 @@ def book(
     session_id: int | None,
     booking: Booking,
     access: Access | None = None,
+    submission_key: str = "",
 ) -> tuple[Registration, str]:
     """Book a place (or a place on the waiting list). Returns the registration and its personal
-    cancel token. ``access`` is given when staff book on a parent's behalf."""
+    cancel token. ``access`` is given when staff book on a parent's behalf. A booking confirmed
+    a second time with the same ``submission_key`` (a double click) returns the first one."""
     booking = check_booking(booking)
     now = timezone.now()
     with transaction.atomic(durable=True):
@@ -559,6 +561,12 @@ def book(
             raise ValidationFailed({"event": _("This event does not exist.")}) from error
         if access is not None and not access.can_see_contacts(event):
             raise PermissionDenied(_("You may not register parents for this event."))
+        if submission_key:
+            earlier = event.registrations.filter(
+                submission_key=submission_key, anonymised_at__isnull=True
+            ).first()
+            if earlier is not None:
+                return earlier, cancel_token(earlier)
         session = _bookable_session(event, session_id)
         unit = None if event.is_course else session
         _check_not_booked(event, unit, booking)
@@ -582,6 +590,7 @@ def book(
             survey_consented_at=now if booking.survey_consent_id else None,
             booked_by=access.user if access else None,
             confirmed_at=now if has_place else None,
+            submission_key=submission_key,
         )
         _notify(
             registration,
@@ -612,10 +621,10 @@ def _bookable_session(event: ParentEvent, session_id) -> EventSession:
 
 
 def _check_not_booked(event, unit, booking: Booking):
-    phone_digits = _digits(booking.phone)
+    digits = phone_digits(booking.phone)
     for other in _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED):
         if (booking.email and other.email == booking.email) or (
-            phone_digits and _digits(other.phone) == phone_digits
+            digits and phone_digits(other.phone) == digits
         ):
             raise ValidationFailed(
                 {
@@ -626,7 +635,8 @@ def _check_not_booked(event, unit, booking: Booking):
             )
 
 
-def _digits(phone: str) -> str:
+def phone_digits(phone: str) -> str:
+    """A phone number as its digits, +49 as the leading 0: one number however it is written."""
     digits = "".join(c for c in phone or "" if c.isdigit())
     return "0" + digits[2:] if (phone or "").strip().startswith("+49") else digits
 
@@ -659,13 +669,14 @@ def registration_for_token(token: str) -> Registration:
 
 
 def cancel_booking(*, token: str) -> Registration:
-    """The parent cancels with the personal link; a freed place goes to the first who waits."""
+    """The parent cancels with the personal link; a freed place goes to the first who waits.
+    Cancelling a cancelled booking changes nothing and is no error."""
     with transaction.atomic(durable=True):
         registration = registration_for_token(token)
         event = _locked(registration.event_id)
         registration = event.registrations.get(pk=registration.pk)
         if registration.status == Registration.Status.CANCELLED:
-            raise ValidationFailed(_("This booking is already cancelled."))
+            return registration  # cancelled a moment ago (a double click): nothing to do
         if event.status == ParentEvent.Status.CANCELLED or (
             registration.session and registration.session.is_cancelled
         ):

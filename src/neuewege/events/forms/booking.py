@@ -3,10 +3,13 @@ of the input only; the rules of a booking (one way of contact, children's ages, 
 ``services.check_booking``'s, so every message comes from one place."""
 
 import re
+import secrets
 
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from neuewege.core.limits import TrapMixin
 
 from ..models import Format, SpokenLanguage
 from ..search import DEFAULT_RADIUS_KM, MAX_ID, RADII_KM
@@ -99,7 +102,7 @@ def parse_child_ages(text: str) -> list[int]:
     return [int(token) for token in tokens]
 
 
-class BookingForm(forms.Form):
+class BookingForm(TrapMixin, forms.Form):
     """A parent's details for one booking. ``consent`` and ``survey_consent`` are the consent
     texts shown next to the two checkboxes."""
 
@@ -202,8 +205,10 @@ class BookingForm(forms.Form):
         )
 
     def pending(self, booking: Booking) -> dict:
-        """The checked answers, as kept in the session until the parent confirms."""
+        """The checked answers, as kept in the session until the parent confirms, with a key
+        of their own: confirming the same answers twice books once."""
         return {
+            "submission": secrets.token_hex(16),
             "session": self.cleaned_data.get("session"),
             "first_name": booking.first_name,
             "email": booking.email,

@@ -1,0 +1,130 @@
+"""Limits on what anyone may send without an account: bookings, cancellations, survey answers,
+barrier reports. One client address (core/clients.py) — and, for bookings, one contact — gets a
+number of attempts per window; beyond that the page says "too many attempts" (429) and nothing
+is done. Staff who register parents by phone are signed in and never limited. Public forms also
+carry a field that only scripts fill in (``TrapMixin``).
+
+Counters live in the cache (with NEUEWEGE_CACHE_URL in the Redis all app servers share, so a
+client cannot spread its attempts over workers) under a keyed hash: the cache holds no address
+and no contact in clear. Fixed windows: a counter starts with the first attempt and ends after
+the window.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django import forms
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from .clients import client_ip
+
+
+@dataclass(frozen=True)
+class Rate:
+    attempts: int
+    seconds: int
+
+
+# Generous for people (a family booking three events, a parent correcting a typo, several
+# parents behind one shelter's or family centre's connection), far too few for a script.
+RATES = {
+    "booking": (Rate(10, 600), Rate(40, 86400)),  # per address
+    "booking-contact": (Rate(5, 3600),),  # per e-mail address or phone number
+    "cancel": (Rate(20, 600),),
+    "survey": (Rate(20, 600),),
+    "barrier-report": (Rate(5, 600), Rate(20, 86400)),
+}
+
+
+def hit(name: str, who: str) -> int | None:
+    """Count one attempt of ``who`` at ``name``. Returns the seconds to wait when one of the
+    rates is exceeded, else None."""
+    subject = salted_hmac("neuewege.limits", f"{name}\n{who}").hexdigest()[:32]
+    wait = None
+    for rate in RATES[name]:
+        key = f"limit:{name}:{rate.seconds}:{subject}"
+        cache.add(key, 0, timeout=rate.seconds)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            cache.add(key, 1, timeout=rate.seconds)
+            count = 1
+        if count > rate.attempts:
+            wait = max(wait or 0, rate.seconds)
+    return wait
+
+
+def too_many(request, wait: int, template: str):
+    """The friendly answer beyond a limit, in the page's language (``template`` shows a title
+    and a text, like the parents' message pages)."""
+    response = render(
+        request,
+        template,
+        {
+            "title": _("Too many attempts"),
+            "text": _(
+                "This form was sent too often from your connection. Nothing was changed. "
+                "Please try again later. If you need help now, call the family centre."
+            ),
+            "alert": "warning",
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def limit_posts(name: str, template: str):
+    """A view whose POSTs count against ``name`` per client address; beyond the limit the
+    page ``template`` says so instead of the view."""
+
+    def decorate(view):
+        @wraps(view)
+        def limited(request, *args, **kwargs):
+            if request.method == "POST":
+                wait = hit(name, client_ip(request))
+                if wait:
+                    return too_many(request, wait, template)
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate
+
+
+TRAP = "homepage"
+
+
+class TrapInput(forms.TextInput):
+    """Never shows a value again: a person who was refused sends the form once more."""
+
+    def __init__(self):
+        super().__init__(attrs={"autocomplete": "off", "tabindex": "-1"})
+
+    def format_value(self, value):
+        return None
+
+
+class TrapMixin:
+    """Forms anyone may send without an account: a field that people never see (the style sheet
+    hides it; it is out of the tab order) and that form-filling scripts fill in. A form with it
+    filled in is refused as a whole."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        trap = forms.CharField(
+            label=_("Leave this field empty"), required=False, widget=TrapInput()
+        )
+        trap.template_name = "forms/trap_field.html"
+        self.fields[TRAP] = trap
+
+    def clean(self):
+        data = super().clean()
+        if data.get(TRAP):
+            raise forms.ValidationError(
+                _("Your answers could not be sent. Please check them and send them again.")
+            )
+        return data
