@@ -4,6 +4,7 @@ left. axe-core finds no violations on any page."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from neuewege.events.models import Registration
 from tests.factories import InstitutionFactory, make_event, region
@@ -186,3 +187,34 @@ def test_easy_read_page_and_keyboard_use(phone, events):
     assert page.evaluate("document.activeElement.id") == "main"
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Find events").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Events for parents near you"
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["with-scripts", "without-scripts"])
+def test_double_clicks_land_on_the_booking_and_on_its_cancellation(
+    browser, live_server, events, scripts
+):
+    """A double click on "Book now" and on "Yes, cancel": the page shown is always the booking's
+    current page. Without scripts both clicks reach the server, which recognises the second."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=scripts
+    )
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    session = events.sessions.get()
+    page.goto(f"/veranstaltungen/{events.pk}/anmelden/?session={session.pk}")
+    page.locator("#id_first_name").fill("Ayşe")
+    page.locator("#id_phone").fill("0170 1234567")
+    page.locator("#id_consent").check()
+    page.locator("form.booking-form button[type=submit]").click()
+    page.wait_for_url("**/anmelden/pruefen/")
+    page.locator("button[name=confirm]").dblclick()
+    expect(page.get_by_role("heading", name="You are booked")).to_be_visible()
+    assert page.get_by_text("Keep this link.").is_visible()
+    assert Registration.objects.count() == 1
+
+    page.get_by_role("link", name="Cancel my booking").click()
+    page.get_by_role("button", name="Yes, cancel my booking").dblclick()
+    expect(page.get_by_role("heading", name="Your booking is cancelled")).to_be_visible()
+    assert page.get_by_role("button", name="Yes, cancel my booking").count() == 0
+    assert Registration.objects.get().status == Registration.Status.CANCELLED
+    context.close()
