@@ -7,13 +7,14 @@ this test: decide who may open it, then add it.
 """
 
 import json
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from neuewege.api.api import api
 from neuewege.core import services
-from neuewege.core.models import ImportBatch, Institution, Person, User
+from neuewege.core.models import ImportBatch, Institution, Person, PersonalDataLog, User
 from tests.cooperation.matrix import (
     COOPERATION_API,
     COOPERATION_API_BODIES,
@@ -327,3 +328,35 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
         assert not Institution.objects.filter(name="Eingeschleust").exists()
         assert not Person.objects.filter(first_name="X", last_name="Y").exists()
         assert cooperation_records() == records_before
+
+
+PARENT_DETAILS = re.compile(r"\bMatrix\b|0170 7654321|0170 1234567")  # the world's parents
+
+
+@pytest.mark.parametrize("role", ["coordinator_a", "staff_a"])
+def test_every_staff_page_that_shows_a_parent_logs_the_reading(client, world, role):
+    """A parent's first name or phone number on a staff page is a read of personal data: the
+    page writes the access log (who, when, which record, why) — every page, not only most."""
+    client = client_for(client, role, world)
+    for pattern in named_patterns():
+        if "public" in PAGES[pattern.name]:
+            continue
+        url = url_for(pattern, world)
+        before = PersonalDataLog.objects.count()
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if response.status_code == 200 and PARENT_DETAILS.search(body.decode(errors="replace")):
+            assert PersonalDataLog.objects.count() > before, (url, role)
+
+
+def test_every_api_route_that_returns_a_parent_logs_the_reading(client, world, wesel):
+    _token, secret = services.create_api_token(user=world["users"]["coordinator_a"], name="log")
+    for (method, path), _rule in API.items():
+        if method != "GET":
+            continue
+        url = api_url(path, world, wesel.key)
+        before = PersonalDataLog.objects.count()
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if response.status_code == 200 and PARENT_DETAILS.search(body.decode(errors="replace")):
+            assert PersonalDataLog.objects.count() > before, url

@@ -140,6 +140,6 @@ def test_coordinator_shares_a_template_and_a_colleague_downloads_it(
     page.goto(reverse("material-list", args=[wesel.key]) + "?element=parent_cafe")
     assert_accessible(page)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Einladung Elterncafé.pdf").click()
+        page.get_by_role("button", name="Einladung Elterncafé.pdf").click()
     assert download.value.suggested_filename == "Einladung Elterncafé.pdf"
     assert material.versions.get().downloads == 1

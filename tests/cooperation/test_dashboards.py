@@ -89,11 +89,25 @@ def test_the_state_overview_sorts_and_exports(client, state_user, wesel_figures)
     assert rows[1][0] == "Kreis Wesel" and rows[1][2] == 2 and rows[1][7] == 3
 
 
-def test_the_state_level_sees_figures_not_the_regions_records(client, state_user, wesel_figures):
+def test_the_state_level_sees_figures_not_the_regions_records(
+    client, state_user, wesel_figures, wesel, coordinator
+):
+    services.save_goal(
+        access=access_for(coordinator),
+        region=wesel,
+        data={"title": "Zielgeheimnis", "target_value": 5, "target_date": date(2027, 12, 31)},
+    )
+    client.force_login(coordinator)
+    assert (
+        "Zielgeheimnis" in client.get(reverse("region-dashboard", args=["05170"])).content.decode()
+    )
     client.force_login(state_user)
-    body = client.get(reverse("region-dashboard", args=["05170"])).content.decode()
+    body = client.get(reverse("region-dashboard", args=["05170"]), HTTP_ACCEPT_LANGUAGE="en")
+    body = body.content.decode()
     assert "67 %" in body
     assert "Lotsenbroschüre" not in body  # task titles stay in the region
+    # goals as in the API: how many and how many reached, not the goals themselves
+    assert "Zielgeheimnis" not in body and "0 of 1 goal reached." in body
     assert reverse("task-list", args=["05170"]) not in body
     assert client.get(reverse("task-list", args=["05170"])).status_code == 403
 

@@ -131,13 +131,21 @@ def test_downloading_counts_and_records_no_one(client, coordinator, coord, wesel
     material = add(coord, wesel)
     client.force_login(coordinator)
     url = reverse("material-download", args=[material.pk, 1])
+    assert (
+        f'action="{url}"'
+        in client.get(reverse("material-detail", args=[material.pk])).content.decode()
+    )
     for _ in range(2):
-        response = client.get(url)
+        response = client.post(url)  # the download button
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == PDF
     assert 'attachment; filename="Leitfaden.pdf"' in response["Content-Disposition"]
     assert MaterialVersion.objects.get().downloads == 2
-    assert client.get(reverse("material-download", args=[material.pk, 2])).status_code == 404
+    # a plain GET — a link passed on, a prefetch, a mail scanner — gets the file uncounted
+    prefetched = client.get(url, HTTP_SEC_PURPOSE="prefetch")
+    assert b"".join(prefetched.streaming_content) == PDF
+    assert MaterialVersion.objects.get().downloads == 2
+    assert client.post(reverse("material-download", args=[material.pk, 2])).status_code == 404
 
 
 def test_upload_through_the_page_and_errors_at_the_field(client, coordinator, wesel):

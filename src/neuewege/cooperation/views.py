@@ -63,7 +63,8 @@ class CooperationPage(AccessMixin):
 
 
 class RegionDashboardView(CooperationPage, View):
-    """Where the region stands, on one page: aggregates, which the state level reads too."""
+    """Where the region stands, on one page: aggregates, which the state level reads too. The
+    goals, tasks and the Check themselves only for the region's people (as in the API)."""
 
     def is_allowed(self):
         return self.access.can(Action.VIEW, self.region)
@@ -73,6 +74,7 @@ class RegionDashboardView(CooperationPage, View):
         return self.render(
             "cooperation/dashboard.html",
             figures=figures,
+            goals_reached=sum(progress.reached for progress in figures.goals),
             figures_minutes=settings.FIGURES_CACHE_SECONDS // 60,
             chart={
                 "label": _("Events"),
@@ -717,10 +719,20 @@ class MaterialDeleteView(MaterialPage, View):
 
 
 class MaterialDownloadView(MaterialPage, View):
-    def get(self, request, pk, number):
+    """The download buttons send a POST, which is counted. A GET of the same address (a link
+    passed on, a browser's or a mail scanner's prefetch) gets the file without counting."""
+
+    def version(self, number):
         version = selectors.material_version(self.record, number)
         if version is None:
             raise Http404
+        return version
+
+    def get(self, request, pk, number):
+        return documents.material_file(self.version(number))
+
+    def post(self, request, pk, number):
+        version = self.version(number)
         response = documents.material_file(version)
         services.count_download(version)
         return response

@@ -74,6 +74,13 @@ class SurveyTextSentView(AccessMixin, View):
         return redirect("survey-texts", pk=self.record.family_centre_id)
 
     def get(self, request, pk):
+        log_personal_data(
+            access=self.access,
+            region_id=self.record.region_id,
+            action=PersonalDataLog.Action.VIEW,
+            record=self.record.registration,
+            purpose=_("Survey text to send by phone opened"),
+        )
         return self.render(
             "evaluation/phone/confirm_sent.html",
             invitation=self.record,

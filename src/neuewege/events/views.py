@@ -106,12 +106,12 @@ class EventPage(AccessMixin):
     def detail(self):
         return redirect("event-detail", pk=self.event.pk)
 
-    def log(self, action, purpose):
+    def log(self, action, purpose, record=None):
         log_personal_data(
             access=self.access,
             region_id=self.event.family_centre.region_id,
             action=action,
-            record=self.event,
+            record=record or self.event,
             purpose=purpose,
         )
 
@@ -379,6 +379,7 @@ class ActionView:
 
     title = question = button = success = ""
     form_class = None
+    viewed = ""  # the page names a parent: why it is opened, for the access log
 
     def act(self, form):
         raise NotImplementedError
@@ -397,6 +398,8 @@ class ActionView:
         )
 
     def get(self, request, pk):
+        if self.viewed:
+            self.log(PersonalDataLog.Action.VIEW, self.viewed, record=self.record)
         return self.page(self.form_class() if self.form_class else None)
 
     def post(self, request, pk):
@@ -481,6 +484,7 @@ class RegistrationRemoveView(ActionView, RegistrationPage, View):
     )
     button = gettext_lazy("Remove the registration")
     success = gettext_lazy("The registration was removed.")
+    viewed = gettext_lazy("Registration opened to remove it")
 
     def texts(self):
         return super().texts() | {
@@ -497,6 +501,7 @@ class NotificationCalledView(ActionView, NotificationPage, View):
     question = gettext_lazy("The message leaves the list of parents to call.")
     button = gettext_lazy("Yes, done")
     success = gettext_lazy("Marked as told by phone.")
+    viewed = gettext_lazy("Message to pass on by phone opened")
 
     def texts(self):
         registration = self.record.registration
