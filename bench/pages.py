@@ -220,21 +220,23 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(env: dict):
-    """gunicorn with the benchmark settings; stopped on leaving, also after an error."""
+    """gunicorn with the production settings (gunicorn.conf.py) and WORKERS workers; stopped on
+    leaving, also after an error."""
     port = free_port()
     log = (common.RESULTS / "gunicorn.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own virtualenv's gunicorn
         [
             str(common.BIN / "gunicorn"),
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
+            "--config",
+            str(common.ROOT / "gunicorn.conf.py"),
             "neuewege.wsgi:application",
         ],
-        env=env,
+        env=env
+        | {
+            "NEUEWEGE_WORKERS": str(WORKERS),
+            "NEUEWEGE_BIND": f"127.0.0.1:{port}",
+            "NEUEWEGE_GUNICORN_LOG_LEVEL": "warning",
+        },
         cwd=common.ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -405,7 +407,8 @@ def run() -> dict:
     print()
     print(
         f"Pages: {USERS} users without think time, {SECONDS} s each, "
-        f"gunicorn {WORKERS} sync workers on 127.0.0.1; the bare view's req/s is the mean of "
+        f"gunicorn {WORKERS} workers of gunicorn.conf.py on 127.0.0.1; "
+        "the bare view's req/s is the mean of "
         f"a run before ({baseline_runs[0]:.0f}) and after ({baseline_runs[1]:.0f}) the pages"
     )
     print(pages_table(result))

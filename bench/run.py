@@ -53,7 +53,8 @@ def summary(started, seconds, machine, load, pages, imported, rushed, evaluated)
             f"- date: {started:%Y-%m-%d %H:%M}, command: `make bench` ({seconds / 60:.1f} min)",
             f"- machine: {machine}; load average (1 min) {load[0]:.1f} at the start, "
             f"{load[1]:.1f} at the end (above 0 when other processes share the machine)",
-            f"- pages: gunicorn {pages['gunicorn_workers']} sync workers, NEUEWEGE_DEBUG=0, "
+            f"- pages: gunicorn {pages['gunicorn_workers']} workers of gunicorn.conf.py, "
+            "NEUEWEGE_DEBUG=0, "
             f"state-scale dataset in PostgreSQL; locust with {pages['users']} users without "
             f"think time ({COOPERATION_USERS} for the region dashboard and the state overview), "
             f"{pages['seconds']} s per page (signing in excluded); pages signed in as a "

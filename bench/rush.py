@@ -1,5 +1,5 @@
 """Booking rush: 300 parents book the same 12-place date at the same moment, through the public
-booking pages, against gunicorn (2 sync workers, as for the pages) and PostgreSQL.
+booking pages, against gunicorn (2 workers of gunicorn.conf.py, as for the pages) and PostgreSQL.
 
 Every client is a browser of its own (own cookies, own e-mail address) and walks the pages as
 a parent does: the booking form (GET), the answers (POST, 302 to "check your answers"), the
@@ -98,6 +98,8 @@ class Client:
     def __init__(self, number: int, host: str, event_id: int, session_id: int):
         self.number, self.host = number, host
         self.http = requests.Session()
+        # each parent on a connection of her own, as the proxy in front reports it
+        self.http.headers["X-Forwarded-For"] = f"198.18.{number // 250}.{number % 250 + 1}"
         self.start = f"{host}/veranstaltungen/{event_id}/anmelden/?session={session_id}"
         self.check = f"{host}/veranstaltungen/{event_id}/anmelden/pruefen/"
         self.session_id = session_id
@@ -292,7 +294,7 @@ def run() -> dict:
     print(
         f"Booking rush: {CLIENTS} clients with their own sessions fill in the form and the check "
         f"page ({result['prepared_seconds']:.1f} s), then confirm at the same moment; gunicorn "
-        f"{WORKERS} sync workers, PostgreSQL; a worker spends about "
+        f"{WORKERS} workers of gunicorn.conf.py, PostgreSQL; a worker spends about "
         f"{result['server_ms_per_booking']} ms on one confirmation"
     )
     print(rush_table(result))

@@ -155,3 +155,66 @@ def test_every_response_carries_the_content_security_policy(client):
     assert directives["base-uri"] == "'none'"  # no <base> may redirect relative script URLs
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
+
+
+def test_gunicorn_keeps_idle_connections_open_longer_than_the_proxy(tmp_path):
+    """gunicorn.conf.py as in production: a client (the proxy) that sends its next request on a
+    connection after a pause of a few seconds gets an answer, not a reset."""
+    import http.client
+    import socket
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = Path(__file__).resolve().parents[1]
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    }
+    env |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "NEUEWEGE_SECRET_KEY": "a-test-key-for-gunicorn-only-0123456789-abcdefghijkl",
+        "NEUEWEGE_DEBUG": "0",
+        "NEUEWEGE_BIND": f"127.0.0.1:{port}",
+        "NEUEWEGE_WORKERS": "1",
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(gunicorn), "--config", str(root / "gunicorn.conf.py"), "neuewege.wsgi:application"],
+        env=env,
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "gunicorn.log").open("w"),
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, (
+                    (tmp_path / "gunicorn.log").read_text()
+                )
+                time.sleep(0.2)
+
+        def proxy_connection(_index):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            statuses = []
+            for _ in range(2):
+                connection.request("GET", "/healthz")
+                response = connection.getresponse()
+                response.read()
+                statuses.append(response.status)
+                time.sleep(3)  # idle, as between two requests of a quiet hour
+            connection.close()
+            return statuses
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            results = list(pool.map(proxy_connection, range(20)))
+        assert results == [[200, 200]] * 20
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
