@@ -196,8 +196,8 @@ def test_gunicorn_keeps_idle_connections_open_longer_than_the_proxy(tmp_path):
                 break
             except OSError:
                 assert time.monotonic() < deadline and server.poll() is None, (
-                    (tmp_path / "gunicorn.log").read_text()
-                )
+                    tmp_path / "gunicorn.log"
+                ).read_text()
                 time.sleep(0.2)
 
         def proxy_connection(_index):

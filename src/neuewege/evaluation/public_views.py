@@ -127,6 +127,8 @@ def answer(request, token):
     try:
         invitation, questionnaire = questionnaire_for_token(token)
     except InvalidSurveyLink as error:
+        if request.method == "POST" and error.reason == "used":
+            return _thanks(request)  # sent twice (a double click): the page of the first
         return _invalid_link(request, token, error)
     _use_language(request, invitations.language_of(invitation))
     questions = questionnaire.question_list
@@ -135,12 +137,14 @@ def answer(request, token):
         answers = _raw_answers(request.POST, questions)
         try:
             services.submit_response(token=token, answers=answers)
-        except InvalidSurveyLink as error:  # answered in another tab, or expired meanwhile
+        except InvalidSurveyLink as error:  # answered at the same moment, or expired meanwhile
+            if error.reason == "used":
+                return _thanks(request)
             return _invalid_link(request, token, error)
         except ValidationFailed as error:
             errors = error.errors
         else:
-            return redirect(reverse("survey-thanks") + "?" + urlencode({"lang": get_language()}))
+            return _thanks(request)
     event = invitation.event
     return render(
         request,
@@ -155,6 +159,10 @@ def answer(request, token):
             "expires_on": invitation.expires_on,
         },
     )
+
+
+def _thanks(request):
+    return redirect(reverse("survey-thanks") + "?" + urlencode({"lang": get_language()}))
 
 
 @parent_page
