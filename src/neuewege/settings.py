@@ -49,7 +49,25 @@ def email_settings(url):
 
 
 DEBUG = env_flag("NEUEWEGE_DEBUG")
-SECRET_KEY = env("NEUEWEGE_SECRET_KEY", "django-insecure-local-only-set-NEUEWEGE_SECRET_KEY")
+# The key signs sessions, booking and survey links and set-password links: a known key opens
+# parents' data. Without NEUEWEGE_SECRET_KEY only a debug run (make run) starts, with a local key
+# that is published in this file. Rotation: the new key in NEUEWEGE_SECRET_KEY, the old ones in
+# NEUEWEGE_SECRET_KEY_FALLBACKS (comma-separated) until the links and sessions made with them
+# have expired; then drop them.
+LOCAL_SECRET_KEY = "django-insecure-local-only-set-NEUEWEGE_SECRET_KEY"  # noqa: S105
+SECRET_KEY = env("NEUEWEGE_SECRET_KEY")
+SECRET_KEY_FALLBACKS = env_list("NEUEWEGE_SECRET_KEY_FALLBACKS")
+if not SECRET_KEY.strip() and DEBUG:
+    SECRET_KEY = LOCAL_SECRET_KEY
+if not DEBUG and (
+    not SECRET_KEY.strip() or LOCAL_SECRET_KEY in [SECRET_KEY, *SECRET_KEY_FALLBACKS]
+):
+    raise ImproperlyConfigured(
+        "NEUEWEGE_SECRET_KEY is not set (or is the published local key): Neue Wege does not start"
+        " without a secret key of its own. Set it to a long random string, e.g. the output of"
+        " `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`, and keep it secret."
+        " For a local first look only, NEUEWEGE_DEBUG=1 starts with a local key (make run does)."
+    )
 ALLOWED_HOSTS = env_list("NEUEWEGE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("NEUEWEGE_CSRF_TRUSTED_ORIGINS")
 BASE_URL = env("NEUEWEGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
