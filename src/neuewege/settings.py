@@ -179,11 +179,17 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = int(env("NEUEWEGE_INVITATION_DAYS", "7")) * 24 * 3600
 
+# Sign-in throttling (core/signin.py): 8 failures at an account from one client address lock
+# that address out of it for 15 minutes; 40 from all addresses together lock the account.
 AXES_ENABLED = env_flag("NEUEWEGE_LOGIN_THROTTLING", True)
 AXES_FAILURE_LIMIT = 8
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "neuewege.core.signin.SignInAttempts"
+AXES_USERNAME_FORM_FIELD = "username"  # what the sign-in forms post (USERNAME_FIELD is email)
+AXES_USERNAME_CALLABLE = "neuewege.core.signin.throttled_username"
+AXES_CLIENT_IP_CALLABLE = "neuewege.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "neuewege.core.signin.locked_out"
 
 LANGUAGE_CODE = "de"
 # Staff pages are in German and English; the pages for parents also in the languages of the

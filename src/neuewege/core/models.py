@@ -330,8 +330,12 @@ class Person(models.Model):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username):
+        """Signing in finds the account whatever the case of the address typed."""
+        return self.get(email=User.normalize_username(username or ""))
+
     def create_user(self, email, password=None, **fields):
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=User.normalize_username(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -380,6 +384,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    @classmethod
+    def normalize_username(cls, username):
+        """E-mail addresses are stored, looked up and counted (sign-in throttling) in one form:
+        Unicode NFKC, without surrounding spaces, in lower case — so ``Koordination@…`` and
+        ``koordination@…`` are one account."""
+        return super().normalize_username(username or "").strip().lower()
 
     def get_additional_data(self):
         """The region under which the change log shows this account (for an account in several
