@@ -173,6 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "neuewege.core.passwords.PasswordPolicyValidator"},  # common words, places, zxcvbn
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
