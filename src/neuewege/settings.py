@@ -79,7 +79,7 @@ PROXY_COUNT = int(env("NEUEWEGE_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, as it asks
-    "django.contrib.admin",
+    "neuewege.core.apps.AdminConfig",  # django.contrib.admin behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "auditlog",
     "ninja",
     "django_tasks",
@@ -109,11 +111,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "neuewege.core.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "neuewege.urls"
@@ -179,6 +183,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = int(env("NEUEWEGE_INVITATION_DAYS", "7")) * 24 * 3600
+
+# The second factor (django-otp): TOTP apps, and recovery codes (core.models.RecoveryCodeDevice).
+# Required for the state level, coordinators and admin accounts, and for every account of a
+# region that requires it (core/access.py). Wrong codes slow down exponentially per device.
+OTP_TOTP_ISSUER = "Neue Wege"
 
 # Sign-in throttling (core/signin.py): 8 failures at an account from one client address lock
 # that address out of it for 15 minutes; 40 from all addresses together lock the account.
