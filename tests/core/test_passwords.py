@@ -134,7 +134,7 @@ def test_createsuperuser_refuses_a_weak_password(tmp_path):
     process.terminate()
     process.wait(timeout=30)
     os.close(controller)
-    assert b"place name" in output
+    assert b"Ortsname" in output  # the message in the default language
     count = subprocess.run(
         [
             *command,
