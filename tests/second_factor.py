@@ -24,9 +24,11 @@ def authenticator_for(user) -> TOTPDevice | None:
     return device
 
 
-def recovery_code_for(user, code="TESTC-0DE00") -> str:
-    """A fresh one-time recovery code for a browser sign-in (each sign-in uses one)."""
-    authenticator_for(user)
+def recovery_code_for(user) -> str | None:
+    """A fresh one-time recovery code for a browser sign-in of an account that must use a
+    second factor (each sign-in uses one); None for the others."""
+    if authenticator_for(user) is None:
+        return None
     device, _created = RecoveryCodeDevice.objects.get_or_create(user=user, name="Test codes")
     number = RecoveryCode.objects.filter(device=device).count() + RecoveryCode.objects.count()
     code = f"TEST{number:06d}"

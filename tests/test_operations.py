@@ -1,5 +1,6 @@
 """Set-up and operations: deploy checks, demo data, due jobs, the command-line entry point."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -125,6 +126,15 @@ def test_demo_data_is_generated_once_with_an_account_per_role(capsys):
     assert {u.role for u in User.objects.all()} == {"state", "coordinator", "staff", "viewer"}
     coordinator = User.objects.get(email="koordination.wesel@demo.neuewege.example")
     assert [r.name for r in coordinator.regions.all()] == ["Kreis Wesel"]
+    # the demo accounts that must use a second factor have the documented demo key
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    demo_key = "NEUEWEGEDEMONEUEWEGEDEMONEUEWEGE"
+    assert f"oathtool --totp -b {demo_key}" in first
+    for account in User.objects.filter(role__in=["coordinator", "state"]):
+        device = TOTPDevice.objects.get(user=account, confirmed=True)
+        assert base64.b32encode(device.bin_key).decode() == demo_key
+    assert not TOTPDevice.objects.filter(user__role__in=["staff", "viewer"]).exists()
     wesel = Institution.objects.filter(region__key="05170")
     for kind in (
         "employment_agency",
