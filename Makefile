@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 NEUEWEGE := $(BIN)/neuewege
 export NEUEWEGE_CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1:8000
+# Build steps (translations, static files) read the settings but sign nothing: they run without
+# NEUEWEGE_SECRET_KEY, with a key that only they use. Serving always needs a real key (or
+# NEUEWEGE_DEBUG=1, as `make run` sets).
+BUILD_ENV := NEUEWEGE_SECRET_KEY=$${NEUEWEGE_SECRET_KEY:-build-step-signs-nothing}
 
 .PHONY: run setup test lint test-sqlite test-postgres bench messages clean
 
@@ -31,14 +35,14 @@ node_modules/.installed: package.json package-lock.json
 
 src/neuewege/locale/de/LC_MESSAGES/django.mo: $(VENV)/.installed $(wildcard src/neuewege/locale/*/LC_MESSAGES/django.po)
 	@command -v msgfmt >/dev/null || { echo "msgfmt is needed: apt-get install gettext"; exit 1; }
-	cd src/neuewege && ../../$(NEUEWEGE) compilemessages -v 0
+	cd src/neuewege && $(BUILD_ENV) ../../$(NEUEWEGE) compilemessages -v 0
 
 static/.collected: $(VENV)/.installed node_modules/.installed $(shell find src/neuewege/static -type f)
-	$(NEUEWEGE) collectstatic --no-input -v 0
+	$(BUILD_ENV) $(NEUEWEGE) collectstatic --no-input -v 0
 	touch $@
 
 messages: $(VENV)/.installed
-	cd src/neuewege && ../../$(NEUEWEGE) makemessages -l de -l en -l tr -l ar -l uk -l ru -l pl --no-obsolete --add-location file
+	cd src/neuewege && $(BUILD_ENV) ../../$(NEUEWEGE) makemessages -l de -l en -l tr -l ar -l uk -l ru -l pl --no-obsolete --add-location file
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench

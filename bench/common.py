@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import secrets
 import socket
 import subprocess
 import time
@@ -18,6 +19,9 @@ RESULTS = ROOT / "bench" / "results"
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 BENCH_DB = "neuewege_bench"
 REDIS = ("127.0.0.1", 6379)
+# The application refuses to start without a secret key; the benchmark's throwaway server gets
+# one of its own for the run (the caller's, if set).
+SECRET_KEY = os.environ.get("NEUEWEGE_SECRET_KEY") or secrets.token_urlsafe(50)
 
 
 def shared_cache_url() -> str:
@@ -78,6 +82,7 @@ def server_env(database: str, **extra) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "PYTHONPATH": str(ROOT),
         "NEUEWEGE_DEBUG": "0",
+        "NEUEWEGE_SECRET_KEY": SECRET_KEY,
         "NEUEWEGE_LOGIN_THROTTLING": "0",
         "NEUEWEGE_LOG_LEVEL": "WARNING",
         "NEUEWEGE_CACHE_URL": CACHE_URL,

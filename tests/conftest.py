@@ -6,8 +6,16 @@ from django.core.cache import cache
 from neuewege.core.models import Institution, Region, User
 
 from .factories import InstitutionFactory, PersonFactory, UserFactory
+from .second_factor import SignInClient
 
 WESEL, BORKEN = "05170", "05554"
+
+
+@pytest.fixture
+def client():
+    """The Django test client whose ``force_login`` also passes the second factor for accounts
+    that need one (tests/second_factor.py)."""
+    return SignInClient()
 
 
 @pytest.fixture

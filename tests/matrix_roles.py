@@ -2,6 +2,9 @@
 region B 404, anonymous the login page. "public": everyone; "signed_in": every account."""
 
 PUBLIC, SIGNED_IN = {"public"}, {"signed_in"}
+# Steps of signing in: anonymous is sent to the login page; a signed-in account gets the page or
+# is sent on to the step it is at (e.g. "set up" redirects to "manage" once an app exists).
+SIGN_IN_STEP = {"sign_in_step"}
 READ_A = {"staff_a", "viewer_a", "coordinator_a", "state"}
 COORD_A = {"coordinator_a"}
 PLAN_A = {"coordinator_a", "staff_a"}  # staff_a works at family centre A

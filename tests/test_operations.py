@@ -1,5 +1,6 @@
 """Set-up and operations: deploy checks, demo data, due jobs, the command-line entry point."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -42,9 +43,74 @@ def test_deploy_check_is_clean_with_production_values(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_deploy_check_flags_the_insecure_default_key(tmp_path):
-    result = deploy_check(tmp_path)
-    assert result.returncode != 0 and "SECRET_KEY" in result.stdout + result.stderr
+def start(tmp_path, code="import neuewege.wsgi; print('started')", **values):
+    """A fresh process that starts the application (the WSGI module gunicorn loads) with only
+    ``values`` set of the key and debug variables."""
+    unset = {
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "NEUEWEGE_SECRET_KEY",
+        "NEUEWEGE_SECRET_KEY_FALLBACKS",
+        "NEUEWEGE_DEBUG",
+    }
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "neuewege.settings",
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=env | values,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_without_a_secret_key_the_application_refuses_to_start(tmp_path):
+    for values in ({}, {"NEUEWEGE_DEBUG": "0"}, {"NEUEWEGE_SECRET_KEY": "  "}):
+        result = start(tmp_path, **values)
+        assert result.returncode != 0, values
+        assert "ImproperlyConfigured: NEUEWEGE_SECRET_KEY is not set" in result.stderr, values
+        assert "started" not in result.stdout
+    command = deploy_check(tmp_path)  # every command, not only the web server
+    assert command.returncode != 0 and "NEUEWEGE_SECRET_KEY is not set" in command.stderr
+
+
+def test_the_published_local_key_is_refused_outside_debug(tmp_path):
+    from neuewege.settings import LOCAL_SECRET_KEY
+
+    for values in (
+        {"NEUEWEGE_SECRET_KEY": LOCAL_SECRET_KEY},
+        {"NEUEWEGE_SECRET_KEY": "a" * 60, "NEUEWEGE_SECRET_KEY_FALLBACKS": LOCAL_SECRET_KEY},
+    ):
+        result = start(tmp_path, **values)
+        assert result.returncode != 0 and "published local key" in result.stderr
+
+
+def test_debug_starts_without_a_key_and_production_with_its_own(tmp_path):
+    shown = "from django.conf import settings; print(settings.SECRET_KEY)"
+    local = start(tmp_path, code=shown, NEUEWEGE_DEBUG="1")
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.strip().startswith("django-insecure-local-only")
+    own = start(tmp_path, code=shown, NEUEWEGE_SECRET_KEY="k" * 60)
+    assert own.returncode == 0 and own.stdout.strip() == "k" * 60
+
+
+def test_a_rotated_key_still_opens_links_signed_with_the_old_one(tmp_path):
+    old, new = "old-key-" + "o" * 52, "new-key-" + "n" * 52
+    signed = start(
+        tmp_path,
+        code="from django.core import signing; print(signing.dumps('booking 17'))",
+        NEUEWEGE_SECRET_KEY=old,
+    ).stdout.strip()
+    opened = f"from django.core import signing; print(signing.loads({signed!r}))"
+    rotated = start(
+        tmp_path, code=opened, NEUEWEGE_SECRET_KEY=new, NEUEWEGE_SECRET_KEY_FALLBACKS=f"x,{old}"
+    )
+    assert rotated.returncode == 0 and rotated.stdout.strip() == "booking 17", rotated.stderr
+    dropped = start(tmp_path, code=opened, NEUEWEGE_SECRET_KEY=new)
+    assert dropped.returncode != 0 and "BadSignature" in dropped.stderr
 
 
 @pytest.mark.django_db
@@ -60,6 +126,15 @@ def test_demo_data_is_generated_once_with_an_account_per_role(capsys):
     assert {u.role for u in User.objects.all()} == {"state", "coordinator", "staff", "viewer"}
     coordinator = User.objects.get(email="koordination.wesel@demo.neuewege.example")
     assert [r.name for r in coordinator.regions.all()] == ["Kreis Wesel"]
+    # the demo accounts that must use a second factor have the documented demo key
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    demo_key = "NEUEWEGEDEMONEUEWEGEDEMONEUEWEGE"
+    assert f"oathtool --totp -b {demo_key}" in first
+    for account in User.objects.filter(role__in=["coordinator", "state"]):
+        device = TOTPDevice.objects.get(user=account, confirmed=True)
+        assert base64.b32encode(device.bin_key).decode() == demo_key
+    assert not TOTPDevice.objects.filter(user__role__in=["staff", "viewer"]).exists()
     wesel = Institution.objects.filter(region__key="05170")
     for kind in (
         "employment_agency",

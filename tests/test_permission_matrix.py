@@ -25,7 +25,7 @@ from tests.cooperation.matrix import (
 from tests.evaluation.matrix import EVALUATION_API, EVALUATION_PAGES, add_evaluation_world
 from tests.events.matrix import EVENT_API, EVENT_PAGES, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
-from tests.matrix_roles import COORD_A, PUBLIC, READ_A, SIGNED_IN
+from tests.matrix_roles import COORD_A, PUBLIC, READ_A, SIGN_IN_STEP, SIGNED_IN
 
 SECRET_A = "Sentinel-A-Familienzentrum"
 SECRET_PERSON_A = "Sentinelperson-A"
@@ -45,6 +45,10 @@ CORE_PAGES = {
     "accessibility": PUBLIC,
     "barrier-report": PUBLIC,
     "set_language": PUBLIC,  # POST only
+    "second-factor-verify": SIGN_IN_STEP,  # the code step: only a session that owes it
+    "second-factor-setup": SIGN_IN_STEP,
+    "second-factor-remove": SIGN_IN_STEP,  # only with a factor to remove
+    "second-factor": SIGNED_IN,
     "password_change": SIGNED_IN,
     "password_change_done": SIGNED_IN,
     "api-tokens": SIGNED_IN,
@@ -65,6 +69,8 @@ CORE_PAGES = {
     "account-list": COORD_A,
     "account-invite": COORD_A,
     "account-update": COORD_A,
+    "account-second-factor-reset": COORD_A,
+    "region-second-factor": COORD_A,
     "import-upload": COORD_A,
     "import-preview": COORD_A,
     "import-template": COORD_A,
@@ -112,6 +118,7 @@ def world(db, wesel, borken):
             "person-update": person_a.pk,
             "person-delete": person_a.pk,
             "account-update": users["viewer_a"].pk,
+            "account-second-factor-reset": users["viewer_a"].pk,
             "import-preview": batch.pk,
         },
         "kwargs_for": {},  # per URL name: keyword arguments that differ from "kwargs"
@@ -156,6 +163,8 @@ def expected_statuses(allowed, role):
         return {200, 302, 405}
     if role == "anonymous":
         return {302}
+    if "sign_in_step" in allowed:
+        return {200, 302}
     if "signed_in" in allowed or role in allowed:
         return {200}
     if "no_region" in allowed:  # pages of no region (the format catalogue): 403 for the others
@@ -190,6 +199,8 @@ WRITE_PAGES = [
     "person-update",
     "account-invite",
     "account-update",
+    "account-second-factor-reset",
+    "region-second-factor",
     "import-upload",
     "import-preview",
 ]

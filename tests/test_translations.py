@@ -74,6 +74,7 @@ def test_catalogue_is_in_step_with_the_source(tmp_path):
             "PATH": "/usr/bin:/bin",
             "PYTHONPATH": f"{tmp_path}:{PACKAGE.parent}",
             "DJANGO_SETTINGS_MODULE": "extract_settings",
+            "NEUEWEGE_SECRET_KEY": "makemessages-signs-nothing",
         },
     )
     extracted = msgids(copy / "locale" / "de" / "LC_MESSAGES" / "django.po")

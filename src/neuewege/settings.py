@@ -49,7 +49,25 @@ def email_settings(url):
 
 
 DEBUG = env_flag("NEUEWEGE_DEBUG")
-SECRET_KEY = env("NEUEWEGE_SECRET_KEY", "django-insecure-local-only-set-NEUEWEGE_SECRET_KEY")
+# The key signs sessions, booking and survey links and set-password links: a known key opens
+# parents' data. Without NEUEWEGE_SECRET_KEY only a debug run (make run) starts, with a local key
+# that is published in this file. Rotation: the new key in NEUEWEGE_SECRET_KEY, the old ones in
+# NEUEWEGE_SECRET_KEY_FALLBACKS (comma-separated) until the links and sessions made with them
+# have expired; then drop them.
+LOCAL_SECRET_KEY = "django-insecure-local-only-set-NEUEWEGE_SECRET_KEY"  # noqa: S105
+SECRET_KEY = env("NEUEWEGE_SECRET_KEY")
+SECRET_KEY_FALLBACKS = env_list("NEUEWEGE_SECRET_KEY_FALLBACKS")
+if not SECRET_KEY.strip() and DEBUG:
+    SECRET_KEY = LOCAL_SECRET_KEY
+if not DEBUG and (
+    not SECRET_KEY.strip() or LOCAL_SECRET_KEY in [SECRET_KEY, *SECRET_KEY_FALLBACKS]
+):
+    raise ImproperlyConfigured(
+        "NEUEWEGE_SECRET_KEY is not set (or is the published local key): Neue Wege does not start"
+        " without a secret key of its own. Set it to a long random string, e.g. the output of"
+        " `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`, and keep it secret."
+        " For a local first look only, NEUEWEGE_DEBUG=1 starts with a local key (make run does)."
+    )
 ALLOWED_HOSTS = env_list("NEUEWEGE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("NEUEWEGE_CSRF_TRUSTED_ORIGINS")
 BASE_URL = env("NEUEWEGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -61,7 +79,7 @@ PROXY_COUNT = int(env("NEUEWEGE_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, as it asks
-    "django.contrib.admin",
+    "neuewege.core.apps.AdminConfig",  # django.contrib.admin behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +89,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "auditlog",
     "ninja",
     "django_tasks",
@@ -91,11 +111,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "neuewege.core.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "neuewege.urls"
@@ -155,17 +177,29 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "neuewege.core.passwords.PasswordPolicyValidator"},  # common words, places, zxcvbn
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = int(env("NEUEWEGE_INVITATION_DAYS", "7")) * 24 * 3600
 
+# The second factor (django-otp): TOTP apps, and recovery codes (core.models.RecoveryCodeDevice).
+# Required for the state level, coordinators and admin accounts, and for every account of a
+# region that requires it (core/access.py). Wrong codes slow down exponentially per device.
+OTP_TOTP_ISSUER = "Neue Wege"
+
+# Sign-in throttling (core/signin.py): 8 failures at an account from one client address lock
+# that address out of it for 15 minutes; 40 from all addresses together lock the account.
 AXES_ENABLED = env_flag("NEUEWEGE_LOGIN_THROTTLING", True)
 AXES_FAILURE_LIMIT = 8
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "neuewege.core.signin.SignInAttempts"
+AXES_USERNAME_FORM_FIELD = "username"  # what the sign-in forms post (USERNAME_FIELD is email)
+AXES_USERNAME_CALLABLE = "neuewege.core.signin.throttled_username"
+AXES_CLIENT_IP_CALLABLE = "neuewege.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "neuewege.core.signin.locked_out"
 
 LANGUAGE_CODE = "de"
 # Staff pages are in German and English; the pages for parents also in the languages of the

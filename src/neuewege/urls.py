@@ -16,7 +16,8 @@ urlpatterns = [
     # signing in; an invitation link leads to "set your password"
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("login/code/", views.SecondFactorVerifyView.as_view(), name="second-factor-verify"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
@@ -31,6 +32,17 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("me/tokens/", views.ApiTokenView.as_view(), name="api-tokens"),
+    path("me/second-factor/", views.SecondFactorView.as_view(), name="second-factor"),
+    path(
+        "me/second-factor/setup/",
+        views.SecondFactorSetupView.as_view(),
+        name="second-factor-setup",
+    ),
+    path(
+        "me/second-factor/remove/",
+        views.SecondFactorRemoveView.as_view(),
+        name="second-factor-remove",
+    ),
     # regions and their master data
     path("regions/", views.RegionListView.as_view(), name="region-list"),
     path(region, views.RegionHomeView.as_view(), name="region-home"),
@@ -69,6 +81,16 @@ urlpatterns = [
     path(region + "accounts/", views.AccountListView.as_view(), name="account-list"),
     path(region + "accounts/invite/", views.AccountInviteView.as_view(), name="account-invite"),
     path(region + "accounts/<int:pk>/", views.AccountUpdateView.as_view(), name="account-update"),
+    path(
+        region + "accounts/<int:pk>/second-factor/",
+        views.AccountSecondFactorResetView.as_view(),
+        name="account-second-factor-reset",
+    ),
+    path(
+        region + "accounts/second-factor/",
+        views.RegionSecondFactorView.as_view(),
+        name="region-second-factor",
+    ),
     path(region + "import/", views.ImportUploadView.as_view(), name="import-upload"),
     path(region + "import/<int:pk>/", views.ImportPreviewView.as_view(), name="import-preview"),
     path(

@@ -9,6 +9,7 @@ from django.test import Client
 from neuewege.core import services
 from neuewege.core.models import Institution, Person, User
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+from tests.second_factor import SignInClient
 
 API = "/api/v1"
 
@@ -114,7 +115,7 @@ def test_the_token_records_its_use(client, coordinator):
 
 
 def test_a_signed_in_session_may_read_and_needs_csrf_to_write(coordinator):
-    client = Client(enforce_csrf_checks=True)
+    client = SignInClient(enforce_csrf_checks=True)
     client.force_login(coordinator)
     assert client.get(API + "/regions").status_code == 200
     assert_problem(post(client, "/institutions", valid_institution(), {}), 403)

@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from neuewege.core.models import User
+from tests.second_factor import recovery_code_for
+
 CHROMIUM = os.environ.get("NEUEWEGE_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
     "--headless",
@@ -83,3 +86,19 @@ def assert_accessible(page):
         for v in result["violations"]
     ]
     assert violations == [], f"{page.url}: " + "; ".join(violations)
+
+
+def sign_in(page, email, password="correct horse battery"):  # noqa: S107
+    """Sign in through the real forms: the password, then — for an account that must use a
+    second factor — a one-time recovery code at the code step (tests/second_factor.py)."""
+    code = recovery_code_for(User.objects.get(email=email))
+    page.goto("/login/")
+    page.locator("input[name=username]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_load_state()
+    if code is not None:
+        page.wait_for_url("**/login/code/**")
+        page.locator("input[name=code]").fill(code)
+        page.locator("input[name=code]").press("Enter")
+        page.wait_for_load_state()

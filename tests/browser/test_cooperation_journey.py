@@ -12,7 +12,7 @@ from neuewege.cooperation.models import Material, Meeting, RegionCheck, Task
 from neuewege.core.models import User
 from tests.factories import PersonFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,10 +28,7 @@ def coordinator(wesel):
 
 
 def test_coordinator_fills_in_the_check_plans_and_completes_a_task(page, coordinator, wesel):
-    page.goto("/login/")
-    page.locator("input[name=username]").fill("koordination@kreis-wesel.de")
-    page.locator("input[name=password]").fill("correct horse battery")
-    page.locator("input[name=password]").press("Enter")
+    sign_in(page, "koordination@kreis-wesel.de")
     page.wait_for_url("**/regions/05170/")
     page.locator(f"nav a[href='{reverse('region-dashboard', args=[wesel.key])}']").click()
     assert_accessible(page)
@@ -89,10 +86,7 @@ def test_coordinator_fills_in_the_check_plans_and_completes_a_task(page, coordin
 
 def test_state_level_sees_every_region_and_drills_down(page, wesel):
     UserFactory(role=User.Role.STATE, email="land@nrw.example")
-    page.goto("/login/")
-    page.locator("input[name=username]").fill("land@nrw.example")
-    page.locator("input[name=password]").fill("correct horse battery")
-    page.locator("input[name=password]").press("Enter")
+    sign_in(page, "land@nrw.example")
     page.wait_for_url("**/state/")
     assert page.locator("main tbody tr").count() == 53
     assert_accessible(page)
@@ -106,10 +100,7 @@ def test_coordinator_shares_a_template_and_a_colleague_downloads_it(
 ):
     template = tmp_path / "Einladung Elterncafé.pdf"
     template.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    page.goto("/login/")
-    page.locator("input[name=username]").fill("koordination@kreis-wesel.de")
-    page.locator("input[name=password]").fill("correct horse battery")
-    page.locator("input[name=password]").press("Enter")
+    sign_in(page, "koordination@kreis-wesel.de")
     page.wait_for_url("**/regions/05170/")
     page.goto(reverse("material-list", args=[wesel.key]))
     assert_accessible(page)
@@ -132,10 +123,7 @@ def test_coordinator_shares_a_template_and_a_colleague_downloads_it(
         person=PersonFactory(institution=family_centre),
         email="fz@kreis-wesel.de",
     )
-    page.goto("/login/")
-    page.locator("input[name=username]").fill(colleague.email)
-    page.locator("input[name=password]").fill("correct horse battery")
-    page.locator("input[name=password]").press("Enter")
+    sign_in(page, colleague.email)
     page.wait_for_load_state()
     page.goto(reverse("material-list", args=[wesel.key]) + "?element=parent_cafe")
     assert_accessible(page)

@@ -5,7 +5,7 @@ import pytest
 from neuewege.core.models import Institution, User
 from tests.factories import InstitutionFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,9 +36,7 @@ def coordinator(wesel, borken):
 def test_coordinator_signs_in_imports_a_list_and_opens_a_family_centre(page, coordinator, tmp_path):
     page.goto("/login/")
     assert_accessible(page)
-    page.get_by_label("E-Mail").fill("karin@kreis-wesel.de")
-    page.get_by_label("Passwort").fill("correct horse battery")
-    page.get_by_label("Passwort").press("Enter")
+    sign_in(page, "karin@kreis-wesel.de")
 
     page.wait_for_url("**/regions/05170/")
     assert page.get_by_role("heading", level=1).inner_text() == "Kreis Wesel"
@@ -82,10 +80,7 @@ def test_coordinator_signs_in_imports_a_list_and_opens_a_family_centre(page, coo
 
 
 def test_form_errors_are_announced_and_reachable_by_keyboard(page, coordinator):
-    page.goto("/login/")
-    page.get_by_label("E-Mail").fill("karin@kreis-wesel.de")
-    page.get_by_label("Passwort").fill("correct horse battery")
-    page.get_by_label("Passwort").press("Enter")
+    sign_in(page, "karin@kreis-wesel.de")
     page.wait_for_url("**/regions/05170/")
     page.goto("/regions/05170/institutions/new/")
     assert_accessible(page)
@@ -106,10 +101,7 @@ def test_institution_map_appears_only_with_tiles_switched_on(
     centre = Institution.objects.get(name="Städt. Familienzentrum Kunterbunt Wesel")
     centre.latitude, centre.longitude = 51.6583, 6.6178
     centre.save()
-    page.goto("/login/")
-    page.get_by_label("E-Mail").fill("karin@kreis-wesel.de")
-    page.get_by_label("Passwort").fill("correct horse battery")
-    page.get_by_label("Passwort").press("Enter")
+    sign_in(page, "karin@kreis-wesel.de")
     page.wait_for_url("**/regions/05170/")
     page.goto(f"/institutions/{centre.pk}/")
     assert page.locator(".leaflet-container").count() == 0

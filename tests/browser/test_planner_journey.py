@@ -11,7 +11,7 @@ from neuewege.core.models import Institution, Person, User
 from neuewege.events.models import EventSession, Format, ParentEvent, Registration
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,11 +38,8 @@ def head(wesel):
     )
 
 
-def sign_in(page):
-    page.goto("/login/")
-    page.locator("input[name=username]").fill("fatma@fz-sonnenschein.de")
-    page.locator("input[name=password]").fill("correct horse battery")
-    page.locator("input[name=password]").press("Enter")
+def sign_in_as_fatma(page):
+    sign_in(page, "fatma@fz-sonnenschein.de")
     page.wait_for_url("**/regions/05170/")
 
 
@@ -56,7 +53,7 @@ def submit(page, name=None):
 
 
 def test_head_plans_a_series_publishes_it_and_records_attendance(page, head, wesel):
-    sign_in(page)
+    sign_in_as_fatma(page)
     page.goto(reverse("event-list", args=[wesel.key]))
     assert_accessible(page)
     page.locator(f"a[href='{reverse('event-create', args=[wesel.key])}']").click()
@@ -140,7 +137,7 @@ def test_head_plans_a_series_publishes_it_and_records_attendance(page, head, wes
 
 
 def test_warnings_and_format_errors_are_accessible(page, head, wesel):
-    sign_in(page)
+    sign_in_as_fatma(page)
     today = timezone.localdate()
     monday = today + timedelta(days=(0 - today.weekday()) % 7 + 7)
     page.goto(reverse("event-create", args=[wesel.key]))
@@ -168,10 +165,7 @@ def test_warnings_and_format_errors_are_accessible(page, head, wesel):
 
     state = UserFactory(role=User.Role.STATE, email="land@nrw.example")
     page.context.clear_cookies()
-    page.goto("/login/")
-    page.locator("input[name=username]").fill(state.email)
-    page.locator("input[name=password]").fill("correct horse battery")
-    page.locator("input[name=password]").press("Enter")
+    sign_in(page, state.email)
     page.wait_for_load_state()
     page.goto(reverse("format-list"))
     assert_accessible(page)

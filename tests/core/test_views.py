@@ -159,12 +159,12 @@ def test_invitation_lets_a_colleague_set_a_password_and_sign_in(
     client.post(
         form_page.redirect_chain[-1][0],
         {
-            "new_password1": "Familienzentrum-2026!",
-            "new_password2": "Familienzentrum-2026!",
+            "new_password1": "Kaffee unter Linden, drei Uhr",
+            "new_password2": "Kaffee unter Linden, drei Uhr",
         },
     )
     user.refresh_from_db()
-    assert user.check_password("Familienzentrum-2026!")
+    assert user.check_password("Kaffee unter Linden, drei Uhr")
     assert client.get(link, follow=True).context["validlink"] is False  # used once
 
 

@@ -6,6 +6,7 @@ from auditlog.context import auditlog_value
 from ninja.security import HttpBearer, SessionAuth
 
 from neuewege.core.access import Access, access_for
+from neuewege.core.middleware import second_factor_step
 from neuewege.core.services import user_for_api_token
 
 
@@ -25,8 +26,8 @@ class StaffSessionAuth(SessionAuth):
 
     def __call__(self, request):
         # Without a signed-in session there is nothing to check: the caller gets 401, not a
-        # CSRF failure (403).
-        if not request.user.is_authenticated:
+        # CSRF failure (403). A session that still owes its second factor is not signed in.
+        if not request.user.is_authenticated or second_factor_step(request.user) is not None:
             return None
         return super().__call__(request)
 

@@ -163,6 +163,29 @@ class Access:
         """The programme's materials: the state level; a region's: its coordinator."""
         return self.can_edit_catalogue if region is None else self.can_manage_cooperation(region)
 
+    @cached_property
+    def must_use_second_factor(self):
+        """Who signs in with a second factor: the state level and coordinators (they see or
+        manage a whole region, or all of them), accounts with the Django admin, and every account
+        of a region whose coordinator requires it. For the others it is their choice."""
+        if not self.is_authenticated or self.is_system:
+            return False
+        user = self.user
+        if user.is_superuser or user.is_staff:
+            return True
+        if user.role in (User.Role.STATE, User.Role.COORDINATOR):
+            return True
+        return any(region.second_factor_required for region in self.regions_by_key.values())
+
+    def can_require_second_factor(self, region: Region):
+        """The region's coordinator decides for all its accounts (the state level manages
+        nothing inside a region)."""
+        return self.can(Action.MANAGE_ACCOUNTS, region)
+
+    def can_reset_second_factor(self, account: User):
+        """A lost phone: the coordinator resets the factor of an account they manage."""
+        return self.accounts().filter(pk=account.pk).exists()
+
     def assignable_roles(self):
         """Roles a coordinator may give to accounts in their regions."""
         if self.user is not None and self.user.role == User.Role.COORDINATOR:

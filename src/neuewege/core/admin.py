@@ -13,6 +13,7 @@ from .models import (
     NetworkMember,
     OpeningPeriod,
     Person,
+    RecoveryCodeDevice,
     Region,
     User,
 )
@@ -82,6 +83,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["filename", "kind", "region", "uploaded_by", "created_at", "applied_at"]
     exclude = ["content"]
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    """Only digests are stored: an operator can see that codes exist and delete them."""
+
+    list_display = ["user", "created_at", "last_used_at"]
+    fields = ["user", "name", "created_at", "last_used_at"]
+    readonly_fields = fields
 
 
 @admin.register(BarrierReport)

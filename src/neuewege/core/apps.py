@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    default = True
     name = "neuewege.core"
     label = "core"
     verbose_name = _("Master data and access")
@@ -22,3 +24,10 @@ class CoreConfig(AppConfig):
             include_fields=["email", "first_name", "last_name", "role", "is_active", "person"],
             m2m_fields={"regions"},
         )
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """The Django admin, behind the second factor (``core.admin_site.AdminSite``)."""
+
+    default = False
+    default_site = "neuewege.core.admin_site.AdminSite"

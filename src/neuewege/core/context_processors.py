@@ -6,9 +6,12 @@ from .access import access_for
 def shell(request):
     """What the page shell needs: the account's regions for navigation, the map switch and
     the languages of staff pages."""
-    access = access_for(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    access = access_for(user)
     return {
         "access": access,
+        # a session still owing its second factor sees no menu (core.middleware)
+        "owes_second_factor": getattr(request, "owes_second_factor", False),
         "map_tiles_url": settings.MAP_TILES_URL,
         "map_attribution": settings.MAP_ATTRIBUTION,
         "staff_languages": settings.STAFF_LANGUAGES,

@@ -1,4 +1,7 @@
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
@@ -293,3 +296,70 @@ class NetworkMemberForm(forms.ModelForm):
         model = NetworkMember
         fields = ["name", "street", "postcode", "town"]
         widgets = {"postcode": forms.TextInput(attrs={"inputmode": "numeric"})}
+
+
+# Signing in and the second factor
+
+
+def code_field():
+    return forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_(
+            "The six digits your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = code_field()
+
+
+class ConfirmAuthenticatorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=20,
+        help_text=_("The six digits the app shows for Neue Wege."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class RemoveSecondFactorForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = code_field()
+
+
+class RegionSecondFactorForm(forms.Form):
+    required = forms.BooleanField(
+        label=_("Every account of this region signs in with a second factor"),
+        required=False,
+        help_text=_(
+            "Staff and viewers then set up an authenticator app at their next sign-in. "
+            "Coordinators always use one."
+        ),
+    )
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The current password is checked like a sign-in: wrong guesses count towards the same
+    limit (sign-in throttling, core/signin.py), and a locked-out account is refused here too."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        checked = authenticate(self.request, username=self.user.email, password=old_password)
+        if checked is None or checked.pk != self.user.pk:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

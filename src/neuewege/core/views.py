@@ -1,17 +1,26 @@
+import base64
+
+import django_otp
+import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import limits, selectors, services
 from .access import Access, Action, access_for
@@ -20,15 +29,21 @@ from .forms import (
     AccountForm,
     ApiTokenForm,
     BarrierReportForm,
+    ConfirmAuthenticatorForm,
     ImportUploadForm,
     InstitutionForm,
     InvitationForm,
     NetworkMemberForm,
     OpeningHoursForm,
     PersonForm,
+    RegionSecondFactorForm,
+    RemoveSecondFactorForm,
+    SecondFactorCodeForm,
+    ThrottledPasswordChangeForm,
 )
 from .imports import Importer, template_csv
-from .models import Institution, Person
+from .middleware import second_factor_step
+from .models import Institution, Person, RecoveryCodeDevice
 
 
 def submit(request, form, save, success_message):
@@ -436,6 +451,11 @@ class AccountListView(AccessMixin, View):
             .distinct()
             .select_related("person__institution")
             .prefetch_related("regions")
+            .annotate(
+                has_second_factor=Exists(
+                    TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+                )
+            )
         )
         return self.render("core/account_list.html", accounts=accounts)
 
@@ -669,3 +689,232 @@ def healthz(request):
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# Signing in: the password change and the second factor
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+
+def next_url(request, default="home"):
+    """Where to go after a step of signing in: ``next`` if it is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+def pass_second_factor(request, device):
+    """The session has passed its second factor: a new session key for the raised rights."""
+    django_otp.login(request, device)
+    request.session.cycle_key()
+
+
+class SecondFactorVerifyView(View):
+    """After the password: a code from the app, or a recovery code."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if second_factor_step(request.user) != "verify":
+            return redirect(next_url(request))
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form):
+        return render(
+            self.request,
+            "registration/second_factor_verify.html",
+            {"form": form, "next": next_url(self.request)},
+        )
+
+    def get(self, request):
+        return self.page(SecondFactorCodeForm())
+
+    def post(self, request):
+        form = SecondFactorCodeForm(request.POST)
+        if form.is_valid():
+            try:
+                device = services.verify_second_factor(
+                    user=request.user, code=form.cleaned_data["code"]
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                pass_second_factor(request, device)
+                return redirect(next_url(request))
+        return self.page(form)
+
+
+class SecondFactorSetupView(LoginRequiredMixin, View):
+    """Add an authenticator app: scan the QR code (or type the secret), confirm with a code;
+    the recovery codes are shown once."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and services.has_second_factor(request.user):
+            return redirect("second-factor")
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form, device):
+        secret = base64.b32encode(device.bin_key).decode()
+        return render(
+            self.request,
+            "registration/second_factor_setup.html",
+            {
+                "form": form,
+                "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5),
+                "secret": secret,
+                "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+                "required": access_for(self.request.user).must_use_second_factor,
+                "next": next_url(self.request, default="second-factor"),
+            },
+        )
+
+    def get(self, request):
+        device = services.start_authenticator_setup(user=request.user)
+        return self.page(ConfirmAuthenticatorForm(), device)
+
+    def post(self, request):
+        form = ConfirmAuthenticatorForm(request.POST)
+        if form.is_valid():
+            try:
+                device, codes = services.confirm_authenticator(
+                    user=request.user, code=form.cleaned_data["code"]
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+            else:
+                pass_second_factor(request, device)
+                return self.codes_page(codes, set_up=True)
+        return self.page(form, services.start_authenticator_setup(user=request.user))
+
+    def codes_page(self, codes, set_up=False):
+        return render(
+            self.request,
+            "registration/recovery_codes.html",
+            {"codes": codes, "set_up": set_up, "next": next_url(self.request, "second-factor")},
+        )
+
+
+class SecondFactorView(LoginRequiredMixin, View):
+    """The account's second factor: state, new recovery codes, removal."""
+
+    def get(self, request):
+        app = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+        recovery = RecoveryCodeDevice.objects.filter(user=request.user).first()
+        return render(
+            request,
+            "registration/second_factor.html",
+            {
+                "app": app,
+                "codes_left": recovery.codes.count() if recovery else 0,
+                "required": access_for(request.user).must_use_second_factor,
+            },
+        )
+
+    def post(self, request):
+        try:
+            codes = services.new_recovery_codes(user=request.user)
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages()))
+            return redirect("second-factor")
+        return SecondFactorSetupView(request=request).codes_page(codes)
+
+
+class SecondFactorRemoveView(LoginRequiredMixin, View):
+    """Removing the factor needs the password and a code: a session left open is not enough."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.has_second_factor(request.user):
+            return redirect("second-factor")
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, form):
+        required = access_for(self.request.user).must_use_second_factor
+        return render(
+            self.request,
+            "registration/second_factor_remove.html",
+            {"form": form, "required": required},
+        )
+
+    def get(self, request):
+        return self.page(RemoveSecondFactorForm())
+
+    def post(self, request):
+        form = RemoveSecondFactorForm(request.POST)
+        if not form.is_valid():
+            return self.page(form)
+        # the password is checked like a sign-in (counted by the sign-in throttling)
+        user = authenticate(
+            request, username=request.user.email, password=form.cleaned_data["password"]
+        )
+        if user is None or user.pk != request.user.pk:
+            form.add_error("password", _("The password is not correct."))
+            return self.page(form)
+        try:
+            services.verify_second_factor(user=request.user, code=form.cleaned_data["code"])
+        except DomainError as error:
+            add_domain_errors(form, error)
+            return self.page(form)
+        services.remove_second_factor(user=request.user)
+        messages.success(request, _("The second factor was removed."))
+        return redirect("second-factor")
+
+
+class AccountSecondFactorResetView(AccessMixin, View):
+    """A colleague lost their phone: the coordinator resets the second factor."""
+
+    action = Action.MANAGE_ACCOUNTS
+
+    def account(self):
+        return get_object_or_404(self.access.accounts(), pk=self.kwargs["pk"])
+
+    def get(self, request, region_key, pk):
+        account = self.account()
+        return self.render(
+            "core/account_second_factor_reset.html",
+            account=account,
+            has_factor=services.has_second_factor(account),
+        )
+
+    def post(self, request, region_key, pk):
+        account = self.account()
+        try:
+            services.reset_second_factor(access=self.access, account=account)
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages()))
+        else:
+            messages.success(
+                request,
+                _("The second factor of %(email)s was reset.") % {"email": account.email},
+            )
+        return redirect("account-list", region_key=self.region.key)
+
+
+class RegionSecondFactorView(AccessMixin, View):
+    """Whether every account of the region must sign in with a second factor."""
+
+    action = Action.MANAGE_ACCOUNTS
+
+    def get(self, request, region_key):
+        form = RegionSecondFactorForm(initial={"required": self.region.second_factor_required})
+        return self.render("core/region_second_factor.html", form=form)
+
+    def post(self, request, region_key):
+        form = RegionSecondFactorForm(request.POST)
+        if submit(
+            request,
+            form,
+            lambda data: services.require_second_factor(
+                access=self.access, region=self.region, required=data["required"]
+            ),
+            _("Saved."),
+        ):
+            return redirect("account-list", region_key=self.region.key)
+        return self.render("core/region_second_factor.html", form=form)

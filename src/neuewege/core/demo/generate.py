@@ -4,17 +4,24 @@ No public list of all family centres can be downloaded, so the data is generated
 the same seed always gives the same records.
 """
 
+import base64
 import random
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ..access import access_for
 from ..models import Institution, NetworkMember, OpeningPeriod, Person, Region, User
 from .places import SEATS, TOWNS, YOUTH_WELFARE_OFFICES
 
 DEMO_PASSWORD = "neuewege-demo"  # noqa: S105 - printed for local demo accounts only
+# The authenticator-app key of the demo accounts that must use a second factor (coordinators,
+# state level), printed by `neuewege demo` and in the README: codes come from any TOTP app or
+# `oathtool --totp -b NEUEWEGEDEMONEUEWEGEDEMONEUEWEGE`. Demo data only.
+DEMO_TOTP_SECRET = "NEUEWEGEDEMONEUEWEGEDEMONEUEWEGE"  # noqa: S105
 WESEL = "05170"
 MUNICIPAL_JOB_CENTRES = {
     "05554",
@@ -544,6 +551,15 @@ def demo_accounts():
                 person=person,
             )
             user.regions.set(regions)
+        if access_for(user).must_use_second_factor:
+            TOTPDevice.objects.get_or_create(
+                user=user,
+                defaults={
+                    "name": "Demo app",
+                    "key": base64.b32decode(DEMO_TOTP_SECRET).hex(),
+                    "confirmed": True,
+                },
+            )
         created.append(user)
     return created
 

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from neuewege.cooperation.demo import generate_cooperation
-from neuewege.core.demo.generate import DEMO_PASSWORD, demo_accounts, generate
+from neuewege.core.demo.generate import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts, generate
 from neuewege.evaluation.demo import generate_evaluation
 from neuewege.events.demo import generate_events
 
@@ -44,3 +44,8 @@ class Command(BaseCommand):
                     user.person.institution.name if user.person else "all regions"
                 )
                 self.stdout.write(f"  {user.email:45} {user.get_role_display():22} {regions}")
+            self.stdout.write(
+                "Coordinators and the state level sign in with a second factor as well: add the"
+                f" key {DEMO_TOTP_SECRET} to an authenticator app (time-based), or get a code"
+                f" with `oathtool --totp -b {DEMO_TOTP_SECRET}` (demo data only)."
+            )

@@ -1,0 +1,15 @@
+"""Settings of the test run: the product's settings, with a key of the test run.
+
+``neuewege.settings`` refuses to start without NEUEWEGE_SECRET_KEY unless debug is on, and the
+tests run with debug off, as production does. The key is put into the environment before the
+settings are read, so the processes that tests start (commands, settings checks) inherit it and
+read the product's settings module, not this one.
+"""
+
+import os
+
+os.environ.setdefault("NEUEWEGE_SECRET_KEY", "tests-only-key-" + "n3ue-wege-t3st-" * 4)
+
+from neuewege.settings import *  # noqa: F403
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "neuewege.settings"  # for the processes tests start
