@@ -145,7 +145,7 @@ def test_too_many_zip_entries_are_refused():
     problems = file_problems(
         run("institutions", workbook_with([HEADER, ROW], extra=extra), filename="liste.xlsx")
     )
-    assert "holds 1,0" in problems.replace("1010", "1,0") or "parts; at most 1000" in problems
+    assert problems == "The file holds 1,010 parts; at most 1,000 are accepted."
 
 
 def test_an_entry_packed_like_a_bomb_is_refused_although_its_size_is_allowed():
@@ -437,13 +437,19 @@ def test_problems_and_notes_are_given_in_german():
         assert problem_at(report, 2, "Breitengrad") == [
             "1e30 ist keine Koordinate (Grad liegen zwischen -180 und 180)."
         ]
-        report = run(
-            "institutions", institutions_csv(centre(name="FZ\x00", postcode="10115", town="Berlin"))
+        content = institutions_csv(centre(name="FZ\x00"), centre(postcode="10115", town="Berlin"))
+        report = run("institutions", b"\xef\xbb\xbf" + content)
+        assert problem_at(report, 2, "Name") == [
+            "Der Wert enthält an Stelle 3 ein unsichtbares Steuerzeichen (U+0000). "
+            "Entfernen Sie es."
+        ]
+        assert report.warnings[0][2].startswith(
+            "Die Postleitzahl 10115 liegt außerhalb von Nordrhein-Westfalen, etwa 457 km von "
+            "Kreis Wesel entfernt."
         )
-        assert "unsichtbares Steuerzeichen (U+0000)" in problem_at(report, 2, "Name")[0]
         content = workbook_with([HEADER, ROW], sheet=declaring("A1:XFD1048576"))
         problems = file_problems(run("institutions", content, filename="liste.xlsx"))
-        assert "1.048.576 Zeilen" in problems or "1,048,576 Zeilen" in problems
+        assert "gibt 1.048.576 Zeilen und 16.384 Spalten an (bis Zelle XFD1048576)" in problems
 
 
 def test_the_web_check_reports_a_declared_bomb_and_confirming_saves_nothing(web):
@@ -469,3 +475,23 @@ def test_the_web_preview_shows_notes_and_the_import_goes_through(web):
     assert "Confirm import" in html
     confirm(web, preview)
     assert Institution.objects.get().postcode == "10115"
+
+
+@pytest.mark.postgres
+def test_a_nul_byte_never_reaches_postgresql(web):
+    """PostgreSQL refuses NUL in text: the check reports it at its cell, and confirming anyway
+    saves nothing and answers no 500."""
+    content = b"\xef\xbb\xbf" + institutions_csv(
+        centre(external_id="FZ-1"), centre(external_id="FZ-2", name="FZ\x00 Zwei")
+    )
+    upload(web, content)
+    batch = ImportBatch.objects.get()
+    preview = reverse("import-preview", kwargs={"region_key": "05170", "pk": batch.pk})
+    html = web.get(preview).content.decode()
+    assert "Line 3, column “Name”: The value holds an invisible control character (U+0000)" in html
+    assert confirm(web, preview).status_code == 302
+    assert web.get(preview).status_code == 200
+    assert not Institution.objects.exists()
+    # and had it been confirmed, the import checks every cell again before writing
+    report = run("institutions", content)
+    assert problem_at(report, 3, "Name") and not Institution.objects.exists()

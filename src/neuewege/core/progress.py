@@ -70,7 +70,8 @@ class Progress:
 
     def finish(self, **values):
         """Done; ``values`` (the work's result) are saved in the same write."""
-        _save(self.work, work_state=State.DONE, work_done=self.work.work_total, **values)
+        total = self.work.work_total
+        _save(self.work, work_state=State.DONE, work_done=total, work_total=total, **values)
 
     def __exit__(self, error_type, error, traceback):
         if self._side is not None:

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
@@ -58,7 +59,10 @@ def check_zip(content, limits: ZipLimits, unreadable: str | None = None) -> None
     if len(entries) > limits.entries:
         raise FileRefused(
             _("The file holds %(count)s parts; at most %(max)s are accepted.")
-            % {"count": len(entries), "max": limits.entries}
+            % {
+                "count": number_format(len(entries), force_grouping=True),
+                "max": number_format(limits.entries, force_grouping=True),
+            }
         )
     if any(entry.flag_bits & 0x1 for entry in entries):
         raise FileRefused(
