@@ -257,3 +257,23 @@ def test_confirmations_at_the_same_moment_start_one_import(coordinator):
     started = run_together(6, lambda _index: services.confirm_import(batch=batch))
     assert sorted(started) == [False] * 5 + [True]
     assert Institution.objects.count() == 4
+
+
+def test_uploads_are_discarded_after_a_day_but_not_while_their_import_may_run(web):
+    from neuewege.core.jobs import discard_unconfirmed_imports
+
+    for _ in range(3):
+        upload(web, rows(2))
+    unconfirmed, importing, imported = ImportBatch.objects.order_by("pk")
+    confirm(web, preview_url(imported))
+    web.post(preview_url(importing))  # confirmed now; the worker has not yet taken it
+    two_days_ago = timezone.now() - timedelta(days=2)
+    ImportBatch.objects.update(created_at=two_days_ago)
+    ImportBatch.objects.filter(pk=imported.pk).update(applied_at=two_days_ago)
+
+    assert discard_unconfirmed_imports() == "1 unconfirmed upload(s) deleted"
+    assert set(ImportBatch.objects.values_list("pk", flat=True)) == {importing.pk, imported.pk}
+    imported.refresh_from_db()
+    assert imported.report is None and imported.content == b""  # no names kept
+    page = web.get(preview_url(imported)).content.decode()
+    assert "Import finished: 2 created, 0 updated." in page

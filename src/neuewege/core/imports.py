@@ -493,7 +493,7 @@ def parse_date(value):
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise BadValue(
             _("%(value)s is not a plausible date (check the year).")
-            % {"value": value.strftime("%d.%m.%Y")}
+            % {"value": f"{value.day:02}.{value.month:02}.{value.year:04}"}
         )
     return value
 
@@ -764,18 +764,20 @@ class Importer:
         self.headers = {column.name: column.label for column in COLUMNS[self.kind]}
         self.headers.update({name: text(header[index]) for name, index in positions.items()})
         self.headers["region"] = self.headers["region_key"] if self.kind == "institutions" else ""
+        total = len(lines) - 1
+        if progress is not None:
+            progress(0, total)
         self._prepare(lines[1:], positions)
         report = ImportReport(self.kind, [])
         failed = False
-        total = len(lines) - 1
         for done, (number, values) in enumerate(lines[1:]):
-            if progress is not None and done % self.PROGRESS_EVERY == 0:
+            if progress is not None and done and done % self.PROGRESS_EVERY == 0:
                 progress(done, total)
             raw = {
                 name: values[index] if index < len(values) else ""
                 for name, index in positions.items()
             }
-            result = RowResult(line=number)
+            result = RowResult(line=number, label=self._label(raw))
             result.errors = [
                 (self.headers[name], problem)
                 for name, value in raw.items()
@@ -800,6 +802,12 @@ class Importer:
         if progress is not None:
             progress(total, total)
         return report
+
+    def _label(self, raw):
+        """The record a row describes, as the preview names it."""
+        if self.kind == "institutions":
+            return shown(text(raw.get("name")))
+        return shown(f"{text(raw.get('first_name'))} {text(raw.get('last_name'))}".strip())
 
     def _prepare(self, rows, positions):
         """Load, in a few queries, everything rows may refer to."""
@@ -964,7 +972,6 @@ class Importer:
             "childcare_places": self._value(raw, "childcare_places", parse_integer, errors),
         }
         region = self._region(parse_region_key(raw.get("region_key")), errors)
-        result.label = shown(data["name"])
         if (data["latitude"] is None) != (data["longitude"] is None):
             errors.setdefault("latitude", _("Give both latitude and longitude, or neither."))
         if errors:
@@ -1096,7 +1103,6 @@ class Importer:
             "phone": text(raw.get("phone")),
             "moderated_formats": self._value(raw, "moderated_formats", self._formats, errors),
         }
-        result.label = shown(f"{data['first_name']} {data['last_name']}".strip())
         institution = self._institution_of_person(raw, errors)
         if errors:
             raise ValidationFailed(errors)

@@ -575,8 +575,12 @@ class ImportPreviewView(AccessMixin, View):
     ROWS_PER_PAGE = 500
 
     def batch(self):
+        """The upload, without its file (and, for the progress bar's polling, its report)."""
+        polled = self.request.headers.get("HX-Request") == "true"
         return get_object_or_404(
-            self.region.imports, pk=self.kwargs["pk"], uploaded_by=self.request.user
+            self.region.imports.defer("content", *(["report"] if polled else [])),
+            pk=self.kwargs["pk"],
+            uploaded_by=self.request.user,
         )
 
     def get(self, request, region_key, pk):
