@@ -198,6 +198,7 @@ def shown(value) -> str:
 
 
 NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, kept by surrogateescape
+UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")  # decoded from UTF-8, not ASCII
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and line breaks are text
 EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!"}
 
@@ -250,7 +251,7 @@ def decode(content: bytes) -> str:
     except UnicodeDecodeError:
         pass
     mixed = content.decode("utf-8", errors="surrogateescape")
-    if any(char > "\x7f" and not NOT_UTF8.match(char) for char in mixed):
+    if UTF8_LETTER.search(mixed):
         return mixed  # UTF-8 letters beside other bytes
     try:
         return content.decode("cp1252")
@@ -585,8 +586,9 @@ def nearest_towns(postcode):
     return sorted(by_region.items(), key=lambda item: item[1])
 
 
-def postcode_note(postcode, region_key, region_name):
-    """A warning when ``postcode`` is unknown or seems to lie outside the region, else None."""
+def postcode_note(postcode, region, regions):
+    """A warning when ``postcode`` is unknown or seems to lie outside ``region``, else None
+    (``regions``: every region by its key)."""
     if not postcode or not (ascii_digits(postcode) and len(postcode) == 5):
         return None  # the postcode's own rule reports it
     towns = nearest_towns(postcode)
@@ -596,9 +598,9 @@ def postcode_note(postcode, region_key, region_name):
             "found by distance. Check it."
         ) % {"postcode": postcode}
     distances = dict(towns)
-    if region_key not in distances or distances[region_key] <= NEAR_KM:
+    if region.key not in distances or distances[region.key] <= NEAR_KM:
         return None
-    values = {"postcode": postcode, "region": region_name, "km": round(distances[region_key])}
+    values = {"postcode": postcode, "region": region.name, "km": round(distances[region.key])}
     nearest_key, nearest_km = towns[0]
     if nearest_km > NRW_KM:
         return (
@@ -609,7 +611,7 @@ def postcode_note(postcode, region_key, region_name):
             )
             % values
         )
-    values["other"] = Region.objects.filter(key=nearest_key).values_list("name", flat=True).first()
+    values["other"] = regions[nearest_key].name
     return (
         _(
             "The postcode %(postcode)s lies in or near %(other)s, about %(km)s km from %(region)s. "
@@ -1081,7 +1083,7 @@ class Importer:
         centres and offices near the border, or serving it from outside, exist."""
         if institution.postcode in self.region_postcodes.get(region.id, ()):
             return
-        note = postcode_note(institution.postcode, region.key, region.name)
+        note = postcode_note(institution.postcode, region, self.regions)
         if note:
             result.warnings.append((self.headers["postcode"], note))
 
