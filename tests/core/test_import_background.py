@@ -264,7 +264,7 @@ def test_uploads_are_discarded_after_a_day_but_not_while_their_import_may_run(we
 
     for _ in range(3):
         upload(web, rows(2))
-    unconfirmed, importing, imported = ImportBatch.objects.order_by("pk")
+    _unconfirmed, importing, imported = ImportBatch.objects.order_by("pk")
     confirm(web, preview_url(imported))
     web.post(preview_url(importing))  # confirmed now; the worker has not yet taken it
     two_days_ago = timezone.now() - timedelta(days=2)

@@ -6,6 +6,7 @@ import io
 import zipfile
 from datetime import date
 
+import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -495,3 +496,18 @@ def test_a_nul_byte_never_reaches_postgresql(web):
     # and had it been confirmed, the import checks every cell again before writing
     report = run("institutions", content)
     assert problem_at(report, 3, "Name") and not Institution.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "+1+cmd"])
+def test_a_name_that_is_a_formula_is_imported_as_text_and_exported_as_text(name):
+    """Such names are kept as they are (phone numbers start with “+”, too); every export of the
+    application writes them so that a spreadsheet shows them and never runs them."""
+    from neuewege.events.exports import to_csv, to_xlsx
+
+    assert run("institutions", institutions_csv(centre(name=name))).is_valid
+    stored = Institution.objects.get().name
+    assert stored == name
+    csv_cell = to_csv(["Name"], [[stored]]).decode("utf-8-sig").splitlines()[1]
+    assert csv_cell.strip('"').startswith("'")
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(["Name"], [[stored]], title="T"))).active
+    assert (sheet["A2"].value, sheet["A2"].data_type) == (name, "s")
