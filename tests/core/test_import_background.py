@@ -68,6 +68,10 @@ def test_while_the_check_waits_the_page_shows_a_progress_bar_that_htmx_polls(web
     assert polled.content.decode().lstrip().startswith('<div class="kern-progress')
     assert "<html" not in polled.content.decode()
 
+    web.post(preview_url(batch))  # a confirmation sent before the check has finished
+    batch.refresh_from_db()
+    assert batch.confirmed_at is None
+
     check_import.call(batch_id=batch.pk)  # the worker takes the task
     polled = web.get(preview_url(batch), HTTP_HX_REQUEST="true")
     assert polled["HX-Refresh"] == "true"  # htmx reloads the page, which shows the report

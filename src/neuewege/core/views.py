@@ -601,7 +601,7 @@ class ImportPreviewView(AccessMixin, View):
 
     def post(self, request, region_key, pk):
         batch = self.batch()
-        if batch.confirmed_at is None:
+        if batch.confirmed_at is None and progress.is_finished(batch):  # else: still checked
             try:
                 services.confirm_import(batch=batch)
             except DomainError as error:
