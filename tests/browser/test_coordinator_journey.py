@@ -1,6 +1,7 @@
 """A coordinator's first hour: sign in, see only Kreis Wesel, import a list, open a centre."""
 
 import pytest
+from django.core.management import call_command
 
 from neuewege.core.models import Institution, User
 from tests.factories import InstitutionFactory, UserFactory
@@ -73,6 +74,7 @@ def test_coordinator_signs_in_imports_a_list_and_opens_a_family_centre(page, coo
 
     centre = Institution.objects.get(name="Familienzentrum Regenbogen Moers")
     assert centre.youth_welfare_office.name == "Jugendamt Moers"
+    page.get_by_role("link", name="Einrichtungen anzeigen").click()
     page.get_by_role("link", name="Familienzentrum Regenbogen Moers").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Familienzentrum Regenbogen Moers"
     assert page.get_by_text("DSG-EKD", exact=True).is_visible()
@@ -111,3 +113,35 @@ def test_institution_map_appears_only_with_tiles_switched_on(
     page.locator(".leaflet-marker-icon").wait_for()
     assert page.locator(".leaflet-marker-icon").get_attribute("title") == centre.name
     assert_accessible(page)
+
+
+def test_the_progress_bar_follows_the_background_worker(page, coordinator, tmp_path, settings):
+    """With the task queue of production: the page polls (htmx) while the worker checks and
+    imports, and shows the result once it is done, without a reload by hand."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    page.goto("/login/")
+    page.get_by_label("E-Mail").fill("karin@kreis-wesel.de")
+    page.get_by_label("Passwort").fill("correct horse battery")
+    page.get_by_label("Passwort").press("Enter")
+    page.wait_for_url("**/regions/05170/")
+    page.goto("/regions/05170/import/")
+    page.get_by_label("Einrichtungen").check()
+    upload = tmp_path / "familienzentren.csv"
+    upload.write_bytes(CSV.encode("utf-8-sig"))
+    page.get_by_label("Datei").set_input_files(str(upload))
+    page.get_by_role("button", name="Datei prüfen").click()
+
+    bar = page.get_by_label("Die Zeilen werden geprüft")
+    assert bar.is_visible()
+    assert page.get_by_text("Warten auf den Hintergrunddienst").is_visible()
+    assert_accessible(page)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    page.get_by_text("Alle Zeilen sind korrekt.").wait_for()  # htmx polled, the page reloaded
+
+    page.get_by_role("button", name="Import bestätigen").click()
+    assert page.get_by_label("Die Zeilen werden importiert").is_visible()
+    assert_accessible(page)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    page.get_by_text("Import abgeschlossen: 2 angelegt, 0 aktualisiert.").wait_for()
+    assert_accessible(page)
+    assert Institution.objects.filter(name="Familienzentrum Regenbogen Moers").exists()

@@ -1,6 +1,8 @@
 """The materials library: a region's documents and the programme's, versions that never
 replace each other, downloads counted and nothing else, and uploads that are refused."""
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,17 @@ from tests.api.test_api import token_header
 from tests.factories import UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-DOCX = b"PK\x03\x04" + b"\x00" * 40
+
+
+def zipped(**parts):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name.replace("__", "/"), content)
+    return buffer.getvalue()
+
+
+DOCX = zipped(word__document=b"<w:document/>", **{"[Content_Types].xml": b"<Types/>"})
 
 
 def pdf(name="Leitfaden.pdf", content=PDF):
@@ -86,11 +98,11 @@ def test_refused_uploads_say_why_and_save_nothing(coord, wesel, upload, message)
     assert not Material.objects.exists() and not MaterialVersion.objects.exists()
 
 
-def test_a_too_large_file_is_refused(coord, wesel, monkeypatch):
-    monkeypatch.setattr(services, "MAX_MATERIAL_MB", 0)
+def test_a_too_large_file_is_refused(coord, wesel):
+    too_large = PDF + b" " * (services.MAX_MATERIAL_BYTES - len(PDF) + 1)
     with pytest.raises(ValidationFailed) as error:
-        add(coord, wesel)
-    assert "larger than 0 MB" in error.value.errors["file"][0]
+        add(coord, wesel, upload=pdf(content=too_large))
+    assert "larger than 20 MB" in error.value.errors["file"][0]
     assert not Material.objects.exists()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 
@@ -876,11 +877,20 @@ def web(client, coordinator):
 
 
 def upload(client, content, *, kind="institutions", name="liste.csv", region_key="05170"):
+    """Upload a file; the check runs as the task it is (the immediate backend of the tests)
+    once the upload is committed."""
     file = io.BytesIO(content)
     file.name = name
-    return client.post(
-        reverse("import-upload", kwargs={"region_key": region_key}), {"kind": kind, "file": file}
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("import-upload", kwargs={"region_key": region_key}),
+            {"kind": kind, "file": file},
+        )
+
+
+def confirm(client, url):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url)
 
 
 def test_web_upload_preview_and_confirm(web, coordinator):
@@ -907,16 +917,20 @@ def test_web_upload_preview_and_confirm(web, coordinator):
     assert html.count("will be created</td>") == 9
     assert not Institution.objects.exists()  # the preview saves nothing
 
-    response = web.post(preview)
+    response = confirm(web, preview)
     assert response.status_code == 302
-    assert response.url == reverse("institution-list", kwargs={"region_key": "05170"})
+    assert response.url == preview
     assert Institution.objects.count() == 9
     batch.refresh_from_db()
     assert batch.applied_at is not None
     assert (batch.created_count, batch.updated_count) == (9, 0)
+    html = web.get(preview).content.decode()
+    assert "Import finished: 9 created, 0 updated." in html
+    assert reverse("institution-list", kwargs={"region_key": "05170"}) in html
 
-    assert web.post(preview).status_code == 404  # a batch is applied once
-    assert web.get(preview).status_code == 404
+    assert confirm(web, preview).status_code == 302  # a batch is applied once
+    batch.refresh_from_db()
+    assert (batch.created_count, batch.updated_count) == (9, 0)
     assert Institution.objects.count() == 9
 
 
@@ -926,8 +940,10 @@ def test_web_people_import_after_institutions(web):
     batch = ImportBatch.objects.get()
     preview = reverse("import-preview", kwargs={"region_key": "05170", "pk": batch.pk})
     assert "Yıldız" in web.get(preview).content.decode()
-    response = web.post(preview)
-    assert response.url == reverse("person-list", kwargs={"region_key": "05170"})
+    confirm(web, preview)
+    assert (
+        reverse("person-list", kwargs={"region_key": "05170"}) in web.get(preview).content.decode()
+    )
     assert Person.objects.count() == 8
 
 
@@ -939,9 +955,11 @@ def test_web_preview_of_a_bad_file_shows_line_and_column(web):
     html = web.get(preview).content.decode()
     assert "Line 3, column “PLZ”: A postcode has exactly 5 digits." in html
     assert "Confirm import" not in html
-    response = web.post(preview)  # confirming anyway saves nothing
-    assert response.status_code == 200
-    assert "Line 3, column “PLZ”" in response.content.decode()
+    response = confirm(web, preview)  # confirming anyway saves nothing
+    assert response.status_code == 302
+    html = web.get(preview).content.decode()
+    assert "The file has problems: correct it and upload it again." in html
+    assert "Line 3, column “PLZ”" in html
     assert not Institution.objects.exists()
     batch.refresh_from_db()
     assert batch.applied_at is None
@@ -953,7 +971,7 @@ def test_web_people_of_another_region_are_refused(web, borken):
     batch = ImportBatch.objects.get()
     preview = reverse("import-preview", kwargs={"region_key": "05170", "pk": batch.pk})
     assert "column “Einrichtung”" in web.get(preview).content.decode()
-    web.post(preview)
+    confirm(web, preview)
     assert not Person.objects.exists()
 
 

@@ -19,6 +19,7 @@ from neuewege.core.access import Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import Person, Region
 from neuewege.core.services import apply_fields, full_clean
+from neuewege.core.uploads import MB, FileRefused, ZipLimits, check_zip
 from neuewege.events.models import ParentEvent
 
 from . import indicators, selectors
@@ -437,6 +438,9 @@ def record_measurement(*, access: Access, goal: RegionalGoal, data: dict) -> Goa
 
 MATERIAL_FIELDS = ["title", "description", "kind", "elements"]
 MAX_MATERIAL_MB = 20
+MAX_MATERIAL_BYTES = MAX_MATERIAL_MB * MB
+# Office documents are zip containers: a real one, even with many images, stays far below these.
+MATERIAL_ZIP_LIMITS = ZipLimits(entries=5000, unpacked_bytes=250 * MB)
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 # The file types of a materials library, each with how its content starts: a file whose
 # content does not match its ending is refused (a renamed program, a broken upload).
@@ -506,16 +510,30 @@ def _upload_errors(upload) -> dict:
         }
     if not upload.size:
         return {"file": _("The file is empty.")}
-    if upload.size > MAX_MATERIAL_MB * 1024 * 1024:
+    if upload.size > MAX_MATERIAL_BYTES:
         return {"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_MATERIAL_MB}}
     upload.seek(0)
-    starts_with = upload.read(len(signature))
+    starts_with = upload.read(len(OLE))
     upload.seek(0)
-    if starts_with != signature:
+    if signature == ZIP and starts_with == OLE:
+        return {
+            "file": _(
+                "The document is protected with a password. Save it without a password: the "
+                "library's readers could not open it."
+            )
+        }
+    if not starts_with.startswith(signature):
         return {
             "file": _("The file's content does not match its ending %(ending)s.")
             % {"ending": ending}
         }
+    if signature == ZIP:
+        try:
+            check_zip(upload, MATERIAL_ZIP_LIMITS)
+        except FileRefused as refused:
+            return {"file": str(refused)}
+        finally:
+            upload.seek(0)
     return {}
 
 

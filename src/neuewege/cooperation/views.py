@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from neuewege.core import uploads
 from neuewege.core.access import Action, access_for
 from neuewege.core.errors import DomainError
 from neuewege.core.views import AccessMixin, submit
@@ -659,6 +660,7 @@ class MaterialFormView(MaterialPage, View):
     """Add a material (with its file), or describe one anew (``pk``) and bring a new version."""
 
     manage = True
+    upload_limit = services.MAX_MATERIAL_BYTES
 
     def get(self, request, region_key=None, pk=None):
         initial = {"kind": "other"}
@@ -667,7 +669,7 @@ class MaterialFormView(MaterialPage, View):
         return self.show(MaterialForm(initial=initial))
 
     def post(self, request, region_key=None, pk=None):
-        form = MaterialForm(request.POST, request.FILES)
+        form = MaterialForm(request.POST, uploads.files_of(request))
         material = submit(
             request,
             form,

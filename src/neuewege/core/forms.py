@@ -4,10 +4,13 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import imports
 from .limits import TrapMixin
 from .models import EventFormat, Institution, NetworkMember, OpeningPeriod, Person, Region, User
+from .uploads import MB
 
 
 def date_field(label, **kwargs):
@@ -197,22 +200,35 @@ class AccountForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
+    MAX_BYTES = imports.MAX_FILE_BYTES
+
     kind = forms.ChoiceField(
         label=_("What does the file contain?"),
         choices=[("institutions", _("Institutions")), ("people", _("People"))],
         widget=forms.RadioSelect,
     )
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("CSV (UTF-8 or Windows-1252) or Excel (.xlsx), at most 5 MB."),
-    )
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "CSV (UTF-8 or Windows-1252) or Excel (.xlsx), at most %(mb)s MB."
+        ) % {"mb": self.MAX_BYTES // MB}
 
     def clean_file(self):
+        """What can be refused at once, before the file is kept: its size (read no further
+        than the limit, core/uploads.py), its ending and, for a workbook, its zip directory."""
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(imports.too_large_message())
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        try:
+            imports.check_file(upload.name, upload.read())
+        except imports.FileProblem as problem:
+            raise forms.ValidationError(problem.problems) from problem
+        finally:
+            upload.seek(0)
         return upload
 
 

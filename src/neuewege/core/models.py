@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
@@ -429,8 +430,29 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class ImportBatch(models.Model):
-    """An uploaded file waiting for confirmation, and afterwards the record of an import."""
+class BackgroundWork(models.Model):
+    """Long work a background task does while someone waits for it (core/progress.py): how far
+    it is, for a progress bar, and how it ended."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    work_state = models.CharField(max_length=8, choices=State.choices, default=State.WAITING)
+    work_done = models.PositiveIntegerField(default=0)
+    work_total = models.PositiveIntegerField(default=0)
+    work_updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class ImportBatch(BackgroundWork):
+    """An uploaded file while it is checked and waits for confirmation, and afterwards the record
+    of an import. The check and, once confirmed, the import run as background work; ``report``
+    holds the last one's result (problems by line and column, or what will be or was saved)."""
 
     class Kind(models.TextChoices):
         INSTITUTIONS = "institutions", _("Institutions")
@@ -441,7 +463,10 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
     uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True)
+    language = models.CharField(max_length=8, default="de")  # of the report's messages
     created_at = models.DateTimeField(auto_now_add=True)
+    report = models.JSONField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task
 
+from . import progress
 from .access import Access, Action
 from .errors import PermissionDenied, ValidationFailed
 from .models import (
@@ -284,29 +285,41 @@ def delete_person(*, access: Access, person: Person):
         person.delete()
 
 
-def upload_import(*, region, kind, upload, user):
-    """Keep an uploaded file until the coordinator confirms it (or run-due-jobs discards it)."""
+def upload_import(*, region, kind, upload, user, language="de"):
+    """Keep an uploaded file and check it in the background; the coordinator confirms it after
+    reading the check (or run-due-jobs discards it). ``language``: of the check's messages."""
+    from . import tasks  # tasks run the importer, which uses these services
+
     with transaction.atomic(durable=True):
-        return ImportBatch.objects.create(
+        batch = ImportBatch.objects.create(
             region=region,
             kind=kind,
             filename=upload.name[:200],
             content=upload.read(),
             uploaded_by=user,
+            language=language,
         )
+        transaction.on_commit(lambda: tasks.check_import.enqueue(batch_id=batch.pk))
+        return batch
 
 
-def apply_import(*, batch, importer):
-    """Write an uploaded file (all rows or none) and record the result on the batch."""
+def confirm_import(*, batch: ImportBatch) -> bool:
+    """Start importing a checked file without problems. A second confirmation (a double click,
+    the form sent again) starts nothing: returns whether this one started the import."""
+    from . import tasks
+    from .imports import ImportReport
+
     with transaction.atomic(durable=True):
-        report = importer.apply(batch.filename, bytes(batch.content))
-        if report.is_valid:
-            batch.applied_at = timezone.now()
-            batch.created_count = report.created_count
-            batch.updated_count = report.updated_count
-            batch.content = b""
-            batch.save()
-    return report
+        report = batch.report and ImportReport.from_json(batch.report)
+        if not report or not report.is_valid:
+            raise ValidationFailed(_("The file has problems: correct it and upload it again."))
+        started = ImportBatch.objects.filter(
+            pk=batch.pk, confirmed_at__isnull=True, work_state=ImportBatch.State.DONE
+        ).update(confirmed_at=timezone.now())
+        if started:
+            progress.queue(batch)
+            transaction.on_commit(lambda: tasks.apply_import.enqueue(batch_id=batch.pk))
+        return bool(started)
 
 
 # Accounts

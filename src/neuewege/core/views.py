@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import limits, selectors, services
+from . import limits, progress, selectors, services, uploads
 from .access import Access, Action, access_for
 from .errors import DomainError
 from .forms import (
@@ -41,7 +41,7 @@ from .forms import (
     SecondFactorCodeForm,
     ThrottledPasswordChangeForm,
 )
-from .imports import Importer, template_csv
+from .imports import ImportReport, template_csv
 from .middleware import second_factor_step
 from .models import Institution, Person, RecoveryCodeDevice
 
@@ -544,18 +544,37 @@ class AccountUpdateView(AccessMixin, View):
         return self.render("core/account_form.html", form=form, account=account)
 
 
+def progress_response(view, work, template, **context):
+    """While ``work`` (core/progress.py) is not finished: ``template`` with a progress bar, and to
+    htmx's polling the bar alone. Once finished (or stalled): to the polling, a reload of the
+    page; to anything else None, and the view shows the result."""
+    polled = view.request.headers.get("HX-Request") == "true"
+    if progress.is_finished(work) or progress.has_stalled(work):
+        return HttpResponse(headers={"HX-Refresh": "true"}) if polled else None
+    context |= {"work": work, "percent": progress.percent(work), "poll_url": view.request.path}
+    if polled:
+        return render(view.request, "includes/progress.html", context)
+    return view.render(template, **context)
+
+
 class ImportUploadView(AccessMixin, View):
     action = Action.IMPORT
+    upload_limit = ImportUploadForm.MAX_BYTES
 
     def page(self, form):
-        recent = self.region.imports.filter(applied_at__isnull=False)[:10]
-        return self.render("core/import_upload.html", form=form, batches=recent)
+        imports = self.region.imports.defer("content", "report")
+        return self.render(
+            "core/import_upload.html",
+            form=form,
+            batches=imports.filter(applied_at__isnull=False)[:10],
+            pending=imports.filter(applied_at__isnull=True, uploaded_by=self.request.user)[:10],
+        )
 
     def get(self, request, region_key):
         return self.page(ImportUploadForm())
 
     def post(self, request, region_key):
-        form = ImportUploadForm(request.POST, request.FILES)
+        form = ImportUploadForm(request.POST, uploads.files_of(request))
         if not form.is_valid():
             return self.page(form)
         batch = services.upload_import(
@@ -563,41 +582,66 @@ class ImportUploadView(AccessMixin, View):
             kind=form.cleaned_data["kind"],
             upload=form.cleaned_data["file"],
             user=request.user,
+            language=request.LANGUAGE_CODE,
         )
         return redirect("import-preview", region_key=self.region.key, pk=batch.pk)
 
 
 class ImportPreviewView(AccessMixin, View):
+    """The upload's check while it runs, its report, the confirmation, the import while it runs,
+    and its result: one page for the uploader, following the work in the background."""
+
     action = Action.IMPORT
+    ROWS_PER_PAGE = 500
 
     def batch(self):
+        """The upload, without its file (and, for the progress bar's polling, its report)."""
+        polled = self.request.headers.get("HX-Request") == "true"
         return get_object_or_404(
-            self.region.imports.filter(applied_at__isnull=True),
+            self.region.imports.defer("content", *(["report"] if polled else [])),
             pk=self.kwargs["pk"],
             uploaded_by=self.request.user,
         )
 
-    def importer(self, batch):
-        return Importer(access=self.access, kind=batch.kind, region=self.region)
-
     def get(self, request, region_key, pk):
         batch = self.batch()
-        report = self.importer(batch).check(batch.filename, bytes(batch.content))
-        return self.render("core/import_preview.html", batch=batch, report=report)
+        if batch.applied_at is None:  # else done, even if the task died before saying so
+            waiting = progress_response(
+                self,
+                batch,
+                "core/import_progress.html",
+                batch=batch,
+                label=_("Importing the rows") if batch.confirmed_at else _("Checking the rows"),
+            )
+            if waiting is not None:
+                return waiting
+        elif request.headers.get("HX-Request") == "true":
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        return self.show(batch)
 
     def post(self, request, region_key, pk):
         batch = self.batch()
-        report = services.apply_import(batch=batch, importer=self.importer(batch))
-        if not report.is_valid:
-            return self.render("core/import_preview.html", batch=batch, report=report)
-        messages.success(
-            request,
-            _("Import finished: %(created)s created, %(updated)s updated.")
-            % {"created": batch.created_count, "updated": batch.updated_count},
-        )
-        return redirect(
-            "institution-list" if batch.kind == "institutions" else "person-list",
-            region_key=self.region.key,
+        if batch.confirmed_at is None and progress.is_finished(batch):  # else: still checked
+            try:
+                services.confirm_import(batch=batch)
+            except DomainError as error:
+                messages.error(request, " ".join(error.messages()))
+        return redirect("import-preview", region_key=self.region.key, pk=batch.pk)
+
+    def show(self, batch):
+        report = ImportReport.from_json(batch.report) if batch.report else None
+        rows = Paginator(report.rows if report else [], self.ROWS_PER_PAGE)
+        return self.render(
+            "core/import_preview.html",
+            batch=batch,
+            report=report,
+            failed=batch.applied_at is None
+            and (batch.work_state == batch.State.FAILED or progress.has_stalled(batch)),
+            page=rows.get_page(self.request.GET.get("page")),
+            list_url=reverse(
+                "institution-list" if batch.kind == "institutions" else "person-list",
+                args=[self.region.key],
+            ),
         )
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from neuewege.core.access import system_access
-from neuewege.core.imports import Importer
+from neuewege.core.imports import MAX_FILE_BYTES, Importer, too_large_message
 from neuewege.core.models import Region
 
 
@@ -27,9 +27,13 @@ class Command(BaseCommand):
             region_obj = Region.objects.filter(key=region).first()
             if region_obj is None:
                 raise CommandError(f"Unknown region key {region!r}")
+        if file.stat().st_size > MAX_FILE_BYTES:  # refused before it is read
+            raise CommandError(f"{file.name}: {too_large_message()}")
         importer = Importer(access=system_access(), kind=kind, region=region_obj)
         content = file.read_bytes()
         report = (importer.check if check else importer.apply)(file.name, content)
+        for line, column, message in report.warnings:
+            self.stderr.write(f"{file.name}: line {line}, column {column!r}: note: {message}")
         if not report.is_valid:
             for line, column, message in report.problems:
                 where = f"line {line}" + (f", column {column!r}" if column else "")
