@@ -6,7 +6,6 @@ import io
 import zipfile
 
 import pytest
-from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from django.utils import translation
@@ -17,6 +16,7 @@ from neuewege.core.forms import ImportUploadForm
 from neuewege.core.models import ImportBatch, Institution
 from tests.bombs import MIB, entry, repeated_entry, zip_of
 from tests.core.test_imports import centre, institutions_csv
+from tests.second_factor import SignInClient
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def post(client, path, fields):
 @pytest.fixture
 def web(coordinator):
     """A browser: CSRF checked as in production."""
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client = SignInClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(coordinator)
     return client
 
