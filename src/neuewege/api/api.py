@@ -1,6 +1,10 @@
 """The NinjaAPI instance under /api/v1/. Every error is a JSON problem of one shape:
 ``{"detail": str, "errors": [{"field": str | None, "message": str}]}``."""
 
+import re
+import sys
+
+import ninja.openapi.schema
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.signals import got_request_exception
@@ -9,11 +13,42 @@ from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.schema import NinjaGenerateJsonSchema
 
 from neuewege.core.api import router as core_router
 from neuewege.core.errors import DomainError
 
 from .auth import ApiTokenAuth, StaffSessionAuth
+
+
+class ComponentNames(NinjaGenerateJsonSchema):
+    """Names each component of the OpenAPI document by its class's qualified name without the
+    module: ``Institution.Kind`` becomes ``InstitutionKind``, ``Registration.Status``
+    ``RegistrationStatus``. Pydantic names them by the bare class name (``Kind``, ``Status``),
+    and ninja builds every operation's schema on its own and merges the components by name, so
+    the nested choices of different models overwrote one another (django-ninja #537, #1367)."""
+
+    def get_defs_ref(self, core_mode_ref):
+        core_ref, mode = core_mode_ref
+        return super().get_defs_ref((QUALIFIED_TYPE.sub(without_module, core_ref), mode))
+
+
+# A type in pydantic's reference: ``neuewege.core.models.Institution.Kind:140234…``
+QUALIFIED_TYPE = re.compile(r"([\w.]+)(:\d+)")
+
+
+def without_module(match: re.Match) -> str:
+    """``neuewege.core.models.Institution.Kind:1`` → ``neuewege.core.models.InstitutionKind:1``
+    (pydantic keeps what follows the last dot)."""
+    parts = match[1].split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        if ".".join(parts[:cut]) in sys.modules:
+            return ".".join(parts[:cut]) + "." + "".join(parts[cut:]) + match[2]
+    return match[0]
+
+
+# ninja's OpenAPI builder takes its schema generator from this module attribute.
+ninja.openapi.schema.NinjaGenerateJsonSchema = ComponentNames
 
 
 class SignedInSwagger(Swagger):
@@ -30,7 +65,10 @@ class Api(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         """Declare the problem shape as every operation's 4XX response."""
         schema = super().get_openapi_schema(**kwargs)
-        schema["components"].setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        components = schema["components"].setdefault("schemas", {})
+        for name, component in components.items():
+            component["title"] = name  # some client generators name the type by its title
+        components["Problem"] = PROBLEM_SCHEMA
         response = {
             "description": "Problem",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
