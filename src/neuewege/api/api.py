@@ -63,20 +63,46 @@ class SignedInSwagger(Swagger):
 
 class Api(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
-        """Declare the problem shape as every operation's 4XX response."""
+        """Name each component's title as the component, and declare the problem responses each
+        operation can give, with the problem shape."""
         schema = super().get_openapi_schema(**kwargs)
         components = schema["components"].setdefault("schemas", {})
         for name, component in components.items():
             component["title"] = name  # some client generators name the type by its title
         components["Problem"] = PROBLEM_SCHEMA
-        response = {
-            "description": "Problem",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
         for operations in schema["paths"].values():
             for operation in operations.values():
-                operation["responses"].setdefault("4XX", response)
+                responses = operation["responses"]
+                for status in problem_statuses(operation):
+                    responses.setdefault(status, {"description": PROBLEMS[status]})
+                for status, response in responses.items():
+                    if int(status) >= 400:
+                        response["content"] = {"application/json": {"schema": PROBLEM_REF}}
         return schema
+
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+PROBLEMS = {
+    400: "The body is not readable JSON",
+    401: "No valid API token: `Authorization: Bearer nw_…`",
+    403: "Not allowed for your role, or (with the signed-in session) no CSRF token",
+    404: "Not found, or not in your regions",
+    422: "Invalid input: each problem named at its field. Rules the schema cannot state "
+    "(dates in order, records of your regions, rules of the domain) are in the descriptions",
+}
+
+
+def problem_statuses(operation) -> list[int]:
+    """The problems an operation can answer with, from what it takes."""
+    statuses = [400] if "requestBody" in operation else []
+    if "security" in operation:
+        statuses += [401, 403]
+    parameters = {parameter["in"] for parameter in operation.get("parameters", [])}
+    if "path" in parameters:
+        statuses.append(404)
+    if parameters or "requestBody" in operation:
+        statuses.append(422)
+    return statuses
 
 
 PROBLEM_SCHEMA = {
@@ -132,18 +158,30 @@ def domain_error(request, error: DomainError):
 
 @api.exception_handler(ValidationError)
 def validation_error(request, error: ValidationError):
+    errors = {}
+    for item in error.errors:  # a union's members each report: the first one speaks for them
+        field, message = validation_item(item)
+        errors.setdefault(field, message)
     return problem(
-        request, 422, _("The request is invalid."), [validation_item(item) for item in error.errors]
+        request,
+        422,
+        _("The request is invalid."),
+        [{"field": field, "message": message} for field, message in errors.items()],
     )
 
 
 def validation_item(item):
-    """A pydantic error as a field error. Its location starts with the source (``body``,
-    ``query``, ``path``); in the body follows the parameter name ``payload``."""
-    location = [str(part) for part in item.get("loc", ())[1:]]
+    """A pydantic error as a field and a message. Its location starts with the source
+    (``body``, ``query``, ``path``); in the body follows the parameter name ``payload``. Names
+    of a union's members (``literal['']``, ``function-after[…]``) are no fields."""
+    location = [
+        str(part)
+        for part in item.get("loc", ())[1:]
+        if isinstance(part, int) or str(part).isidentifier()
+    ]
     if location[:1] == ["payload"]:
         location = location[1:]
-    return {"field": ".".join(location) or None, "message": item.get("msg", "")}
+    return ".".join(location) or None, item.get("msg", "")
 
 
 @api.exception_handler(AuthenticationError)
