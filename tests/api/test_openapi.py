@@ -349,8 +349,12 @@ def test_request_schemas_state_the_models_rules(schema, create, change, model):
             nullable = any(option.get("type") == "null" for option in variants(prop))
             if not may_be_empty and isinstance(field, TEXT_FIELDS) and not field.choices:
                 for option in strings:  # not empty, not only spaces
-                    assert not re.search(option["pattern"], ""), (name, field_name)
-                    assert not re.search(option["pattern"], " \t "), (name, field_name)
+                    pattern, blank = option["pattern"], option.get("not", {}).get("pattern")
+                    if blank is None:  # the pattern itself says what it takes
+                        assert not re.search(pattern, "") and not re.search(pattern, " \t ")
+                    else:
+                        assert option.get("minLength") == 1, (name, field_name)
+                        assert re.search(blank, " \t\x1f\u3000"), (name, field_name)
             if name == change:
                 assert nullable == may_be_empty, f"{name}.{field_name}: null clears it or not"
             elif not may_be_empty and not field.has_default():

@@ -11,12 +11,15 @@ from django.core.signals import got_request_exception
 from django.http import Http404
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.schema import NinjaGenerateJsonSchema
 
+from neuewege.core.api import KREISSCHLUESSEL, NO_NUL, POSTCODE, WEB_ADDRESS
 from neuewege.core.api import router as core_router
 from neuewege.core.errors import DomainError
+from neuewege.events.services import PHONE
 
 from .auth import ApiTokenAuth, StaffSessionAuth
 
@@ -105,6 +108,14 @@ def problem_statuses(operation) -> list[int]:
     return statuses
 
 
+PATTERN_MESSAGES = {
+    NO_NUL: gettext_lazy("Text must not contain NUL characters."),
+    KREISSCHLUESSEL["pattern"]: gettext_lazy("Give the Kreisschlüssel: five digits."),
+    POSTCODE: gettext_lazy("Give the postcode: five digits."),
+    WEB_ADDRESS: gettext_lazy("Enter a valid URL."),
+    PHONE.pattern: gettext_lazy("Enter a phone number with digits only, like 0170 1234567."),
+}
+
 PROBLEM_SCHEMA = {
     "title": "Problem",
     "type": "object",
@@ -181,7 +192,39 @@ def validation_item(item):
     ]
     if location[:1] == ["payload"]:
         location = location[1:]
-    return ".".join(location) or None, item.get("msg", "")
+    return ".".join(location) or None, validation_message(item)
+
+
+def validation_message(item) -> str:
+    """pydantic's message in words for people, in the request's language, for the errors the
+    schema's rules give; others as pydantic words them."""
+    kind, context = item.get("type", ""), item.get("ctx", {})
+    if kind == "value_error" and "error" in context:
+        return str(context["error"])  # our validators' own (translated) message
+    if kind == "string_pattern_mismatch":
+        message = PATTERN_MESSAGES.get(context.get("pattern"), _("This value has the wrong form."))
+        return str(message)
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return _("This field cannot be empty.")
+    messages = {
+        "missing": _("This field is required."),
+        "string_too_long": _("At most %(max_length)s characters."),
+        "too_long": _("At most %(max_length)s entries."),
+        "less_than_equal": _("At most %(le)s."),
+        "greater_than_equal": _("At least %(ge)s."),
+        "enum": _("Choose one of: %(expected)s."),
+        "literal_error": _("Choose one of: %(expected)s."),
+        "int_parsing": _("Give a whole number."),
+        "int_type": _("Give a whole number."),
+        "date_from_datetime_parsing": _("Give a date as YYYY-MM-DD."),
+        "datetime_from_date_parsing": _("Give a time as in 2026-05-04T09:30."),
+    }
+    if kind in messages:
+        try:
+            return messages[kind] % context
+        except (KeyError, TypeError, ValueError):
+            pass
+    return item.get("msg", "")
 
 
 @api.exception_handler(AuthenticationError)

@@ -3,7 +3,8 @@ service and return; every rule lives in the access policy, the selectors and the
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from types import NoneType
+from typing import Annotated, Literal, get_args
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
@@ -42,10 +43,10 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 YEARS = r"^20\d\d-"
 Day = Annotated[date, Field(ge=EARLIEST, le=LATEST, json_schema_extra={"pattern": YEARS})]
 
-# Text. PostgreSQL stores no NUL character, and a name needs more than spaces (characters
-# Python's strip() removes; \x1c-\x1f are among them, though not in every regex's \s).
+# Text. PostgreSQL stores no NUL character, and a name needs more than the characters Python's
+# strip() removes (\x1c-\x1f among them, though not in every regex engine's \s).
 NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = r"^[^\x00]*[^\x00\x1c-\x1f\s][^\x00]*$"
+BLANK = r"^[\s\x1c-\x1f]*$"
 
 
 def Text(max_length: int):
@@ -53,9 +54,24 @@ def Text(max_length: int):
     return Annotated[str, Field(max_length=max_length, pattern=NO_NUL)]
 
 
+def not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(_("This field cannot be empty."))
+    return value
+
+
 def Name(max_length: int):
     """Text that says something: not empty, not only spaces."""
-    return Annotated[str, Field(min_length=1, max_length=max_length, pattern=NOT_BLANK)]
+    return Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=max_length,
+            pattern=NO_NUL,
+            json_schema_extra={"not": {"pattern": BLANK}},
+        ),
+        AfterValidator(not_blank),
+    ]
 
 
 def checked_by(validator):
@@ -76,13 +92,15 @@ Email = Annotated[
     Field(max_length=254, json_schema_extra={"format": "email"}),
     checked_by(validate_email),
 ]
+WEB_ADDRESS = r"^(?:[hH][tT][tT][pP][sS]?|[fF][tT][pP][sS]?)://[^\s\x00]+$"
 WebAddress = Annotated[
     str,
-    Field(max_length=200, pattern=r"^(?:[hH][tT][tT][pP][sS]?|[fF][tT][pP][sS]?)://[^\s\x00]+$"),
+    Field(max_length=200, pattern=WEB_ADDRESS),
     Field(json_schema_extra={"format": "uri"}),
     checked_by(URLValidator()),
 ]
-Postcode = Annotated[str, Field(max_length=5, pattern=r"^\d{5}$", description="Five digits")]
+POSTCODE = r"^\d{5}$"
+Postcode = Annotated[str, Field(max_length=5, pattern=POSTCODE, description="Five digits")]
 
 
 def local_time(value: datetime) -> datetime:
@@ -128,12 +146,20 @@ class Input(BaseModel):
     also read attributes of any value, taking ``42`` for an empty object). Text with NUL
     characters is refused: PostgreSQL cannot store or compare it."""
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def null_only_where_allowed(cls, value, info):
+        """``null`` for a field that cannot be empty (a change may clear others)."""
+        if value is None and NoneType not in get_args(cls.model_fields[info.field_name].annotation):
+            raise ValueError(_("This field cannot be empty."))
+        return value
+
     @field_validator("*")
     @classmethod
     def no_nul_characters(cls, value):
         texts = value if isinstance(value, list) else [value]
         if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("Text must not contain NUL characters.")
+            raise ValueError(_("Text must not contain NUL characters."))
         return value
 
 
