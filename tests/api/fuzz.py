@@ -5,7 +5,8 @@
 2. creates API tokens for the demo coordinator of Kreis Wesel and the state level;
 3. starts gunicorn on a free port of 127.0.0.1 (debug off, its own secret key);
 4. runs schemathesis with every check against /api/v1/openapi.json, once per token, with a
-   bounded number of cases per operation and a fixed seed (NEUEWEGE_FUZZ_SEED changes it);
+   bounded number of cases per operation and a fixed seed (NEUEWEGE_FUZZ_SEED changes it,
+   NEUEWEGE_FUZZ_EXAMPLES the cases per operation and phase);
 5. stops the server (also on failure or Ctrl+C) and drops the database.
 
 A failure exits non-zero and names where the failing cases are: schemathesis prints each with
@@ -36,6 +37,12 @@ SEED = int(os.environ.get("NEUEWEGE_FUZZ_SEED", "2015"))
 ACCOUNTS = {
     "coordinator": "koordination.wesel@demo.neuewege.example",
     "state": "land@demo.neuewege.example",
+}
+# The coverage phase (the schema's boundaries, a fixed set of cases that takes most of the time)
+# runs once, as the coordinator; the state level gets the examples, random and stateful cases.
+PHASES = {
+    "coordinator": "examples,coverage,fuzzing,stateful",
+    "state": "examples,fuzzing,stateful",
 }
 
 MAKE_TOKENS = """
@@ -186,6 +193,8 @@ def main() -> int:
                     "all",
                     "--header",
                     f"Authorization: Bearer {token}",
+                    "--phases",
+                    PHASES[name],
                     "--max-examples",
                     str(EXAMPLES),
                     "--seed",
