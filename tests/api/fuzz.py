@@ -220,17 +220,17 @@ def main() -> int:
                 failed.append(f"{name}: {report}/junit-*.xml")
         seconds = time.monotonic() - started
         server_errors = (OUT / "server.log").read_text().count("Internal Server Error")
-        print(f"\nfuzz: {len(tokens) - len(failed)} passed, {len(failed)} failed")
         if failed:
             print(
-                f"fuzz: FAILED after {seconds:.0f} s (seed {SEED}). The failing cases, each with "
+                f"\nfuzz: FAILED after {seconds:.0f} s (seed {SEED}). The failing cases, each with "
                 "a curl command to reproduce it, are listed above; reports: "
                 + "; ".join(failed)
                 + f"; the server's log ({server_errors} server errors): {OUT / 'server.log'}"
             )
-            return 1
-        print(f"fuzz: no failures in {seconds:.0f} s (seed {SEED}, {EXAMPLES} cases)")
-        return 0
+        else:
+            print(f"\nfuzz: no failures in {seconds:.0f} s (seed {SEED}, {EXAMPLES} cases)")
+        print(f"fuzz: {len(tokens) - len(failed)} passed, {len(failed)} failed")
+        return 1 if failed else 0
     finally:
         if server is not None:
             stop(server)
