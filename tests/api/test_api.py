@@ -569,6 +569,8 @@ def test_a_position_is_stored_to_five_places_and_must_lie_in_germany(
         ({"website": "javascript:alert(1)"}, "website", "Geben Sie eine gültige"),
         ({"email": "nope"}, "email", "E-Mail"),
         ({"postcode": "4648"}, "postcode", "fünf Ziffern"),
+        ({"postcode": "٤٦٤٨٣"}, "postcode", "fünf Ziffern"),
+        ({"region": "0517"}, "region", "fünf Ziffern"),
         ({"name": "Zentrum\x00"}, "name", "NUL"),
         ({"name": "x" * 201}, "name", "200"),
         ({"kind": "handbook"}, "kind", "family_centre"),

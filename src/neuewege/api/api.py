@@ -16,7 +16,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.schema import NinjaGenerateJsonSchema
 
-from neuewege.core.api import KREISSCHLUESSEL, NO_NUL, POSTCODE, WEB_ADDRESS
+from neuewege.core.api import FIVE_DIGITS, NO_NUL, WEB_ADDRESS
 from neuewege.core.api import router as core_router
 from neuewege.core.errors import DomainError
 from neuewege.events.services import PHONE
@@ -110,8 +110,7 @@ def problem_statuses(operation) -> list[int]:
 
 PATTERN_MESSAGES = {
     NO_NUL: gettext_lazy("Text must not contain NUL characters."),
-    KREISSCHLUESSEL["pattern"]: gettext_lazy("Give the Kreisschlüssel: five digits."),
-    POSTCODE: gettext_lazy("Give the postcode: five digits."),
+    FIVE_DIGITS: gettext_lazy("Give five digits."),
     WEB_ADDRESS: gettext_lazy("Enter a valid URL."),
     PHONE.pattern: gettext_lazy("Enter a phone number with digits only, like 0170 1234567."),
 }
@@ -216,7 +215,9 @@ def validation_message(item) -> str:
         "literal_error": _("Choose one of: %(expected)s."),
         "int_parsing": _("Give a whole number."),
         "int_type": _("Give a whole number."),
+        "date_parsing": _("Give a date as YYYY-MM-DD."),
         "date_from_datetime_parsing": _("Give a date as YYYY-MM-DD."),
+        "datetime_parsing": _("Give a time as in 2026-05-04T09:30."),
         "datetime_from_date_parsing": _("Give a time as in 2026-05-04T09:30."),
     }
     if kind in messages:

@@ -24,9 +24,11 @@ from .validators import LATITUDE_RANGE, LONGITUDE_RANGE
 
 router = Router()
 
-# Kreisschlüssel: five digits. Checked before any query, so odd input never reaches the database.
+# Kreisschlüssel and postcode: five digits (0-9: a regex's \d may take other scripts' digits).
+# Checked before any query, so odd input never reaches the database.
+FIVE_DIGITS = r"^[0-9]{5}$"
 KREISSCHLUESSEL = {
-    "pattern": r"^\d{5}$",
+    "pattern": FIVE_DIGITS,
     "description": "Kreisschlüssel (5 digits)",
     "examples": ["05170"],  # Kreis Wesel
 }
@@ -99,8 +101,7 @@ WebAddress = Annotated[
     Field(json_schema_extra={"format": "uri"}),
     checked_by(URLValidator()),
 ]
-POSTCODE = r"^\d{5}$"
-Postcode = Annotated[str, Field(max_length=5, pattern=POSTCODE, description="Five digits")]
+Postcode = Annotated[str, Field(max_length=5, pattern=FIVE_DIGITS, description="Five digits")]
 
 
 def local_time(value: datetime) -> datetime:
