@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from icalendar import vRecur
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import field_validator, model_validator
+from pydantic import AfterValidator, field_validator, model_validator
 
 from neuewege.api.auth import api_access
 from neuewege.core.access import Access
@@ -255,6 +255,12 @@ class EventIn(Input):
         return value
 
 
+def agreed(consent: bool) -> bool:
+    if not consent:
+        raise ValueError(_("Please agree to the processing of your details."))
+    return consent
+
+
 class RegistrationIn(Input):
     """A parent's booking: a first name and a phone number or an e-mail address (or both)."""
 
@@ -282,8 +288,10 @@ class RegistrationIn(Input):
     )
     language_needs: Text(200) = ""
     language: BookingLanguage = settings.LANGUAGE_CODE
-    consent: Literal[True] = Field(
-        ..., description="The parent agreed to the current text on processing their details"
+    consent: Annotated[bool, AfterValidator(agreed)] = Field(
+        ...,
+        json_schema_extra={"const": True},
+        description="The parent agreed to the current text on processing their details",
     )
     survey_consent: bool = Field(False, description="The parent agreed to the follow-up survey")
 
