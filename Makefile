@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1:8000
 # NEUEWEGE_DEBUG=1, as `make run` sets).
 BUILD_ENV := NEUEWEGE_SECRET_KEY=$${NEUEWEGE_SECRET_KEY:-build-step-signs-nothing}
 
-.PHONY: run setup test lint test-sqlite test-postgres bench messages clean
+.PHONY: run setup test lint test-sqlite test-postgres fuzz bench messages clean
 
 run: setup
 	NEUEWEGE_DEBUG=1 $(NEUEWEGE) demo --scale demo
@@ -56,8 +56,14 @@ test: setup lint
 	  if [ -n "$$NEUEWEGE_TEST_REDIS_URL" ]; then markers="not browser"; \
 	  else markers="not browser and not redis"; \
 	    echo "NEUEWEGE_TEST_REDIS_URL is not set: the Redis tests are left out (CI always runs them)"; fi; \
-	  DATABASE_URL="$$NEUEWEGE_TEST_POSTGRES_URL" $(BIN)/pytest -q -m "$$markers"; \
-	else echo "NEUEWEGE_TEST_POSTGRES_URL is not set: PostgreSQL run skipped (CI always runs it)"; fi
+	  DATABASE_URL="$$NEUEWEGE_TEST_POSTGRES_URL" $(BIN)/pytest -q -m "$$markers" && \
+	  $(MAKE) --no-print-directory fuzz; \
+	else echo "NEUEWEGE_TEST_POSTGRES_URL is not set: PostgreSQL run and fuzzing skipped (CI always runs them)"; fi
+
+# schemathesis against the running application (gunicorn on a free port of 127.0.0.1, the demo
+# data in its own PostgreSQL database <name>_fuzz next to NEUEWEGE_TEST_POSTGRES_URL's)
+fuzz: setup
+	$(BIN)/python -m tests.api.fuzz
 
 bench: setup
 	$(BIN)/python bench/run.py

@@ -531,3 +531,64 @@ def test_an_unexpected_error_is_a_500_problem(client, headers, monkeypatch):
     monkeypatch.setattr("neuewege.core.selectors.search_institutions", broken)
     client.raise_request_exception = False
     assert_problem(client.get(API + "/institutions", **headers), 500)
+
+
+# What the OpenAPI document states is what the server does (found by make fuzz)
+
+
+def test_a_change_may_clear_what_may_be_empty_but_not_what_every_institution_has(
+    client, headers, family_centre
+):
+    response = patch(client, f"/institutions/{family_centre.pk}", {"name": None}, headers)
+    body = assert_problem(response, 422, "name")
+    assert body["errors"][0]["message"] != "Input should be a valid string"
+    for blank in ("", "   ", "\t\u3000"):
+        response = patch(client, f"/institutions/{family_centre.pk}", {"town": blank}, headers)
+        assert_problem(response, 422, "town")
+    response = patch(client, f"/institutions/{family_centre.pk}", {"street": None}, headers)
+    assert response.status_code == 200 and response.json()["street"] == ""
+    family_centre.refresh_from_db()
+    assert family_centre.name == "Familienzentrum Sonnenschein Wesel" and family_centre.town
+
+
+def test_a_position_is_stored_to_five_places_and_must_lie_in_germany(
+    client, headers, family_centre
+):
+    """The document says "number within Germany"; a string or six decimal places were refused
+    before although the document allowed them."""
+    url = f"/institutions/{family_centre.pk}"
+    response = patch(client, url, {"latitude": 51.6543219, "longitude": 6.61}, headers)
+    assert response.status_code == 200, response.content
+    assert response.json()["latitude"] == "51.65432"
+    assert_problem(patch(client, url, {"latitude": 48.0, "longitude": 30.0}, headers), 422)
+    assert_problem(patch(client, url, {"longitude": ""}, headers), 422, "longitude")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"website": "javascript:alert(1)"}, "website", "Geben Sie eine gültige"),
+        ({"email": "nope"}, "email", "E-Mail"),
+        ({"postcode": "4648"}, "postcode", "fünf Ziffern"),
+        ({"postcode": "٤٦٤٨٣"}, "postcode", "fünf Ziffern"),
+        ({"region": "0517"}, "region", "fünf Ziffern"),
+        ({"name": "Zentrum\x00"}, "name", "NUL"),
+        ({"name": "x" * 201}, "name", "200"),
+        ({"kind": "handbook"}, "kind", "family_centre"),
+    ],
+)
+def test_what_the_schema_refuses_is_refused_at_its_field_in_words(
+    client, headers, changes, field, message
+):
+    response = post(client, "/institutions", valid_institution(**changes), headers)
+    body = assert_problem(response, 422, field)
+    assert message in body["errors"][0]["message"], body
+    assert not Institution.objects.filter(name__startswith="Familienzentrum Regenbogen").exists()
+
+
+def test_people_must_have_names_a_change_cannot_clear(client, headers, family_centre):
+    someone = PersonFactory(institution=family_centre)
+    for change in ({"first_name": None}, {"last_name": ""}, {"function": None}):
+        assert_problem(patch(client, f"/people/{someone.pk}", change, headers), 422, *change)
+    response = post(client, "/people", {"institution_id": family_centre.pk}, headers)
+    assert_problem(response, 422, "first_name", "last_name", "function")

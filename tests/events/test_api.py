@@ -394,7 +394,7 @@ def test_bad_filters_are_422(client, headers, query, field):
         ({"first_name": "Ayşe", "phone": "call me", "consent": True}, "phone"),
         (
             {"first_name": "Ayşe", "email": "a@e.org", "consent": True, "child_ages": [15]},
-            "child_ages",
+            "child_ages.0",
         ),
         (
             {"first_name": "Ayşe", "email": "a@e.org", "consent": True, "child_ages": "two"},
@@ -449,3 +449,13 @@ def test_lists_need_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         response = client.get(API + "/public/events")
     assert response.json()["count"] == 9
+
+
+def test_a_booking_without_consent_is_refused_in_words(client, headers, family_centre):
+    event = make_event(family_centre)
+    body = {"session_id": event.sessions.get().pk, "first_name": "Ayşe", "email": "a@e.org"}
+    response = post(client, f"/events/{event.pk}/registrations", body | {"consent": False}, headers)
+    problem = assert_problem(response, 422, "consent")
+    message = problem["errors"][0]["message"]
+    assert message == "Bitte stimmen Sie zu, dass wir Ihre Daten verarbeiten."
+    assert not Registration.objects.exists()

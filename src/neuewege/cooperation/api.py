@@ -26,7 +26,17 @@ from ninja.pagination import paginate
 
 from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import Day, Id, Input, LocalTime, Page, service_caller
+from neuewege.core.api import (
+    Day,
+    Id,
+    Input,
+    LocalTime,
+    Name,
+    Page,
+    RegionKeyPath,
+    Text,
+    service_caller,
+)
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Region
 
@@ -36,7 +46,6 @@ from .models import CHECK_FIELDS, Element, Material, Meeting, ProgrammeOffer, Re
 
 router = Router(tags=["cooperation"])
 
-Key = Annotated[str, Path(pattern=r"^\d{5}$", description="Kreisschlüssel (5 digits)")]
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Version = Annotated[int, Path(ge=1, le=2**31 - 1, description="Version of the Check")]
 TEXT = 20000  # longest answer of a free-text field
@@ -117,8 +126,7 @@ class CheckOut(CheckSummaryOut):
         return [task.pk for task in check.tasks.order_by("pk")]
 
 
-def answer(max_length=TEXT):
-    return Field(None, max_length=max_length)
+Answer = Text(TEXT) | None
 
 
 class CheckIn(Input):
@@ -126,23 +134,23 @@ class CheckIn(Input):
     the form does; ``null`` clears one."""
 
     held_on: Day = Field(..., description="Date of the workshop")
-    participants: str | None = answer()
-    existing_structures: str | None = answer()
-    conflicts: str | None = answer()
-    expectations: str | None = answer()
+    participants: Answer = None
+    existing_structures: Answer = None
+    conflicts: Answer = None
+    expectations: Answer = None
     elements: list[Element] | None = Field(None, max_length=len(Element))
-    support_needed: str | None = answer()
+    support_needed: Answer = None
     offers: list[ProgrammeOffer] | None = Field(None, max_length=len(ProgrammeOffer))
-    planning: str | None = answer()
-    agreements: str | None = answer()
-    dates: str | None = answer()
+    planning: Answer = None
+    agreements: Answer = None
+    dates: Answer = None
 
 
 class TaskOut(Schema):
     id: int
     region: str = Field(..., alias="region.key")
     title: str
-    element: str = Field(..., description="Element of Neue Wege; empty: none")
+    element: Element | Literal[""] = Field(..., description="Element of Neue Wege; empty: none")
     owner_id: int | None
     institution_id: int | None
     due_on: date | None
@@ -166,21 +174,21 @@ class TaskOut(Schema):
 
 class TaskChangeIn(Input):
     """The fields to change. The person a task is given to may change ``status`` and ``notes``
-    only; ``null`` clears a field."""
+    only; ``null`` clears a field (not the title or the status, which every task has)."""
 
-    title: str | None = Field(None, max_length=200)
+    title: Name(200) = None
     element: Element | None = None
-    owner_id: Id | None = None
-    institution_id: Id | None = None
-    due_on: Day | None = None
-    status: Task.Status | None = None
-    notes: str | None = answer()
+    owner_id: Id | None = Field(None, description="A person of the region")
+    institution_id: Id | None = Field(None, description="An institution of the region")
+    due_on: Day | None = Field(None, description="Not before the day the task was created")
+    status: Task.Status = None
+    notes: Text(TEXT) | None = None
     meeting_id: Id | None = Field(None, description="The meeting that fulfils the task")
     event_id: Id | None = Field(None, description="The event that fulfils the task")
 
 
 class TaskIn(TaskChangeIn):
-    title: str = Field(..., max_length=200)
+    title: Name(200)
 
 
 class TaskFilters(Input):
@@ -225,9 +233,9 @@ class MeetingIn(Input):
         None, description="Default: steering_group when the steering group meets, else coordination"
     )
     starts_at: LocalTime = Field(..., description="ISO 8601; without offset: Europe/Berlin")
-    ends_at: LocalTime
-    place: str = Field(..., max_length=200)
-    agenda: str = Field("", max_length=TEXT)
+    ends_at: LocalTime = Field(..., description="After starts_at")
+    place: Name(200)
+    agenda: Text(TEXT) = ""
     fulfils_task_id: Id | None = Field(
         None, description="The task of the action plan the meeting carries out"
     )
@@ -236,7 +244,9 @@ class MeetingIn(Input):
 class GoalOut(Schema):
     id: int = Field(..., alias="goal.pk")
     title: str = Field(..., alias="goal.title")
-    indicator: str = Field(..., alias="goal.indicator", description="Empty: measured by hand")
+    indicator: Literal[("", *indicators.INDICATORS)] = Field(
+        ..., alias="goal.indicator", description="Empty: measured by hand"
+    )
     unit: str
     target_value: int = Field(..., alias="goal.target_value")
     target_date: date = Field(..., alias="goal.target_date")
@@ -247,16 +257,16 @@ class GoalOut(Schema):
     reached: bool
 
 
+# The figures Neue Wege computes (others are measured by hand)
+MEASURABLE = [code for code, indicator in indicators.INDICATORS.items() if indicator.available]
+
+
 class GoalIn(Input):
-    title: str = Field(..., max_length=200)
-    indicator: str = Field(
-        "",
-        max_length=32,
-        description="The figure that measures the goal: "
-        + ", ".join(indicators.INDICATORS)
-        + "; empty: values entered by hand",
+    title: Name(200)
+    indicator: Literal[("", *MEASURABLE)] = Field(
+        "", description="The figure that measures the goal; empty: values entered by hand"
     )
-    unit: str = Field("", max_length=60, description="Unit of values entered by hand")
+    unit: Text(60) = Field("", description="Unit of values entered by hand")
     target_value: int = Field(..., ge=0, le=2**31 - 1)
     target_date: Day
 
@@ -275,7 +285,7 @@ class FormatCountOut(Schema):
 
 class RegionFiguresOut(Schema):
     region: str
-    phase: str
+    phase: Region.Phase
     quarter_from: date
     quarter_until: date
     coverage: CoverageOut
@@ -297,7 +307,7 @@ class RegionFiguresOut(Schema):
 class StateRowOut(Schema):
     region: str
     name: str
-    phase: str
+    phase: Region.Phase
     coverage: CoverageOut
     events_held: int = Field(..., description="Events held in the last 12 months")
     parents_reached: int = Field(..., description="Parents who came in the last 12 months")
@@ -316,19 +326,19 @@ def coverage_out(coverage: dashboards.Coverage) -> dict:
 
 @router.get("/regions/{key}/checks", response=list[CheckSummaryOut])
 @paginate(Page)
-def list_checks(request, key: Key):
+def list_checks(request, key: RegionKeyPath):
     """The versions of the region's Regionen-Check, newest first."""
     return selectors.checks(cooperation_region(api_access(request), key)).select_related("region")
 
 
 @router.get("/regions/{key}/checks/{version}", response=CheckOut)
-def get_check(request, key: Key, version: Version):
+def get_check(request, key: RegionKeyPath, version: Version):
     region = cooperation_region(api_access(request), key)
     return found(selectors.check_version(region, version))
 
 
 @router.post("/regions/{key}/checks", response={201: CheckOut})
-def create_check(request, key: Key, payload: CheckIn):
+def create_check(request, key: RegionKeyPath, payload: CheckIn):
     """Save a new version of the Check (the coordinator); earlier versions stay as they were."""
     access = api_access(request)
     region = cooperation_region(access, key)
@@ -366,20 +376,20 @@ def related_records(access: Access, payload: TaskChangeIn, data: dict) -> dict:
 
 @router.get("/regions/{key}/tasks", response=list[TaskOut])
 @paginate(Page)
-def list_tasks(request, key: Key, filters: Query[TaskFilters]):
+def list_tasks(request, key: RegionKeyPath, filters: Query[TaskFilters]):
     """The action plan: open tasks first, by due date."""
     region = cooperation_region(api_access(request), key)
     return selectors.tasks(region, status=filters.status or "")
 
 
 @router.get("/regions/{key}/tasks/{task_id}", response=TaskOut)
-def get_task(request, key: Key, task_id: RecordId):
+def get_task(request, key: RegionKeyPath, task_id: RecordId):
     region = cooperation_region(api_access(request), key)
     return found(selectors.task(region, task_id))
 
 
 @router.post("/regions/{key}/tasks", response={201: TaskOut})
-def create_task(request, key: Key, payload: TaskIn):
+def create_task(request, key: RegionKeyPath, payload: TaskIn):
     """Add a task to the action plan (the coordinator). It counts as done when its status says
     so or once the meeting or event it names exists in earnest."""
     access = api_access(request)
@@ -390,7 +400,7 @@ def create_task(request, key: Key, payload: TaskIn):
 
 
 @router.patch("/regions/{key}/tasks/{task_id}", response=TaskOut)
-def update_task(request, key: Key, task_id: RecordId, payload: TaskChangeIn):
+def update_task(request, key: RegionKeyPath, task_id: RecordId, payload: TaskChangeIn):
     """Change a task: the coordinator all of it, the person it is given to its status and
     notes (anything else: 403)."""
     access = api_access(request)
@@ -406,20 +416,20 @@ def update_task(request, key: Key, task_id: RecordId, payload: TaskChangeIn):
 
 @router.get("/regions/{key}/meetings", response=list[MeetingOut])
 @paginate(Page)
-def list_meetings(request, key: Key):
+def list_meetings(request, key: RegionKeyPath):
     """The meetings of the steering group or the coordination, latest first."""
     region = cooperation_region(api_access(request), key)
     return selectors.meetings(region).select_related("region")
 
 
 @router.get("/regions/{key}/meetings/{meeting_id}", response=MeetingDetailOut)
-def get_meeting(request, key: Key, meeting_id: RecordId):
+def get_meeting(request, key: RegionKeyPath, meeting_id: RecordId):
     region = cooperation_region(api_access(request), key)
     return found(selectors.meeting(region, meeting_id))
 
 
 @router.post("/regions/{key}/meetings", response={201: MeetingDetailOut})
-def schedule_meeting(request, key: Key, payload: MeetingIn):
+def schedule_meeting(request, key: RegionKeyPath, payload: MeetingIn):
     """Put a meeting in the region's calendar (the coordinator). With ``fulfils_task_id`` it
     carries out that task of the action plan, which counts as done from then on."""
     access = api_access(request)
@@ -452,14 +462,14 @@ def schedule_meeting(request, key: Key, payload: MeetingIn):
 
 @router.get("/regions/{key}/goals", response=list[GoalOut])
 @paginate(Page)
-def list_goals(request, key: Key):
+def list_goals(request, key: RegionKeyPath):
     """The region's goals with their current values: figures computed from the events (over
     the last 12 months) or the latest value entered by hand."""
     return selectors.goals(cooperation_region(api_access(request), key))
 
 
 @router.post("/regions/{key}/goals", response={201: GoalOut})
-def create_goal(request, key: Key, payload: GoalIn):
+def create_goal(request, key: RegionKeyPath, payload: GoalIn):
     """Add a regional goal (the coordinator). A figure Neue Wege cannot compute yet is refused
     (422): measure such a goal by hand."""
     access = api_access(request)
@@ -501,7 +511,7 @@ class MaterialOut(Schema):
 
 class MaterialFilters(Input):
     element: Element | None = None
-    q: str | None = Field(None, max_length=100, description="Title or description")
+    q: Text(100) | None = Field(None, description="Title or description")
 
 
 def listed_materials(region, filters: MaterialFilters):
@@ -515,12 +525,22 @@ def list_programme_materials(request, filters: Query[MaterialFilters]):
 
 
 @router.get("/regions/{key}/materials", response=list[MaterialOut])
-def list_region_materials(request, key: Key, filters: Query[MaterialFilters]):
+def list_region_materials(request, key: RegionKeyPath, filters: Query[MaterialFilters]):
     """The region's materials and the programme's."""
     return listed_materials(cooperation_region(api_access(request), key), filters)
 
 
-@router.get("/materials/{material_id}/versions/{number}/file")
+@router.get(
+    "/materials/{material_id}/versions/{number}/file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as it was uploaded",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
 def download_material(request, material_id: RecordId, number: Version):
     """The file of one version (counted; who downloads is not recorded)."""
     access = api_access(request)
@@ -537,7 +557,7 @@ def download_material(request, material_id: RecordId, number: Version):
 
 
 @router.get("/regions/{key}/figures", response=RegionFiguresOut)
-def region_figures(request, key: Key):
+def region_figures(request, key: RegionKeyPath):
     """The figures of the region dashboard (the state level reads them too): no names, no
     titles. Figures from the events may be up to a few minutes old."""
     region = readable_region(api_access(request), key)

@@ -3,8 +3,11 @@ service and return; every rule lives in the access policy, the selectors and the
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from types import NoneType
+from typing import Annotated, Literal, get_args
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator, validate_email
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,19 +19,89 @@ from neuewege.api.auth import api_access
 
 from . import selectors, services
 from .errors import DomainError, ValidationFailed
-from .models import EventFormat, Institution, Person
+from .models import AdministrativeDistrict, EventFormat, Institution, Person, Region
+from .validators import LATITUDE_RANGE, LONGITUDE_RANGE
 
 router = Router()
 
-# Kreisschlüssel: five digits. Checked before any query, so odd input never reaches the database.
-RegionKey = Annotated[str, Field(pattern=r"^\d{5}$", description="Kreisschlüssel (5 digits)")]
+# Kreisschlüssel and postcode: five digits (0-9: a regex's \d may take other scripts' digits).
+# Checked before any query, so odd input never reaches the database.
+FIVE_DIGITS = r"^[0-9]{5}$"
+KREISSCHLUESSEL = {
+    "pattern": FIVE_DIGITS,
+    "description": "Kreisschlüssel (5 digits)",
+    "examples": ["05170"],  # Kreis Wesel
+}
+RegionKey = Annotated[str, Field(**KREISSCHLUESSEL)]
+RegionKeyPath = Annotated[str, Path(**KREISSCHLUESSEL)]
 # An id fits a 64-bit integer; larger numbers would overflow the database's integer.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 # Dates outside these years are typing errors; they would also overflow when converted to UTC.
+# JSON Schema has no minimum for dates: the pattern states the years.
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
-Day = Annotated[date, Field(ge=EARLIEST, le=LATEST)]
+YEARS = r"^20\d\d-"
+Day = Annotated[date, Field(ge=EARLIEST, le=LATEST, json_schema_extra={"pattern": YEARS})]
+
+# Text. PostgreSQL stores no NUL character, and a name needs more than the characters Python's
+# strip() removes (\x1c-\x1f among them, though not in every regex engine's \s).
+NO_NUL = r"^[^\x00]*$"
+BLANK = r"^[\s\x1c-\x1f]*$"
+
+
+def Text(max_length: int):
+    """Text of at most ``max_length`` characters (the model's), possibly empty."""
+    return Annotated[str, Field(max_length=max_length, pattern=NO_NUL)]
+
+
+def not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(_("This field cannot be empty."))
+    return value
+
+
+def Name(max_length: int):
+    """Text that says something: not empty, not only spaces."""
+    return Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=max_length,
+            pattern=NO_NUL,
+            json_schema_extra={"not": {"pattern": BLANK}},
+        ),
+        AfterValidator(not_blank),
+    ]
+
+
+def checked_by(validator):
+    """A Django validator (the model's rule) as a pydantic one: refused before the service."""
+
+    def check(value):
+        try:
+            validator(value)
+        except DjangoValidationError as error:
+            raise ValueError(error.messages[0]) from error
+        return value
+
+    return AfterValidator(check)
+
+
+Email = Annotated[
+    str,
+    Field(max_length=254, json_schema_extra={"format": "email"}),
+    checked_by(validate_email),
+]
+WEB_ADDRESS = r"^(?:[hH][tT][tT][pP][sS]?|[fF][tT][pP][sS]?)://[^\s\x00]+$"
+WebAddress = Annotated[
+    str,
+    Field(max_length=200, pattern=WEB_ADDRESS),
+    Field(json_schema_extra={"format": "uri"}),
+    checked_by(URLValidator()),
+]
+Postcode = Annotated[str, Field(max_length=5, pattern=FIVE_DIGITS, description="Five digits")]
 
 
 def local_time(value: datetime) -> datetime:
@@ -40,7 +113,9 @@ def local_time(value: datetime) -> datetime:
     return value
 
 
-LocalTime = Annotated[datetime, AfterValidator(local_time)]
+LocalTime = Annotated[
+    datetime, AfterValidator(local_time), Field(json_schema_extra={"pattern": YEARS})
+]
 
 
 def service_caller(api_field_names: dict[str, str]):
@@ -72,21 +147,29 @@ class Input(BaseModel):
     also read attributes of any value, taking ``42`` for an empty object). Text with NUL
     characters is refused: PostgreSQL cannot store or compare it."""
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def null_only_where_allowed(cls, value, info):
+        """``null`` for a field that cannot be empty (a change may clear others)."""
+        if value is None and NoneType not in get_args(cls.model_fields[info.field_name].annotation):
+            raise ValueError(_("This field cannot be empty."))
+        return value
+
     @field_validator("*")
     @classmethod
     def no_nul_characters(cls, value):
         texts = value if isinstance(value, list) else [value]
         if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError("Text must not contain NUL characters.")
+            raise ValueError(_("Text must not contain NUL characters."))
         return value
 
 
 class RegionOut(Schema):
-    key: str
+    key: str = Field(..., description="Kreisschlüssel (5 digits)")
     name: str
-    kind: str
-    administrative_district: str
-    phase: str
+    kind: Region.Kind
+    administrative_district: AdministrativeDistrict
+    phase: Region.Phase = Field(..., description="Empty: not yet in the programme")
     phase_start: date | None
     phase_end: date | None
 
@@ -94,7 +177,7 @@ class RegionOut(Schema):
 class InstitutionOut(Schema):
     id: int
     region: str = Field(..., alias="region.key")
-    kind: str
+    kind: Institution.Kind
     name: str
     external_id: str | None
     street: str
@@ -102,12 +185,14 @@ class InstitutionOut(Schema):
     town: str
     latitude: Decimal | None
     longitude: Decimal | None
-    email: str
+    email: str = Field(..., description="Empty: none")
     phone: str
-    website: str
-    job_centre_type: str
+    website: str = Field(..., description="Empty: none")
+    job_centre_type: Institution.JobCentreType | Literal[""] = Field(
+        ..., description="Job centres only; empty otherwise"
+    )
     provider: str
-    provider_type: str
+    provider_type: Institution.ProviderType | Literal[""] = Field(..., description="Empty: unknown")
     youth_welfare_office_id: int | None
     district: str
     certified_from: date | None
@@ -115,27 +200,47 @@ class InstitutionOut(Schema):
     childcare_places: int | None
 
 
-class InstitutionIn(Input):
-    region: RegionKey | None = Field(None, description="Kreisschlüssel; required when creating")
-    kind: Institution.Kind | None = None
-    name: str | None = None
-    external_id: str | None = None
-    street: str | None = None
-    postcode: str | None = None
-    town: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    email: str | None = None
-    phone: str | None = None
-    website: str | None = None
-    job_centre_type: Institution.JobCentreType | None = None
-    provider: str | None = None
+# Within Germany (the models' validators)
+Latitude = Annotated[float, Field(ge=float(LATITUDE_RANGE[0]), le=float(LATITUDE_RANGE[1]))]
+Longitude = Annotated[float, Field(ge=float(LONGITUDE_RANGE[0]), le=float(LONGITUDE_RANGE[1]))]
+
+
+class InstitutionChangeIn(Input):
+    """The fields to change; ``null`` clears a field that may be empty. Fields every institution
+    has (kind, name, postcode, town) can be changed but not cleared."""
+
+    region: RegionKey = Field(None, description="Kreisschlüssel; an institution cannot move")
+    kind: Institution.Kind = None
+    name: Name(200) = None
+    external_id: Text(64) | None = Field(None, description="Unique; empty or null: none")
+    street: Text(200) | None = None
+    postcode: Postcode = None
+    town: Name(100) = None
+    latitude: Latitude | None = Field(None, description="Stored to 5 decimal places")
+    longitude: Longitude | None = Field(None, description="Stored to 5 decimal places")
+    email: Email | None = None
+    phone: Text(40) | None = None
+    website: WebAddress | None = None
+    job_centre_type: Institution.JobCentreType | None = Field(
+        None, description="Required for a job centre, refused for other kinds"
+    )
+    provider: Text(200) | None = None
     provider_type: Institution.ProviderType | None = None
-    youth_welfare_office_id: Id | None = None
-    district: str | None = None
-    certified_from: date | None = None
-    certified_until: date | None = None
-    childcare_places: int | None = None
+    youth_welfare_office_id: Id | None = Field(
+        None, description="A youth welfare office of the same region; family centres only"
+    )
+    district: Text(300) | None = None
+    certified_from: Day | None = Field(None, description="Gütesiegel; family centres only")
+    certified_until: Day | None = Field(None, description="Not before certified_from")
+    childcare_places: int | None = Field(None, ge=0, le=200)
+
+
+class InstitutionIn(InstitutionChangeIn):
+    region: RegionKey = Field(..., description="Kreisschlüssel of one of your regions")
+    kind: Institution.Kind
+    name: Name(200)
+    postcode: Postcode
+    town: Name(100)
 
 
 class PersonOut(Schema):
@@ -144,34 +249,45 @@ class PersonOut(Schema):
     external_id: str | None
     first_name: str
     last_name: str
-    function: str
+    function: Person.Function
     email: str | None
     phone: str
-    moderated_formats: list[str]
+    moderated_formats: list[EventFormat]
 
 
-class PersonIn(Input):
-    institution_id: Id | None = None
-    external_id: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    function: Person.Function | None = None
-    email: str | None = None
-    phone: str | None = None
-    moderated_formats: list[EventFormat] | None = None
+class PersonChangeIn(Input):
+    """The fields to change; ``null`` clears a field that may be empty."""
+
+    institution_id: Id = Field(None, description="An institution of your regions")
+    external_id: Text(64) | None = Field(None, description="Unique; empty or null: none")
+    first_name: Name(100) = None
+    last_name: Name(100) = None
+    function: Person.Function = None
+    email: Email | None = Field(None, description="Unique; null: none")
+    phone: Text(40) | None = None
+    moderated_formats: list[EventFormat] | None = Field(
+        None, max_length=len(EventFormat), description="null: none"
+    )
+
+
+class PersonIn(PersonChangeIn):
+    institution_id: Id = Field(..., description="An institution of your regions")
+    first_name: Name(100)
+    last_name: Name(100)
+    function: Person.Function
 
 
 class InstitutionFilters(Input):
     region: RegionKey | None = None
     kind: Institution.Kind | None = None
-    q: str | None = Field(None, description="Name, town or postcode (prefix)", max_length=100)
+    q: Text(100) | None = Field(None, description="Name, town or postcode (prefix)")
 
 
 class PersonFilters(Input):
     region: RegionKey | None = None
     function: Person.Function | None = None
     institution_id: Id | None = None
-    q: str | None = Field(None, description="Name, e-mail or institution", max_length=100)
+    q: Text(100) | None = Field(None, description="Name, e-mail or institution")
 
 
 def visible_region(access, key):
@@ -216,7 +332,7 @@ def list_regions(request):
 
 
 @router.get("/regions/{key}", response=RegionOut, tags=["regions"])
-def get_region(request, key: Annotated[str, Path(pattern=r"^\d{5}$")]):
+def get_region(request, key: RegionKeyPath):
     return get_object_or_404(api_access(request).regions(), key=key)
 
 
@@ -236,14 +352,17 @@ def list_institutions(request, filters: Query[InstitutionFilters]):
 
 
 @router.get("/institutions/{institution_id}", response=InstitutionOut, tags=["institutions"])
-def get_institution(request, institution_id: int):
+def get_institution(request, institution_id: PathId):
     return get_object_or_404(
         api_access(request).institutions().select_related("region"), pk=institution_id
     )
 
 
-def institution_data(access, payload: InstitutionIn):
+def institution_data(access, payload: InstitutionChangeIn):
     data = given(payload, Institution)
+    for name in ("latitude", "longitude"):
+        if data.get(name) is not None:
+            data[name] = Decimal(str(data[name])).quantize(Decimal("0.00001"))
     if "region" in data:
         data["region"] = visible_region(access, data["region"])
     if "youth_welfare_office_id" in data:
@@ -260,13 +379,11 @@ def institution_data(access, payload: InstitutionIn):
 def create_institution(request, payload: InstitutionIn):
     access = api_access(request)
     data = institution_data(access, payload)
-    if data.get("region") is None:
-        raise ValidationFailed({"region": _("Give the Kreisschlüssel of the region.")})
     return Status(201, save(services.save_institution, access=access, data=data))
 
 
 @router.patch("/institutions/{institution_id}", response=InstitutionOut, tags=["institutions"])
-def update_institution(request, institution_id: int, payload: InstitutionIn):
+def update_institution(request, institution_id: PathId, payload: InstitutionChangeIn):
     access = api_access(request)
     institution = get_object_or_404(access.institutions(), pk=institution_id)
     data = institution_data(access, payload)
@@ -292,11 +409,11 @@ def list_people(request, filters: Query[PersonFilters]):
 
 
 @router.get("/people/{person_id}", response=PersonOut, tags=["people"])
-def get_person(request, person_id: int):
+def get_person(request, person_id: PathId):
     return get_object_or_404(api_access(request).people(), pk=person_id)
 
 
-def person_data(access, payload: PersonIn):
+def person_data(access, payload: PersonChangeIn):
     data = given(payload, Person)
     if "institution_id" in data:
         institution = access.institutions().filter(pk=data.pop("institution_id")).first()
@@ -317,7 +434,7 @@ def create_person(request, payload: PersonIn):
 
 
 @router.patch("/people/{person_id}", response=PersonOut, tags=["people"])
-def update_person(request, person_id: int, payload: PersonIn):
+def update_person(request, person_id: PathId, payload: PersonChangeIn):
     access = api_access(request)
     person = get_object_or_404(access.people(), pk=person_id)
     data = person_data(access, payload)

@@ -17,21 +17,20 @@ from typing import Annotated
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import Id, Input, RegionKey
+from neuewege.core.api import Id, Input, RegionKey, RegionKeyPath
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, Region
 
 from . import results
-from .models import Audience, Questionnaire
+from .models import Audience, Question, Questionnaire
 from .results import MAX_MONTHS, Filters, default_period, months_between
 
 router = Router(tags=["evaluation"])
 
-Key = Annotated[str, Path(pattern=r"^\d{5}$", description="Kreisschlüssel (5 digits)")]
 Month = Annotated[
     str,
     Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])$", description="A month, YYYY-MM (2000 to 2099)"),
@@ -48,7 +47,7 @@ class ChoiceOut(Schema):
 
 class QuestionOut(Schema):
     code: str
-    kind: str
+    kind: Question.Kind
     text: str
     help_text: str
     required: bool
@@ -77,7 +76,7 @@ class QuestionOut(Schema):
 class QuestionnaireOut(Schema):
     code: str
     version: int
-    audience: str
+    audience: Audience
     title: str
     intro: str
     published_at: date | None = Field(None, description="Day of publication")
@@ -112,7 +111,11 @@ def list_questionnaires(request):
 
 class ResultFilters(Input):
     since: Month | None = Field(None, description="First month (default: 11 months ago)")
-    until: Month | None = Field(None, description="Last month, included (default: this one)")
+    until: Month | None = Field(
+        None,
+        description="Last month, included (default: this one); not before since, "
+        f"at most {MAX_MONTHS // 12} years after it",
+    )
     format: EventFormat | None = None
     family_centre_id: Id | None = Field(None, description="A family centre of the region")
 
@@ -152,7 +155,7 @@ class TableOut(Schema):
 
 
 class BenchmarkOut(Schema):
-    format: str
+    format: EventFormat
     took_step_percent: int
 
 
@@ -160,7 +163,7 @@ class ResultsOut(Schema):
     region: str | None = Field(..., description="Kreisschlüssel; null: all regions")
     since: date
     until: date = Field(..., description="First day of the last month")
-    format: str | None
+    format: EventFormat | None
     family_centre_id: int | None
     min_responses: int
     benchmark: list[BenchmarkOut] = Field(
@@ -173,7 +176,7 @@ class ResultsOut(Schema):
 class FreeTextOut(Schema):
     month: date
     audience: Audience = Field(..., description="Who answered")
-    format: str
+    format: str = Field(..., description="The format's name")
     question: str
     text: str
 
@@ -257,7 +260,7 @@ def results_out(figures: results.Results) -> dict:
 
 
 @router.get("/regions/{key}/results", response=ResultsOut)
-def region_results(request, key: Key, params: Query[ResultFilters]):
+def region_results(request, key: RegionKeyPath, params: Query[ResultFilters]):
     """The region's results (the state level reads them too): the tables of the results page,
     aggregates only. Figures may be up to a few minutes old."""
     region = readable_region(api_access(request), key)
@@ -265,7 +268,7 @@ def region_results(request, key: Key, params: Query[ResultFilters]):
 
 
 @router.get("/regions/{key}/results/free-texts", response=FreeTextsOut)
-def region_free_texts(request, key: Key, params: Query[ResultFilters]):
+def region_free_texts(request, key: RegionKeyPath, params: Query[ResultFilters]):
     """The free-text answers of parents, speakers and family centres in the region, newest month
     first, with the month, the group and the format only; a group's answers only when the
     selection holds at least 5 of its responses. For the people of the region only."""

@@ -4,7 +4,7 @@ Handlers parse input, call a selector or a service and return; the rules live in
 policy and in ``events.services``."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from dateutil import rrule
 from django.conf import settings
@@ -15,17 +15,20 @@ from django.utils.translation import gettext as _
 from icalendar import vRecur
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import field_validator, model_validator
+from pydantic import AfterValidator, field_validator, model_validator
 
 from neuewege.api.auth import api_access
 from neuewege.core.access import Access
 from neuewege.core.api import (
     Day,
+    Email,
     Id,
     Input,
     LocalTime,
+    Name,
     Page,
     RegionKey,
+    Text,
     service_caller,
     visible_region,
 )
@@ -46,6 +49,10 @@ from .models import (
 )
 from .recurrence import MAX_SESSIONS
 from .selectors import current_consent
+from .services import MAX_CHILD_AGE, MAX_CHILDREN, PHONE
+
+# The languages of the pages for parents: a booking's language
+BookingLanguage = Literal[tuple(code for code, _name in settings.LANGUAGES)]
 
 router = Router(tags=["events"])
 
@@ -81,9 +88,9 @@ class EventOut(Schema):
     status: ParentEvent.Status
     title: str
     description: str
-    topics: list[str]
-    target_groups: list[str]
-    languages: list[str]
+    topics: list[Topic]
+    target_groups: list[TargetGroup]
+    languages: list[SpokenLanguage]
     speaker_ids: list[int]
     capacity: int
     childcare_offered: bool
@@ -118,12 +125,12 @@ class RegistrationOut(Schema):
     session_id: int | None = Field(None, description="Empty for a course (booked as a whole)")
     status: Registration.Status
     source: Registration.Source
-    first_name: str
-    email: str
-    phone: str
+    first_name: str = Field(..., description="Empty once deleted after the retention period")
+    email: str = Field(..., description="Empty: none")
+    phone: str = Field(..., description="Empty: none")
     child_ages: list[int]
     language_needs: str
-    language: str
+    language: BookingLanguage
     survey_consent: bool
     created_at: datetime
     confirmed_at: datetime | None
@@ -153,7 +160,7 @@ class PublicSessionOut(Schema):
     starts_at: datetime
     ends_at: datetime
     module: str | None = None
-    ics_url: str
+    ics_url: str = Field(..., json_schema_extra={"format": "uri"})
 
     @staticmethod
     def resolve_module(session):
@@ -172,12 +179,12 @@ class PublicEventOut(Schema):
     shape: ParentEvent.Shape
     title: str
     description: str
-    topics: list[str]
-    target_groups: list[str]
-    languages: list[str]
+    topics: list[Topic]
+    target_groups: list[TargetGroup]
+    languages: list[SpokenLanguage]
     childcare_offered: bool
-    url: str
-    ics_url: str
+    url: str = Field(..., json_schema_extra={"format": "uri"}, description="The page to book")
+    ics_url: str = Field(..., json_schema_extra={"format": "uri"})
     sessions: list[PublicSessionOut] = Field(..., description="The dates ahead, not cancelled")
 
     @staticmethod
@@ -195,7 +202,7 @@ class PublicEventOut(Schema):
 
 class SessionIn(Input):
     starts_at: LocalTime = Field(..., description="ISO 8601; without offset: Europe/Berlin")
-    ends_at: LocalTime
+    ends_at: LocalTime = Field(..., description="After starts_at")
 
     @model_validator(mode="after")
     def ends_after_start(self):
@@ -210,17 +217,19 @@ class EventIn(Input):
     shape: ParentEvent.Shape | None = Field(
         None, description="Default: course for a parent course, else single (one date) or series"
     )
-    title: str = Field(..., min_length=1, max_length=200)
-    description: str = Field("", max_length=10000)
+    title: Name(200)
+    description: Text(10000) = ""
     topics: list[Topic] = Field(default_factory=list, max_length=20)
     target_groups: list[TargetGroup] = Field(default_factory=list, max_length=20)
     languages: list[SpokenLanguage] = Field(default_factory=list, max_length=20)
     capacity: int = Field(..., ge=1, le=32767)
     childcare_offered: bool = True
     speaker_ids: list[Id] = Field(default_factory=list, max_length=20)
-    sessions: list[SessionIn] = Field(..., min_length=1, max_length=MAX_SESSIONS)
-    recurrence: str = Field(
-        "", max_length=300, description="RFC 5545 RRULE of a series, e.g. FREQ=WEEKLY;INTERVAL=2"
+    sessions: list[SessionIn] = Field(
+        ..., min_length=1, max_length=MAX_SESSIONS, description="A parent course has 5"
+    )
+    recurrence: Text(300) = Field(
+        "", description="RFC 5545 RRULE of a series, e.g. FREQ=WEEKLY;INTERVAL=2"
     )
     confirm_warnings: bool = Field(
         False, description="Save although the plan breaks a recommendation of the format (409)"
@@ -246,16 +255,43 @@ class EventIn(Input):
         return value
 
 
+def agreed(consent: bool) -> bool:
+    if not consent:
+        raise ValueError(_("Please agree to the processing of your details."))
+    return consent
+
+
 class RegistrationIn(Input):
-    session_id: Id | None = Field(None, description="The date booked; not needed for a course")
-    first_name: str = ""
-    email: str = ""
-    phone: str = ""
-    child_ages: list[int] = Field(default_factory=list, description="Children needing care")
-    language_needs: str = ""
-    language: str = Field(settings.LANGUAGE_CODE, max_length=7)
-    consent: bool = Field(
-        False, description="The parent agreed to the current text on processing their details"
+    """A parent's booking: a first name and a phone number or an e-mail address (or both)."""
+
+    model_config = {
+        "json_schema_extra": {
+            "anyOf": [
+                {"required": ["email"], "properties": {"email": {"minLength": 1}}},
+                {"required": ["phone"], "properties": {"phone": {"minLength": 1}}},
+            ]
+        }
+    }
+
+    session_id: Id | None = Field(
+        None, description="The date booked; required unless the event is a course"
+    )
+    first_name: Name(100)
+    email: Email | Literal[""] = ""
+    phone: Annotated[str, Field(max_length=40, pattern=PHONE.pattern)] | Literal[""] = Field(
+        "", description="With at least 6 digits, like 0170 1234567"
+    )
+    child_ages: list[Annotated[int, Field(ge=0, le=MAX_CHILD_AGE)]] = Field(
+        default_factory=list,
+        max_length=MAX_CHILDREN,
+        description="Ages of the children needing care (an event with childcare only)",
+    )
+    language_needs: Text(200) = ""
+    language: BookingLanguage = settings.LANGUAGE_CODE
+    consent: Annotated[bool, AfterValidator(agreed)] = Field(
+        ...,
+        json_schema_extra={"const": True},
+        description="The parent agreed to the current text on processing their details",
     )
     survey_consent: bool = Field(False, description="The parent agreed to the follow-up survey")
 
@@ -266,7 +302,9 @@ class EventFilters(Input):
     status: ParentEvent.Status | None = None
     format: EventFormat | None = None
     starts_from: Day | None = Field(None, description="A date on or after this day")
-    starts_until: Day | None = Field(None, description="A date on or before this day")
+    starts_until: Day | None = Field(
+        None, description="A date on or before this day; not before starts_from"
+    )
 
 
 class RegistrationFilters(Input):
@@ -314,7 +352,13 @@ def default_shape(event_format: Format, session_count: int) -> str:
     return ParentEvent.Shape.SINGLE if session_count == 1 else ParentEvent.Shape.SERIES
 
 
-@router.post("/events", response={201: EventDetailOut})
+@router.post(
+    "/events",
+    response={201: EventDetailOut},
+    openapi_extra={
+        "responses": {409: {"description": "The plan breaks a recommendation of the format"}}
+    },
+)
 def create_event(request, payload: EventIn):
     """Plan an event as a draft. Recommendations of the format that the plan breaks (duration,
     opening hours, childcare, qualification of speakers) answer 409 with the warnings: send
