@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 NEUEWEGE := $(BIN)/neuewege
 export NEUEWEGE_CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1:8000
+# tests run in parallel, one process per core (pytest-xdist); TEST_WORKERS=0 runs them in one
+TEST_WORKERS ?= auto
 # Build steps (translations, static files) read the settings but sign nothing: they run without
 # NEUEWEGE_SECRET_KEY, with a key that only they use. Serving always needs a real key (or
 # NEUEWEGE_DEBUG=1, as `make run` sets).
@@ -50,13 +52,13 @@ lint: $(VENV)/.installed
 
 test: setup lint
 	@test -x "$(NEUEWEGE_CHROMIUM)" || { echo "Chromium is needed for the browser tests: apt-get install -y chromium (or set NEUEWEGE_CHROMIUM)"; exit 1; }
-	$(BIN)/pytest -q -m "not postgres and not redis"
+	$(BIN)/pytest -q -n $(TEST_WORKERS) -m "not postgres and not redis"
 	@if [ -n "$$NEUEWEGE_TEST_POSTGRES_URL" ]; then \
 	  echo "== the suite again on PostgreSQL"; \
 	  if [ -n "$$NEUEWEGE_TEST_REDIS_URL" ]; then markers="not browser"; \
 	  else markers="not browser and not redis"; \
 	    echo "NEUEWEGE_TEST_REDIS_URL is not set: the Redis tests are left out (CI always runs them)"; fi; \
-	  DATABASE_URL="$$NEUEWEGE_TEST_POSTGRES_URL" $(BIN)/pytest -q -m "$$markers" && \
+	  DATABASE_URL="$$NEUEWEGE_TEST_POSTGRES_URL" $(BIN)/pytest -q -n $(TEST_WORKERS) -m "$$markers" && \
 	  $(MAKE) --no-print-directory fuzz; \
 	else echo "NEUEWEGE_TEST_POSTGRES_URL is not set: PostgreSQL run and fuzzing skipped (CI always runs them)"; fi
 

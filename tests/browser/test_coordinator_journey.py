@@ -119,10 +119,7 @@ def test_the_progress_bar_follows_the_background_worker(page, coordinator, tmp_p
     """With the task queue of production: the page polls (htmx) while the worker checks and
     imports, and shows the result once it is done, without a reload by hand."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    page.goto("/login/")
-    page.get_by_label("E-Mail").fill("karin@kreis-wesel.de")
-    page.get_by_label("Passwort").fill("correct horse battery")
-    page.get_by_label("Passwort").press("Enter")
+    sign_in(page, "karin@kreis-wesel.de")
     page.wait_for_url("**/regions/05170/")
     page.goto("/regions/05170/import/")
     page.get_by_label("Einrichtungen").check()
