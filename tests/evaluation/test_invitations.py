@@ -30,6 +30,7 @@ from neuewege.evaluation.questionnaires import (
 from neuewege.events.models import ConsentText, Registration
 from neuewege.events.services import purge_personal_data
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
+from tests.second_factor import SignInClient
 
 LINK = re.compile(r"http://testserver/umfrage/([\w-]+)/")
 
@@ -434,7 +435,7 @@ def test_only_the_centre_and_the_coordinator_see_the_texts(
         "state": state_user,
         "other": UserFactory(role=User.Role.STAFF, person=PersonFactory(institution=other_centre)),
     }
-    client = Client()
+    client = SignInClient()  # passes the second factor of the coordinator and the state level
     client.force_login(users[who])
     invitation = phone_parent.survey_invitation
     sent_url = reverse("survey-text-sent", kwargs={"pk": invitation.pk})
