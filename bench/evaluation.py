@@ -17,7 +17,7 @@ that is (the responses come from the demo generator of the evaluation).
 import time
 
 from . import common
-from .pages import EMAIL, MODEL_BACKEND, STATE_EMAIL, bench_account, stopwatch
+from .pages import EMAIL, STATE_EMAIL, bench_account, signed_in_client, stopwatch
 from .scenarios import REGION_KEY
 
 PAGE_TARGET_MS = 500
@@ -72,21 +72,14 @@ def scenarios() -> list[dict]:
 
 
 def clients() -> dict:
-    """The coordinator of Kreis Wesel and the state level, signed in (the accounts of the page
-    benchmark, created when missing)."""
-    from django.test import Client
-
+    """The coordinator of Kreis Wesel and the state level, signed in with their second factor
+    (the accounts of the page benchmark, created when missing)."""
     from neuewege.core.models import Region, User
 
     coordinator = bench_account(EMAIL, User.Role.COORDINATOR)
     coordinator.regions.set([Region.objects.get(key=REGION_KEY)])
     bench_account(STATE_EMAIL, User.Role.STATE)
-    by_auth = {}
-    for auth, email in (("session", EMAIL), ("state", STATE_EMAIL)):
-        client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
-        client.force_login(User.objects.get(email=email), backend=MODEL_BACKEND)
-        by_auth[auth] = client
-    return by_auth
+    return {"session": signed_in_client(EMAIL), "state": signed_in_client(STATE_EMAIL)}
 
 
 def dataset() -> dict:

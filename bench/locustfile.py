@@ -1,10 +1,10 @@
 """Locust users of `make bench`: one user class per measured page (bench/scenarios.py).
 
 bench/run.py starts one headless locust run per page and names the user class on the command
-line; the account, token and record ids come in BENCH_FIXTURES (JSON). Users request their
-page without think time. Signing in is not measured: once every user is ready the statistics
-are reset and the run ends BENCH_SECONDS later. The page's figures go to the JSON file named
-by BENCH_OUTPUT.
+line; the account, its recovery codes, the token and record ids come in BENCH_FIXTURES (JSON).
+Users request their page without think time. Signing in (password, then the code step) is not
+measured: once every user is ready the statistics are reset and the run ends BENCH_SECONDS
+later. The page's figures go to the JSON file named by BENCH_OUTPUT.
 """
 
 import itertools
@@ -26,6 +26,7 @@ SCENARIO = os.environ.get("BENCH_SCENARIO", "bare")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 request_numbers = itertools.count()
+CODES = iter(FIXTURES.get("codes", []))  # one-time recovery codes, one per signing-in user
 progress = {"started": time.time(), "ready": 0, "login_failures": 0, "ready_after": None}
 
 
@@ -50,26 +51,30 @@ class BenchUser(FastHttpUser):
             gevent.spawn_later(SECONDS, self.environment.runner.quit)
 
     def log_in(self, email):
-        form = self.client.get("/login/", name="login form")
+        """As a person signs in: the password, then a code at the code step (the benchmark's
+        accounts have a second factor; each user types a one-time recovery code of its own)."""
+        password = {"username": email, "password": FIXTURES["password"]}
+        if self.send_form("/login/", password, "login"):
+            self.send_form("/login/code/", {"code": next(CODES, "")}, "second factor")
+
+    def send_form(self, path, fields, name) -> bool:
+        """Open the form (for its CSRF token) and send ``fields``: True when it answers 302."""
+        form = self.client.get(path, name=f"{name} form")
         token = CSRF_FIELD.search(form.text or "")
-        body = urlencode(
-            {
-                "csrfmiddlewaretoken": token.group(1) if token else "",
-                "username": email,
-                "password": FIXTURES["password"],
-            }
-        )
+        body = urlencode({"csrfmiddlewaretoken": token.group(1) if token else "", **fields})
         with self.client.post(
-            "/login/",
+            path,
             data=body,
             headers={"Content-Type": "application/x-www-form-urlencoded"},
-            name="login",
+            name=name,
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 302:
                 progress["login_failures"] += 1
-                response.failure(f"login answered {response.status_code}, not 302")
+                response.failure(f"{name} answered {response.status_code}, not 302")
+                return False
+        return True
 
     @task
     def page(self):

@@ -7,6 +7,7 @@ with Django's test client against the same database.
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -22,6 +23,7 @@ USERS = int(os.environ.get("BENCH_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 WORKERS = 2
 LOGIN_ALLOWANCE = 90  # seconds for all users to sign in (Argon2 takes ~0.5 s per sign-in)
+# and pass the code step
 SEARCH_DAYS_AHEAD = 14  # the date filter of the event search: dates from two weeks on
 EMAIL = "bench.koordination@bench.neuewege.example"
 STATE_EMAIL = "bench.land@bench.neuewege.example"
@@ -33,8 +35,9 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def prepare_fixtures() -> dict:
-    """A coordinator of Kreis Wesel and a state-level account with a known password, and a
-    fresh API token (idempotent: the accounts are reused, earlier benchmark tokens deleted)."""
+    """A coordinator of Kreis Wesel and a state-level account with a known password and a
+    second factor, and a fresh API token (idempotent: the accounts are reused, earlier
+    benchmark tokens and recovery codes deleted)."""
     from django.utils import timezone
 
     from neuewege.core.models import ApiToken, Institution, Region, User
@@ -73,7 +76,14 @@ def prepare_fixtures() -> dict:
 
 
 def bench_account(email, role):
-    from neuewege.core.models import User
+    """The account with its password and its second factor, as its people have it: an
+    authenticator app and one-time recovery codes. The benchmark signs in as a person does —
+    the password, then a code at the code step — with recovery codes it makes for each sign-in
+    (``recovery_codes``): the app's codes cannot serve twenty sign-ins within the same half
+    minute, each is accepted once. Codes left from an earlier run are deleted."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from neuewege.core.models import RecoveryCode, RecoveryCodeDevice, User
 
     user = User.objects.filter(email=email).first() or User.objects.create_user(
         email, PASSWORD, first_name="Bench", last_name=str(role)
@@ -82,7 +92,41 @@ def bench_account(email, role):
         user.role, user.is_active = role, True
         user.set_password(PASSWORD)
         user.save()
+    TOTPDevice.objects.get_or_create(user=user, confirmed=True, defaults={"name": "Bench app"})
+    device, _created = RecoveryCodeDevice.objects.get_or_create(
+        user=user, defaults={"name": "Bench recovery codes"}
+    )
+    RecoveryCode.objects.filter(device=device).delete()
+    device.throttle_reset()
     return user
+
+
+def recovery_codes(email: str, count: int) -> list[str]:
+    """``count`` new one-time recovery codes of a benchmark account, one per sign-in."""
+    from neuewege.core.models import RecoveryCode, RecoveryCodeDevice
+
+    device = RecoveryCodeDevice.objects.get(user__email=email)
+    codes = [f"BENCH-{secrets.token_hex(8).upper()}" for _ in range(count)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=RecoveryCodeDevice.digest_of(code)) for code in codes
+    )
+    return codes
+
+
+def signed_in_client(email: str, **headers):
+    """Django's test client, signed in as ``email`` with its second factor passed at the code
+    step (the password is not checked again: ``force_login``). Pages that fail show up as their
+    status code, not as an exception."""
+    from django.test import Client
+
+    from neuewege.core.models import User
+
+    client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1", **headers)
+    client.force_login(User.objects.get(email=email), backend=MODEL_BACKEND)
+    passed = client.post("/login/code/", {"code": recovery_codes(email, 1)[0]})
+    if passed.status_code != 302:
+        raise RuntimeError(f"the code step answered {passed.status_code} for {email}")
+    return client
 
 
 def dense_postcode() -> str:
@@ -122,18 +166,13 @@ def upcoming_sessions() -> int:
 def clients(fixtures: dict) -> dict:
     from django.test import Client
 
-    from neuewege.core.models import User
-
     def client(**headers):  # a page that fails shows up as its status code, not as an exception
         return Client(raise_request_exception=False, HTTP_HOST="127.0.0.1", **headers)
 
-    signed_in, state = client(), client()
-    signed_in.force_login(User.objects.get(email=fixtures["email"]), backend=MODEL_BACKEND)
-    state.force_login(User.objects.get(email=fixtures["state_email"]), backend=MODEL_BACKEND)
     return {
         "anonymous": client(),
-        "session": signed_in,
-        "state": state,
+        "session": signed_in_client(fixtures["email"]),
+        "state": signed_in_client(fixtures["state_email"]),
         "token": client(HTTP_AUTHORIZATION=f"Bearer {fixtures['token']}"),
     }
 
@@ -297,6 +336,10 @@ def run_locust(scenario, host: str, fixtures: dict, label: str = "") -> dict:
     label = label or scenario.name
     output = common.RESULTS / f"locust-{label}.json"
     output.unlink(missing_ok=True)
+    users = scenario.users or USERS
+    account = {"session": fixtures["email"], "state": fixtures["state_email"]}.get(scenario.auth)
+    if account:  # each locust user signs in once, with a recovery code of its own
+        fixtures = fixtures | {"codes": recovery_codes(account, users)}
     env = {
         **os.environ,
         "PYTHONPATH": str(common.ROOT),
@@ -313,9 +356,9 @@ def run_locust(scenario, host: str, fixtures: dict, label: str = "") -> dict:
                 str(common.ROOT / "bench" / "locustfile.py"),
                 "--headless",
                 "--users",
-                str(scenario.users or USERS),
+                str(users),
                 "--spawn-rate",
-                str(scenario.users or USERS),
+                str(users),
                 "--run-time",
                 f"{SECONDS + LOGIN_ALLOWANCE}s",  # the locustfile ends the run earlier
                 "--host",

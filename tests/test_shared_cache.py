@@ -12,6 +12,8 @@ from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.core.cache import CacheHandler
 from django.urls import reverse
 
+from tests.second_factor import recovery_code_for
+
 REDIS_URL = os.environ.get("NEUEWEGE_TEST_REDIS_URL", "")
 
 
@@ -74,10 +76,12 @@ def shared_cache(settings):
 def test_a_sign_out_ends_the_session_for_every_app_server(client, coordinator, shared_cache):
     coordinator.set_password("ein-langes-passwort")
     coordinator.save()
+    code = recovery_code_for(coordinator)  # a coordinator signs in with a second factor
     response = client.post(
         reverse("login"), {"username": coordinator.email, "password": "ein-langes-passwort"}
     )
     assert response.status_code == 302
+    assert client.post(reverse("second-factor-verify"), {"code": code}).status_code == 302
     key = client.session.session_key
     stored = shared_cache.get(KEY_PREFIX + key)
     assert stored[SESSION_KEY] == str(coordinator.pk)  # another server reads it from Redis

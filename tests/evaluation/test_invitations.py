@@ -435,7 +435,7 @@ def test_only_the_centre_and_the_coordinator_see_the_texts(
         "state": state_user,
         "other": UserFactory(role=User.Role.STAFF, person=PersonFactory(institution=other_centre)),
     }
-    client = SignInClient()
+    client = SignInClient()  # passes the second factor of the coordinator and the state level
     client.force_login(users[who])
     invitation = phone_parent.survey_invitation
     sent_url = reverse("survey-text-sent", kwargs={"pk": invitation.pk})

@@ -210,8 +210,8 @@ def test_the_region_page_is_served_from_the_cache(
     as_coordinator, results_world, django_assert_max_num_queries
 ):
     region_page(as_coordinator)
-    # the session, the account, its second factor, its regions, the family centres of the
-    # filter, the free texts
+    # the session, the account, its second-factor device (django-otp checks it on every
+    # request), its regions, the family centres of the filter, the free texts
     with django_assert_max_num_queries(8):
         again = region_page(as_coordinator)
     assert again.status_code == 200 and TEXT in again.content.decode()

@@ -528,7 +528,7 @@ def test_the_event_list_needs_the_same_queries_for_more_events(staff_client, wes
 
     event = make_event(family_centre, dates=2)
     book(event, event.sessions.first(), email="a@example.org")
-    queries()  # the first page of a session also settles its second factor
+    queries()  # the session's first page also checks once whether it owes a second factor
     few = queries()
     for index in range(12):
         other = make_event(family_centre, dates=2, title=f"Elterncafé {index}")

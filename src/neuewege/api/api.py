@@ -238,7 +238,10 @@ def authentication_error(request, error):
 @api.exception_handler(HttpError)
 def http_error(request, error: HttpError):
     """Unreadable bodies (400), CSRF failures of the session (403), throttling (429)."""
-    return problem(request, error.status_code, str(error))
+    response = problem(request, error.status_code, str(error))
+    if getattr(error, "wait", None):
+        response["Retry-After"] = str(error.wait)
+    return response
 
 
 @api.exception_handler(Http404)

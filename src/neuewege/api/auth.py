@@ -3,21 +3,46 @@
 from contextlib import suppress
 
 from auditlog.context import auditlog_value
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from neuewege.core import limits
 from neuewege.core.access import Access, access_for
+from neuewege.core.clients import client_ip
 from neuewege.core.middleware import second_factor_step
 from neuewege.core.services import user_for_api_token
 
 
+class TooManyWrongTokens(HttpError):
+    def __init__(self, wait: int):
+        super().__init__(
+            429,
+            _(
+                "Too many wrong API tokens were sent from your address. No token is checked "
+                "from it for a while: try again in %(minutes)d minutes."
+            )
+            % {"minutes": -(-wait // 60)},
+        )
+        self.wait = wait
+
+
 class ApiTokenAuth(HttpBearer):
-    """``Authorization: Bearer nw_…`` with a personal API token."""
+    """``Authorization: Bearer nw_…`` with a personal API token. Wrong tokens count per client
+    address ("api-token" in core/limits.py); beyond the limit every token from that address is
+    answered 429 for a while, a valid one too. Other addresses are not affected."""
 
     def authenticate(self, request, token):
+        address = client_ip(request)
+        wait = limits.waiting("api-token", address)
+        if wait:
+            raise TooManyWrongTokens(wait)
         user = user_for_api_token(token)
-        if user is not None:
-            request.user = user
-            record_actor(user)
+        if user is None:
+            limits.hit("api-token", address)
+            return None
+        request.user = user
+        record_actor(user)
         return user
 
 

@@ -57,7 +57,8 @@ class KernBoundField(BoundField):
         css = self.CLASSES.get(self.widget_type, "kern-form-input__input")
         if self.errors:
             css += f" {css}--error"
-        attrs["class"] = f"{css} {attrs.get('class', '')}".strip()
+        own = (widget or self.field.widget).attrs.get("class", "")  # e.g. a narrower input
+        attrs["class"] = " ".join(filter(None, [css, own, attrs.get("class", "")]))
         return attrs
 
 
@@ -325,7 +326,12 @@ def code_field():
             "The six digits your authenticator app shows now, or one of your recovery codes."
         ),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+            attrs={
+                "class": "code-input",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
         ),
     )
 
@@ -339,7 +345,9 @@ class ConfirmAuthenticatorForm(forms.Form):
         label=_("Code from the app"),
         max_length=20,
         help_text=_("The six digits the app shows for Neue Wege."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"class": "code-input", "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
     )
 
 

@@ -4,6 +4,12 @@ number of attempts per window; beyond that the page says "too many attempts" (42
 is done. Staff who register parents by phone are signed in and never limited. Public forms also
 carry a field that only scripts fill in (``TrapMixin``).
 
+The same counters limit guessing of the secrets besides the password (the password itself is
+counted by the sign-in throttling, core/signin.py): API tokens, set-password links and codes of
+the second factor. There only wrong secrets are counted (``hit`` after the check failed), and
+once an address has used up its rate, ``waiting`` refuses every attempt from it — the right
+secret too, so that a refusal tells nothing — until the window ends.
+
 Counters live in the cache (with NEUEWEGE_CACHE_URL in the Redis all app servers share, so a
 client cannot spread its attempts over workers) under a keyed hash: the cache holds no address
 and no contact in clear. Fixed windows: a counter starts with the first attempt and ends after
@@ -36,16 +42,23 @@ RATES = {
     "cancel": (Rate(20, 600),),
     "survey": (Rate(20, 600),),
     "barrier-report": (Rate(5, 600), Rate(20, 86400)),
+    # Wrong secrets per client address: a person mistypes a few times, a script thousands.
+    "api-token": (Rate(20, 300),),  # wrong, revoked or unknown bearer tokens
+    "set-password-link": (Rate(20, 900),),  # wrong, used or expired invitation links
+    "second-factor-code": (Rate(10, 900),),  # wrong codes, at whichever account
 }
+
+
+def _counters(name: str, who: str) -> dict[str, Rate]:
+    subject = salted_hmac("neuewege.limits", f"{name}\n{who}").hexdigest()[:32]
+    return {f"limit:{name}:{rate.seconds}:{subject}": rate for rate in RATES[name]}
 
 
 def hit(name: str, who: str) -> int | None:
     """Count one attempt of ``who`` at ``name``. Returns the seconds to wait when one of the
     rates is exceeded, else None."""
-    subject = salted_hmac("neuewege.limits", f"{name}\n{who}").hexdigest()[:32]
     wait = None
-    for rate in RATES[name]:
-        key = f"limit:{name}:{rate.seconds}:{subject}"
+    for key, rate in _counters(name, who).items():
         cache.add(key, 0, timeout=rate.seconds)
         try:
             count = cache.incr(key)
@@ -53,6 +66,20 @@ def hit(name: str, who: str) -> int | None:
             cache.add(key, 1, timeout=rate.seconds)
             count = 1
         if count > rate.attempts:
+            wait = max(wait or 0, rate.seconds)
+    return wait
+
+
+def waiting(name: str, who: str) -> int | None:
+    """Without counting: the seconds to wait when ``who`` has used up one of the rates of
+    ``name`` (for checks that count only failures with ``hit``), else None. Requests that
+    arrive together may all pass before their failures are counted: a burst gets at most as
+    many extra attempts as the servers handle at once, once per window."""
+    counters = _counters(name, who)
+    counts = cache.get_many(list(counters))
+    wait = None
+    for key, rate in counters.items():
+        if counts.get(key, 0) >= rate.attempts:
             wait = max(wait or 0, rate.seconds)
     return wait
 

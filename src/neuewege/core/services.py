@@ -475,8 +475,8 @@ def confirm_authenticator(*, user: User, code: str) -> tuple[TOTPDevice, list[st
             .order_by("-id")
             .first()
         )
-        accepted = device is not None and _accepts(device, _digits(code))
-        if accepted:
+        refusal = device is not None and _refusal(device, _digits(code))
+        if device is not None and not refusal:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _replace_recovery_codes(user)
@@ -484,8 +484,8 @@ def confirm_authenticator(*, user: User, code: str) -> tuple[TOTPDevice, list[st
     # a wrong code is refused after the transaction: its throttling count stays
     if device is None:
         raise ValidationFailed(_("Start the set-up again: no new app is waiting."))
-    if not accepted:
-        raise ValidationFailed({"code": _wrong_code_message(device)})
+    if refusal:
+        raise ValidationFailed({"code": refusal})
     return device, codes
 
 
@@ -508,11 +508,11 @@ def verify_second_factor(*, user: User, code: str):
         devices, token = RecoveryCodeDevice.objects.filter(user=user, confirmed=True), code
     with transaction.atomic(durable=True):
         device = devices.select_for_update().first()
-        accepted = device is not None and _accepts(device, token)
+        refusal = device is not None and _refusal(device, token)
     if device is None:
         raise ValidationFailed({"code": _("This code is not valid.")})
-    if not accepted:
-        raise ValidationFailed({"code": _wrong_code_message(device)})
+    if refusal:
+        raise ValidationFailed({"code": refusal})
     return device
 
 
@@ -545,23 +545,23 @@ def require_second_factor(*, access: Access, region, required: bool):
         region.save(update_fields=["second_factor_required"])
 
 
-def _accepts(device, token) -> bool:
-    allowed, _reason = device.verify_is_allowed()
-    return allowed and device.verify_token(token)
-
-
-def _digits(code: str) -> str:
-    return "".join(char for char in (code or "") if char.isdigit())
-
-
-def _wrong_code_message(device) -> str:
+def _refusal(device, token) -> str | None:
+    """Why ``device`` refuses ``token``, or None when it accepts it. A device still waiting
+    after wrong codes refuses every code and says until when; a code tried while it may be
+    tried is simply right or wrong (one mistyped code is not "too many")."""
     allowed, reason = device.verify_is_allowed()
     if not allowed and reason and reason.get("locked_until"):
         until = timezone.localtime(reason["locked_until"]) + timedelta(seconds=59)
         return _("Too many wrong codes. For your protection, try again after %(time)s.") % {
             "time": until.strftime("%H:%M")
         }
-    return _("This code is not valid. Check the time on your phone and try the newest code.")
+    if not allowed or not device.verify_token(token):
+        return _("This code is not valid. Check the time on your phone and try the newest code.")
+    return None
+
+
+def _digits(code: str) -> str:
+    return "".join(char for char in (code or "") if char.isdigit())
 
 
 def _replace_recovery_codes(user: User) -> list[str]:

@@ -17,6 +17,10 @@ address; ``settings.py`` names the functions of this module:
   the password policy keeps out of reach of such numbers (``core/passwords.py``) and, for
   coordinators and the state level, a second factor.
 - ``locked_out``: the page for a locked-out attempt (status 429), saying when to try again.
+
+The other secrets of an account — API tokens, set-password links, codes of the second factor —
+are limited per client address by ``core.limits`` (``waiting``/``hit``); ``wait_page`` and
+``retry_at`` say the same "try again after" there.
 """
 
 from datetime import timedelta
@@ -59,11 +63,24 @@ class SignInAttempts(AxesDatabaseHandler):
 def locked_out(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE. Every attempt while locked out starts the wait again, so the time
     to try again is the cool-off from now."""
-    cool_off = get_cool_off(request) or timedelta(minutes=15)
-    retry_at = timezone.localtime(timezone.now() + cool_off)
-    # Round up to the next full minute, so "after 14:32" is never too early.
-    retry_at = (retry_at + timedelta(minutes=1)).replace(second=0, microsecond=0)
-    context = {"minutes": int(cool_off.total_seconds() // 60), "retry_at": retry_at}
+    return wait_page(request, get_cool_off(request) or timedelta(minutes=15))
+
+
+def wait_page(request, wait: timedelta, reason: str = ""):
+    """The page for an attempt refused for a while (status 429), saying when to try again and
+    why (``reason``; by default: signing in to this account failed too often)."""
+    context = {
+        "minutes": int(wait.total_seconds() // 60),
+        "retry_at": retry_at(wait),
+        "reason": reason,
+    }
     response = render(request, "registration/locked_out.html", context, status=429)
-    response["Retry-After"] = str(int(cool_off.total_seconds()) + 60)
+    response["Retry-After"] = str(int(wait.total_seconds()) + 60)
     return response
+
+
+def retry_at(wait: timedelta):
+    """The local time after which to try again, rounded up to the next full minute, so "after
+    14:32" is never too early."""
+    at = timezone.localtime(timezone.now() + wait) + timedelta(minutes=1)
+    return at.replace(second=0, microsecond=0)

@@ -1,4 +1,5 @@
 import base64
+from datetime import timedelta
 
 import django_otp
 import segno
@@ -24,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import limits, progress, selectors, services, uploads
 from .access import Access, Action, access_for
+from .clients import client_ip
 from .errors import DomainError
 from .forms import (
     AccountForm,
@@ -44,6 +46,7 @@ from .forms import (
 from .imports import ImportReport, template_csv
 from .middleware import second_factor_step
 from .models import Institution, Person, RecoveryCodeDevice
+from .signin import retry_at, wait_page
 
 
 def submit(request, form, save, success_message):
@@ -745,6 +748,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().get_form_kwargs() | {"request": self.request}
 
 
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The invitation link (set your password). Links that do not open the form — wrong, used,
+    expired or of no account — count per client address (``limits``, "set-password-link");
+    beyond the limit every link opened from that address is refused for a while, a valid one
+    too."""
+
+    def dispatch(self, request, *args, **kwargs):
+        address = client_ip(request)
+        wait = limits.waiting("set-password-link", address)
+        if wait:
+            reason = _(
+                "Invitation links that do not work were opened too often from your connection. "
+                "To protect the accounts, no link is checked from here for a while. If your link "
+                "does not work afterwards either, ask your regional coordinator for a new one."
+            )
+            return wait_page(request, timedelta(seconds=wait), reason)
+        response = super().dispatch(request, *args, **kwargs)
+        if not self.validlink and response.status_code == 200:  # "this link is not valid"
+            limits.hit("set-password-link", address)
+        return response
+
+
 def next_url(request, default="home"):
     """Where to go after a step of signing in: ``next`` if it is a page of this site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -753,6 +778,34 @@ def next_url(request, default="home"):
     ):
         return target
     return reverse(default)
+
+
+def verify_code(request, form):
+    """The device that accepts the form's code, else None with the reason at the code field,
+    and the status to answer with (429 while the address may not try codes).
+
+    Wrong codes slow down their device (``services.verify_second_factor``) and count per client
+    address ("second-factor-code"): beyond that limit every code from the address is refused
+    for a while — the right one too — so that one address cannot try codes at many accounts."""
+    address = client_ip(request)
+    wait = limits.waiting("second-factor-code", address)
+    if wait:
+        form.add_error(
+            "code",
+            _(
+                "Too many wrong codes were entered from your connection. For your protection, "
+                "try again after %(time)s."
+            )
+            % {"time": retry_at(timedelta(seconds=wait)).strftime("%H:%M")},
+        )
+        return None, 429
+    try:
+        device = services.verify_second_factor(user=request.user, code=form.cleaned_data["code"])
+    except DomainError as error:
+        limits.hit("second-factor-code", address)
+        add_domain_errors(form, error)
+        return None, 200
+    return device, 200
 
 
 def pass_second_factor(request, device):
@@ -771,11 +824,12 @@ class SecondFactorVerifyView(View):
             return redirect(next_url(request))
         return super().dispatch(request, *args, **kwargs)
 
-    def page(self, form):
+    def page(self, form, status=200):
         return render(
             self.request,
             "registration/second_factor_verify.html",
             {"form": form, "next": next_url(self.request)},
+            status=status,
         )
 
     def get(self, request):
@@ -783,17 +837,13 @@ class SecondFactorVerifyView(View):
 
     def post(self, request):
         form = SecondFactorCodeForm(request.POST)
-        if form.is_valid():
-            try:
-                device = services.verify_second_factor(
-                    user=request.user, code=form.cleaned_data["code"]
-                )
-            except DomainError as error:
-                add_domain_errors(form, error)
-            else:
-                pass_second_factor(request, device)
-                return redirect(next_url(request))
-        return self.page(form)
+        if not form.is_valid():
+            return self.page(form)
+        device, status = verify_code(request, form)
+        if device is None:
+            return self.page(form, status)
+        pass_second_factor(request, device)
+        return redirect(next_url(request))
 
 
 class SecondFactorSetupView(LoginRequiredMixin, View):
@@ -879,12 +929,13 @@ class SecondFactorRemoveView(LoginRequiredMixin, View):
             return redirect("second-factor")
         return super().dispatch(request, *args, **kwargs)
 
-    def page(self, form):
+    def page(self, form, status=200):
         required = access_for(self.request.user).must_use_second_factor
         return render(
             self.request,
             "registration/second_factor_remove.html",
             {"form": form, "required": required},
+            status=status,
         )
 
     def get(self, request):
@@ -901,11 +952,9 @@ class SecondFactorRemoveView(LoginRequiredMixin, View):
         if user is None or user.pk != request.user.pk:
             form.add_error("password", _("The password is not correct."))
             return self.page(form)
-        try:
-            services.verify_second_factor(user=request.user, code=form.cleaned_data["code"])
-        except DomainError as error:
-            add_domain_errors(form, error)
-            return self.page(form)
+        device, status = verify_code(request, form)
+        if device is None:
+            return self.page(form, status)
         services.remove_second_factor(user=request.user)
         messages.success(request, _("The second factor was removed."))
         return redirect("second-factor")
