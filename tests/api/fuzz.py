@@ -141,6 +141,7 @@ def main() -> int:
         "NEUEWEGE_CACHE_URL": "",
         "NEUEWEGE_TASKS": "immediate",
         "NEUEWEGE_LOG_LEVEL": "WARNING",
+        "NEUEWEGE_PROXY_COUNT": "1",  # each request names its address (fuzz_hooks.py)
         "DJANGO_SETTINGS_MODULE": "neuewege.settings",
     }
     recreate(database)

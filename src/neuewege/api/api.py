@@ -92,6 +92,8 @@ PROBLEMS = {
     404: "Not found, or not in your regions",
     422: "Invalid input: each problem named at its field. Rules the schema cannot state "
     "(dates in order, records of your regions, rules of the domain) are in the descriptions",
+    429: "Too many wrong API tokens from your address: no token is checked from there for a "
+    "while (`Retry-After` says how long)",
 }
 
 
@@ -99,7 +101,7 @@ def problem_statuses(operation) -> list[int]:
     """The problems an operation can answer with, from what it takes."""
     statuses = [400] if "requestBody" in operation else []
     if "security" in operation:
-        statuses += [401, 403]
+        statuses += [401, 403, 429]
     parameters = {parameter["in"] for parameter in operation.get("parameters", [])}
     if "path" in parameters:
         statuses.append(404)
