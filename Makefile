@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 NEUEWEGE := $(BIN)/neuewege
 export NEUEWEGE_CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1:8000
-# tests run in parallel, one process per core (pytest-xdist); TEST_WORKERS=0 runs them in one
+# tests run in parallel, one process per core (pytest-xdist); TEST_WORKERS=1 for one
 TEST_WORKERS ?= auto
 # Build steps (translations, static files) read the settings but sign nothing: they run without
 # NEUEWEGE_SECRET_KEY, with a key that only they use. Serving always needs a real key (or
