@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from neuewege.core.models import Institution, User
 from tests.factories import InstitutionFactory, UserFactory
@@ -48,7 +49,7 @@ def test_coordinator_signs_in_imports_a_list_and_opens_a_family_centre(page, coo
     assert page.evaluate("document.activeElement.id") == "main"
 
     page.get_by_role("link", name="Einrichtungen", exact=True).click()
-    assert page.get_by_text("Städt. Familienzentrum Kunterbunt Wesel").is_visible()
+    expect(page.get_by_text("Städt. Familienzentrum Kunterbunt Wesel")).to_be_visible()
     assert page.get_by_text("Borkener Land").count() == 0
     assert_accessible(page)
     assert page.goto("/regions/05554/").status == 404
@@ -61,7 +62,7 @@ def test_coordinator_signs_in_imports_a_list_and_opens_a_family_centre(page, coo
     upload.write_bytes(CSV.encode("utf-8-sig"))
     page.get_by_label("Datei").set_input_files(str(upload))
     page.get_by_role("button", name="Datei prüfen").click()
-    assert page.get_by_text("Alle Zeilen sind korrekt.").is_visible()
+    expect(page.get_by_text("Alle Zeilen sind korrekt.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Import bestätigen").click()
     assert (
@@ -77,7 +78,7 @@ def test_coordinator_signs_in_imports_a_list_and_opens_a_family_centre(page, coo
     page.get_by_role("link", name="Einrichtungen anzeigen").click()
     page.get_by_role("link", name="Familienzentrum Regenbogen Moers").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Familienzentrum Regenbogen Moers"
-    assert page.get_by_text("DSG-EKD", exact=True).is_visible()
+    expect(page.get_by_text("DSG-EKD", exact=True)).to_be_visible()
     assert_accessible(page)
 
 
@@ -89,8 +90,8 @@ def test_form_errors_are_announced_and_reachable_by_keyboard(page, coordinator):
     page.get_by_label("Name", exact=True).fill("Familienzentrum ohne PLZ")
     page.get_by_role("button", name="Speichern").click()
     summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    expect(summary).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert_accessible(page)
     summary.get_by_role("link", name="Postleitzahl").first.click()
     assert page.evaluate("document.activeElement.id") == "id_postcode"
@@ -129,14 +130,14 @@ def test_the_progress_bar_follows_the_background_worker(page, coordinator, tmp_p
     page.get_by_role("button", name="Datei prüfen").click()
 
     bar = page.get_by_label("Die Zeilen werden geprüft")
-    assert bar.is_visible()
-    assert page.get_by_text("Warten auf den Hintergrunddienst").is_visible()
+    expect(bar).to_be_visible()
+    expect(page.get_by_text("Warten auf den Hintergrunddienst")).to_be_visible()
     assert_accessible(page)
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
     page.get_by_text("Alle Zeilen sind korrekt.").wait_for()  # htmx polled, the page reloaded
 
     page.get_by_role("button", name="Import bestätigen").click()
-    assert page.get_by_label("Die Zeilen werden importiert").is_visible()
+    expect(page.get_by_label("Die Zeilen werden importiert")).to_be_visible()
     assert_accessible(page)
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
     page.get_by_text("Import abgeschlossen: 2 angelegt, 0 aktualisiert.").wait_for()

@@ -71,7 +71,7 @@ def test_find_book_with_childcare_and_cancel_on_a_phone(phone, events):
 
     page.get_by_role("link", name="Elterncafé am Dienstag").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Elterncafé am Dienstag"
-    assert page.get_by_text("Am Markt 1, 46483 Wesel").is_visible()
+    expect(page.get_by_text("Am Markt 1, 46483 Wesel")).to_be_visible()
     assert fits_the_screen(page)
     assert_accessible(page)
 
@@ -85,8 +85,8 @@ def test_find_book_with_childcare_and_cancel_on_a_phone(phone, events):
     page.get_by_label("Yes, I agree to this.").check()
     page.get_by_role("button", name="Continue").click()
     summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    expect(summary).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert_accessible(page)
     summary.get_by_role("link", name="Write the ages as numbers", exact=False).click()
     assert page.evaluate("document.activeElement.id") == "id_child_ages"
@@ -98,13 +98,13 @@ def test_find_book_with_childcare_and_cancel_on_a_phone(phone, events):
     page.get_by_role("button", name="Continue").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Check your answers"
-    assert page.get_by_text("For one child, age 2").is_visible()
+    expect(page.get_by_text("For one child, age 2")).to_be_visible()
     assert fits_the_screen(page)
     assert_accessible(page)
     page.get_by_role("button", name="Book now").click()
 
-    assert page.get_by_role("heading", name="You are booked").is_visible()
-    assert page.get_by_text("Keep this link.").is_visible()
+    expect(page.get_by_role("heading", name="You are booked")).to_be_visible()
+    expect(page.get_by_text("Keep this link.")).to_be_visible()
     assert fits_the_screen(page)
     assert_accessible(page)
     registration = Registration.objects.get()
@@ -116,10 +116,10 @@ def test_find_book_with_childcare_and_cancel_on_a_phone(phone, events):
     # later: the personal link, cancel, confirm
     page.goto(link)
     page.get_by_role("link", name="Cancel my booking").click()
-    assert page.get_by_text("Do you really want to cancel your booking?").is_visible()
+    expect(page.get_by_text("Do you really want to cancel your booking?")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Yes, cancel my booking").click()
-    assert page.get_by_role("heading", name="Your booking is cancelled").is_visible()
+    expect(page.get_by_role("heading", name="Your booking is cancelled")).to_be_visible()
     assert_accessible(page)
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
@@ -209,7 +209,7 @@ def test_double_clicks_land_on_the_booking_and_on_its_cancellation(
     page.wait_for_url("**/anmelden/pruefen/")
     page.locator("button[name=confirm]").dblclick()
     expect(page.get_by_role("heading", name="You are booked")).to_be_visible()
-    assert page.get_by_text("Keep this link.").is_visible()
+    expect(page.get_by_text("Keep this link.")).to_be_visible()
     assert Registration.objects.count() == 1
 
     page.get_by_role("link", name="Cancel my booking").click()

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from neuewege.core.models import Institution, Person, User
 from neuewege.events.models import EventSession, Format, ParentEvent, Registration
@@ -110,7 +111,7 @@ def test_head_plans_a_series_publishes_it_and_records_attendance(page, head, wes
     page.locator("#id_consent").check()
     submit(page)
     page.wait_for_url(f"**{reverse('event-registrations', args=[event.pk])}")
-    assert page.get_by_text("0170 1234567").is_visible()
+    expect(page.get_by_text("0170 1234567")).to_be_visible()
     assert_accessible(page)
     registration = Registration.objects.get()
     assert registration.status == Registration.Status.CONFIRMED
@@ -151,7 +152,7 @@ def test_warnings_and_format_errors_are_accessible(page, head, wesel):
     page.locator("#id_capacity").fill("40")  # more than it may have
     submit(page)
     page.wait_for_selector("[data-error-summary]")
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert_accessible(page)
     page.locator("#id_capacity").fill("12")
     page.get_by_label("Birgit Schulte – Jobcenter Kreis Wesel").check()
@@ -175,5 +176,5 @@ def test_warnings_and_format_errors_are_accessible(page, head, wesel):
     page.locator("#id_default_capacity").fill("20")
     submit(page)
     page.wait_for_selector("[data-error-summary]")
-    assert page.locator("#id_default_capacity_error").is_visible()
+    expect(page.locator("#id_default_capacity_error")).to_be_visible()
     assert_accessible(page)

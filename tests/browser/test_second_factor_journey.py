@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from neuewege.core.models import User
 from tests.factories import UserFactory
@@ -103,7 +104,7 @@ def test_a_coordinator_sets_up_the_second_factor_and_signs_in_with_it(
     page.wait_for_url("**/me/second-factor/setup/**")
     assert heading(page) == "Zweiten Faktor einrichten"
     qr_code = page.get_by_role("img", name="QR-Code für die Authenticator-App")
-    assert qr_code.is_visible()
+    expect(qr_code).to_be_visible()
     look("setup")
 
     # The app gets the key typed in (read from the page as text) and shows a code
@@ -115,7 +116,7 @@ def test_a_coordinator_sets_up_the_second_factor_and_signs_in_with_it(
     assert heading(page) == "Ihre Wiederherstellungscodes"
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert page.get_by_role("button", name="Codes drucken").is_visible()
+    expect(page.get_by_role("button", name="Codes drucken")).to_be_visible()
     look("recovery-codes")
     page.get_by_role("link", name="Ich habe die Codes aufbewahrt – weiter").click()
     page.wait_for_url("**/regions/05170/")
@@ -125,7 +126,7 @@ def test_a_coordinator_sets_up_the_second_factor_and_signs_in_with_it(
     # The manage page (user menu): the app and how many codes are left, never the codes
     page.get_by_role("link", name="Zweiter Faktor", exact=True).click()
     assert heading(page) == "Zweiter Faktor"
-    assert page.get_by_text("Noch 10 Wiederherstellungscodes.").is_visible()
+    expect(page.get_by_text("Noch 10 Wiederherstellungscodes.")).to_be_visible()
     assert codes[0] not in page.content()
     look("manage")
     page.get_by_role("link", name="Zweiten Faktor entfernen").click()
@@ -167,7 +168,7 @@ def test_a_coordinator_sets_up_the_second_factor_and_signs_in_with_it(
         page.keyboard.press("Enter")
 
     # The error: the summary has the focus and links to the field, which names the error
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     summary = page.locator("[data-error-summary]")
     assert "Bitte korrigieren Sie Folgendes" in summary.inner_text()
     error = page.locator("#id_code_error")

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from neuewege.evaluation import invitations
 from neuewege.evaluation.models import Answer, Question, Questionnaire, SurveyResponse
@@ -84,12 +85,12 @@ def test_a_parent_answers_the_survey_on_a_phone_in_ukrainian(phone, link):
     assert html.get_attribute("lang") == "uk" and html.get_attribute("dir") == "ltr"
     title = Questionnaire.objects.current(PARENT_FOLLOW_UP).title_uk
     assert page.get_by_role("heading", level=1).inner_text() == title
-    assert page.get_by_text("Батьківське кафе у вівторок", exact=False).is_visible()
-    assert page.get_by_role("group", name=text_of("took_step")).is_visible()
+    expect(page.get_by_text("Батьківське кафе у вівторок", exact=False)).to_be_visible()
+    expect(page.get_by_role("group", name=text_of("took_step"))).to_be_visible()
     steps = page.locator("#question-steps")
     assert steps.is_hidden()  # asked only after a "yes"
-    assert page.get_by_role("group", name=text_of("useful")).is_visible()
-    assert page.get_by_label(text_of("missing"), exact=False).is_visible()
+    expect(page.get_by_role("group", name=text_of("useful"))).to_be_visible()
+    expect(page.get_by_label(text_of("missing"), exact=False)).to_be_visible()
     assert page.locator("#q-useful-5").is_visible()  # the whole scale fits
     assert fits_the_screen(page)
     assert_accessible(page)
@@ -98,10 +99,10 @@ def test_a_parent_answers_the_survey_on_a_phone_in_ukrainian(phone, link):
     page.locator("form[data-survey] button[type=submit]").click()
     page.wait_for_load_state()
     summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
-    assert page.locator("#q-took_step-error").is_visible()
-    assert page.locator("#q-useful-error").is_visible()
+    expect(summary).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("#q-took_step-error")).to_be_visible()
+    expect(page.locator("#q-useful-error")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "uk"
     assert fits_the_screen(page)
     assert_accessible(page)
@@ -127,7 +128,7 @@ def test_a_parent_answers_the_survey_on_a_phone_in_ukrainian(phone, link):
     page.locator("form[data-survey] button[type=submit]").click()
     page.wait_for_url("**/umfrage/danke/**")
     assert page.locator("html").get_attribute("lang") == "uk"
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert "Батьківське кафе" not in page.content()  # the thank-you page tells nothing
     assert fits_the_screen(page)
     assert_accessible(page)
