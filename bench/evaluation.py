@@ -8,8 +8,8 @@ of the figures' cache. Reported: the median and the slowest of the requests, the
 the time spent in SQL; for the pages also the median when the figures come from the cache
 (NEUEWEGE_FIGURES_CACHE_SECONDS), which is what most visitors get.
 
-Targets: the state-wide results (all 53 regions, the last twelve months) median ≤ 500 ms;
-the regional report (Kreis Wesel, the last twelve months) ≤ 5 s. The scenario works with
+Targets: the state-wide results (all 53 regions, this year) median ≤ 500 ms;
+the regional report (Kreis Wesel, this year) ≤ 5 s. The scenario works with
 whatever the dataset holds; the table says how many registrations, invitations and responses
 that is (the responses come from the demo generator of the evaluation).
 """
@@ -30,7 +30,7 @@ def scenarios() -> list[dict]:
     return [
         {
             "name": "state_results",
-            "title": "state-wide results, 53 regions, 12 months",
+            "title": "state-wide results, 53 regions, this year",
             "auth": "state",
             "path": "/state/results/",
             "target_ms": PAGE_TARGET_MS,

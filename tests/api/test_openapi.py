@@ -26,6 +26,7 @@ from neuewege.cooperation.models import (
 )
 from neuewege.core.models import Institution, Person, Region, User
 from neuewege.core.services import create_api_token
+from neuewege.evaluation.disclosure import PATTERN as PERIOD_PATTERN
 from neuewege.events.models import ParentEvent, Registration
 from tests.factories import UserFactory
 
@@ -402,7 +403,9 @@ def test_request_schemas_state_formats_and_date_rules(schema):
     )
     assert "After starts_at" in prop("SessionIn", "ends_at")["description"]
     assert "After starts_at" in prop("MeetingIn", "ends_at")["description"]
-    assert "not before since" in prop("ResultFilters", "until")["description"]
+    period = prop("ResultFilters", "period")
+    assert "Never a free range" in period["description"]
+    assert {option.get("pattern") for option in variants(period)} >= {PERIOD_PATTERN}
     assert "not before starts_from" in prop("EventFilters", "starts_until")["description"]
     # the years the server takes, as far as JSON Schema can say it
     for option in variants(prop("TaskChangeIn", "due_on")):

@@ -14,7 +14,7 @@ from neuewege.core.models import User
 from tests.evaluation.test_results import build_results_world
 from tests.factories import UserFactory
 
-PERIOD = {"since": "2025-04", "until": "2026-03"}
+PERIOD = {"period": "2026-Q1"}
 TEXT = "Die Kinderbetreuung war super"
 
 
@@ -49,25 +49,26 @@ def test_the_region_page_shows_the_figures_charts_and_free_texts(as_coordinator,
     assert response.status_code == 200
     body = response.content.decode()
     tables = response.context["tables"]
-    assert set(tables) == {"summary", "events", "survey", "steps", "quarters", "feedback"}
+    assert set(tables) == {"summary", "events", "survey", "steps", "trend", "feedback"}
     assert tables["feedback"].rows == []  # no speaker or centre answered: no table shown
-    assert str(tables["survey"].rows[0].cells[3]) == "80 %"  # Elterncafé took a step
-    assert "&lt; 5" in body  # the course's four responses
-    for chart in ("events", "took_step", "steps", "attended", "quarter_steps"):
+    assert str(tables["survey"].rows[-1].cells[3]) == "89 %"  # all formats: took a step
+    assert str(tables["survey"].rows[0].cells[3]) == "< 5" and "&lt; 5" in body
+    for chart in ("events", "took_step", "steps", "attended", "trend_steps"):
         assert f'data-chart="chart-{chart}"' in body and f'id="chart-{chart}"' in body
-    assert response.context["charts"]["took_step"]["data"]["values"] == [80, None, None]
+    # the café's five and the course's four: both withheld (all formats hold four more)
+    assert response.context["charts"]["took_step"]["data"]["values"] == [None, None, None]
     # every chart stands next to its data table, and every table can be downloaded
-    assert body.count("<table") == 5 and body.count(".csv?since=2025-04") == 6
+    assert body.count("<table") == 5 and body.count(".csv?period=2026-Q1") == 6
     assert TEXT in body and "Mehr Termine am Nachmittag" in body
     assert "Elternkurs 100%, Elterncafé 90%" in body  # the programme's result, quoted
-    assert reverse("results-region-report", args=["05170"]) + "?since=2025-04" in body
+    assert reverse("results-region-report", args=["05170"]) + "?period=2026-Q1" in body
 
 
 def test_the_state_level_reads_a_regions_figures_but_not_its_free_texts(as_state, results_world):
     response = region_page(as_state)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "80 %" in body
+    assert "89 %" in body
     assert TEXT not in body and "Mehr Termine" not in body
     assert "free_texts" not in response.context
     assert reverse("results-region-comments-export", args=["05170", "csv"]) not in body
@@ -86,9 +87,9 @@ def test_free_texts_are_withheld_below_five_responses(as_coordinator, results_wo
 
 def test_a_filter_that_selects_nothing_shows_the_empty_state(as_coordinator, results_world):
     for params in (
-        {"since": "2019-01", "until": "2019-12"},
+        {"period": "2023"},
         {"format": "parent_course", "centre": str(results_world["regenbogen"].pk)},
-        {"centre": str(results_world["regenbogen"].pk), "since": "2026-01"},
+        {"centre": str(results_world["regenbogen"].pk), "period": "2026-01"},
     ):
         response = region_page(as_coordinator, **params)
         assert response.status_code == 200
@@ -98,11 +99,11 @@ def test_a_filter_that_selects_nothing_shows_the_empty_state(as_coordinator, res
 
 def test_bad_filters_are_shown_at_the_field_not_as_an_error(as_coordinator, results_world):
     for params, field in (
-        ({"since": "2026-03", "until": "2025-04"}, "until"),
-        ({"since": "März"}, "since"),
+        ({"period": "2025-04..2026-03"}, "period"),
+        ({"period": "März"}, "period"),
         ({"format": "yoga"}, "format"),
         ({"centre": "999999"}, "centre"),
-        ({"since": "2000-01", "until": "2026-03"}, "until"),  # longer than ten years
+        ({"period": "2015"}, "period"),  # not offered
     ):
         response = region_page(as_coordinator, **params)
         assert response.status_code == 200, params
@@ -127,7 +128,8 @@ def test_every_table_exports_as_csv_and_xlsx(as_coordinator, results_world):
     assert response.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Format", "Survey invitations sent", "Responses"]
-    assert rows[1] == ["Elterncafé", "6", "5", "83", "80", "90", "60"]
+    assert rows[1] == ["Elterncafé", "6", "< 5", "< 5", "< 5", "90", "< 5"]
+    assert rows[-1] == ["All formats", "10", "9", "90", "89", "", "78"]
     assert rows[3][0] == "Elternkurs „Neue Wege“" and rows[3][2] == "< 5"
 
     url = reverse("results-region-export", args=["05170", "steps", "xlsx"])
@@ -141,8 +143,8 @@ def test_every_table_exports_as_csv_and_xlsx(as_coordinator, results_world):
         "All formats (%)",
     )
     took = values[1]
-    assert took[0] == "Took a concrete step" and took[1] == 80 and took[2] == "< 5"
-    for table in ("summary", "events", "survey", "steps", "quarters"):
+    assert took[0] == "Took a concrete step" and took[1] == "< 5" and took[4] == 89
+    for table in ("summary", "events", "survey", "steps", "trend"):
         for fmt in ("csv", "xlsx"):
             url = reverse("results-region-export", args=["05170", table, fmt])
             assert as_coordinator.get(url, PERIOD).status_code == 200, (table, fmt)
@@ -167,7 +169,7 @@ def test_the_state_page_sums_the_regions_and_links_each(as_state, results_world)
     regions = response.context["tables"]["regions"]
     assert len(regions.rows) == 54
     assert str(regions.rows[-1].cells[5]) == "14"  # responses of all regions
-    assert reverse("results-region", args=["05554"]) + "?since=2025-04" in body
+    assert reverse("results-region", args=["05554"]) + "?period=2026-Q1" in body
     assert "What parents, speakers and family centres wrote" not in body and TEXT not in body
     url = reverse("results-state-export", args=["regions", "xlsx"])
     sheet = load_workbook(io.BytesIO(as_state.get(url, PERIOD).content)).active

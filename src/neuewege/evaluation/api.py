@@ -26,15 +26,13 @@ from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, Region
 
 from . import results
+from .disclosure import PATTERN, Period
 from .models import Audience, Question, Questionnaire
-from .results import MAX_MONTHS, Filters, default_period, months_between
+from .results import Filters
 
 router = Router(tags=["evaluation"])
 
-Month = Annotated[
-    str,
-    Field(pattern=r"^20\d\d-(0[1-9]|1[0-2])$", description="A month, YYYY-MM (2000 to 2099)"),
-]
+PeriodKey = Annotated[str, Field(pattern=PATTERN)]
 
 
 # Questionnaires
@@ -110,11 +108,10 @@ def list_questionnaires(request):
 
 
 class ResultFilters(Input):
-    since: Month | None = Field(None, description="First month (default: 11 months ago)")
-    until: Month | None = Field(
+    period: PeriodKey | None = Field(
         None,
-        description="Last month, included (default: this one); not before since, "
-        f"at most {MAX_MONTHS // 12} years after it",
+        description="A year (2026), a quarter (2026-Q2) or a month (2026-05), 2000 to 2099; "
+        "default: this year. Never a free range, so that two selections cannot be subtracted",
     )
     format: EventFormat | None = None
     family_centre_id: Id | None = Field(None, description="A family centre of the region")
@@ -129,7 +126,11 @@ class FigureOut(Schema):
         ...,
         description="Count, whole percent or an average (one decimal); null when suppressed",
     )
-    suppressed: bool = Field(..., description="From fewer than 5 responses: not shown")
+    suppressed: bool = Field(
+        ...,
+        description="From fewer than 5 responses, or a wider selection (quarter, year, all "
+        "formats, region, state) holds 1 to 4 more: not shown",
+    )
 
 
 class ColumnOut(Schema):
@@ -140,7 +141,8 @@ class ColumnOut(Schema):
 class RowOut(Schema):
     key: str = Field(
         ...,
-        description="Format, step, region key, quarter (2026-Q1), feedback question "
+        description="Format, step, region key, period of the trend (2026-Q1, 2026-03), "
+        "feedback question "
         "(speaker_feedback.setting) or total",
     )
     label: str
@@ -161,8 +163,9 @@ class BenchmarkOut(Schema):
 
 class ResultsOut(Schema):
     region: str | None = Field(..., description="Kreisschlüssel; null: all regions")
-    since: date
-    until: date = Field(..., description="First day of the last month")
+    period: str = Field(..., description="2026, 2026-Q2 or 2026-05")
+    since: date = Field(..., description="The period's first day")
+    until: date = Field(..., description="First day of the period's last month")
     format: EventFormat | None
     family_centre_id: int | None
     min_responses: int
@@ -198,18 +201,7 @@ def readable_region(access: Access, key: str) -> Region:
 
 def filters_of(params: ResultFilters, region: Region | None) -> Filters:
     """The filters of a request; bad combinations answer 422 with field errors."""
-    default_since, default_until = default_period()
-    since = _month(params.since) or default_since
-    until = _month(params.until) or default_until
-    if until < since:
-        raise ValidationFailed({"until": _("The period cannot end before it begins.")})
-    if months_between(since, until) > MAX_MONTHS:
-        raise ValidationFailed(
-            {
-                "until": _("Choose a period of at most %(years)s years.")
-                % {"years": MAX_MONTHS // 12}
-            }
-        )
+    period = Period.parse(params.period) if params.period else Period.default()
     centre = None
     if params.family_centre_id is not None:
         centre = (
@@ -226,25 +218,18 @@ def filters_of(params: ResultFilters, region: Region | None) -> Filters:
                 {"family_centre_id": _("Unknown family centre, or not of the region.")}
             )
     return Filters(
-        since=since,
-        until=until,
+        period=period,
         region=region,
         format=params.format.value if params.format else "",
         family_centre=centre,
     )
 
 
-def _month(value: str | None) -> date | None:
-    if not value:
-        return None
-    year, month = value.split("-")
-    return date(int(year), int(month), 1)
-
-
 def results_out(figures: results.Results) -> dict:
     filters = figures.filters
     return {
         "region": filters.region.key if filters.region else None,
+        "period": filters.period.key,
         "since": filters.since,
         "until": filters.until,
         "format": filters.format or None,

@@ -6,22 +6,17 @@ from django.utils.translation import gettext_lazy
 
 from neuewege.core.models import EventFormat
 
-from .results import EARLIEST, LATEST, MAX_MONTHS, months_between
-
-
-class MonthField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-    input_formats = ["%Y-%m", "%m.%Y", "%m/%Y"]
-    default_error_messages = {"invalid": gettext_lazy("Enter a month like 2026-03.")}
+from .disclosure import Period, offered_periods
 
 
 class ResultsFilterForm(forms.Form):
-    """The filters of the results, as a GET form. Left empty, the period is the last twelve
-    months; a region (state level) and a family centre (of one region) are optional."""
+    """The filters of the results, as a GET form. The period is a month, a quarter or a year
+    (never a free range: two overlapping ranges would reveal the small group between them);
+    left empty, this year. A region (state level) and a family centre (of one region) are
+    optional."""
 
     region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
-    since = MonthField(label=gettext_lazy("From (month)"), required=False)
-    until = MonthField(label=gettext_lazy("Until (month)"), required=False)
+    period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)
     format = forms.ChoiceField(
         label=gettext_lazy("Format"),
         required=False,
@@ -33,6 +28,10 @@ class ResultsFilterForm(forms.Form):
 
     def __init__(self, data, *, regions=None, centres=()):
         super().__init__(data)
+        self.fields["period"].choices = offered_periods()
+        self.fields["period"].error_messages["invalid_choice"] = _(
+            "Choose a month, a quarter or a year from the list."
+        )
         if regions is None:
             del self.fields["region"]
         else:
@@ -47,17 +46,6 @@ class ResultsFilterForm(forms.Form):
         else:
             del self.fields["centre"]
 
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until:
-            if since < EARLIEST or until > LATEST:
-                raise forms.ValidationError(_("Choose months between 2000 and 2099."))
-            if until < since:
-                self.add_error("until", _("The period cannot end before it begins."))
-            elif months_between(since, until) > MAX_MONTHS:
-                self.add_error(
-                    "until",
-                    _("Choose a period of at most %(years)s years.") % {"years": MAX_MONTHS // 12},
-                )
-        return data
+    def clean_period(self) -> Period:
+        value = self.cleaned_data["period"]
+        return Period.parse(value) if value else Period.default()

@@ -3,14 +3,18 @@ published result (the follow-up survey: "Elternkurs 100 %, Elterncafé 90 %").
 
 Everything is counted in the database (GROUP BY), in a fixed number of queries whatever the
 number of regions, events or responses: ``compute`` runs ten, the free texts two more.
-The counts come back as plain rows per region, format and quarter; ``Results`` adds them up
+The counts come back as plain rows per region, format and month; ``Results`` adds them up
 into the tables the pages, exports, the PDF report and the API show — the same tables
 everywhere, so a figure cannot differ between them.
 
 The rules, each in one place:
 
-- Small numbers (``Figure``): no count or share derived from fewer than ``MIN_RESPONSES``
-  responses is shown; it reads "< 5" on pages, in exports, the PDF and the API.
+- Small numbers (``Figure``, ``disclosure``): no count or share derived from fewer than
+  ``MIN_RESPONSES`` responses is shown; it reads "< 5" on pages, in exports, the PDF and the
+  API. Results are asked for fixed periods (a month, a quarter, a year), and a figure is also
+  withheld when a wider selection (its quarter or year, all formats, the region, the state)
+  holds 1 to 4 responses more, so that no two selections can be subtracted to describe
+  fewer than five people.
 - Free texts (``Access.can_read_free_texts``, ``free_texts``): the open answers of parents,
   speakers and family centres, only for the people of the region, never for the state level;
   those of one group only when the selection holds at least ``MIN_RESPONSES`` responses of
@@ -40,9 +44,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncQuarter
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
@@ -53,6 +57,7 @@ from neuewege.cooperation.indicators import LIVE_STATUSES
 from neuewege.core.models import EventFormat, Institution, Region
 from neuewege.events.models import EventSession, ParentEvent, Registration
 
+from .disclosure import MIN_RESPONSES, Counts, Period, withheld
 from .models import (
     YES,
     Answer,
@@ -65,12 +70,9 @@ from .models import (
 )
 from .questionnaires import CENTRE_FEEDBACK, PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
 
-MIN_RESPONSES = 5
 SUPPRESSED = f"< {MIN_RESPONSES}"
 HELPFUL_FROM = 4  # "helpful": 4 or 5 on the scale of 1 to 5
-MAX_MONTHS = 120  # the longest period one may ask for
 FREE_TEXT_LIMIT = 200  # on the page; the export holds them all
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 1)
 
 # The programme's published result, quoted as the seed (the programme's slides) says it.
 BENCHMARK_QUOTE = (
@@ -95,16 +97,18 @@ TOTAL = "total"
 @dataclass(frozen=True)
 class Figure:
     """A count or a share in whole percent. ``responses``: the number of survey responses it
-    is derived from (None for figures of the events). With fewer than ``MIN_RESPONSES`` the
-    figure is suppressed: it reads "< 5" and has no value anywhere."""
+    is derived from (None for figures of the events). With fewer than ``MIN_RESPONSES``, or
+    when ``withheld`` (a wider selection holds 1 to 4 more: ``disclosure``), the figure is
+    suppressed: it reads "< 5" and has no value anywhere."""
 
     value: int | float | None  # float: an average, to one decimal
     percent: bool = False
     responses: int | None = None
+    withheld: bool = False
 
     @property
     def suppressed(self) -> bool:
-        return self.responses is not None and self.responses < MIN_RESPONSES
+        return self.withheld or (self.responses is not None and self.responses < MIN_RESPONSES)
 
     @property
     def shown(self) -> int | None:
@@ -145,81 +149,71 @@ def share(part: int, whole: int) -> Figure:
     return Figure(percent(part, whole), percent=True)
 
 
-def survey_count(responses: int) -> Figure:
-    return Figure(responses, responses=responses)
+def survey_count(responses: int, *, withheld: bool = False) -> Figure:
+    return Figure(responses, responses=responses, withheld=withheld)
 
 
-def average(total: int, answers: int) -> Figure:
+def average(total: int, answers: int, *, withheld: bool = False) -> Figure:
     """The average of ``answers`` values adding up to ``total``, to one decimal (half up);
     suppressed below MIN_RESPONSES answers."""
     value = None
     if answers:
         exact = Decimal(total) / Decimal(answers)
         value = float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-    return Figure(value, responses=answers)
+    return Figure(value, responses=answers, withheld=withheld)
 
 
-def survey_share(part: int, whole: int, *, responses: int | None = None) -> Figure:
+def survey_share(
+    part: int, whole: int, *, responses: int | None = None, withheld: bool = False
+) -> Figure:
     """A share of survey answers; suppressed below MIN_RESPONSES responses (``whole``
     unless given)."""
     return Figure(
-        percent(part, whole), percent=True, responses=whole if responses is None else responses
+        percent(part, whole),
+        percent=True,
+        responses=whole if responses is None else responses,
+        withheld=withheld,
     )
 
 
 # Filters
 
 
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(since: date, until: date) -> int:
-    """How many months from ``since`` to ``until``, both included."""
-    return (until.year - since.year) * 12 + until.month - since.month + 1
-
-
-def default_period(today: date | None = None) -> tuple[date, date]:
-    """The twelve months up to and including the current one."""
-    today = today or timezone.localdate()
-    until = first_of_month(today)
-    return add_months(until, -11), until
-
-
 @dataclass(frozen=True)
 class Filters:
-    """What the results are about: the months ``since`` to ``until`` (first days, both
-    included), a region (None: every region, for the state level), a format code and a family
-    centre (of the region)."""
+    """What the results are about: a period (a month, a quarter or a year), a region (None:
+    every region, for the state level), a format code and a family centre (of the region)."""
 
-    since: date
-    until: date
+    period: Period
     region: Region | None = None
     format: str = ""
     family_centre: Institution | None = None
 
     @property
-    def end(self) -> date:
-        """The first day after the period."""
-        return add_months(self.until, 1)
+    def since(self) -> date:
+        return self.period.since
 
     @property
-    def quarters(self) -> list[date]:
-        """The first days of the quarters the period touches, in order."""
-        first = quarter_start(self.since)
-        return [
-            add_months(first, 3 * n) for n in range((months_between(first, self.until) + 2) // 3)
-        ]
+    def until(self) -> date:
+        """The first day of the period's last month."""
+        return self.period.until
+
+    @property
+    def end(self) -> date:
+        """The first day after the period."""
+        return self.period.end
+
+    @property
+    def wider_places(self) -> list[str]:
+        """The wider places whose counts the small-number rule compares with: the region of a
+        family centre, the state of a region."""
+        if self.family_centre is not None:
+            return ["region", "state"]
+        return [] if self.region is None else ["state"]
 
     def cache_key(self, now: datetime) -> str:
         parts = [
-            self.since.isoformat(),
-            self.until.isoformat(),
+            self.period.key,
             str(self.region.pk if self.region else ""),
             self.format,
             str(self.family_centre.pk if self.family_centre else ""),
@@ -229,33 +223,16 @@ class Filters:
         return "evaluation:results:" + ":".join(parts)
 
     def period_label(self) -> str:
-        since, until = date_format(self.since, "F Y"), date_format(self.until, "F Y")
-        return (
-            since
-            if since == until
-            else _("%(since)s to %(until)s")
-            % {
-                "since": since,
-                "until": until,
-            }
-        )
+        return self.period.label
 
     def query(self) -> dict:
         """The filters as GET parameters (for links to exports and the report)."""
-        params = {"since": self.since.strftime("%Y-%m"), "until": self.until.strftime("%Y-%m")}
+        params = {"period": self.period.key}
         if self.format:
             params["format"] = self.format
         if self.family_centre is not None:
             params["centre"] = str(self.family_centre.pk)
         return params
-
-
-def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quarter_label(day: date) -> str:
-    return _("Q%(number)s %(year)s") % {"number": (day.month - 1) // 3 + 1, "year": day.year}
 
 
 def _as_date(value) -> date:
@@ -279,13 +256,18 @@ def _event_scope(filters: Filters, event: str = "event__") -> Q:
     return scope
 
 
-def _survey_scope(filters: Filters, context: str = "") -> Q:
-    scope = Q(**{f"{context}month__gte": filters.since, f"{context}month__lte": filters.until})
-    if filters.region is not None:
+def _survey_scope(filters: Filters, context: str = "", *, place="here", exact=False) -> Q:
+    """The survey responses counted for the selection: those of the whole year and of every
+    format, which the small-number rule compares with (``exact``: of the selection's period
+    and format only). ``place`` "region" or "state" widens the place
+    (``Filters.wider_places``)."""
+    period = filters.period if exact else filters.period.year_period
+    scope = Q(**{f"{context}month__gte": period.since, f"{context}month__lte": period.until})
+    if filters.region is not None and place != "state":
         scope &= Q(**{f"{context}region_id": filters.region.pk})
-    if filters.family_centre is not None:
+    if filters.family_centre is not None and place == "here":
         scope &= Q(**{f"{context}family_centre_id": filters.family_centre.pk})
-    if filters.format:
+    if filters.format and exact:
         scope &= Q(**{f"{context}format": filters.format})
     return scope
 
@@ -295,7 +277,7 @@ def _survey_scope(filters: Filters, context: str = "") -> Q:
 
 def compute(filters: Filters, *, now: datetime | None = None) -> dict:
     """The counts behind every table, as plain rows (kept in the cache). Ten queries: the
-    held sessions by format and by quarter, the registrations of single dates and of courses,
+    held sessions by format and by month, the registrations of single dates and of courses,
     the professionals' feedback, the questions of the parents' survey, the invitations, the
     responses, their answers and the step labels (on PostgreSQL one more, which switches JIT
     compilation off)."""
@@ -337,9 +319,9 @@ def _compute(filters: Filters, now: datetime) -> dict:
         )
         .order_by()
     ]
-    events_by_quarter = [
-        (_as_date(row["quarter"]), row["events"], row["sessions"])
-        for row in held.values(quarter=TruncQuarter("starts_at"))
+    events_by_month = [
+        (_as_date(row["month"]), row["events"], row["sessions"])
+        for row in held.values(month=TruncMonth("starts_at"))
         .annotate(events=Count("event_id", distinct=True), sessions=Count("pk"))
         .order_by()
     ]
@@ -362,7 +344,7 @@ def _compute(filters: Filters, now: datetime) -> dict:
         .values(
             region=F("session__event__family_centre__region_id"),
             format=F("session__event__format__code"),
-            quarter=TruncQuarter("session__starts_at"),
+            month=TruncMonth("session__starts_at"),
         )
     )
     courses_begun = (
@@ -385,23 +367,29 @@ def _compute(filters: Filters, now: datetime) -> dict:
     courses = (
         confirmed.filter(session__isnull=True, event_id__in=courses_begun)
         .annotate(first_date=Subquery(first_date))
-        .values(**by_event, quarter=TruncQuarter("first_date"))
+        .values(**by_event, month=TruncMonth("first_date"))
     )
     registrations = [
-        (row["region"], row["format"], _as_date(row["quarter"]), row["registered"], row["attended"])
+        (row["region"], row["format"], _as_date(row["month"]), row["registered"], row["attended"])
         for rows in (singles, courses)
         for row in rows.annotate(**tally).order_by()
     ]
 
     raw = {
         "events_by_format": events_by_format,
-        "events_by_quarter": events_by_quarter,
+        "events_by_month": events_by_month,
         "registrations": registrations,
         "invitations": [],
         "responses": [],
         "answers": [],
         "step_labels": [],
         "feedback": _feedback(filters),
+        "wider_feedback": [
+            (place, *row)
+            for place in filters.wider_places
+            for row in _feedback_counts(filters, place)
+        ],
+        "wider_responses": [],
     }
     counted_questions = Question.objects.filter(
         questionnaire__code=PARENT_FOLLOW_UP,
@@ -415,11 +403,11 @@ def _compute(filters: Filters, now: datetime) -> dict:
     questionnaires = sorted({questionnaire for _pk, _code, questionnaire in counted_questions})
 
     raw["invitations"] = [
-        (row["region_id"], row["format"], row["quarter"], row["invitations"])
+        (row["region_id"], row["format"], row["month"], row["invitations"])
         for row in SurveyInvitation.objects.filter(
             _survey_scope(filters), questionnaire_id__in=questionnaires, sent_at__isnull=False
         )
-        .values("region_id", "format", quarter=TruncQuarter("month"))
+        .values("region_id", "format", "month")
         .annotate(invitations=Count("pk"))
         .order_by()
     ]
@@ -427,8 +415,18 @@ def _compute(filters: Filters, now: datetime) -> dict:
         _survey_scope(filters), questionnaire_id__in=questionnaires
     )
     raw["responses"] = [
-        (row["region_id"], row["format"], row["quarter"], row["responses"])
-        for row in responses.values("region_id", "format", quarter=TruncQuarter("month"))
+        (row["region_id"], row["format"], row["month"], row["responses"])
+        for row in responses.values("region_id", "format", "month")
+        .annotate(responses=Count("pk"))
+        .order_by()
+    ]
+    raw["wider_responses"] = [
+        (place, row["format"], row["month"], row["responses"])
+        for place in filters.wider_places
+        for row in SurveyResponse.objects.filter(
+            _survey_scope(filters, place=place), questionnaire_id__in=questionnaires
+        )
+        .values("format", "month")
         .annotate(responses=Count("pk"))
         .order_by()
     ]
@@ -439,7 +437,7 @@ def _compute(filters: Filters, now: datetime) -> dict:
         (
             row["region"],
             row["format"],
-            row["quarter"],
+            row["month"],
             questions[row["question_id"]],
             row["choice"],
             row["answers"],
@@ -453,7 +451,7 @@ def _compute(filters: Filters, now: datetime) -> dict:
             "choice",
             region=F("response__region_id"),
             format=F("response__format"),
-            quarter=TruncQuarter("response__month"),
+            month=F("response__month"),
         )
         .annotate(answers=Count("pk"), helpful=Count("pk", filter=Q(number__gte=HELPFUL_FROM)))
         .order_by()
@@ -469,14 +467,25 @@ def _compute(filters: Filters, now: datetime) -> dict:
     return raw
 
 
+def _feedback_answers(filters: Filters, place: str = "here"):
+    """The answers to the scale questions of the professionals' feedback in the selection's
+    year (every format), through an index that begins with the questionnaire ((questionnaire,
+    region, month) for a region) and the one on (response, question, choice); few rows, as
+    professionals answer far less often than parents."""
+    return Answer.objects.filter(
+        _survey_scope(filters, "response__", place=place),
+        response__questionnaire_id__in=Questionnaire.objects.filter(code__in=list(FEEDBACK)).values(
+            "pk"
+        ),
+        question__kind=Question.Kind.SCALE,
+        number__isnull=False,
+    )
+
+
 def _feedback(filters: Filters) -> list[tuple]:
-    """The answers to the scale questions of the professionals' feedback, counted per
-    questionnaire, version, question and format: their number, sum and how many were 4 or 5,
-    with the question's text in the active language (German where it is not translated). One
-    query: the responses of the two questionnaires through an index that begins with the
-    questionnaire ((questionnaire, region, month) for a region), their answers through the
-    one on (response, question, choice); few rows, as professionals answer far less often
-    than parents."""
+    """The answers to the scale questions, counted per questionnaire, version, question, format
+    and month: their number, sum and how many were 4 or 5, with the question's text in the
+    active language (German where it is not translated). One query."""
     language = content_language()
     text = build_localized_fieldname("text", language)
     fallback = build_localized_fieldname("text", DEFAULT_LANGUAGE)
@@ -488,18 +497,12 @@ def _feedback(filters: Filters) -> list[tuple]:
             row["position"],
             row["label"] or row["fallback"],
             row["format"],
+            row["month"],
             row["answers"],
             row["total"] or 0,
             row["high"],
         )
-        for row in Answer.objects.filter(
-            _survey_scope(filters, "response__"),
-            response__questionnaire_id__in=Questionnaire.objects.filter(
-                code__in=list(FEEDBACK)
-            ).values("pk"),
-            question__kind=Question.Kind.SCALE,
-            number__isnull=False,
-        )
+        for row in _feedback_answers(filters)
         .values(
             questionnaire_code=F("question__questionnaire__code"),
             version=F("question__questionnaire__version"),
@@ -508,12 +511,29 @@ def _feedback(filters: Filters) -> list[tuple]:
             label=F(f"question__{text}"),
             fallback=F(f"question__{fallback}"),
             format=F("response__format"),
+            month=F("response__month"),
         )
         .annotate(
             answers=Count("pk"),
             total=Sum("number"),
             high=Count("pk", filter=Q(number__gte=HELPFUL_FROM)),
         )
+        .order_by()
+    ]
+
+
+def _feedback_counts(filters: Filters, place: str) -> list[tuple]:
+    """How many answered each scale question in a wider place, per format and month."""
+    return [
+        (row["questionnaire_code"], row["question_code"], row["format"], row["month"], row["n"])
+        for row in _feedback_answers(filters, place)
+        .values(
+            questionnaire_code=F("question__questionnaire__code"),
+            question_code=F("question__code"),
+            format=F("response__format"),
+            month=F("response__month"),
+        )
+        .annotate(n=Count("pk"))
         .order_by()
     ]
 
@@ -548,6 +568,7 @@ class Tally:
     took_step: int = 0
     rated: int = 0
     helpful: int = 0
+    withheld: bool = False  # its survey figures: a wider selection holds 1 to 4 more
 
     def add(self, **counts):
         for name, value in counts.items():
@@ -558,16 +579,25 @@ class Tally:
         return share(self.attended, self.registered)
 
     @property
+    def response_count(self) -> Figure:
+        return survey_count(self.responses, withheld=self.withheld)
+
+    @property
     def response_rate(self) -> Figure:
-        return survey_share(self.responses, self.invitations, responses=self.responses)
+        return survey_share(
+            self.responses, self.invitations, responses=self.responses, withheld=self.withheld
+        )
 
     @property
     def took_step_share(self) -> Figure:
-        return survey_share(self.took_step, self.responses)
+        return self.share_of_responses(self.took_step)
 
     @property
     def helpful_share(self) -> Figure:
-        return survey_share(self.helpful, self.rated)
+        return survey_share(self.helpful, self.rated, withheld=self.withheld)
+
+    def share_of_responses(self, part: int) -> Figure:
+        return survey_share(part, self.responses, withheld=self.withheld)
 
 
 @dataclass
@@ -577,6 +607,7 @@ class Rating:
     answers: int = 0
     total: int = 0  # the sum of the values
     high: int = 0  # answered 4 or 5
+    withheld: bool = False
 
     def add(self, answers: int, total: int, high: int):
         self.answers += answers
@@ -585,9 +616,9 @@ class Rating:
 
     def cells(self) -> list[Figure]:
         return [
-            survey_count(self.answers),
-            average(self.total, self.answers),
-            survey_share(self.high, self.answers),
+            survey_count(self.answers, withheld=self.withheld),
+            average(self.total, self.answers, withheld=self.withheld),
+            survey_share(self.high, self.answers, withheld=self.withheld),
         ]
 
 
@@ -613,7 +644,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Row:
-    key: str  # a format code, region key, quarter ("2026-Q1"), step code or "total"
+    key: str  # a format code, region key, period ("2026-Q1", "2026-03"), step code or "total"
     label: str
     cells: list[Figure]
 
@@ -701,7 +732,7 @@ FEEDBACK_FIGURES = {
     "average": gettext_lazy("average (1–5)"),
     "high": gettext_lazy("4 or 5"),
 }
-TABLE_NAMES = ["summary", "events", "survey", "steps", "quarters", "feedback", "regions"]
+TABLE_NAMES = ["summary", "events", "survey", "steps", "trend", "feedback", "regions"]
 
 
 class Results:
@@ -710,27 +741,43 @@ class Results:
     def __init__(self, filters: Filters, raw: dict, *, regions: list[Region] | None = None):
         self.filters = filters
         self.regions = regions
+        period = filters.period
+        self.parts = period.parts
         self.formats = [code for code in FORMATS if not filters.format or code == filters.format]
         self.total = Tally()
         self.by_format = defaultdict(Tally)
         self.by_region = defaultdict(Tally)
-        self.by_quarter = defaultdict(Tally)
+        self.by_part = defaultdict(Tally)  # the trend: a year's quarters, a quarter's months
+
+        def selected(code, month):
+            return month in period and (not filters.format or code == filters.format)
+
         for region, code, events, sessions, counselling in raw["events_by_format"]:
             for tally in (self.total, self.by_format[code], self.by_region[region]):
                 tally.add(events=events, sessions=sessions, counselling=counselling)
-        for quarter, events, sessions in raw["events_by_quarter"]:
-            self.by_quarter[quarter].add(events=events, sessions=sessions)
-        for region, code, quarter, registered, attended in raw["registrations"]:
-            for tally in self._tallies(region, code, quarter):
+        for month, events, sessions in raw["events_by_month"]:
+            self.by_part[self._part(month)].add(events=events, sessions=sessions)
+        for region, code, month, registered, attended in raw["registrations"]:
+            for tally in self._tallies(region, code, month):
                 tally.add(registered=registered, attended=attended)
-        for region, code, quarter, invitations in raw["invitations"]:
-            for tally in self._tallies(region, code, quarter):
-                tally.add(invitations=invitations)
-        for region, code, quarter, responses in raw["responses"]:
-            for tally in self._tallies(region, code, quarter):
-                tally.add(responses=responses)
+        # The survey is counted for the period's whole year and every format: the small-number
+        # rule compares each figure with the wider selections (``disclosure``).
+        self.responses = Counts()  # by (place, region, format)
+        for region, code, month, invitations in raw["invitations"]:
+            if selected(code, month):
+                for tally in self._tallies(region, code, month):
+                    tally.add(invitations=invitations)
+        for region, code, month, responses in raw["responses"]:
+            self.responses.add(("here", region, code), month, responses)
+            if selected(code, month):
+                for tally in self._tallies(region, code, month):
+                    tally.add(responses=responses)
+        for place, code, month, responses in raw["wider_responses"]:
+            self.responses.add((place, None, code), month, responses)
         self.steps = defaultdict(int)  # (format, step) → answers
-        for region, code, quarter, question, choice, answers, helpful in raw["answers"]:
+        for region, code, month, question, choice, answers, helpful in raw["answers"]:
+            if not selected(code, month):
+                continue
             if question == "steps":
                 self.steps[code, choice] += answers
                 continue
@@ -738,13 +785,17 @@ class Results:
                 counts = {"took_step": answers if choice == YES else 0}
             else:  # "useful"
                 counts = {"rated": answers, "helpful": helpful}
-            for tally in self._tallies(region, code, quarter):
+            for tally in self._tallies(region, code, month):
                 tally.add(**counts)
         self.step_labels = raw["step_labels"]
         self.feedback = {}  # (questionnaire, question code) → FeedbackQuestion
-        for questionnaire, version, question, position, label, code, answers, total, high in (
-            raw.get("feedback", [])  # absent from results cached before it was counted
-        ):
+        self.feedback_answers = Counts()  # by (place, questionnaire, question, format)
+        for row in raw["feedback"]:
+            questionnaire, version, question, position, label, code, month = row[:7]
+            answers, total, high = row[7:]
+            self.feedback_answers.add(("here", questionnaire, question, code), month, answers)
+            if not selected(code, month):
+                continue
             item = self.feedback.setdefault(
                 (questionnaire, question), FeedbackQuestion(questionnaire, question)
             )
@@ -752,14 +803,50 @@ class Results:
                 item.label, item.position, item.version = label, position, version
             item.total.add(answers, total, high)
             item.by_format[code].add(answers, total, high)
+        for place, questionnaire, question, code, month, answers in raw["wider_feedback"]:
+            self.feedback_answers.add((place, questionnaire, question, code), month, answers)
+        self._withhold()
 
-    def _tallies(self, region, code, quarter):
+    def _part(self, month) -> Period:
+        month = _as_date(month)
+        return next(part for part in self.parts if month in part)
+
+    def _tallies(self, region, code, month):
         return (
             self.total,
             self.by_format[code],
             self.by_region[region],
-            self.by_quarter[_as_date(quarter)],
+            self.by_part[self._part(month)],
         )
+
+    def _withheld(self, counts: Counts, period: Period, cells: list[tuple], code) -> bool:
+        """The small-number rule for one cell: ``cells`` are its key without the format, then
+        those of the wider cells; ``code`` its format (None: all formats)."""
+        keys = [(*cell, each) for cell in cells for each in dict.fromkeys([code, None])]
+        return withheld(counts, period, keys[0], keys[1:])
+
+    def _withhold(self):
+        period, code = self.filters.period, self.filters.format or None
+        places = [(place, None) for place in self.filters.wider_places]
+        here = [("here", None), *places]
+        self.total.withheld = self._withheld(self.responses, period, here, code)
+        for each in self.formats:
+            self.by_format[each].withheld = self._withheld(self.responses, period, here, each)
+        for region in {*self.by_region, *(region.pk for region in self.regions or [])}:
+            self.by_region[region].withheld = self._withheld(
+                self.responses, period, [("here", region), *here], code
+            )
+        for part in self.parts:
+            self.by_part[part].withheld = self._withheld(self.responses, part, here, code)
+        for (questionnaire, question), item in self.feedback.items():
+            cells = [
+                (place, questionnaire, question) for place in ["here", *self.filters.wider_places]
+            ]
+            item.total.withheld = self._withheld(self.feedback_answers, period, cells, code)
+            for each in self.formats:
+                item.by_format[each].withheld = self._withheld(
+                    self.feedback_answers, period, cells, each
+                )
 
     @property
     def is_empty(self) -> bool:
@@ -784,7 +871,7 @@ class Results:
             "events": self.events(),
             "survey": self.survey(),
             "steps": self.steps_table(),
-            "quarters": self.quarters(),
+            "trend": self.trend(),
             "feedback": self.feedback_table(),
         }
         if self.regions is not None:
@@ -801,7 +888,7 @@ class Results:
             ("attendance_rate", total.attendance_rate),
             ("counselling", count(total.counselling)),
             ("invitations", count(total.invitations)),
-            ("responses", survey_count(total.responses)),
+            ("responses", total.response_count),
             ("response_rate", total.response_rate),
             ("took_step", total.took_step_share),
             ("helpful", total.helpful_share),
@@ -847,7 +934,7 @@ class Results:
         def cells(tally, code):
             return [
                 count(tally.invitations),
-                survey_count(tally.responses),
+                tally.response_count,
                 tally.response_rate,
                 tally.took_step_share,
                 Figure(BENCHMARK.get(code), percent=True),
@@ -860,8 +947,8 @@ class Results:
         """The share of respondents who took a concrete step, and each step, by format."""
         groups = [*self.formats, None]  # None: all formats
 
-        def responses(code):
-            return (self.total if code is None else self.by_format[code]).responses
+        def tally(code):
+            return self.total if code is None else self.by_format[code]
 
         def answers(code, step):
             if code is None:
@@ -872,15 +959,14 @@ class Results:
             Row(
                 "took_step",
                 str(COLUMNS["took_step"]),
-                [
-                    (self.total if code is None else self.by_format[code]).took_step_share
-                    for code in groups
-                ],
+                [tally(code).took_step_share for code in groups],
             )
         ]
         steps = [
             Row(
-                step, label, [survey_share(answers(code, step), responses(code)) for code in groups]
+                step,
+                label,
+                [tally(code).share_of_responses(answers(code, step)) for code in groups],
             )
             for step, label in self.step_labels
         ]
@@ -895,7 +981,8 @@ class Results:
             took + steps,
         )
 
-    def quarters(self) -> Table:
+    def trend(self) -> Table:
+        """The period's parts: a year's quarters, a quarter's months (a month: itself)."""
         codes = [
             "events",
             "sessions",
@@ -912,24 +999,18 @@ class Results:
                 count(tally.sessions),
                 count(tally.attended),
                 count(tally.invitations),
-                survey_count(tally.responses),
+                tally.response_count,
                 tally.response_rate,
                 tally.took_step_share,
             ]
 
+        by_quarter = self.filters.period.kind == "year"
         return Table(
-            "quarters",
-            _("Trend by quarter"),
-            _("Quarter"),
+            "trend",
+            _("Trend by quarter") if by_quarter else _("Trend by month"),
+            _("Quarter") if by_quarter else _("Month"),
             [Column(code, str(COLUMNS[code])) for code in codes],
-            [
-                Row(
-                    f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}",
-                    quarter_label(quarter),
-                    cells(self.by_quarter[quarter]),
-                )
-                for quarter in self.filters.quarters
-            ],
+            [Row(part.key, part.label, cells(self.by_part[part])) for part in self.parts],
         )
 
     def feedback_table(self) -> Table:
@@ -992,7 +1073,7 @@ class Results:
                 count(tally.attended),
                 tally.attendance_rate,
                 count(tally.invitations),
-                survey_count(tally.responses),
+                tally.response_count,
                 tally.response_rate,
                 tally.took_step_share,
             ]
@@ -1072,7 +1153,7 @@ def free_texts(filters: Filters, *, limit: int | None = None) -> FreeTexts:
         raise ValueError("Free texts are shown for one region only.")
     counted = (
         SurveyResponse.objects.filter(
-            _survey_scope(filters), questionnaire__code__in=FREE_TEXT_QUESTIONNAIRES
+            _survey_scope(filters, exact=True), questionnaire__code__in=FREE_TEXT_QUESTIONNAIRES
         )
         .values("questionnaire__audience")
         .annotate(responses=Count("pk"))
@@ -1088,7 +1169,9 @@ def free_texts(filters: Filters, *, limit: int | None = None) -> FreeTexts:
         ).select_related("questionnaire")
     }
     rows = (
-        Answer.objects.filter(_survey_scope(filters, "response__"), question_id__in=questions)
+        Answer.objects.filter(
+            _survey_scope(filters, "response__", exact=True), question_id__in=questions
+        )
         .values_list("response__month", "response__format", "question_id", "text")
         .order_by(
             "-response__month", "question__questionnaire__audience", "response__format", "text"

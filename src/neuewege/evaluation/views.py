@@ -30,9 +30,9 @@ from neuewege.events.exports import CONTENT_TYPES, to_csv, to_xlsx
 
 from . import documents, results
 from .forms import ResultsFilterForm
-from .results import Filters, default_period
+from .results import Filters
 
-REGION_TABLES = ["summary", "events", "survey", "steps", "quarters", "feedback"]
+REGION_TABLES = ["summary", "events", "survey", "steps", "trend", "feedback"]
 STATE_TABLES = [*REGION_TABLES, "regions"]
 CHARTS = [
     # (name, table, column, title)
@@ -44,12 +44,12 @@ CHARTS = [
         gettext_lazy("Share of respondents who took a concrete step, by format"),
     ),
     ("steps", "steps", "all", gettext_lazy("Steps taken, share of all respondents")),
-    ("attended", "quarters", "attended", gettext_lazy("Parents attended, by quarter")),
+    ("attended", "trend", "attended", gettext_lazy("Parents attended, over the period")),
     (
-        "quarter_steps",
-        "quarters",
+        "trend_steps",
+        "trend",
         "took_step",
-        gettext_lazy("Share of respondents who took a concrete step, by quarter"),
+        gettext_lazy("Share of respondents who took a concrete step, over the period"),
     ),
 ]
 
@@ -71,16 +71,13 @@ class Selection:
         params = request.GET.dict()
         if regions is not None:  # the state level chooses the region
             region = {item.key: item for item in regions}.get(params.get("region", ""))
-        since, until = default_period()
-        data = {"since": since.strftime("%Y-%m"), "until": until.strftime("%Y-%m")}
-        data |= {name: value for name, value in params.items() if value}
+        data = {name: value for name, value in params.items() if value}
         self.form = ResultsFilterForm(data, regions=regions, centres=family_centres(region))
         self.filters = None
         if self.form.is_valid():
             data = self.form.cleaned_data
             self.filters = Filters(
-                since=data["since"] or since,
-                until=data["until"] or until,
+                period=data["period"],
                 region=region,
                 format=data["format"] or "",
                 family_centre=self.form.centres.get(data.get("centre")),
@@ -223,7 +220,7 @@ class RegionReportView(RegionResultsPage, View):
             return invalid_filters(selection)
         figures = results.results(selection.filters)
         response = HttpResponse(documents.report_pdf(figures), content_type="application/pdf")
-        name = f"neue-wege-bericht-{self.region.key}-{selection.filters.since:%Y-%m}"
+        name = f"neue-wege-bericht-{self.region.key}-{selection.filters.period}"
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
 
