@@ -101,5 +101,5 @@ def test_owners_of_due_tasks_are_reminded_once_a_week(coord, wesel, family_centr
 
 
 def test_the_reminder_job_is_one_of_the_due_jobs(db):
-    names = [name for name, _result, _ok in run_due_jobs()]
+    names = [run.job for run in run_due_jobs()]
     assert "remind_task_owners" in names

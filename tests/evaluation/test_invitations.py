@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from neuewege.core.jobs import DUE_JOBS
+from neuewege.core.jobs import JOBS
 from neuewege.core.models import Institution, PersonalDataLog, User
 from neuewege.evaluation import invitations, services
 from neuewege.evaluation.invitations import (
@@ -121,7 +121,7 @@ def back_date_sending(days):
 
 
 def test_the_jobs_are_run_by_run_due_jobs():
-    names = [job.__name__ for job in DUE_JOBS]
+    names = list(JOBS)
     assert [name for name in names if "survey" in name] == [
         "create_survey_invitations",
         "send_survey_invitations",

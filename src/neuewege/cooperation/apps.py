@@ -10,7 +10,7 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from neuewege.core.jobs import DUE_JOBS
+        from neuewege.core.jobs import DAILY, due_job
 
         from . import models, services
 
@@ -20,4 +20,4 @@ class CooperationConfig(AppConfig):
         auditlog.register(models.Task)
         auditlog.register(models.Material)
         auditlog.register(models.MaterialVersion, exclude_fields=["downloads"])
-        DUE_JOBS.append(services.remind_task_owners)
+        due_job(services.remind_task_owners, every=DAILY)

@@ -10,6 +10,7 @@ from .models import (
     BarrierReport,
     ImportBatch,
     Institution,
+    JobRun,
     NetworkMember,
     OpeningPeriod,
     Person,
@@ -83,6 +84,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["filename", "kind", "region", "uploaded_by", "created_at", "applied_at"]
     exclude = ["content"]
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """The record of the due jobs' runs, for the operator: read only."""
+
+    list_display = ["job", "started_at", "finished_at", "succeeded", "result"]
+    list_filter = ["job", "succeeded"]
+    readonly_fields = ["job", "started_at", "finished_at", "succeeded", "result", "error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RecoveryCodeDevice)

@@ -523,6 +523,34 @@ class PersonalDataLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.record}"
 
 
+class JobRun(models.Model):
+    """One run of a due job (``core/jobs.py``): an unfinished run holds the job, so that two
+    calls of ``run-due-jobs`` at once never run it twice (the unique constraint below)."""
+
+    job = models.CharField(_("job"), max_length=100)
+    started_at = models.DateTimeField(_("started"), db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    succeeded = models.BooleanField(_("succeeded"), null=True)
+    result = models.TextField(_("result"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("run of a due job")
+        verbose_name_plural = _("runs of due jobs")
+        indexes = [models.Index(fields=["job", "-started_at"], name="core_jobrun_job_started")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job"],
+                condition=models.Q(finished_at__isnull=True),
+                name="core_jobrun_one_unfinished_per_job",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
 class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
     """The one-time recovery codes of an account, a second factor for when the phone is lost.
 

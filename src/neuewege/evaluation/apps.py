@@ -13,15 +13,11 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from neuewege.core.jobs import DUE_JOBS
+        from neuewege.core.jobs import DAILY, HOURLY, due_job
 
         from . import invitations
 
-        DUE_JOBS.extend(
-            [
-                invitations.create_survey_invitations,
-                invitations.send_survey_invitations,
-                invitations.send_survey_reminders,
-                invitations.expire_survey_links,
-            ]
-        )
+        due_job(invitations.create_survey_invitations, every=HOURLY)
+        due_job(invitations.send_survey_invitations)
+        due_job(invitations.send_survey_reminders, every=HOURLY)
+        due_job(invitations.expire_survey_links, every=DAILY)

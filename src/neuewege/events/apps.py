@@ -10,18 +10,14 @@ class EventsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from neuewege.core.jobs import DUE_JOBS
+        from neuewege.core.jobs import DAILY, due_job
 
         from . import models, services, tasks
 
         auditlog.register(models.Format)
         auditlog.register(models.ParentEvent, m2m_fields={"speakers"})
         auditlog.register(models.EventSession)
-        DUE_JOBS.extend(
-            [
-                services.mark_held_events,
-                services.create_reminders,
-                tasks.send_due_notifications,
-                services.purge_personal_data,
-            ]
-        )
+        due_job(services.mark_held_events)
+        due_job(services.create_reminders)
+        due_job(tasks.send_due_notifications)
+        due_job(services.purge_personal_data, every=DAILY)
