@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from neuewege.core.models import Institution, Region, User
+from neuewege.events.models import ConsentText
+from neuewege.events.services import Booking
 
 from .factories import InstitutionFactory, PersonFactory, UserFactory
 from .second_factor import SignInClient
@@ -93,3 +95,25 @@ def plain_static_files(settings):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+
+
+@pytest.fixture
+def consent(db):
+    return ConsentText.objects.get(purpose=ConsentText.Purpose.BOOKING, version=1)
+
+
+@pytest.fixture
+def booking_for(consent):
+    """A valid booking of a parent; keyword arguments change single details."""
+
+    def make(**changes):
+        details = {
+            "first_name": "Ayşe",
+            "email": "ayse@example.org",
+            "child_ages": [2],
+            "language": "tr",
+            "consent_id": consent.pk,
+        }
+        return Booking(**(details | changes))
+
+    return make

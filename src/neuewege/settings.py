@@ -248,6 +248,8 @@ EVENT_REMINDER_DAYS = int(env("NEUEWEGE_REMINDER_DAYS", "2"))
 # promises 6 months); the log of reads and changes of personal data is kept this long.
 REGISTRATION_RETENTION_DAYS = int(env("NEUEWEGE_RETENTION_DAYS", "180"))
 ACCESS_LOG_RETENTION_DAYS = int(env("NEUEWEGE_ACCESS_LOG_DAYS", "730"))
+# The purge (core/privacy.py) writes what it erases to a JSON-lines file here first, if set
+PURGE_ARCHIVE_DIR = env("NEUEWEGE_PURGE_ARCHIVE_DIR") or None
 # Follow-up survey: parents who agreed get their link this many weeks after the last session
 # they attended, and one reminder this many days later. Speakers and family centres are asked
 # after each event held ("event") or once a quarter about the quarter's events ("quarter").

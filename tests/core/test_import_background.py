@@ -264,7 +264,7 @@ def test_confirmations_at_the_same_moment_start_one_import(coordinator):
 
 
 def test_uploads_are_discarded_after_a_day_but_not_while_their_import_may_run(web):
-    from neuewege.core.jobs import discard_unconfirmed_imports
+    from neuewege.core.privacy import purge_personal_data
 
     for _ in range(3):
         upload(web, rows(2))
@@ -275,7 +275,8 @@ def test_uploads_are_discarded_after_a_day_but_not_while_their_import_may_run(we
     ImportBatch.objects.update(created_at=two_days_ago)
     ImportBatch.objects.filter(pk=imported.pk).update(applied_at=two_days_ago)
 
-    assert discard_unconfirmed_imports() == "1 unconfirmed upload(s) deleted"
+    erased = purge_personal_data().split(": ", 1)[1].split(", ")
+    assert "unconfirmed_uploads 1" in erased and "import_reports 1" in erased
     assert set(ImportBatch.objects.values_list("pk", flat=True)) == {importing.pk, imported.pk}
     imported.refresh_from_db()
     assert imported.report is None and imported.content == b""  # no names kept

@@ -114,7 +114,7 @@ def test_old_records_of_runs_are_forgotten(only):
 
 
 def test_every_app_declares_its_jobs():
-    assert {"discard_unconfirmed_imports", "purge_personal_data", "send_due_notifications",
+    assert {"forget_old_job_runs", "purge_personal_data", "send_due_notifications",
             "create_survey_invitations", "remind_task_owners"} <= set(jobs.JOBS)  # fmt: skip
     assert jobs.JOBS["purge_personal_data"].every == jobs.DAILY
 

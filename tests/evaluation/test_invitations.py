@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from neuewege.core.jobs import JOBS
 from neuewege.core.models import Institution, PersonalDataLog, User
+from neuewege.core.privacy import purge_personal_data
 from neuewege.evaluation import invitations, services
 from neuewege.evaluation.invitations import (
     create_survey_invitations,
@@ -28,7 +29,6 @@ from neuewege.evaluation.questionnaires import (
     SPEAKER_FEEDBACK,
 )
 from neuewege.events.models import ConsentText, Registration
-from neuewege.events.services import purge_personal_data
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
 from tests.second_factor import SignInClient
 

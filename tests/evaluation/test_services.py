@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Institution, Region
+from neuewege.core.privacy import purge_personal_data
 from neuewege.evaluation import services
 from neuewege.evaluation.models import (
     Answer,
@@ -22,7 +23,6 @@ from neuewege.evaluation.models import (
 from neuewege.evaluation.questionnaires import SPEAKER_FEEDBACK
 from neuewege.evaluation.selectors import InvalidSurveyLink, questionnaire_for_token
 from neuewege.events.models import ParentEvent
-from neuewege.events.services import purge_personal_data
 
 from .conftest import TODAY
 

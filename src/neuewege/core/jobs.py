@@ -23,7 +23,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import ImportBatch, JobRun
+from .models import JobRun
+from .privacy import purge_personal_data
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ DAILY = timedelta(days=1)
 TOLERANCE = timedelta(minutes=5)
 ABANDONED_AFTER = timedelta(hours=2)
 RUN_RECORD_DAYS = 90
-UNCONFIRMED_IMPORT_LIFETIME = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -115,20 +115,6 @@ def run_due_jobs(*, names: list[str] | None = None, everything: bool = False) ->
     return runs
 
 
-def discard_unconfirmed_imports():
-    """Uploaded files hold contact data: those never imported are deleted after a day (unless an
-    import of one started within that day and may still run); of those imported, the report
-    (which names every record) is emptied after a day, and the counts stay."""
-    cutoff = timezone.now() - UNCONFIRMED_IMPORT_LIFETIME
-    deleted, _ = (
-        ImportBatch.objects.filter(applied_at__isnull=True, created_at__lt=cutoff)
-        .exclude(confirmed_at__gte=cutoff)
-        .delete()
-    )
-    ImportBatch.objects.filter(applied_at__lt=cutoff, report__isnull=False).update(report=None)
-    return f"{deleted} unconfirmed upload(s) deleted"
-
-
 def forget_old_job_runs():
     """The records of runs are kept RUN_RECORD_DAYS."""
     cutoff = timezone.now() - timedelta(days=RUN_RECORD_DAYS)
@@ -136,5 +122,5 @@ def forget_old_job_runs():
     return f"{deleted} old record(s) of runs deleted"
 
 
-due_job(discard_unconfirmed_imports, every=HOURLY)
+due_job(purge_personal_data, every=DAILY)
 due_job(forget_old_job_runs, every=DAILY)

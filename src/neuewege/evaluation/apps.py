@@ -15,7 +15,7 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from neuewege.core.jobs import DAILY, HOURLY, due_job
 
-        from . import invitations
+        from . import checks, invitations  # noqa: F401 (checks registers itself)
 
         due_job(invitations.create_survey_invitations, every=HOURLY)
         due_job(invitations.send_survey_invitations)

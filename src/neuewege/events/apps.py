@@ -10,9 +10,9 @@ class EventsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from neuewege.core.jobs import DAILY, due_job
+        from neuewege.core.jobs import due_job
 
-        from . import models, services, tasks
+        from . import models, privacy, services, tasks  # noqa: F401 (privacy declares)
 
         auditlog.register(models.Format)
         auditlog.register(models.ParentEvent, m2m_fields={"speakers"})
@@ -20,4 +20,3 @@ class EventsConfig(AppConfig):
         due_job(services.mark_held_events)
         due_job(services.create_reminders)
         due_job(tasks.send_due_notifications)
-        due_job(services.purge_personal_data, every=DAILY)

@@ -847,31 +847,3 @@ def mark_called(*, access: Access, notification: Notification) -> Notification:
     if not updated:
         raise ValidationFailed(_("This message was already passed on."))
     return notification
-
-
-# Retention
-
-
-def purge_personal_data() -> str:
-    """Parents' details are deleted ``NEUEWEGE_RETENTION_DAYS`` after the event's last date
-    (a due job); status, childcare counts and attendance stay for the evaluation. Entries of
-    the personal-data log go after ``NEUEWEGE_ACCESS_LOG_DAYS``."""
-    now = timezone.now()
-    cutoff = now - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
-    expired = Registration.objects.filter(anonymised_at__isnull=True).exclude(
-        event__sessions__ends_at__gt=cutoff
-    )
-    with transaction.atomic(durable=True):
-        ids = list(expired.values_list("pk", flat=True)[:5000])
-        Notification.objects.filter(registration_id__in=ids).delete()
-        count = Registration.objects.filter(pk__in=ids).update(
-            first_name="",
-            email="",
-            phone="",
-            language_needs="",
-            anonymised_at=now,
-        )
-        logs, _deleted = PersonalDataLog.objects.filter(
-            at__lt=now - timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
-        ).delete()
-    return f"{count} registration(s) anonymised, {logs} log entries deleted"

@@ -1,0 +1,210 @@
+"""The privacy registry: every kind of personal data the platform keeps, with its legal basis
+and how long it is kept — and the one purge that works through it.
+
+Each app declares its data categories in its ``AppConfig.ready`` with ``data_category(…)``;
+core declares its own below. A category names the rows past their retention (``expired``, a
+queryset for a cut-off time) and what happens to them (``erase``: deleted unless it anonymises).
+The retention is a number of days, from the Django setting of that name where settings.py has
+one, else from the environment variable, else the default — so a new category needs no change
+in core.
+
+``purge_personal_data`` (a daily due job) takes each category in turn, in batches: writes the
+rows to the purge archive first when the operator keeps one (``NEUEWEGE_PURGE_ARCHIVE_DIR``:
+one JSON-lines file per run, readable by the owner only), then erases them, then reports the
+rows per category — and the run is recorded with the due jobs. A batch is one transaction:
+nothing is erased that the archive does not hold.
+"""
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import BarrierReport, ImportBatch, Person, PersonalDataLog, User
+
+logger = logging.getLogger(__name__)
+
+BATCH = 2000
+
+
+def delete(rows: models.QuerySet, now: datetime) -> int:
+    return rows.delete()[1].get(rows.model._meta.label, 0)
+
+
+@dataclass(frozen=True)
+class DataCategory:
+    name: str
+    label: str  # what it is, for the operator
+    legal_basis: str
+    variable: str  # the environment variable of its retention in days
+    default_days: int
+    expired: Callable[[datetime], models.QuerySet]  # the rows kept longer than the retention
+    erase: Callable[[models.QuerySet, datetime], int] = delete  # returns the rows erased
+    archived_fields: list[str] = field(default_factory=list)  # written to the archive first
+    setting: str = ""  # the Django setting that holds the retention, where settings.py has one
+
+    @property
+    def retention_days(self) -> int:
+        if self.setting and hasattr(settings, self.setting):
+            return int(getattr(settings, self.setting))
+        return int(os.environ.get(self.variable, self.default_days))
+
+    def due(self, now: datetime) -> models.QuerySet:
+        return self.expired(now - timedelta(days=self.retention_days))
+
+
+CATEGORIES: dict[str, DataCategory] = {}
+
+
+def data_category(name: str, **declaration) -> DataCategory:
+    if name in CATEGORIES:
+        raise ImproperlyConfigured(f"Two data categories are called {name!r}.")
+    CATEGORIES[name] = category = DataCategory(name=name, **declaration)
+    return category
+
+
+class Archive:
+    """The purge archive of one run: created when the first row is written."""
+
+    def __init__(self, now: datetime):
+        directory = settings.PURGE_ARCHIVE_DIR
+        self.path = Path(directory) / f"purge-{now:%Y%m%dT%H%M%S}.jsonl" if directory else None
+
+    def write(self, category: DataCategory, rows: models.QuerySet):
+        if self.path is None or not category.archived_fields:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as archive:
+            for row in rows.values(*category.archived_fields):
+                line = {"category": category.name, "row": row}
+                archive.write(json.dumps(line, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n")
+            archive.flush()
+            os.fsync(archive.fileno())
+
+
+def purge_personal_data() -> str:
+    """Every category's rows past their retention: archived (if kept), then erased."""
+    now = timezone.now()
+    archive = Archive(now)
+    done = []
+    for category in CATEGORIES.values():
+        erased = 0
+        while True:
+            with transaction.atomic(durable=True):
+                ids = list(category.due(now).values_list("pk", flat=True)[:BATCH])
+                if not ids:
+                    break
+                batch = category.due(now).model.objects.filter(pk__in=ids)
+                archive.write(category, batch)
+                erased += category.erase(batch, now)
+            if len(ids) < BATCH:
+                break
+        logger.info("Purge: %s %s row(s)", category.name, erased)
+        done.append(f"{category.name} {erased}")
+    return "erased: " + ", ".join(done)
+
+
+# Core's own categories
+
+
+def _import_reports(rows, now):
+    return rows.update(report=None)
+
+
+data_category(
+    "personal_data_log",
+    label=_("Personal-data log: who read, exported or changed parents' data"),
+    legal_basis=_("Art. 6 (1) c GDPR with § 78a SGB X (proof of processing)"),
+    variable="NEUEWEGE_ACCESS_LOG_DAYS",
+    setting="ACCESS_LOG_RETENTION_DAYS",
+    default_days=730,
+    expired=lambda cutoff: PersonalDataLog.objects.filter(at__lt=cutoff),
+    archived_fields=["at", "user_id", "region_id", "action", "record", "purpose"],
+)
+data_category(
+    "unconfirmed_uploads",
+    label=_("Uploaded files that were never imported (they hold contact data)"),
+    legal_basis=_("Art. 6 (1) e GDPR (the region's task)"),
+    variable="NEUEWEGE_UPLOAD_DAYS",
+    default_days=1,
+    expired=lambda cutoff: ImportBatch.objects.filter(
+        applied_at__isnull=True, created_at__lt=cutoff
+    ).exclude(confirmed_at__gte=cutoff),  # an import that started may still run
+)
+data_category(
+    "import_reports",
+    label=_("Reports of imports, which name every record (the counts stay)"),
+    legal_basis=_("Art. 6 (1) e GDPR (the region's task)"),
+    variable="NEUEWEGE_UPLOAD_DAYS",
+    default_days=1,
+    expired=lambda cutoff: ImportBatch.objects.filter(applied_at__lt=cutoff, report__isnull=False),
+    erase=_import_reports,
+)
+data_category(
+    "barrier_reports",
+    label=_("Reports of barriers, with the reporter's contact"),
+    legal_basis=_("Art. 6 (1) e GDPR with § 12b BGG (feedback mechanism)"),
+    variable="NEUEWEGE_BARRIER_REPORT_DAYS",
+    default_days=365,
+    expired=lambda cutoff: BarrierReport.objects.filter(created_at__lt=cutoff),
+    archived_fields=["created_at", "page_url", "description", "contact"],
+)
+data_category(
+    "sign_in_attempts",
+    label=_("Failed sign-ins (account and address), kept for the throttling"),
+    legal_basis=_("Art. 6 (1) f GDPR (protection against guessing)"),
+    variable="NEUEWEGE_SIGN_IN_LOG_DAYS",
+    default_days=30,
+    expired=lambda cutoff: AccessAttempt.objects.filter(attempt_time__lt=cutoff),
+)
+data_category(
+    "sign_in_failures",
+    label=_("Log of failed sign-ins (account and address)"),
+    legal_basis=_("Art. 6 (1) f GDPR (protection against guessing)"),
+    variable="NEUEWEGE_SIGN_IN_LOG_DAYS",
+    default_days=30,
+    expired=lambda cutoff: AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
+)
+data_category(
+    "sign_ins",
+    label=_("Log of sign-ins (account and address)"),
+    legal_basis=_("Art. 6 (1) f GDPR (protection against guessing)"),
+    variable="NEUEWEGE_SIGN_IN_LOG_DAYS",
+    default_days=30,
+    expired=lambda cutoff: AccessLog.objects.filter(attempt_time__lt=cutoff),
+)
+data_category(
+    "sessions",
+    label=_("Expired sessions of signed-in staff"),
+    legal_basis=_("Art. 6 (1) e GDPR (operating the platform)"),
+    variable="NEUEWEGE_SESSION_DAYS",
+    default_days=0,  # from their expiry
+    expired=lambda cutoff: Session.objects.filter(expire_date__lt=cutoff),
+)
+data_category(
+    "change_log_of_people",
+    label=_("Change log entries of people and accounts (names, contacts, roles)"),
+    legal_basis=_("Art. 6 (1) c GDPR (proof of changes)"),
+    variable="NEUEWEGE_CHANGE_LOG_DAYS",
+    default_days=730,
+    expired=lambda cutoff: LogEntry.objects.filter(
+        content_type__in=ContentType.objects.get_for_models(Person, User).values(),
+        timestamp__lt=cutoff,
+    ),
+    archived_fields=["timestamp", "actor_id", "content_type_id", "object_pk", "action", "changes"],
+)

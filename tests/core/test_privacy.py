@@ -1,0 +1,204 @@
+"""The privacy registry and its one purge: every category's rows older than its retention are
+erased (deleted, or anonymised where the figures stay), younger ones stay; the archive is
+written first, and when it cannot be written nothing is erased; a configuration that would
+delete parents' contacts before the survey is refused; the operator sees every category."""
+
+import json
+import stat
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.sessions.models import Session
+from django.core.checks import run_checks
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from neuewege.core.models import BarrierReport, ImportBatch, PersonalDataLog, User
+from neuewege.core.privacy import CATEGORIES, purge_personal_data
+from neuewege.events import services
+from neuewege.events.models import CalendarFeed, Registration
+from tests.factories import PersonFactory, UserFactory, make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(days):
+    return timezone.now() - timedelta(days=days)
+
+
+# One maker per category: a row that is ``days`` old by the category's clock, and how to tell
+# whether it was erased. A category without a maker fails the test below.
+
+
+def registration(days, wesel, family_centre, booking_for):
+    event = make_event(family_centre, starts=timezone.now() + timedelta(days=1))
+    booked, _token = services.book(
+        event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for()
+    )
+    event.sessions.update(starts_at=days_ago(days) - timedelta(hours=2), ends_at=days_ago(days))
+    return booked, lambda: Registration.objects.get(pk=booked.pk).email == ""
+
+
+def personal_data_log(days, wesel, *_):
+    entry = PersonalDataLog.objects.create(
+        region=wesel, action="view", record="registration 1", purpose="test"
+    )
+    PersonalDataLog.objects.filter(pk=entry.pk).update(at=days_ago(days))
+    return entry, lambda: not PersonalDataLog.objects.filter(pk=entry.pk).exists()
+
+
+def upload(days, wesel, *_):
+    batch = ImportBatch.objects.create(region=wesel, kind="people", filename="a.csv", content=b"x")
+    ImportBatch.objects.filter(pk=batch.pk).update(created_at=days_ago(days))
+    return batch, lambda: not ImportBatch.objects.filter(pk=batch.pk).exists()
+
+
+def import_report(days, wesel, *_):
+    batch = ImportBatch.objects.create(
+        region=wesel, kind="people", filename="a.csv", content=b"x", report={"rows": ["Olena"]}
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(applied_at=days_ago(days))
+    return batch, lambda: ImportBatch.objects.get(pk=batch.pk).report is None
+
+
+def barrier_report(days, *_):
+    report = BarrierReport.objects.create(
+        page_url="/", description="Kontrast", contact="olena@example.org"
+    )
+    BarrierReport.objects.filter(pk=report.pk).update(created_at=days_ago(days))
+    return report, lambda: not BarrierReport.objects.filter(pk=report.pk).exists()
+
+
+def axes_row(model):
+    def make(days, *_):
+        extra = {"failures_since_start": 1} if model is AccessAttempt else {}
+        row = model.objects.create(
+            username="karin@kreis-wesel.de",
+            ip_address="192.0.2.1",
+            user_agent=f"test {days}",
+            **extra,
+        )
+        model.objects.filter(pk=row.pk).update(attempt_time=days_ago(days))
+        return row, lambda: not model.objects.filter(pk=row.pk).exists()
+
+    return make
+
+
+def session(days, *_):
+    row = Session.objects.create(
+        session_key=f"test{days}", session_data="x", expire_date=days_ago(days)
+    )
+    return row, lambda: not Session.objects.filter(pk=row.pk).exists()
+
+
+def change_log_of_people(days, *_):
+    person = PersonFactory(first_name="Karin")
+    entry = LogEntry.objects.get_for_object(person).first()
+    LogEntry.objects.filter(pk=entry.pk).update(timestamp=days_ago(days))
+    return entry, lambda: not LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def revoked_calendar_feed(days, wesel, family_centre, *_):
+    feed = CalendarFeed.objects.create(
+        institution=family_centre, digest=f"{days:064d}", prefix="x", revoked_at=days_ago(days)
+    )
+    return feed, lambda: not CalendarFeed.objects.filter(pk=feed.pk).exists()
+
+
+MAKERS = {
+    "registrations": registration,
+    "personal_data_log": personal_data_log,
+    "unconfirmed_uploads": upload,
+    "import_reports": import_report,
+    "barrier_reports": barrier_report,
+    "sign_in_attempts": axes_row(AccessAttempt),
+    "sign_in_failures": axes_row(AccessFailureLog),
+    "sign_ins": axes_row(AccessLog),
+    "sessions": session,
+    "change_log_of_people": change_log_of_people,
+    "revoked_calendar_feeds": revoked_calendar_feed,
+}
+
+
+def test_every_category_erases_what_is_older_than_its_retention_and_keeps_the_rest(
+    wesel, family_centre, booking_for
+):
+    assert set(CATEGORIES) == set(MAKERS), "a data category without a test"
+    made = {}
+    for name, make in MAKERS.items():
+        retention = CATEGORIES[name].retention_days
+        made[name] = (
+            make(retention + 2, wesel, family_centre, booking_for),  # past its retention
+            make(max(retention - 1, 0) - 1, wesel, family_centre, booking_for),  # within it
+        )
+    result = purge_personal_data()
+    for name, ((_old, old_erased), (_young, young_erased)) in made.items():
+        assert old_erased(), name
+        assert not young_erased(), name
+        assert f"{name} 1" in result.split(": ", 1)[1].split(", "), (name, result)
+    assert purge_personal_data().count(" 0") == len(CATEGORIES)  # nothing left: idempotent
+
+
+def test_anonymised_registrations_keep_what_the_figures_need(family_centre, booking_for):
+    booked, erased = registration(400, None, family_centre, booking_for)
+    purge_personal_data()
+    kept = Registration.objects.get(pk=booked.pk)
+    assert erased() and kept.first_name == kept.phone == "" and kept.anonymised_at
+    assert kept.status == booked.status and kept.child_ages == booked.child_ages
+
+
+def test_the_archive_is_written_first_and_only_the_owner_reads_it(
+    settings, tmp_path, wesel, family_centre, booking_for
+):
+    settings.PURGE_ARCHIVE_DIR = str(tmp_path / "archive")
+    booked, _erased = registration(400, wesel, family_centre, booking_for)
+    barrier_report(400)
+    purge_personal_data()
+    (archive,) = (tmp_path / "archive").iterdir()
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    lines = [json.loads(line) for line in archive.read_text().splitlines()]
+    assert sorted(line["category"] for line in lines) == ["barrier_reports", "registrations"]
+    (parent,) = [line["row"] for line in lines if line["category"] == "registrations"]
+    assert (parent["pk"], parent["email"]) == (booked.pk, booked.email)
+
+
+def test_nothing_is_erased_when_the_archive_cannot_be_written(
+    settings, tmp_path, wesel, family_centre, booking_for
+):
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    settings.PURGE_ARCHIVE_DIR = str(blocked)
+    booked, erased = registration(400, wesel, family_centre, booking_for)
+    with pytest.raises(CommandError, match="purge_personal_data"):
+        call_command("run-due-jobs", "--job", "purge_personal_data")
+    assert not erased() and Registration.objects.get(pk=booked.pk).email == booked.email
+
+
+def test_a_retention_shorter_than_the_survey_is_refused(settings):
+    settings.REGISTRATION_RETENTION_DAYS = 60
+    settings.SURVEY_WEEKS, settings.SURVEY_REMINDER_DAYS = 8, 14
+    (error,) = [item for item in run_checks() if item.id == "neuewege.E001"]
+    assert "NEUEWEGE_RETENTION_DAYS is 60" in error.msg and "71" in error.hint
+    settings.REGISTRATION_RETENTION_DAYS = 71
+    assert not [item for item in run_checks() if item.id == "neuewege.E001"]
+
+
+def test_the_operator_sees_every_category_with_its_retention_and_the_rows_due(
+    client, wesel, family_centre, booking_for
+):
+    registration(400, wesel, family_centre, booking_for)
+    operator = User.objects.create_superuser("operator@example.org", "correct horse battery")
+    client.force_login(operator)
+    page = client.get("/admin/privacy/")
+    assert page.status_code == 200
+    rows = {row["category"].name: row["due"] for row in page.context["rows"]}
+    assert rows["registrations"] == 1 and set(rows) == set(CATEGORIES)
+    assert "NEUEWEGE_RETENTION_DAYS" in page.content.decode()
+    assert page.context["last_purge"] is None
+    purge_run = call_command("run-due-jobs", "--job", "purge_personal_data")
+    assert purge_run is None and "registrations 1" in client.get("/admin/privacy/").content.decode()
+    coordinator = UserFactory(role=User.Role.COORDINATOR, regions=[wesel])
+    client.force_login(coordinator)
+    assert client.get("/admin/privacy/").status_code == 302  # to the admin's sign-in
