@@ -75,6 +75,7 @@ CORE_PAGES = {
     "import-preview": COORD_A,
     "import-template": COORD_A,
     "audit-log": COORD_A,
+    "parent-data": COORD_A,
 }
 PAGES = CORE_PAGES | EVENT_PAGES | COOPERATION_PAGES | EVALUATION_PAGES
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below

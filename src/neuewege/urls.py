@@ -99,6 +99,7 @@ urlpatterns = [
         name="import-template",
     ),
     path(region + "audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path(region + "parent-data/", views.ParentDataView.as_view(), name="parent-data"),
     # public pages required of a public body
     path("impressum/", views.legal_page("core/legal/imprint.html"), name="imprint"),
     path("datenschutz/", views.legal_page("core/legal/privacy.html"), name="privacy"),

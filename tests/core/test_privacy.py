@@ -3,23 +3,26 @@ erased (deleted, or anonymised where the figures stay), younger ones stay; the a
 written first, and when it cannot be written nothing is erased; a configuration that would
 delete parents' contacts before the survey is refused; the operator sees every category."""
 
+import io
 import json
 import stat
 from datetime import timedelta
 
+import pypdf
 import pytest
 from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.sessions.models import Session
 from django.core.checks import run_checks
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from neuewege.core.models import BarrierReport, ImportBatch, PersonalDataLog, User
 from neuewege.core.privacy import CATEGORIES, purge_personal_data
 from neuewege.events import services
 from neuewege.events.models import CalendarFeed, Registration
-from tests.factories import PersonFactory, UserFactory, make_event
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +205,103 @@ def test_the_operator_sees_every_category_with_its_retention_and_the_rows_due(
     coordinator = UserFactory(role=User.Role.COORDINATOR, regions=[wesel])
     client.force_login(coordinator)
     assert client.get("/admin/privacy/").status_code == 302  # to the admin's sign-in
+
+
+# A parent's rights (DSGVO Art. 15 and 17)
+
+
+def booked(family_centre, booking_for, **contact):
+    event = make_event(family_centre, starts=timezone.now() + timedelta(days=3))
+    registration, _token = services.book(
+        event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for(**contact)
+    )
+    return registration
+
+
+@pytest.fixture
+def as_coordinator(client, wesel):
+    coordinator = UserFactory(role=User.Role.COORDINATOR, regions=[wesel])
+    client.force_login(coordinator)
+    return client
+
+
+def test_a_parent_is_found_by_e_mail_or_phone_however_written(
+    as_coordinator, wesel, borken, family_centre, booking_for
+):
+    by_mail = booked(family_centre, booking_for, email="Olena@Example.org")
+    by_phone = booked(family_centre, booking_for, email="", phone="+49 170 1234567")
+    other = booked(family_centre, booking_for, email="someone@example.org")
+    elsewhere = InstitutionFactory(region=borken, name="FZ Borken")
+    booked(elsewhere, booking_for, email="olena@example.org")  # another region: not found
+    url = reverse("parent-data", args=[wesel.key])
+    page = as_coordinator.post(url, {"email": "OLENA@example.org", "phone": "0170 1234567"})
+    assert page.status_code == 200
+    (found,) = page.context["found"]
+    assert sorted(found.rows.values_list("pk", flat=True)) == sorted([by_mail.pk, by_phone.pk])
+    body = page.content.decode()
+    assert by_mail.email in body and "+49 170 1234567" in body
+    assert "someone@example.org" not in body and other.pk not in [r.pk for r in found.rows]
+    logged = PersonalDataLog.objects.filter(action="view").values_list("record", flat=True)
+    assert sorted(logged) == sorted(f"events.Registration:{r.pk}" for r in (by_mail, by_phone))
+
+
+def test_the_copy_for_the_parent_reads_back_as_json_and_pdf(
+    as_coordinator, wesel, family_centre, booking_for
+):
+    registration = booked(family_centre, booking_for, email="olena@example.org")
+    url = reverse("parent-data", args=[wesel.key])
+    data = json.loads(
+        as_coordinator.post(url, {"email": "olena@example.org", "step": "json"}).content
+    )
+    (category,) = data["categories"]
+    assert category["name"] == "registrations"
+    (row,) = category["rows"]
+    assert (row["email"], row["first_name"], row["child_ages"]) == (
+        "olena@example.org",
+        "Ayşe",
+        [2],
+    )
+    response = as_coordinator.post(url, {"email": "olena@example.org", "step": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "olena@example.org" in text and "Ayşe" in text and registration.event.title in text
+    assert "Vorname" in text  # the labels in the language of the page
+    exported = PersonalDataLog.objects.filter(action="export")
+    assert exported.count() == 2 and {e.record for e in exported} == {
+        f"events.Registration:{registration.pk}"
+    }
+
+
+def test_erasing_a_parent_needs_a_confirmation_and_keeps_the_figures(
+    as_coordinator, wesel, family_centre, booking_for
+):
+    registration = booked(family_centre, booking_for, email="olena@example.org")
+    keep = booked(family_centre, booking_for, email="someone@example.org")
+    url = reverse("parent-data", args=[wesel.key])
+    refused = as_coordinator.post(url, {"email": "olena@example.org", "step": "erase"})
+    assert refused.context["confirm_missing"]
+    assert Registration.objects.get(pk=registration.pk).email == "olena@example.org"
+    done = as_coordinator.post(
+        url, {"email": "olena@example.org", "step": "erase", "confirm": "yes"}
+    )
+    assert done.status_code == 302
+    erased = Registration.objects.get(pk=registration.pk)
+    assert erased.email == erased.first_name == "" and erased.anonymised_at
+    assert erased.status == registration.status and erased.child_ages == [2]  # figures stay
+    assert Registration.objects.get(pk=keep.pk).email == "someone@example.org"
+    assert PersonalDataLog.objects.filter(
+        action="delete", record=f"events.Registration:{registration.pk}"
+    ).exists()
+    again = as_coordinator.post(url, {"email": "olena@example.org"})
+    assert again.context["found"] == []
+
+
+def test_a_search_without_a_contact_is_refused_at_the_field(as_coordinator, wesel):
+    url = reverse("parent-data", args=[wesel.key])
+    page = as_coordinator.post(url, {"email": "", "phone": ""})
+    assert "Geben Sie die E-Mail-Adresse oder die Telefonnummer an." in page.content.decode()
+    page = as_coordinator.post(url, {"email": "not-an-address"})
+    assert page.context["form"].errors["email"]
+    assert not PersonalDataLog.objects.exists()

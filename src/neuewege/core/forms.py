@@ -241,6 +241,26 @@ class ApiTokenForm(forms.Form):
     )
 
 
+class ParentContactForm(forms.Form):
+    """How to find a parent's data: the e-mail address or phone number they booked with."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"), required=False, max_length=254, widget=forms.EmailInput
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=40,
+        help_text=_("However it is written: with or without spaces, with +49 or 0."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (data.get("email") or data.get("phone")):
+            raise forms.ValidationError(_("Enter the e-mail address or the phone number."))
+        return data
+
+
 class BarrierReportForm(TrapMixin, forms.Form):
     page_url = forms.CharField(
         label=_("On which page did you come across the barrier?"), max_length=500, required=False

@@ -8,6 +8,12 @@ The retention is a number of days, from the Django setting of that name where se
 one, else from the environment variable, else the default — so a new category needs no change
 in core.
 
+A parent's rights (``find_parent``, ``export_parent``, ``erase_parent``): staff of a region
+find everything stored about one parent by e-mail or phone in the categories that declare
+``find``, export it (DSGVO Art. 15) and erase it (Art. 17) with the category's own erasure,
+which keeps the anonymous evaluation; every row exported or erased is written to the
+personal-data log.
+
 ``purge_personal_data`` (a daily due job) takes each category in turn, in batches: writes the
 rows to the purge archive first when the operator keeps one (``NEUEWEGE_PURGE_ARCHIVE_DIR``:
 one JSON-lines file per run, readable by the owner only), then erases them, then reports the
@@ -34,7 +40,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import BarrierReport, ImportBatch, Person, PersonalDataLog, User
+from .models import BarrierReport, ImportBatch, Person, PersonalDataLog, Region, User
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +62,10 @@ class DataCategory:
     erase: Callable[[models.QuerySet, datetime], int] = delete  # returns the rows erased
     archived_fields: list[str] = field(default_factory=list)  # written to the archive first
     setting: str = ""  # the Django setting that holds the retention, where settings.py has one
+    # a parent's rows in a region, found by e-mail or phone (DSGVO Art. 15 and 17); None for
+    # data that is not a parent's
+    find: Callable[[Region, str, str], models.QuerySet] | None = None
+    labels: dict = field(default_factory=dict)  # archived field → what it is, for the parent
 
     @property
     def retention_days(self) -> int:
@@ -117,6 +127,122 @@ def purge_personal_data() -> str:
         logger.info("Purge: %s %s row(s)", category.name, erased)
         done.append(f"{category.name} {erased}")
     return "erased: " + ", ".join(done)
+
+
+# A parent's rights
+
+
+@dataclass
+class Found:
+    category: DataCategory
+    rows: models.QuerySet
+
+    def values(self) -> list[dict]:
+        return list(self.rows.values(*self.category.archived_fields))
+
+    def labelled(self) -> list[list[tuple[str, object]]]:
+        """Each row as (label, value) pairs for the page and the PDF, choices in words."""
+        labels, meta = self.category.labels, self.rows.model._meta
+        choices = {
+            name: dict(meta.get_field(name).choices)
+            for name in self.category.archived_fields
+            if "__" not in name and name != "pk" and meta.get_field(name).choices
+        }
+        return [
+            [
+                (
+                    str(labels.get(name, name)),
+                    choices[name].get(value, value) if name in choices else value,
+                )
+                for name, value in row.items()
+                if name != "pk"
+            ]
+            for row in self.values()
+        ]
+
+
+def find_parent(*, region: Region, email: str = "", phone: str = "") -> list[Found]:
+    """Everything stored about the parent with this e-mail or phone in ``region``."""
+    email, phone = email.strip(), phone.strip()
+    if not (email or phone):
+        return []
+    found = [
+        Found(category, category.find(region, email, phone))
+        for category in CATEGORIES.values()
+        if category.find is not None
+    ]
+    return [item for item in found if item.rows.exists()]
+
+
+def show_parent(*, access, region: Region, email: str = "", phone: str = "") -> list[Found]:
+    """``find_parent`` for a page: every row shown is logged as read."""
+    found = find_parent(region=region, email=email, phone=phone)
+    with transaction.atomic(durable=True):
+        _log(
+            access=access,
+            region=region,
+            found=found,
+            action=PersonalDataLog.Action.VIEW,
+            purpose=_("A parent's request (GDPR Art. 15/17): search"),
+        )
+    return found
+
+
+def _log(*, access, region: Region, found: list[Found], action: str, purpose: str):
+    from .services import log_personal_data
+
+    for item in found:
+        for row in item.rows:
+            log_personal_data(
+                access=access, region_id=region.pk, action=action, record=row, purpose=purpose
+            )
+
+
+def export_parent(*, access, region: Region, email: str = "", phone: str = "") -> list[Found]:
+    """DSGVO Art. 15: what is stored about the parent, by category (logged as exported)."""
+    found = find_parent(region=region, email=email, phone=phone)
+    with transaction.atomic(durable=True):
+        _log(
+            access=access,
+            region=region,
+            found=found,
+            action=PersonalDataLog.Action.EXPORT,
+            purpose=_("Art. 15 GDPR: a copy for the parent"),
+        )
+    return found
+
+
+def as_data(region: Region, found: list[Found]) -> dict:
+    """The copy for the parent as plain data (JSON)."""
+    return {
+        "region": region.name,
+        "created_at": timezone.now(),
+        "categories": [
+            {"name": item.category.name, "label": str(item.category.label), "rows": item.values()}
+            for item in found
+        ],
+    }
+
+
+def erase_parent(*, access, region: Region, email: str = "", phone: str = "") -> dict[str, int]:
+    """DSGVO Art. 17: each category's own erasure of the parent's rows, in one transaction,
+    every row logged as deleted; the anonymous evaluation stays."""
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        found = find_parent(region=region, email=email, phone=phone)
+        _log(
+            access=access,
+            region=region,
+            found=found,
+            action=PersonalDataLog.Action.DELETE,
+            purpose=_("Art. 17 GDPR: erased at the parent's request"),
+        )
+        return {
+            item.category.name: item.category.erase(
+                item.rows.model.objects.filter(pk__in=[row.pk for row in item.rows]), now
+            )
+            for item in found
+        }
 
 
 # Core's own categories

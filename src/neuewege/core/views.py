@@ -1,4 +1,5 @@
 import base64
+import json
 from datetime import timedelta
 
 import django_otp
@@ -11,10 +12,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from weasyprint import HTML
 
-from . import limits, progress, selectors, services, uploads
+from . import limits, privacy, progress, selectors, services, uploads
 from .access import Access, Action, access_for
 from .clients import client_ip
 from .errors import DomainError
@@ -37,6 +41,7 @@ from .forms import (
     InvitationForm,
     NetworkMemberForm,
     OpeningHoursForm,
+    ParentContactForm,
     PersonForm,
     RegionSecondFactorForm,
     RemoveSecondFactorForm,
@@ -666,6 +671,58 @@ class AuditLogView(AccessMixin, View):
         return self.render(
             "core/audit_log.html", page=paginate(request, selectors.region_audit_log(self.region))
         )
+
+
+class ParentDataView(AccessMixin, View):
+    """A parent's rights (DSGVO Art. 15 and 17): find what is stored about one parent in the
+    region by e-mail or phone, download it (JSON or PDF) or erase it. The search is a POST, so
+    that no contact lands in an address or a log."""
+
+    action = Action.DELETE
+
+    def get(self, request, region_key):
+        return self.render("core/parent_data.html", form=ParentContactForm())
+
+    def post(self, request, region_key):
+        form = ParentContactForm(request.POST)
+        if not form.is_valid():
+            return self.render("core/parent_data.html", form=form)
+        contact = {"email": form.cleaned_data["email"], "phone": form.cleaned_data["phone"]}
+        step = request.POST.get("step", "find")
+        if step == "erase" and request.POST.get("confirm") == "yes":
+            erased = privacy.erase_parent(access=self.access, region=self.region, **contact)
+            messages.success(
+                request,
+                _("Erased: %(rows)s record(s). The anonymous figures stay.")
+                % {"rows": sum(erased.values())},
+            )
+            return redirect("parent-data", region_key=self.region.key)
+        if step in ("json", "pdf"):
+            found = privacy.export_parent(access=self.access, region=self.region, **contact)
+            return parent_data_download(self.region, found, step)
+        found = privacy.show_parent(access=self.access, region=self.region, **contact)
+        return self.render(
+            "core/parent_data.html",
+            form=form,
+            found=found,
+            searched=True,
+            confirm_missing=step == "erase",
+        )
+
+
+def parent_data_download(region, found, fmt: str) -> HttpResponse:
+    """The copy for the parent (DSGVO Art. 15) as JSON or PDF."""
+    if fmt == "json":
+        data = privacy.as_data(region, found)
+        body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    else:
+        context = {"region": region, "found": found, "created_at": timezone.now()}
+        html = render_to_string("core/parent_data_pdf.html", context)
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="auskunft.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class ApiTokenView(LoginRequiredMixin, View):

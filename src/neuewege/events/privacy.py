@@ -1,10 +1,12 @@
 """The parents' data of the events, declared in the privacy registry (``core/privacy.py``)."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.privacy import data_category
 
 from .models import CalendarFeed, Notification, Registration
+from .services import phone_digits
 
 
 def _anonymise(registrations, now) -> int:
@@ -14,6 +16,20 @@ def _anonymise(registrations, now) -> int:
     return registrations.update(
         first_name="", email="", phone="", language_needs="", anonymised_at=now
     )
+
+
+def _find(region, email, phone):
+    """A parent's registrations in the region, by e-mail (any case) or phone (however written)."""
+    rows = Registration.objects.filter(
+        event__family_centre__region=region, anonymised_at__isnull=True
+    )
+    digits = phone_digits(phone)
+    by_phone = [
+        pk
+        for pk, number in rows.exclude(phone="").values_list("pk", "phone")
+        if digits and phone_digits(number) == digits
+    ]
+    return rows.filter(Q(pk__in=by_phone) | (Q(email__iexact=email) if email else Q(pk=None)))
 
 
 data_category(
@@ -27,7 +43,36 @@ data_category(
         event__sessions__ends_at__gt=cutoff
     ),
     erase=_anonymise,
-    archived_fields=["pk", "event_id", "first_name", "email", "phone", "created_at"],
+    archived_fields=[
+        "pk",
+        "event__title",
+        "session__starts_at",
+        "status",
+        "first_name",
+        "email",
+        "phone",
+        "language",
+        "language_needs",
+        "child_ages",
+        "consented_at",
+        "survey_consented_at",
+        "created_at",
+    ],
+    find=_find,
+    labels={
+        "event__title": _("Event"),
+        "session__starts_at": _("Date"),
+        "status": _("Status"),
+        "first_name": _("First name"),
+        "email": _("E-mail address"),
+        "phone": _("Phone number"),
+        "language": _("Language of the booking"),
+        "language_needs": _("Language needs"),
+        "child_ages": _("Ages of the children needing care"),
+        "consented_at": _("Consent given"),
+        "survey_consented_at": _("Consent to the survey given"),
+        "created_at": _("Booked at"),
+    },
 )
 data_category(
     "revoked_calendar_feeds",
