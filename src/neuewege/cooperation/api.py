@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import (
+from neuewege.core.api_types import (
     Day,
     Id,
     Input,
@@ -35,6 +34,7 @@ from neuewege.core.api import (
     Page,
     RegionKeyPath,
     Text,
+    api_access,
     service_caller,
 )
 from neuewege.core.errors import PermissionDenied, ValidationFailed

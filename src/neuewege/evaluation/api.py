@@ -19,9 +19,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import Id, Input, RegionKey, RegionKeyPath
+from neuewege.core.api_types import Id, Input, RegionKey, RegionKeyPath, api_access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, Region
 

@@ -17,9 +17,8 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator, field_validator, model_validator
 
-from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import (
+from neuewege.core.api_types import (
     Day,
     Email,
     Id,
@@ -29,6 +28,7 @@ from neuewege.core.api import (
     Page,
     RegionKey,
     Text,
+    api_access,
     service_caller,
     visible_region,
 )
