@@ -39,6 +39,7 @@ from neuewege.core.api_types import (
 )
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Region
+from neuewege.events.models import ParentEvent
 
 from . import dashboards, indicators, selectors, services
 from .documents import material_file
@@ -359,7 +360,10 @@ def related_records(access: Access, payload: TaskChangeIn, data: dict) -> dict:
         "owner_id": ("owner", lambda: access.people().select_related("institution")),
         "institution_id": ("institution", access.institutions),
         "meeting_id": ("meeting", lambda: Meeting.objects.filter(region_id__in=access.region_ids)),
-        "event_id": ("event", lambda: access.parent_events().select_related("family_centre")),
+        "event_id": (
+            "event",
+            lambda: ParentEvent.objects.visible_to(access).select_related("family_centre"),
+        ),
     }
     errors = {}
     for api_name, (name, records) in scopes.items():

@@ -409,7 +409,9 @@ def create_event(request, payload: EventIn):
 @router.post("/events/{event_id}/publish", response=EventDetailOut)
 def publish_event(request, event_id: EventId):
     access = api_access(request)
-    event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
+    event = get_object_or_404(
+        ParentEvent.objects.visible_to(access).select_related("family_centre"), pk=event_id
+    )
     call(services.publish_event, access=access, event=event)
     return api_event(access, event.pk)
 
@@ -449,7 +451,9 @@ def book_on_behalf(request, event_id: EventId, payload: RegistrationIn):
     free, otherwise on the waiting list. The parent must have agreed to the current consent
     text (``consent``)."""
     access = api_access(request)
-    event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
+    event = get_object_or_404(
+        ParentEvent.objects.visible_to(access).select_related("family_centre"), pk=event_id
+    )
     if not access.can_see_contacts(event):  # before the details are checked
         raise PermissionDenied(_("You may not register parents for this event."))
     consent = current_consent(ConsentText.Purpose.BOOKING) if payload.consent else None

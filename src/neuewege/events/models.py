@@ -112,6 +112,15 @@ class FormatModule(models.Model):
         return f"{self.number}. {self.motto}"
 
 
+class ParentEventQuerySet(models.QuerySet):
+    def visible_to(self, access):
+        """The events ``access`` may see: those of its regions (every one for the state level).
+        The staff pages' and the API's reads of events start from here."""
+        if access.sees_all_regions:
+            return self.all()
+        return self.filter(family_centre__region_id__in=access.region_ids)
+
+
 class ParentEvent(models.Model):
     """An event for parents in a family centre: a single date, a series of dates each booked on
     its own, or a course whose sessions are booked as one."""
@@ -161,6 +170,8 @@ class ParentEvent(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParentEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
