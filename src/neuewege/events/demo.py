@@ -1238,3 +1238,10 @@ def generate_events(scale: str, seed: int = 2015) -> Counts | None:
         generator.finish()
     generator.counts.seconds = clock.monotonic() - started
     return generator.counts
+
+
+def generate_demo_events(scale: str, seed: int) -> str | None:
+    """``neuewege demo``'s part of the events (registered in apps.py): what was generated, or
+    None when it was generated before."""
+    counts = generate_events(scale, seed)
+    return None if counts is None else counts.line()
