@@ -204,11 +204,9 @@ def filters_of(params: ResultFilters, region: Region | None) -> Filters:
     centre = None
     if params.family_centre_id is not None:
         centre = (
-            Institution.objects.filter(
-                pk=params.family_centre_id,
-                kind=Institution.Kind.FAMILY_CENTRE,
-                region=region,
-            ).first()
+            Institution.objects.family_centres()
+            .filter(pk=params.family_centre_id, region=region)
+            .first()
             if region is not None
             else None
         )

@@ -33,7 +33,7 @@ from neuewege.core.api_types import (
     visible_region,
 )
 from neuewege.core.errors import PermissionDenied, ValidationFailed
-from neuewege.core.models import EventFormat, Institution, PersonalDataLog, Region
+from neuewege.core.models import EventFormat, PersonalDataLog, Region
 from neuewege.core.services import log_personal_data
 
 from . import selectors, services
@@ -364,11 +364,7 @@ def create_event(request, payload: EventIn):
     opening hours, childcare, qualification of speakers) answer 409 with the warnings: send
     the plan again with ``confirm_warnings`` to save it anyway."""
     access = api_access(request)
-    centre = (
-        access.institutions()
-        .filter(pk=payload.family_centre_id, kind=Institution.Kind.FAMILY_CENTRE)
-        .first()
-    )
+    centre = access.institutions().family_centres().filter(pk=payload.family_centre_id).first()
     if centre is None:
         raise ValidationFailed(
             {"family_centre_id": _("Unknown family centre or not in your region.")}

@@ -296,9 +296,7 @@ def plannable_centres(access: Access):
     ids = set()
     for region in access.regions_by_key.values():
         ids.update(
-            access.changeable_institutions(region)
-            .filter(kind=Institution.Kind.FAMILY_CENTRE)
-            .values_list("pk", flat=True)
+            access.changeable_institutions(region).family_centres().values_list("pk", flat=True)
         )
     centres = Institution.objects.filter(pk__in=ids).select_related("region").order_by("name")
     return [centre for centre in centres if access.can_plan_events(centre)]

@@ -478,9 +478,8 @@ class EventGenerator:
         ).first()
         self.centres = defaultdict(list)  # region id → family centre ids
         for pk, region_id in (
-            Institution.objects.filter(
-                kind=Institution.Kind.FAMILY_CENTRE, external_id__startswith=f"{prefix}:"
-            )
+            Institution.objects.family_centres()
+            .filter(external_id__startswith=f"{prefix}:")
             .order_by("pk")
             .values_list("pk", "region_id")
         ):

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from neuewege.core.access import Access
-from neuewege.core.models import Institution, Person, Region
+from neuewege.core.models import Person, Region
 
 from .models import ConsentText, EventSession, Format, Notification, ParentEvent, Registration
 from .services import SPEAKER_KINDS
@@ -77,7 +77,7 @@ def region_events(
 
 
 def region_family_centres(region: Region):
-    return region.institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).order_by("name", "pk")
+    return region.institutions.family_centres().order_by("name", "pk")
 
 
 def plannable_centres(access: Access, region: Region):
@@ -85,7 +85,7 @@ def plannable_centres(access: Access, region: Region):
     the coordinator every family centre of the region."""
     return (
         access.changeable_institutions(region)
-        .filter(kind=Institution.Kind.FAMILY_CENTRE)
+        .family_centres()
         .select_related("region")
         .order_by("name", "pk")
     )
