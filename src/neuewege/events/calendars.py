@@ -33,12 +33,7 @@ from .models import CalendarFeed, EventSession, ParentEvent
 
 PRODID = "-//Neue Wege NRW//Veranstaltungen in Familienzentren//DE"
 FEED_DAYS_BACK = 90
-FEED_STATUSES = [
-    ParentEvent.Status.PUBLISHED,
-    ParentEvent.Status.HELD,
-    ParentEvent.Status.CLOSED,
-    ParentEvent.Status.CANCELLED,
-]
+FEED_STATUSES = [*ParentEvent.LIVE_STATUSES, ParentEvent.Status.CANCELLED]
 
 
 # Calendar files

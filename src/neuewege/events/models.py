@@ -137,6 +137,10 @@ class ParentEvent(models.Model):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Live: published, held or closed; what the figures count (EventSession.objects.
+    # of_live_events()). Not a draft (not yet public) and not a cancelled event.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.HELD, Status.CLOSED)
+
     family_centre = models.ForeignKey(
         Institution,
         on_delete=models.PROTECT,
@@ -211,6 +215,12 @@ class ParentEvent(models.Model):
         return {"region": self.family_centre.region_id}
 
 
+class EventSessionQuerySet(models.QuerySet):
+    def of_live_events(self):
+        """The sessions of live events (``ParentEvent.LIVE_STATUSES``), cancelled ones too."""
+        return self.filter(event__status__in=ParentEvent.LIVE_STATUSES)
+
+
 class EventSession(models.Model):
     """One date of an event. Times are stored in UTC and shown in Europe/Berlin."""
 
@@ -230,6 +240,8 @@ class EventSession(models.Model):
     counselling_appointments = models.PositiveSmallIntegerField(
         _("individual counselling appointments agreed"), null=True, blank=True
     )
+
+    objects = EventSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]
