@@ -27,7 +27,7 @@ from icalendar import Calendar, Event, vRecur
 from neuewege.core.access import Access
 from neuewege.core.errors import NotFound, PermissionDenied, ValidationFailed
 from neuewege.core.models import Institution, Person
-from neuewege.core.services import token_digest
+from neuewege.core.tokens import token_digest
 
 from .models import CalendarFeed, EventSession, ParentEvent
 

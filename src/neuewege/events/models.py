@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.models import EventFormat, Institution, Person
+from neuewege.core.tokens import SignedId
 
 
 class Topic(models.TextChoices):
@@ -287,6 +288,10 @@ class ConsentText(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()} v{self.version}"
+
+
+# A parent's personal link to their booking: the registration's number, signed.
+CANCEL_TOKENS = SignedId(salt="neuewege.events.cancel")
 
 
 class Registration(models.Model):
