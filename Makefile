@@ -49,6 +49,7 @@ messages: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check --quiet src tests bench
+	$(BIN)/lint-imports --no-cache --no-logo
 
 test: setup lint
 	@test -x "$(NEUEWEGE_CHROMIUM)" || { echo "Chromium is needed for the browser tests: apt-get install -y chromium (or set NEUEWEGE_CHROMIUM)"; exit 1; }

@@ -49,11 +49,7 @@ def prepare_fixtures() -> dict:
     bench_account(STATE_EMAIL, User.Role.STATE)
     ApiToken.objects.filter(user=user).delete()
     _token, secret = create_api_token(user=user, name="bench")
-    centre = (
-        Institution.objects.filter(region=wesel, kind=Institution.Kind.FAMILY_CENTRE)
-        .order_by("id")
-        .first()
-    )
+    centre = Institution.objects.family_centres().filter(region=wesel).order_by("id").first()
     if centre is None:
         raise RuntimeError("no family centre in Kreis Wesel: is the state-scale dataset there?")
     return {
@@ -65,11 +61,7 @@ def prepare_fixtures() -> dict:
         "query": centre.town,
         "postcode": dense_postcode(),
         "postcodes": sorted(
-            set(
-                Institution.objects.filter(kind=Institution.Kind.FAMILY_CENTRE).values_list(
-                    "postcode", flat=True
-                )
-            )
+            set(Institution.objects.family_centres().values_list("postcode", flat=True))
         ),
         "date_from": (timezone.localdate() + timedelta(days=SEARCH_DAYS_AHEAD)).isoformat(),
     }
@@ -136,7 +128,7 @@ def dense_postcode() -> str:
 
     from neuewege.core.models import Institution
 
-    centres = Institution.objects.filter(kind=Institution.Kind.FAMILY_CENTRE)
+    centres = Institution.objects.family_centres()
     region = centres.values("region").annotate(n=Count("pk")).order_by("-n", "region").first() or {}
     densest = (
         centres.filter(region=region.get("region"))

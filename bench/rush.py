@@ -48,9 +48,7 @@ def prepare_event() -> tuple[int, int]:
     from neuewege.events.models import EventSession, Format, ParentEvent
 
     centre = (
-        Institution.objects.filter(region__key=REGION_KEY, kind=Institution.Kind.FAMILY_CENTRE)
-        .order_by("id")
-        .first()
+        Institution.objects.family_centres().filter(region__key=REGION_KEY).order_by("id").first()
     )
     if centre is None:
         raise RuntimeError("no family centre in Kreis Wesel: is the state-scale dataset there?")

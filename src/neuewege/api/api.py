@@ -16,8 +16,8 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.schema import NinjaGenerateJsonSchema
 
-from neuewege.core.api import FIVE_DIGITS, NO_NUL, WEB_ADDRESS
 from neuewege.core.api import router as core_router
+from neuewege.core.api_types import FIVE_DIGITS, NO_NUL, WEB_ADDRESS
 from neuewege.core.errors import DomainError
 from neuewege.events.services import PHONE
 

@@ -1,4 +1,5 @@
-"""The one API dependency: who calls, and with which access."""
+"""Who calls: a personal API token or the signed-in session. The access of the caller is
+``neuewege.core.api_types.api_access``, which the apps' routers use."""
 
 from contextlib import suppress
 
@@ -8,7 +9,6 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from neuewege.core import limits
-from neuewege.core.access import Access, access_for
 from neuewege.core.clients import client_ip
 from neuewege.core.middleware import second_factor_step
 from neuewege.core.services import user_for_api_token
@@ -62,7 +62,3 @@ def record_actor(user):
     the actor of the changes this request makes."""
     with suppress(LookupError):
         auditlog_value.get()["actor"] = user
-
-
-def api_access(request) -> Access:
-    return access_for(request.auth if request.auth is not None else request.user)

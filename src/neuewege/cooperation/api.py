@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import (
+from neuewege.core.api_types import (
     Day,
     Id,
     Input,
@@ -35,10 +34,12 @@ from neuewege.core.api import (
     Page,
     RegionKeyPath,
     Text,
+    api_access,
     service_caller,
 )
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Region
+from neuewege.events.models import ParentEvent
 
 from . import dashboards, indicators, selectors, services
 from .documents import material_file
@@ -359,7 +360,10 @@ def related_records(access: Access, payload: TaskChangeIn, data: dict) -> dict:
         "owner_id": ("owner", lambda: access.people().select_related("institution")),
         "institution_id": ("institution", access.institutions),
         "meeting_id": ("meeting", lambda: Meeting.objects.filter(region_id__in=access.region_ids)),
-        "event_id": ("event", lambda: access.parent_events().select_related("family_centre")),
+        "event_id": (
+            "event",
+            lambda: ParentEvent.objects.visible_to(access).select_related("family_centre"),
+        ),
     }
     errors = {}
     for api_name, (name, records) in scopes.items():

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core.demo.registry import register_demo_data
+
 
 class CooperationConfig(AppConfig):
     name = "neuewege.cooperation"
@@ -8,6 +10,8 @@ class CooperationConfig(AppConfig):
     verbose_name = _("Regional cooperation")
 
     def ready(self):
+        register_demo_data("cooperation", "neuewege.cooperation.demo.generate_cooperation")
+
         from auditlog.registry import auditlog
 
         from neuewege.core.jobs import DAILY, due_job

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from icalendar import Event
 
-from neuewege.events.calendars import finish_calendar, host, new_calendar
+from neuewege.core.calendars import finish_calendar, host, new_calendar
 
 from .models import Meeting
 

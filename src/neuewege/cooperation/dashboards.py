@@ -116,9 +116,8 @@ def _event_figures(region: Region, today: date) -> dict:
         "quarter": quarter,
         "centres": [
             (pk, name, town, _float(lat), _float(lon))
-            for pk, name, town, lat, lon in Institution.objects.filter(
-                region=region, kind=Institution.Kind.FAMILY_CENTRE
-            )
+            for pk, name, town, lat, lon in Institution.objects.family_centres()
+            .filter(region=region)
             .order_by("name")
             .values_list("pk", "name", "town", "latitude", "longitude")
         ],
@@ -162,9 +161,7 @@ def state_overview(today: date | None = None) -> list[RegionRow]:
     regions = list(Region.objects.order_by("name"))
     ids = [region.id for region in regions]
     centres = dict(
-        Institution.objects.filter(kind=Institution.Kind.FAMILY_CENTRE)
-        .values_list("region_id")
-        .annotate(Count("pk"))
+        Institution.objects.family_centres().values_list("region_id").annotate(Count("pk"))
     )
     covered = indicators.values("centres_with_event", ids, today)
     events = indicators.values("events_held", ids, today)

@@ -197,7 +197,7 @@ def programme_history(access, region, rng):
 
 def set_goals(access, region, today):
     """Two goals computed from the events and one measured by hand, for the coming year."""
-    centres = region.institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).count()
+    centres = region.institutions.family_centres().count()
     by = date(today.year + 1, 12, 31)
     for title, indicator, target in [
         ("Jedes Familienzentrum bietet eine Veranstaltung an", "centres_with_event", centres),
@@ -249,9 +249,7 @@ def found_steering_group(access, region, rng, founded_on):
         Institution.Kind.EQUALITY_OFFICE,
     ]
     institutions = list(region.institutions.filter(kind__in=kinds).order_by("pk")[:6])
-    institutions += list(
-        region.institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).order_by("pk")[:3]
-    )
+    institutions += list(region.institutions.family_centres().order_by("pk")[:3])
     members = list(
         Person.objects.filter(institution__in=institutions)
         .order_by("pk")

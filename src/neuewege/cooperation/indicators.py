@@ -13,10 +13,9 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from neuewege.events.models import EventSession, ParentEvent, Registration
+from neuewege.events.models import EventSession, Registration
 
 WINDOW_DAYS = 365
-LIVE_STATUSES = [ParentEvent.Status.PUBLISHED, ParentEvent.Status.HELD, ParentEvent.Status.CLOSED]
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,7 @@ class Indicator:
 
 
 def held_sessions(since, until):
-    return EventSession.objects.filter(
-        event__status__in=LIVE_STATUSES,
+    return EventSession.objects.of_live_events().filter(
         is_cancelled=False,
         starts_at__gte=since,
         starts_at__lt=until,

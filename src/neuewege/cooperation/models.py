@@ -274,13 +274,8 @@ class Task(models.Model):
         """The rule "done from the data": the linked record exists in earnest."""
         from neuewege.events.models import ParentEvent
 
-        held_or_public = [
-            ParentEvent.Status.PUBLISHED,
-            ParentEvent.Status.HELD,
-            ParentEvent.Status.CLOSED,
-        ]
         return Q(meeting__isnull=False, meeting__is_cancelled=False) | Q(
-            event__status__in=held_or_public
+            event__status__in=ParentEvent.LIVE_STATUSES
         )
 
 

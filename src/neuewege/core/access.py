@@ -208,14 +208,6 @@ class Access:
             return Person.objects.all()
         return Person.objects.filter(institution__region_id__in=self.region_ids)
 
-    def parent_events(self):
-        from neuewege.events.models import ParentEvent
-
-        events = ParentEvent.objects.all()
-        if self.sees_all_regions:
-            return events
-        return events.filter(family_centre__region_id__in=self.region_ids)
-
     def accounts(self):
         """Accounts a coordinator manages: staff through their person's institution, others
         through their regions — but none that also works in a region the coordinator does not

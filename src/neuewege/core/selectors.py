@@ -72,9 +72,11 @@ def institution_counts_by_kind(region: Region):
 def certifications_expiring(region: Region, *, within=timedelta(days=183)):
     """Family centres whose Gütesiegel ends within ``within`` (or has ended): time to renew."""
     today = timezone.localdate()
-    return region.institutions.filter(
-        kind=Institution.Kind.FAMILY_CENTRE, certified_until__lte=today + within
-    ).order_by("certified_until")
+    return (
+        region.institutions.family_centres()
+        .filter(certified_until__lte=today + within)
+        .order_by("certified_until")
+    )
 
 
 def region_audit_log(region: Region):

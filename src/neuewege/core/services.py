@@ -1,7 +1,6 @@
 """Every write to master data and accounts. Keyword-only arguments, one durable transaction,
 domain errors on broken rules."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -40,6 +39,7 @@ from .models import (
     RecoveryCodeDevice,
     User,
 )
+from .tokens import token_digest
 
 INSTITUTION_FIELDS = [
     field.name
@@ -597,10 +597,6 @@ def _log_factor_change(*, user: User, actor: User, change: str):
 
 
 # API tokens
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:

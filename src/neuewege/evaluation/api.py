@@ -19,9 +19,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import Id, Input, RegionKey, RegionKeyPath
+from neuewege.core.api_types import Id, Input, RegionKey, RegionKeyPath, api_access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, Region
 
@@ -205,11 +204,9 @@ def filters_of(params: ResultFilters, region: Region | None) -> Filters:
     centre = None
     if params.family_centre_id is not None:
         centre = (
-            Institution.objects.filter(
-                pk=params.family_centre_id,
-                kind=Institution.Kind.FAMILY_CENTRE,
-                region=region,
-            ).first()
+            Institution.objects.family_centres()
+            .filter(pk=params.family_centre_id, region=region)
+            .first()
             if region is not None
             else None
         )

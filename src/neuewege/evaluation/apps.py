@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core.demo.registry import register_demo_data
+
 
 class EvaluationConfig(AppConfig):
     """Questionnaires, survey invitations and anonymous responses.
@@ -13,6 +15,8 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
+        register_demo_data("survey responses", "neuewege.evaluation.demo.generate_evaluation")
+
         from neuewege.core.jobs import DAILY, HOURLY, due_job
 
         from . import checks, invitations  # noqa: F401 (checks registers itself)

@@ -1,4 +1,4 @@
-"""Survey invitations, sent by ``neuewege run-due-jobs`` (the jobs are added to ``DUE_JOBS`` in
+"""Survey invitations, sent by ``neuewege run-due-jobs`` (the jobs are declared with ``due_job`` in
 ``apps.py``; each is idempotent).
 
 Parents who agreed to the survey and attended at least one session get one invitation

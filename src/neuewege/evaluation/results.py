@@ -53,7 +53,6 @@ from modeltranslation.settings import DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
 from modeltranslation.utils import get_language as content_language
 
-from neuewege.cooperation.indicators import LIVE_STATUSES
 from neuewege.core.models import EventFormat, Institution, Region
 from neuewege.events.models import EventSession, ParentEvent, Registration
 
@@ -304,9 +303,11 @@ def _aggregating():
 def _compute(filters: Filters, now: datetime) -> dict:
     start = _aware(filters.since)
     end = min(_aware(filters.end), now)  # held: begun by now
-    held = EventSession.objects.filter(
-        event__status__in=LIVE_STATUSES, is_cancelled=False, starts_at__gte=start, starts_at__lt=end
-    ).filter(_event_scope(filters))
+    held = (
+        EventSession.objects.of_live_events()
+        .filter(is_cancelled=False, starts_at__gte=start, starts_at__lt=end)
+        .filter(_event_scope(filters))
+    )
     by_event = {"region": F("event__family_centre__region_id"), "format": F("event__format__code")}
 
     events_by_format = [
@@ -335,7 +336,7 @@ def _compute(filters: Filters, now: datetime) -> dict:
     confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
     singles = (
         confirmed.filter(
-            session__event__status__in=LIVE_STATUSES,
+            session__event__status__in=ParentEvent.LIVE_STATUSES,
             session__is_cancelled=False,
             session__starts_at__gte=start,
             session__starts_at__lt=end,
@@ -348,11 +349,8 @@ def _compute(filters: Filters, now: datetime) -> dict:
         )
     )
     courses_begun = (
-        EventSession.objects.filter(
-            is_cancelled=False,
-            event__shape=ParentEvent.Shape.COURSE,
-            event__status__in=LIVE_STATUSES,
-        )
+        EventSession.objects.of_live_events()
+        .filter(is_cancelled=False, event__shape=ParentEvent.Shape.COURSE)
         .filter(_event_scope(filters))
         .values("event_id")
         .annotate(first=Min("starts_at"))

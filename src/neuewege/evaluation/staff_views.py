@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from neuewege.core.errors import DomainError
-from neuewege.core.models import Institution, PersonalDataLog
+from neuewege.core.models import PersonalDataLog
 from neuewege.core.services import log_personal_data
 from neuewege.core.views import AccessMixin
 
@@ -25,7 +25,8 @@ class SurveyTextsView(AccessMixin, View):
     def get_record(self):
         centre = (
             self.access.institutions()
-            .filter(pk=self.kwargs["pk"], kind=Institution.Kind.FAMILY_CENTRE)
+            .family_centres()
+            .filter(pk=self.kwargs["pk"])
             .select_related("region")
             .first()
         )

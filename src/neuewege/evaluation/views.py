@@ -58,7 +58,8 @@ def family_centres(region):
     if region is None:
         return []
     return list(
-        Institution.objects.filter(region=region, kind=Institution.Kind.FAMILY_CENTRE)
+        Institution.objects.family_centres()
+        .filter(region=region)
         .only("pk", "name", "region_id")
         .order_by("name")
     )

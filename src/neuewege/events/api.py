@@ -17,9 +17,8 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator, field_validator, model_validator
 
-from neuewege.api.auth import api_access
 from neuewege.core.access import Access
-from neuewege.core.api import (
+from neuewege.core.api_types import (
     Day,
     Email,
     Id,
@@ -29,11 +28,12 @@ from neuewege.core.api import (
     Page,
     RegionKey,
     Text,
+    api_access,
     service_caller,
     visible_region,
 )
 from neuewege.core.errors import PermissionDenied, ValidationFailed
-from neuewege.core.models import EventFormat, Institution, PersonalDataLog, Region
+from neuewege.core.models import EventFormat, PersonalDataLog, Region
 from neuewege.core.services import log_personal_data
 
 from . import selectors, services
@@ -364,11 +364,7 @@ def create_event(request, payload: EventIn):
     opening hours, childcare, qualification of speakers) answer 409 with the warnings: send
     the plan again with ``confirm_warnings`` to save it anyway."""
     access = api_access(request)
-    centre = (
-        access.institutions()
-        .filter(pk=payload.family_centre_id, kind=Institution.Kind.FAMILY_CENTRE)
-        .first()
-    )
+    centre = access.institutions().family_centres().filter(pk=payload.family_centre_id).first()
     if centre is None:
         raise ValidationFailed(
             {"family_centre_id": _("Unknown family centre or not in your region.")}
@@ -409,7 +405,9 @@ def create_event(request, payload: EventIn):
 @router.post("/events/{event_id}/publish", response=EventDetailOut)
 def publish_event(request, event_id: EventId):
     access = api_access(request)
-    event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
+    event = get_object_or_404(
+        ParentEvent.objects.visible_to(access).select_related("family_centre"), pk=event_id
+    )
     call(services.publish_event, access=access, event=event)
     return api_event(access, event.pk)
 
@@ -449,7 +447,9 @@ def book_on_behalf(request, event_id: EventId, payload: RegistrationIn):
     free, otherwise on the waiting list. The parent must have agreed to the current consent
     text (``consent``)."""
     access = api_access(request)
-    event = get_object_or_404(access.parent_events().select_related("family_centre"), pk=event_id)
+    event = get_object_or_404(
+        ParentEvent.objects.visible_to(access).select_related("family_centre"), pk=event_id
+    )
     if not access.can_see_contacts(event):  # before the details are checked
         raise PermissionDenied(_("You may not register parents for this event."))
     consent = current_consent(ConsentText.Purpose.BOOKING) if payload.consent else None

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core.demo.registry import register_demo_data
+
 
 class EventsConfig(AppConfig):
     name = "neuewege.events"
@@ -8,6 +10,8 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events in family centres")
 
     def ready(self):
+        register_demo_data("events", "neuewege.events.demo.generate_demo_events")
+
         from auditlog.registry import auditlog
 
         from neuewege.core.jobs import due_job

@@ -12,7 +12,6 @@ A feed is a secret URL: only the SHA-256 digest of its token is stored, and it c
 import secrets
 from datetime import UTC, datetime, time, timedelta
 from itertools import islice
-from urllib.parse import urlsplit
 
 from dateutil import rrule
 from django.conf import settings
@@ -22,23 +21,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vRecur
+from icalendar import Event, vRecur
 
 from neuewege.core.access import Access
+from neuewege.core.calendars import finish_calendar, host, new_calendar
 from neuewege.core.errors import NotFound, PermissionDenied, ValidationFailed
 from neuewege.core.models import Institution, Person
-from neuewege.core.services import token_digest
+from neuewege.core.tokens import token_digest
 
 from .models import CalendarFeed, EventSession, ParentEvent
 
-PRODID = "-//Neue Wege NRW//Veranstaltungen in Familienzentren//DE"
 FEED_DAYS_BACK = 90
-FEED_STATUSES = [
-    ParentEvent.Status.PUBLISHED,
-    ParentEvent.Status.HELD,
-    ParentEvent.Status.CLOSED,
-    ParentEvent.Status.CANCELLED,
-]
+FEED_STATUSES = [*ParentEvent.LIVE_STATUSES, ParentEvent.Status.CANCELLED]
 
 
 # Calendar files
@@ -101,35 +95,8 @@ def public_event_url(event: ParentEvent) -> str:
     return settings.BASE_URL + reverse("public-event-detail", kwargs={"pk": event.pk})
 
 
-def new_calendar(name: str) -> Calendar:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    return calendar
-
-
-def finish_calendar(calendar: Calendar, method: str | None = "PUBLISH") -> bytes:
-    """The calendar as bytes, with a VTIMEZONE for Europe/Berlin (a feed has no METHOD)."""
-    if method:
-        calendar.add("method", method)
-    starts = [event.get("dtstart").dt for event in calendar.walk("VEVENT")]
-    if starts:
-        # A VTIMEZONE covering the calendar's years: small, and exact for every date in it.
-        first = min(starts).date().replace(month=1, day=1)
-        last = max(starts).date().replace(year=max(starts).year + 6, month=1, day=1)
-        calendar.add_missing_timezones(first_date=first, last_date=last)
-    return calendar.to_ical()
-
-
 def _local(moment: datetime) -> datetime:
     return moment.astimezone(timezone.get_default_timezone())
-
-
-def host() -> str:
-    return urlsplit(settings.BASE_URL).hostname or "neuewege"
 
 
 def _base_component(event: ParentEvent, uid: str, starts_at, ends_at, cancelled: bool) -> Event:
@@ -296,9 +263,7 @@ def plannable_centres(access: Access):
     ids = set()
     for region in access.regions_by_key.values():
         ids.update(
-            access.changeable_institutions(region)
-            .filter(kind=Institution.Kind.FAMILY_CENTRE)
-            .values_list("pk", flat=True)
+            access.changeable_institutions(region).family_centres().values_list("pk", flat=True)
         )
     centres = Institution.objects.filter(pk__in=ids).select_related("region").order_by("name")
     return [centre for centre in centres if access.can_plan_events(centre)]

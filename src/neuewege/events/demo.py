@@ -478,9 +478,8 @@ class EventGenerator:
         ).first()
         self.centres = defaultdict(list)  # region id → family centre ids
         for pk, region_id in (
-            Institution.objects.filter(
-                kind=Institution.Kind.FAMILY_CENTRE, external_id__startswith=f"{prefix}:"
-            )
+            Institution.objects.family_centres()
+            .filter(external_id__startswith=f"{prefix}:")
             .order_by("pk")
             .values_list("pk", "region_id")
         ):
@@ -1238,3 +1237,10 @@ def generate_events(scale: str, seed: int = 2015) -> Counts | None:
         generator.finish()
     generator.counts.seconds = clock.monotonic() - started
     return generator.counts
+
+
+def generate_demo_events(scale: str, seed: int) -> str | None:
+    """``neuewege demo``'s part of the events (registered in apps.py): what was generated, or
+    None when it was generated before."""
+    counts = generate_events(scale, seed)
+    return None if counts is None else counts.line()

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.models import EventFormat, Institution, Person
+from neuewege.core.tokens import SignedId
 
 
 class Topic(models.TextChoices):
@@ -112,6 +113,15 @@ class FormatModule(models.Model):
         return f"{self.number}. {self.motto}"
 
 
+class ParentEventQuerySet(models.QuerySet):
+    def visible_to(self, access):
+        """The events ``access`` may see: those of its regions (every one for the state level).
+        The staff pages' and the API's reads of events start from here."""
+        if access.sees_all_regions:
+            return self.all()
+        return self.filter(family_centre__region_id__in=access.region_ids)
+
+
 class ParentEvent(models.Model):
     """An event for parents in a family centre: a single date, a series of dates each booked on
     its own, or a course whose sessions are booked as one."""
@@ -127,6 +137,10 @@ class ParentEvent(models.Model):
         HELD = "held", _("Held")
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # Live: published, held or closed; what the figures count (EventSession.objects.
+    # of_live_events()). Not a draft (not yet public) and not a cancelled event.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.HELD, Status.CLOSED)
 
     family_centre = models.ForeignKey(
         Institution,
@@ -161,6 +175,8 @@ class ParentEvent(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParentEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -200,6 +216,12 @@ class ParentEvent(models.Model):
         return {"region": self.family_centre.region_id}
 
 
+class EventSessionQuerySet(models.QuerySet):
+    def of_live_events(self):
+        """The sessions of live events (``ParentEvent.LIVE_STATUSES``), cancelled ones too."""
+        return self.filter(event__status__in=ParentEvent.LIVE_STATUSES)
+
+
 class EventSession(models.Model):
     """One date of an event. Times are stored in UTC and shown in Europe/Berlin."""
 
@@ -219,6 +241,8 @@ class EventSession(models.Model):
     counselling_appointments = models.PositiveSmallIntegerField(
         _("individual counselling appointments agreed"), null=True, blank=True
     )
+
+    objects = EventSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -264,6 +288,10 @@ class ConsentText(models.Model):
 
     def __str__(self):
         return f"{self.get_purpose_display()} v{self.version}"
+
+
+# A parent's personal link to their booking: the registration's number, signed.
+CANCEL_TOKENS = SignedId(salt="neuewege.events.cancel")
 
 
 class Registration(models.Model):

@@ -116,7 +116,7 @@ def centres_within(point: Point, radius_km: float) -> dict[int, float]:
     def box(value, delta):
         return (Decimal(f"{value - delta:.5f}"), Decimal(f"{value + delta:.5f}"))
 
-    rows = Institution.objects.filter(kind=Institution.Kind.FAMILY_CENTRE).filter(
+    rows = Institution.objects.family_centres().filter(
         Q(latitude__range=box(latitude, dlat), longitude__range=box(longitude, dlon))
         | Q(latitude__isnull=True)
         | Q(longitude__isnull=True)

@@ -1,6 +1,6 @@
 """Reads of events for the staff pages, scoped through the access policy: every queryset starts
-from ``access.parent_events()`` (or the region's people), so a record outside the account's
-regions does not exist for it."""
+from ``ParentEvent.objects.visible_to(access)`` (or the region's people), so a record outside
+the account's regions does not exist for it."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from neuewege.core.access import Access
-from neuewege.core.models import Institution, Person, Region
+from neuewege.core.models import Person, Region
 
 from .models import ConsentText, EventSession, Format, Notification, ParentEvent, Registration
 from .services import SPEAKER_KINDS
@@ -47,7 +47,7 @@ def region_events(
     ahead = dates.filter(ends_at__gt=now)
     registrations = Registration.objects.filter(event=OuterRef("pk"))
     events = (
-        access.parent_events()
+        ParentEvent.objects.visible_to(access)
         .filter(family_centre__region=region)
         .select_related("family_centre", "format")
         .annotate(
@@ -77,7 +77,7 @@ def region_events(
 
 
 def region_family_centres(region: Region):
-    return region.institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).order_by("name", "pk")
+    return region.institutions.family_centres().order_by("name", "pk")
 
 
 def plannable_centres(access: Access, region: Region):
@@ -85,7 +85,7 @@ def plannable_centres(access: Access, region: Region):
     the coordinator every family centre of the region."""
     return (
         access.changeable_institutions(region)
-        .filter(kind=Institution.Kind.FAMILY_CENTRE)
+        .family_centres()
         .select_related("region")
         .order_by("name", "pk")
     )
@@ -110,7 +110,7 @@ def event_detail(access: Access, pk: int) -> ParentEvent:
     """One event with what its pages show; ``ParentEvent.DoesNotExist`` outside the account's
     regions."""
     return (
-        access.parent_events()
+        ParentEvent.objects.visible_to(access)
         .select_related("family_centre__region", "format")
         .prefetch_related(
             Prefetch("speakers", Person.objects.select_related("institution")),
@@ -127,7 +127,7 @@ def event_detail(access: Access, pk: int) -> ParentEvent:
 
 def session_detail(access: Access, pk: int) -> EventSession:
     session = (
-        EventSession.objects.filter(event__in=access.parent_events())
+        EventSession.objects.filter(event__in=ParentEvent.objects.visible_to(access))
         .select_related("event__family_centre__region", "event__format", "module")
         .prefetch_related("event__speakers")
         .get(pk=pk)
@@ -138,7 +138,7 @@ def session_detail(access: Access, pk: int) -> EventSession:
 
 def registration_detail(access: Access, pk: int) -> Registration:
     registration = (
-        Registration.objects.filter(event__in=access.parent_events())
+        Registration.objects.filter(event__in=ParentEvent.objects.visible_to(access))
         .select_related("event__family_centre__region", "session")
         .get(pk=pk)
     )
@@ -148,7 +148,7 @@ def registration_detail(access: Access, pk: int) -> Registration:
 
 def notification_detail(access: Access, pk: int) -> Notification:
     notification = (
-        Notification.objects.filter(registration__event__in=access.parent_events())
+        Notification.objects.filter(registration__event__in=ParentEvent.objects.visible_to(access))
         .select_related("registration__event__family_centre__region", "registration__session")
         .get(pk=pk)
     )
@@ -284,7 +284,7 @@ def events_with_span(access: Access):
     """The events the account sees, with the first and last date that is not cancelled."""
     dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
     return (
-        access.parent_events()
+        ParentEvent.objects.visible_to(access)
         .select_related("family_centre__region", "format")
         .prefetch_related("speakers")
         .annotate(
@@ -337,7 +337,7 @@ def find_events(
 def event_with_contacts(access: Access, pk: int) -> ParentEvent:
     """An event whose registrations (parents' contacts) the account may read; to everyone else
     it does not exist (``ParentEvent.DoesNotExist``)."""
-    event = access.parent_events().select_related("family_centre").get(pk=pk)
+    event = ParentEvent.objects.visible_to(access).select_related("family_centre").get(pk=pk)
     if not access.can_see_contacts(event):
         raise ParentEvent.DoesNotExist
     return event

@@ -14,7 +14,6 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.signing import BadSignature, Signer
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -27,7 +26,9 @@ from neuewege.core.errors import DomainError, NotFound, PermissionDenied, Valida
 from neuewege.core.models import Institution, OpeningPeriod, Person, PersonalDataLog
 from neuewege.core.services import full_clean, log_personal_data
 
+from . import tasks
 from .models import (
+    CANCEL_TOKENS,
     ConsentText,
     EventSession,
     Format,
@@ -641,21 +642,14 @@ def phone_digits(phone: str) -> str:
     return "0" + digits[2:] if (phone or "").strip().startswith("+49") else digits
 
 
-CANCEL_SIGNER = Signer(salt="neuewege.events.cancel", sep=".")
-
-
 def cancel_token(registration: Registration) -> str:
-    """The parent's personal link to their booking: the registration's number, signed. Nothing
-    secret is stored; a forged token fails the signature, and after the details are deleted the
-    link no longer works."""
-    return CANCEL_SIGNER.sign(str(registration.pk))
+    """The parent's personal link to their booking (``CANCEL_TOKENS``). After the details are
+    deleted the link no longer works."""
+    return CANCEL_TOKENS.sign(registration.pk)
 
 
 def registration_for_token(token: str) -> Registration:
-    try:
-        pk = int(CANCEL_SIGNER.unsign(token or ""))
-    except (BadSignature, ValueError):
-        pk = None
+    pk = CANCEL_TOKENS.unsign(token)
     registration = (
         Registration.objects.select_related("event__family_centre", "session")
         .filter(pk=pk, anonymised_at__isnull=True)
@@ -801,9 +795,7 @@ def _notify_all(registrations, session):
 
 
 def _send_soon():
-    from .tasks import send_notifications
-
-    send_notifications.enqueue()
+    tasks.send_notifications.enqueue()
 
 
 def create_reminders() -> str:

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from .models import Notification
-from .services import cancel_token
+from .models import CANCEL_TOKENS, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ def deliver(notification: Notification):
             if event.is_course
             else [registration.session],
             "booking_url": settings.BASE_URL
-            + reverse("booking-manage", kwargs={"token": cancel_token(registration)}),
+            + reverse("booking-manage", kwargs={"token": CANCEL_TOKENS.sign(registration.pk)}),
         }
         send_mail(
             subject=_(SUBJECTS[notification.kind]) % {"title": event.title},

@@ -1,11 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
-from neuewege.cooperation.demo import generate_cooperation
 from neuewege.core.demo.generate import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts, generate
-from neuewege.evaluation.demo import generate_evaluation
-from neuewege.events.demo import generate_events
+from neuewege.core.demo.registry import DEMO_DATA
 
 
 class Command(BaseCommand):
@@ -26,17 +25,9 @@ class Command(BaseCommand):
                 f"Generated {institutions} institutions and {people} people "
                 f"in {time.monotonic() - started:.1f} s."
             )
-        events = generate_events(scale, seed)
-        if events is None:
-            self.stdout.write(f"{scale} events already present; nothing generated.")
-        else:
-            self.stdout.write(events.line())
-        cooperation = generate_cooperation(scale, seed)
-        self.stdout.write(cooperation or f"{scale} cooperation already present; nothing generated.")
-        evaluation = generate_evaluation(scale, seed)
-        self.stdout.write(
-            evaluation or f"{scale} survey responses already present; nothing generated."
-        )
+        for demo in DEMO_DATA:  # the apps' (registered in their AppConfig.ready)
+            line = import_string(demo.generator)(scale, seed)
+            self.stdout.write(line or f"{scale} {demo.what} already present; nothing generated.")
         if scale == "demo":
             self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
             for user in demo_accounts():
