@@ -121,8 +121,9 @@ def purge_personal_data() -> str:
                     break
                 batch = category.due(now).model.objects.filter(pk__in=ids)
                 archive.write(category, batch)
-                erased += category.erase(batch, now)
-            if len(ids) < BATCH:
+                erased_now = category.erase(batch, now)
+                erased += erased_now
+            if len(ids) < BATCH or not erased_now:  # the last batch, or rows that stay due
                 break
         logger.info("Purge: %s %s row(s)", category.name, erased)
         done.append(f"{category.name} {erased}")
