@@ -31,7 +31,15 @@ def run_the_migration():
     call_command("migrate", "core", MIGRATION, verbosity=0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture
+def latest_migrations_afterwards(transactional_db):
+    """The migration is run from the one before it: afterwards every later migration again,
+    for the tests that follow on this database."""
+    yield
+    call_command("migrate", verbosity=0)
+
+
+@pytest.mark.usefixtures("latest_migrations_afterwards")
 def test_addresses_in_capitals_are_stored_in_lower_case_and_sign_in_again():
     account = stored("Koordination@Kreis-Wesel.DE")
     other = stored("land@nrw.example")
@@ -44,7 +52,7 @@ def test_addresses_in_capitals_are_stored_in_lower_case_and_sign_in_again():
     assert signs_in("koordination@kreis-wesel.de")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_migrations_afterwards")
 def test_accounts_that_differ_only_in_case_are_left_and_listed(capsys):
     upper = stored("Anna.Schmidt@Wesel.example", role=User.Role.COORDINATOR)
     lower = stored("anna.schmidt@wesel.example")
@@ -67,7 +75,7 @@ def test_accounts_that_differ_only_in_case_are_left_and_listed(capsys):
     assert User.objects.get(email="anna.schmidt@wesel.example").pk == lower.pk
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_migrations_afterwards")
 def test_running_it_again_changes_nothing(capsys):
     stored("Koordination@Kreis-Wesel.DE")
     run_the_migration()
