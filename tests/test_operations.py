@@ -201,7 +201,7 @@ def test_console_script_wraps_manage_py():
         check=False,
     )
     assert result.returncode == 0
-    for command in ("demo", "import", "run-due-jobs"):
+    for command in ("demo", "import", "run-due-jobs", "backup", "restore"):
         assert command in result.stdout
 
 
