@@ -299,34 +299,40 @@ def check_empty_media(media_root: Path):
 def read_contents(archive: Path, max_bytes: int) -> tuple[dict[str, int], dict]:
     """First pass: the members' names, types and sizes, and the manifest; nothing is written.
     The compressed stream is read to its end, where gzip's checksum is checked: tarfile alone
-    takes a damaged header for the end of the archive."""
+    takes a damaged header for the end of the archive (or for a strange member)."""
     sizes = {}
     manifest = None
+    unreadable = (tarfile.TarError, EOFError, zlib.error, OSError)
     try:
-        with tarfile.open(archive, mode="r:gz") as tar:
-            for member in tar:
-                name = checked_member(member)
-                if name in sizes:
-                    raise BackupError(damaged(f"the member {name} appears twice."))
-                sizes[name] = member.size
-                if sum(sizes.values()) > max_bytes:
-                    raise BackupError(
-                        f"{archive.name} would unpack to more than {megabytes(max_bytes)}"
-                        " (the limit; a larger backup needs --max-size). Nothing was changed."
-                    )
-                if name == MANIFEST:
-                    if member.size > MAX_MANIFEST_BYTES:
-                        raise BackupError(damaged("its manifest is implausibly large."))
-                    manifest = tar.extractfile(member).read()
-            while chunk := tar.fileobj.read(CHUNK):
-                if chunk.strip(b"\0"):
-                    raise BackupError(damaged("there is data after the end of its last member."))
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
-        if not sizes:
-            raise BackupError(
-                f"{archive.name} is not a backup archive of Neue Wege: it is no"
-                f" gzip-compressed tar file ({error}). Nothing was changed."
-            ) from error
+        tar = tarfile.open(archive, mode="r:gz")  # noqa: SIM115 (closed by the with below)
+    except unreadable as error:
+        raise BackupError(
+            f"{archive.name} is not a backup archive of Neue Wege: it is no gzip-compressed tar"
+            f" file ({error}). Nothing was changed."
+        ) from error
+    try:
+        with tar:
+            try:
+                for member in tar:
+                    name = checked_member(member)
+                    if name in sizes:
+                        raise BackupError(damaged(f"the member {name} appears twice."))
+                    sizes[name] = member.size
+                    if sum(sizes.values()) > max_bytes:
+                        raise BackupError(
+                            f"{archive.name} would unpack to more than {megabytes(max_bytes)}"
+                            " (the limit; a larger backup needs --max-size). Nothing was changed."
+                        )
+                    if name == MANIFEST:
+                        if member.size > MAX_MANIFEST_BYTES:
+                            raise BackupError(damaged("its manifest is implausibly large."))
+                        manifest = tar.extractfile(member).read()
+            except BackupError:
+                read_to_the_end(tar)  # a damaged stream explains a strange member best
+                raise
+            if read_to_the_end(tar):
+                raise BackupError(damaged("there is data after the end of its last member."))
+    except unreadable as error:
         raise BackupError(damaged(f"it cannot be read to its end ({error}).")) from error
     if manifest is None:
         raise BackupError(
@@ -341,6 +347,15 @@ def read_contents(archive: Path, max_bytes: int) -> tuple[dict[str, int], dict]:
     if not isinstance(manifest, dict):
         raise BackupError(foreign(f"its {MANIFEST} is not the manifest of a backup."))
     return sizes, manifest
+
+
+def read_to_the_end(tar: tarfile.TarFile) -> bool:
+    """Reads the rest of the compressed stream (gzip checks its checksum at the end); whether
+    any of it was not zero (data after the end of the archive)."""
+    extra = False
+    while chunk := tar.fileobj.read(CHUNK):
+        extra = extra or bool(chunk.strip(b"\0"))
+    return extra
 
 
 def checked_member(member: tarfile.TarInfo) -> str:
