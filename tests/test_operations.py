@@ -202,7 +202,7 @@ def test_console_script_wraps_manage_py():
         check=False,
     )
     assert result.returncode == 0
-    for command in ("demo", "import", "run-due-jobs"):
+    for command in ("demo", "import", "run-due-jobs", "backup", "restore"):
         assert command in result.stdout
 
 
@@ -294,3 +294,67 @@ def test_gunicorn_keeps_idle_connections_open_longer_than_the_proxy(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def quiet_command(tmp_path, *args, code=None):
+    """``neuewege ARGS`` (or CODE after ``django.setup()``) as `make run` starts it, in a fresh
+    process on a database of its own; standard output and error together."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "NEUEWEGE_VAR_DIR": str(tmp_path / "var"),
+        "NEUEWEGE_DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "neuewege.settings",
+    }
+    command = [sys.executable, "-m", "neuewege.cli", *args]
+    if code is not None:
+        command = [sys.executable, "-c", "import django\ndjango.setup()\n" + code]
+    result = subprocess.run(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+    return result.stdout.splitlines()
+
+
+def test_make_runs_demo_step_prints_the_accounts_and_no_library_logs(tmp_path):
+    assert quiet_command(tmp_path, "migrate", "--no-input", "-v", "0") == []
+    lines = quiet_command(tmp_path, "demo", "--scale", "demo")
+    text = "\n".join(lines)
+    assert len(lines) <= 20, text
+    assert "Demo accounts (password for all: neuewege-demo):" in lines
+    assert any(
+        line.strip().startswith("koordination.wesel@demo.neuewege.example") for line in lines
+    )
+    assert "oathtool --totp" in text
+    assert "materials" in text  # the PDFs of the materials library were rendered
+    for noise in ("fonttools", "subset", "weasyprint", " info ", " debug "):
+        assert noise not in text.lower(), text
+
+
+def test_pdfs_rendered_without_harfbuzz_subset_say_so_once_and_log_no_subsetting(tmp_path):
+    """Without libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools, which logs some
+    eighty INFO lines per document (the 330 lines `make run` printed), and WeasyPrint repeats
+    its warning about it for every document. Here that machine is imitated by switching
+    WeasyPrint's HarfBuzz subsetter off, then three documents are rendered."""
+    code = (
+        "import weasyprint.pdf.fonts as fonts\n"
+        "fonts.harfbuzz_subset = None\n"
+        "from neuewege.cooperation.documents import html_pdf\n"
+        "for n in range(3):\n"
+        "    pdf = html_pdf(f'<h1>Neue Wege {n}</h1><p><b>Fett</b> und normal</p>')\n"
+        "    assert pdf.startswith(b'%PDF')\n"
+        "print('rendered')\n"
+    )
+    lines = quiet_command(tmp_path, code=code)
+    assert lines[-1] == "rendered"
+    warnings = lines[:-1]
+    assert warnings, "WeasyPrint names the missing subsetter (once per font)"
+    assert all("Using fontTools instead of HarfBuzz-Subset" in line for line in warnings), lines
+    assert len(warnings) == len(set(warnings)) <= 4, lines
+    assert not [line for line in lines if "fontTools.subset" in line], lines

@@ -331,11 +331,22 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Libraries log what their developers need: WeasyPrint and fontTools (which subsets the fonts of
+# every PDF when HarfBuzz's subsetter is missing) write some eighty lines per document at INFO.
+# They log warnings and errors only, and a warning that repeats with every document (such as
+# "Using fontTools instead of HarfBuzz-Subset") is written once per process.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"once": {"()": "neuewege.core.logs.Once"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": env("NEUEWEGE_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (debug runs) would write each message a second time
+        "django": {"handlers": [], "level": "INFO"},
+        "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING", "filters": ["once"]},
+    },
 }
