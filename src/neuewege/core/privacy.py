@@ -291,30 +291,23 @@ data_category(
     expired=lambda cutoff: BarrierReport.objects.filter(created_at__lt=cutoff),
     archived_fields=["created_at", "page_url", "description", "contact"],
 )
-data_category(
-    "sign_in_attempts",
-    label=_("Failed sign-ins (account and address), kept for the throttling"),
-    legal_basis=_("Art. 6 (1) f GDPR (protection against guessing)"),
-    variable="NEUEWEGE_SIGN_IN_LOG_DAYS",
-    default_days=30,
-    expired=lambda cutoff: AccessAttempt.objects.filter(attempt_time__lt=cutoff),
-)
-data_category(
-    "sign_in_failures",
-    label=_("Log of failed sign-ins (account and address)"),
-    legal_basis=_("Art. 6 (1) f GDPR (protection against guessing)"),
-    variable="NEUEWEGE_SIGN_IN_LOG_DAYS",
-    default_days=30,
-    expired=lambda cutoff: AccessFailureLog.objects.filter(attempt_time__lt=cutoff),
-)
-data_category(
-    "sign_ins",
-    label=_("Log of sign-ins (account and address)"),
-    legal_basis=_("Art. 6 (1) f GDPR (protection against guessing)"),
-    variable="NEUEWEGE_SIGN_IN_LOG_DAYS",
-    default_days=30,
-    expired=lambda cutoff: AccessLog.objects.filter(attempt_time__lt=cutoff),
-)
+for name, model, label in (
+    (
+        "sign_in_attempts",
+        AccessAttempt,
+        _("Failed sign-ins (account and address), kept for the throttling"),
+    ),
+    ("sign_in_failures", AccessFailureLog, _("Log of failed sign-ins (account and address)")),
+    ("sign_ins", AccessLog, _("Log of sign-ins (account and address)")),
+):
+    data_category(
+        name,
+        label=label,
+        legal_basis=_("Art. 6 (1) f GDPR (protection against guessing)"),
+        variable="NEUEWEGE_SIGN_IN_LOG_DAYS",
+        default_days=30,
+        expired=lambda cutoff, model=model: model.objects.filter(attempt_time__lt=cutoff),
+    )
 data_category(
     "sessions",
     label=_("Expired sessions of signed-in staff"),
