@@ -76,6 +76,9 @@ CORE_PAGES = {
     "import-template": COORD_A,
     "audit-log": COORD_A,
     "parent-data": COORD_A,
+    # the one download path of every exporter, walked here with the state overview (of no
+    # region: the state level's); each exporter's own rules: tests/core/test_exporters.py
+    "export": {"state", "no_region"},
 }
 PAGES = CORE_PAGES | EVENT_PAGES | COOPERATION_PAGES | EVALUATION_PAGES
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below
@@ -113,6 +116,7 @@ def world(db, wesel, borken):
             "code": "tr",
             "uidb64": "MQ",
             "token": "invalid-token",
+            "name": "state-overview",
         },
         "pk_for": {
             "person-detail": person_a.pk,
@@ -122,7 +126,9 @@ def world(db, wesel, borken):
             "account-second-factor-reset": users["viewer_a"].pk,
             "import-preview": batch.pk,
         },
-        "kwargs_for": {},  # per URL name: keyword arguments that differ from "kwargs"
+        "kwargs_for": {  # per URL name: keyword arguments that differ from "kwargs"
+            "export": {"name": "state-overview", "fmt": "xlsx"},
+        },
     }
     add_event_world(world, centre_a=centre_a, person_a=person_a, centre_b=centre_b)
     add_cooperation_world(world, region=wesel, person_a=person_a, secret=SECRET_A)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from neuewege.api.api import api
-from neuewege.core import views
+from neuewege.core import exporters, views
 
 region = "regions/<str:region_key>/"
 
@@ -100,6 +100,8 @@ urlpatterns = [
     ),
     path(region + "audit/", views.AuditLogView.as_view(), name="audit-log"),
     path(region + "parent-data/", views.ParentDataView.as_view(), name="parent-data"),
+    # every file of every app: the one download path (core/exporters.py)
+    path("exports/<str:name>.<str:fmt>", exporters.export, name="export"),
     # public pages required of a public body
     path("impressum/", views.legal_page("core/legal/imprint.html"), name="imprint"),
     path("datenschutz/", views.legal_page("core/legal/privacy.html"), name="privacy"),

@@ -503,7 +503,7 @@ def test_a_nul_byte_never_reaches_postgresql(web):
 def test_a_name_that_is_a_formula_is_imported_as_text_and_exported_as_text(name):
     """Such names are kept as they are (phone numbers start with “+”, too); every export of the
     application writes them so that a spreadsheet shows them and never runs them."""
-    from neuewege.events.exports import to_csv, to_xlsx
+    from neuewege.core.documents import to_csv, to_xlsx
 
     assert run("institutions", institutions_csv(centre(name=name))).is_valid
     stored = Institution.objects.get().name

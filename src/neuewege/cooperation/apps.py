@@ -16,7 +16,7 @@ class CooperationConfig(AppConfig):
 
         from neuewege.core.jobs import DAILY, due_job
 
-        from . import models, services
+        from . import exporters, models, services
 
         auditlog.register(models.RegionCheck)
         auditlog.register(models.SteeringGroup, m2m_fields={"institutions", "members"})
@@ -25,3 +25,4 @@ class CooperationConfig(AppConfig):
         auditlog.register(models.Material)
         auditlog.register(models.MaterialVersion, exclude_fields=["downloads"])
         due_job(services.remind_task_owners, every=DAILY)
+        exporters.register()

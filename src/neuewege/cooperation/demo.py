@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from neuewege.core.access import system_access
+from neuewege.core.documents import html_pdf, to_xlsx
 from neuewege.core.models import Institution, Person, Region
-from neuewege.events.exports import to_xlsx
 
 from . import services
-from .documents import html_pdf
 from .models import Element, Material, RegionalGoal, RegionCheck, SteeringGroup, Task
 
 WESEL = "05170"

@@ -10,14 +10,12 @@ check = region + "checks/<int:version>/"
 urlpatterns = [
     path(region + "dashboard/", views.RegionDashboardView.as_view(), name="region-dashboard"),
     path("state/", views.StateOverviewView.as_view(), name="state-overview"),
-    path(
-        "state/regions.<str:fmt>", views.StateOverviewView.as_view(), name="state-overview-export"
-    ),
+    path("state/regions.<str:fmt>", views.state_overview_export, name="state-overview-export"),
     path(region + "checks/", views.CheckListView.as_view(), name="check-list"),
     path(region + "checks/new/", views.CheckCreateView.as_view(), name="check-create"),
     path(region + "checks/compare/", views.CheckCompareView.as_view(), name="check-compare"),
     path(check, views.CheckDetailView.as_view(), name="check-detail"),
-    path(check + "pdf/", views.CheckPdfView.as_view(), name="check-pdf"),
+    path(check + "pdf/", views.check_pdf, name="check-pdf"),
     path(check + "action-plan/", views.ActionPlanCreateView.as_view(), name="action-plan-create"),
     path(region + "goals/", views.GoalListView.as_view(), name="goal-list"),
     path(region + "goals/new/", views.GoalFormView.as_view(), name="goal-create"),

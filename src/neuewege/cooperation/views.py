@@ -4,28 +4,25 @@ versions, goals, the action plan, the steering group and its meetings. The peopl
 read those; its coordinator changes them (the person a task is given to may change its status);
 the state level does not see them."""
 
-from datetime import date
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
+from neuewege.core import exporters as core_exporters
 from neuewege.core import uploads
 from neuewege.core.access import Action, access_for
 from neuewege.core.errors import DomainError
 from neuewege.core.views import AccessMixin, submit
-from neuewege.events.exports import to_xlsx
 
-from . import dashboards, documents, selectors, services
+from . import dashboards, documents, exporters, selectors, services
 from .forms import (
     GoalForm,
     MaterialForm,
@@ -88,31 +85,17 @@ class RegionDashboardView(CooperationPage, View):
 class StateOverviewView(LoginRequiredMixin, View):
     """All regions at a glance (state level): figures only, sortable, and as XLSX."""
 
-    COLUMNS = [
-        ("name", gettext_lazy("Region")),
-        ("phase", gettext_lazy("Programme phase")),
-        ("coverage", gettext_lazy("Family centres with an event (12 months)")),
-        ("events", gettext_lazy("Events held (12 months)")),
-        ("parents", gettext_lazy("Parents reached (12 months)")),
-        ("check", gettext_lazy("Last Regionen-Check")),
-        ("group", gettext_lazy("Steering group meets")),
-    ]
+    COLUMNS = exporters.STATE_COLUMNS
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not access_for(request.user).sees_all_regions:
             raise DjangoPermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, fmt=None):
-        sort = request.GET.get("sort", "name")
-        if sort.lstrip("-") not in self.sort_keys():
-            sort = "name"
+    def get(self, request):
+        sort = exporters.state_sort(request.GET.get("sort", ""))
         # computed only when the page's table is not in the cache
-        rows = SimpleLazyObject(lambda: self.sorted_rows(sort))
-        if fmt == "xlsx":
-            return self.xlsx(rows)
-        if fmt is not None:
-            raise Http404
+        rows = SimpleLazyObject(lambda: exporters.sorted_rows(sort))
         return render(
             request,
             "cooperation/state_overview.html",
@@ -137,48 +120,10 @@ class StateOverviewView(LoginRequiredMixin, View):
             },
         )
 
-    def sorted_rows(self, sort):
-        rows = dashboards.state_overview()
-        rows.sort(key=self.sort_keys()[sort.lstrip("-")], reverse=sort.startswith("-"))
-        return rows
 
-    @staticmethod
-    def sort_keys():
-        return {
-            "name": lambda row: row.region.name,
-            "phase": lambda row: (row.region.phase or "~", row.region.name),
-            "coverage": lambda row: (row.coverage.percent or 0, row.region.name),
-            "events": lambda row: (row.events_held, row.region.name),
-            "parents": lambda row: (row.parents_reached, row.region.name),
-            "check": lambda row: (row.last_check or date.min, row.region.name),
-            "group": lambda row: (row.steering_group_active, row.region.name),
-        }
-
-    def xlsx(self, rows):
-        header = [str(label) for _key, label in self.COLUMNS] + [_("Family centres")]
-        content = to_xlsx(
-            header,
-            [
-                [
-                    row.region.name,
-                    row.region.get_phase_display() if row.region.phase else "",
-                    row.coverage.covered,
-                    row.events_held,
-                    row.parents_reached,
-                    row.last_check,
-                    _("yes") if row.steering_group_active else _("no"),
-                    row.coverage.centres,
-                ]
-                for row in rows
-            ],
-            title=_("Regions"),
-        )
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = 'attachment; filename="neue-wege-regionen.xlsx"'
-        return response
+def state_overview_export(request, fmt):
+    """The overview as XLSX: an alias of the exporter "state-overview"."""
+    return core_exporters.download(request, "state-overview", fmt)
 
 
 # Regionen-Check
@@ -230,13 +175,11 @@ class CheckDetailView(CooperationPage, View):
         )
 
 
-class CheckPdfView(CooperationPage, View):
-    def get(self, request, region_key, version):
-        check = self.found(selectors.check_version(self.region, version))
-        response = HttpResponse(documents.check_pdf(check), content_type="application/pdf")
-        name = f"regionen-check-{self.region.key}-{check.version}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+def check_pdf(request, region_key, version):
+    """A version of the Check as a PDF: an alias of the exporter "region-check"."""
+    return core_exporters.download(
+        request, "region-check", "pdf", {"region_key": region_key, "version": version}
+    )
 
 
 class CheckCompareView(CooperationPage, View):

@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from . import models, privacy
 
         auditlog.register(models.Region)
         auditlog.register(models.Institution)
@@ -24,6 +24,7 @@ class CoreConfig(AppConfig):
             include_fields=["email", "first_name", "last_name", "role", "is_active", "person"],
             m2m_fields={"regions"},
         )
+        privacy.register_exporters()
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -8,7 +8,7 @@ The retention is a number of days, from the Django setting of that name where se
 one, else from the environment variable, else the default — so a new category needs no change
 in core.
 
-A parent's rights (``find_parent``, ``export_parent``, ``erase_parent``): staff of a region
+A parent's rights (``find_parent``, the exporter "parent-data", ``erase_parent``): staff of a region
 find everything stored about one parent by e-mail or phone in the categories that declare
 ``find``, export it (DSGVO Art. 15) and erase it (Art. 17) with the category's own erasure,
 which keeps the anonymous evaluation; every row exported or erased is written to the
@@ -199,18 +199,53 @@ def _log(*, access, region: Region, found: list[Found], action: str, purpose: st
             )
 
 
-def export_parent(*, access, region: Region, email: str = "", phone: str = "") -> list[Found]:
-    """DSGVO Art. 15: what is stored about the parent, by category (logged as exported)."""
-    found = find_parent(region=region, email=email, phone=phone)
-    with transaction.atomic(durable=True):
-        _log(
-            access=access,
-            region=region,
-            found=found,
-            action=PersonalDataLog.Action.EXPORT,
-            purpose=_("Art. 15 GDPR: a copy for the parent"),
+def _parent_copy_target(access, params):
+    """The exporter "parent-data" finds what it copies: the region, and the parent's rows (each
+    written to the personal-data log by the download path)."""
+    from .exporters import Target, region_of
+    from .forms import ParentContactForm
+
+    region = region_of(access, params)
+    form = ParentContactForm({"email": params.get("email", ""), "phone": params.get("phone", "")})
+    if not form.is_valid():
+        return Target(region_id=region.pk, data=(region, None, form))
+    found = find_parent(region=region, **form.cleaned_data)
+    rows = [row for item in found for row in item.rows]
+    return Target(region_id=region.pk, records=rows, data=(region, found, form))
+
+
+def _parent_copy(target, fmt: str):
+    """DSGVO Art. 15: what is stored about the parent, by category, as JSON or PDF."""
+    from .documents import render_pdf
+    from .exporters import Document, Invalid
+
+    region, found, form = target.data
+    if found is None:
+        raise Invalid(" ".join(str(error) for errors in form.errors.values() for error in errors))
+    if fmt == "json":
+        data = as_data(region, found)
+        body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        return Document(body.encode(), "auskunft.json")
+    context = {"region": region, "found": found, "created_at": timezone.now()}
+    return Document(render_pdf("core/parent_data_pdf.html", context), "auskunft.pdf")
+
+
+def register_exporters():
+    from .access import Action
+    from .exporters import Exporter, register
+
+    register(
+        Exporter(
+            name="parent-data",
+            label=_("A parent's data (GDPR Art. 15)"),
+            formats=("pdf", "json"),
+            find=_parent_copy_target,
+            allowed=lambda access, target: access.can(Action.DELETE, target.region_id),
+            produce=_parent_copy,
+            personal_data=_("Art. 15 GDPR: a copy for the parent"),
+            form_only=True,
         )
-    return found
+    )
 
 
 def as_data(region: Region, found: list[Found]) -> dict:

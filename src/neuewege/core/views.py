@@ -1,5 +1,4 @@
 import base64
-import json
 from datetime import timedelta
 
 import django_otp
@@ -12,12 +11,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,9 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from weasyprint import HTML
 
-from . import limits, privacy, progress, selectors, services, uploads
+from . import exporters, limits, privacy, progress, selectors, services, uploads
 from .access import Access, Action, access_for
 from .clients import client_ip
 from .errors import DomainError
@@ -697,9 +693,10 @@ class ParentDataView(AccessMixin, View):
                 % {"rows": sum(erased.values())},
             )
             return redirect("parent-data", region_key=self.region.key)
-        if step in ("json", "pdf"):
-            found = privacy.export_parent(access=self.access, region=self.region, **contact)
-            return parent_data_download(self.region, found, step)
+        if step in ("json", "pdf"):  # the copy: through the exporter "parent-data"
+            return exporters.download(
+                request, "parent-data", step, {"region_key": self.region.key, **contact}
+            )
         found = privacy.show_parent(access=self.access, region=self.region, **contact)
         return self.render(
             "core/parent_data.html",
@@ -708,21 +705,6 @@ class ParentDataView(AccessMixin, View):
             searched=True,
             confirm_missing=step == "erase",
         )
-
-
-def parent_data_download(region, found, fmt: str) -> HttpResponse:
-    """The copy for the parent (DSGVO Art. 15) as JSON or PDF."""
-    if fmt == "json":
-        data = privacy.as_data(region, found)
-        body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    else:
-        context = {"region": region, "found": found, "created_at": timezone.now()}
-        html = render_to_string("core/parent_data_pdf.html", context)
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="auskunft.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 class ApiTokenView(LoginRequiredMixin, View):

@@ -19,9 +19,10 @@ class EvaluationConfig(AppConfig):
 
         from neuewege.core.jobs import DAILY, HOURLY, due_job
 
-        from . import checks, invitations  # noqa: F401 (checks registers itself)
+        from . import checks, exporters, invitations  # noqa: F401 (checks registers itself)
 
         due_job(invitations.create_survey_invitations, every=HOURLY)
         due_job(invitations.send_survey_invitations)
         due_job(invitations.send_survey_reminders, every=HOURLY)
         due_job(invitations.expire_survey_links, every=DAILY)
+        exporters.register()

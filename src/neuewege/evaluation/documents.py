@@ -2,19 +2,17 @@
 the programme's published result to compare with, and the feedback of speakers and family
 centres (their scale questions; no free texts).
 
-Made from a Django template by WeasyPrint through ``cooperation.documents.html_pdf``: no base
-URL and a URL fetcher that refuses everything. WeasyPrint runs no JavaScript, so the charts
-are simple inline SVG bars drawn from the same tables as the page's charts. The report holds
-aggregates only — no free-text answers — so that it may be passed on (steering group,
-funders); the small-number rule holds as everywhere ("< 5").
+Made from a template extending ``core/pdf_base.html`` by ``core.documents`` (WeasyPrint,
+fetching nothing, PDF/A-2b with tags); the exporter "results-report" serves it. WeasyPrint
+runs no JavaScript, so the charts are simple inline SVG bars drawn from the same tables as the
+page's charts. The report holds aggregates only — no free-text answers — so that it may be
+passed on (steering group, funders); the small-number rule holds as everywhere ("< 5").
 """
 
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from neuewege.cooperation.documents import html_pdf
+from neuewege.core.documents import render_pdf
 
 from . import results
 from .results import Results, Table
@@ -79,7 +77,7 @@ def report_pdf(figures: Results) -> bytes:
         chosen.append(figures.format_label(filters.format))
     if filters.family_centre is not None:
         chosen.append(filters.family_centre.name)
-    html = render_to_string(
+    return render_pdf(
         "evaluation/report_pdf.html",
         {
             "region": filters.region,
@@ -109,7 +107,5 @@ def report_pdf(figures: Results) -> bytes:
             "suppressed": results.SUPPRESSED,
             "created": timezone.localdate(),
             "title": _("Results of the events and the follow-up survey"),
-            "LANGUAGE_CODE": get_language(),
         },
     )
-    return html_pdf(html)

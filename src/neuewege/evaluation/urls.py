@@ -9,21 +9,21 @@ region = "regions/<str:region_key>/results/"
 
 urlpatterns = [
     path(region, views.RegionResultsView.as_view(), name="results-region"),
-    path(region + "report.pdf", views.RegionReportView.as_view(), name="results-region-report"),
+    path(region + "report.pdf", views.region_report, name="results-region-report"),
     path(
         region + "free-texts.<str:fmt>",
-        views.RegionCommentsExportView.as_view(),
+        views.region_comments_export,
         name="results-region-comments-export",
     ),
     path(
         region + "<slug:table>.<str:fmt>",
-        views.RegionResultsExportView.as_view(),
+        views.region_export,
         name="results-region-export",
     ),
     path("state/results/", views.StateResultsView.as_view(), name="results-state"),
     path(
         "state/results/<slug:table>.<str:fmt>",
-        views.StateResultsExportView.as_view(),
+        views.state_export,
         name="results-state-export",
     ),
 ]

@@ -15,25 +15,20 @@ Who reads what (the rules live in ``core.access`` and ``evaluation.results``):
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from neuewege.core import exporters
 from neuewege.core.access import Action, access_for
-from neuewege.core.models import Institution
+from neuewege.core.documents import TABLE_FORMATS
 from neuewege.core.views import AccessMixin
-from neuewege.events.exports import CONTENT_TYPES, to_csv, to_xlsx
 
-from . import documents, results
-from .forms import ResultsFilterForm
-from .results import Filters
+from . import results
+from .forms import Selection
 
-REGION_TABLES = ["summary", "events", "survey", "steps", "trend", "feedback"]
-STATE_TABLES = [*REGION_TABLES, "regions"]
 CHARTS = [
     # (name, table, column, title)
     ("events", "events", "events", gettext_lazy("Events held, by format")),
@@ -52,63 +47,6 @@ CHARTS = [
         gettext_lazy("Share of respondents who took a concrete step, over the period"),
     ),
 ]
-
-
-def family_centres(region):
-    if region is None:
-        return []
-    return list(
-        Institution.objects.family_centres()
-        .filter(region=region)
-        .only("pk", "name", "region_id")
-        .order_by("name")
-    )
-
-
-class Selection:
-    """The filter form of a request and the ``Filters`` it chose (None when invalid)."""
-
-    def __init__(self, request, *, region=None, regions=None):
-        params = request.GET.dict()
-        if regions is not None:  # the state level chooses the region
-            region = {item.key: item for item in regions}.get(params.get("region", ""))
-        data = {name: value for name, value in params.items() if value}
-        self.form = ResultsFilterForm(data, regions=regions, centres=family_centres(region))
-        self.filters = None
-        if self.form.is_valid():
-            data = self.form.cleaned_data
-            self.filters = Filters(
-                period=data["period"],
-                region=region,
-                format=data["format"] or "",
-                family_centre=self.form.centres.get(data.get("centre")),
-            )
-
-    def query(self, **extra) -> str:
-        params = self.filters.query() if self.filters else {}
-        if self.filters is not None and "region" in self.form.fields and self.filters.region:
-            params["region"] = self.filters.region.key
-        return urlencode(params | extra)
-
-
-def spreadsheet(header, rows, *, fmt, title, filename) -> HttpResponse:
-    if fmt not in CONTENT_TYPES:
-        raise Http404
-    content = to_csv(header, rows) if fmt == "csv" else to_xlsx(header, rows, title=title)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def table_download(table, fmt, filename) -> HttpResponse:
-    header, rows = table.export()
-    return spreadsheet(header, rows, fmt=fmt, title=table.title, filename=filename)
-
-
-def invalid_filters(selection) -> HttpResponse:
-    messages = [str(message) for errors in selection.form.errors.values() for message in errors]
-    return HttpResponse(" ".join(messages), status=400, content_type="text/plain; charset=utf-8")
 
 
 def page_context(selection, figures, *, export_url, report_url=None) -> dict:
@@ -130,7 +68,7 @@ def page_context(selection, figures, *, export_url, report_url=None) -> dict:
         return context | {"results": figures, "empty": True}
     tables = figures.tables()
     for name, table in tables.items():
-        table.links = {fmt: f"{export_url(name, fmt)}?{query}" for fmt in CONTENT_TYPES}
+        table.links = {fmt: f"{export_url(name, fmt)}?{query}" for fmt in TABLE_FORMATS}
     return context | {
         "results": figures,
         "empty": False,
@@ -149,7 +87,7 @@ class RegionResultsPage(AccessMixin):
         return self.access.can(Action.VIEW, self.region)
 
     def selection(self):
-        return Selection(self.request, region=self.region)
+        return Selection(self.request.GET.dict(), region=self.region)
 
 
 class RegionResultsView(RegionResultsPage, View):
@@ -172,58 +110,32 @@ class RegionResultsView(RegionResultsPage, View):
             context["free_text_links"] = {
                 fmt: reverse("results-region-comments-export", args=[key, fmt])
                 + f"?{context['query']}"
-                for fmt in CONTENT_TYPES
+                for fmt in TABLE_FORMATS
             }
         return self.render(
             "evaluation/results.html", scope="region", reads_texts=reads_texts, **context
         )
 
 
-class RegionResultsExportView(RegionResultsPage, View):
-    def get(self, request, region_key, table, fmt):
-        if table not in REGION_TABLES or fmt not in CONTENT_TYPES:
-            raise Http404
-        selection = self.selection()
-        if selection.filters is None:
-            return invalid_filters(selection)
-        chosen = results.results(selection.filters).tables()[table]
-        return table_download(chosen, fmt, f"neue-wege-ergebnisse-{self.region.key}-{table}")
+# The files: aliases of the exporters in ``evaluation/exporters.py``
 
 
-class RegionCommentsExportView(RegionResultsPage, View):
-    """The free-text answers: the region's people only."""
-
-    def is_allowed(self):
-        return self.access.can_read_free_texts(self.region)
-
-    def get(self, request, region_key, fmt):
-        if fmt not in CONTENT_TYPES:
-            raise Http404
-        selection = self.selection()
-        if selection.filters is None:
-            return invalid_filters(selection)
-        header, rows = results.free_texts(selection.filters).export()
-        return spreadsheet(
-            header,
-            rows,
-            fmt=fmt,
-            title=_("Free-text answers"),
-            filename=f"neue-wege-freitexte-{self.region.key}",
-        )
+def region_export(request, region_key, table, fmt):
+    return exporters.download(
+        request, "results-region", fmt, {"region_key": region_key, "table": table}
+    )
 
 
-class RegionReportView(RegionResultsPage, View):
-    """The regional report as PDF: summary, charts, tables, method note, benchmark."""
+def region_comments_export(request, region_key, fmt):
+    return exporters.download(request, "results-free-texts", fmt, {"region_key": region_key})
 
-    def get(self, request, region_key):
-        selection = self.selection()
-        if selection.filters is None:
-            return invalid_filters(selection)
-        figures = results.results(selection.filters)
-        response = HttpResponse(documents.report_pdf(figures), content_type="application/pdf")
-        name = f"neue-wege-bericht-{self.region.key}-{selection.filters.period}"
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+
+def region_report(request, region_key):
+    return exporters.download(request, "results-report", "pdf", {"region_key": region_key})
+
+
+def state_export(request, table, fmt):
+    return exporters.download(request, "results-state", fmt, {"table": table})
 
 
 class StateResultsPage(LoginRequiredMixin):
@@ -238,7 +150,7 @@ class StateResultsPage(LoginRequiredMixin):
 
     def selection(self):
         self.regions = sorted(self.access.regions_by_key.values(), key=lambda item: item.name)
-        return Selection(self.request, regions=self.regions)
+        return Selection(self.request.GET.dict(), regions=self.regions)
 
 
 class StateResultsView(StateResultsPage, View):
@@ -264,14 +176,3 @@ class StateResultsView(StateResultsPage, View):
                 "region_query": urlencode(filters.query() if filters else {}),
             },
         )
-
-
-class StateResultsExportView(StateResultsPage, View):
-    def get(self, request, table, fmt):
-        if table not in STATE_TABLES or fmt not in CONTENT_TYPES:
-            raise Http404
-        selection = self.selection()
-        if selection.filters is None:
-            return invalid_filters(selection)
-        chosen = results.results(selection.filters, regions=self.regions).tables()[table]
-        return table_download(chosen, fmt, f"neue-wege-ergebnisse-land-{table}")

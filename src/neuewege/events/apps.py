@@ -16,7 +16,7 @@ class EventsConfig(AppConfig):
 
         from neuewege.core.jobs import due_job
 
-        from . import models, privacy, services, tasks  # noqa: F401 (privacy declares)
+        from . import exporters, models, privacy, services, tasks  # noqa: F401 (privacy declares)
 
         auditlog.register(models.Format)
         auditlog.register(models.ParentEvent, m2m_fields={"speakers"})
@@ -24,3 +24,4 @@ class EventsConfig(AppConfig):
         due_job(services.mark_held_events)
         due_job(services.create_reminders)
         due_job(tasks.send_due_notifications)
+        exporters.register()

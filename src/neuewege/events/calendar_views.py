@@ -5,63 +5,39 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from neuewege.core import exporters
 from neuewege.core.access import access_for
-from neuewege.core.errors import DomainError, NotFound
+from neuewege.core.errors import DomainError
 from neuewege.core.middleware import parent_page
 from neuewege.core.views import add_domain_errors
 
 from . import calendars
 
-CONTENT_TYPE = "text/calendar; charset=utf-8"
 MAX_ID = 2**63 - 1
 
 
-def ics_response(content: bytes, filename: str, *, attachment=True) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPE)
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
+# The calendar files: aliases of the exporters in ``events/exporters.py``, at the addresses
+# parents and subscribers already use.
 
 
 @parent_page
 def event_ics(request, pk):
-    event = get_object_or_404(calendars.public_events(), pk=pk)
-    return ics_response(
-        calendars.event_calendar(event), calendars.filename(event, "veranstaltung", event.pk)
-    )
+    return exporters.download(request, "event-calendar", "ics", {"pk": pk})
 
 
 @parent_page
 def session_ics(request, pk):
-    try:
-        session = calendars.public_session(pk)
-    except NotFound as error:
-        raise Http404 from error
-    return ics_response(
-        calendars.session_calendar(session),
-        calendars.filename(session.event, "termin", session.pk),
-    )
+    return exporters.download(request, "session-calendar", "ics", {"pk": pk})
 
 
 def feed_ics(request, token):
-    try:
-        feed = calendars.feed_for_token(token)
-    except NotFound as error:
-        raise Http404 from error
-    response = ics_response(
-        calendars.feed_calendar(feed), f"neue-wege-{feed.prefix}.ics", attachment=False
-    )
-    # The URL is the secret: never kept by shared caches, never indexed.
-    response["Cache-Control"] = "private, max-age=900"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return exporters.download(request, "calendar-feed", "ics", {"token": token})
 
 
 OWN_DATES = "own"

@@ -1,24 +1,13 @@
 """The registrations of an event as a table, and the short texts the staff pages use for dates
-and children. CSV for German Excel (UTF-8 with BOM, semicolons), XLSX with openpyxl. Text a
-spreadsheet would run as a formula (a first name "=HYPERLINK(…)") stays plain text."""
-
-import csv
-import io
+and children. The files (CSV for German Excel, XLSX) are written by ``core.documents`` and
+served by the exporter ``event-registrations`` (``events/exporters.py``)."""
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .models import ParentEvent, Registration
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def session_label(session) -> str:
@@ -100,41 +89,3 @@ def registration_table(event: ParentEvent, registrations) -> tuple[list[str], li
 
 def _start(session):
     return session.starts_at
-
-
-def plain(value):
-    """A text cell a spreadsheet shows as it is, never as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def to_csv(header, rows) -> bytes:
-    """UTF-8 with a byte order mark and semicolons: German Excel opens it as it is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([plain(value) for value in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(header, rows, *, title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text begins with
-    for column, name in zip(sheet.columns, header, strict=True):
-        width = max([len(name), *(len(str(cell.value or "")) for cell in column)])
-        sheet.column_dimensions[column[0].column_letter].width = min(width + 2, 60)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

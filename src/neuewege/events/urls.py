@@ -25,7 +25,7 @@ urlpatterns = [
         views.RegistrationCreateView.as_view(),
         name="registration-create",
     ),
-    path(event + "export.<str:fmt>", views.EventExportView.as_view(), name="event-export"),
+    path(event + "export.<str:fmt>", views.event_export, name="event-export"),
     path(event + "print/", views.EventPrintView.as_view(), name="event-print"),
     path("sessions/<int:pk>/cancel/", views.SessionCancelView.as_view(), name="session-cancel"),
     path(

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from neuewege.core import exporters
 from neuewege.core.access import Action, access_for
 from neuewege.core.errors import DomainError
 from neuewege.core.models import EventFormat, PersonalDataLog
@@ -649,26 +650,9 @@ class SessionAttendanceView(SessionPage, View):
         return self.page(form)
 
 
-class EventExportView(EventPage, View):
-    allow = "contacts"
-
-    def get(self, request, pk, fmt):
-        if fmt not in exports.CONTENT_TYPES:
-            raise Http404
-        event = self.event
-        header, rows = exports.registration_table(event, selectors.active_registrations(event))
-        self.log(
-            PersonalDataLog.Action.EXPORT,
-            _("Registrations exported (%(format)s)") % {"format": fmt.upper()},
-        )
-        if fmt == "csv":
-            content = exports.to_csv(header, rows)
-        else:
-            content = exports.to_xlsx(header, rows, title=_("Registrations"))
-        response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.pk}.{fmt}"'
-        response["Cache-Control"] = "no-store"
-        return response
+def event_export(request, pk, fmt):
+    """The registration list: an alias of the exporter ``event-registrations``."""
+    return exporters.download(request, "event-registrations", fmt, {"pk": pk})
 
 
 class EventPrintView(EventPage, View):

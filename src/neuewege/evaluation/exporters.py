@@ -1,0 +1,135 @@
+"""The files of the evaluation's results, declared for the one download path of
+``core.exporters``: every table of a region's results and of the state-wide results (CSV,
+XLSX), the region's free-text answers (its people only, never the state level) and the
+regional report (PDF, aggregates only). The figures are anonymous: no personal-data log.
+The filters come as parameters of the address, as on the results pages."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from neuewege.core import exporters
+from neuewege.core.access import Action
+from neuewege.core.documents import TABLE_FORMATS, table
+from neuewege.core.errors import NotFound
+from neuewege.core.exporters import Document, Exporter, Invalid, Target
+
+from . import documents, results
+from .forms import Selection
+
+REGION_TABLES = ["summary", "events", "survey", "steps", "trend", "feedback"]
+STATE_TABLES = [*REGION_TABLES, "regions"]
+
+
+def _filters(selection: Selection):
+    if selection.filters is None:
+        messages = [str(message) for errors in selection.form.errors.values() for message in errors]
+        raise Invalid(" ".join(messages))
+    return selection.filters
+
+
+def _chosen_table(params, tables) -> str:
+    name = str(params.get("table", ""))
+    if name not in tables:
+        raise NotFound({"table": "no such table"})
+    return name
+
+
+def _region(access, params) -> Target:
+    region = exporters.region_of(access, params)
+    return Target(region_id=region.pk, data={"region": region, "params": params})
+
+
+def _region_table(access, params) -> Target:
+    target = _region(access, params)
+    target.data["table"] = _chosen_table(params, REGION_TABLES)
+    return target
+
+
+def _file(chosen, fmt: str, filename: str) -> Document:
+    header, rows = chosen.export()
+    return Document(table(header, rows, fmt, title=chosen.title), f"{filename}.{fmt}")
+
+
+def _region_results(target: Target, fmt: str) -> Document:
+    region, name = target.data["region"], target.data["table"]
+    filters = _filters(Selection(target.data["params"], region=region))
+    chosen = results.results(filters).tables()[name]
+    return _file(chosen, fmt, f"neue-wege-ergebnisse-{region.key}-{name}")
+
+
+def _free_texts(target: Target, fmt: str) -> Document:
+    region = target.data["region"]
+    filters = _filters(Selection(target.data["params"], region=region))
+    header, rows = results.free_texts(filters).export()
+    return Document(
+        table(header, rows, fmt, title=_("Free-text answers")),
+        f"neue-wege-freitexte-{region.key}.{fmt}",
+    )
+
+
+def _report(target: Target, fmt: str) -> Document:
+    region = target.data["region"]
+    filters = _filters(Selection(target.data["params"], region=region))
+    pdf = documents.report_pdf(results.results(filters))
+    return Document(pdf, f"neue-wege-bericht-{region.key}-{filters.period}.pdf")
+
+
+def _state(access, params) -> Target:
+    return Target(
+        data={
+            "params": params,
+            "table": _chosen_table(params, STATE_TABLES),
+            "regions": list(access.regions_by_key.values()),
+        }
+    )
+
+
+def _state_results(target: Target, fmt: str) -> Document:
+    regions = sorted(target.data["regions"], key=lambda item: item.name)
+    filters = _filters(Selection(target.data["params"], regions=regions))
+    name = target.data["table"]
+    chosen = results.results(filters, regions=regions).tables()[name]
+    return _file(chosen, fmt, f"neue-wege-ergebnisse-land-{name}")
+
+
+def _reads_region(access, target: Target) -> bool:
+    return access.can(Action.VIEW, target.region_id)
+
+
+REGION_RESULTS = Exporter(
+    name="results-region",
+    label=gettext_lazy("A table of a region's results"),
+    formats=TABLE_FORMATS,
+    find=_region_table,
+    allowed=_reads_region,
+    produce=_region_results,
+)
+FREE_TEXTS = Exporter(
+    name="results-free-texts",
+    label=gettext_lazy("Free-text answers"),
+    formats=TABLE_FORMATS,
+    find=_region,
+    allowed=lambda access, target: access.can_read_free_texts(target.region_id),
+    produce=_free_texts,
+)
+REPORT = Exporter(
+    name="results-report",
+    label=gettext_lazy("Regional report"),
+    formats=("pdf",),
+    find=_region,
+    allowed=_reads_region,
+    produce=_report,
+)
+STATE_RESULTS = Exporter(
+    name="results-state",
+    label=gettext_lazy("A table of the state-wide results"),
+    formats=TABLE_FORMATS,
+    find=_state,
+    allowed=lambda access, target: access.sees_all_regions,
+    produce=_state_results,
+)
+
+
+def register():
+    for declared in (REGION_RESULTS, FREE_TEXTS, REPORT, STATE_RESULTS):
+        exporters.register(declared)
