@@ -345,9 +345,9 @@ def test_pdfs_rendered_without_harfbuzz_subset_say_so_once_and_log_no_subsetting
     code = (
         "import weasyprint.pdf.fonts as fonts\n"
         "fonts.harfbuzz_subset = None\n"
-        "from neuewege.cooperation.documents import html_pdf\n"
+        "from neuewege.core.documents import html_pdf\n"
         "for n in range(3):\n"
-        "    pdf = html_pdf(f'<h1>Neue Wege {n}</h1><p><b>Fett</b> und normal</p>')\n"
+        "    pdf = html_pdf(f'<html lang=\"de\"><h1>Neue Wege {n}</h1><p><b>Fett</b></p></html>')\n"
         "    assert pdf.startswith(b'%PDF')\n"
         "print('rendered')\n"
     )

@@ -8,8 +8,8 @@ the purpose written to the personal-data log) and how the file is made (``produc
 writers of ``core.documents`` and ``core.calendars``). Core knows no capability: it holds the
 registry and the path.
 
-The one download path (``download``, behind the view ``export`` at ``/exports/<name>.<fmt>``,
-the API route ``/api/v1/exports/{name}.{fmt}``, and the older addresses that stay as aliases):
+The one download path (``download``, behind the view ``export`` at ``/exports/<name>.<fmt>``
+and the older addresses that stay as aliases; an API route is still to come):
 
 1. an unknown exporter or format: 404;
 2. signed in, unless the exporter is public (calendar files): else the login page (API: 401);
