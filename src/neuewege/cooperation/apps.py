@@ -15,6 +15,7 @@ class CooperationConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from neuewege.core.jobs import DAILY, due_job
+        from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
         from . import exporters, models, services
 
@@ -26,3 +27,19 @@ class CooperationConfig(AppConfig):
         auditlog.register(models.MaterialVersion, exclude_fields=["downloads"])
         due_job(services.remind_task_owners, every=DAILY)
         exporters.register()
+        menu_entry(
+            REGION,
+            "region-dashboard",
+            _("Cooperation"),
+            order=50,
+            allowed=lambda access, region: access.can_see_cooperation(region),
+        )
+        menu_entry(
+            REGION,
+            "state-overview",
+            _("All regions"),
+            order=100,
+            allowed=lambda access, region: access.sees_all_regions,
+            of_region=False,
+        )
+        menu_entry(TOOLS, "programme-material-list", _("Programme materials"), order=20)

@@ -15,6 +15,7 @@ class EventsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from neuewege.core.jobs import due_job
+        from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
         from . import exporters, models, privacy, services, tasks  # noqa: F401 (privacy declares)
 
@@ -25,3 +26,6 @@ class EventsConfig(AppConfig):
         due_job(services.create_reminders)
         due_job(tasks.send_due_notifications)
         exporters.register()
+        menu_entry(REGION, "event-list", _("Events"), order=40)
+        menu_entry(TOOLS, "format-list", _("Formats"), order=10)
+        menu_entry(TOOLS, "calendar-feeds", _("Calendar feeds"), order=30)
