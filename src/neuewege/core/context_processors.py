@@ -6,8 +6,8 @@ from .access import access_for
 def shell(request):
     """What the page shell needs: the account's regions for navigation, the map switch and
     the languages of staff pages."""
-    user = getattr(request, "user", None)
-    access = access_for(user)
+    # the view's own (AccessMixin), so that the account's regions are read once per page
+    access = getattr(request, "access", None) or access_for(getattr(request, "user", None))
     return {
         "access": access,
         # a session still owing its second factor sees no menu (core.middleware)

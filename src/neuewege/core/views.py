@@ -87,7 +87,7 @@ class AccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.access = access_for(request.user)
+        self.access = request.access = access_for(request.user)  # the page's, for the shell too
         self.record = self.get_record()
         self.region = (
             self.record.region
