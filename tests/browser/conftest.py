@@ -2,6 +2,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 from neuewege.core.models import User
@@ -20,6 +22,18 @@ FLAGS = [
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
+
+
+# The test server answers one request at a time. On SQLite its threads would share the test's
+# one in-memory connection, so that two requests at once (a double click without scripts) ran
+# inside each other's transaction — which no real server does (PostgreSQL: tests/*/
+# test_concurrency.py). Django closes each connection after its answer then.
+class OneRequestAtATime(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the server's own thread holds the connection
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
