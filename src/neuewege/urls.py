@@ -4,22 +4,25 @@ from django.urls import include, path
 
 from neuewege.api.api import api
 from neuewege.core import exporters, views
+from neuewege.core.access import SIGNED_IN, allow, public
 
 region = "regions/<str:region_key>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # signing in; an invitation link leads to "set your password"
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("login/code/", views.SecondFactorVerifyView.as_view(), name="second-factor-verify"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
-        "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
+        "password/done/",
+        allow(SIGNED_IN)(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
     ),
     path(
         "password/set/<uidb64>/<token>/",
@@ -28,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "password/set/done/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        public(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
     path("me/tokens/", views.ApiTokenView.as_view(), name="api-tokens"),

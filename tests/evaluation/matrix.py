@@ -1,20 +1,13 @@
-"""The evaluation app's part of the permission matrix (tests/test_permission_matrix.py): who may
-open each page and API route, and the records of region A those URLs point at."""
+"""The evaluation app's part of the permission matrix (tests/test_permission_matrix.py): the
+records of region A its URLs point at, who may open its API routes and download its files (the
+exporters decide; every other page's expectation is read from the table of permissions).
 
-from tests.matrix_roles import COORD_A, PLAN_A, PUBLIC, READ_A, SIGNED_IN  # noqa: F401
+The survey link is a valid one of family centre B (the page names the event and the centre,
+which an outsider must never see of region A); the texts to send by phone belong to centre A."""
 
-EVALUATION_PAGES = {}
+from tests.matrix_roles import READ_A
+
 EVALUATION_API = {}
-
-# The parents' answer pages (public, the token is the key): section of the answer page.
-# The survey link is a valid one of family centre B (the page names the event and the centre,
-# which an outsider must never see of region A); the texts to send by phone belong to centre A.
-EVALUATION_PAGES |= {
-    "survey-answer": PUBLIC,
-    "survey-thanks": PUBLIC,
-    "survey-texts": PLAN_A,  # parents' phone numbers: the family centre and the coordinator
-    "survey-text-sent": PLAN_A,
-}
 
 # The staff's results: dashboards, exports, report: section of the results.
 # A region's results are aggregates: its people and the state level read them (the state level
@@ -23,12 +16,10 @@ EVALUATION_PAGES |= {
 # are the state level's (others 403).
 RESULTS_MEMBERS_A = {"staff_a", "viewer_a", "coordinator_a"}
 RESULTS_STATE_ONLY = {"state", "no_region"}
-EVALUATION_PAGES |= {
-    "results-region": READ_A,
+EVALUATION_PAGES = {
     "results-region-export": READ_A,
     "results-region-report": READ_A,  # aggregates only, no free texts
     "results-region-comments-export": RESULTS_MEMBERS_A,
-    "results-state": RESULTS_STATE_ONLY,
     "results-state-export": RESULTS_STATE_ONLY,
 }
 EVALUATION_API |= {

@@ -33,6 +33,7 @@ from neuewege.core.models import User
 from neuewege.evaluation import results, services
 from neuewege.evaluation.disclosure import Period
 from neuewege.evaluation.models import Questionnaire, SurveyInvitation
+from neuewege.evaluation.permissions import READ_FREE_TEXTS
 from neuewege.evaluation.questionnaires import PARENT_FOLLOW_UP
 from neuewege.evaluation.results import Figure, Filters
 from neuewege.events.models import ConsentText, Registration
@@ -503,11 +504,11 @@ def test_only_the_regions_people_read_free_texts(results_world, wesel, borken, s
         "staff": UserFactory(role=User.Role.STAFF, person=PersonFactory(institution=centre)),
     }
     for user in people.values():
-        assert access_for(user).can_read_free_texts(wesel)
-    assert not access_for(state_user).can_read_free_texts(wesel)
+        assert access_for(user).has(READ_FREE_TEXTS, wesel)
+    assert not access_for(state_user).has(READ_FREE_TEXTS, wesel)
     other = UserFactory(role=User.Role.COORDINATOR, regions=[borken])
-    assert not access_for(other).can_read_free_texts(wesel)
-    assert system_access().can_read_free_texts(wesel)
+    assert not access_for(other).has(READ_FREE_TEXTS, wesel)
+    assert system_access().has(READ_FREE_TEXTS, wesel)
     with pytest.raises(ValueError):
         results.free_texts(Filters(period=PERIOD))
 

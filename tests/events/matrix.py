@@ -1,57 +1,22 @@
-"""The events app's part of the permission matrix (tests/test_permission_matrix.py): who may
-open each page and API route, and the records of region A those URLs point at."""
+"""The events app's part of the permission matrix (tests/test_permission_matrix.py): the records
+of region A its URLs point at, who may open its API routes, and who may download its files (the
+exporters decide; every other page's expectation is read from the table of permissions)."""
 
-from tests.matrix_roles import COORD_A, PLAN_A, PUBLIC, READ_A, SIGNED_IN  # noqa: F401
-
-EVENT_PAGES = {}
+from tests.matrix_roles import PLAN_A, PUBLIC, READ_A
 
 # (method, path) → "public" (everyone, no token), "list" (every account gets 200, filtered),
 # "write" (outsiders get 4xx and change nothing) or the set of roles that get 200.
 EVENT_API = {}
 
-# Calendar files and feeds (events/calendar_urls.py). The public files and the feed point at
-# region B's records: they name the family centre, which an outsider must never see of region A.
-EVENT_PAGES |= {
+# Calendar files and feeds (events/calendar_urls.py) and the parents' pages point at region B's
+# records: they name the family centre, which an outsider must never see of region A. The staff
+# pages point at a series of family centre A with a booking and a message to pass on by phone
+# (add_staff_pages_world).
+EVENT_PAGES = {
     "public-event-ics": PUBLIC,
     "public-session-ics": PUBLIC,
     "calendar-feed": PUBLIC,  # the token in the URL is the secret
-    "calendar-feeds": SIGNED_IN,  # every account manages its own feeds
-}
-
-# Pages for parents (events/public_urls.py): open to everyone, no account. Like the calendar
-# files they point at region B's records: a published event names its family centre, and the
-# matrix asserts that an outsider never sees region A's centre.
-EVENT_PAGES |= {
-    "public-event-list": PUBLIC,
-    "public-event-detail": PUBLIC,
-    "booking-start": PUBLIC,
-    "booking-check": PUBLIC,  # without answers waiting: back to the form (302)
-    "booking-manage": PUBLIC,  # the signed token in the URL is the key
-    "easy-read": PUBLIC,
-    "choose-language": PUBLIC,
-}
-
-# Staff pages of events (events/urls.py); they point at a series of family centre A with a
-# booking and a message to pass on by phone (add_staff_pages_world).
-STATE_ONLY = {"state", "no_region"}  # the format catalogue: not of a region, 403 for the others
-EVENT_PAGES |= {
-    "event-list": READ_A,
-    "event-create": PLAN_A,
-    "event-detail": READ_A,  # counts only, no parents' details
-    "event-update": PLAN_A,
-    "event-publish": PLAN_A,
-    "event-cancel": PLAN_A,
-    "event-close": PLAN_A,
-    "session-cancel": PLAN_A,
-    "event-registrations": PLAN_A,  # and the event's speakers (first names only)
-    "registration-create": PLAN_A,
-    "registration-remove": PLAN_A,
-    "notification-called": PLAN_A,
-    "session-attendance": PLAN_A,  # and the event's speakers
     "event-export": PLAN_A,
-    "event-print": PLAN_A,  # and the event's speakers
-    "format-list": SIGNED_IN,
-    "format-update": STATE_ONLY,
 }
 
 # The events API (events/api.py); {event_id} is a draft of region A.

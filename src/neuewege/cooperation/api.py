@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from neuewege.core.access import Access
+from neuewege.core.access import STATE_FIGURES, Access
 from neuewege.core.api_types import (
     Day,
     Id,
@@ -44,6 +44,7 @@ from neuewege.events.models import ParentEvent
 from . import dashboards, indicators, selectors, services
 from .documents import material_file
 from .models import CHECK_FIELDS, Element, Material, Meeting, ProgrammeOffer, RegionCheck, Task
+from .permissions import SEE, SEE_MATERIALS
 
 router = Router(tags=["cooperation"])
 
@@ -64,7 +65,7 @@ call = service_caller(
 def cooperation_region(access: Access, key: str) -> Region:
     """The region, when the caller may read its cooperation records; otherwise 404."""
     region = access.regions_by_key.get(key)
-    if region is None or not access.can_see_cooperation(region):
+    if region is None or not access.has(SEE, region):
         raise Http404
     return region
 
@@ -549,7 +550,7 @@ def download_material(request, material_id: RecordId, number: Version):
     """The file of one version (counted; who downloads is not recorded)."""
     access = api_access(request)
     material = selectors.material(access, material_id)
-    if material is None or not access.can_see_materials(material.region):
+    if material is None or not access.has(SEE_MATERIALS, material.region):
         raise Http404
     version = found(selectors.material_version(material, number))
     response = material_file(version)
@@ -595,7 +596,7 @@ def region_figures(request, key: RegionKeyPath):
 @router.get("/state/figures", response=list[StateRowOut])
 def state_figures(request):
     """Every region's figures, by name (the state level only)."""
-    if not api_access(request).sees_all_regions:
+    if not api_access(request).has(STATE_FIGURES):
         raise PermissionDenied(_("Only the state level reads the figures of all regions."))
     return [
         {

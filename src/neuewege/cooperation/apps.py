@@ -17,7 +17,7 @@ class CooperationConfig(AppConfig):
         from neuewege.core.jobs import DAILY, due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import exporters, models, services
+        from . import exporters, models, permissions, services
 
         auditlog.register(models.RegionCheck)
         auditlog.register(models.SteeringGroup, m2m_fields={"institutions", "members"})
@@ -32,14 +32,13 @@ class CooperationConfig(AppConfig):
             "region-dashboard",
             _("Cooperation"),
             order=50,
-            allowed=lambda access, region: access.can_see_cooperation(region),
+            permission=permissions.SEE,
         )
         menu_entry(
             REGION,
             "state-overview",
             _("All regions"),
             order=100,
-            allowed=lambda access, region: access.sees_all_regions,
             of_region=False,
         )
         menu_entry(TOOLS, "programme-material-list", _("Programme materials"), order=20)

@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from neuewege.core import exporters
+from neuewege.core.access import STATE_FIGURES
 from neuewege.core.documents import table
 from neuewege.core.errors import NotFound
 from neuewege.core.exporters import Document, Exporter, Target
 
 from . import dashboards, documents, selectors
+from .permissions import SEE
 
 STATE_COLUMNS = [
     ("name", gettext_lazy("Region")),
@@ -73,7 +75,7 @@ STATE_OVERVIEW = Exporter(
     label=gettext_lazy("All regions at a glance"),
     formats=("xlsx",),
     find=_state,
-    allowed=lambda access, target: access.sees_all_regions,
+    allowed=lambda access, target: access.has(STATE_FIGURES),
     produce=_state_overview,
 )
 
@@ -98,7 +100,7 @@ REGION_CHECK = Exporter(
     label=gettext_lazy("Regionen-Check"),
     formats=("pdf",),
     find=_check,
-    allowed=lambda access, target: access.can_see_cooperation(target.region_id),
+    allowed=lambda access, target: access.has(SEE, target.region_id),
     produce=_check_pdf,
 )
 

@@ -37,6 +37,7 @@ from .models import (
     SteeringGroup,
     Task,
 )
+from .permissions import MANAGE, MANAGE_MATERIALS, UPDATE_TASK
 
 TASK_FIELDS = [
     "title",
@@ -80,7 +81,7 @@ ELEMENT_TASKS = {
 
 
 def _require_manage(access: Access, region_id: int):
-    if not access.can_manage_cooperation(region_id):
+    if not access.has(MANAGE, region_id):
         raise PermissionDenied(_("Only the region's coordinator may change this."))
 
 
@@ -151,9 +152,9 @@ def save_task(
         if task is None:
             _require_manage(access, region.id)
             task = Task(region=region, created_on=today)
-        elif not access.can_update_task(task):
+        elif not access.has(UPDATE_TASK, task):
             raise PermissionDenied(_("You may not change this task."))
-        elif not access.can_manage_cooperation(region.id) and set(data) - OWNER_FIELDS:
+        elif not access.has(MANAGE, region.id) and set(data) - OWNER_FIELDS:
             raise PermissionDenied(_("You may change only the status and notes of this task."))
         was_done = task.status == Task.Status.DONE
         apply_fields(task, data, TASK_FIELDS)
@@ -475,7 +476,7 @@ def save_material(
     (None: the programme's, for every region). A new ``upload`` becomes its next version; the
     earlier versions stay."""
     with transaction.atomic(durable=True):
-        if not access.can_manage_materials(region):
+        if not access.has(MANAGE_MATERIALS, region):
             raise PermissionDenied(_("You may not change the materials of this library."))
         if material is None:
             material = Material(region=region)
@@ -555,7 +556,7 @@ def _add_version(material: Material, upload, change_note: str, user) -> Material
 def delete_material(*, access: Access, material: Material):
     """Remove a material with all its versions; the files go once the deletion is committed."""
     with transaction.atomic(durable=True):
-        if not access.can_manage_materials(material.region):
+        if not access.has(MANAGE_MATERIALS, material.region):
             raise PermissionDenied(_("You may not change the materials of this library."))
         files = [version.file for version in material.versions.all()]
         material.delete()

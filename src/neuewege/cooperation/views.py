@@ -6,10 +6,8 @@ the state level does not see them."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -18,7 +16,7 @@ from django.views import View
 
 from neuewege.core import exporters as core_exporters
 from neuewege.core import uploads
-from neuewege.core.access import Action, access_for
+from neuewege.core.access import STATE_FIGURES, VIEW
 from neuewege.core.errors import DomainError
 from neuewege.core.views import AccessMixin, submit
 
@@ -35,20 +33,17 @@ from .forms import (
     TaskForm,
 )
 from .models import CHECK_FIELDS, Element, SteeringGroup
+from .permissions import MANAGE, MANAGE_MATERIALS, SEE, SEE_MATERIALS, UPDATE_TASK
 
 
 class CooperationPage(AccessMixin):
-    """A page of a region's cooperation. ``manage``: only for the region's coordinator."""
+    """A page of a region's cooperation: its people read it, ``MANAGE`` pages are the
+    coordinator's."""
 
-    manage = False
-
-    def is_allowed(self):
-        if self.manage:
-            return self.access.can_manage_cooperation(self.region)
-        return self.access.can_see_cooperation(self.region)
+    permission = SEE
 
     def render(self, template, **context):
-        context.setdefault("can_manage", self.access.can_manage_cooperation(self.region))
+        context.setdefault("can_manage", self.access.has(MANAGE, self.region))
         return super().render(template, **context)
 
     def found(self, record):
@@ -64,13 +59,13 @@ class RegionDashboardView(CooperationPage, View):
     """Where the region stands, on one page: aggregates, which the state level reads too. The
     goals, tasks and the Check themselves only for the region's people (as in the API)."""
 
-    def is_allowed(self):
-        return self.access.can(Action.VIEW, self.region)
+    permission = VIEW
 
     def get(self, request, region_key):
         figures = dashboards.region_dashboard(self.region)
         return self.render(
             "cooperation/dashboard.html",
+            sees_cooperation=self.access.has(SEE, self.region),
             figures=figures,
             goals_reached=sum(progress.reached for progress in figures.goals),
             figures_minutes=settings.FIGURES_CACHE_SECONDS // 60,
@@ -82,48 +77,40 @@ class RegionDashboardView(CooperationPage, View):
         )
 
 
-class StateOverviewView(LoginRequiredMixin, View):
+class StateOverviewView(AccessMixin, View):
     """All regions at a glance (state level): figures only, sortable, and as XLSX."""
 
+    permission = STATE_FIGURES
+    programme_wide = True
     COLUMNS = exporters.STATE_COLUMNS
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access_for(request.user).sees_all_regions:
-            raise DjangoPermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
         sort = exporters.state_sort(request.GET.get("sort", ""))
         # computed only when the page's table is not in the cache
         rows = SimpleLazyObject(lambda: exporters.sorted_rows(sort))
-        return render(
-            request,
+        return self.render(
             "cooperation/state_overview.html",
-            {
-                "rows": rows,
-                "sort": sort,
-                "figures_seconds": settings.FIGURES_CACHE_SECONDS,
-                "figures_minutes": settings.FIGURES_CACHE_SECONDS // 60,
-                "columns": self.COLUMNS,
-                "map_points": SimpleLazyObject(
-                    lambda: [
-                        {
-                            "lat": row.centre[0],
-                            "lon": row.centre[1],
-                            "name": row.region.name,
-                            "covered": bool(row.coverage.covered),
-                        }
-                        for row in rows
-                        if row.centre is not None
-                    ]
-                ),
-            },
+            rows=rows,
+            sort=sort,
+            figures_seconds=settings.FIGURES_CACHE_SECONDS,
+            figures_minutes=settings.FIGURES_CACHE_SECONDS // 60,
+            columns=self.COLUMNS,
+            map_points=SimpleLazyObject(
+                lambda: [
+                    {
+                        "lat": row.centre[0],
+                        "lon": row.centre[1],
+                        "name": row.region.name,
+                        "covered": bool(row.coverage.covered),
+                    }
+                    for row in rows
+                    if row.centre is not None
+                ]
+            ),
         )
 
 
-def state_overview_export(request, fmt):
-    """The overview as XLSX: an alias of the exporter "state-overview"."""
-    return core_exporters.download(request, "state-overview", fmt)
+state_overview_export = core_exporters.alias("state-overview")
 
 
 # Regionen-Check
@@ -137,7 +124,7 @@ class CheckListView(CooperationPage, View):
 class CheckCreateView(CooperationPage, View):
     """A new version, filled in with the latest one: a Check is never overwritten."""
 
-    manage = True
+    permission = MANAGE
 
     def get(self, request, region_key):
         latest = selectors.checks(self.region).first()
@@ -175,11 +162,7 @@ class CheckDetailView(CooperationPage, View):
         )
 
 
-def check_pdf(request, region_key, version):
-    """A version of the Check as a PDF: an alias of the exporter "region-check"."""
-    return core_exporters.download(
-        request, "region-check", "pdf", {"region_key": region_key, "version": version}
-    )
+check_pdf = core_exporters.alias("region-check", "pdf")  # a version of the Check
 
 
 class CheckCompareView(CooperationPage, View):
@@ -211,7 +194,7 @@ class ActionPlanCreateView(CooperationPage, View):
     """Shows the tasks the Check's chosen elements add to the action plan; confirming adds
     them."""
 
-    manage = True
+    permission = MANAGE
 
     def get(self, request, region_key, version):
         check = self.found(selectors.check_version(self.region, version))
@@ -253,7 +236,7 @@ class TaskListView(CooperationPage, View):
 
 
 class TaskCreateView(CooperationPage, View):
-    manage = True
+    permission = MANAGE
 
     def get(self, request, region_key):
         return self.show(TaskForm(region=self.region, initial={"status": "open"}))
@@ -273,13 +256,18 @@ class TaskCreateView(CooperationPage, View):
 
 
 class TaskUpdateView(CooperationPage, View):
-    def is_allowed(self):
-        self.task = selectors.task(self.region, self.kwargs["pk"])
-        return self.task is None or self.access.can_update_task(self.task)
+    permission = UPDATE_TASK
+
+    def get_record(self):
+        region = self.access.regions_by_key.get(self.kwargs["region_key"])
+        return self.found(region and selectors.task(region, self.kwargs["pk"]))
+
+    @property
+    def task(self):
+        return self.record
 
     def form(self, data=None):
-        self.found(self.task)
-        owner_only = not self.access.can_manage_cooperation(self.region)
+        owner_only = not self.access.has(MANAGE, self.region)
         initial = {
             "title": self.task.title,
             "element": self.task.element,
@@ -325,7 +313,7 @@ class SteeringGroupView(CooperationPage, View):
 
 
 class SteeringGroupUpdateView(CooperationPage, View):
-    manage = True
+    permission = MANAGE
 
     def form(self, data=None):
         group = SteeringGroup.objects.filter(region=self.region).first()
@@ -361,7 +349,7 @@ class SteeringGroupUpdateView(CooperationPage, View):
 class MeetingCreateView(CooperationPage, View):
     """Schedule a meeting; coming from a task (``?task=``), the meeting fulfils it."""
 
-    manage = True
+    permission = MANAGE
 
     def fulfils(self):
         number = _number(self.request.GET.get("task"))
@@ -394,7 +382,7 @@ class MeetingCreateView(CooperationPage, View):
 
 
 class MeetingUpdateView(CooperationPage, View):
-    manage = True
+    permission = MANAGE
 
     def get(self, request, region_key, pk):
         meeting = self.found(selectors.meeting(self.region, pk))
@@ -424,7 +412,7 @@ class MeetingDetailView(CooperationPage, View):
 
 
 class MeetingMinutesView(CooperationPage, View):
-    manage = True
+    permission = MANAGE
 
     def form(self, meeting, data=None):
         initial = {"minutes": meeting.minutes, "attendees": list(meeting.attendees.all())}
@@ -460,7 +448,7 @@ class MeetingMinutesView(CooperationPage, View):
 class MeetingInviteView(CooperationPage, View):
     """Shows who gets the invitation (with the calendar file); confirming sends it."""
 
-    manage = True
+    permission = MANAGE
 
     def get(self, request, region_key, pk):
         meeting = self.found(selectors.meeting(self.region, pk))
@@ -496,7 +484,7 @@ class GoalListView(CooperationPage, View):
 class GoalFormView(CooperationPage, View):
     """Add a goal, or change one (``pk``)."""
 
-    manage = True
+    permission = MANAGE
 
     def goal(self):
         pk = self.kwargs.get("pk")
@@ -524,7 +512,7 @@ class GoalFormView(CooperationPage, View):
 
 
 class MeasurementCreateView(CooperationPage, View):
-    manage = True
+    permission = MANAGE
 
     def get(self, request, region_key, pk):
         goal = self.found(selectors.goal(self.region, pk))
@@ -551,8 +539,8 @@ class MaterialPage(AccessMixin):
     """A page of a materials library: a region's (the region in the URL, or the material's)
     or the programme's, which every account reads and the state level keeps."""
 
+    permission = SEE_MATERIALS
     programme_wide = True
-    manage = False
 
     def get_record(self):
         pk = self.kwargs.get("pk")
@@ -563,13 +551,8 @@ class MaterialPage(AccessMixin):
             raise Http404
         return material
 
-    def is_allowed(self):
-        if self.manage:
-            return self.access.can_manage_materials(self.region)
-        return self.access.can_see_materials(self.region)
-
     def render(self, template, **context):
-        context.setdefault("can_manage", self.access.can_manage_materials(self.region))
+        context.setdefault("can_manage", self.access.has(MANAGE_MATERIALS, self.region))
         context.setdefault("material", self.record)
         return super().render(template, **context)
 
@@ -602,7 +585,7 @@ class MaterialListView(MaterialPage, View):
 class MaterialFormView(MaterialPage, View):
     """Add a material (with its file), or describe one anew (``pk``) and bring a new version."""
 
-    manage = True
+    permission = MANAGE_MATERIALS
     upload_limit = services.MAX_MATERIAL_BYTES
 
     def get(self, request, region_key=None, pk=None):
@@ -648,7 +631,7 @@ class MaterialDetailView(MaterialPage, View):
 
 
 class MaterialDeleteView(MaterialPage, View):
-    manage = True
+    permission = MANAGE_MATERIALS
 
     def get(self, request, pk):
         return self.render(

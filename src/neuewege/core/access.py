@@ -1,33 +1,196 @@
 """The one access policy of Neue Wege: who may see and do what, by role and region.
 
-Every staff view (through ``views.AccessMixin``), every API route (through ``api_access``) and
-every selector starts here. Roles:
+Every staff page (``views.AccessMixin`` with its ``permission``), every API route
+(``api_types.permitted``), every service, selector, menu entry, exporter and template
+(``{% allowed %}``) asks the same question: ``access.has(permission, record)``.
 
-- ``state``: reads every region (master data and aggregates; never parents' personal data),
-  manages nothing inside a region.
-- ``coordinator``: reads and changes everything in their regions, imports, manages accounts,
-  reads the audit log.
-- ``staff``: reads their institution's region, changes their own institution and its people.
-- ``viewer``: reads their regions.
-Superusers use the Django admin; in the staff UI they act like the state level.
+**Permissions** are named (``events.plan``, ``cooperation.manage`` …) and declared with
+``declare`` — core's below, each app's in its ``permissions.py`` — into one table of roles and
+permissions (``PERMISSIONS``; the operator's page and the permission matrix test read it). A
+permission grants each role a **reach**:
+
+- ``REGIONS``: records of the account's regions (for the state level: every region);
+- ``INSTITUTION``: only records of the account's own institution (staff);
+- ``PROGRAMME``: records of no region (the programme's catalogue and materials, the state's
+  figures).
+
+``applies`` narrows a permission to institutions with some field values (events are planned in
+family centres: ``{"kind": "family_centre"}``); ``also`` grants it beyond the table to a named
+person of the record (the speakers of an event, the owner of a task). A record's place in the
+policy is its region (``region_id``; None: of no region), or what its ``access_place()``
+returns: the institution (or region) it belongs to.
+
+Roles: ``state`` reads every region (master data and aggregates; never parents' personal data)
+and keeps the programme's catalogue; ``coordinator`` reads and changes everything in their
+regions; ``staff`` reads their institution's region and changes their own institution;
+``viewer`` reads their regions. Superusers act like the state level; command-line tools run with
+``system_access()``, which may do everything.
 """
 
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Flag, auto
 from functools import cached_property
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Institution, Person, Region, User
 
 
-class Action(StrEnum):
-    VIEW = "view"
-    CHANGE = "change"
-    DELETE = "delete"
-    IMPORT = "import"
-    MANAGE_ACCOUNTS = "manage_accounts"
-    VIEW_AUDIT = "view_audit"
+class Reach(Flag):
+    NONE = 0
+    PROGRAMME = auto()
+    REGIONS = auto()
+    INSTITUTION = auto()
+
+
+ROLES = tuple(User.Role)
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    label: Any  # a (lazy) text for the operator's table
+    grants: Mapping[str, Reach] = field(default_factory=dict)  # role → reach
+    public: bool = False  # no account needed
+    applies: Mapping[str, Any] | None = None  # field values the institution must have
+    also: Callable[["Access", Any], bool] | None = None
+
+    def reach(self, role: str) -> Reach:
+        return self.grants.get(role, Reach.NONE)
+
+    def applies_to(self, institution: Institution) -> bool:
+        wanted = self.applies or {}
+        return all(getattr(institution, key) == value for key, value in wanted.items())
+
+
+PERMISSIONS: dict[str, Permission] = {}
+
+
+class UnknownPermission(ImproperlyConfigured):
+    pass
+
+
+def declare(
+    name: str,
+    label,
+    *,
+    public: bool = False,
+    applies: Mapping[str, Any] | None = None,
+    also: Callable[["Access", Any], bool] | None = None,
+    **grants: Reach,
+) -> str:
+    """Declare a permission (``app.verb``) and what each role (``state=``, ``coordinator=``,
+    ``staff=``, ``viewer=``) reaches with it. Returns the name, for the app's constants."""
+    unknown = set(grants) - {role.value for role in ROLES}
+    if unknown:
+        raise ImproperlyConfigured(f"Permission {name!r}: no such role {sorted(unknown)}.")
+    permission = Permission(name, label, grants, public, applies, also)
+    if PERMISSIONS.get(name, permission) != permission:
+        raise ImproperlyConfigured(f"Permission {name!r} is declared twice.")
+    PERMISSIONS[name] = permission
+    return name
+
+
+def permission_named(name: str) -> Permission:
+    try:
+        return PERMISSIONS[name]
+    except KeyError:
+        raise UnknownPermission(
+            f"Unknown permission {name!r}: declare it with core.access.declare "
+            f"(known: {', '.join(sorted(PERMISSIONS))})."
+        ) from None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a record belongs in the policy: its region (None: of no region) and institution."""
+
+    region_id: int | None
+    institution: Institution | None = None
+
+
+def place_of(record) -> Place:
+    if record is None:
+        return Place(None)
+    if isinstance(record, int):
+        return Place(record)
+    if isinstance(record, Region):
+        return Place(record.id)
+    if isinstance(record, Institution):
+        return Place(record.region_id, record)
+    locate = getattr(record, "access_place", None)
+    if locate is not None:
+        return place_of(locate())
+    if hasattr(record, "region_id"):  # a record of a region (or of none: the programme's)
+        return Place(record.region_id)
+    raise ImproperlyConfigured(
+        f"{type(record).__name__} names no place in the access policy: give it a region or an "
+        "access_place() that returns its institution, region or region id."
+    )
+
+
+def allow(permission: str):
+    """Name the permission of a view that applies it itself — a public page (its own rules
+    inside: a token, a form), a view of Django's that requires signing in. Staff pages apply
+    theirs through ``views.AccessMixin``."""
+
+    def declare_on(view):
+        view.permission = permission
+        return view
+
+    return declare_on
+
+
+def public(view):
+    return allow(PUBLIC)(view)
+
+
+def declared_permission(view) -> str | None:
+    """The permission a view (function or class-based) declares, if any."""
+    view_class = getattr(view, "view_class", None)
+    return getattr(view, "permission", None) or getattr(view_class, "permission", None)
+
+
+REGIONS, OWN_INSTITUTION, PROGRAMME = Reach.REGIONS, Reach.INSTITUTION, Reach.PROGRAMME
+EVERY_ROLE = {role.value: REGIONS | PROGRAMME for role in ROLES}
+
+# Core's part of the table. The pseudo-permissions "public" and "signed_in" are declared here
+# too, so that every page names one.
+PUBLIC = declare("public", _("Everyone, without an account"), public=True)
+SIGNED_IN = declare("signed_in", _("Every signed-in account"), **EVERY_ROLE)
+# the steps of signing in (the second factor): the page sends an account on to its next step
+SIGN_IN_STEP = declare("sign_in_step", _("An account while it signs in"), **EVERY_ROLE)
+VIEW = declare(
+    "core.view",
+    _("See the region: institutions, people, events"),
+    state=REGIONS,
+    coordinator=REGIONS,
+    staff=REGIONS,
+    viewer=REGIONS,
+)
+CHANGE = declare(
+    "core.change",
+    _("Change institutions and their people"),
+    coordinator=REGIONS,
+    staff=OWN_INSTITUTION,
+)
+DELETE = declare("core.delete", _("Delete institutions"), coordinator=REGIONS)
+IMPORT = declare("core.import", _("Create and import institutions and people"), coordinator=REGIONS)
+MANAGE_ACCOUNTS = declare(
+    "core.manage_accounts", _("Manage accounts and their second factor"), coordinator=REGIONS
+)
+VIEW_AUDIT = declare("core.view_audit", _("Read the change log"), coordinator=REGIONS)
+PARENT_DATA = declare(
+    "core.parent_data", _("Find, copy and erase a parent's data (DSGVO)"), coordinator=REGIONS
+)
+CATALOGUE = declare("core.catalogue", _("Keep the programme's catalogues"), state=PROGRAMME)
+STATE_FIGURES = declare(
+    "core.state_figures", _("See the figures of every region"), state=REGIONS | PROGRAMME
+)
 
 
 @dataclass(frozen=True)
@@ -41,11 +204,15 @@ class Access:
             self.user and self.user.is_authenticated and self.user.is_active
         )
 
+    @cached_property
+    def role(self) -> str | None:
+        if not self.is_authenticated or self.is_system:
+            return None
+        return User.Role.STATE if self.user.is_superuser else self.user.role
+
     @property
     def sees_all_regions(self):
-        return self.is_system or (
-            self.is_authenticated and (self.user.is_superuser or self.user.role == User.Role.STATE)
-        )
+        return self.is_system or self.role == User.Role.STATE
 
     @cached_property
     def regions_by_key(self) -> dict[str, Region]:
@@ -65,103 +232,64 @@ class Access:
         return frozenset(region.id for region in self.regions_by_key.values())
 
     @cached_property
-    def own_institution_id(self):
+    def own_institution(self) -> Institution | None:
         person = self.user.person if self.is_authenticated and self.user else None
-        return person.institution_id if person else None
+        return person.institution if person else None
 
-    def can(self, action: Action, region: Region | int, institution: Institution | None = None):
-        """May this account do ``action`` in ``region`` (and, for staff, on ``institution``)?"""
-        if self.is_system:
-            return True
-        region_id = region if isinstance(region, int) else region.id
-        if region_id not in self.region_ids:
-            return False
-        if action == Action.VIEW:
-            return True
-        role = self.user.role
-        if role == User.Role.COORDINATOR:
-            return True  # every action in their regions
-        if role == User.Role.STAFF:
-            return (
-                action == Action.CHANGE
-                and institution is not None
-                and institution.id == self.own_institution_id
-            )
-        return False
-
-    def can_change_institution(self, institution: Institution):
-        return self.can(Action.CHANGE, institution.region_id, institution)
-
-    def can_change_person(self, person: Person):
-        return self.can(Action.CHANGE, person.institution.region_id, person.institution)
-
-    def changeable_institutions(self, region: Region):
-        """Institutions of ``region`` whose records (and people) this account may change."""
-        institutions = Institution.objects.filter(region=region)
-        if self.can(Action.IMPORT, region):
-            return institutions
-        if self.user is not None and self.user.role == User.Role.STAFF:
-            return institutions.filter(pk=self.own_institution_id, region_id__in=self.region_ids)
-        return institutions.none()
+    @property
+    def own_institution_id(self):
+        return self.own_institution.id if self.own_institution else None
 
     @cached_property
     def own_person_id(self):
         return self.user.person_id if self.is_authenticated and self.user else None
 
-    @property
-    def can_edit_catalogue(self):
-        """The catalogues of the programme (event formats) belong to the state level."""
-        return self.is_system or (
-            self.is_authenticated and (self.user.is_superuser or self.user.role == User.Role.STATE)
+    def has(self, permission: str, record=None) -> bool:
+        """May this account use ``permission`` on ``record`` (an institution, a region, a
+        region id, any record with ``access_place``; None: something of no region)?"""
+        declared = permission_named(permission)
+        if declared.public or self.is_system:
+            return True
+        if not self.is_authenticated:
+            return False
+        return self._reaches(declared, place_of(record)) or bool(
+            declared.also and declared.also(self, record)
         )
 
-    def can_plan_events(self, family_centre: Institution):
-        """Events of a family centre are planned by its staff and the region's coordinator."""
-        return family_centre.kind == Institution.Kind.FAMILY_CENTRE and self.can(
-            Action.CHANGE, family_centre.region_id, family_centre
-        )
+    def _reaches(self, permission: Permission, place: Place) -> bool:
+        reach = permission.reach(self.role)
+        if place.region_id is None:
+            return Reach.PROGRAMME in reach
+        if place.region_id not in self.region_ids:
+            return False
+        applies = permission.applies_to
+        if Reach.REGIONS in reach:
+            return place.institution is None or applies(place.institution)
+        if Reach.INSTITUTION in reach:
+            own = self.own_institution
+            # a page of the region (no institution named): the account's own one in it
+            return (
+                own is not None
+                and own.region_id == place.region_id
+                and (place.institution is None or place.institution.id == own.id)
+                and applies(own)
+            )
+        return False
 
-    def can_see_contacts(self, event):
-        """Parents' contact data: only the family centre and the region's coordinator."""
-        return self.can_plan_events(event.family_centre)
+    def institutions_for(self, permission: str, region: Region):
+        """Institutions of ``region`` on which this account has ``permission``."""
+        declared = permission_named(permission)
+        institutions = Institution.objects.filter(region=region)
+        if not self.has(permission, region):
+            return institutions.none()
+        if not self.is_system and Reach.REGIONS not in declared.reach(self.role):
+            institutions = institutions.filter(pk=self.own_institution_id)
+        return institutions.filter(**(declared.applies or {}))
 
-    def can_record_attendance(self, event, speaker_ids):
-        """Attendance (first names only): also the event's speakers."""
-        return self.can_see_contacts(event) or (
-            self.own_person_id is not None
-            and self.own_person_id in speaker_ids
-            and event.family_centre.region_id in self.region_ids
-        )
-
-    def can_see_cooperation(self, region: Region | int):
-        """Regionen-Check, action plan, steering group and minutes: the people of the region.
-        The state level sees a region's figures, not these records."""
-        return self.is_system or (not self.sees_all_regions and self.can(Action.VIEW, region))
-
-    def can_read_free_texts(self, region: Region | int):
-        """What parents wrote in the follow-up survey stays with the people of their region:
-        never the state level."""
-        return self.can_see_cooperation(region)
-
-    def can_manage_cooperation(self, region: Region | int):
-        """The region's coordinator runs the Check, the action plan and the steering group."""
-        return self.can(Action.CHANGE, region)
-
-    def can_update_task(self, task):
-        """The coordinator, and the person a task is given to (its status and notes)."""
-        return self.can_manage_cooperation(task.region_id) or (
-            self.can_see_cooperation(task.region_id)
-            and task.owner_id is not None
-            and task.owner_id == self.own_person_id
-        )
-
-    def can_see_materials(self, region: Region | None):
-        """The programme's materials (``region`` None): every account; a region's: its people."""
-        return self.is_authenticated if region is None else self.can_see_cooperation(region)
-
-    def can_manage_materials(self, region: Region | None):
-        """The programme's materials: the state level; a region's: its coordinator."""
-        return self.can_edit_catalogue if region is None else self.can_manage_cooperation(region)
+    def manages_account(self, account: User) -> bool:
+        """A coordinator manages (invites, changes, resets the second factor of) the accounts of
+        ``accounts()``."""
+        return self.accounts().filter(pk=account.pk).exists()
 
     @cached_property
     def must_use_second_factor(self):
@@ -177,18 +305,9 @@ class Access:
             return True
         return any(region.second_factor_required for region in self.regions_by_key.values())
 
-    def can_require_second_factor(self, region: Region):
-        """The region's coordinator decides for all its accounts (the state level manages
-        nothing inside a region)."""
-        return self.can(Action.MANAGE_ACCOUNTS, region)
-
-    def can_reset_second_factor(self, account: User):
-        """A lost phone: the coordinator resets the factor of an account they manage."""
-        return self.accounts().filter(pk=account.pk).exists()
-
     def assignable_roles(self):
         """Roles a coordinator may give to accounts in their regions."""
-        if self.user is not None and self.user.role == User.Role.COORDINATOR:
+        if self.role == User.Role.COORDINATOR:
             return [User.Role.COORDINATOR, User.Role.STAFF, User.Role.VIEWER]
         return []
 
@@ -212,7 +331,7 @@ class Access:
         """Accounts a coordinator manages: staff through their person's institution, others
         through their regions — but none that also works in a region the coordinator does not
         coordinate (that account is managed together with that region's coordinator)."""
-        if self.user is None or self.user.role != User.Role.COORDINATOR:
+        if self.role != User.Role.COORDINATOR:
             return User.objects.none()
         ids = self.region_ids
         in_regions = Q(person__institution__region_id__in=ids) | Q(regions__id__in=ids)

@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, privacy
+        from . import checks, models, privacy  # noqa: F401 (checks registers itself)
 
         auditlog.register(models.Region)
         auditlog.register(models.Institution)

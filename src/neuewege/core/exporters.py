@@ -191,3 +191,17 @@ def export(request, name: str, fmt: str) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405)
     return download(request, name, fmt)
+
+
+export.exporter = "<name>"  # the exporter named in the address decides who may download
+
+
+def alias(name: str, fmt: str | None = None):
+    """A view at an older address that serves the exporter ``name``: the address's parameters
+    (and its ``fmt``, unless fixed here) are passed on."""
+
+    def view(request, fmt=fmt, **params):
+        return download(request, name, fmt, params)
+
+    view.exporter = name
+    return view

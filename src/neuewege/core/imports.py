@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import tabular
-from .access import Access, Action
+from .access import CHANGE, IMPORT, Access
 from .demo.places import TOWNS
 from .errors import DomainError, ValidationFailed
 from .models import EventFormat, Institution, Person, Region
@@ -774,9 +774,9 @@ class Importer:
                     % {"region": existing.region.name}
                 }
             )
-        if existing is not None and not self.access.can_change_institution(existing):
+        if existing is not None and not self.access.has(CHANGE, existing):
             raise ValidationFailed(_("You may not change this institution."))
-        if existing is None and not self.access.can(Action.IMPORT, region):
+        if existing is None and not self.access.has(IMPORT, region):
             raise ValidationFailed({"region_key": _("You cannot import into this region.")})
         institution = existing or Institution()
         result.action = "update" if existing else "create"

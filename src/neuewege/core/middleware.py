@@ -7,11 +7,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .access import PUBLIC
+
 
 def parent_page(view):
     """Marks a view as a page for parents: shown in every language of LANGUAGES.
     Every other page is shown in the staff languages (German unless English is chosen)."""
     view.is_parent_page = True
+    view.permission = getattr(view, "permission", None) or PUBLIC
     return view
 
 

@@ -328,6 +328,9 @@ class Person(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    def access_place(self):
+        return self.institution
+
     @property
     def full_name(self):
         return str(self)

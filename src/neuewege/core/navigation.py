@@ -2,34 +2,23 @@
 core knows none of the capabilities. Two menus: the region's (entries of one region, filtered
 by what the account may do there) and the account's tools in the header.
 
-An entry is shown when its ``allowed(access, region)`` says so — the same access policy the
-page itself applies (``core.access``), so a link never leads to a refusal.
+An entry is shown when the account has the permission its page declares (on the region, or on
+nothing for an entry of no region) — the same question the page itself asks, so a link never
+leads to a refusal. ``permission`` narrows an entry further than its page (the cooperation
+entry: the region's dashboard is open to the state level too, the cooperation records are not).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import Access, Action
+from .access import Access, declared_permission
 from .models import Region
 
 REGION, TOOLS = "region", "tools"
-
-
-def always(access: Access, region: Region | None) -> bool:
-    return True
-
-
-def may(action: Action) -> Callable[[Access, Region | None], bool]:
-    """Shown to accounts that may do ``action`` in the region."""
-
-    def allowed(access, region):
-        return region is not None and access.can(action, region)
-
-    return allowed
 
 
 @dataclass(frozen=True)
@@ -38,20 +27,40 @@ class Entry:
     url_name: str
     label: str | None  # a lazy text; None: the region's name
     order: int
-    allowed: Callable[[Access, Region | None], bool] = always
+    permission: str | None = None  # None: the one its page declares
     of_region: bool = True  # in the region's menu: the address takes the region's key
+
+    def allowed(self, access: Access, region: Region | None) -> bool:
+        if self.of_region and region is None:
+            return False
+        permission = self.permission or page_permission(self.url_name)
+        return access.has(permission, region if self.of_region else None)
+
+
+@cache
+def page_permission(url_name: str) -> str:
+    """The permission the page named ``url_name`` declares."""
+    from .checks import pages
+
+    for pattern in pages():
+        if pattern.name == url_name:
+            permission = declared_permission(pattern.callback)
+            if permission is None:
+                raise ImproperlyConfigured(f"The page {url_name!r} declares no permission.")
+            return permission
+    raise ImproperlyConfigured(f"No page is named {url_name!r}.")
 
 
 MENUS: dict[str, dict[str, Entry]] = {REGION: {}, TOOLS: {}}
 
 
 def menu_entry(
-    menu: str, url_name: str, label, *, order: int, allowed=always, of_region=True
+    menu: str, url_name: str, label, *, order: int, permission=None, of_region=True
 ) -> Entry:
     if url_name in MENUS[menu]:
         raise ImproperlyConfigured(f"{url_name!r} is in the {menu} menu twice.")
     of_region = of_region and menu == REGION
-    MENUS[menu][url_name] = entry = Entry(menu, url_name, label, order, allowed, of_region)
+    MENUS[menu][url_name] = entry = Entry(menu, url_name, label, order, permission, of_region)
     return entry
 
 
@@ -72,9 +81,9 @@ def entries(menu: str, access: Access, region: Region | None, path: str) -> list
 menu_entry(REGION, "region-home", None, order=10)
 menu_entry(REGION, "institution-list", _("Institutions"), order=20)
 menu_entry(REGION, "person-list", _("People"), order=30)
-menu_entry(REGION, "import-upload", _("Import"), order=70, allowed=may(Action.IMPORT))
-menu_entry(REGION, "account-list", _("Accounts"), order=80, allowed=may(Action.MANAGE_ACCOUNTS))
-menu_entry(REGION, "audit-log", _("Change log"), order=90, allowed=may(Action.VIEW_AUDIT))
-menu_entry(REGION, "parent-data", _("Access and erasure"), order=95, allowed=may(Action.DELETE))
+menu_entry(REGION, "import-upload", _("Import"), order=70)
+menu_entry(REGION, "account-list", _("Accounts"), order=80)
+menu_entry(REGION, "audit-log", _("Change log"), order=90)
+menu_entry(REGION, "parent-data", _("Access and erasure"), order=95)
 menu_entry(TOOLS, "api-tokens", _("API tokens"), order=40)
 menu_entry(TOOLS, "second-factor", _("Second factor"), order=50)

@@ -40,6 +40,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import DELETE
 from .models import BarrierReport, ImportBatch, Person, PersonalDataLog, Region, User
 
 logger = logging.getLogger(__name__)
@@ -231,7 +232,6 @@ def _parent_copy(target, fmt: str):
 
 
 def register_exporters():
-    from .access import Action
     from .exporters import Exporter, register
 
     register(
@@ -240,7 +240,7 @@ def register_exporters():
             label=_("A parent's data (GDPR Art. 15)"),
             formats=("pdf", "json"),
             find=_parent_copy_target,
-            allowed=lambda access, target: access.can(Action.DELETE, target.region_id),
+            allowed=lambda access, target: access.has(DELETE, target.region_id),
             produce=_parent_copy,
             personal_data=_("Art. 15 GDPR: a copy for the parent"),
             form_only=True,

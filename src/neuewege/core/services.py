@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task
 
 from . import progress
-from .access import Access, Action
+from .access import CHANGE, DELETE, IMPORT, MANAGE_ACCOUNTS, Access
 from .errors import PermissionDenied, ValidationFailed
 from .models import (
     ApiToken,
@@ -124,7 +124,7 @@ def check_institution_rules(institution: Institution):
 
 
 def check_person_rules(person: Person, access: Access):
-    if not access.can_change_person(person):
+    if not access.has(CHANGE, person):
         if person.institution.region_id in access.region_ids:
             raise PermissionDenied(_("You may not change the people of this institution."))
         raise ValidationFailed(
@@ -151,13 +151,17 @@ def apply_fields(instance, data, allowed):
 def save_institution(*, access: Access, data: dict, institution: Institution | None = None):
     """Create (``institution`` None) or update an institution."""
     with transaction.atomic(durable=True):
-        if institution is not None and not access.can_change_institution(institution):
+        if institution is not None and not access.has(CHANGE, institution):
             raise PermissionDenied(_("You may not change this institution."))
         institution = institution or Institution()
         apply_fields(institution, data, INSTITUTION_FIELDS)
-        if institution.region_id is None or not access.can(
-            Action.CHANGE, institution.region_id, institution if institution.pk else None
-        ):
+        # a new institution is the coordinator's; an existing one stays in the account's reach
+        may_place = (
+            access.has(CHANGE, institution)
+            if institution.pk
+            else access.has(IMPORT, institution.region_id)
+        )
+        if institution.region_id is None or not may_place:
             raise ValidationFailed({"region": _("You cannot place an institution in this region.")})
         locate_by_postcode(institution)
         full_clean(institution)
@@ -168,7 +172,7 @@ def save_institution(*, access: Access, data: dict, institution: Institution | N
 
 def save_person(*, access: Access, data: dict, person: Person | None = None):
     with transaction.atomic(durable=True):
-        if person is not None and not access.can_change_person(person):
+        if person is not None and not access.has(CHANGE, person):
             raise PermissionDenied(_("You may not change this person."))
         person = person or Person()
         apply_fields(person, data, PERSON_FIELDS)
@@ -187,7 +191,7 @@ def save_person(*, access: Access, data: dict, person: Person | None = None):
 def set_opening_hours(*, access: Access, institution: Institution, week: dict):
     """Replace the opening hours. ``week`` maps a weekday to (early_from, opens, closes,
     late_until); early and late care (Randzeiten) adjoin the core hours."""
-    if not access.can_change_institution(institution):
+    if not access.has(CHANGE, institution):
         raise PermissionDenied(_("You may not change this institution."))
     errors, periods = {}, []
     for day, (early_from, opens, closes, late_until) in week.items():
@@ -237,7 +241,7 @@ MAX_NETWORK_MEMBERS = 4  # a Verbund has at most five Kitas: the family centre a
 
 
 def add_network_member(*, access: Access, family_centre: Institution, data: dict):
-    if not access.can_change_institution(family_centre):
+    if not access.has(CHANGE, family_centre):
         raise PermissionDenied(_("You may not change this institution."))
     if family_centre.kind != Institution.Kind.FAMILY_CENTRE:
         raise ValidationFailed(_("Only a family centre can form a network of Kitas."))
@@ -253,7 +257,7 @@ def add_network_member(*, access: Access, family_centre: Institution, data: dict
 
 
 def remove_network_member(*, access: Access, family_centre: Institution, member_id: int):
-    if not access.can_change_institution(family_centre):
+    if not access.has(CHANGE, family_centre):
         raise PermissionDenied(_("You may not change this institution."))
     with transaction.atomic(durable=True):
         member = family_centre.network_members.filter(pk=member_id).first()
@@ -264,7 +268,7 @@ def remove_network_member(*, access: Access, family_centre: Institution, member_
 
 def delete_institution(*, access: Access, institution: Institution):
     with transaction.atomic(durable=True):
-        if not access.can(Action.DELETE, institution.region_id):
+        if not access.has(DELETE, institution.region_id):
             raise PermissionDenied(_("You may not delete this institution."))
         if institution.people.exists():
             raise ValidationFailed(
@@ -277,7 +281,7 @@ def delete_person(*, access: Access, person: Person):
     """Remove a person who left. A staff account of theirs is deactivated with it (it works
     through the person); an account of another role only loses the link."""
     with transaction.atomic(durable=True):
-        if not access.can_change_person(person):
+        if not access.has(CHANGE, person):
             raise PermissionDenied(_("You may not remove this person."))
         if access.user is not None and access.user.person_id == person.pk:
             raise ValidationFailed(_("You cannot remove yourself."))
@@ -527,7 +531,7 @@ def remove_second_factor(*, user: User):
 def reset_second_factor(*, access: Access, account: User):
     """A lost phone: the coordinator removes the factor of an account they manage; the person
     sets up a new one at the next sign-in. Logged in the region's change log."""
-    if not access.can_reset_second_factor(account):
+    if not access.manages_account(account):
         raise PermissionDenied(_("You cannot reset the second factor of this account."))
     with transaction.atomic(durable=True):
         if not _delete_factors(account):
@@ -538,7 +542,7 @@ def reset_second_factor(*, access: Access, account: User):
 
 
 def require_second_factor(*, access: Access, region, required: bool):
-    if not access.can_require_second_factor(region):
+    if not access.has(MANAGE_ACCOUNTS, region):
         raise PermissionDenied(_("Only the region's coordinator decides this."))
     with transaction.atomic(durable=True):
         region.second_factor_required = required

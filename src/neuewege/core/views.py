@@ -20,11 +20,25 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
+from django.views import View, i18n
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import exporters, limits, privacy, progress, selectors, services, uploads
-from .access import Access, Action, access_for
+from .access import (
+    CHANGE,
+    DELETE,
+    IMPORT,
+    MANAGE_ACCOUNTS,
+    PARENT_DATA,
+    PUBLIC,
+    SIGN_IN_STEP,
+    SIGNED_IN,
+    VIEW,
+    VIEW_AUDIT,
+    Access,
+    access_for,
+    public,
+)
 from .clients import client_ip
 from .errors import DomainError
 from .forms import (
@@ -72,15 +86,18 @@ def add_domain_errors(form, error: DomainError):
 
 
 class AccessMixin(LoginRequiredMixin):
-    """Every staff page: signed in, and allowed ``action`` in the page's region.
+    """Every staff page: signed in, and ``permission`` (a name of ``core.access``) on the page's
+    record or region.
 
     Pages of a region take ``region_key`` from the URL; pages of one record override
-    ``get_record``. What lies outside the account's regions is answered with 404, an action the
-    role does not have with 403. Pages with ``programme_wide`` may also be of no region (the
-    programme's own records, e.g. its materials): then ``region`` is None.
+    ``get_record`` (from a selector scoped to the account, so that what lies outside the
+    account's regions is answered with 404). ``permission_object`` names what the permission is
+    asked about: the record, else the region. A permission the role does not have: 403. Pages
+    with ``programme_wide`` may also be of no region (the programme's own records, e.g. its
+    materials): then ``region`` is None.
     """
 
-    action = Action.VIEW
+    permission: str  # every page declares one; the URL check and the permission matrix read it
     programme_wide = False
     access: Access
 
@@ -89,48 +106,42 @@ class AccessMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.access = request.access = access_for(request.user)  # the page's, for the shell too
         self.record = self.get_record()
-        self.region = (
-            self.record.region
-            if self.record is not None
-            else self.access.regions_by_key.get(kwargs.get("region_key"))
-        )
-        of_no_region = self.programme_wide and "region_key" not in kwargs
+        key = kwargs.get("region_key")
+        if self.record is not None:
+            self.region = self.record.region
+        else:
+            self.region = self.access.regions_by_key.get(key) if key else None
+        of_no_region = self.programme_wide and key is None
         if self.region is None and not of_no_region:
             raise Http404
-        if not self.is_allowed():
+        if not self.access.has(self.permission, self.permission_object()):
             raise DjangoPermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def get_record(self):
         return None
 
-    def is_allowed(self):
-        return self.access.can(self.action, self.region)
+    def permission_object(self):
+        return self.record if self.record is not None else self.region
 
     def render(self, template, **context):
         context.setdefault("region", self.region)
-        if self.region is not None:
-            context["region_actions"] = {
-                action.value: self.access.can(action, self.region) for action in Action
-            }
-            context["sees_cooperation"] = self.access.can_see_cooperation(self.region)
         return render(self.request, template, context)
 
 
 class InstitutionRecordMixin(AccessMixin):
+    permission = VIEW
+
     def get_record(self):
         try:
             return selectors.institution_detail(self.access, self.kwargs["pk"])
         except Institution.DoesNotExist as error:
             raise Http404 from error
 
-    def is_allowed(self):
-        if self.action == Action.CHANGE:
-            return self.access.can_change_institution(self.record)
-        return self.access.can(self.action, self.region)
-
 
 class PersonRecordMixin(AccessMixin):
+    permission = VIEW
+
     def get_record(self):
         person = get_object_or_404(
             self.access.people().select_related("institution__region"), pk=self.kwargs["pk"]
@@ -138,16 +149,12 @@ class PersonRecordMixin(AccessMixin):
         person.region = person.institution.region
         return person
 
-    def is_allowed(self):
-        if self.action == Action.CHANGE:
-            return self.access.can_change_person(self.record)
-        return self.access.can(self.action, self.region)
-
 
 def paginate(request, queryset):
     return Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@public
 def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
@@ -161,12 +168,16 @@ def home(request):
 
 
 class RegionListView(LoginRequiredMixin, View):
+    permission = SIGNED_IN
+
     def get(self, request):
         regions = access_for(request.user).regions()
         return render(request, "core/region_list.html", {"regions": regions})
 
 
 class RegionHomeView(AccessMixin, View):
+    permission = VIEW
+
     def get(self, request, region_key):
         return self.render(
             "core/region_home.html",
@@ -178,6 +189,8 @@ class RegionHomeView(AccessMixin, View):
 
 
 class InstitutionListView(AccessMixin, View):
+    permission = VIEW
+
     def get(self, request, region_key):
         kind = request.GET.get("kind", "")
         if kind not in Institution.Kind.values:
@@ -192,12 +205,12 @@ class InstitutionListView(AccessMixin, View):
             kind=kind,
             query=query,
             kinds=Institution.Kind.choices,
-            can_create=self.access.can(Action.IMPORT, self.region),
+            can_create=self.access.has(IMPORT, self.region),
         )
 
 
 class InstitutionCreateView(AccessMixin, View):
-    action = Action.IMPORT  # creating institutions belongs to the coordinator
+    permission = IMPORT  # creating institutions belongs to the coordinator
 
     def get(self, request, region_key):
         return self.render("core/institution_form.html", form=InstitutionForm(region=self.region))
@@ -234,14 +247,14 @@ class InstitutionDetailView(InstitutionRecordMixin, View):
         return self.render(
             "core/institution_detail.html",
             institution=institution,
-            can_change=self.access.can_change_institution(institution),
+            can_change=self.access.has(CHANGE, institution),
             people=institution.people.all(),
             map_points=map_points,
         )
 
 
 class InstitutionUpdateView(InstitutionRecordMixin, View):
-    action = Action.CHANGE
+    permission = CHANGE
 
     def get(self, request, pk):
         form = InstitutionForm(instance=self.record, region=self.region)
@@ -286,7 +299,7 @@ class ConfirmDeleteMixin:
 
 
 class InstitutionDeleteView(ConfirmDeleteMixin, InstitutionRecordMixin, View):
-    action = Action.DELETE
+    permission = DELETE
     detail_url_name, list_url_name = "institution-detail", "institution-list"
     success_message = gettext_lazy("%(name)s was deleted.")
 
@@ -295,7 +308,7 @@ class InstitutionDeleteView(ConfirmDeleteMixin, InstitutionRecordMixin, View):
 
 
 class OpeningHoursView(InstitutionRecordMixin, View):
-    action = Action.CHANGE
+    permission = CHANGE
 
     def get(self, request, pk):
         form = OpeningHoursForm(institution=self.record)
@@ -316,7 +329,7 @@ class OpeningHoursView(InstitutionRecordMixin, View):
 
 
 class NetworkMembersView(InstitutionRecordMixin, View):
-    action = Action.CHANGE
+    permission = CHANGE
 
     def page(self, form=None):
         return self.render(
@@ -356,6 +369,8 @@ class NetworkMembersView(InstitutionRecordMixin, View):
 
 
 class PersonListView(AccessMixin, View):
+    permission = VIEW
+
     def get(self, request, region_key):
         function = request.GET.get("function", "")
         if function not in Person.Function.values:
@@ -370,18 +385,17 @@ class PersonListView(AccessMixin, View):
             function=function,
             query=query,
             functions=Person.Function.choices,
-            can_create=self.access.changeable_institutions(self.region).exists(),
+            can_create=self.access.has(CHANGE, self.region),
         )
 
 
 class PersonCreateView(AccessMixin, View):
-    def is_allowed(self):
-        return self.access.changeable_institutions(self.region).exists()
+    permission = CHANGE
 
     def form(self, data=None):
         initial = {"institution": self.request.GET.get("institution")}
         return PersonForm(
-            data, initial=initial, institutions=self.access.changeable_institutions(self.region)
+            data, initial=initial, institutions=self.access.institutions_for(CHANGE, self.region)
         )
 
     def get(self, request, region_key):
@@ -405,12 +419,12 @@ class PersonDetailView(PersonRecordMixin, View):
         return self.render(
             "core/person_detail.html",
             person=self.record,
-            can_change=self.access.can_change_person(self.record),
+            can_change=self.access.has(CHANGE, self.record),
         )
 
 
 class PersonDeleteView(ConfirmDeleteMixin, PersonRecordMixin, View):
-    action = Action.CHANGE
+    permission = CHANGE
     detail_url_name, list_url_name = "person-detail", "person-list"
     success_message = gettext_lazy("%(name)s was removed.")
 
@@ -419,13 +433,13 @@ class PersonDeleteView(ConfirmDeleteMixin, PersonRecordMixin, View):
 
 
 class PersonUpdateView(PersonRecordMixin, View):
-    action = Action.CHANGE
+    permission = CHANGE
 
     def form(self, data=None):
         return PersonForm(
             data,
             instance=self.record,
-            institutions=self.access.changeable_institutions(self.region),
+            institutions=self.access.institutions_for(CHANGE, self.region),
         )
 
     def get(self, request, pk):
@@ -446,7 +460,7 @@ class PersonUpdateView(PersonRecordMixin, View):
 
 
 class AccountListView(AccessMixin, View):
-    action = Action.MANAGE_ACCOUNTS
+    permission = MANAGE_ACCOUNTS
 
     def get(self, request, region_key):
         accounts = (
@@ -465,7 +479,7 @@ class AccountListView(AccessMixin, View):
 
 
 class AccountInviteView(AccessMixin, View):
-    action = Action.MANAGE_ACCOUNTS
+    permission = MANAGE_ACCOUNTS
 
     def get(self, request, region_key):
         form = InvitationForm(access=self.access, initial={"regions": [self.region]})
@@ -494,7 +508,7 @@ class AccountInviteView(AccessMixin, View):
 
 
 class AccountUpdateView(AccessMixin, View):
-    action = Action.MANAGE_ACCOUNTS
+    permission = MANAGE_ACCOUNTS
 
     def account(self):
         return get_object_or_404(self.access.accounts(), pk=self.kwargs["pk"])
@@ -562,7 +576,7 @@ def progress_response(view, work, template, **context):
 
 
 class ImportUploadView(AccessMixin, View):
-    action = Action.IMPORT
+    permission = IMPORT
     upload_limit = ImportUploadForm.MAX_BYTES
 
     def page(self, form):
@@ -595,7 +609,7 @@ class ImportPreviewView(AccessMixin, View):
     """The upload's check while it runs, its report, the confirmation, the import while it runs,
     and its result: one page for the uploader, following the work in the background."""
 
-    action = Action.IMPORT
+    permission = IMPORT
     ROWS_PER_PAGE = 500
 
     def batch(self):
@@ -650,7 +664,7 @@ class ImportPreviewView(AccessMixin, View):
 
 
 class ImportTemplateView(AccessMixin, View):
-    action = Action.IMPORT
+    permission = IMPORT
 
     def get(self, request, region_key, kind):
         if kind not in ("institutions", "people"):
@@ -661,7 +675,7 @@ class ImportTemplateView(AccessMixin, View):
 
 
 class AuditLogView(AccessMixin, View):
-    action = Action.VIEW_AUDIT
+    permission = VIEW_AUDIT
 
     def get(self, request, region_key):
         return self.render(
@@ -674,7 +688,7 @@ class ParentDataView(AccessMixin, View):
     region by e-mail or phone, download it (JSON or PDF) or erase it. The search is a POST, so
     that no contact lands in an address or a log."""
 
-    action = Action.DELETE
+    permission = PARENT_DATA
 
     def get(self, request, region_key):
         return self.render("core/parent_data.html", form=ParentContactForm())
@@ -708,6 +722,8 @@ class ParentDataView(AccessMixin, View):
 
 
 class ApiTokenView(LoginRequiredMixin, View):
+    permission = SIGNED_IN
+
     def page(self, form=None, secret=None):
         return render(
             self.request,
@@ -744,12 +760,14 @@ class ApiTokenView(LoginRequiredMixin, View):
 
 
 def legal_page(template):
+    @public
     def view(request):
         return render(request, template)
 
     return view
 
 
+@public
 @limits.limit_posts("barrier-report", "core/barrier_report.html")
 def barrier_report(request):
     if request.method == "POST":
@@ -767,6 +785,13 @@ def barrier_report(request):
     return render(request, "core/barrier_report.html", {"form": form})
 
 
+@public
+def set_language(request):
+    """Django's language switch (a POST with the language and the page to return to)."""
+    return i18n.set_language(request)
+
+
+@public
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -781,6 +806,7 @@ def healthz(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    permission = SIGNED_IN
     form_class = ThrottledPasswordChangeForm
 
     def get_form_kwargs(self):
@@ -792,6 +818,8 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     expired or of no account — count per client address (``limits``, "set-password-link");
     beyond the limit every link opened from that address is refused for a while, a valid one
     too."""
+
+    permission = PUBLIC  # the link's token is the key
 
     def dispatch(self, request, *args, **kwargs):
         address = client_ip(request)
@@ -856,6 +884,8 @@ def pass_second_factor(request, device):
 class SecondFactorVerifyView(View):
     """After the password: a code from the app, or a recovery code."""
 
+    permission = SIGN_IN_STEP
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -888,6 +918,8 @@ class SecondFactorVerifyView(View):
 class SecondFactorSetupView(LoginRequiredMixin, View):
     """Add an authenticator app: scan the QR code (or type the secret), confirm with a code;
     the recovery codes are shown once."""
+
+    permission = SIGN_IN_STEP
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and services.has_second_factor(request.user):
@@ -938,6 +970,8 @@ class SecondFactorSetupView(LoginRequiredMixin, View):
 class SecondFactorView(LoginRequiredMixin, View):
     """The account's second factor: state, new recovery codes, removal."""
 
+    permission = SIGNED_IN
+
     def get(self, request):
         app = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
         recovery = RecoveryCodeDevice.objects.filter(user=request.user).first()
@@ -962,6 +996,8 @@ class SecondFactorView(LoginRequiredMixin, View):
 
 class SecondFactorRemoveView(LoginRequiredMixin, View):
     """Removing the factor needs the password and a code: a session left open is not enough."""
+
+    permission = SIGN_IN_STEP
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not services.has_second_factor(request.user):
@@ -1002,7 +1038,7 @@ class SecondFactorRemoveView(LoginRequiredMixin, View):
 class AccountSecondFactorResetView(AccessMixin, View):
     """A colleague lost their phone: the coordinator resets the second factor."""
 
-    action = Action.MANAGE_ACCOUNTS
+    permission = MANAGE_ACCOUNTS
 
     def account(self):
         return get_object_or_404(self.access.accounts(), pk=self.kwargs["pk"])
@@ -1032,7 +1068,7 @@ class AccountSecondFactorResetView(AccessMixin, View):
 class RegionSecondFactorView(AccessMixin, View):
     """Whether every account of the region must sign in with a second factor."""
 
-    action = Action.MANAGE_ACCOUNTS
+    permission = MANAGE_ACCOUNTS
 
     def get(self, request, region_key):
         form = RegionSecondFactorForm(initial={"required": self.region.second_factor_required})

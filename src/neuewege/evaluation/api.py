@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from neuewege.core.access import Access
+from neuewege.core.access import STATE_FIGURES, Access
 from neuewege.core.api_types import Id, Input, RegionKey, RegionKeyPath, api_access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, Region
@@ -27,6 +27,7 @@ from neuewege.core.models import EventFormat, Institution, Region
 from . import results
 from .disclosure import PATTERN, Period
 from .models import Audience, Question, Questionnaire
+from .permissions import READ_FREE_TEXTS
 from .results import Filters
 
 router = Router(tags=["evaluation"])
@@ -256,7 +257,7 @@ def region_free_texts(request, key: RegionKeyPath, params: Query[ResultFilters])
     selection holds at least 5 of its responses. For the people of the region only."""
     access = api_access(request)
     region = readable_region(access, key)
-    if not access.can_read_free_texts(region):
+    if not access.has(READ_FREE_TEXTS, region):
         raise Http404
     filters = filters_of(params, region)
     texts = results.free_texts(filters)
@@ -279,7 +280,7 @@ def region_free_texts(request, key: RegionKeyPath, params: Query[ResultFilters])
 def state_results(request, params: Query[StateResultFilters]):
     """The results across the state, with a table of the regions (the state level only)."""
     access = api_access(request)
-    if not access.sees_all_regions:
+    if not access.has(STATE_FIGURES):
         raise PermissionDenied(_("Only the state level reads the results of all regions."))
     region = None
     if params.region is not None:

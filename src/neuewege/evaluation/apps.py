@@ -19,7 +19,7 @@ class EvaluationConfig(AppConfig):
 
         from neuewege.core.jobs import DAILY, HOURLY, due_job
 
-        from . import checks, exporters, invitations  # noqa: F401 (checks registers itself)
+        from . import checks, exporters, invitations, permissions  # noqa: F401 (declare)
 
         due_job(invitations.create_survey_invitations, every=HOURLY)
         due_job(invitations.send_survey_invitations)

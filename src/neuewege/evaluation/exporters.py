@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from neuewege.core import exporters
-from neuewege.core.access import Action
+from neuewege.core.access import STATE_FIGURES, VIEW
 from neuewege.core.documents import TABLE_FORMATS, table
 from neuewege.core.errors import NotFound
 from neuewege.core.exporters import Document, Exporter, Invalid, Target
 
 from . import documents, results
 from .forms import Selection
+from .permissions import READ_FREE_TEXTS
 
 REGION_TABLES = ["summary", "events", "survey", "steps", "trend", "feedback"]
 STATE_TABLES = [*REGION_TABLES, "regions"]
@@ -93,7 +94,7 @@ def _state_results(target: Target, fmt: str) -> Document:
 
 
 def _reads_region(access, target: Target) -> bool:
-    return access.can(Action.VIEW, target.region_id)
+    return access.has(VIEW, target.region_id)
 
 
 REGION_RESULTS = Exporter(
@@ -109,7 +110,7 @@ FREE_TEXTS = Exporter(
     label=gettext_lazy("Free-text answers"),
     formats=TABLE_FORMATS,
     find=_region,
-    allowed=lambda access, target: access.can_read_free_texts(target.region_id),
+    allowed=lambda access, target: access.has(READ_FREE_TEXTS, target.region_id),
     produce=_free_texts,
 )
 REPORT = Exporter(
@@ -125,7 +126,7 @@ STATE_RESULTS = Exporter(
     label=gettext_lazy("A table of the state-wide results"),
     formats=TABLE_FORMATS,
     find=_state,
-    allowed=lambda access, target: access.sees_all_regions,
+    allowed=lambda access, target: access.has(STATE_FIGURES),
     produce=_state_results,
 )
 

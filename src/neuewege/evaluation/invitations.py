@@ -43,6 +43,7 @@ from neuewege.core.access import Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import Institution, Person
 from neuewege.events.models import ParentEvent, Registration
+from neuewege.events.permissions import SEE_CONTACTS
 
 from . import services
 from .models import Audience, Questionnaire, SpentToken, SurveyInvitation
@@ -451,7 +452,7 @@ def texts_to_send(access: Access, centre: Institution) -> list[dict]:
         if (
             token is None
             or invitation.event is None
-            or not access.can_see_contacts(invitation.event)
+            or not access.has(SEE_CONTACTS, invitation.event)
         ):
             continue
         texts.append(
@@ -482,7 +483,7 @@ def mark_text_sent(*, access: Access, invitation: SurveyInvitation) -> SurveyInv
     """The family centre has sent the text by phone: it leaves the list, and the seed is
     cleared (there is no reminder by phone)."""
     event = invitation.event
-    if event is None or invitation.registration_id is None or not access.can_see_contacts(event):
+    if event is None or invitation.registration_id is None or not access.has(SEE_CONTACTS, event):
         raise PermissionDenied(_("You may not see the contacts of this event."))
     with transaction.atomic(durable=True):
         updated = (

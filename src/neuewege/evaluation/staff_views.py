@@ -1,6 +1,6 @@
 """Staff pages of the survey invitations (signed in, region-scoped through the AccessMixin): the
 texts a family centre sends by SMS to parents without an e-mail address. Parents' contacts:
-only the family centre and the region's coordinator (``access.can_see_contacts``); every
+only the family centre and the region's coordinator (``events.see_contacts``); every
 opening of the list is logged."""
 
 from django.contrib import messages
@@ -13,6 +13,7 @@ from neuewege.core.errors import DomainError
 from neuewege.core.models import PersonalDataLog
 from neuewege.core.services import log_personal_data
 from neuewege.core.views import AccessMixin
+from neuewege.events.permissions import SEE_CONTACTS
 
 from . import invitations
 from .models import SurveyInvitation
@@ -34,8 +35,7 @@ class SurveyTextsView(AccessMixin, View):
             raise Http404
         return centre
 
-    def is_allowed(self):
-        return self.access.can_plan_events(self.record)
+    permission = SEE_CONTACTS
 
     def get(self, request, pk):
         centre = self.record
@@ -67,9 +67,10 @@ class SurveyTextSentView(AccessMixin, View):
             raise Http404
         return invitation
 
-    def is_allowed(self):
-        event = self.record.event
-        return event is not None and self.access.can_see_contacts(event)
+    permission = SEE_CONTACTS
+
+    def permission_object(self):
+        return self.record.event  # None: of no event, nobody's
 
     def back(self):
         return redirect("survey-texts", pk=self.record.family_centre_id)

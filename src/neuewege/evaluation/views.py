@@ -7,27 +7,25 @@ Who reads what (the rules live in ``core.access`` and ``evaluation.results``):
   too (it drills down from the state-wide page). Figures from fewer than five responses read
   "< 5" for everyone.
 - The free-text answers stay in the region: its people read them (on the page and as an
-  export); the state level never does (``Access.can_read_free_texts``). The PDF report is
+  export); the state level never does (``evaluation.read_free_texts``). The PDF report is
   aggregates only, so it may be passed on.
 - The state-wide results are the state level's (everyone else: 403).
 """
 
 from django.conf import settings
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from neuewege.core import exporters
-from neuewege.core.access import Action, access_for
+from neuewege.core.access import STATE_FIGURES, VIEW
 from neuewege.core.documents import TABLE_FORMATS
 from neuewege.core.views import AccessMixin
 
 from . import results
 from .forms import Selection
+from .permissions import READ_FREE_TEXTS
 
 CHARTS = [
     # (name, table, column, title)
@@ -83,8 +81,7 @@ def page_context(selection, figures, *, export_url, report_url=None) -> dict:
 class RegionResultsPage(AccessMixin):
     """A region's results: aggregates, read by the region's people and the state level."""
 
-    def is_allowed(self):
-        return self.access.can(Action.VIEW, self.region)
+    permission = VIEW
 
     def selection(self):
         return Selection(self.request.GET.dict(), region=self.region)
@@ -101,7 +98,7 @@ class RegionResultsView(RegionResultsPage, View):
             export_url=lambda table, fmt: reverse("results-region-export", args=[key, table, fmt]),
             report_url=reverse("results-region-report", args=[key]),
         )
-        reads_texts = self.access.can_read_free_texts(self.region)
+        reads_texts = self.access.has(READ_FREE_TEXTS, self.region)
         if reads_texts and not context["empty"]:
             context["free_texts"] = results.free_texts(
                 selection.filters, limit=results.FREE_TEXT_LIMIT
@@ -120,33 +117,17 @@ class RegionResultsView(RegionResultsPage, View):
 # The files: aliases of the exporters in ``evaluation/exporters.py``
 
 
-def region_export(request, region_key, table, fmt):
-    return exporters.download(
-        request, "results-region", fmt, {"region_key": region_key, "table": table}
-    )
+region_export = exporters.alias("results-region")
+region_comments_export = exporters.alias("results-free-texts")
+region_report = exporters.alias("results-report", "pdf")
+state_export = exporters.alias("results-state")
 
 
-def region_comments_export(request, region_key, fmt):
-    return exporters.download(request, "results-free-texts", fmt, {"region_key": region_key})
-
-
-def region_report(request, region_key):
-    return exporters.download(request, "results-report", "pdf", {"region_key": region_key})
-
-
-def state_export(request, table, fmt):
-    return exporters.download(request, "results-state", fmt, {"table": table})
-
-
-class StateResultsPage(LoginRequiredMixin):
+class StateResultsPage(AccessMixin):
     """The state-wide results: the state level only."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.access = access_for(request.user)
-            if not self.access.sees_all_regions:
-                raise DjangoPermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission = STATE_FIGURES
+    programme_wide = True
 
     def selection(self):
         self.regions = sorted(self.access.regions_by_key.values(), key=lambda item: item.name)
@@ -165,14 +146,11 @@ class StateResultsView(StateResultsPage, View):
             export_url=lambda table, fmt: reverse("results-state-export", args=[table, fmt]),
             report_url=reverse("results-region-report", args=[region.key]) if region else None,
         )
-        return render(
-            request,
+        return self.render(
             "evaluation/results.html",
-            context
-            | {
-                "scope": "state",
-                "chosen_region": region,
-                "reads_texts": False,
-                "region_query": urlencode(filters.query() if filters else {}),
-            },
+            **context,
+            scope="state",
+            chosen_region=region,
+            reads_texts=False,
+            region_query=urlencode(filters.query() if filters else {}),
         )

@@ -47,6 +47,7 @@ from .models import (
     TargetGroup,
     Topic,
 )
+from .permissions import SEE_CONTACTS
 from .recurrence import MAX_SESSIONS
 from .selectors import current_consent
 from .services import MAX_CHILD_AGE, MAX_CHILDREN, PHONE
@@ -450,7 +451,7 @@ def book_on_behalf(request, event_id: EventId, payload: RegistrationIn):
     event = get_object_or_404(
         ParentEvent.objects.visible_to(access).select_related("family_centre"), pk=event_id
     )
-    if not access.can_see_contacts(event):  # before the details are checked
+    if not access.has(SEE_CONTACTS, event):  # before the details are checked
         raise PermissionDenied(_("You may not register parents for this event."))
     consent = current_consent(ConsentText.Purpose.BOOKING) if payload.consent else None
     survey = current_consent(ConsentText.Purpose.SURVEY) if payload.survey_consent else None

@@ -17,7 +17,7 @@ class EventsConfig(AppConfig):
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import exporters, models, privacy, services, tasks  # noqa: F401 (privacy declares)
+        from . import exporters, models, permissions, privacy, services, tasks  # noqa: F401 (declare)
 
         auditlog.register(models.Format)
         auditlog.register(models.ParentEvent, m2m_fields={"speakers"})

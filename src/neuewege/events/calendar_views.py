@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from neuewege.core import exporters
-from neuewege.core.access import access_for
+from neuewege.core.access import SIGNED_IN, access_for
 from neuewege.core.errors import DomainError
 from neuewege.core.middleware import parent_page
 from neuewege.core.views import add_domain_errors
@@ -26,18 +26,9 @@ MAX_ID = 2**63 - 1
 # parents and subscribers already use.
 
 
-@parent_page
-def event_ics(request, pk):
-    return exporters.download(request, "event-calendar", "ics", {"pk": pk})
-
-
-@parent_page
-def session_ics(request, pk):
-    return exporters.download(request, "session-calendar", "ics", {"pk": pk})
-
-
-def feed_ics(request, token):
-    return exporters.download(request, "calendar-feed", "ics", {"token": token})
+event_ics = parent_page(exporters.alias("event-calendar", "ics"))
+session_ics = parent_page(exporters.alias("session-calendar", "ics"))
+feed_ics = exporters.alias("calendar-feed", "ics")  # the token in the address is the key
 
 
 OWN_DATES = "own"
@@ -67,6 +58,8 @@ class FeedForm(forms.Form):
 
 class CalendarFeedsView(LoginRequiredMixin, View):
     """The account's calendar feeds: create one (its URL is shown once), revoke one."""
+
+    permission = SIGNED_IN
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:

@@ -23,13 +23,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from icalendar import Event, vRecur
 
-from neuewege.core.access import Access
+from neuewege.core.access import CHANGE, Access
 from neuewege.core.calendars import finish_calendar, host, new_calendar
 from neuewege.core.errors import NotFound, PermissionDenied, ValidationFailed
 from neuewege.core.models import Institution, Person
 from neuewege.core.tokens import token_digest
 
 from .models import CalendarFeed, EventSession, ParentEvent
+from .permissions import PLAN
 
 FEED_DAYS_BACK = 90
 FEED_STATUSES = [*ParentEvent.LIVE_STATUSES, ParentEvent.Status.CANCELLED]
@@ -206,7 +207,7 @@ def create_feed(
     speaking dates. Returns the feed and its secret token, which is shown once."""
     if (institution is None) == (person is None):
         raise ValidationFailed({"calendar": _("Choose either a family centre or your own dates.")})
-    if institution is not None and not access.can_plan_events(institution):
+    if institution is not None and not access.has(PLAN, institution):
         raise PermissionDenied(_("You may not subscribe to this family centre's events."))
     if person is not None and (access.own_person_id is None or person.pk != access.own_person_id):
         raise PermissionDenied(_("You can only subscribe to your own speaking dates."))
@@ -263,10 +264,10 @@ def plannable_centres(access: Access):
     ids = set()
     for region in access.regions_by_key.values():
         ids.update(
-            access.changeable_institutions(region).family_centres().values_list("pk", flat=True)
+            access.institutions_for(CHANGE, region).family_centres().values_list("pk", flat=True)
         )
     centres = Institution.objects.filter(pk__in=ids).select_related("region").order_by("name")
-    return [centre for centre in centres if access.can_plan_events(centre)]
+    return [centre for centre in centres if access.has(PLAN, centre)]
 
 
 def public_events():

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from neuewege.core.access import Access
+from neuewege.core.access import CATALOGUE, Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.services import full_clean
 
@@ -33,7 +33,7 @@ def update_format(*, access: Access, event_format: Format, data: dict) -> Format
     modules as ``modules = {number: {"motto": …, "motto_en": …}}``. Rules: shortest ≤ usual ≤
     longest duration, usual ≤ largest number of places. Events already planned keep their
     places."""
-    if not access.can_edit_catalogue:
+    if not access.has(CATALOGUE):
         raise PermissionDenied(_("Only the state level may change the format catalogue."))
     module_data = data.get("modules") or {}
     with transaction.atomic(durable=True):

@@ -12,6 +12,7 @@ from neuewege.core.exporters import Document, Exporter, Target
 
 from . import calendars, exports, selectors
 from .models import ParentEvent
+from .permissions import SEE_CONTACTS
 
 
 def _event(access, params) -> Target:
@@ -35,7 +36,7 @@ REGISTRATIONS = Exporter(
     label=_("Registrations of an event"),
     formats=TABLE_FORMATS,
     find=_event,
-    allowed=lambda access, target: access.can_see_contacts(target.data),
+    allowed=lambda access, target: access.has(SEE_CONTACTS, target.data),
     produce=_registrations,
     personal_data=_("Registrations exported (%(format)s)"),
 )

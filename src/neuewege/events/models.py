@@ -187,6 +187,9 @@ class ParentEvent(models.Model):
     def __str__(self):
         return self.title
 
+    def access_place(self):
+        return self.family_centre
+
     @property
     def region_id(self):
         return self.family_centre.region_id
@@ -257,6 +260,9 @@ class EventSession(models.Model):
 
     def __str__(self):
         return f"{self.event} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def access_place(self):
+        return self.event.family_centre
 
     @property
     def minutes(self):
@@ -364,6 +370,9 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.first_name or '–'} ({self.get_status_display()})"
 
+    def access_place(self):
+        return self.event.family_centre
+
     @property
     def is_active(self):
         return self.status != self.Status.CANCELLED
@@ -409,6 +418,9 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.registration_id}"
+
+    def access_place(self):
+        return self.registration.event.family_centre
 
 
 class CalendarFeed(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, cache_page, never_cache
 
 from neuewege.core import limits
+from neuewege.core.access import public
 from neuewege.core.errors import DomainError, NotFound
 from neuewege.core.middleware import parent_page
 
@@ -349,6 +350,7 @@ def booking_manage(request, token):
 # Language and Leichte Sprache
 
 
+@public
 def choose_language(request, code):
     """The parents' language links: a plain link (no form) keeps the parent pages free of
     CSRF tokens, so that they can be shared from the cache."""

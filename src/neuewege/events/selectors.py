@@ -13,6 +13,7 @@ from neuewege.core.access import Access
 from neuewege.core.models import Person, Region
 
 from .models import ConsentText, EventSession, Format, Notification, ParentEvent, Registration
+from .permissions import PLAN, SEE_CONTACTS
 from .services import SPEAKER_KINDS
 
 WHEN_CHOICES = ("upcoming", "past", "all")
@@ -83,12 +84,7 @@ def region_family_centres(region: Region):
 def plannable_centres(access: Access, region: Region):
     """The family centres of ``region`` this account plans events for: staff their own centre,
     the coordinator every family centre of the region."""
-    return (
-        access.changeable_institutions(region)
-        .family_centres()
-        .select_related("region")
-        .order_by("name", "pk")
-    )
+    return access.institutions_for(PLAN, region).select_related("region").order_by("name", "pk")
 
 
 def formats():
@@ -338,7 +334,7 @@ def event_with_contacts(access: Access, pk: int) -> ParentEvent:
     """An event whose registrations (parents' contacts) the account may read; to everyone else
     it does not exist (``ParentEvent.DoesNotExist``)."""
     event = ParentEvent.objects.visible_to(access).select_related("family_centre").get(pk=pk)
-    if not access.can_see_contacts(event):
+    if not access.has(SEE_CONTACTS, event):
         raise ParentEvent.DoesNotExist
     return event
 

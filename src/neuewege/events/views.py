@@ -3,12 +3,12 @@ coordinators plan the three formats, publish, cancel and close events, book on a
 behalf, record attendance, print and export the lists; the state level edits the format
 catalogue. Views parse the input, call a selector or a service and render."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from neuewege.core import exporters
-from neuewege.core.access import Action, access_for
+from neuewege.core.access import CATALOGUE, SIGNED_IN, VIEW
 from neuewege.core.errors import DomainError
 from neuewege.core.models import EventFormat, PersonalDataLog
 from neuewege.core.services import log_personal_data
@@ -40,6 +40,7 @@ from .models import (
     ParentEvent,
     Registration,
 )
+from .permissions import PLAN, RECORD_ATTENDANCE, SEE_CONTACTS
 
 MAX_ID = 2**63 - 1
 # Errors of the planning services that belong to a field of another name in the form.
@@ -59,19 +60,13 @@ def _id(value):
     return number if 0 < number <= MAX_ID else None
 
 
-def speaker_ids(event: ParentEvent) -> set[int]:
-    return {person.pk for person in event.speakers.all()}
-
-
-# Record pages: one mixin per kind of record, the right named by ``allow``
+# Record pages: one mixin per kind of record, under the permission each page names
 
 
 class EventPage(AccessMixin):
-    """A page of one event (``self.event``). ``allow``: "view" (anyone of the region), "plan"
-    (the family centre and the coordinator), "contacts" (the same: parents' details) or
-    "attendance" (also the event's speakers)."""
+    """A page of one event (``self.event``), under a permission on that event."""
 
-    allow = "view"
+    permission = VIEW
 
     def find(self, pk):
         return selectors.event_detail(self.access, pk)
@@ -94,15 +89,8 @@ class EventPage(AccessMixin):
     def event(self) -> ParentEvent:
         return self.record
 
-    def is_allowed(self):
-        event = self.event
-        if self.allow == "plan":
-            return self.access.can_plan_events(event.family_centre)
-        if self.allow == "contacts":
-            return self.access.can_see_contacts(event)
-        if self.allow == "attendance":
-            return self.access.can_record_attendance(event, speaker_ids(event))
-        return self.access.can(Action.VIEW, self.region)
+    def permission_object(self):
+        return self.event
 
     def detail(self):
         return redirect("event-detail", pk=self.event.pk)
@@ -151,6 +139,8 @@ class NotificationPage(RegistrationPage):
 
 
 class EventListView(AccessMixin, View):
+    permission = VIEW
+
     def get(self, request, region_key):
         when = request.GET.get("when", "upcoming")
         if when not in selectors.WHEN_CHOICES:
@@ -235,9 +225,11 @@ class EventCreateView(AccessMixin, View):
     """Step 1 (GET without ``format``): family centre, format, shape. Step 2 (GET with them):
     dates, details, speakers; POST plans the event as a draft."""
 
-    def is_allowed(self):
-        self.centres = selectors.plannable_centres(self.access, self.region)
-        return self.centres.exists()
+    permission = PLAN
+
+    @cached_property
+    def centres(self):
+        return selectors.plannable_centres(self.access, self.region)
 
     def start_form(self):
         data = self.request.GET if "format" in self.request.GET else None
@@ -294,7 +286,7 @@ class EventCreateView(AccessMixin, View):
 
 
 class EventUpdateView(EventPage, View):
-    allow = "plan"
+    permission = PLAN
 
     def form(self, data=None):
         return EventPlanForm(
@@ -346,7 +338,7 @@ class EventDetailView(EventPage, View):
         empty = {"confirmed": 0, "waitlisted": 0}
         sessions = list(event.sessions.all())
         now = timezone.now()
-        can_plan = self.access.can_plan_events(event.family_centre)
+        can_plan = self.access.has(PLAN, event)
         return self.render(
             "events/event_detail.html",
             event=event,
@@ -366,8 +358,8 @@ class EventDetailView(EventPage, View):
             course_counts=counts.get(None, empty),
             counselling_total=sum(s.counselling_appointments or 0 for s in sessions),
             can_plan=can_plan,
-            can_see_contacts=self.access.can_see_contacts(event),
-            can_record_attendance=self.access.can_record_attendance(event, speaker_ids(event)),
+            can_see_contacts=self.access.has(SEE_CONTACTS, event),
+            can_record_attendance=self.access.has(RECORD_ATTENDANCE, event),
             can_edit=can_plan
             and event.status not in {ParentEvent.Status.CLOSED, ParentEvent.Status.CANCELLED},
             Status=ParentEvent.Status,
@@ -417,7 +409,7 @@ class ActionView:
 
 
 class EventPublishView(ActionView, EventPage, View):
-    allow = "plan"
+    permission = PLAN
     title = gettext_lazy("Publish the event?")
     question = gettext_lazy(
         "Parents can then find and book it on the public pages. Its dates can no longer be changed."
@@ -430,7 +422,7 @@ class EventPublishView(ActionView, EventPage, View):
 
 
 class EventCancelView(ActionView, EventPage, View):
-    allow = "plan"
+    permission = PLAN
     form_class = CancelEventForm
     title = gettext_lazy("Cancel the event?")
     question = gettext_lazy(
@@ -447,7 +439,7 @@ class EventCancelView(ActionView, EventPage, View):
 
 
 class EventCloseView(ActionView, EventPage, View):
-    allow = "plan"
+    permission = PLAN
     title = gettext_lazy("Close the event?")
     question = gettext_lazy(
         "Close the event once it was held and the attendance is recorded: afterwards nothing "
@@ -461,7 +453,7 @@ class EventCloseView(ActionView, EventPage, View):
 
 
 class SessionCancelView(ActionView, SessionPage, View):
-    allow = "plan"
+    permission = PLAN
     question = gettext_lazy(
         "The people booked on this date are told. The other dates of the series stay as they are."
     )
@@ -478,7 +470,7 @@ class SessionCancelView(ActionView, SessionPage, View):
 
 
 class RegistrationRemoveView(ActionView, RegistrationPage, View):
-    allow = "contacts"
+    permission = SEE_CONTACTS
     question = gettext_lazy(
         "The parent is told. A place that becomes free goes to the first person on the waiting "
         "list, who is told as well."
@@ -498,7 +490,7 @@ class RegistrationRemoveView(ActionView, RegistrationPage, View):
 
 
 class NotificationCalledView(ActionView, NotificationPage, View):
-    allow = "contacts"
+    permission = SEE_CONTACTS
     question = gettext_lazy("The message leaves the list of parents to call.")
     button = gettext_lazy("Yes, done")
     success = gettext_lazy("Marked as told by phone.")
@@ -523,11 +515,11 @@ class EventRegistrationsView(EventPage, View):
     contact details only for the family centre and the coordinator (every opening logged);
     speakers see first names and childcare."""
 
-    allow = "attendance"
+    permission = RECORD_ATTENDANCE
 
     def get(self, request, pk):
         event = self.event
-        contacts = self.access.can_see_contacts(event)
+        contacts = self.access.has(SEE_CONTACTS, event)
         units = selectors.units(event)
         self.log(PersonalDataLog.Action.VIEW, _("Registrations viewed"))
         return self.render(
@@ -542,7 +534,7 @@ class EventRegistrationsView(EventPage, View):
 
 
 class RegistrationCreateView(EventPage, View):
-    allow = "contacts"
+    permission = SEE_CONTACTS
 
     def form(self, data=None):
         event = self.event
@@ -600,7 +592,7 @@ class RegistrationCreateView(EventPage, View):
 class SessionAttendanceView(SessionPage, View):
     """Who came, on a tablet: one large checkbox per confirmed person."""
 
-    allow = "attendance"
+    permission = RECORD_ATTENDANCE
 
     def form(self, data=None):
         session, event = self.record, self.event
@@ -650,15 +642,13 @@ class SessionAttendanceView(SessionPage, View):
         return self.page(form)
 
 
-def event_export(request, pk, fmt):
-    """The registration list: an alias of the exporter ``event-registrations``."""
-    return exporters.download(request, "event-registrations", fmt, {"pk": pk})
+event_export = exporters.alias("event-registrations")  # the registration list
 
 
 class EventPrintView(EventPage, View):
     """A participant list per date to sign or tick, with the childcare to plan."""
 
-    allow = "attendance"
+    permission = RECORD_ATTENDANCE
 
     def get(self, request, pk):
         event = self.event
@@ -675,7 +665,7 @@ class EventPrintView(EventPage, View):
             event=event,
             dates=dates,
             childcare=selectors.childcare_by_session(event, units),
-            contacts=self.access.can_see_contacts(event),
+            contacts=self.access.has(SEE_CONTACTS, event),
             printed_at=timezone.now(),
         )
 
@@ -683,37 +673,31 @@ class EventPrintView(EventPage, View):
 # The format catalogue (not of a region)
 
 
-class FormatListView(LoginRequiredMixin, View):
+class FormatListView(AccessMixin, View):
+    permission = SIGNED_IN
+    programme_wide = True
+
     def get(self, request):
-        return render(
-            request,
+        return self.render(
             "events/format_list.html",
-            {
-                "formats": selectors.formats(),
-                "can_edit": access_for(request.user).can_edit_catalogue,
-            },
+            formats=selectors.formats(),
+            can_edit=self.access.has(CATALOGUE),
         )
 
 
-class FormatUpdateView(LoginRequiredMixin, View):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.access = access_for(request.user)
-        if not self.access.can_edit_catalogue:
-            raise DjangoPermissionDenied
-        pk = _id(kwargs.get("pk"))
+class FormatUpdateView(AccessMixin, View):
+    permission = CATALOGUE
+    programme_wide = True
+
+    @cached_property
+    def event_format(self):
+        pk = _id(self.kwargs.get("pk"))
         if pk is None:
             raise Http404
-        self.event_format = get_object_or_404(selectors.formats(), pk=pk)
-        return super().dispatch(request, *args, **kwargs)
+        return get_object_or_404(selectors.formats(), pk=pk)
 
     def page(self, form):
-        return render(
-            self.request,
-            "events/format_form.html",
-            {"form": form, "event_format": self.event_format},
-        )
+        return self.render("events/format_form.html", form=form, event_format=self.event_format)
 
     def get(self, request, pk):
         return self.page(FormatForm(event_format=self.event_format))
