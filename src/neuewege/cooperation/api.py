@@ -35,6 +35,7 @@ from neuewege.core.api_types import (
     RegionKeyPath,
     Text,
     api_access,
+    permitted_region,
     service_caller,
 )
 from neuewege.core.errors import PermissionDenied, ValidationFailed
@@ -60,22 +61,6 @@ call = service_caller(
         "event": "event_id",
     }
 )
-
-
-def cooperation_region(access: Access, key: str) -> Region:
-    """The region, when the caller may read its cooperation records; otherwise 404."""
-    region = access.regions_by_key.get(key)
-    if region is None or not access.has(SEE, region):
-        raise Http404
-    return region
-
-
-def readable_region(access: Access, key: str) -> Region:
-    """The region, when the caller may read it (the state level included); otherwise 404."""
-    region = access.regions_by_key.get(key)
-    if region is None:
-        raise Http404
-    return region
 
 
 def found(record):
@@ -330,12 +315,14 @@ def coverage_out(coverage: dashboards.Coverage) -> dict:
 @paginate(Page)
 def list_checks(request, key: RegionKeyPath):
     """The versions of the region's Regionen-Check, newest first."""
-    return selectors.checks(cooperation_region(api_access(request), key)).select_related("region")
+    return selectors.checks(permitted_region(api_access(request), key, SEE)).select_related(
+        "region"
+    )
 
 
 @router.get("/regions/{key}/checks/{version}", response=CheckOut)
 def get_check(request, key: RegionKeyPath, version: Version):
-    region = cooperation_region(api_access(request), key)
+    region = permitted_region(api_access(request), key, SEE)
     return found(selectors.check_version(region, version))
 
 
@@ -343,7 +330,7 @@ def get_check(request, key: RegionKeyPath, version: Version):
 def create_check(request, key: RegionKeyPath, payload: CheckIn):
     """Save a new version of the Check (the coordinator); earlier versions stay as they were."""
     access = api_access(request)
-    region = cooperation_region(access, key)
+    region = permitted_region(access, key, SEE)
     latest = selectors.checks(region).first()
     data = {name: getattr(latest, name) for name in CHECK_FIELDS} if latest else {}
     data |= given(payload, RegionCheck)
@@ -383,13 +370,13 @@ def related_records(access: Access, payload: TaskChangeIn, data: dict) -> dict:
 @paginate(Page)
 def list_tasks(request, key: RegionKeyPath, filters: Query[TaskFilters]):
     """The action plan: open tasks first, by due date."""
-    region = cooperation_region(api_access(request), key)
+    region = permitted_region(api_access(request), key, SEE)
     return selectors.tasks(region, status=filters.status or "")
 
 
 @router.get("/regions/{key}/tasks/{task_id}", response=TaskOut)
 def get_task(request, key: RegionKeyPath, task_id: RecordId):
-    region = cooperation_region(api_access(request), key)
+    region = permitted_region(api_access(request), key, SEE)
     return found(selectors.task(region, task_id))
 
 
@@ -398,7 +385,7 @@ def create_task(request, key: RegionKeyPath, payload: TaskIn):
     """Add a task to the action plan (the coordinator). It counts as done when its status says
     so or once the meeting or event it names exists in earnest."""
     access = api_access(request)
-    region = cooperation_region(access, key)
+    region = permitted_region(access, key, SEE)
     data = related_records(access, payload, given(payload, Task))
     task = call(services.save_task, access=access, region=region, data=data)
     return Status(201, selectors.task(region, task.pk))
@@ -409,7 +396,7 @@ def update_task(request, key: RegionKeyPath, task_id: RecordId, payload: TaskCha
     """Change a task: the coordinator all of it, the person it is given to its status and
     notes (anything else: 403)."""
     access = api_access(request)
-    region = cooperation_region(access, key)
+    region = permitted_region(access, key, SEE)
     task = found(selectors.task(region, task_id))
     data = related_records(access, payload, given(payload, Task))
     call(services.save_task, access=access, region=region, data=data, task=task)
@@ -423,13 +410,13 @@ def update_task(request, key: RegionKeyPath, task_id: RecordId, payload: TaskCha
 @paginate(Page)
 def list_meetings(request, key: RegionKeyPath):
     """The meetings of the steering group or the coordination, latest first."""
-    region = cooperation_region(api_access(request), key)
+    region = permitted_region(api_access(request), key, SEE)
     return selectors.meetings(region).select_related("region")
 
 
 @router.get("/regions/{key}/meetings/{meeting_id}", response=MeetingDetailOut)
 def get_meeting(request, key: RegionKeyPath, meeting_id: RecordId):
-    region = cooperation_region(api_access(request), key)
+    region = permitted_region(api_access(request), key, SEE)
     return found(selectors.meeting(region, meeting_id))
 
 
@@ -438,7 +425,7 @@ def schedule_meeting(request, key: RegionKeyPath, payload: MeetingIn):
     """Put a meeting in the region's calendar (the coordinator). With ``fulfils_task_id`` it
     carries out that task of the action plan, which counts as done from then on."""
     access = api_access(request)
-    region = cooperation_region(access, key)
+    region = permitted_region(access, key, SEE)
     fulfils = None
     if payload.fulfils_task_id:
         fulfils = selectors.task(region, payload.fulfils_task_id)
@@ -470,7 +457,7 @@ def schedule_meeting(request, key: RegionKeyPath, payload: MeetingIn):
 def list_goals(request, key: RegionKeyPath):
     """The region's goals with their current values: figures computed from the events (over
     the last 12 months) or the latest value entered by hand."""
-    return selectors.goals(cooperation_region(api_access(request), key))
+    return selectors.goals(permitted_region(api_access(request), key, SEE))
 
 
 @router.post("/regions/{key}/goals", response={201: GoalOut})
@@ -478,7 +465,7 @@ def create_goal(request, key: RegionKeyPath, payload: GoalIn):
     """Add a regional goal (the coordinator). A figure Neue Wege cannot compute yet is refused
     (422): measure such a goal by hand."""
     access = api_access(request)
-    region = cooperation_region(access, key)
+    region = permitted_region(access, key, SEE)
     goal = call(services.save_goal, access=access, region=region, data=payload.model_dump())
     return Status(201, selectors.goal_progress(region, goal.pk))
 
@@ -532,7 +519,7 @@ def list_programme_materials(request, filters: Query[MaterialFilters]):
 @router.get("/regions/{key}/materials", response=list[MaterialOut])
 def list_region_materials(request, key: RegionKeyPath, filters: Query[MaterialFilters]):
     """The region's materials and the programme's."""
-    return listed_materials(cooperation_region(api_access(request), key), filters)
+    return listed_materials(permitted_region(api_access(request), key, SEE), filters)
 
 
 @router.get(
@@ -565,7 +552,7 @@ def download_material(request, material_id: RecordId, number: Version):
 def region_figures(request, key: RegionKeyPath):
     """The figures of the region dashboard (the state level reads them too): no names, no
     titles. Figures from the events may be up to a few minutes old."""
-    region = readable_region(api_access(request), key)
+    region = permitted_region(api_access(request), key)
     today = timezone.localdate()
     figures = dashboards.region_dashboard(region, today=today)
     quarter_from, next_quarter = figures.quarter

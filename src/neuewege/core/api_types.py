@@ -10,13 +10,14 @@ from typing import Annotated, get_args
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, BaseModel, field_validator
 
-from .access import Access, access_for
+from .access import VIEW, Access, access_for
 from .errors import DomainError, ValidationFailed
 
 
@@ -171,4 +172,14 @@ def visible_region(access, key):
     region = access.regions_by_key.get(key)
     if region is None:
         raise ValidationFailed({"region": _("Unknown region or not yours: %(key)s") % {"key": key}})
+    return region
+
+
+def permitted_region(access: Access, key: str, permission: str = VIEW):
+    """The API's one dependency on the access policy: the region named in the path, when the
+    caller has ``permission`` (a name of the table in ``core.access``) there; otherwise 404 —
+    the API does not tell what lies beyond the caller's reach."""
+    region = access.regions_by_key.get(key)
+    if region is None or not access.has(permission, region):
+        raise Http404
     return region

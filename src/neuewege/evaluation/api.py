@@ -15,12 +15,18 @@ Who gets what, as in the application:
 from datetime import date
 from typing import Annotated
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from neuewege.core.access import STATE_FIGURES, Access
-from neuewege.core.api_types import Id, Input, RegionKey, RegionKeyPath, api_access
+from neuewege.core.access import STATE_FIGURES
+from neuewege.core.api_types import (
+    Id,
+    Input,
+    RegionKey,
+    RegionKeyPath,
+    api_access,
+    permitted_region,
+)
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, Region
 
@@ -192,13 +198,6 @@ class FreeTextsOut(Schema):
     answers: list[FreeTextOut]
 
 
-def readable_region(access: Access, key: str) -> Region:
-    region = access.regions_by_key.get(key)
-    if region is None:
-        raise Http404
-    return region
-
-
 def filters_of(params: ResultFilters, region: Region | None) -> Filters:
     """The filters of a request; bad combinations answer 422 with field errors."""
     period = Period.parse(params.period) if params.period else Period.default()
@@ -246,7 +245,7 @@ def results_out(figures: results.Results) -> dict:
 def region_results(request, key: RegionKeyPath, params: Query[ResultFilters]):
     """The region's results (the state level reads them too): the tables of the results page,
     aggregates only. Figures may be up to a few minutes old."""
-    region = readable_region(api_access(request), key)
+    region = permitted_region(api_access(request), key)
     return results_out(results.results(filters_of(params, region)))
 
 
@@ -256,9 +255,7 @@ def region_free_texts(request, key: RegionKeyPath, params: Query[ResultFilters])
     first, with the month, the group and the format only; a group's answers only when the
     selection holds at least 5 of its responses. For the people of the region only."""
     access = api_access(request)
-    region = readable_region(access, key)
-    if not access.has(READ_FREE_TEXTS, region):
-        raise Http404
+    region = permitted_region(access, key, READ_FREE_TEXTS)
     filters = filters_of(params, region)
     texts = results.free_texts(filters)
     return {
