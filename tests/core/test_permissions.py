@@ -52,3 +52,20 @@ def test_templates_ask_the_same_policy(coordinator, wesel):
     for account, shown in ((coordinator, "yes"), (viewer, "no")):
         context = Context({"access": access_for(account), "region": wesel})
         assert template.render(context) == shown
+
+
+def test_the_operator_reads_the_table_of_permissions(client, coordinator):
+    operator = User.objects.create_superuser("operator@example.org", "correct horse battery")
+    client.force_login(operator)
+    page = client.get("/admin/permissions/")
+    assert page.status_code == 200
+    names = [row["permission"].name for row in page.context["rows"]]
+    assert names == sorted(PERMISSIONS)
+    plan = next(row for row in page.context["rows"] if row["permission"].name == "events.plan")
+    roles = [str(role) for role in User.Role]
+    cells = dict(zip(roles, plan["cells"], strict=True))
+    assert cells["staff"] and cells["coordinator"] and cells["staff"] != cells["coordinator"]
+    assert cells["state"] == cells["viewer"] == ""
+    assert "events.plan" in page.content.decode()
+    client.force_login(coordinator)
+    assert client.get("/admin/permissions/").status_code == 302  # to the admin's sign-in

@@ -1,5 +1,5 @@
 """The Django admin's site (``core.apps.AdminConfig``): behind the second factor, with the
-operator's page of the privacy registry."""
+operator's pages of the privacy registry and the table of permissions."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -21,6 +21,7 @@ class AdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("privacy/", self.admin_view(self.privacy_view), name="privacy-registry"),
+            path("permissions/", self.admin_view(self.permissions_view), name="permissions"),
             *super().get_urls(),
         ]
 
@@ -42,3 +43,34 @@ class AdminSite(admin.AdminSite):
             "archive_dir": settings.PURGE_ARCHIVE_DIR,
         }
         return TemplateResponse(request, "admin/privacy_registry.html", context)
+
+    def permissions_view(self, request):
+        """The table of permissions (``core.access``): what each role reaches with each one."""
+        from .access import PERMISSIONS, ROLES, Reach
+
+        reaches = {
+            Reach.REGIONS: _("its regions"),
+            Reach.INSTITUTION: _("its own institution"),
+            Reach.PROGRAMME: _("the programme's records"),
+        }
+
+        def reach_text(reach):
+            return ", ".join(str(text) for flag, text in reaches.items() if flag in reach)
+
+        rows = [
+            {
+                "permission": permission,
+                "cells": [
+                    _("everyone") if permission.public else reach_text(permission.reach(role))
+                    for role in ROLES
+                ],
+            }
+            for permission in sorted(PERMISSIONS.values(), key=lambda item: item.name)
+        ]
+        context = {
+            **self.each_context(request),
+            "title": _("Roles and permissions"),
+            "roles": [role.label for role in ROLES],
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/permissions.html", context)
