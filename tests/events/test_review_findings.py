@@ -13,9 +13,11 @@ from django.utils import timezone
 from neuewege.core.access import access_for
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Institution, OpeningPeriod, PersonalDataLog, User
-from neuewege.events import services
 from neuewege.events.models import Notification, Registration
 from neuewege.events.recurrence import Rhythm
+from neuewege.events.services.booking import book, cancel_booking
+from neuewege.events.services.lifecycle import cancel_session
+from neuewege.events.services.planning import _within_opening
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
 
 
@@ -41,7 +43,7 @@ def test_speakers_print_no_language_needs_and_their_reads_are_logged(
 ):
     event = make_event(family_centre, speakers=[speaker.person])
     session = event.sessions.get()
-    services.book(
+    book(
         event_id=event.pk,
         session_id=session.pk,
         booking=booking_for(language_needs="Arabisch-Dolmetscherin"),
@@ -57,7 +59,7 @@ def test_speakers_print_no_language_needs_and_their_reads_are_logged(
 
 def test_the_personal_data_log_names_no_parent(family_centre, staff, booking_for):
     event = make_event(family_centre)
-    services.book(
+    book(
         event_id=event.pk,
         session_id=event.sessions.get().pk,
         booking=booking_for(first_name="Zeynep"),
@@ -72,13 +74,13 @@ def test_nobody_moves_up_into_a_cancelled_date_and_its_bookings_stay(
 ):
     event = make_event(family_centre, dates=2, capacity=1)
     first = event.sessions.first()
-    _booked, token = services.book(event_id=event.pk, session_id=first.pk, booking=booking_for())
-    waiting, _ = services.book(
+    _booked, token = book(event_id=event.pk, session_id=first.pk, booking=booking_for())
+    waiting, _ = book(
         event_id=event.pk, session_id=first.pk, booking=booking_for(email="b@example.org")
     )
-    services.cancel_session(access=access_for(coordinator), session=first)
+    cancel_session(access=access_for(coordinator), session=first)
     with pytest.raises(ValidationFailed):
-        services.cancel_booking(token=token)
+        cancel_booking(token=token)
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.WAITLISTED
     assert not waiting.notifications.filter(kind="moved_up").exists()
@@ -93,7 +95,7 @@ def test_a_search_date_out_of_range_is_a_field_error(client, db):
 def test_an_e_mail_address_longer_than_254_characters_is_refused(family_centre, booking_for):
     event = make_event(family_centre)
     with pytest.raises(ValidationFailed) as refused:
-        services.book(
+        book(
             event_id=event.pk,
             session_id=event.sessions.get().pk,
             booking=booking_for(email="a" * 64 + "@" + "b" * 190 + ".de"),
@@ -127,12 +129,12 @@ def test_early_care_adjoining_the_core_hours_counts_as_open(family_centre):
         datetime.combine(tuesday, time(7, 30), tzinfo=zone),
         datetime.combine(tuesday, time(9), tzinfo=zone),
     )
-    assert services._within_opening(periods, *inside)
+    assert _within_opening(periods, *inside)
     late = (
         datetime.combine(tuesday, time(15, 30), tzinfo=zone),
         datetime.combine(tuesday, time(17), tzinfo=zone),
     )
-    assert not services._within_opening(periods, *late)
+    assert not _within_opening(periods, *late)
 
 
 def test_a_refused_address_does_not_hold_up_the_other_messages_or_jobs(
@@ -142,7 +144,7 @@ def test_a_refused_address_does_not_hold_up_the_other_messages_or_jobs(
     event = make_event(family_centre)
     session = event.sessions.get()
     for address in ("refused@example.org", "good@example.org"):
-        services.book(event_id=event.pk, session_id=session.pk, booking=booking_for(email=address))
+        book(event_id=event.pk, session_id=session.pk, booking=booking_for(email=address))
     call_command("run-due-jobs")
     assert [message.to for message in mail.outbox] == [["good@example.org"]]
     refused = Notification.objects.get(registration__email="refused@example.org")

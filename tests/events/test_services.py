@@ -12,9 +12,22 @@ from neuewege.core.access import access_for
 from neuewege.core.errors import NotFound, PermissionDenied, ValidationFailed
 from neuewege.core.models import Institution, OpeningPeriod, Person, PersonalDataLog
 from neuewege.core.privacy import purge_personal_data
-from neuewege.events import services
 from neuewege.events.models import Format, Notification, ParentEvent, Registration
 from neuewege.events.recurrence import Rhythm
+from neuewege.events.services.booking import (
+    book,
+    cancel_booking,
+    registration_for_token,
+    remove_registration,
+)
+from neuewege.events.services.lifecycle import (
+    cancel_event,
+    mark_held_events,
+    publish_event,
+    record_attendance,
+)
+from neuewege.events.services.notifications import create_reminders
+from neuewege.events.services.planning import NeedsConfirmation, Plan, plan_event, update_event
 from neuewege.events.tasks import send_due_notifications
 from tests.factories import InstitutionFactory, PersonFactory, make_event
 
@@ -55,12 +68,12 @@ def job_centre_bca(wesel):
 
 def plan(family_centre, coordinator, *, code="parent_cafe", shape="single", sessions, **kwargs):
     details = {"title": "Elterncafé", "capacity": 12} | kwargs.pop("details", {})
-    return services.plan_event(
+    return plan_event(
         access=access_for(coordinator),
         family_centre=family_centre,
         event_format=Format.objects.get(code=code),
         shape=shape,
-        plan=services.Plan(details=details, sessions=sessions, speakers=kwargs.pop("speakers", [])),
+        plan=Plan(details=details, sessions=sessions, speakers=kwargs.pop("speakers", [])),
         **kwargs,
     )
 
@@ -91,7 +104,7 @@ def test_duration_outside_the_range_is_a_warning_the_planner_confirms(
 ):
     tuesday = next_weekday(1)
     too_long = [(local(tuesday, 9), local(tuesday, 12))]
-    with pytest.raises(services.NeedsConfirmation) as warned:
+    with pytest.raises(NeedsConfirmation) as warned:
         plan(family_centre, coordinator, sessions=too_long, speakers=[job_centre_bca])
     assert any("75 to 120 minutes" in message for message in warned.value.messages())
     assert not ParentEvent.objects.exists()
@@ -110,7 +123,7 @@ def test_session_outside_opening_hours_is_a_warning(family_centre, coordinator, 
         institution=family_centre, weekday=1, opens=time(8), closes=time(14)
     )
     tuesday = next_weekday(1)
-    with pytest.raises(services.NeedsConfirmation) as warned:
+    with pytest.raises(NeedsConfirmation) as warned:
         plan(
             family_centre,
             coordinator,
@@ -253,7 +266,7 @@ def test_monthly_rhythm_keeps_the_weekday_of_the_month():
 def test_publishing_with_a_date_in_the_past_is_refused(family_centre, coordinator):
     event = make_event(family_centre, status="draft", starts=timezone.now() - timedelta(days=1))
     with pytest.raises(ValidationFailed):
-        services.publish_event(access=access_for(coordinator), event=event)
+        publish_event(access=access_for(coordinator), event=event)
     event.refresh_from_db()
     assert event.status == ParentEvent.Status.DRAFT
 
@@ -280,7 +293,7 @@ def test_bad_details_are_refused_at_their_field_and_nothing_is_saved(family_cent
     }
     for field, booking in cases.items():
         with pytest.raises(ValidationFailed) as refused:
-            services.book(event_id=event.pk, session_id=session.pk, booking=booking)
+            book(event_id=event.pk, session_id=session.pk, booking=booking)
         assert field in refused.value.errors, field
     assert not Registration.objects.exists()
 
@@ -291,22 +304,18 @@ def test_no_booking_for_past_cancelled_or_unpublished_events(family_centre, book
     draft = make_event(family_centre, status="draft")
     for event in (past, cancelled, draft):
         with pytest.raises(ValidationFailed):
-            services.book(
-                event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for()
-            )
+            book(event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for())
     with pytest.raises(ValidationFailed):
-        services.book(event_id=987654, session_id=None, booking=booking_for())
+        book(event_id=987654, session_id=None, booking=booking_for())
     assert not Registration.objects.exists()
 
 
 def test_the_same_contact_cannot_book_the_same_date_twice(family_centre, booking_for):
     event = make_event(family_centre)
     session = event.sessions.get()
-    services.book(
-        event_id=event.pk, session_id=session.pk, booking=booking_for(phone="0170 1234567")
-    )
+    book(event_id=event.pk, session_id=session.pk, booking=booking_for(phone="0170 1234567"))
     with pytest.raises(ValidationFailed):
-        services.book(
+        book(
             event_id=event.pk,
             session_id=session.pk,
             booking=booking_for(email="", phone="+49 170 1234567"),
@@ -317,14 +326,14 @@ def test_the_same_contact_cannot_book_the_same_date_twice(family_centre, booking
 def test_a_series_is_booked_per_date_and_a_course_as_a_whole(family_centre, booking_for):
     series = make_event(family_centre, dates=3, capacity=1)
     first, second, _third = series.sessions.all()
-    services.book(event_id=series.pk, session_id=first.pk, booking=booking_for())
-    on_second, _ = services.book(
+    book(event_id=series.pk, session_id=first.pk, booking=booking_for())
+    on_second, _ = book(
         event_id=series.pk, session_id=second.pk, booking=booking_for(email="b@example.org")
     )
     assert on_second.status == Registration.Status.CONFIRMED
     course = make_event(family_centre, "parent_course", capacity=1)
-    booked, _ = services.book(event_id=course.pk, session_id=None, booking=booking_for())
-    waiting, _ = services.book(
+    booked, _ = book(event_id=course.pk, session_id=None, booking=booking_for())
+    waiting, _ = book(
         event_id=course.pk, session_id=None, booking=booking_for(email="b@example.org")
     )
     assert booked.session is None and booked.status == Registration.Status.CONFIRMED
@@ -334,17 +343,15 @@ def test_a_series_is_booked_per_date_and_a_course_as_a_whole(family_centre, book
 def test_forged_and_reused_cancel_links_change_nothing(family_centre, booking_for):
     event = make_event(family_centre, capacity=1)
     session = event.sessions.get()
-    registration, token = services.book(
-        event_id=event.pk, session_id=session.pk, booking=booking_for()
-    )
+    registration, token = book(event_id=event.pk, session_id=session.pk, booking=booking_for())
     forged = str(registration.pk + 1) + token[token.index(".") :]
     for bad in (forged, "123", "", token + "x"):
         with pytest.raises(NotFound):
-            services.cancel_booking(token=bad)
-    services.cancel_booking(token=token)
+            cancel_booking(token=bad)
+    cancel_booking(token=token)
     registration.refresh_from_db()
     cancelled_at = registration.cancelled_at
-    services.cancel_booking(token=token)  # reused: no error, nothing changes
+    cancel_booking(token=token)  # reused: no error, nothing changes
     registration.refresh_from_db()
     assert registration.status == Registration.Status.CANCELLED
     assert registration.cancelled_at == cancelled_at
@@ -357,25 +364,25 @@ def test_more_places_move_the_waiting_list_up_and_fewer_than_confirmed_are_refus
     event = make_event(family_centre, capacity=1)
     session = event.sessions.get()
     for index in range(3):
-        services.book(
+        book(
             event_id=event.pk,
             session_id=session.pk,
             booking=booking_for(email=f"p{index}@example.org"),
         )
     access = access_for(coordinator)
-    services.update_event(
+    update_event(
         access=access,
         event=event,
-        plan=services.Plan(details={"capacity": 2}, sessions=[]),
+        plan=Plan(details={"capacity": 2}, sessions=[]),
         confirm_warnings=True,
     )
     statuses = list(Registration.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == ["confirmed", "confirmed", "waitlisted"]
     with pytest.raises(ValidationFailed) as refused:
-        services.update_event(
+        update_event(
             access=access,
             event=event,
-            plan=services.Plan(details={"capacity": 1}, sessions=[]),
+            plan=Plan(details={"capacity": 1}, sessions=[]),
             confirm_warnings=True,
         )
     assert "capacity" in refused.value.errors
@@ -384,13 +391,13 @@ def test_more_places_move_the_waiting_list_up_and_fewer_than_confirmed_are_refus
 def test_staff_removing_a_registration_is_logged_and_moves_up(family_centre, staff, booking_for):
     event = make_event(family_centre, capacity=1)
     session = event.sessions.get()
-    first, _ = services.book(
+    first, _ = book(
         event_id=event.pk, session_id=session.pk, booking=booking_for(), access=access_for(staff)
     )
-    waiting, _ = services.book(
+    waiting, _ = book(
         event_id=event.pk, session_id=session.pk, booking=booking_for(email="b@example.org")
     )
-    services.remove_registration(access=access_for(staff), registration=first)
+    remove_registration(access=access_for(staff), registration=first)
     waiting.refresh_from_db()
     assert waiting.status == Registration.Status.CONFIRMED
     assert first.source == Registration.Source.STAFF
@@ -419,18 +426,18 @@ def test_invariants_hold_whatever_happens(family_centre, coordinator, booking_fo
     for action, value in steps:
         try:
             if action == "book":
-                _registration, tokens[value] = services.book(
+                _registration, tokens[value] = book(
                     event_id=event.pk,
                     session_id=session.pk,
                     booking=booking_for(email=f"p{value}@example.org"),
                 )
             elif action == "cancel" and value in tokens:
-                services.cancel_booking(token=tokens.pop(value))
+                cancel_booking(token=tokens.pop(value))
             elif action == "capacity":
-                services.update_event(
+                update_event(
                     access=access_for(coordinator),
                     event=event,
-                    plan=services.Plan(details={"capacity": value}, sessions=[]),
+                    plan=Plan(details={"capacity": value}, sessions=[]),
                     confirm_warnings=True,
                 )
         except ValidationFailed:
@@ -451,8 +458,8 @@ def test_messages_are_sent_once_in_the_parents_language(family_centre, booking_f
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     event = make_event(family_centre, capacity=1)
     session = event.sessions.get()
-    services.book(event_id=event.pk, session_id=session.pk, booking=booking_for(language="de"))
-    services.book(
+    book(event_id=event.pk, session_id=session.pk, booking=booking_for(language="de"))
+    book(
         event_id=event.pk,
         session_id=session.pk,
         booking=booking_for(email="", phone="0170 7654321"),
@@ -472,9 +479,9 @@ def test_reminders_are_created_once_for_the_next_days(family_centre, booking_for
     soon = make_event(family_centre, starts=timezone.now() + timedelta(days=1))
     later = make_event(family_centre, starts=timezone.now() + timedelta(days=10))
     for event in (soon, later):
-        services.book(event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for())
-    services.create_reminders()
-    services.create_reminders()
+        book(event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for())
+    create_reminders()
+    create_reminders()
     reminders = Notification.objects.filter(kind="reminder")
     assert reminders.count() == 1
     assert reminders.get().registration.event == soon
@@ -484,29 +491,29 @@ def test_cancelling_an_event_tells_everyone_registered(family_centre, coordinato
     event = make_event(family_centre, capacity=1)
     session = event.sessions.get()
     for index in range(2):
-        services.book(
+        book(
             event_id=event.pk,
             session_id=session.pk,
             booking=booking_for(email=f"p{index}@example.org"),
         )
-    services.cancel_event(access=access_for(coordinator), event=event, reason="Krankheit")
+    cancel_event(access=access_for(coordinator), event=event, reason="Krankheit")
     assert Notification.objects.filter(kind="event_cancelled").count() == 2
     with pytest.raises(ValidationFailed):
-        services.book(event_id=event.pk, session_id=session.pk, booking=booking_for(email="c@x.de"))
+        book(event_id=event.pk, session_id=session.pk, booking=booking_for(email="c@x.de"))
 
 
 def test_past_events_become_held_and_personal_data_is_deleted_after_the_retention(
     family_centre, booking_for, settings
 ):
     event = make_event(family_centre, starts=timezone.now() + timedelta(days=1))
-    registration, token = services.book(
+    registration, token = book(
         event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for()
     )
     event.sessions.update(
         starts_at=timezone.now() - timedelta(days=200),
         ends_at=timezone.now() - timedelta(days=200) + timedelta(hours=1),
     )
-    services.mark_held_events()
+    mark_held_events()
     event.refresh_from_db()
     assert event.status == ParentEvent.Status.HELD
     settings.REGISTRATION_RETENTION_DAYS = 180
@@ -516,7 +523,7 @@ def test_past_events_become_held_and_personal_data_is_deleted_after_the_retentio
     assert registration.status == Registration.Status.CONFIRMED  # the count stays
     assert registration.child_ages == [2]
     with pytest.raises(NotFound):
-        services.registration_for_token(token)
+        registration_for_token(token)
 
 
 def test_attendance_by_a_speaker_and_counselling_appointments(
@@ -529,12 +536,10 @@ def test_attendance_by_a_speaker_and_counselling_appointments(
         family_centre, starts=timezone.now() + timedelta(days=1), speakers=[job_centre_bca]
     )
     session = event.sessions.get()
-    came, _ = services.book(event_id=event.pk, session_id=session.pk, booking=booking_for())
-    services.book(
-        event_id=event.pk, session_id=session.pk, booking=booking_for(email="b@example.org")
-    )
+    came, _ = book(event_id=event.pk, session_id=session.pk, booking=booking_for())
+    book(event_id=event.pk, session_id=session.pk, booking=booking_for(email="b@example.org"))
     with pytest.raises(ValidationFailed):
-        services.record_attendance(
+        record_attendance(
             access=access_for(speaker),
             session=session,
             present_ids=[came.pk],
@@ -542,7 +547,7 @@ def test_attendance_by_a_speaker_and_counselling_appointments(
         )
     event.sessions.update(starts_at=timezone.now() - timedelta(hours=2), ends_at=timezone.now())
     session.refresh_from_db()
-    services.record_attendance(
+    record_attendance(
         access=access_for(speaker),
         session=session,
         present_ids=[came.pk],

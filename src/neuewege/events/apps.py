@@ -17,13 +17,14 @@ class EventsConfig(AppConfig):
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import exporters, models, privacy, services, tasks  # noqa: F401 (privacy declares)
+        from . import exporters, models, privacy, tasks  # noqa: F401 (privacy declares)
+        from .services import lifecycle, notifications
 
         auditlog.register(models.Format)
         auditlog.register(models.ParentEvent, m2m_fields={"speakers"})
         auditlog.register(models.EventSession)
-        due_job(services.mark_held_events)
-        due_job(services.create_reminders)
+        due_job(lifecycle.mark_held_events)
+        due_job(notifications.create_reminders)
         due_job(tasks.send_due_notifications)
         exporters.register()
         menu_entry(REGION, "event-list", _("Events"), order=40)

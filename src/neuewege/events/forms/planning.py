@@ -20,7 +20,8 @@ from neuewege.core.models import Institution, Person
 from ..exports import children_text, session_label
 from ..models import Format, FormatModule, ParentEvent, SpokenLanguage, TargetGroup, Topic
 from ..recurrence import MAX_SESSIONS, Rhythm
-from ..services import Booking, Plan
+from ..services.booking import Booking
+from ..services.planning import Plan
 from .booking import parse_child_ages
 
 # Dates outside these years are typing errors (and would overflow when converted to UTC).
@@ -433,7 +434,7 @@ class CancelEventForm(forms.Form):
 
 class StaffBookingForm(forms.Form):
     """The details a parent gives by phone or at the door; the same rules as the online
-    booking (``services.check_booking``)."""
+    booking (``services.booking.check_booking``)."""
 
     session = forms.TypedChoiceField(
         label=_("Date"),
