@@ -10,7 +10,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events in family centres")
 
     def ready(self):
-        register_demo_data("events", "neuewege.events.demo.generate_demo_events")
+        register_demo_data("events", "neuewege.events.demo.generate.generate_demo_events")
 
         from auditlog.registry import auditlog
 
