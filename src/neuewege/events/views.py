@@ -23,15 +23,10 @@ from neuewege.core.services import log_personal_data
 from neuewege.core.views import AccessMixin, add_domain_errors, paginate, submit
 
 from . import catalogue_services, exports, selectors
-from .forms.planning import (
-    AttendanceForm,
-    CancelEventForm,
-    EventPlanForm,
-    EventStartForm,
-    FormatForm,
-    StaffBookingForm,
-    digest,
-)
+from .forms.attendance import AttendanceForm
+from .forms.catalogue import FormatForm
+from .forms.planning import CancelEventForm, EventPlanForm, EventStartForm, digest
+from .forms.staff_booking import StaffBookingForm
 from .models import (
     ConsentText,
     EventSession,
