@@ -138,6 +138,12 @@ def test_bad_search_input_gets_a_message_at_the_field_and_no_results(
     assert f'href="#id_{field}"' in body
 
 
+def test_a_search_date_out_of_range_is_a_field_error(client, db):
+    response = client.get(reverse("public-event-list"), {"ab": "0001-01-01"})
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.text or "24.03.2026" in response.text
+
+
 def test_search_by_town_uses_the_institutions_of_that_town(parent, near, far):
     make_event(near, title="Elterncafé Wesel")
     make_event(far, title="Elterncafé Borken")
