@@ -5,7 +5,7 @@ from django.core.cache import cache
 
 from neuewege.core.models import Institution, Region, User
 from neuewege.events.models import ConsentText
-from neuewege.events.services import Booking
+from neuewege.events.services.booking import Booking
 
 from .factories import InstitutionFactory, PersonFactory, UserFactory
 from .second_factor import SignInClient

@@ -26,7 +26,7 @@ PARENT_SOURCES = (
     "events/templates/events/email/",
     "events/tasks.py",
     "events/calendars.py",
-    "events/services.py",
+    "events/services/",
     "events/models.py",
     "settings.py",
     "core/limits.py",

@@ -20,14 +20,14 @@ from neuewege.core import exporters
 from neuewege.core.access import access_for
 from neuewege.core.models import PersonalDataLog, User
 from neuewege.events import calendars
-from neuewege.events import services as event_services
+from neuewege.events.services.booking import book
 from tests.factories import UserFactory, make_event
 
 
 @pytest.fixture
 def world(wesel, family_centre, staff, coordinator, state_user, booking_for):
     event = make_event(family_centre, starts=timezone.now() + timedelta(days=3), title="Café")
-    registration, _token = event_services.book(
+    registration, _token = book(
         event_id=event.pk,
         session_id=event.sessions.get().pk,
         booking=booking_for(email="olena@example.org", first_name="Olena"),

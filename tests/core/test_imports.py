@@ -644,6 +644,23 @@ def test_a_person_at_an_institution_of_another_region_is_refused(coordinator, we
     assert not Person.objects.exists()
 
 
+def test_a_people_import_never_takes_over_a_person_of_another_region(wesel, borken):
+    coordinator = UserFactory(role=User.Role.COORDINATOR, regions=[wesel, borken])
+    InstitutionFactory(region=wesel, name="FZ A")
+    foreign = PersonFactory(
+        institution=InstitutionFactory(region=borken, postcode="46325"),
+        email="geheim@b.example",
+        last_name="Borken",
+    )
+    csv = "Vorname;Nachname;Funktion;Einrichtung;E-Mail\nX;Y;bca;FZ A;geheim@b.example\n"
+    report = Importer(access=access_for(coordinator), kind="people", region=wesel).apply(
+        "p.csv", csv.encode()
+    )
+    assert not report.is_valid
+    foreign.refresh_from_db()
+    assert foreign.last_name == "Borken" and foreign.institution.region == borken
+
+
 def test_people_problems_at_their_columns(regenbogen, wesel):
     InstitutionFactory(region=wesel, name="Familienzentrum Regenbogen", postcode="47441")
     content = people_csv(

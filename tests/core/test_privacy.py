@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from neuewege.core.models import BarrierReport, ImportBatch, PersonalDataLog, User
 from neuewege.core.privacy import CATEGORIES, purge_personal_data
-from neuewege.events import services
 from neuewege.events.models import CalendarFeed, Registration
+from neuewege.events.services.booking import book
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def days_ago(days):
 
 def registration(days, wesel, family_centre, booking_for):
     event = make_event(family_centre, starts=timezone.now() + timedelta(days=1))
-    booked, _token = services.book(
+    booked, _token = book(
         event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for()
     )
     event.sessions.update(starts_at=days_ago(days) - timedelta(hours=2), ends_at=days_ago(days))
@@ -212,7 +212,7 @@ def test_the_operator_sees_every_category_with_its_retention_and_the_rows_due(
 
 def booked(family_centre, booking_for, **contact):
     event = make_event(family_centre, starts=timezone.now() + timedelta(days=3))
-    registration, _token = services.book(
+    registration, _token = book(
         event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for(**contact)
     )
     return registration

@@ -6,8 +6,8 @@ import pytest
 from neuewege.core import services
 from neuewege.core.access import access_for
 from neuewege.core.errors import PermissionDenied, ValidationFailed
-from neuewege.core.models import Institution, Person
-from tests.factories import InstitutionFactory, PersonFactory
+from neuewege.core.models import Institution, Person, User
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,20 @@ def test_youth_welfare_office_must_be_of_the_same_region(coordinator, wesel, bor
             data=institution_data(wesel, youth_welfare_office=office),
         )
     assert "youth_welfare_office" in error.value.errors
+
+
+def test_a_youth_welfare_office_keeps_its_kind_while_centres_belong_to_it(
+    coordinator, youth_welfare_office, wesel
+):
+    InstitutionFactory(region=wesel, youth_welfare_office=youth_welfare_office)
+    office = Institution.objects.get(pk=youth_welfare_office.pk)
+    with pytest.raises(ValidationFailed) as error:
+        services.save_institution(
+            access=access_for(coordinator), data={"kind": "other"}, institution=office
+        )
+    assert "kind" in error.value.errors
+    office.refresh_from_db()
+    assert office.kind == Institution.Kind.YOUTH_WELFARE_OFFICE
 
 
 def test_coordinator_cannot_create_in_another_region(coordinator, borken):
@@ -203,3 +217,27 @@ def test_bad_opening_hours_are_refused_and_keep_the_old_ones(
         )
     assert field in error.value.errors
     assert family_centre.opening_periods.count() == 1
+
+
+def test_coordinators_cannot_change_their_own_account(coordinator, wesel):
+    with pytest.raises(ValidationFailed):
+        services.update_account(
+            access=access_for(coordinator),
+            user=coordinator,
+            role="coordinator",
+            region_ids=[wesel.id],
+            person=None,
+            is_active=True,
+        )
+
+
+def test_removing_a_person_only_deactivates_a_staff_account(staff, family_centre, wesel):
+    coordinator_person = PersonFactory(institution=family_centre)
+    coordinator = UserFactory(
+        role=User.Role.COORDINATOR, regions=[wesel], person=coordinator_person
+    )
+    services.delete_person(access=access_for(staff), person=coordinator_person)
+    coordinator.refresh_from_db()
+    assert coordinator.is_active and coordinator.person is None
+    with pytest.raises(ValidationFailed):
+        services.delete_person(access=access_for(staff), person=staff.person)

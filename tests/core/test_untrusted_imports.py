@@ -12,8 +12,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
-from neuewege.core.imports import MAX_CELL_CHARACTERS, MAX_FILE_BYTES, ImportReport
-from neuewege.core.models import ImportBatch, Institution
+from neuewege.core.access import access_for
+from neuewege.core.imports import MAX_CELL_CHARACTERS, MAX_FILE_BYTES, Importer, ImportReport
+from neuewege.core.models import ImportBatch, Institution, Person
 from tests.bombs import (
     SHEET,
     entry,
@@ -194,6 +195,18 @@ def test_a_workbook_without_a_sheet_or_with_an_empty_sheet():
 def test_a_file_over_the_limit_is_refused_before_it_is_read():
     content = institutions_csv(centre()) + b" " * MAX_FILE_BYTES
     assert "larger than 10 MB" in file_problems(run("institutions", content))
+
+
+def test_a_file_over_the_row_limit_is_refused_early(coordinator, wesel, monkeypatch):
+    from neuewege.core import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    rows = "".join(f"FZ;FZ {n};46483;Wesel\n" for n in range(10))
+    report = Importer(access=access_for(coordinator), kind="institutions", region=wesel).check(
+        "x.csv", ("Art;Name;PLZ;Ort\n" + rows).encode()
+    )
+    assert report.file_problems and "3" in report.file_problems[0]
+    assert not Person.objects.exists()
 
 
 # Values that crashed the check or slipped through to the database

@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from neuewege.core.access import access_for
 from neuewege.core.models import Institution, Person, User
-from tests.factories import InstitutionFactory, PersonFactory
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -237,6 +238,49 @@ def test_coordinator_deactivates_an_account_but_not_themselves(client, coordinat
     assert coordinator.role == "coordinator" and coordinator.is_active
 
 
+def test_an_account_shared_with_another_region_is_not_managed_by_one_coordinator(
+    client, coordinator, wesel, borken
+):
+    shared = UserFactory(role=User.Role.VIEWER, regions=[wesel, borken])
+    client.force_login(coordinator)
+    url = reverse("account-update", kwargs={"region_key": "05170", "pk": shared.pk})
+    response = client.post(url, {"role": "viewer", "regions": ["05170"], "is_active": "on"})
+    assert response.status_code == 404
+    assert set(shared.regions.all()) == {wesel, borken}
+    assert shared not in access_for(coordinator).accounts()
+
+
+def test_a_huge_region_id_is_a_form_error_not_a_crash(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("account-invite", kwargs={"region_key": "05170"}),
+        {
+            "email": "neu@example.org",
+            "first_name": "A",
+            "last_name": "B",
+            "role": "viewer",
+            "regions": ["9999999999999999999999999"],
+        },
+    )
+    assert response.status_code == 200
+    assert "regions" in response.context["form"].errors
+
+
+def test_an_expired_invitation_can_be_sent_again(
+    client, coordinator, wesel, django_capture_on_commit_callbacks
+):
+    invited = UserFactory(role=User.Role.VIEWER, regions=[wesel], email="spaet@example.org")
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(coordinator)
+    url = reverse("account-update", kwargs={"region_key": "05170", "pk": invited.pk})
+    assert "resend" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"resend": "1"})
+    assert mail.outbox[-1].to == ["spaet@example.org"]
+    assert re.search(r"/password/set/\S+/", mail.outbox[-1].body)
+
+
 def test_audit_log_shows_the_regions_changes_to_its_coordinator(client, coordinator, wesel):
     client.force_login(coordinator)
     client.post(
@@ -245,6 +289,25 @@ def test_audit_log_shows_the_regions_changes_to_its_coordinator(client, coordina
     )
     body = client.get(reverse("audit-log", kwargs={"region_key": "05170"})).content.decode()
     assert "FZ Protokoll" in body and coordinator.email in body
+
+
+def test_account_changes_appear_in_the_regions_change_log(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account-invite", kwargs={"region_key": "05170"}),
+            {
+                "email": "protokoll@example.org",
+                "first_name": "P",
+                "last_name": "Q",
+                "role": "viewer",
+                "regions": ["05170"],
+            },
+        )
+    body = client.get(reverse("audit-log", kwargs={"region_key": "05170"})).content.decode()
+    assert "protokoll@example.org" in body
 
 
 def test_api_tokens_page_shows_a_new_token_once_and_revokes(client, coordinator):

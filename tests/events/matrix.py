@@ -59,16 +59,16 @@ def add_calendar_and_api_world(world, *, centre_a, centre_b):
 
 def add_parent_pages_world(world, *, centre):
     """A published event with one booking; the parents' pages point at them."""
-    from neuewege.events import services
     from neuewege.events.models import ConsentText
+    from neuewege.events.services.booking import Booking, book
     from tests.factories import make_event
 
     event = make_event(centre, title="Elterncafé für alle")
     consent = ConsentText.objects.filter(purpose="booking").order_by("-version").first()
-    _registration, token = services.book(
+    _registration, token = book(
         event_id=event.pk,
         session_id=event.sessions.get().pk,
-        booking=services.Booking(first_name="Matrix", phone="0170 1234567", consent_id=consent.pk),
+        booking=Booking(first_name="Matrix", phone="0170 1234567", consent_id=consent.pk),
     )
     for name in ("public-event-detail", "booking-start", "booking-check"):
         world["pk_for"][name] = event.pk

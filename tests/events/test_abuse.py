@@ -79,10 +79,10 @@ def test_behind_the_proxy_each_parent_counts_and_a_forged_header_does_not_help(n
 
 
 def test_cancelling_is_limited_per_address(near, booking_for):
-    from neuewege.events import services
+    from neuewege.events.services.booking import book
 
     event = make_event(near)
-    _registration, token = services.book(
+    _registration, token = book(
         event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for()
     )
     url = reverse("booking-manage", args=[token])

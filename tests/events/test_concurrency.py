@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, connections
 
 from neuewege.core.errors import ValidationFailed
-from neuewege.events import services
 from neuewege.events.models import Registration
+from neuewege.events.services import booking
 from tests.factories import make_event
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("reference_data")]
@@ -40,7 +40,7 @@ def test_forty_parents_booking_twelve_places_at_once(family_centre, booking_for)
     session = event.sessions.get()
 
     def book(index):
-        registration, _token = services.book(
+        registration, _token = booking.book(
             event_id=event.pk,
             session_id=session.pk,
             booking=booking_for(email=f"parent{index}@example.org"),
@@ -59,7 +59,7 @@ def test_cancellations_racing_bookings_keep_the_invariants(family_centre, bookin
     event = make_event(family_centre, capacity=12)
     session = event.sessions.get()
     tokens = [
-        services.book(
+        booking.book(
             event_id=event.pk,
             session_id=session.pk,
             booking=booking_for(email=f"early{index}@example.org"),
@@ -69,10 +69,10 @@ def test_cancellations_racing_bookings_keep_the_invariants(family_centre, bookin
 
     def act(index):
         if index < 10:
-            services.cancel_booking(token=tokens[index])
+            booking.cancel_booking(token=tokens[index])
             return "cancelled"
         try:
-            return services.book(
+            return booking.book(
                 event_id=event.pk,
                 session_id=session.pk,
                 booking=booking_for(email=f"late{index}@example.org"),

@@ -15,9 +15,11 @@ from icalendar import Calendar
 from neuewege.core.access import access_for
 from neuewege.core.errors import PermissionDenied
 from neuewege.core.models import Institution, User
-from neuewege.events import calendars, services
+from neuewege.events import calendars
 from neuewege.events.models import CalendarFeed, Format, ParentEvent
 from neuewege.events.recurrence import Rhythm
+from neuewege.events.services.lifecycle import cancel_event, cancel_session, publish_event
+from neuewege.events.services.planning import Plan, plan_event
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -68,19 +70,19 @@ def planner(coordinator):
 def series(planner, family_centre):
     """Six Tuesdays, 9:30 to 11:00, from early March across the change to summer time."""
     rhythm = Rhythm(first_date=first_tuesday_of_march(), starts=time(9, 30), ends=time(11), count=6)
-    event = services.plan_event(
+    event = plan_event(
         access=planner,
         family_centre=family_centre,
         event_format=Format.objects.get(code="parent_cafe"),
         shape=ParentEvent.Shape.SERIES,
-        plan=services.Plan(
+        plan=Plan(
             details={"title": "Elterncafé am Dienstag", "capacity": 12},
             sessions=rhythm.sessions(),
             recurrence=rhythm.rrule_text(),
         ),
         confirm_warnings=True,
     )
-    return services.publish_event(access=planner, event=event)
+    return publish_event(access=planner, event=event)
 
 
 def event_ics(client, event):
@@ -155,7 +157,7 @@ def test_a_cancelled_date_of_a_series_is_an_exdate_and_cancelled_in_its_own_file
     client, series, planner
 ):
     sessions = list(series.sessions.all())
-    services.cancel_session(access=planner, session=sessions[2])
+    cancel_session(access=planner, session=sessions[2])
 
     [entry] = vevents(parse(event_ics(client, series)))
     assert "RRULE" in entry
@@ -174,19 +176,19 @@ def test_a_rule_with_an_end_date_names_it_in_utc(client, planner, family_centre)
     rhythm = Rhythm(
         first_date=first, starts=time(9, 30), ends=time(11), interval=2, until=first.replace(day=28)
     )
-    event = services.plan_event(
+    event = plan_event(
         access=planner,
         family_centre=family_centre,
         event_format=Format.objects.get(code="parent_cafe"),
         shape=ParentEvent.Shape.SERIES,
-        plan=services.Plan(
+        plan=Plan(
             details={"title": "Alle zwei Wochen", "capacity": 10},
             sessions=rhythm.sessions(),
             recurrence=rhythm.rrule_text(),
         ),
         confirm_warnings=True,
     )
-    services.publish_event(access=planner, event=event)
+    publish_event(access=planner, event=event)
     response = event_ics(client, event)
     [entry] = vevents(parse(response))
     assert re.search(rb"RRULE:FREQ=WEEKLY;[^\r\n]*UNTIL=\d{8}T\d{6}Z", response.content)
@@ -213,7 +215,7 @@ def test_a_series_without_a_rule_or_with_a_moved_date_has_one_entry_per_date(
 
 
 def test_a_cancelled_event_is_cancelled_in_every_entry(client, series, planner):
-    services.cancel_event(access=planner, event=series, reason="Krankheit")
+    cancel_event(access=planner, event=series, reason="Krankheit")
     [entry] = vevents(parse(event_ics(client, series)))
     assert entry["STATUS"] == "CANCELLED"
     assert "Krankheit" in entry["DESCRIPTION"]

@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from neuewege.events import services
 from neuewege.events.models import ConsentText, EventSession, ParentEvent, Registration
 from neuewege.events.public_views import RESULTS_PER_PAGE
+from neuewege.events.services.booking import book, cancel_token
 from tests.factories import InstitutionFactory, PersonFactory, make_event
 
 WESEL = (51.6583, 6.6178)  # postcode 46483 lies here
@@ -138,6 +138,12 @@ def test_bad_search_input_gets_a_message_at_the_field_and_no_results(
     assert f'href="#id_{field}"' in body
 
 
+def test_a_search_date_out_of_range_is_a_field_error(client, db):
+    response = client.get(reverse("public-event-list"), {"ab": "0001-01-01"})
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.text or "24.03.2026" in response.text
+
+
 def test_search_by_town_uses_the_institutions_of_that_town(parent, near, far):
     make_event(near, title="Elterncafé Wesel")
     make_event(far, title="Elterncafé Borken")
@@ -180,10 +186,8 @@ def test_only_future_dates_of_published_events_and_a_course_once(parent, near):
 def test_results_show_centre_format_date_childcare_and_free_places(parent, near, booking_for):
     event = make_event(near, title="Elterncafé", capacity=2)
     full = make_event(near, title="Voll", capacity=1, childcare_offered=False)
-    services.book(event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for())
-    services.book(
-        event_id=full.pk, session_id=full.sessions.get().pk, booking=booking_for(child_ages=[])
-    )
+    book(event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for())
+    book(event_id=full.pk, session_id=full.sessions.get().pk, booking=booking_for(child_ages=[]))
     response = parent.get(reverse("public-event-list"))
     sessions = {s.event.title: s for s in response.context["page"].object_list}
     assert sessions["Elterncafé"].free_places == 1
@@ -261,7 +265,7 @@ def test_event_page_shows_what_a_parent_needs(parent, near, wesel):
 def test_each_date_of_a_series_shows_its_own_free_places(parent, near, booking_for):
     series = make_event(near, dates=2, capacity=1)
     first, second = series.sessions.all()
-    services.book(event_id=series.pk, session_id=first.pk, booking=booking_for())
+    book(event_id=series.pk, session_id=first.pk, booking=booking_for())
     response = parent.get(reverse("public-event-detail", args=[series.pk]))
     dates = {session.pk: session for session in response.context["dates"]}
     assert dates[first.pk].free_places == 0 and dates[second.pk].free_places == 1
@@ -351,7 +355,7 @@ def test_booking_from_form_to_confirmation(parent, near, django_capture_on_commi
         done = parent.post(reverse("booking-check", args=[event.pk]), {"confirm": "1"})
     registration = Registration.objects.get()
     assert done.status_code == 302
-    assert done["Location"] == reverse("booking-manage", args=[services.cancel_token(registration)])
+    assert done["Location"] == reverse("booking-manage", args=[cancel_token(registration)])
     assert registration.status == Registration.Status.CONFIRMED
     assert registration.source == Registration.Source.ONLINE
     assert registration.session == session
@@ -383,7 +387,7 @@ def test_survey_consent_is_optional_and_separate(parent, near):
     assert registration.survey_consented_at is None
     assert registration.child_ages == []
     assert registration.email == "" and registration.phone == "0170 1234567"
-    body = parent.get(reverse("booking-manage", args=[services.cancel_token(registration)]))
+    body = parent.get(reverse("booking-manage", args=[cancel_token(registration)]))
     assert "the family centre will call you" in body.content.decode()
 
 
@@ -395,7 +399,7 @@ def test_a_course_is_booked_as_a_whole(parent, near):
     book_through_pages(parent, course)
     registration = Registration.objects.get()
     assert registration.session is None and registration.status == "confirmed"
-    body = parent.get(reverse("booking-manage", args=[services.cancel_token(registration)]))
+    body = parent.get(reverse("booking-manage", args=[cancel_token(registration)]))
     assert reverse("public-event-ics", args=[course.pk]) in body.content.decode()
 
 
@@ -502,7 +506,7 @@ def test_a_date_of_another_event_cannot_be_booked(parent, near):
 def test_when_full_the_parent_joins_the_waiting_list(parent, near, booking_for):
     event = make_event(near, capacity=1)
     session = event.sessions.get()
-    services.book(event_id=event.pk, session_id=session.pk, booking=booking_for(email="a@b.de"))
+    book(event_id=event.pk, session_id=session.pk, booking=booking_for(email="a@b.de"))
     form = parent.get(start_url(event, session)).content.decode()
     assert "This date is full" in form
     done = book_through_pages(parent, event, session)
@@ -516,9 +520,7 @@ def test_when_full_the_parent_joins_the_waiting_list(parent, near, booking_for):
 def test_the_same_contact_cannot_book_the_same_date_twice(parent, near, booking_for):
     event = make_event(near)
     session = event.sessions.get()
-    services.book(
-        event_id=event.pk, session_id=session.pk, booking=booking_for(email="ayse@example.org")
-    )
+    book(event_id=event.pk, session_id=session.pk, booking=booking_for(email="ayse@example.org"))
     response = book_through_pages(parent, event, session)
     assert response.status_code == 200
     form = response.context["form"]
@@ -541,7 +543,7 @@ def test_a_double_click_on_confirm_books_once(parent, near):
 
 def test_a_forged_or_unknown_token_gets_a_clear_404(parent, near, booking_for):
     event = make_event(near)
-    registration, token = services.book(
+    registration, token = book(
         event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for()
     )
     for bad in (token + "x", "1.abcdef", "nonsense", f"{registration.pk}"):
@@ -557,11 +559,11 @@ def test_a_forged_or_unknown_token_gets_a_clear_404(parent, near, booking_for):
 def test_cancel_with_the_link_frees_the_place_for_the_first_who_waits(parent, near, booking_for):
     event = make_event(near, capacity=1)
     session = event.sessions.get()
-    mine, token = services.book(event_id=event.pk, session_id=session.pk, booking=booking_for())
-    first, _ = services.book(
+    mine, token = book(event_id=event.pk, session_id=session.pk, booking=booking_for())
+    first, _ = book(
         event_id=event.pk, session_id=session.pk, booking=booking_for(email="w1@example.org")
     )
-    second, _ = services.book(
+    second, _ = book(
         event_id=event.pk, session_id=session.pk, booking=booking_for(email="w2@example.org")
     )
     url = reverse("booking-manage", args=[token])
@@ -583,7 +585,7 @@ def test_cancel_with_the_link_frees_the_place_for_the_first_who_waits(parent, ne
 
 def test_a_reused_cancel_link_changes_nothing(parent, near, booking_for):
     event = make_event(near)
-    registration, token = services.book(
+    registration, token = book(
         event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for()
     )
     url = reverse("booking-manage", args=[token])
@@ -605,9 +607,7 @@ def test_a_reused_cancel_link_changes_nothing(parent, near, booking_for):
 def test_a_begun_event_cannot_be_cancelled_with_the_link(parent, near, booking_for):
     event = make_event(near)
     session = event.sessions.get()
-    registration, token = services.book(
-        event_id=event.pk, session_id=session.pk, booking=booking_for()
-    )
+    registration, token = book(event_id=event.pk, session_id=session.pk, booking=booking_for())
     EventSession.objects.filter(pk=session.pk).update(starts_at=timezone.now())
     url = reverse("booking-manage", args=[token])
     assert "absagen=1" not in parent.get(url).content.decode()
@@ -622,7 +622,7 @@ def test_a_begun_event_cannot_be_cancelled_with_the_link(parent, near, booking_f
 
 def test_pages_render_right_to_left_in_arabic(near, booking_for):
     event = make_event(near)
-    _registration, token = services.book(
+    _registration, token = book(
         event_id=event.pk, session_id=event.sessions.get().pk, booking=booking_for()
     )
     arabic = Client(HTTP_ACCEPT_LANGUAGE="ar")

@@ -18,6 +18,7 @@ from neuewege.events.models import (
     ParentEvent,
     Registration,
 )
+from neuewege.events.services import booking
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
 
 BERLIN = timezone.get_default_timezone()
@@ -67,6 +68,13 @@ def bca(job_centre):
 @pytest.fixture
 def speaker_account(bca):
     return UserFactory(role=User.Role.STAFF, person=bca, email="bca@jobcenter.example")
+
+
+@pytest.fixture
+def speaker(wesel):
+    job_centre = InstitutionFactory(region=wesel, kind=Institution.Kind.JOB_CENTRE)
+    person = PersonFactory(institution=job_centre, moderated_formats=["parent_cafe"])
+    return UserFactory(role=User.Role.STAFF, person=person)
 
 
 @pytest.fixture
@@ -688,6 +696,25 @@ def test_the_print_view_lists_participants_per_date_and_is_logged(staff_client, 
     assert "Ayşe" in html and "Olena" in html
     assert [len(unit.confirmed) for _session, unit in page.context["dates"]] == [1, 1]
     assert PersonalDataLog.objects.filter(action=PersonalDataLog.Action.VIEW).count() == 1
+
+
+def test_speakers_print_no_language_needs_and_their_reads_are_logged(
+    client, family_centre, speaker, booking_for
+):
+    event = make_event(family_centre, speakers=[speaker.person])
+    session = event.sessions.get()
+    booking.book(
+        event_id=event.pk,
+        session_id=session.pk,
+        booking=booking_for(language_needs="Arabisch-Dolmetscherin"),
+    )
+    client.force_login(speaker)
+    printed = client.get(reverse("event-print", kwargs={"pk": event.pk}))
+    assert printed.status_code == 200 and "Ayşe" in printed.text
+    assert "Arabisch-Dolmetscherin" not in printed.text
+    client.get(reverse("event-registrations", kwargs={"pk": event.pk}))
+    client.get(reverse("session-attendance", kwargs={"pk": session.pk}))
+    assert PersonalDataLog.objects.filter(user=speaker, action="view").count() == 3
 
 
 # The format catalogue

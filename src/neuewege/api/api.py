@@ -19,7 +19,7 @@ from ninja.schema import NinjaGenerateJsonSchema
 from neuewege.core.api import router as core_router
 from neuewege.core.api_types import FIVE_DIGITS, NO_NUL, WEB_ADDRESS
 from neuewege.core.errors import DomainError
-from neuewege.events.services import PHONE
+from neuewege.events.services.booking import PHONE
 
 from .auth import ApiTokenAuth, StaffSessionAuth
 

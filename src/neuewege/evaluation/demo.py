@@ -48,7 +48,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from neuewege.core.models import Institution, Person
-from neuewege.events.demo import Table
+from neuewege.events.demo.tables import Table
 from neuewege.events.models import ParentEvent, Registration
 
 from . import services

@@ -36,7 +36,7 @@ from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, PersonalDataLog, Region
 from neuewege.core.services import log_personal_data
 
-from . import selectors, services
+from . import selectors
 from .calendars import public_event_url
 from .models import (
     ConsentText,
@@ -50,7 +50,9 @@ from .models import (
 from .permissions import SEE_CONTACTS
 from .recurrence import MAX_SESSIONS
 from .selectors import current_consent
-from .services import MAX_CHILD_AGE, MAX_CHILDREN, PHONE
+from .services import lifecycle
+from .services.booking import MAX_CHILD_AGE, MAX_CHILDREN, PHONE, Booking, book
+from .services.planning import Plan, plan_event
 
 # The languages of the pages for parents: a booking's language
 BookingLanguage = Literal[tuple(code for code, _name in settings.LANGUAGES)]
@@ -377,7 +379,7 @@ def create_event(request, payload: EventIn):
     speakers = list(access.people().filter(pk__in=speaker_ids).select_related("institution"))
     if len(speakers) != len(speaker_ids):
         raise ValidationFailed({"speaker_ids": _("Unknown person or not in your region.")})
-    plan = services.Plan(
+    plan = Plan(
         details={
             "title": payload.title,
             "description": payload.description,
@@ -392,7 +394,7 @@ def create_event(request, payload: EventIn):
         recurrence=payload.recurrence,
     )
     event = call(
-        services.plan_event,
+        plan_event,
         access=access,
         family_centre=centre,
         event_format=event_format,
@@ -409,7 +411,7 @@ def publish_event(request, event_id: EventId):
     event = get_object_or_404(
         ParentEvent.objects.visible_to(access).select_related("family_centre"), pk=event_id
     )
-    call(services.publish_event, access=access, event=event)
+    call(lifecycle.publish_event, access=access, event=event)
     return api_event(access, event.pk)
 
 
@@ -455,7 +457,7 @@ def book_on_behalf(request, event_id: EventId, payload: RegistrationIn):
         raise PermissionDenied(_("You may not register parents for this event."))
     consent = current_consent(ConsentText.Purpose.BOOKING) if payload.consent else None
     survey = current_consent(ConsentText.Purpose.SURVEY) if payload.survey_consent else None
-    booking = services.Booking(
+    booking = Booking(
         first_name=payload.first_name,
         email=payload.email,
         phone=payload.phone,
@@ -466,7 +468,7 @@ def book_on_behalf(request, event_id: EventId, payload: RegistrationIn):
         survey_consent_id=survey.pk if survey else None,
     )
     registration, _token = call(
-        services.book,
+        book,
         event_id=event.pk,
         session_id=payload.session_id,
         booking=booking,

@@ -10,20 +10,21 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events in family centres")
 
     def ready(self):
-        register_demo_data("events", "neuewege.events.demo.generate_demo_events")
+        register_demo_data("events", "neuewege.events.demo.generate.generate_demo_events")
 
         from auditlog.registry import auditlog
 
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import exporters, models, permissions, privacy, services, tasks  # noqa: F401 (declare)
+        from . import exporters, models, permissions, privacy, tasks  # noqa: F401 (declare)
+        from .services import lifecycle, notifications
 
         auditlog.register(models.Format)
         auditlog.register(models.ParentEvent, m2m_fields={"speakers"})
         auditlog.register(models.EventSession)
-        due_job(services.mark_held_events)
-        due_job(services.create_reminders)
+        due_job(lifecycle.mark_held_events)
+        due_job(notifications.create_reminders)
         due_job(tasks.send_due_notifications)
         exporters.register()
         menu_entry(REGION, "event-list", _("Events"), order=40)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from neuewege.core.privacy import data_category
 
 from .models import CalendarFeed, Notification, Registration
-from .services import phone_digits
+from .services.booking import phone_digits
 
 
 def _anonymise(registrations, now) -> int:

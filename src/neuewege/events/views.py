@@ -22,16 +22,11 @@ from neuewege.core.models import EventFormat, PersonalDataLog
 from neuewege.core.services import log_personal_data
 from neuewege.core.views import AccessMixin, add_domain_errors, paginate, submit
 
-from . import catalogue_services, exports, selectors, services
-from .forms.planning import (
-    AttendanceForm,
-    CancelEventForm,
-    EventPlanForm,
-    EventStartForm,
-    FormatForm,
-    StaffBookingForm,
-    digest,
-)
+from . import catalogue_services, exports, selectors
+from .forms.attendance import AttendanceForm
+from .forms.catalogue import FormatForm
+from .forms.planning import CancelEventForm, EventPlanForm, EventStartForm, digest
+from .forms.staff_booking import StaffBookingForm
 from .models import (
     ConsentText,
     EventSession,
@@ -41,6 +36,16 @@ from .models import (
     Registration,
 )
 from .permissions import PLAN, RECORD_ATTENDANCE, SEE_CONTACTS
+from .services.booking import book, remove_registration
+from .services.lifecycle import (
+    cancel_event,
+    cancel_session,
+    close_event,
+    publish_event,
+    record_attendance,
+)
+from .services.notifications import mark_called
+from .services.planning import NeedsConfirmation, plan_event, update_event
 
 MAX_ID = 2**63 - 1
 # Errors of the planning services that belong to a field of another name in the form.
@@ -201,7 +206,7 @@ def submit_plan(request, form: EventPlanForm, save):
     data = form.cleaned_data
     try:
         return save(form.plan(), False), []
-    except services.NeedsConfirmation as needs:
+    except NeedsConfirmation as needs:
         warnings = needs.messages()
         if data.get("confirm_warnings") and data.get("warnings_digest") == digest(warnings):
             try:
@@ -267,7 +272,7 @@ class EventCreateView(AccessMixin, View):
         event, warnings = submit_plan(
             request,
             form,
-            lambda plan, confirm: services.plan_event(
+            lambda plan, confirm: plan_event(
                 access=self.access,
                 family_centre=start.cleaned_data["family_centre"],
                 event_format=start.cleaned_data["format"],
@@ -315,7 +320,7 @@ class EventUpdateView(EventPage, View):
         event, warnings = submit_plan(
             request,
             form,
-            lambda plan, confirm: services.update_event(
+            lambda plan, confirm: update_event(
                 access=self.access,
                 event=self.event,
                 plan=plan,
@@ -418,7 +423,7 @@ class EventPublishView(ActionView, EventPage, View):
     success = gettext_lazy("The event is published.")
 
     def act(self, form):
-        services.publish_event(access=self.access, event=self.event)
+        publish_event(access=self.access, event=self.event)
 
 
 class EventCancelView(ActionView, EventPage, View):
@@ -433,9 +438,7 @@ class EventCancelView(ActionView, EventPage, View):
     success = gettext_lazy("The event is cancelled. The registered parents are being told.")
 
     def act(self, form):
-        services.cancel_event(
-            access=self.access, event=self.event, reason=form.cleaned_data["reason"]
-        )
+        cancel_event(access=self.access, event=self.event, reason=form.cleaned_data["reason"])
 
 
 class EventCloseView(ActionView, EventPage, View):
@@ -449,7 +452,7 @@ class EventCloseView(ActionView, EventPage, View):
     success = gettext_lazy("The event is closed.")
 
     def act(self, form):
-        services.close_event(access=self.access, event=self.event)
+        close_event(access=self.access, event=self.event)
 
 
 class SessionCancelView(ActionView, SessionPage, View):
@@ -466,7 +469,7 @@ class SessionCancelView(ActionView, SessionPage, View):
         }
 
     def act(self, form):
-        services.cancel_session(access=self.access, session=self.record)
+        cancel_session(access=self.access, session=self.record)
 
 
 class RegistrationRemoveView(ActionView, RegistrationPage, View):
@@ -486,7 +489,7 @@ class RegistrationRemoveView(ActionView, RegistrationPage, View):
         }
 
     def act(self, form):
-        services.remove_registration(access=self.access, registration=self.record)
+        remove_registration(access=self.access, registration=self.record)
 
 
 class NotificationCalledView(ActionView, NotificationPage, View):
@@ -504,7 +507,7 @@ class NotificationCalledView(ActionView, NotificationPage, View):
         }
 
     def act(self, form):
-        services.mark_called(access=self.access, notification=self.record)
+        mark_called(access=self.access, notification=self.record)
 
 
 # Registrations, booking on a parent's behalf, attendance
@@ -571,7 +574,7 @@ class RegistrationCreateView(EventPage, View):
         form = self.form(request.POST)
         if form.is_valid():
             try:
-                registration, _token = services.book(
+                registration, _token = book(
                     event_id=self.event.pk,
                     session_id=form.cleaned_data.get("session"),
                     booking=form.booking(),
@@ -630,7 +633,7 @@ class SessionAttendanceView(SessionPage, View):
         if submit(
             request,
             form,
-            lambda data: services.record_attendance(
+            lambda data: record_attendance(
                 access=self.access,
                 session=self.record,
                 present_ids=data["present"],

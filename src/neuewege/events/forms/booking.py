@@ -1,6 +1,6 @@
 """Forms of the pages for parents: the event search and the booking form. They check the shape
 of the input only; the rules of a booking (one way of contact, children's ages, consent) are
-``services.check_booking``'s, so every message comes from one place."""
+``services.booking.check_booking``'s, so every message comes from one place."""
 
 import re
 import secrets
@@ -13,7 +13,7 @@ from neuewege.core.limits import TrapMixin
 
 from ..models import Format, SpokenLanguage
 from ..search import DEFAULT_RADIUS_KM, MAX_ID, RADII_KM
-from ..services import Booking
+from ..services.booking import Booking
 
 POSTCODE = re.compile(r"^\d{5}$")
 AGE = re.compile(r"^-?\d{1,3}$")

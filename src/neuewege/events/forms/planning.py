@@ -1,69 +1,30 @@
-"""Forms of the staff pages of events: planning (step 1 the family centre, format and shape,
-step 2 dates, details and speakers), booking on a parent's behalf, attendance, cancelling, and
-the format catalogue. They check the shape of the input and turn a rhythm into dates; every
-rule of planning and booking is decided by the services."""
+"""Forms of planning an event on the staff pages: step 1 the family centre, format and shape,
+step 2 dates, details and speakers (also for editing), and cancelling. They check the shape
+of the input and turn a rhythm into dates; every rule of planning is decided by the
+services (``services.planning``)."""
 
 import hashlib
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django import forms
-from django.conf import settings
-from django.utils import timezone
-from django.utils.text import format_lazy
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.forms import checkboxes, date_field, time_field
 from neuewege.core.models import Institution, Person
 
-from ..exports import children_text, session_label
-from ..models import Format, FormatModule, ParentEvent, SpokenLanguage, TargetGroup, Topic
+from ..models import Format, ParentEvent, SpokenLanguage, TargetGroup, Topic
 from ..recurrence import MAX_SESSIONS, Rhythm
-from ..services import Booking, Plan
-from .booking import parse_child_ages
+from ..services.planning import Plan
+from .dates import EARLIEST, LATEST, PlannedDate, initial_dates
+from .translations import add_translation_fields, default_language_value
 
-# Dates outside these years are typing errors (and would overflow when converted to UTC).
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
-TRANSLATED_LANGUAGES = [
-    (code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
-]
 DETAIL_NAMES = ("title", "description", "topics", "target_groups", "languages", "capacity")
-
-
-def language_attrs(code):
-    """Inputs in another language say so (screen readers, spelling, right to left)."""
-    return {"lang": code, "dir": "rtl" if get_language_info(code)["bidi"] else "ltr"}
-
-
-def add_translation_fields(form, name, label, *, textarea=False, max_length=None):
-    """``name_en``, ``name_tr`` … (the columns of django-modeltranslation), all optional."""
-    created = []
-    for code, language in TRANSLATED_LANGUAGES:
-        attrs = language_attrs(code)
-        widget = forms.Textarea(attrs=attrs | {"rows": 3}) if textarea else forms.TextInput(attrs)
-        field_name = f"{name}_{code}"
-        form.fields[field_name] = forms.CharField(
-            label=format_lazy("{} ({})", label, language),
-            required=False,
-            max_length=max_length,
-            widget=widget,
-        )
-        created.append(field_name)
-    return created
-
-
-def default_language_value(record, name):
-    return getattr(record, f"{name}_{settings.LANGUAGE_CODE}") or ""
 
 
 def digest(warnings) -> str:
     """A fingerprint of the warnings a planner confirmed: a confirmation covers exactly them."""
     text = "\n".join(str(warning) for warning in warnings)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-# Planning
 
 
 class EventStartForm(forms.Form):
@@ -110,13 +71,6 @@ class EventStartForm(forms.Form):
             elif not data.get("shape"):
                 self.add_error("shape", _("Choose a single date or a series."))
         return data
-
-
-@dataclass(frozen=True)
-class PlannedDate:
-    starts_at: datetime
-    ends_at: datetime
-    module: FormatModule | None = None
 
 
 class EventPlanForm(forms.Form):
@@ -384,40 +338,6 @@ def speaker_label(person):
     return f"{person.first_name} {person.last_name} – {person.institution.name}"
 
 
-def initial_dates(event: ParentEvent) -> dict:
-    """The date fields of a draft, read back from its sessions and recurrence rule."""
-    sessions = [s for s in event.sessions.all() if not s.is_cancelled]
-    if not sessions:
-        return {}
-    first = timezone.localtime(sessions[0].starts_at)
-    initial = {
-        "first_date": first.date(),
-        "starts": first.time(),
-        "ends": timezone.localtime(sessions[0].ends_at).time(),
-        "interval": 1,
-        "frequency": "weekly",
-    }
-    if event.shape == ParentEvent.Shape.SERIES:
-        rule = dict(
-            part.split("=", 1)
-            for part in event.recurrence.removeprefix("RRULE:").split(";")
-            if "=" in part
-        )
-        initial["frequency"] = "monthly" if rule.get("FREQ") == "MONTHLY" else "weekly"
-        if rule.get("INTERVAL", "").isdigit():
-            initial["interval"] = int(rule["INTERVAL"])
-        until = rule.get("UNTIL", "")[:8]
-        initial["until"] = (
-            datetime.strptime(until, "%Y%m%d").date()
-            if until.isdigit() and len(until) == 8
-            else timezone.localtime(sessions[-1].starts_at).date()
-        )
-    elif event.shape == ParentEvent.Shape.COURSE and len(sessions) > 1:
-        gap = timezone.localtime(sessions[1].starts_at).date() - first.date()
-        initial["interval"] = max(1, round(gap.days / 7))
-    return initial
-
-
 class CancelEventForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for cancelling"),
@@ -426,280 +346,3 @@ class CancelEventForm(forms.Form):
         help_text=_("The registered parents are told this reason."),
         error_messages={"required": _("Give a reason: the registered parents are told it.")},
     )
-
-
-# Booking on a parent's behalf
-
-
-class StaffBookingForm(forms.Form):
-    """The details a parent gives by phone or at the door; the same rules as the online
-    booking (``services.check_booking``)."""
-
-    session = forms.TypedChoiceField(
-        label=_("Date"),
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Choose one of the dates.")},
-    )
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": _("Enter the parent's first name.")},
-    )
-    phone = forms.CharField(
-        label=_("Phone number"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
-    )
-    email = forms.CharField(
-        label=_("E-mail address"),
-        required=False,
-        max_length=254,
-        help_text=_(
-            "A phone number or an e-mail address is needed. With an e-mail address the parent "
-            "gets a confirmation and a reminder; without one, the centre calls them."
-        ),
-        widget=forms.TextInput(
-            attrs={"type": "email", "inputmode": "email", "autocomplete": "off"}
-        ),
-    )
-    child_ages = forms.CharField(
-        label=_("Ages of the children who need care"),
-        required=False,
-        max_length=100,
-        help_text=_("For example: 2, 4. Leave empty if no childcare is needed."),
-    )
-    language_needs = forms.CharField(
-        label=_("Language needs"),
-        required=False,
-        max_length=200,
-        help_text=_("For example: speaks Arabic and a little German."),
-    )
-    language = forms.ChoiceField(
-        label=_("Language of the messages to the parent"),
-        choices=settings.LANGUAGES,
-        initial=settings.LANGUAGE_CODE,
-    )
-    consent = forms.BooleanField(
-        label=_("The parent agreed to the processing of their details (text read out)"),
-        error_messages={
-            "required": _("Read the text out to the parent; tick the box when they agree.")
-        },
-    )
-    survey_consent = forms.BooleanField(
-        label=_("The parent agreed to be invited to the follow-up survey (text read out)"),
-        required=False,
-    )
-
-    def __init__(self, *args, event, sessions, consent, survey_consent, **kwargs):
-        """``sessions``: [(session, free places)] of the dates still bookable."""
-        super().__init__(*args, **kwargs)
-        self.consent_text, self.survey_text = consent, survey_consent
-        self.fields["consent"].widget.attrs["aria-describedby"] = "consent-text"
-        if event.is_course:
-            del self.fields["session"]
-        else:
-            self.fields["session"].choices = [
-                (session.pk, places_label(session, free)) for session, free in sessions
-            ]
-            if len(sessions) == 1:
-                self.fields["session"].initial = sessions[0][0].pk
-        if survey_consent is None:
-            del self.fields["survey_consent"]
-        else:
-            self.fields["survey_consent"].widget.attrs["aria-describedby"] = "survey-consent-text"
-        if not event.childcare_offered:
-            del self.fields["child_ages"]
-
-    def clean_child_ages(self):
-        return parse_child_ages(self.cleaned_data["child_ages"])
-
-    @property
-    def consent_translations(self):
-        """[(code, language, text, right to left)]: the consent text to read out in the
-        parent's language."""
-        if self.consent_text is None:
-            return []
-        result = []
-        for code, language in TRANSLATED_LANGUAGES:
-            text = getattr(self.consent_text, f"text_{code}", None)
-            if text:
-                result.append((code, language, text, get_language_info(code)["bidi"]))
-        return result
-
-    def booking(self) -> Booking:
-        data = self.cleaned_data
-        return Booking(
-            first_name=data["first_name"],
-            email=data["email"],
-            phone=data["phone"],
-            child_ages=data.get("child_ages") or [],
-            language_needs=data["language_needs"],
-            language=data["language"],
-            consent_id=self.consent_text.pk if self.consent_text and data["consent"] else None,
-            survey_consent_id=self.survey_text.pk
-            if self.survey_text and data.get("survey_consent")
-            else None,
-        )
-
-
-def places_label(session, free):
-    places = _("%(count)s place(s) free") % {"count": free} if free > 0 else _("full: waiting list")
-    return f"{session_label(session)} – {places}"
-
-
-# Attendance
-
-
-class AttendanceForm(forms.Form):
-    present = forms.TypedMultipleChoiceField(
-        label=_("Who came?"),
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tick everyone who came."),
-    )
-    counselling_appointments = forms.IntegerField(
-        label=_("Individual counselling appointments agreed"),
-        required=False,
-        min_value=0,
-        max_value=500,
-        help_text=_("How many parents agreed an appointment with the speakers afterwards."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
-
-    def __init__(self, *args, registrations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [
-            (registration.pk, attendee_label(registration)) for registration in registrations
-        ]
-
-
-def attendee_label(registration):
-    children = children_text(registration.child_ages)
-    return f"{registration.first_name} – {children}" if children else registration.first_name
-
-
-# The format catalogue
-
-
-class FormatForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    description = forms.CharField(
-        label=_("Description for parents"), widget=forms.Textarea(attrs={"rows": 5})
-    )
-    min_minutes = forms.IntegerField(
-        label=_("Shortest duration (minutes)"), min_value=1, max_value=1440
-    )
-    default_minutes = forms.IntegerField(
-        label=_("Usual duration (minutes)"), min_value=1, max_value=1440
-    )
-    max_minutes = forms.IntegerField(
-        label=_("Longest duration (minutes)"), min_value=1, max_value=1440
-    )
-    default_capacity = forms.IntegerField(
-        label=_("Usual number of places"), min_value=1, max_value=1000
-    )
-    max_capacity = forms.IntegerField(
-        label=_("Largest number of places"), min_value=1, max_value=1000
-    )
-    childcare_expected = forms.BooleanField(label=_("Childcare expected"), required=False)
-    topics = checkboxes(_("Topics"), Topic.choices)
-    target_groups = checkboxes(_("Target groups"), TargetGroup.choices)
-
-    RULE_NAMES = (
-        "min_minutes",
-        "default_minutes",
-        "max_minutes",
-        "default_capacity",
-        "max_capacity",
-        "childcare_expected",
-    )
-
-    def __init__(self, *args, event_format, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.modules = list(event_format.modules.all())
-        self.module_names = []
-        for module in self.modules:
-            name = f"motto_{module.number}"
-            self.fields[name] = forms.CharField(
-                label=_("Motto of module %(number)s") % {"number": module.number}, max_length=100
-            )
-            self.module_names.append(name)
-        self.translation_names = add_translation_fields(
-            self, "name", _("Name"), max_length=100
-        ) + add_translation_fields(self, "description", _("Description for parents"), textarea=True)
-        for module in self.modules:
-            self.translation_names += add_translation_fields(
-                self,
-                f"motto_{module.number}",
-                _("Motto of module %(number)s") % {"number": module.number},
-                max_length=100,
-            )
-        if not self.is_bound:
-            self.initial = self._initial_values(event_format)
-
-    def _initial_values(self, event_format):
-        initial = {name: getattr(event_format, name) for name in self.RULE_NAMES}
-        initial |= {
-            "name": default_language_value(event_format, "name"),
-            "description": default_language_value(event_format, "description"),
-            "topics": list(event_format.topics),
-            "target_groups": list(event_format.target_groups),
-        }
-        for code, _language in TRANSLATED_LANGUAGES:
-            for name in ("name", "description"):
-                initial[f"{name}_{code}"] = getattr(event_format, f"{name}_{code}") or ""
-            for module in self.modules:
-                initial[f"motto_{module.number}_{code}"] = getattr(module, f"motto_{code}") or ""
-        for module in self.modules:
-            initial[f"motto_{module.number}"] = default_language_value(module, "motto")
-        return initial
-
-    def _group(self, names):
-        return [self[name] for name in names if name in self.fields]
-
-    @property
-    def text_fields(self):
-        return self._group(("name", "description"))
-
-    @property
-    def rule_fields(self):
-        return self._group((*self.RULE_NAMES, "topics", "target_groups"))
-
-    @property
-    def module_fields(self):
-        return self._group(self.module_names)
-
-    @property
-    def translation_fields(self):
-        return self._group(self.translation_names)
-
-    @property
-    def has_translation_errors(self):
-        return any(self.errors.get(name) for name in self.translation_names)
-
-    def catalogue_data(self) -> dict:
-        """What ``catalogue_services.update_format`` takes."""
-        data = self.cleaned_data
-        result = {
-            name: data[name]
-            for name in ("name", "description", *self.RULE_NAMES, "topics", "target_groups")
-        }
-        for code, _language in TRANSLATED_LANGUAGES:
-            for name in ("name", "description"):
-                result[f"{name}_{code}"] = (data.get(f"{name}_{code}") or "").strip() or None
-        result["modules"] = {
-            module.number: {
-                "motto": data[f"motto_{module.number}"],
-                **{
-                    f"motto_{code}": (data.get(f"motto_{module.number}_{code}") or "").strip()
-                    or None
-                    for code, _language in TRANSLATED_LANGUAGES
-                },
-            }
-            for module in self.modules
-        }
-        return result

@@ -1,0 +1,310 @@
+"""Booking a place, by a parent or by staff on their behalf; the parent's personal link to
+cancel; staff removing a registration; the waiting list moving up.
+
+Capacity: every booking, cancellation, removal and change of places locks the event row
+(``select_for_update``) before counting, so concurrent requests are decided one after
+another and a unit never holds more confirmed registrations than places, nor a free place
+while someone waits."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neuewege.core.access import Access
+from neuewege.core.errors import NotFound, PermissionDenied, ValidationFailed
+from neuewege.core.models import PersonalDataLog
+from neuewege.core.services import log_personal_data
+
+from ..models import (
+    CANCEL_TOKENS,
+    ConsentText,
+    EventSession,
+    Notification,
+    ParentEvent,
+    Registration,
+)
+from ..permissions import SEE_CONTACTS
+from ._common import _confirmed_count, _locked, _unit_registrations
+from .notifications import _notify
+
+MAX_CHILDREN = 8
+MAX_CHILD_AGE = 14
+
+
+@dataclass
+class Booking:
+    """What a parent (or staff on their behalf) gives when booking."""
+
+    first_name: str
+    email: str = ""
+    phone: str = ""
+    child_ages: list = field(default_factory=list)
+    language_needs: str = ""
+    language: str = settings.LANGUAGE_CODE
+    consent_id: int | None = None
+    survey_consent_id: int | None = None
+
+
+PHONE = re.compile(r"^\+?[\d\s/()\-]{6,30}$")
+
+
+def check_booking(booking: Booking) -> Booking:
+    """The parent's details, cleaned; every problem named at its field."""
+    errors = {}
+    booking.first_name = (booking.first_name or "").strip()
+    booking.email = (booking.email or "").strip().lower()
+    booking.phone = (booking.phone or "").strip()
+    booking.language_needs = (booking.language_needs or "").strip()
+    if not booking.first_name:
+        errors["first_name"] = _("Enter your first name.")
+    elif len(booking.first_name) > 100:
+        errors["first_name"] = _("The first name can have at most 100 characters.")
+    if not booking.email and not booking.phone:
+        errors["email"] = _("Enter a phone number or an e-mail address, so we can reach you.")
+    if booking.email:
+        try:
+            if len(booking.email) > 254:
+                raise ValidationError("too long")
+            validate_email(booking.email)
+        except ValidationError:
+            errors["email"] = _("Enter an e-mail address like name@example.de.")
+    if booking.phone and (
+        not PHONE.match(booking.phone) or sum(c.isdigit() for c in booking.phone) < 6
+    ):
+        errors["phone"] = _("Enter a phone number with digits only, like 0170 1234567.")
+    ages = booking.child_ages or []
+    if len(ages) > MAX_CHILDREN:
+        errors["child_ages"] = _("At most %(max)s children can be registered for childcare.") % {
+            "max": MAX_CHILDREN
+        }
+    elif any(
+        isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_CHILD_AGE
+        for age in ages
+    ):
+        errors["child_ages"] = _("A child's age must be a whole number from 0 to %(max)s.") % {
+            "max": MAX_CHILD_AGE
+        }
+    if len(booking.language_needs) > 200:
+        errors["language_needs"] = _("Please keep this to 200 characters.")
+    if booking.language not in dict(settings.LANGUAGES):
+        booking.language = settings.LANGUAGE_CODE
+    if not ConsentText.objects.filter(
+        pk=booking.consent_id, purpose=ConsentText.Purpose.BOOKING
+    ).exists():
+        errors["consent"] = _("Please agree to the processing of your details.")
+    if (
+        booking.survey_consent_id is not None
+        and not ConsentText.objects.filter(
+            pk=booking.survey_consent_id, purpose=ConsentText.Purpose.SURVEY
+        ).exists()
+    ):
+        errors["survey_consent"] = _("This consent text does not exist.")
+    if errors:
+        raise ValidationFailed(errors)
+    return booking
+
+
+def book(
+    *,
+    event_id: int,
+    session_id: int | None,
+    booking: Booking,
+    access: Access | None = None,
+    submission_key: str = "",
+) -> tuple[Registration, str]:
+    """Book a place (or a place on the waiting list). Returns the registration and its personal
+    cancel token. ``access`` is given when staff book on a parent's behalf. A booking confirmed
+    a second time with the same ``submission_key`` (a double click) returns the first one."""
+    booking = check_booking(booking)
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        try:
+            event = _locked(event_id)
+        except NotFound as error:
+            raise ValidationFailed({"event": _("This event does not exist.")}) from error
+        if access is not None and not access.has(SEE_CONTACTS, event):
+            raise PermissionDenied(_("You may not register parents for this event."))
+        if submission_key:
+            earlier = event.registrations.filter(
+                submission_key=submission_key, anonymised_at__isnull=True
+            ).first()
+            if earlier is not None:
+                return earlier, cancel_token(earlier)
+        session = _bookable_session(event, session_id)
+        unit = None if event.is_course else session
+        _check_not_booked(event, unit, booking)
+        if event.childcare_offered is False and booking.child_ages:
+            raise ValidationFailed({"child_ages": _("This event offers no childcare.")})
+        has_place = _confirmed_count(event, unit) < event.capacity and not _waiting(event, unit)
+        registration = Registration.objects.create(
+            event=event,
+            session=unit,
+            status=Registration.Status.CONFIRMED if has_place else Registration.Status.WAITLISTED,
+            source=Registration.Source.STAFF if access else Registration.Source.ONLINE,
+            first_name=booking.first_name,
+            email=booking.email,
+            phone=booking.phone,
+            child_ages=booking.child_ages,
+            language_needs=booking.language_needs,
+            language=booking.language,
+            consent_id=booking.consent_id,
+            consented_at=now,
+            survey_consent_id=booking.survey_consent_id,
+            survey_consented_at=now if booking.survey_consent_id else None,
+            booked_by=access.user if access else None,
+            confirmed_at=now if has_place else None,
+            submission_key=submission_key,
+        )
+        _notify(
+            registration,
+            Notification.Kind.CONFIRMED if has_place else Notification.Kind.WAITLISTED,
+        )
+        if access is not None:
+            log_personal_data(
+                access=access,
+                region_id=event.family_centre.region_id,
+                action=PersonalDataLog.Action.CHANGE,
+                record=registration,
+                purpose=_("Registered on behalf of a parent"),
+            )
+        return registration, cancel_token(registration)
+
+
+def _bookable_session(event: ParentEvent, session_id) -> EventSession:
+    """The session booked (for a course: its first session, which must still be ahead)."""
+    if not event.is_bookable:
+        raise ValidationFailed({"event": _("This event cannot be booked (any more).")})
+    sessions = event.sessions.filter(is_cancelled=False)
+    session = sessions.first() if event.is_course else sessions.filter(pk=session_id).first()
+    if session is None:
+        raise ValidationFailed({"session": _("This date does not exist or was cancelled.")})
+    if session.starts_at <= timezone.now():
+        raise ValidationFailed({"session": _("This date has already begun.")})
+    return session
+
+
+def _check_not_booked(event, unit, booking: Booking):
+    digits = phone_digits(booking.phone)
+    for other in _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED):
+        if (booking.email and other.email == booking.email) or (
+            digits and phone_digits(other.phone) == digits
+        ):
+            raise ValidationFailed(
+                {
+                    "email" if booking.email else "phone": _(
+                        "Someone with this contact is already registered for this date."
+                    )
+                }
+            )
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number as its digits, +49 as the leading 0: one number however it is written."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return "0" + digits[2:] if (phone or "").strip().startswith("+49") else digits
+
+
+def cancel_token(registration: Registration) -> str:
+    """The parent's personal link to their booking (``CANCEL_TOKENS``). After the details are
+    deleted the link no longer works."""
+    return CANCEL_TOKENS.sign(registration.pk)
+
+
+def registration_for_token(token: str) -> Registration:
+    pk = CANCEL_TOKENS.unsign(token)
+    registration = (
+        Registration.objects.select_related("event__family_centre", "session")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
+    )
+    if registration is None:
+        raise NotFound(
+            _("This link is not valid. Use the link from your confirmation, or call the centre.")
+        )
+    return registration
+
+
+def cancel_booking(*, token: str) -> Registration:
+    """The parent cancels with the personal link; a freed place goes to the first who waits.
+    Cancelling a cancelled booking changes nothing and is no error."""
+    with transaction.atomic(durable=True):
+        registration = registration_for_token(token)
+        event = _locked(registration.event_id)
+        registration = event.registrations.get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            return registration  # cancelled a moment ago (a double click): nothing to do
+        if event.status == ParentEvent.Status.CANCELLED or (
+            registration.session and registration.session.is_cancelled
+        ):
+            raise ValidationFailed(_("This date was cancelled by the family centre."))
+        if not _still_ahead(event, registration.session):
+            raise ValidationFailed(_("The event has already begun and cannot be cancelled here."))
+        _cancel(event, registration)
+        return registration
+
+
+def remove_registration(*, access: Access, registration: Registration) -> Registration:
+    """Staff cancel a registration (the parent called in, or a duplicate)."""
+    if not access.has(SEE_CONTACTS, registration.event):
+        raise PermissionDenied(_("You may not change the registrations of this event."))
+    with transaction.atomic(durable=True):
+        event = _locked(registration.event_id)
+        registration = event.registrations.get(pk=registration.pk)
+        if registration.status == Registration.Status.CANCELLED:
+            raise ValidationFailed(_("This registration is already cancelled."))
+        _cancel(event, registration)
+        log_personal_data(
+            access=access,
+            region_id=event.family_centre.region_id,
+            action=PersonalDataLog.Action.CHANGE,
+            record=registration,
+            purpose=_("Registration cancelled by staff"),
+        )
+        return registration
+
+
+def _cancel(event, registration):
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    _notify(registration, Notification.Kind.CANCELLED)
+    if was_confirmed:
+        _move_up(event, registration.session)
+
+
+def _move_up(event: ParentEvent, unit: EventSession | None):
+    """Fill free places from the waiting list, first come first served. Call with the event
+    row locked."""
+    if not event.is_bookable or not _still_ahead(event, unit):
+        return
+    free = event.capacity - _confirmed_count(event, unit)
+    if free <= 0:
+        return
+    waiting = list(
+        _unit_registrations(event, unit)
+        .filter(status=Registration.Status.WAITLISTED)
+        .order_by("created_at", "pk")[:free]
+    )
+    now = timezone.now()
+    for registration in waiting:
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        _notify(registration, Notification.Kind.MOVED_UP)
+
+
+def _still_ahead(event: ParentEvent, unit: EventSession | None) -> bool:
+    """The unit's date (for a course: its first date) is neither cancelled nor begun."""
+    session = unit or event.sessions.filter(is_cancelled=False).first()
+    return session is not None and not session.is_cancelled and session.starts_at > timezone.now()
+
+
+def _waiting(event, unit) -> bool:
+    return _unit_registrations(event, unit).filter(status=Registration.Status.WAITLISTED).exists()
