@@ -54,9 +54,7 @@ class MaterialFilter(ListFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def by_element(self, queryset, name, value):
-        # The elements are a JSON list, which SQLite cannot search; a library holds tens of
-        # documents, so their lists are read and matched here.
-        tagged = [
-            pk for pk, elements in queryset.values_list("pk", "elements") if value in elements
-        ]
-        return queryset.filter(pk__in=tagged)
+        # The elements are a JSON list of codes, and SQLite has no JSON containment: the list's
+        # text holds the code in quotes exactly when the list holds the code (a code is one of
+        # ``Element``'s, without quotes; LIKE's wildcards are escaped).
+        return queryset.filter(elements__icontains=f'"{value}"')
