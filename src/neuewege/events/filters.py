@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from neuewege.core.filters import NOT_A_CHOICE, ListFilterSet, choice_filter
+from neuewege.core.filters import ListFilterSet, choice_filter
 
 from . import selectors
 from .models import Format, ParentEvent
@@ -29,10 +29,12 @@ class EventFilter(ListFilterSet):
     region."""
 
     when = WhenFilter(
-        label=_("Time"),
+        label=_("Period"),
         choices=[("upcoming", _("Upcoming")), ("past", _("Past")), ("all", _("All"))],
         empty_label=None,
-        error_messages={"invalid_choice": NOT_A_CHOICE},
+        error_messages={
+            "invalid_choice": _("There is no such choice. The list shows the upcoming events.")
+        },
     )
     status = choice_filter(_("Status"), ParentEvent.Status.choices, empty_label=_("Any status"))
     format = choice_filter(_("Format"), [], empty_label=_("All formats"), field_name="format__code")
