@@ -2,6 +2,7 @@ import importlib
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from neuewege.core.models import Institution, Region, User
 from neuewege.events.models import ConsentText
@@ -76,6 +77,16 @@ def reference_data(transactional_db):
 def empty_cache():
     """Each test starts without the pages an earlier test left in the cache."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in another one (the language cookie)
+    leaves that language active in the thread, and a later test on the same worker would read
+    English where it expects German."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -528,7 +528,7 @@ def test_an_unexpected_error_is_a_500_problem(client, headers, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr("neuewege.core.selectors.search_institutions", broken)
+    monkeypatch.setattr("neuewege.core.selectors.institutions", broken)
     client.raise_request_exception = False
     assert_problem(client.get(API + "/institutions", **headers), 500)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from neuewege.cooperation import selectors, services
+from neuewege.cooperation.filters import MaterialFilter
 from neuewege.cooperation.models import Material, MaterialVersion
 from neuewege.core.access import access_for
 from neuewege.core.errors import PermissionDenied, ValidationFailed
@@ -135,8 +136,13 @@ def test_a_region_library_shows_its_own_and_the_programmes(coord, state, wesel, 
     add(other_coordinator, borken, "Borkener Einladung")
     assert {m.title for m in selectors.materials(wesel)} == {own.title, handbook.title}
     assert [m.title for m in selectors.materials(None)] == [handbook.title]
-    assert [m.title for m in selectors.materials(wesel, element="steering_group")] == [own.title]
-    assert [m.title for m in selectors.materials(wesel, query="alle regionen")] == [handbook.title]
+
+    def found(**data):
+        filters = MaterialFilter(data, selectors.materials(wesel), access=coord, region=wesel)
+        return [material.title for material in filters.qs]
+
+    assert found(element="steering_group") == [own.title]
+    assert found(q="alle regionen") == [handbook.title]
 
 
 def test_downloading_counts_and_records_no_one(client, coordinator, coord, wesel):

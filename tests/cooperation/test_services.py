@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from neuewege.cooperation import selectors, services
+from neuewege.cooperation.filters import TaskFilter
 from neuewege.cooperation.models import Element, Meeting, RegionCheck, Task
 from neuewege.core.access import access_for
 from neuewege.core.errors import PermissionDenied, ValidationFailed
@@ -120,16 +121,21 @@ def test_a_published_event_completes_its_task_a_draft_does_not(coord, wesel, fam
     assert selectors.task(wesel, task.pk).is_done
 
 
+def overdue_tasks(access, region, today):
+    tasks = selectors.tasks(region, today=today)
+    return TaskFilter({"status": "overdue"}, tasks, access=access, region=region).qs
+
+
 def test_overdue_tasks_stand_out(coord, wesel):
     late = services.save_task(
         access=coord, region=wesel, data={"title": "A", "due_on": TODAY}, today=TODAY
     )
     services.save_task(access=coord, region=wesel, data={"title": "B"}, today=TODAY)
     later = TODAY + timedelta(days=1)
-    overdue = selectors.tasks(wesel, today=later, status="overdue")
+    overdue = overdue_tasks(coord, wesel, later)
     assert [task.pk for task in overdue] == [late.pk]
     services.save_task(access=coord, region=wesel, data={"status": "done"}, task=late, today=later)
-    assert not selectors.tasks(wesel, today=later, status="overdue").exists()
+    assert not overdue_tasks(coord, wesel, later).exists()
 
 
 def test_a_task_due_before_it_was_created_is_refused(coord, wesel):

@@ -44,6 +44,7 @@ from neuewege.events.models import ParentEvent
 
 from . import dashboards, indicators, selectors, services
 from .documents import material_file
+from .filters import MaterialFilter, TaskFilter
 from .models import CHECK_FIELDS, Element, Material, Meeting, ProgrammeOffer, RegionCheck, Task
 from .permissions import SEE, SEE_MATERIALS
 
@@ -370,8 +371,14 @@ def related_records(access: Access, payload: TaskChangeIn, data: dict) -> dict:
 @paginate(Page)
 def list_tasks(request, key: RegionKeyPath, filters: Query[TaskFilters]):
     """The action plan: open tasks first, by due date."""
-    region = permitted_region(api_access(request), key, SEE)
-    return selectors.tasks(region, status=filters.status or "")
+    access = api_access(request)
+    region = permitted_region(access, key, SEE)
+    return TaskFilter(
+        filters.model_dump(mode="json", exclude_none=True),
+        selectors.tasks(region),
+        access=access,
+        region=region,
+    ).qs
 
 
 @router.get("/regions/{key}/tasks/{task_id}", response=TaskOut)
@@ -506,20 +513,28 @@ class MaterialFilters(Input):
     q: Text(100) | None = Field(None, description="Title or description")
 
 
-def listed_materials(region, filters: MaterialFilters):
-    return selectors.materials(region, element=filters.element or "", query=filters.q or "")
+def listed_materials(access, region, filters: MaterialFilters):
+    return list(
+        MaterialFilter(
+            filters.model_dump(mode="json", exclude_none=True),
+            selectors.materials(region),
+            access=access,
+            region=region,
+        ).qs
+    )
 
 
 @router.get("/materials", response=list[MaterialOut])
 def list_programme_materials(request, filters: Query[MaterialFilters]):
     """The programme's materials, which every region reads."""
-    return listed_materials(None, filters)
+    return listed_materials(api_access(request), None, filters)
 
 
 @router.get("/regions/{key}/materials", response=list[MaterialOut])
 def list_region_materials(request, key: RegionKeyPath, filters: Query[MaterialFilters]):
     """The region's materials and the programme's."""
-    return listed_materials(permitted_region(api_access(request), key, SEE), filters)
+    access = api_access(request)
+    return listed_materials(access, permitted_region(access, key, SEE), filters)
 
 
 @router.get(

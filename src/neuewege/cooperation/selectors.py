@@ -31,15 +31,12 @@ from .models import (
 # Materials library
 
 
-def materials(region: Region | None, *, element: str = "", query: str = "") -> list[Material]:
+def materials(region: Region | None):
     """The materials a region's library shows: its own and the programme's (``region`` None:
-    the programme's only), each with its versions, newest first."""
+    the programme's only), each with its versions, newest first. Lists filter them with
+    ``filters.MaterialFilter``."""
     scope = Q(region__isnull=True) if region is None else Q(region=region) | Q(region__isnull=True)
-    found = Material.objects.filter(scope).prefetch_related("versions")
-    if query:
-        found = found.filter(Q(title__icontains=query) | Q(description__icontains=query))
-    # the tags are a JSON list, which SQLite cannot search: a library holds tens of documents
-    return [material for material in found if not element or element in material.elements]
+    return Material.objects.filter(scope).prefetch_related("versions")
 
 
 def material(access: Access, pk: int) -> Material | None:
@@ -152,15 +149,13 @@ def unplanned_elements(region_check: RegionCheck) -> list[str]:
     return [code for code in region_check.elements if code not in planned]
 
 
-def tasks(
-    region: Region, *, today: date | None = None, status: str = "", owner_id: int | None = None
-):
+def tasks(region: Region, *, today: date | None = None):
     """The action plan: ``is_done`` (said so, or fulfilled by its linked record) and
-    ``is_overdue`` (not done, not dropped, past its date) on every task. ``status`` "mine":
-    the tasks given to the person ``owner_id``."""
+    ``is_overdue`` (not done, not dropped, past its date) on every task, open ones first.
+    Lists filter it with ``filters.TaskFilter``."""
     today = today or timezone.localdate()
     done = Q(status=Task.Status.DONE) | Task.fulfilled()
-    rows = (
+    return (
         Task.objects.filter(region=region)
         .select_related("owner", "institution", "meeting", "event", "region_check", "decided_in")
         .annotate(
@@ -174,16 +169,8 @@ def tasks(
                 output_field=BooleanField(),
             ),
         )
+        .order_by("is_done", "due_on", "pk")
     )
-    if status == "open":
-        rows = rows.filter(is_done=False).exclude(status=Task.Status.DROPPED)
-    elif status == "overdue":
-        rows = rows.filter(is_overdue=True)
-    elif status == "done":
-        rows = rows.filter(is_done=True)
-    elif status == "mine":
-        rows = rows.filter(owner_id=owner_id)
-    return rows.order_by("is_done", "due_on", "pk")
 
 
 def task(region: Region, pk: int) -> Task | None:

@@ -21,6 +21,7 @@ from neuewege.core.errors import DomainError
 from neuewege.core.views import AccessMixin, submit
 
 from . import dashboards, documents, exporters, selectors, services
+from .filters import MaterialFilter, TaskFilter
 from .forms import (
     GoalForm,
     MaterialForm,
@@ -32,7 +33,7 @@ from .forms import (
     SteeringGroupForm,
     TaskForm,
 )
-from .models import CHECK_FIELDS, Element, SteeringGroup
+from .models import CHECK_FIELDS, SteeringGroup
 from .permissions import MANAGE, MANAGE_MATERIALS, SEE, SEE_MATERIALS, UPDATE_TASK
 
 
@@ -223,16 +224,11 @@ class ActionPlanCreateView(CooperationPage, View):
 
 
 class TaskListView(CooperationPage, View):
-    FILTERS = ["open", "overdue", "done", "mine"]
-
     def get(self, request, region_key):
-        status = request.GET.get("status", "")
-        status = status if status in self.FILTERS else ""
-        return self.render(
-            "cooperation/task_list.html",
-            tasks=selectors.tasks(self.region, status=status, owner_id=self.access.own_person_id),
-            status=status,
+        filters = TaskFilter(
+            request.GET, selectors.tasks(self.region), access=self.access, region=self.region
         )
+        return self.render("cooperation/task_list.html", tasks=filters.qs, filters=filters)
 
 
 class TaskCreateView(CooperationPage, View):
@@ -564,16 +560,15 @@ class MaterialPage(AccessMixin):
 
 class MaterialListView(MaterialPage, View):
     def get(self, request, region_key=None):
-        element = request.GET.get("element", "")
-        query = request.GET.get("q", "").strip()[:100]
-        found = selectors.materials(self.region, element=element, query=query)
+        filters = MaterialFilter(
+            request.GET, selectors.materials(self.region), access=self.access, region=self.region
+        )
+        found = list(filters.qs)
         return self.render(
             "cooperation/material_list.html",
             own=[material for material in found if material.region_id is not None],
             programme=[material for material in found if material.region_id is None],
-            elements=Element.choices,
-            element=element,
-            query=query,
+            filters=filters,
             create_url=(
                 reverse("material-create", args=[self.region.key])
                 if self.region

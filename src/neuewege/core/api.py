@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from . import filters as list_filters
 from . import selectors, services
 from .api_types import (
     Day,
@@ -205,12 +206,13 @@ def get_region(request, key: RegionKeyPath):
 @paginate(Page)
 def list_institutions(request, filters: Query[InstitutionFilters]):
     access = api_access(request)
-    return selectors.search_institutions(
-        access,
-        region=visible_region(access, filters.region),
-        kind=filters.kind or "",
-        query=filters.q or "",
-    )
+    region = visible_region(access, filters.region)
+    return list_filters.InstitutionFilter(
+        filters.model_dump(mode="json", include={"kind", "q"}, exclude_none=True),
+        selectors.institutions(access, region=region),
+        access=access,
+        region=region,
+    ).qs
 
 
 @router.get("/institutions/{institution_id}", response=InstitutionOut, tags=["institutions"])
@@ -261,13 +263,15 @@ def update_institution(request, institution_id: PathId, payload: InstitutionChan
 @paginate(Page)
 def list_people(request, filters: Query[PersonFilters]):
     access = api_access(request)
-    return selectors.search_people(
-        access,
-        region=visible_region(access, filters.region),
-        function=filters.function or "",
-        query=filters.q or "",
-        institution_id=filters.institution_id,
-    )
+    region = visible_region(access, filters.region)
+    return list_filters.ApiPersonFilter(
+        filters.model_dump(
+            mode="json", include={"function", "q", "institution_id"}, exclude_none=True
+        ),
+        selectors.people(access, region=region),
+        access=access,
+        region=region,
+    ).qs
 
 
 @router.get("/people/{person_id}", response=PersonOut, tags=["people"])

@@ -3,27 +3,19 @@
 from datetime import timedelta
 
 from auditlog.models import LogEntry
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from .access import Access
 from .models import Institution, Region
 
 
-def search_institutions(
-    access: Access, *, region: Region | None = None, kind: str = "", query: str = ""
-):
+def institutions(access: Access, *, region: Region | None = None):
+    """The institutions the account sees (of ``region``, if given), by name. Lists filter
+    them with ``filters.InstitutionFilter``."""
     institutions = access.institutions().select_related("region")
     if region is not None:
         institutions = institutions.filter(region=region)
-    if kind:
-        institutions = institutions.filter(kind=kind)
-    query = query.strip()
-    if query:
-        condition = Q(name__icontains=query) | Q(town__icontains=query)
-        if query.isdigit():
-            condition |= Q(postcode__startswith=query)
-        institutions = institutions.filter(condition)
     return institutions.order_by("name", "id")
 
 
@@ -36,29 +28,12 @@ def institution_detail(access: Access, pk: int):
     )
 
 
-def search_people(
-    access: Access,
-    *,
-    region: Region | None = None,
-    function: str = "",
-    query: str = "",
-    institution_id: int | None = None,
-):
+def people(access: Access, *, region: Region | None = None):
+    """The people the account sees (of ``region``, if given), by name. Lists filter them with
+    ``filters.PersonFilter``."""
     people = access.people().select_related("institution", "institution__region")
     if region is not None:
         people = people.filter(institution__region=region)
-    if function:
-        people = people.filter(function=function)
-    if institution_id:
-        people = people.filter(institution_id=institution_id)
-    query = query.strip()
-    if query:
-        people = people.filter(
-            Q(last_name__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(institution__name__icontains=query)
-        )
     return people.order_by("last_name", "first_name", "id")
 
 

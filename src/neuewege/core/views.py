@@ -41,6 +41,7 @@ from .access import (
 )
 from .clients import client_ip
 from .errors import DomainError
+from .filters import InstitutionFilter, PersonFilter
 from .forms import (
     AccountForm,
     ApiTokenForm,
@@ -192,19 +193,16 @@ class InstitutionListView(AccessMixin, View):
     permission = VIEW
 
     def get(self, request, region_key):
-        kind = request.GET.get("kind", "")
-        if kind not in Institution.Kind.values:
-            kind = ""
-        query = request.GET.get("q", "")[:100]
-        institutions = selectors.search_institutions(
-            self.access, region=self.region, kind=kind, query=query
+        filters = InstitutionFilter(
+            request.GET,
+            selectors.institutions(self.access, region=self.region),
+            access=self.access,
+            region=self.region,
         )
         return self.render(
             "core/institution_list.html",
-            page=paginate(request, institutions),
-            kind=kind,
-            query=query,
-            kinds=Institution.Kind.choices,
+            page=paginate(request, filters.qs),
+            filters=filters,
             can_create=self.access.has(IMPORT, self.region),
         )
 
@@ -372,19 +370,16 @@ class PersonListView(AccessMixin, View):
     permission = VIEW
 
     def get(self, request, region_key):
-        function = request.GET.get("function", "")
-        if function not in Person.Function.values:
-            function = ""
-        query = request.GET.get("q", "")[:100]
-        people = selectors.search_people(
-            self.access, region=self.region, function=function, query=query
+        filters = PersonFilter(
+            request.GET,
+            selectors.people(self.access, region=self.region),
+            access=self.access,
+            region=self.region,
         )
         return self.render(
             "core/person_list.html",
-            page=paginate(request, people),
-            function=function,
-            query=query,
-            functions=Person.Function.choices,
+            page=paginate(request, filters.qs),
+            filters=filters,
             can_create=self.access.has(CHANGE, self.region),
         )
 

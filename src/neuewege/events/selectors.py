@@ -16,7 +16,6 @@ from .models import ConsentText, EventSession, Format, Notification, ParentEvent
 from .permissions import PLAN, SEE_CONTACTS
 from .services.planning import SPEAKER_KINDS
 
-WHEN_CHOICES = ("upcoming", "past", "all")
 # Messages the family centre passes on by phone to parents without an e-mail address. The
 # confirmation of a booking is not among them: the parent booked on the phone or saw it on screen.
 CALL_KINDS = (Notification.Kind.MOVED_UP, Notification.Kind.EVENT_CANCELLED)
@@ -33,21 +32,15 @@ def related_count(queryset):
     )
 
 
-def region_events(
-    access: Access,
-    region: Region,
-    *,
-    when: str = "upcoming",
-    status: str = "",
-    format_code: str = "",
-    family_centre_id: int | None = None,
-):
-    """The events of ``region`` for the staff list, with their next (or last) date and counts."""
+def region_events(access: Access, region: Region):
+    """The events of ``region`` for the staff list, with their first, next and last date and
+    counts. ``next_start`` is None when no date lies ahead. Filtered and ordered by
+    ``filters.EventFilter``."""
     now = timezone.now()
     dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
     ahead = dates.filter(ends_at__gt=now)
     registrations = Registration.objects.filter(event=OuterRef("pk"))
-    events = (
+    return (
         ParentEvent.objects.visible_to(access)
         .filter(family_centre__region=region)
         .select_related("family_centre", "format")
@@ -64,17 +57,6 @@ def region_events(
             ),
         )
     )
-    if status:
-        events = events.filter(status=status)
-    if format_code:
-        events = events.filter(format__code=format_code)
-    if family_centre_id:
-        events = events.filter(family_centre_id=family_centre_id)
-    if when == "upcoming":
-        return events.filter(Exists(ahead)).order_by("next_start", "pk")
-    if when == "past":
-        return events.exclude(Exists(ahead)).order_by("-last_end", "-pk")
-    return events.order_by("-first_start", "-pk")
 
 
 def region_family_centres(region: Region):

@@ -18,11 +18,12 @@ from django.views import View
 from neuewege.core import exporters
 from neuewege.core.access import CATALOGUE, SIGNED_IN, VIEW
 from neuewege.core.errors import DomainError
-from neuewege.core.models import EventFormat, PersonalDataLog
+from neuewege.core.models import PersonalDataLog
 from neuewege.core.services import log_personal_data
 from neuewege.core.views import AccessMixin, add_domain_errors, paginate, submit
 
 from . import catalogue_services, exports, selectors
+from .filters import EventFilter
 from .forms.attendance import AttendanceForm
 from .forms.catalogue import FormatForm
 from .forms.planning import CancelEventForm, EventPlanForm, EventStartForm, digest
@@ -30,7 +31,6 @@ from .forms.staff_booking import StaffBookingForm
 from .models import (
     ConsentText,
     EventSession,
-    Format,
     Notification,
     ParentEvent,
     Registration,
@@ -147,42 +147,16 @@ class EventListView(AccessMixin, View):
     permission = VIEW
 
     def get(self, request, region_key):
-        when = request.GET.get("when", "upcoming")
-        if when not in selectors.WHEN_CHOICES:
-            when = "upcoming"
-        status = request.GET.get("status", "")
-        if status not in ParentEvent.Status.values:
-            status = ""
-        format_code = request.GET.get("format", "")
-        if format_code not in EventFormat.values:
-            format_code = ""
-        centres = list(selectors.region_family_centres(self.region))
-        centre = _id(request.GET.get("centre"))
-        if centre not in {c.pk for c in centres}:
-            centre = None
-        events = selectors.region_events(
-            self.access,
-            self.region,
-            when=when,
-            status=status,
-            format_code=format_code,
-            family_centre_id=centre,
+        filters = EventFilter(
+            request.GET,
+            selectors.region_events(self.access, self.region),
+            access=self.access,
+            region=self.region,
         )
         return self.render(
             "events/event_list.html",
-            page=paginate(request, events),
-            when=when,
-            whens=[
-                ("upcoming", _("Upcoming")),
-                ("past", _("Past")),
-                ("all", _("All")),
-            ],
-            status=status,
-            statuses=ParentEvent.Status.choices,
-            format_code=format_code,
-            formats=Format.objects.order_by("pk"),
-            centre=centre,
-            centres=centres,
+            page=paginate(request, filters.qs),
+            filters=filters,
             can_plan=selectors.plannable_centres(self.access, self.region).exists(),
         )
 
