@@ -7,11 +7,14 @@ import io
 import json
 import re
 from datetime import date, timedelta
+from xml.etree import ElementTree
 
+import docx
 import pypdf
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -98,16 +101,20 @@ def read_back(fmt, content):
         return " ".join(str(cell) for row in rows for cell in row if cell is not None)
     if fmt == "pdf":
         reader = pypdf.PdfReader(io.BytesIO(content))
-        root = reader.trailer["/Root"]
-        metadata = root["/Metadata"].get_object().get_data().decode()
-        assert re.search(r'pdfaid:part="2"', metadata)  # PDF/A-2b
-        assert re.search(r'pdfaid:conformance="B"', metadata)
-        assert root["/MarkInfo"]["/Marked"]  # tagged for screen readers
-        assert "/StructTreeRoot" in root and root["/Lang"]
+        assert_pdf_a_and_ua(reader)
         assert reader.metadata.title
         text = "\n".join(page.extract_text() for page in reader.pages)
         assert re.search(r"Neue Wege NRW .*Seite 1 von \d+", text)  # the base template's footer
         return text
+    if fmt == "docx":
+        document = docx.Document(io.BytesIO(content))
+        assert document.core_properties.title
+        texts = [paragraph.text for paragraph in document.paragraphs]
+        texts += [
+            cell.text for table in document.tables for row in table.rows for cell in row.cells
+        ]
+        assert not any("{{" in text or "{%" in text for text in texts)  # every tag filled in
+        return "\n".join(texts)
     if fmt == "ics":
         calendar = Calendar.from_ical(content)
         assert calendar.walk("VEVENT")
@@ -115,6 +122,76 @@ def read_back(fmt, content):
     if fmt == "json":
         return json.dumps(json.loads(content), ensure_ascii=False)
     raise AssertionError(fmt)
+
+
+XMP = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+
+
+def xmp_values(rdf, name):
+    """A property of the XMP packet, written as an attribute or as an element."""
+    prefix, local = name.split(":")
+    key = f"{{{XMP[prefix]}}}{local}"
+    for description in rdf.iterfind("rdf:Description", XMP):
+        if key in description.attrib:
+            yield description.attrib[key]
+        for element in description.iterfind(name, XMP):
+            yield "".join(element.itertext())
+
+
+def structure_elements(node):
+    node = node.get_object()
+    if isinstance(node, pypdf.generic.ArrayObject):
+        for child in node:
+            yield from structure_elements(child)
+    elif isinstance(node, pypdf.generic.DictionaryObject) and node.get("/Type") == "/StructElem":
+        yield node
+        if "/K" in node:
+            yield from structure_elements(node["/K"])
+
+
+def assert_pdf_a_and_ua(reader):
+    """PDF/A-2b and PDF/UA-1 as far as a reader can tell: the identification of both in one
+    well-formed XMP packet (with the extension schema PDF/A-2 asks for pdfuaid), tags, the
+    document's language and title, and alternative text on every figure."""
+    root = reader.trailer["/Root"]
+    packet = root["/Metadata"].get_object().get_data().decode()
+    xmpmeta = re.search(r"<x:xmpmeta.*</x:xmpmeta>", packet, re.S)[0]
+    xmpmeta = ElementTree.fromstring(xmpmeta)  # noqa: S314 - our own file
+    (rdf,) = xmpmeta.findall("rdf:RDF", XMP)
+    assert list(xmp_values(rdf, "pdfaid:part")) == ["2"]
+    assert list(xmp_values(rdf, "pdfaid:conformance")) == ["B"]
+    assert list(xmp_values(rdf, "pdfuaid:part")) == ["1"]
+    assert any(xmp_values(rdf, "dc:title"))
+    schemas = rdf.findall(".//pdfaExtension:schemas/rdf:Bag/rdf:li", XMP)
+    declared = {
+        schema.findtext("pdfaSchema:prefix", namespaces=XMP): (
+            schema.findtext("pdfaSchema:namespaceURI", namespaces=XMP),
+            [
+                prop.findtext("pdfaProperty:name", namespaces=XMP)
+                for prop in schema.findall("pdfaSchema:property/rdf:Seq/rdf:li", XMP)
+            ],
+        )
+        for schema in schemas
+    }
+    assert declared["pdfuaid"] == (XMP["pdfuaid"], ["part"])
+    assert reader.pdf_header == "%PDF-1.7"
+    assert root["/MarkInfo"]["/Marked"]  # tagged for screen readers
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]  # the title, not the file name
+    assert re.fullmatch(r"[a-z]{2}(-[A-Za-z]+)?", root["/Lang"])
+    elements = list(structure_elements(root["/StructTreeRoot"]["/K"]))
+    assert elements and elements[0]["/S"] == "/Document"
+    assert all("/Alt" in element for element in elements if element["/S"] == "/Figure")
+    for page in reader.pages:
+        assert page["/Tabs"] == "/S"  # tab order by structure
+    return elements
 
 
 def test_every_registered_exporter_and_format_is_read_back(client, world, wesel):
@@ -251,9 +328,92 @@ def test_an_exporter_is_declared_once_with_known_formats():
             exporters.Exporter(
                 name="x",
                 label="x",
-                formats=("docx",),
+                formats=("odt",),
                 find=declared.find,
                 allowed=declared.allowed,
                 produce=declared.produce,
             )
         )
+
+
+def test_a_pdf_is_pdf_a_and_pdf_ua_with_its_figures_described():
+    from neuewege.core.documents import html_pdf
+
+    with translation.override("de"):
+        html = render_to_string("core/pdf_base.html", {"LANGUAGE_CODE": "de"})
+    html = html.replace(
+        "</body>",
+        '<h1>Bericht</h1><svg xmlns="http://www.w3.org/2000/svg" width="20mm" height="4mm">'
+        '<title>58 von 100</title><rect width="58" height="4"/></svg></body>',
+    )
+    reader = pypdf.PdfReader(io.BytesIO(html_pdf(html)))
+    elements = assert_pdf_a_and_ua(reader)
+    assert reader.trailer["/Root"]["/Lang"] == "de"
+    figures = [element for element in elements if element["/S"] == "/Figure"]
+    assert [figure["/Alt"] for figure in figures] == ["58 von 100"]
+    assert "/H1" in [element["/S"] for element in elements]
+
+
+def test_the_docx_writer_fills_a_word_template_read_back_with_python_docx():
+    """No exporter writes DOCX yet (agreements will): the writer itself, with the plain
+    template core/document.docx."""
+    from neuewege.core.documents import CONTENT_TYPES, render_docx
+
+    with translation.override("de"):
+        content = render_docx(
+            "core/document.docx",
+            {
+                "title": "Kooperationsvereinbarung <Wesel & Borken>",
+                "subtitle_lines": ["Kreis Wesel", "Stand: 1. März 2026"],
+                "facts": [
+                    {"label": "Jobcenter", "value": "Jobcenter Kreis Wesel"},
+                    {"label": "Jugendamt", "value": '=HYPERLINK("x") & <b>'},
+                ],
+                "sections": [
+                    {"heading": "§ 1 Ziel", "paragraphs": ["Eltern erreichen.", "Gemeinsam."]},
+                    {"heading": "§ 2 Laufzeit", "paragraphs": ["Zwei Jahre."]},
+                ],
+                "footer": "Entwurf",
+            },
+        )
+    assert CONTENT_TYPES["docx"].endswith("wordprocessingml.document")
+    text = read_back("docx", content)
+    document = docx.Document(io.BytesIO(content))
+    styled = [(paragraph.style.name, paragraph.text) for paragraph in document.paragraphs]
+    assert styled == [
+        ("Title", "Kooperationsvereinbarung <Wesel & Borken>"),  # escaped, shown as it is
+        ("Subtitle", "Kreis Wesel"),
+        ("Subtitle", "Stand: 1. März 2026"),
+        ("Heading 1", "§ 1 Ziel"),
+        ("Normal", "Eltern erreichen."),
+        ("Normal", "Gemeinsam."),
+        ("Heading 1", "§ 2 Laufzeit"),
+        ("Normal", "Zwei Jahre."),
+    ]
+    (facts,) = document.tables
+    assert [[cell.text for cell in row.cells] for row in facts.rows] == [
+        ["Jobcenter", "Jobcenter Kreis Wesel"],
+        ["Jugendamt", '=HYPERLINK("x") & <b>'],
+    ]
+    assert document.sections[0].footer.paragraphs[0].text == "Neue Wege NRW · Entwurf"
+    assert document.core_properties.title == "Kooperationsvereinbarung <Wesel & Borken>"
+    assert document.core_properties.language == "de"
+    assert "Wesel" in text
+
+
+def test_a_docx_without_facts_or_sections_has_no_empty_table():
+    from neuewege.core.documents import render_docx
+
+    content = render_docx("core/document.docx", {"title": "Leer"})
+    document = docx.Document(io.BytesIO(content))
+    assert not document.tables
+    assert [paragraph.text for paragraph in document.paragraphs] == ["Leer"]
+
+
+def test_an_unknown_docx_template_is_an_error():
+    from django.template import TemplateDoesNotExist
+
+    from neuewege.core.documents import render_docx
+
+    with pytest.raises(TemplateDoesNotExist):
+        render_docx("core/no-such-template.docx", {})
