@@ -14,7 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from neuewege.api.api import api
 from neuewege.core import services
-from neuewege.core.models import ImportBatch, Institution, Person, PersonalDataLog, User
+from neuewege.core.models import (
+    ExportFile,
+    ImportBatch,
+    Institution,
+    Person,
+    PersonalDataLog,
+    User,
+)
 from tests.cooperation.matrix import (
     COOPERATION_API,
     COOPERATION_API_BODIES,
@@ -25,7 +32,15 @@ from tests.cooperation.matrix import (
 from tests.evaluation.matrix import EVALUATION_API, EVALUATION_PAGES, add_evaluation_world
 from tests.events.matrix import EVENT_API, EVENT_PAGES, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
-from tests.matrix_roles import COORD_A, PUBLIC, READ_A, SIGN_IN_STEP, SIGNED_IN
+from tests.matrix_roles import (
+    BACKGROUND,
+    COORD_A,
+    OWNER,
+    PUBLIC,
+    READ_A,
+    SIGN_IN_STEP,
+    SIGNED_IN,
+)
 
 SECRET_A = "Sentinel-A-Familienzentrum"
 SECRET_PERSON_A = "Sentinelperson-A"
@@ -77,8 +92,12 @@ CORE_PAGES = {
     "audit-log": COORD_A,
     "parent-data": COORD_A,
     # the one download path of every exporter, walked here with the state overview (of no
-    # region: the state level's); each exporter's own rules: tests/core/test_exporters.py
-    "export": {"state", "no_region"},
+    # region: the state level's; a long export: the state level is sent on to the page that
+    # waits for the file); each exporter's own rules: tests/core/test_exporters.py
+    "export": {"state", "no_region", BACKGROUND},
+    # a long export's file and its page: the account that asked for it, no one else (404)
+    "export-file": {"coordinator_a", OWNER},
+    "export-file-download": {"coordinator_a", OWNER},
 }
 PAGES = CORE_PAGES | EVENT_PAGES | COOPERATION_PAGES | EVALUATION_PAGES
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below
@@ -100,6 +119,15 @@ def world(db, wesel, borken):
         "coordinator_b": UserFactory(role=User.Role.COORDINATOR, regions=[borken]),
         "state": UserFactory(role=User.Role.STATE),
     }
+    export_file = ExportFile.objects.create(
+        owner=users["coordinator_a"],
+        exporter="results-region",
+        fmt="csv",
+        work_state=ExportFile.State.DONE,
+        filename="neue-wege-ergebnisse.csv",
+        content_type="text/csv",
+        content=b"Zahl;1",
+    )
     batch = ImportBatch.objects.create(
         region=wesel,
         kind="institutions",
@@ -125,6 +153,15 @@ def world(db, wesel, borken):
             "account-update": users["viewer_a"].pk,
             "account-second-factor-reset": users["viewer_a"].pk,
             "import-preview": batch.pk,
+            "export-file": export_file.pk,
+            "export-file-download": export_file.pk,
+        },
+        "api_ids": {
+            # the API's route of every exporter, walked with a table of region A's results
+            # (its parameters in the query string; the POST's in the body, API_BODIES)
+            "{name}": "results-region",
+            "{fmt}": f"csv?region_key={wesel.key}&table=summary",
+            "{file_id}": str(export_file.pk),
         },
         "kwargs_for": {  # per URL name: keyword arguments that differ from "kwargs"
             "export": {"name": "state-overview", "fmt": "xlsx"},
@@ -172,8 +209,10 @@ def expected_statuses(allowed, role):
         return {302}
     if "sign_in_step" in allowed:
         return {200, 302}
+    if OWNER in allowed:  # what one account made for itself: for all others, nothing
+        return {200} if role in allowed else {404}
     if "signed_in" in allowed or role in allowed:
-        return {200}
+        return {302} if BACKGROUND in allowed else {200}  # long work: to its page
     if "no_region" in allowed:  # pages of no region (the format catalogue): 403 for the others
         return {403}
     return {404} if role.endswith("_b") else {403}
@@ -285,10 +324,18 @@ CORE_API = {
     ("GET", "/api/v1/people/{person_id}"): API_READ_A,
     ("POST", "/api/v1/people"): "write",
     ("PATCH", "/api/v1/people/{person_id}"): "write",
+    ("GET", "/api/v1/exports/{name}.{fmt}"): API_READ_A,
+    ("POST", "/api/v1/exports/{name}.{fmt}"): API_READ_A,
+    ("GET", "/api/v1/exports/files/{file_id}"): {"coordinator_a"},  # its owner's only
+    ("GET", "/api/v1/exports/files/{file_id}/file"): {"coordinator_a"},
 }
 API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API
 # Write routes whose rules need a body of their own (the default body below fits core's).
-API_BODIES = COOPERATION_API_BODIES
+API_BODIES = COOPERATION_API_BODIES | {
+    ("POST", "/api/v1/exports/{name}.{fmt}"): {
+        "params": {"region_key": "05170", "table": "summary"}
+    },
+}
 
 
 def test_every_api_route_is_in_the_matrix():

@@ -1,7 +1,7 @@
 """The evaluation app's part of the permission matrix (tests/test_permission_matrix.py): who may
 open each page and API route, and the records of region A those URLs point at."""
 
-from tests.matrix_roles import COORD_A, PLAN_A, PUBLIC, READ_A, SIGNED_IN  # noqa: F401
+from tests.matrix_roles import BACKGROUND, COORD_A, PLAN_A, PUBLIC, READ_A, SIGNED_IN  # noqa: F401
 
 EVALUATION_PAGES = {}
 EVALUATION_API = {}
@@ -29,7 +29,7 @@ EVALUATION_PAGES |= {
     "results-region-report": READ_A,  # aggregates only, no free texts
     "results-region-comments-export": RESULTS_MEMBERS_A,
     "results-state": RESULTS_STATE_ONLY,
-    "results-state-export": RESULTS_STATE_ONLY,
+    "results-state-export": RESULTS_STATE_ONLY | {BACKGROUND},  # a long export
 }
 EVALUATION_API |= {
     ("GET", "/api/v1/questionnaires"): "list",

@@ -1,7 +1,8 @@
 """The files of regional cooperation, declared for the one download path of
 ``core.exporters``: the state overview as XLSX (figures of every region, the state level's)
 and a version of the Regionen-Check as a PDF (the region's people). Neither holds parents'
-personal data."""
+personal data. The state overview is made in the background (core/exporters.py: long
+exports)."""
 
 from datetime import date
 
@@ -75,6 +76,7 @@ STATE_OVERVIEW = Exporter(
     find=_state,
     allowed=lambda access, target: access.sees_all_regions,
     produce=_state_overview,
+    background=True,  # every region's figures: long at the state's scale
 )
 
 

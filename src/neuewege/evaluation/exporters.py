@@ -1,7 +1,8 @@
 """The files of the evaluation's results, declared for the one download path of
 ``core.exporters``: every table of a region's results and of the state-wide results (CSV,
 XLSX), the region's free-text answers (its people only, never the state level) and the
-regional report (PDF, aggregates only). The figures are anonymous: no personal-data log.
+regional report (PDF, aggregates only). The figures are anonymous: no personal-data log. The
+state-wide tables are made in the background (core/exporters.py: long exports).
 The filters come as parameters of the address, as on the results pages."""
 
 from django.utils.translation import gettext as _
@@ -75,13 +76,11 @@ def _report(target: Target, fmt: str) -> Document:
 
 
 def _state(access, params) -> Target:
-    return Target(
-        data={
-            "params": params,
-            "table": _chosen_table(params, STATE_TABLES),
-            "regions": list(access.regions_by_key.values()),
-        }
-    )
+    table_name = _chosen_table(params, STATE_TABLES)
+    regions = list(access.regions_by_key.values())
+    # the filters checked at once: the table itself is made in the background
+    _filters(Selection(params, regions=sorted(regions, key=lambda item: item.name)))
+    return Target(data={"params": params, "table": table_name, "regions": regions})
 
 
 def _state_results(target: Target, fmt: str) -> Document:
@@ -127,6 +126,7 @@ STATE_RESULTS = Exporter(
     find=_state,
     allowed=lambda access, target: access.sees_all_regions,
     produce=_state_results,
+    background=True,  # every region's figures: long at the state's scale
 )
 
 
