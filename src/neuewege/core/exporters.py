@@ -347,8 +347,12 @@ def export_file(request, pk: int) -> HttpResponse:
 
     file = own_file(request.user, pk)
     declared = EXPORTERS.get(file.exporter)
-    label = declared.label if declared else file.exporter
-    context = {"file": file, "label": label, "kept_until": kept_until(file)}
+    context = {
+        "file": file,
+        "title": declared.label if declared else file.exporter,
+        "label": _("Making the file"),  # the progress bar's
+        "kept_until": kept_until(file),
+    }
     waiting = progress_response(_Page(request), file, "core/export_file.html", **context)
     if waiting is not None:
         return waiting
