@@ -1,5 +1,7 @@
 """Who gets 200 on a GET in the permission matrix; everyone else of region A gets 403, of
-region B 404, anonymous the login page. "public": everyone; "signed_in": every account."""
+region B 404, anonymous the login page. "public": everyone; "signed_in": every account.
+"background": a long export — who may gets 302 to the page that waits for the file instead of
+200. "owner": what one account made for itself (a long export's file): 404 for all others."""
 
 PUBLIC, SIGNED_IN = {"public"}, {"signed_in"}
 # Steps of signing in: anonymous is sent to the login page; a signed-in account gets the page or
@@ -20,12 +22,15 @@ ROLE_OF = {
     "coordinator_b": "coordinator",
     "state": "state",
 }
-# Pages of no region (the programme's catalogue and library, the state's figures): a permission
+# Pages and files of no region (the programme's catalogue and library, the state's figures): a
 # there is a grant of PROGRAMME; everyone without it gets 403.
 OF_NO_REGION = {
     "format-update",
     "state-overview",
+    "state-overview-export",
     "results-state",
+    "results-state-export",
+    "export",  # walked with the state's overview
     "programme-material-list",
     "programme-material-create",
 }
@@ -58,3 +63,6 @@ def roles_granted(permission_name: str, page: str) -> set[str]:
         if Reach.REGIONS in reach or (account == "staff_a" and Reach.INSTITUTION in reach):
             granted.add(account)
     return granted
+
+
+BACKGROUND, OWNER = "background", "owner"

@@ -16,19 +16,26 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from neuewege.api.api import api
 from neuewege.core import services
 from neuewege.core.access import PERMISSIONS, declared_permission
-from neuewege.core.models import ImportBatch, Institution, Person, PersonalDataLog, User
+from neuewege.core.exporters import EXPORTERS
+from neuewege.core.models import (
+    ExportFile,
+    ImportBatch,
+    Institution,
+    Person,
+    PersonalDataLog,
+    User,
+)
 from tests.cooperation.matrix import (
     COOPERATION_ALSO,
     COOPERATION_API,
     COOPERATION_API_BODIES,
-    COOPERATION_PAGES,
     add_cooperation_world,
     cooperation_records,
 )
-from tests.evaluation.matrix import EVALUATION_API, EVALUATION_PAGES, add_evaluation_world
-from tests.events.matrix import EVENT_API, EVENT_PAGES, add_event_world
+from tests.evaluation.matrix import EVALUATION_API, add_evaluation_world
+from tests.events.matrix import EVENT_API, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
-from tests.matrix_roles import roles_granted
+from tests.matrix_roles import BACKGROUND, OWNER, roles_granted
 
 SECRET_A = "Sentinel-A-Familienzentrum"
 SECRET_PERSON_A = "Sentinelperson-A"
@@ -36,16 +43,16 @@ SECRET_PERSON_A = "Sentinelperson-A"
 ROLES = ["anonymous", "staff_a", "viewer_a", "coordinator_a", "staff_b", "coordinator_b", "state"]
 
 
-# Who may open a page is read from the table of permissions (core.access.PERMISSIONS) through
-# the permission each view declares (tests/matrix_roles.py: roles_granted); a page that declares
-# none fails. The files are the exporters' to decide: they are listed here and in the apps'
-# matrices.
-CORE_PAGES = {
-    # the one download path of every exporter, walked here with the state overview (of no
-    # region: the state level's); each exporter's own rules: tests/core/test_exporters.py
-    "export": {"state", "no_region"},
+# Who may open a page — and download a file — is read from the table of permissions
+# (core.access.PERMISSIONS) through the permission the view or its exporter declares
+# (tests/matrix_roles.py: roles_granted); a page that declares none fails. The one exception: a
+# long export's file and its page belong to the account that asked for it (404 for everyone
+# else), whatever the table says.
+OWN_FILES = {
+    "export-file": {"coordinator_a", OWNER},
+    "export-file-download": {"coordinator_a", OWNER},
 }
-EXPORTED = CORE_PAGES | EVENT_PAGES | COOPERATION_PAGES | EVALUATION_PAGES
+WALKED_EXPORTER = "state-overview"  # the one download path, walked with the state's overview
 ALSO = COOPERATION_ALSO
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below
 
@@ -66,6 +73,15 @@ def world(db, wesel, borken):
         "coordinator_b": UserFactory(role=User.Role.COORDINATOR, regions=[borken]),
         "state": UserFactory(role=User.Role.STATE),
     }
+    export_file = ExportFile.objects.create(
+        owner=users["coordinator_a"],
+        exporter="results-region",
+        fmt="csv",
+        work_state=ExportFile.State.DONE,
+        filename="neue-wege-ergebnisse.csv",
+        content_type="text/csv",
+        content=b"Zahl;1",
+    )
     batch = ImportBatch.objects.create(
         region=wesel,
         kind="institutions",
@@ -91,9 +107,18 @@ def world(db, wesel, borken):
             "account-update": users["viewer_a"].pk,
             "account-second-factor-reset": users["viewer_a"].pk,
             "import-preview": batch.pk,
+            "export-file": export_file.pk,
+            "export-file-download": export_file.pk,
+        },
+        "api_ids": {
+            # the API's route of every exporter, walked with a table of region A's results
+            # (its parameters in the query string; the POST's in the body, API_BODIES)
+            "{name}": "results-region",
+            "{fmt}": f"csv?region_key={wesel.key}&table=summary",
+            "{file_id}": str(export_file.pk),
         },
         "kwargs_for": {  # per URL name: keyword arguments that differ from "kwargs"
-            "export": {"name": "state-overview", "fmt": "xlsx"},
+            "export": {"name": WALKED_EXPORTER, "fmt": "xlsx"},
         },
     }
     add_event_world(world, centre_a=centre_a, person_a=person_a, centre_b=centre_b)
@@ -138,16 +163,23 @@ def expected_statuses(allowed, role):
         return {302}
     if "sign_in_step" in allowed:
         return {200, 302}
+    if OWNER in allowed:  # what one account made for itself: for all others, nothing
+        return {200} if role in allowed else {404}
     if "signed_in" in allowed or role in allowed:
-        return {200}
+        return {302} if BACKGROUND in allowed else {200}  # long work: to its page
     if "no_region" in allowed:  # pages of no region (the format catalogue): 403 for the others
         return {403}
     return {404} if role.endswith("_b") else {403}
 
 
 def allowed_roles(pattern) -> set[str]:
-    if getattr(pattern.callback, "exporter", None) is not None:
-        return EXPORTED[pattern.name]
+    if pattern.name in OWN_FILES:
+        return OWN_FILES[pattern.name]
+    exporter = getattr(pattern.callback, "exporter", None)
+    if exporter is not None:
+        declared = EXPORTERS[WALKED_EXPORTER if exporter == "<name>" else exporter]
+        granted = roles_granted(declared.permission, pattern.name)
+        return granted | {BACKGROUND} if declared.background else granted  # long: to its page
     permission = declared_permission(pattern.callback)
     assert permission is not None, f"{pattern.name}: the view declares no permission"
     return roles_granted(permission, pattern.name) | ALSO.get(pattern.name, set())
@@ -155,8 +187,9 @@ def allowed_roles(pattern) -> set[str]:
 
 def test_every_page_declares_a_permission_of_the_table():
     for pattern in named_patterns():
-        if getattr(pattern.callback, "exporter", None) is not None:
-            assert pattern.name in EXPORTED, f"{pattern.name}: add the file to the matrix"
+        exporter = getattr(pattern.callback, "exporter", None)
+        if exporter is not None:
+            assert exporter in EXPORTERS or exporter == "<name>", pattern.name
         else:
             assert declared_permission(pattern.callback) in PERMISSIONS, pattern.name
 
@@ -262,10 +295,18 @@ CORE_API = {
     ("GET", "/api/v1/people/{person_id}"): API_READ_A,
     ("POST", "/api/v1/people"): "write",
     ("PATCH", "/api/v1/people/{person_id}"): "write",
+    ("GET", "/api/v1/exports/{name}.{fmt}"): API_READ_A,
+    ("POST", "/api/v1/exports/{name}.{fmt}"): API_READ_A,
+    ("GET", "/api/v1/exports/files/{file_id}"): {"coordinator_a"},  # its owner's only
+    ("GET", "/api/v1/exports/files/{file_id}/file"): {"coordinator_a"},
 }
 API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API
 # Write routes whose rules need a body of their own (the default body below fits core's).
-API_BODIES = COOPERATION_API_BODIES
+API_BODIES = COOPERATION_API_BODIES | {
+    ("POST", "/api/v1/exports/{name}.{fmt}"): {
+        "params": {"region_key": "05170", "table": "summary"}
+    },
+}
 
 
 def test_every_api_route_is_in_the_matrix():

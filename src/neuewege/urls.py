@@ -105,6 +105,11 @@ urlpatterns = [
     path(region + "parent-data/", views.ParentDataView.as_view(), name="parent-data"),
     # every file of every app: the one download path (core/exporters.py)
     path("exports/<str:name>.<str:fmt>", exporters.export, name="export"),
+    # long exports: made in the background, kept for the account that asked
+    path("exports/files/<int:pk>/", exporters.export_file, name="export-file"),
+    path(
+        "exports/files/<int:pk>/file", exporters.export_file_download, name="export-file-download"
+    ),
     # public pages required of a public body
     path("impressum/", views.legal_page("core/legal/imprint.html"), name="imprint"),
     path("datenschutz/", views.legal_page("core/legal/privacy.html"), name="privacy"),

@@ -1,12 +1,17 @@
 """The Kreis Wesel coordinator runs the Regionen-Check workshop in the product: fills in the
 four parts, creates the action plan from it, and completes the steering-group task by
-scheduling the meeting; axe-core on every page."""
+scheduling the meeting; the state level looks at every region and downloads the overview (a
+long export); axe-core on every page."""
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from neuewege.cooperation.models import Material, Meeting, RegionCheck, Task
 from neuewege.core.models import User
@@ -131,3 +136,26 @@ def test_coordinator_shares_a_template_and_a_colleague_downloads_it(
         page.get_by_role("button", name="Einladung Elterncafé.pdf").click()
     assert download.value.suggested_filename == "Einladung Elterncafé.pdf"
     assert material.versions.get().downloads == 1
+
+
+def test_the_state_overview_is_made_in_the_background_and_then_downloaded(page, wesel, settings):
+    """A long export with the task queue of production: the waiting page's bar (htmx polls)
+    until the worker has made the file, then the link that downloads it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    UserFactory(role=User.Role.STATE, email="land@nrw.example")
+    sign_in(page, "land@nrw.example")
+    page.wait_for_url("**/state/")
+    page.get_by_role("link", name="Als XLSX herunterladen").click()
+    page.wait_for_url("**/exports/files/*/")
+    expect(page.get_by_role("heading", name="Alle Regionen im Überblick")).to_be_visible()
+    expect(page.get_by_label("Die Datei wird erstellt")).to_be_visible()  # the bar
+    expect(page.get_by_text("Warten auf den Hintergrunddienst")).to_be_visible()
+    assert_accessible(page)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    page.get_by_text("Die Datei ist fertig.").wait_for()  # htmx polled, the page reloaded
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="neue-wege-regionen.xlsx herunterladen").click()
+    assert download.value.suggested_filename == "neue-wege-regionen.xlsx"
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    assert sheet["A1"].value == "Region" and sheet.max_row == 54

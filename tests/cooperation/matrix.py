@@ -7,10 +7,6 @@ from tests.matrix_roles import READ_A
 STATE_ONLY = {"state", "no_region"}  # of no region: 403 for every other account
 MEMBERS_A = {"staff_a", "viewer_a", "coordinator_a"}
 
-COOPERATION_PAGES = {  # the files (the exporters decide); the pages: the table of permissions
-    "state-overview-export": STATE_ONLY,
-    "check-pdf": MEMBERS_A,
-}
 # Beyond the table (a permission's ``also``): staff_a's person owns the matrix's task.
 COOPERATION_ALSO = {"task-update": {"staff_a"}}
 

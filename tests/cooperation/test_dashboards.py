@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from neuewege.cooperation import dashboards, services
 from neuewege.core.access import access_for
+from tests.exports import fetched
 from tests.factories import InstitutionFactory, make_event
 
 TODAY = date(2026, 11, 24)  # the quarter runs from 1 October
@@ -82,7 +83,9 @@ def test_the_state_overview_sorts_and_exports(client, state_user, wesel_figures)
     page = client.get(reverse("state-overview"), {"sort": "-events"})
     assert page.context["rows"][0].region.key == "05170"
     assert 'aria-sort="descending"' in page.content.decode()
-    export = client.get(reverse("state-overview-export", args=["xlsx"]), {"sort": "-events"})
+    export = fetched(
+        client, client.get(reverse("state-overview-export", args=["xlsx"]), {"sort": "-events"})
+    )
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Region" and len(rows) == 54

@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from neuewege.core.models import BarrierReport, ImportBatch, PersonalDataLog, User
+from neuewege.core.models import BarrierReport, ExportFile, ImportBatch, PersonalDataLog, User
 from neuewege.core.privacy import CATEGORIES, purge_personal_data
 from neuewege.events.models import CalendarFeed, Registration
 from neuewege.events.services.booking import book
@@ -110,11 +110,19 @@ def revoked_calendar_feed(days, wesel, family_centre, *_):
     return feed, lambda: not CalendarFeed.objects.filter(pk=feed.pk).exists()
 
 
+def export_file(days, *_):
+    owner = UserFactory(role=User.Role.STATE, email=f"land{days}@nrw.example")
+    file = ExportFile.objects.create(owner=owner, exporter="x", fmt="xlsx", content=b"Olena")
+    ExportFile.objects.filter(pk=file.pk).update(created_at=days_ago(days))
+    return file, lambda: not ExportFile.objects.filter(pk=file.pk).exists()
+
+
 MAKERS = {
     "registrations": registration,
     "personal_data_log": personal_data_log,
     "unconfirmed_uploads": upload,
     "import_reports": import_report,
+    "export_files": export_file,
     "barrier_reports": barrier_report,
     "sign_in_attempts": axes_row(AccessAttempt),
     "sign_in_failures": axes_row(AccessFailureLog),

@@ -1,28 +1,18 @@
 """The evaluation app's part of the permission matrix (tests/test_permission_matrix.py): the
-records of region A its URLs point at, who may open its API routes and download its files (the
-exporters decide; every other page's expectation is read from the table of permissions).
+records of region A its URLs point at and who may use its API routes (who may open its pages
+and download its files is read from the table of permissions).
 
 The survey link is a valid one of family centre B (the page names the event and the centre,
 which an outsider must never see of region A); the texts to send by phone belong to centre A."""
 
 from tests.matrix_roles import READ_A
 
-EVALUATION_API = {}
-
-# The staff's results: dashboards, exports, report: section of the results.
-# A region's results are aggregates: its people and the state level read them (the state level
-# drills down from the state-wide results). The parents' free texts stay in the region: the
-# state level gets 403 on the page that exports them, 404 from the API. The state-wide results
-# are the state level's (others 403).
+# A region's results are aggregates: its people and the state level read them. The parents' free
+# texts stay in the region: the API answers the state level 404. The state-wide results are the
+# state level's (others 403).
 RESULTS_MEMBERS_A = {"staff_a", "viewer_a", "coordinator_a"}
 RESULTS_STATE_ONLY = {"state", "no_region"}
-EVALUATION_PAGES = {
-    "results-region-export": READ_A,
-    "results-region-report": READ_A,  # aggregates only, no free texts
-    "results-region-comments-export": RESULTS_MEMBERS_A,
-    "results-state-export": RESULTS_STATE_ONLY,
-}
-EVALUATION_API |= {
+EVALUATION_API = {
     ("GET", "/api/v1/questionnaires"): "list",
     ("GET", "/api/v1/regions/{key}/results"): READ_A,
     ("GET", "/api/v1/regions/{key}/results/free-texts"): RESULTS_MEMBERS_A,

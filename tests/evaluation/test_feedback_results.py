@@ -41,6 +41,7 @@ from tests.evaluation.test_results import (
     build_results_world,
     table,
 )
+from tests.exports import fetched
 
 QUERY = {"period": "2026-Q1"}
 COMMENT = "Der Raum war zu klein"
@@ -296,7 +297,7 @@ def test_the_state_page_shows_the_feedback_of_all_regions(as_state, world):
     assert str(setting.cells[-3]) == "15" and str(setting.cells[-2]) == "3.1"
     assert "Feedback of speakers and family centres" in response.content.decode()
     url = reverse("results-state-export", args=["feedback", "xlsx"])
-    sheet = load_workbook(io.BytesIO(as_state.get(url, QUERY).content)).active
+    sheet = load_workbook(io.BytesIO(fetched(as_state, as_state.get(url, QUERY)).content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 1 + 5 and rows[1][-3:] == (15, 3.1, 53)  # 8 of 15 answered 4 or 5
 

@@ -1,23 +1,15 @@
 """The events app's part of the permission matrix (tests/test_permission_matrix.py): the records
-of region A its URLs point at, who may open its API routes, and who may download its files (the
-exporters decide; every other page's expectation is read from the table of permissions)."""
+of region A its URLs point at and who may use its API routes (who may open its pages and download
+its files is read from the table of permissions). Calendar files and the parents' pages point at
+region B's records: they name the family centre, which an outsider must never see of region A;
+the staff pages point at a series of family centre A with a booking and a message to pass on by
+phone (add_staff_pages_world)."""
 
-from tests.matrix_roles import PLAN_A, PUBLIC, READ_A
+from tests.matrix_roles import PLAN_A, READ_A
 
 # (method, path) → "public" (everyone, no token), "list" (every account gets 200, filtered),
 # "write" (outsiders get 4xx and change nothing) or the set of roles that get 200.
 EVENT_API = {}
-
-# Calendar files and feeds (events/calendar_urls.py) and the parents' pages point at region B's
-# records: they name the family centre, which an outsider must never see of region A. The staff
-# pages point at a series of family centre A with a booking and a message to pass on by phone
-# (add_staff_pages_world).
-EVENT_PAGES = {
-    "public-event-ics": PUBLIC,
-    "public-session-ics": PUBLIC,
-    "calendar-feed": PUBLIC,  # the token in the URL is the secret
-    "event-export": PLAN_A,
-}
 
 # The events API (events/api.py); {event_id} is a draft of region A.
 EVENT_API |= {

@@ -1,7 +1,8 @@
 """The files of regional cooperation, declared for the one download path of
 ``core.exporters``: the state overview as XLSX (figures of every region, the state level's)
 and a version of the Regionen-Check as a PDF (the region's people). Neither holds parents'
-personal data."""
+personal data. The state overview is made in the background (core/exporters.py: long
+exports)."""
 
 from datetime import date
 
@@ -75,8 +76,9 @@ STATE_OVERVIEW = Exporter(
     label=gettext_lazy("All regions at a glance"),
     formats=("xlsx",),
     find=_state,
-    allowed=lambda access, target: access.has(STATE_FIGURES),
+    permission=STATE_FIGURES,
     produce=_state_overview,
+    background=True,  # every region's figures: long at the state's scale
 )
 
 
@@ -100,7 +102,7 @@ REGION_CHECK = Exporter(
     label=gettext_lazy("Regionen-Check"),
     formats=("pdf",),
     find=_check,
-    allowed=lambda access, target: access.has(SEE, target.region_id),
+    permission=SEE,
     produce=_check_pdf,
 )
 

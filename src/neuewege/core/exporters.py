@@ -3,37 +3,58 @@ declared here by the app that owns it, and served by one download path.
 
 An app declares an ``Exporter`` in its ``AppConfig.ready`` (through ``register``): its name,
 label, formats, how it finds what it exports within the account's reach (``find``), who may
-download it (``allowed``), whether the file holds parents' personal data (``personal_data``:
+download it (``permission``, a name of the table in ``core.access``, asked about the
+target's ``subject`` or region), whether the file holds parents' personal data (``personal_data``:
 the purpose written to the personal-data log) and how the file is made (``produce``, with the
 writers of ``core.documents`` and ``core.calendars``). Core knows no capability: it holds the
 registry and the path.
 
 The one download path (``download``, behind the view ``export`` at ``/exports/<name>.<fmt>``
-and the older addresses that stay as aliases; an API route is still to come):
+and the older addresses that stay as aliases; the API's route ``/api/v1/exports/<name>.<fmt>``
+in ``neuewege.api.exports`` takes the same steps through ``check`` and ``produce``):
 
 1. an unknown exporter or format: 404;
 2. signed in, unless the exporter is public (calendar files): else the login page (API: 401);
+   an exporter whose parameters come only from a form (a parent's contact): else 405;
 3. ``find``: not found, or outside the account's regions (``core.errors.NotFound``): 404;
    parameters that make no sense (``Invalid``): 400 with the reason;
-4. ``allowed``: otherwise 403;
+4. the ``permission``: otherwise 403;
 5. the file is made; for personal data the route — never the exporter — writes one
    personal-data log record per record the exporter names, then answers.
 A refused download logs nothing.
+
+Long exports (``background=True``: the state level's tables over every region) take steps 1
+to 4 at once — a refusal is answered as above — and then make the file in a background task
+(``core.tasks.make_export``), which takes steps 3 to 5 again as the account (its rights may
+have changed meanwhile). The page ``/exports/files/<id>/`` shows a progress bar, polled by
+htmx, and then a download link; the API answers 202 with the file's state and address. The
+file (``core.models.ExportFile``) is kept for the account that asked for it alone — for
+anyone else it does not exist (404) — and only for the retention of the data category
+"export_files" (one day unless configured; core/privacy.py), after which the purge deletes it.
+The personal-data log of a background export is written when the file is made, in the task,
+by step 5 as for every other download: from then on the data is in a file that the account
+holds, however often it fetches it; a file that was refused or failed logs nothing.
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .access import Access, access_for
+from . import progress
+from .access import SIGNED_IN, Access, access_for, allow, permission_named
 from .documents import CONTENT_TYPES
 from .errors import NotFound
-from .models import PersonalDataLog
+from .models import ExportFile, PersonalDataLog
 
 Params = Mapping[str, str]
 
@@ -42,14 +63,28 @@ class Invalid(Exception):
     """The parameters make no sense (a filter out of range): 400 with this message."""
 
 
+class SignInRequired(Exception):
+    """Step 2: not signed in, and the exporter is not public (the login page; API: 401)."""
+
+
+class FormOnly(Exception):
+    """Step 2: the exporter takes its parameters from a form's POST only (405)."""
+
+
 @dataclass(frozen=True)
 class Target:
     """What ``find`` found: the region it belongs to (None: of no region), the records the
-    personal-data log names, and whatever ``produce`` needs."""
+    personal-data log names, whatever ``produce`` needs, and what the exporter's permission is
+    asked about (``subject``; unless given: the region)."""
 
     region_id: int | None = None
     records: Iterable = ()
     data: Any = None
+    subject: Any = None
+
+    @property
+    def permission_object(self):
+        return self.subject if self.subject is not None else self.region_id
 
 
 @dataclass(frozen=True)
@@ -67,15 +102,20 @@ class Exporter:
     label: Any  # a (lazy) text
     formats: tuple[str, ...]
     find: Callable[[Access, Params], Target]
-    allowed: Callable[[Access, Target], bool]
+    permission: str  # a name of the table in core.access, asked about the target's subject
     produce: Callable[[Target, str], Document]
     personal_data: Any = ""  # the log's purpose, may hold %(format)s; empty: no personal data
-    public: bool = False  # no sign-in needed (calendar files; their own rules in ``find``)
     form_only: bool = False  # parameters only from a POST form (a parent's contact): never GET
+    background: bool = False  # long: made by a background task, fetched when done
 
     @property
     def has_personal_data(self) -> bool:
         return bool(self.personal_data)
+
+    @property
+    def public(self) -> bool:
+        """No sign-in needed (calendar files; their own rules in ``find``)."""
+        return permission_named(self.permission).public
 
 
 EXPORTERS: dict[str, Exporter] = {}
@@ -104,9 +144,13 @@ def region_of(access: Access, params: Params, key: str = "region_key"):
 def register(exporter: Exporter) -> Exporter:
     if exporter.name in EXPORTERS and EXPORTERS[exporter.name] != exporter:
         raise ValueError(f"exporter {exporter.name!r} is declared twice")
+    permission_named(exporter.permission)  # an unknown name: refused, with the known ones
     unknown = set(exporter.formats) - set(CONTENT_TYPES)
     if unknown:
         raise ValueError(f"exporter {exporter.name!r}: unknown formats {sorted(unknown)}")
+    if exporter.background and (exporter.public or exporter.form_only):
+        # a stored file belongs to an account; a form's contact is never stored
+        raise ValueError(f"exporter {exporter.name!r}: background, but public or form only")
     EXPORTERS[exporter.name] = exporter
     return exporter
 
@@ -118,22 +162,43 @@ def exporter(name: str) -> Exporter:
         raise Http404 from error
 
 
-def make(access: Access, name: str, fmt: str, params: Params) -> tuple[Exporter, Target, Document]:
-    """Steps 1 and 3 to 5 of the download path, for an account already signed in (or a public
-    exporter): the file, with the personal-data log written."""
+def check(
+    access: Access, name: str, fmt: str, params: Params, *, posted: bool = False
+) -> tuple[Exporter, Target]:
+    """Steps 1 to 4 of the download path: the exporter and what it exports, or the refusal
+    (Http404, SignInRequired, FormOnly, PermissionDenied; ``find`` may raise Invalid).
+    ``posted``: the parameters come from a form's POST (or the API's body)."""
     declared = exporter(name)
     if fmt not in declared.formats:
         raise Http404
+    if not declared.public and not access.is_authenticated:
+        raise SignInRequired
+    if declared.form_only and not posted:
+        raise FormOnly  # no contact in an address or a server log
     try:
         target = declared.find(access, params)
     except NotFound as error:
         raise Http404 from error
-    if not declared.allowed(access, target):
+    if not access.has(declared.permission, target.permission_object):
         raise PermissionDenied
+    return declared, target
+
+
+def produce(access: Access, declared: Exporter, target: Target, fmt: str) -> Document:
+    """Step 5: the file, with the personal-data log written (``produce`` may raise Invalid)."""
     document = declared.produce(target, fmt)
     if declared.has_personal_data:
         _log(access, declared, target, fmt)
-    return declared, target, document
+    return document
+
+
+def make(
+    access: Access, name: str, fmt: str, params: Params, *, posted: bool = False
+) -> tuple[Exporter, Target, Document]:
+    """The whole download path for one account: the file, with the personal-data log
+    written; or the refusal."""
+    declared, target = check(access, name, fmt, params, posted=posted)
+    return declared, target, produce(access, declared, target, fmt)
 
 
 def _log(access: Access, declared: Exporter, target: Target, fmt: str):
@@ -168,19 +233,21 @@ def response(declared: Exporter, document: Document, fmt: str) -> HttpResponse:
 def download(request, name: str, fmt: str, params: Params | None = None) -> HttpResponse:
     """The one download path of the staff pages and the public calendar files. ``params``:
     the parameters of the address (an alias passes its path's); the query string (or a POST's
-    form, which keeps a parent's contact out of addresses and logs) fills in the rest."""
-    declared = exporter(name)
-    if fmt not in declared.formats:
-        raise Http404
-    if not declared.public and not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if declared.form_only and request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])  # no contact in an address or a server log
-    given = (request.POST if request.method == "POST" else request.GET).dict()
+    form, which keeps a parent's contact out of addresses and logs) fills in the rest. A long
+    export starts its background task and leads to the page that waits for it."""
+    posted = request.method == "POST"
+    given = (request.POST if posted else request.GET).dict() | dict(params or {})
+    access = access_for(request.user)
     try:
-        declared, _target, document = make(
-            access_for(request.user), name, fmt, given | dict(params or {})
-        )
+        declared, target = check(access, name, fmt, given, posted=posted)
+        if declared.background:
+            file = start(access, declared, fmt, given, language=request.LANGUAGE_CODE)
+            return redirect("export-file", pk=file.pk)
+        document = produce(access, declared, target, fmt)
+    except SignInRequired:
+        return redirect_to_login(request.get_full_path())
+    except FormOnly:
+        return HttpResponseNotAllowed(["POST"])
     except Invalid as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     return response(declared, document, fmt)
@@ -205,3 +272,122 @@ def alias(name: str, fmt: str | None = None):
 
     view.exporter = name
     return view
+
+
+# Long exports: made in the background, kept for the account that asked
+
+
+def lifetime() -> timedelta:
+    """How long a file of a long export is kept: the retention of "export_files"."""
+    from .privacy import CATEGORIES
+
+    return timedelta(days=CATEGORIES["export_files"].retention_days)
+
+
+def kept_until(file: ExportFile) -> datetime:
+    return file.created_at + lifetime()
+
+
+def start(access: Access, declared: Exporter, fmt: str, params: Params, *, language: str):
+    """Queue the making of a long export for the account (steps 1 to 4 already taken)."""
+    from . import tasks
+
+    with transaction.atomic(durable=True):
+        file = ExportFile.objects.create(
+            owner=access.user,
+            exporter=declared.name,
+            fmt=fmt,
+            params={str(key): str(value) for key, value in params.items()},
+            language=language,
+        )
+        transaction.on_commit(lambda: tasks.make_export.enqueue(file_id=file.pk))
+    return file
+
+
+def make_in_background(file: ExportFile, work: progress.Progress):
+    """The task's part (``core.tasks.make_export``): steps 3 to 5 again, as the account that
+    asked, and the file kept with the work — or why it was not made."""
+    access = access_for(file.owner)
+    work(0, 2)
+    try:
+        declared, target = check(access, file.exporter, file.fmt, file.params)
+        work(1, 2)
+        document = produce(access, declared, target, file.fmt)
+    except Invalid as error:
+        work.finish(error=str(error))
+    except (Http404, PermissionDenied, SignInRequired, FormOnly):
+        work.finish(error=_("Your account may no longer download this file."))
+    else:
+        work.finish(
+            filename=document.filename,
+            content_type=document.content_type or CONTENT_TYPES[file.fmt],
+            content=document.content,
+        )
+
+
+def own_file(user, pk: int) -> ExportFile:
+    """A file of a long export (without its content), for the account that asked for it while
+    it is kept; for everyone else (and afterwards) it does not exist."""
+    file = (
+        ExportFile.objects.filter(owner=user, created_at__gte=timezone.now() - lifetime())
+        .defer("content")
+        .filter(pk=pk)
+        .first()
+    )
+    if file is None:
+        raise Http404
+    return file
+
+
+def is_ready(file: ExportFile) -> bool:
+    return file.work_state == ExportFile.State.DONE and not file.error
+
+
+def file_response(file: ExportFile) -> HttpResponse:
+    """The file of a long export, once ready (no personal-data log here: it was written when
+    the file was made)."""
+    if not is_ready(file):
+        raise Http404
+    content = ExportFile.objects.values_list("content", flat=True).get(pk=file.pk)
+    answer = HttpResponse(bytes(content), content_type=file.content_type)
+    answer["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    answer["Cache-Control"] = "no-store"
+    return answer
+
+
+class _Page:
+    """What ``core.views.progress_response`` needs of a view."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def render(self, template, **context):
+        return render(self.request, template, context)
+
+
+@allow(SIGNED_IN)  # and only the account that asked for the file (own_file)
+@login_required
+def export_file(request, pk: int) -> HttpResponse:
+    """The page of a long export: a progress bar while it is made (htmx polls this address),
+    then the download link — or why there is no file."""
+    from .views import progress_response  # the views use the exporters
+
+    file = own_file(request.user, pk)
+    declared = EXPORTERS.get(file.exporter)
+    context = {
+        "file": file,
+        "title": declared.label if declared else file.exporter,
+        "label": _("Making the file"),  # the progress bar's
+        "kept_until": kept_until(file),
+    }
+    waiting = progress_response(_Page(request), file, "core/export_file.html", **context)
+    if waiting is not None:
+        return waiting
+    return render(request, "core/export_file.html", context | {"ready": is_ready(file)})
+
+
+@allow(SIGNED_IN)
+@login_required
+def export_file_download(request, pk: int) -> HttpResponse:
+    """The file of a long export, for the account that asked for it."""
+    return file_response(own_file(request.user, pk))

@@ -488,6 +488,31 @@ class ImportBatch(BackgroundWork):
         return self.filename
 
 
+class ExportFile(BackgroundWork):
+    """A file that a long export (``Exporter.background``, core/exporters.py) makes in the
+    background, kept for the account that asked for it — no one else sees it — for the
+    retention of the data category "export_files", then purged. ``error``: why the file was
+    not made after all (the account lost the right meanwhile, parameters that make no sense),
+    in the account's language."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    exporter = models.CharField(max_length=100)
+    fmt = models.CharField(max_length=8)
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=8, default="de")
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(default=b"")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.exporter}.{self.fmt}"
+
+
 class BarrierReport(models.Model):
     """Feedback on a barrier, from the form linked in the accessibility statement."""
 

@@ -40,8 +40,16 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .access import DELETE
-from .models import BarrierReport, ImportBatch, Person, PersonalDataLog, Region, User
+from .access import PARENT_DATA
+from .models import (
+    BarrierReport,
+    ExportFile,
+    ImportBatch,
+    Person,
+    PersonalDataLog,
+    Region,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +248,7 @@ def register_exporters():
             label=_("A parent's data (GDPR Art. 15)"),
             formats=("pdf", "json"),
             find=_parent_copy_target,
-            allowed=lambda access, target: access.has(DELETE, target.region_id),
+            permission=PARENT_DATA,
             produce=_parent_copy,
             personal_data=_("Art. 15 GDPR: a copy for the parent"),
             form_only=True,
@@ -316,6 +324,14 @@ data_category(
     default_days=1,
     expired=lambda cutoff: ImportBatch.objects.filter(applied_at__lt=cutoff, report__isnull=False),
     erase=_import_reports,
+)
+data_category(
+    "export_files",
+    label=_("Files of long exports, kept for the account that asked (may hold parents' data)"),
+    legal_basis=_("Art. 6 (1) e GDPR (the region's task)"),
+    variable="NEUEWEGE_EXPORT_FILE_DAYS",
+    default_days=1,  # also how long the account can download the file (core/exporters.py)
+    expired=lambda cutoff: ExportFile.objects.filter(created_at__lt=cutoff),
 )
 data_category(
     "barrier_reports",

@@ -1,13 +1,15 @@
-"""Background tasks of core: checking and applying an uploaded import (core/imports.py), with
-progress for the page that waits (core/progress.py)."""
+"""Background tasks of core: checking and applying an uploaded import (core/imports.py) and
+making the file of a long export (core/exporters.py), with progress for the page that waits
+(core/progress.py)."""
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
+from . import exporters
 from .access import access_for
 from .imports import Importer
-from .models import ImportBatch
+from .models import ExportFile, ImportBatch
 from .progress import Progress
 
 
@@ -42,3 +44,11 @@ def apply_import(*, batch_id: int):
                     content=b"",
                 )
         work.finish(report=report.as_json())
+
+
+@task()
+def make_export(*, file_id: int):
+    """The file of a long export, made as the account that asked for it and kept for it."""
+    file = ExportFile.objects.select_related("owner").defer("content").get(pk=file_id)
+    with translation.override(file.language), Progress(file) as work:
+        exporters.make_in_background(file, work)

@@ -1,7 +1,8 @@
 """The files of the evaluation's results, declared for the one download path of
 ``core.exporters``: every table of a region's results and of the state-wide results (CSV,
 XLSX), the region's free-text answers (its people only, never the state level) and the
-regional report (PDF, aggregates only). The figures are anonymous: no personal-data log.
+regional report (PDF, aggregates only). The figures are anonymous: no personal-data log. The
+state-wide tables are made in the background (core/exporters.py: long exports).
 The filters come as parameters of the address, as on the results pages."""
 
 from django.utils.translation import gettext as _
@@ -76,13 +77,11 @@ def _report(target: Target, fmt: str) -> Document:
 
 
 def _state(access, params) -> Target:
-    return Target(
-        data={
-            "params": params,
-            "table": _chosen_table(params, STATE_TABLES),
-            "regions": list(access.regions_by_key.values()),
-        }
-    )
+    table_name = _chosen_table(params, STATE_TABLES)
+    regions = list(access.regions_by_key.values())
+    # the filters checked at once: the table itself is made in the background
+    _filters(Selection(params, regions=sorted(regions, key=lambda item: item.name)))
+    return Target(data={"params": params, "table": table_name, "regions": regions})
 
 
 def _state_results(target: Target, fmt: str) -> Document:
@@ -93,16 +92,12 @@ def _state_results(target: Target, fmt: str) -> Document:
     return _file(chosen, fmt, f"neue-wege-ergebnisse-land-{name}")
 
 
-def _reads_region(access, target: Target) -> bool:
-    return access.has(VIEW, target.region_id)
-
-
 REGION_RESULTS = Exporter(
     name="results-region",
     label=gettext_lazy("A table of a region's results"),
     formats=TABLE_FORMATS,
     find=_region_table,
-    allowed=_reads_region,
+    permission=VIEW,
     produce=_region_results,
 )
 FREE_TEXTS = Exporter(
@@ -110,7 +105,7 @@ FREE_TEXTS = Exporter(
     label=gettext_lazy("Free-text answers"),
     formats=TABLE_FORMATS,
     find=_region,
-    allowed=lambda access, target: access.has(READ_FREE_TEXTS, target.region_id),
+    permission=READ_FREE_TEXTS,
     produce=_free_texts,
 )
 REPORT = Exporter(
@@ -118,7 +113,7 @@ REPORT = Exporter(
     label=gettext_lazy("Regional report"),
     formats=("pdf",),
     find=_region,
-    allowed=_reads_region,
+    permission=VIEW,
     produce=_report,
 )
 STATE_RESULTS = Exporter(
@@ -126,8 +121,9 @@ STATE_RESULTS = Exporter(
     label=gettext_lazy("A table of the state-wide results"),
     formats=TABLE_FORMATS,
     find=_state,
-    allowed=lambda access, target: access.has(STATE_FIGURES),
+    permission=STATE_FIGURES,
     produce=_state_results,
+    background=True,  # every region's figures: long at the state's scale
 )
 
 

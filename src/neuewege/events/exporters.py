@@ -6,6 +6,7 @@ its secret)."""
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core import exporters
+from neuewege.core.access import PUBLIC
 from neuewege.core.documents import TABLE_FORMATS, table
 from neuewege.core.errors import NotFound
 from neuewege.core.exporters import Document, Exporter, Target
@@ -20,7 +21,9 @@ def _event(access, params) -> Target:
         event = selectors.event_detail(access, exporters.number(params, "pk"))
     except ParentEvent.DoesNotExist as error:
         raise NotFound({"pk": "no such event"}) from error
-    return Target(region_id=event.family_centre.region_id, records=[event], data=event)
+    return Target(
+        region_id=event.family_centre.region_id, records=[event], data=event, subject=event
+    )
 
 
 def _registrations(target: Target, fmt: str) -> Document:
@@ -36,14 +39,10 @@ REGISTRATIONS = Exporter(
     label=_("Registrations of an event"),
     formats=TABLE_FORMATS,
     find=_event,
-    allowed=lambda access, target: access.has(SEE_CONTACTS, target.data),
+    permission=SEE_CONTACTS,
     produce=_registrations,
     personal_data=_("Registrations exported (%(format)s)"),
 )
-
-
-def _public(access, target):
-    return True  # the file of a public page; ``find`` leaves out what is not public
 
 
 def _public_event(access, params) -> Target:
@@ -92,27 +91,24 @@ EVENT_ICS = Exporter(
     label=_("Calendar file of an event"),
     formats=("ics",),
     find=_public_event,
-    allowed=_public,
+    permission=PUBLIC,
     produce=_event_ics,
-    public=True,
 )
 SESSION_ICS = Exporter(
     name="session-calendar",
     label=_("Calendar file of a date"),
     formats=("ics",),
     find=_public_session,
-    allowed=_public,
+    permission=PUBLIC,
     produce=_session_ics,
-    public=True,
 )
 FEED_ICS = Exporter(
     name="calendar-feed",
     label=_("Subscribed calendar"),
     formats=("ics",),
     find=_feed,
-    allowed=_public,
+    permission=PUBLIC,
     produce=_feed_ics,
-    public=True,
 )
 
 
