@@ -188,9 +188,7 @@ PARENT_DATA = declare(
     "core.parent_data", _("Find, copy and erase a parent's data (DSGVO)"), coordinator=REGIONS
 )
 CATALOGUE = declare("core.catalogue", _("Keep the programme's catalogues"), state=PROGRAMME)
-STATE_FIGURES = declare(
-    "core.state_figures", _("See the figures of every region"), state=REGIONS | PROGRAMME
-)
+STATE_FIGURES = declare("core.state_figures", _("See the figures of every region"), state=PROGRAMME)
 
 
 @dataclass(frozen=True)
