@@ -18,7 +18,7 @@ from neuewege.core import exporters as core_exporters
 from neuewege.core import uploads
 from neuewege.core.access import STATE_FIGURES, VIEW
 from neuewege.core.errors import DomainError
-from neuewege.core.views import AccessMixin, submit
+from neuewege.core.views.base import AccessMixin, submit
 
 from . import dashboards, documents, exporters, selectors, services
 from .filters import MaterialFilter, TaskFilter
