@@ -1,5 +1,5 @@
 """Regional goals: figures computed from the events against hand-counted fixtures, values
-entered by hand, and goals that cannot be saved."""
+entered by hand, and goals that cannot be saved; the page that adds them."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -11,6 +11,7 @@ from neuewege.cooperation.models import GoalMeasurement, RegionalGoal
 from neuewege.core.access import access_for
 from neuewege.core.errors import ValidationFailed
 from neuewege.events.models import ConsentText, Registration
+from tests.cooperation.pages import url
 from tests.factories import InstitutionFactory, make_event
 
 TODAY = date(2026, 11, 24)
@@ -172,3 +173,32 @@ def test_a_computed_goal_takes_no_values_by_hand_and_none_from_the_future(coord,
         )
     assert "measured_on" in error.value.errors
     assert not GoalMeasurement.objects.exists()
+
+
+def test_goals_are_added_with_their_figure_and_refused_without_a_target(signed_in, wesel):
+    refused = signed_in.post(
+        url("goal-create", wesel),
+        {"title": "Familienzentren erreichen", "indicator": "centres_with_event"},
+    )
+    assert set(refused.context["form"].errors) == {"target_value", "target_date"}
+    unavailable = signed_in.post(
+        url("goal-create", wesel),
+        {
+            "title": "Vereinbarungen",
+            "indicator": "centres_with_agreement",
+            "target_value": "5",
+            "target_date": "2027-12-31",
+        },
+    )
+    assert "cannot compute this figure yet" in unavailable.context["form"].errors["indicator"][0]
+    signed_in.post(
+        url("goal-create", wesel),
+        {
+            "title": "Familienzentren erreichen",
+            "indicator": "centres_with_event",
+            "target_value": "10",
+            "target_date": "2027-12-31",
+        },
+    )
+    body = signed_in.get(url("goal-list", wesel)).content.decode()
+    assert "Familienzentren erreichen" in body and "0 family centres" in body

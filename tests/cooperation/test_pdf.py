@@ -12,6 +12,7 @@ from django.utils import translation
 from neuewege.cooperation import services
 from neuewege.cooperation.documents import check_pdf
 from neuewege.core.access import access_for
+from tests.cooperation.pages import check_form, url
 
 
 @pytest.fixture
@@ -100,3 +101,16 @@ def test_the_pdf_fetches_nothing_even_when_answers_name_urls(german, coordinator
 
     assert "https://tracker.example/pixel.png" in text
     assert [record.getMessage() for record in caplog.records] == []
+
+
+def test_the_check_downloads_as_a_pdf(signed_in, wesel):
+    import io
+
+    from pypdf import PdfReader
+
+    signed_in.post(url("check-create", wesel), check_form())
+    response = signed_in.get(url("check-pdf", wesel, 1))
+    assert response["Content-Type"] == "application/pdf"
+    assert "regionen-check-05170-1.pdf" in response["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Arbeitskreis Frühe Hilfen" in text and "27.08.2015" in text

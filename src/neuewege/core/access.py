@@ -1,6 +1,6 @@
 """The one access policy of Neue Wege: who may see and do what, by role and region.
 
-Every staff page (``views.AccessMixin`` with its ``permission``), every API route
+Every staff page (``views.base.AccessMixin`` with its ``permission``), every API route
 (``api_types.permitted``), every service, selector, menu entry, exporter and template
 (``{% allowed %}``) asks the same question: ``access.has(permission, record)``.
 
@@ -136,7 +136,7 @@ def place_of(record) -> Place:
 def allow(permission: str):
     """Name the permission of a view that applies it itself — a public page (its own rules
     inside: a token, a form), a view of Django's that requires signing in. Staff pages apply
-    theirs through ``views.AccessMixin``."""
+    theirs through ``views.base.AccessMixin``."""
 
     def declare_on(view):
         view.permission = permission

@@ -356,7 +356,7 @@ def file_response(file: ExportFile) -> HttpResponse:
 
 
 class _Page:
-    """What ``core.views.progress_response`` needs of a view."""
+    """What ``core.views.base.progress_response`` needs of a view."""
 
     def __init__(self, request):
         self.request = request
@@ -370,7 +370,7 @@ class _Page:
 def export_file(request, pk: int) -> HttpResponse:
     """The page of a long export: a progress bar while it is made (htmx polls this address),
     then the download link — or why there is no file."""
-    from .views import progress_response  # the views use the exporters
+    from .views.base import progress_response  # the views use the exporters
 
     file = own_file(request.user, pk)
     declared = EXPORTERS.get(file.exporter)

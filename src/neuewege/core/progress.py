@@ -8,8 +8,9 @@ inside ``Progress``::
         progress.finish(applied_at=now)    # done, with the result saved in the same write
 
 and the page includes ``includes/progress.html`` while the work is not finished
-(``ProgressPage`` in core/views.py answers the polling). Work whose task died without a word
-(the worker was killed, or never started) shows as failed after ``STALLED_AFTER``.
+(``progress_response`` in core/views/base.py answers the polling). Work whose task died
+without a word (the worker was killed, or never started) shows as failed after
+``STALLED_AFTER``.
 
 Progress written inside the work's own transaction would stay invisible until the commit: on
 PostgreSQL it goes through a connection of its own; SQLite allows one writer at a time, so

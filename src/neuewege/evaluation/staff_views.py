@@ -12,7 +12,7 @@ from django.views import View
 from neuewege.core.errors import DomainError
 from neuewege.core.models import PersonalDataLog
 from neuewege.core.services import log_personal_data
-from neuewege.core.views import AccessMixin
+from neuewege.core.views.base import AccessMixin
 from neuewege.events.permissions import SEE_CONTACTS
 
 from . import invitations

@@ -21,7 +21,7 @@ from django.views import View
 from neuewege.core import exporters
 from neuewege.core.access import STATE_FIGURES, VIEW
 from neuewege.core.documents import TABLE_FORMATS
-from neuewege.core.views import AccessMixin
+from neuewege.core.views.base import AccessMixin
 
 from . import results
 from .forms import Selection

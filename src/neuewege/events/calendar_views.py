@@ -15,7 +15,7 @@ from neuewege.core import exporters
 from neuewege.core.access import SIGNED_IN, access_for
 from neuewege.core.errors import DomainError
 from neuewege.core.middleware import parent_page
-from neuewege.core.views import add_domain_errors
+from neuewege.core.views.base import add_domain_errors
 
 from . import calendars
 

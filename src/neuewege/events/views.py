@@ -20,7 +20,7 @@ from neuewege.core.access import CATALOGUE, SIGNED_IN, VIEW
 from neuewege.core.errors import DomainError
 from neuewege.core.models import PersonalDataLog
 from neuewege.core.services import log_personal_data
-from neuewege.core.views import AccessMixin, add_domain_errors, paginate, submit
+from neuewege.core.views.base import AccessMixin, add_domain_errors, paginate, submit
 
 from . import catalogue_services, exports, selectors
 from .filters import EventFilter
