@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views import i18n
 
 from .. import limits, services
-from ..access import access_for, public
+from ..access import STATE_FIGURES, access_for, public
 from ..forms import BarrierReportForm
 
 
@@ -17,7 +17,7 @@ def home(request):
     if not request.user.is_authenticated:
         return redirect("login")
     access = access_for(request.user)
-    if access.sees_all_regions:
+    if access.has(STATE_FIGURES):
         return redirect("state-overview")
     regions = list(access.regions()[:2])
     if len(regions) == 1:
