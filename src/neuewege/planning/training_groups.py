@@ -42,28 +42,54 @@ cancellation moves only whom it must (to fill a session back to its minimum or k
 
 How it is solved
 ----------------
-Independent parts are solved separately (:func:`assign` splits the instance into *units*: the
-sessions of one region with their registrants; regions linked by shared registrants form one
-unit), in parallel threads when there are several. Each unit is one CP-SAT model, solved once per
-objective (stage); after each stage its optimum is fixed as a constraint and the solution is the
-next stage's hint. A stage is not solved at all when the current solution already meets a
-proven lower bound (e.g. no band excess at all, or the rounding bound of the mix).
+**Units.** Regions are independent: :func:`assign` splits the instance into *units* (the sessions
+of one region with their registrants; regions linked by a shared registrant form one unit) and
+solves them in parallel threads (``Options.workers`` CP-SAT workers in all). Strict priority holds
+across units too: objectives 1 and 2 (and a re-run's changes) in every unit first, then the
+preferences, then more time for preferences not yet proven while the time limit allows. Each
+objective is a *stage*: solved to optimality (or until its share of the time runs out), its value
+fixed as a constraint for the later stages, its plan the next stage's hint. A stage is not solved
+when the current plan already meets a proven bound (everyone placed who can be — a maximum flow
+bounds it —, no band excess, the rounding bound of the mix). The greedy heuristic
+(:func:`assign_greedily`) gives the first plan.
 
-The mix objective is where the formulation matters. All deviations are integers in units of
-``1/Q`` persons (``Q`` = the least common multiple of the unit's regional registrant counts), so
-``|Q·count - Q·n_k/N·size| ≤ D`` is linear. A plain min-max over these gives CP-SAT's linear
-relaxation a bound of 0 (fractional assignments mix perfectly). We therefore compute a real
-lower bound from **rounding**: for every session and size ``n`` the smallest deviation any
-integer mix of ``n`` people can have (counts are whole persons summing to ``n``, at most the
-registrants of that kind available for the session), and with it the smallest threshold for which
-some choice of session sizes adds up to the placed total (a subset-sum over sessions). The bound
-goes into the model (``D ≥ bound``, and ``D ≥ table[size]`` per session as an element
-constraint), so a plan that reaches it is proven optimal at once.
+**Objectives 1 and 2 over counts.** They depend only on how many persons of each kind go to each
+session, ``c[s, k]``, not on who. So they are solved over these few integers (the *counts
+model*): about 35 variables for a region of 7 sessions instead of hundreds of interchangeable
+persons' Booleans, whose symmetry makes CP-SAT's proofs slow. Persons of kind k can realise the
+counts ``c[·, k]`` iff Hall's condition holds for every set T of sessions: ``Σ_{s∈T} c[s, k] ≤
+|persons of kind k available for some s in T|``. Every integer vector satisfying these is
+realisable (they describe a polymatroid), but there are exponentially many sets, so they are
+added lazily: the counts of a solution are checked with a maximum flow per kind, a violated set
+is read off its minimum cut and added, and the stage is solved again (the relaxed model's bounds
+stay valid). The counts are then realised by a min-cost flow per kind (cheapest preferences and
+travel; in a re-run, fewest changes first).
 
-Time is always limited (``Options.time_limit_seconds``, shared by all units, ``Options.workers``
-CP-SAT workers in all); on a time-out the best plan found is returned with each objective's bound
-and the gap. A greedy heuristic (:func:`assign_greedily`) gives the starting solution and the
-baseline of the benchmark.
+**The mix and its bound.** Deviations are integers in units of ``1/Q`` persons (``Q`` = the least
+common multiple of the unit's regional registrant counts): ``|Q·count - Q·n_k/N·size| ≤ D`` is
+linear. A plain min-max over these gives CP-SAT's linear relaxation a bound of 0 (fractional
+assignments mix perfectly). The bound comes from **rounding**: for each session and size ``n``,
+the smallest deviation any mix of ``n`` whole persons can have (counts summing to ``n``, none
+above the registrants of that kind available for the session), and from these the smallest
+threshold for which some choice of session sizes adds up to the people placed (a subset-sum over
+the sessions). It enters the model as ``D ≥ bound`` and, per session, ``D ≥ table[size]`` (an
+element constraint), so a plan that reaches it is proven at once. In small units CP-SAT then
+minimises ``D``; in units of more than ``_SEARCH_SESSIONS`` sessions a threshold search proves
+it faster: is there a plan with every deviation at most the bound, then bisection over the
+values a deviation can take, each a feasibility question in the size-indexed formulation below.
+
+**Objective 3 over persons.** Preferences, travel and a re-run's changes need the persons:
+``x[p, s]`` Booleans, held to the values of objectives 1 and 2. With the worst deviation fixed
+at ``D``, each session's size ``n`` determines an interval ``[⌈(b·n - D)/Q⌉, ⌊(b·n + D)/Q⌋]`` for
+every kind's count; a Boolean per possible size and these intervals (the *size-indexed*
+formulation) give a far tighter linear relaxation than ``|Q·count - b·size| ≤ D`` alone, which
+together with CP-SAT's full linearisation proves preference optima in a fraction of a second per
+region.
+
+Time is always limited (``Options.time_limit_seconds`` for everything); on a time-out the best
+plan found is returned with each objective's bound and the gap. A pin conflict (the greedy could
+not keep every pin) is decided in the persons model, which then also decides the mix: the
+objective counts kept pins, it does not choose which.
 """
 
 from __future__ import annotations
@@ -712,7 +738,10 @@ class _Stages:
     def __init__(self, names: list[str], deadline: float):
         self.left, self.deadline = list(names), deadline
         self.reports: list[StageReport] = []
-        self.proven = True
+
+    @property
+    def proven(self) -> bool:
+        return all(report.status in ("optimal", "at_bound") for report in self.reports)
 
     def limit(self, name: str) -> float:
         share = _STAGE_WEIGHT[name] / sum(_STAGE_WEIGHT[stage] for stage in self.left)
@@ -720,7 +749,6 @@ class _Stages:
 
     def report(self, name, status, value, bound, seconds):
         self.reports.append(StageReport(name, status, value, bound, seconds))
-        self.proven &= status in ("optimal", "at_bound")
         if name in self.left:
             self.left.remove(name)
 
@@ -1210,13 +1238,15 @@ class _UnitSolver:
         self.bounds: dict[str, float] = {}
         self.stages: _Stages
 
-    def solve(self, start: Mapping[int, int], deadline: float, upper_placed: int) -> dict:
-        """Run the stages from the feasible plan ``start``; returns the unit's plan (person
-        index → session index). ``upper_placed``: a proven upper bound of the people placed."""
+    def solve_first(self, start: Mapping[int, int], deadline: float, upper_placed: int):
+        """Objectives 1 and 2 (and a re-run's changes) from the feasible plan ``start``, by
+        ``deadline``; ``upper_placed``: a proven upper bound of the people placed. The plan so
+        far is ``self.choice``; :meth:`solve_rest` does the preferences."""
         prep, unit, Q = self.prep, self.unit, self.unit.scale
         names = ["placed", "worst_band_excess", "band_excess"]
         names += ["changes"] if prep.rerun else []
-        self.stages = _Stages([*names, "worst_mix_deviation", "preference_cost"], deadline)
+        self.stages = _Stages([*names, "worst_mix_deviation"], deadline)
+        self.persons, self.open = None, False
         in_unit = set(unit.persons)
         choice = {p: s for p, s in start.items() if p in in_unit}
         pinned = [p for p in unit.persons if prep.pin[p] in prep.available[p]]
@@ -1301,12 +1331,10 @@ class _UnitSolver:
                 def cost(p, s):
                     return prep.cost[p][s]
 
-            choice = counts_model.realise(incumbent, cost)
+            self.choice = choice = counts_model.realise(incumbent, cost)
             costs = any(prep.cost[p][s] for p in unit.persons for s in prep.available[p])
             if not prep.rerun and not costs:
-                self.stages.report("preference_cost", "at_bound", 0, 0, 0.0)
-                self.bounds["preference_cost"] = 0
-                return choice
+                return
             # the persons model, held to everything reached so far
             persons = _PersonsModel(self)
             for p, s in fixed.items():
@@ -1337,17 +1365,40 @@ class _UnitSolver:
             # (2c) the fine mix, after the changes in a re-run
             deviation, bound, choice = self._worst_deviation(persons, lower, tables, choice)
             persons.limit_deviation(deviation, tables)
+        self.choice, self.persons, self.placed = choice, persons, placed
 
-        # (3b) preferences and travel
-        cheapest = sorted(min(prep.cost[p].values()) for p in unit.persons)
-        expression = sum(
-            c * persons.x[p, s] for p in unit.persons for s, c in prep.cost[p].items() if c
+    def solve_rest(self, deadline: float) -> dict:
+        """(3b) Preferences and travel, by ``deadline``; returns the unit's plan (person index
+        → session index). Called again with more time while ``open``: goes on from the plan
+        and the bound it reached."""
+        prep, unit, persons = self.prep, self.unit, self.persons
+        self.stages.left, self.stages.deadline = ["preference_cost"], deadline
+        if persons is None:  # nobody has preferences or distances: any realisation is optimal
+            self.stages.report("preference_cost", "at_bound", 0, 0, 0.0)
+            self.bounds["preference_cost"] = 0
+            return self.choice
+        if "preference_cost" in self.bounds:  # again: the earlier bound holds
+            lower, before = self.bounds["preference_cost"], self.stages.reports.pop()
+        else:
+            cheapest = sorted(min(prep.cost[p].values()) for p in unit.persons)
+            lower, before = sum(cheapest[: self.placed]), None
+            self.cost = sum(
+                c * persons.x[p, s] for p in unit.persons for s, c in prep.cost[p].items() if c
+            )
+        current = persons.cost(self.choice)
+        value, bound, self.choice = persons.stage(
+            "preference_cost", self.cost, lower, current, self.choice
         )
-        value, bound, choice = persons.stage(
-            "preference_cost", expression, sum(cheapest[:placed]), persons.cost(choice), choice
-        )
+        if before is not None:
+            last = self.stages.reports.pop()
+            self.stages.reports.append(
+                StageReport(
+                    last.objective, last.status, value, bound, before.seconds + last.seconds
+                )
+            )
         self.bounds["preference_cost"] = bound
-        return choice
+        self.open = bound < value
+        return self.choice
 
     def _worst_deviation(self, model: _Model, lower: int, tables, incumbent):
         """Stage 2c in ``model``: CP-SAT minimises D directly in small units, a threshold
@@ -1430,32 +1481,60 @@ def assign(instance: Instance, options: Options | None = None) -> Plan:
     start = _greedy(prep, everyone, start=_previous_plan(prep))
     threads = max(1, min(options.workers, len(units)))
     cp_workers = max(1, options.workers // threads)
+    solvers = [_UnitSolver(prep, unit, options, cp_workers) for unit in units]
     lock = threading.Lock()
-    waiting_weight = [sum(unit.weight for unit in units)]
+    waiting = [0]
 
-    def run(unit: _UnitData):
-        with lock:  # this unit's fair share of the time left, given the units still waiting
+    def share(unit: _UnitData) -> float:
+        """The deadline of a unit starting now: its fair share of the time left, by weight,
+        among the units still waiting (time a unit leaves unused goes to those after it)."""
+        with lock:
             now = time.perf_counter()
-            share = min(1.0, threads * unit.weight / max(1, waiting_weight[0]))
-            waiting_weight[0] -= unit.weight
-        unit_started = time.perf_counter()
-        solver = _UnitSolver(prep, unit, options, cp_workers)
-        upper = _placement_bound(prep, unit)
-        choice = solver.solve(start, now + (deadline - now) * share, upper)
-        report = UnitReport(
-            unit.regions,
-            len(unit.sessions),
-            len(unit.persons),
-            time.perf_counter() - unit_started,
-            tuple(solver.stages.reports),
-        )
-        return choice, solver.bounds, solver.stages.proven, report
+            part = min(1.0, threads * unit.weight / max(1, waiting[0]))
+            waiting[0] -= unit.weight
+        return now + (deadline - now) * part
 
-    if threads > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            solved = list(pool.map(run, units))
-    else:
-        solved = [run(unit) for unit in units]
+    def first(solver: _UnitSolver):
+        started = time.perf_counter()
+        solver.solve_first(start, share(solver.unit), _placement_bound(prep, solver.unit))
+        solver.seconds = time.perf_counter() - started
+
+    def rest(solver: _UnitSolver):
+        started = time.perf_counter()
+        choice = solver.solve_rest(share(solver.unit))
+        solver.seconds += time.perf_counter() - started
+        return choice
+
+    def run(phase, solvers):
+        waiting[0] = sum(solver.unit.weight for solver in solvers)
+        return list(pool.map(phase, solvers) if pool else map(phase, solvers))
+
+    # strict priority across units too: objectives 1 and 2 everywhere, then the preferences,
+    # then more time for the preferences not yet proven while there is time
+    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+    try:
+        run(first, solvers)
+        run(rest, solvers)
+        while deadline - time.perf_counter() > 0.05 and any(s.open for s in solvers):
+            run(rest, [solver for solver in solvers if solver.open])
+    finally:
+        if pool:
+            pool.shutdown()
+    solved = [
+        (
+            solver.choice,
+            solver.bounds,
+            solver.stages.proven,
+            UnitReport(
+                solver.unit.regions,
+                len(solver.unit.sessions),
+                len(solver.unit.persons),
+                solver.seconds,
+                tuple(solver.stages.reports),
+            ),
+        )
+        for solver in solvers
+    ]
     choice = {}
     for unit_choice, _, _, _ in solved:
         choice.update(unit_choice)
