@@ -887,17 +887,20 @@ class _Model:
                 model.add(least <= worst)
                 self.least[s] = (least, values)
 
-    def limit_deviation(self, limit: int, tables: Mapping[int, Mapping[int, int]], model=None):
+    def limit_deviation(self, limit, tables: Mapping[int, Mapping[int, int]], model=None):
         """Every scaled deviation at most ``limit``, size by size: a Boolean ``y[s, n]`` per
         size ``n`` the session may have (its rounding deviation at most ``limit``), and each
         kind's count within ``[⌈(b·n - limit)/Q⌉, ⌊(b·n + limit)/Q⌋]`` of the chosen size. The
         same constraints as ``|Q·count - b·size| ≤ limit``, but a far tighter linear relaxation
-        (fractional persons can no longer smooth the mix)."""
+        (fractional persons can no longer smooth the mix). ``limit``: one for all sessions, or
+        a mapping session → limit."""
         model, Q = model or self.model, self.unit.scale
+        limits = limit if isinstance(limit, Mapping) else dict.fromkeys(self.unit.sessions, limit)
         for s, k in self.deviation:
-            model.add(self.expression(s, k) <= limit)
-            model.add(-self.expression(s, k) <= limit)
+            model.add(self.expression(s, k) <= limits[s])
+            model.add(-self.expression(s, k) <= limits[s])
         for s in self.unit.sessions:
+            limit = limits[s]
             sizes = [n for n, deviation in tables[s].items() if deviation <= limit]
             chosen = {n: model.new_bool_var(f"y{s}_{n}") for n in sizes}
             model.add_exactly_one(chosen.values())
@@ -941,26 +944,22 @@ class _Model:
 
     # -- one stage -------------------------------------------------------------------------
 
-    def stage(self, name, expression, lower, current, incumbent, show=lambda value: value):
+    def stage(self, name, expression, lower, current, incumbent, show=lambda v: v, spent=0.0):
         """Minimise ``expression`` from ``incumbent`` (whose value is ``current``); returns
         ``(value, bound, incumbent)``. Not solved when ``current`` meets the proven ``lower``
         bound. When a solution is not a feasible plan (:meth:`cut` added constraints), solve
-        again: the relaxed model's bound stays valid. The caller fixes the value."""
-        started = time.perf_counter()
+        again: the relaxed model's bound stays valid. The caller fixes the value. ``spent``:
+        seconds the caller spent on the stage already."""
+        started = time.perf_counter() - spent
         if current <= lower:
-            self.stages.report(name, "at_bound", show(current), show(current), 0.0)
+            self.stages.report(name, "at_bound", show(current), show(current), spent)
             return current, current, incumbent
         stage_deadline = started + self.stages.limit(name)
         self.model.minimize(expression)
         bound, status = lower, cp_model.UNKNOWN
         while (left := stage_deadline - time.perf_counter()) > 0.005:
             self.hint(incumbent)
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = left
-            solver.parameters.num_workers = self.cp_workers
-            solver.parameters.random_seed = self.options.random_seed
-            solver.parameters.linearization_level = self.linearization
-            status = solver.solve(self.model)
+            solver, status = self._solve(self.model, left)
             if status == cp_model.INFEASIBLE:
                 raise _NoPlan(name)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -1010,27 +1009,42 @@ class _Model:
             | {lower}
         )
         values = [v for v in values if lower <= v < current]
-        lo, hi, unknown = 0, len(values), False
+        lo, hi, tried = 0, len(values), 0  # proven: values[:lo] impossible, values[hi:] found
         while lo < hi:
             left = stage_deadline - time.perf_counter()
             if left < 0.005:
-                unknown = True
                 break
-            # the rounding bound first (often reached in larger units), then halve the range
-            mid = lo if lo == 0 else (lo + hi) // 2
-            answer, found = self._within(values[mid], tables, incumbent, left)
+            # the rounding bound first (often reached in larger units), then halve the range;
+            # a question not answered in a third of the time left only steers the search up
+            mid = probe if (probe := max(lo, tried)) == 0 else (probe + hi) // 2
+            share = 1 if hi - probe <= 1 else 1 / 2 if mid == 0 else 1 / 3
+            answer, found = self._within(values[mid], tables, incumbent, left * share)
             if answer == "feasible":
                 incumbent, current = found, self.mix(found).worst_deviation
                 hi = bisect.bisect_left(values, current, lo, hi)
             elif answer == "infeasible":
-                lo = mid + 1
+                lo = tried = mid + 1
             else:
-                unknown = True
+                tried = mid + 1
+            if tried >= hi:
                 break
         bound = values[lo] if lo < hi else current
-        label = "optimal" if bound == current else "unknown" if unknown else "feasible"
+        label = "optimal" if bound == current else "feasible"
         self.stages.report(name, label, show(current), show(bound), time.perf_counter() - started)
         return current, bound, incumbent
+
+    def _solve(self, model: cp_model.CpModel, seconds: float):
+        """CP-SAT on ``model`` for at most ``seconds``; returns the solver and the status."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = self.cp_workers
+        solver.parameters.random_seed = self.options.random_seed
+        solver.parameters.linearization_level = self.linearization
+        try:
+            return solver, solver.solve(model)
+        except IndexError:  # CP-SAT 9.15's presolve fails on some hints ("absl::btree_map::at")
+            model.clear_hints()
+            return solver, solver.solve(model)
 
     def _within(self, limit, tables, incumbent, seconds):
         """Is there a plan with every scaled deviation at most ``limit``? ``("feasible",
@@ -1041,12 +1055,7 @@ class _Model:
         self.limit_deviation(limit, tables, model)
         while (left := seconds - (time.perf_counter() - started)) > 0.005:
             self.hint(incumbent, model)
-            solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = left
-            solver.parameters.num_workers = self.cp_workers
-            solver.parameters.random_seed = self.options.random_seed
-            solver.parameters.linearization_level = self.linearization
-            status = solver.solve(model)
+            solver, status = self._solve(model, left)
             if status == cp_model.INFEASIBLE:
                 return "infeasible", None
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -1101,13 +1110,55 @@ class _CountsModel(_Model):
                 if most or prep.share_num[s][k]:
                     self._deviation(s, k, self.c.get((s, k), 0))
         self._sessions(members)
-        for k in range(len(prep.kinds)):  # Hall's condition for all sessions together
+        # per kind its total, ``t[k] = Σ_s c[s, k]``: Hall's condition for all sessions, and
+        # the sparse form of the condition for a large set T: ``t[k] - c(S - T) ≤ |N(T)|``
+        self.total: dict[int, cp_model.IntVar] = {}
+        for k in range(len(prep.kinds)):
             row = [var for (s, kind), var in self.c.items() if kind == k]
             if row:
                 pinned = sum(n for (s, kind), n in self.pinned.items() if kind == k)
-                model.add(sum(row) <= pinned + len(self.free[k]))
-        self.placed = sum(self.c.values())
+                total = self.total[k] = model.new_int_var(0, pinned + len(self.free[k]), f"t{k}")
+                model.add(total == sum(row))
+        self.placed = sum(self.total.values())
         self.cuts = 0
+        self._availability_cuts()
+
+    def _availability_cuts(self):
+        """Hall's condition, at the start, for the sets of sessions the persons themselves
+        name (their availability) and for each session's neighbourhood (the sessions someone
+        can attend together with it, and their neighbours): per kind and set A, ``c(A) ≤
+        |persons who can go to A|`` and, for the complement, the persons who can go nowhere but
+        A: ``t - c(A) ≤ |N(S - A)|``. These are the sets minimum cuts find most often (people
+        choose sites near them: clusters of sessions); the rest come lazily."""
+        prep = self.prep
+        candidates = {frozenset(prep.available[p]) for p in self.unit.persons}
+        near = defaultdict(set)  # sessions someone can attend together with s
+        for p in self.unit.persons:
+            for s in prep.available[p]:
+                near[s].update(prep.available[p])
+        for s in self.unit.sessions:
+            one = frozenset(near[s] | {s})
+            candidates.update((one, frozenset().union(*(near[t] for t in one))))
+        for k, people in self.free.items():
+            if k not in self.total:
+                continue
+            pinned_all = sum(n for (s, kind), n in self.pinned.items() if kind == k)
+            for names in candidates:
+                touching = inside = 0
+                for p in people:
+                    if names.intersection(prep.available[p]):
+                        touching += 1
+                        inside += names.issuperset(prep.available[p])
+                pinned = sum(self.pinned[s, k] for s in names)
+                row = [self.c[s, k] for s in names if (s, k) in self.c]
+                if sum(self.model_upper(var) for var in row) > pinned + touching:
+                    self.model.add(sum(row) <= pinned + touching)
+                if inside:
+                    outside = len(people) - inside + pinned_all - pinned
+                    self.model.add(self.total[k] - sum(row) <= outside)
+
+    def model_upper(self, var) -> int:
+        return var.proto.domain[-1]
 
     def counts(self, incumbent) -> Counter:
         return incumbent
@@ -1162,8 +1213,12 @@ class _CountsModel(_Model):
             reach = sum(1 for p in self.free[k] if sessions.intersection(prep.available[p]))
             pinned = sum(self.pinned[s, k] for s in sessions)
             row = [self.c[s, k] for s in sessions if (s, k) in self.c]
+            rest = [var for (s, kind), var in self.c.items() if kind == k and s not in sessions]
             for model in (self.model, also) if also else (self.model,):
-                model.add(sum(row) <= pinned + reach)
+                if len(row) <= len(rest):
+                    model.add(sum(row) <= pinned + reach)
+                else:  # the same, sparser: through the kind's total
+                    model.add(self.total[k] - sum(rest) <= pinned + reach)
             self.cuts += 1
             added = True
         return added
@@ -1288,14 +1343,28 @@ class _UnitSolver:
         model.add(mix_model.placed >= placed)
         self.bounds["placed"] = max(placed, upper_placed)
 
-        # (2a, 2b) the bands: the worst excess, then the total excess
+        # the rounding bound of the worst deviation (given the people placed)
+        lower, tables = _rounding_bound(prep, unit, mix_model, fixed, placed, upper_placed)
+
+        # (2a, 2b) the bands: the worst excess, then the total excess. First the question
+        # whether every band can hold, in the tight size-indexed formulation
         mix_model.add_band()
+        started, current, least = time.perf_counter(), mix_model.mix(incumbent).worst_excess, 0
+        if current > 0:
+            bands = {s: Q - Q // prep.share_den[s] for s in unit.sessions}
+            seconds = self.stages.limit("worst_band_excess")
+            answer, found = mix_model._within(bands, tables, incumbent, seconds)
+            if answer == "feasible":
+                incumbent, current = found, 0
+            elif answer == "infeasible":
+                least = 1
         worst_excess, bound, incumbent = mix_model.stage(
             "worst_band_excess",
             mix_model.worst_excess,
-            0,
-            mix_model.mix(incumbent).worst_excess,
+            least,
+            current,
             incumbent,
+            spent=time.perf_counter() - started,
         )
         model.add(mix_model.worst_excess <= worst_excess)
         self.bounds["worst_band_excess"] = bound
@@ -1308,8 +1377,6 @@ class _UnitSolver:
         model.add(total <= total_excess)
         self.bounds["band_excess"] = bound
 
-        # the rounding bound of the worst deviation (given the people placed)
-        lower, tables = _rounding_bound(prep, unit, mix_model, fixed, placed, upper_placed)
         if excess_proven:  # some kind is E persons beyond its band: D ≥ E persons
             lower = max(lower, Q * worst_excess)
 
