@@ -265,6 +265,11 @@ def test_a_cancelled_session_moves_its_people_and_no_one_else():
     assert {again.reasons[pid].code for pid in again.assignment if pid not in moving} == {
         "unchanged"
     }
+    late = Registrant("late", "R", "family_centre", ("b",))
+    later = assign(Instance(rest, (*people, late), previous=dict(again.assignment)), OPTIONS)
+    assert later.assignment["late"] == "b"
+    assert later.reasons["late"].code == "newly_placed"
+    assert later.changes == 0
 
 
 # -- pins, infeasible and bad input ---------------------------------------------------------------

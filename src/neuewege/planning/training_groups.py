@@ -73,10 +73,13 @@ the smallest deviation any mix of ``n`` whole persons can have (counts summing t
 above the registrants of that kind available for the session), and from these the smallest
 threshold for which some choice of session sizes adds up to the people placed (a subset-sum over
 the sessions). It enters the model as ``D ≥ bound`` and, per session, ``D ≥ table[size]`` (an
-element constraint), so a plan that reaches it is proven at once. In small units CP-SAT then
-minimises ``D``; in units of more than ``_SEARCH_SESSIONS`` sessions a threshold search proves
-it faster: is there a plan with every deviation at most the bound, then bisection over the
-values a deviation can take, each a feasibility question in the size-indexed formulation below.
+element constraint), so a plan that reaches it is proven at once. In a fresh run the first
+question is whether some plan reaches the bound (if so, the mix is proven, and when the bound is
+below one person every band holds: three stages proven by one question; if not, the bound rises
+to the next value a deviation can take); then whether every band can hold. In small units CP-SAT
+then minimises ``D``; in units of more than ``_SEARCH_SESSIONS`` sessions a threshold search
+proves it faster: bisection over the values a deviation can take, each a feasibility question
+in the size-indexed formulation below, none allowed more than a share of the time.
 
 **Objective 3 over persons.** Preferences, travel and a re-run's changes need the persons:
 ``x[p, s]`` Booleans, held to the values of objectives 1 and 2. With the worst deviation fixed
@@ -998,17 +1001,8 @@ class _Model:
             self.stages.report(name, "at_bound", show(current), show(current), 0.0)
             return current, current, incumbent
         stage_deadline = started + self.stages.limit(name)
-        Q = self.unit.scale
-        values = sorted(
-            {
-                abs(Q * c - b * n)
-                for (s, _), (_, b) in self.deviation.items()
-                for n in tables[s]
-                for c in range(n + 1)
-            }
-            | {lower}
-        )
-        values = [v for v in values if lower <= v < current]
+        values = [v for v in self.deviation_values(tables) | {lower} if lower <= v < current]
+        values.sort()
         lo, hi, tried = 0, len(values), 0  # proven: values[:lo] impossible, values[hi:] found
         while lo < hi:
             left = stage_deadline - time.perf_counter()
@@ -1032,6 +1026,17 @@ class _Model:
         label = "optimal" if bound == current else "feasible"
         self.stages.report(name, label, show(current), show(bound), time.perf_counter() - started)
         return current, bound, incumbent
+
+    def deviation_values(self, tables) -> set[int]:
+        """Every value a scaled deviation can take, ``|Q·c - b·n|`` for the sessions' possible
+        sizes ``n`` and counts ``c ≤ n``: the worst deviation is one of them."""
+        Q = self.unit.scale
+        return {
+            abs(Q * c - b * n)
+            for (s, _), (_, b) in self.deviation.items()
+            for n in tables[s]
+            for c in range(n + 1)
+        }
 
     def _solve(self, model: cp_model.CpModel, seconds: float):
         """CP-SAT on ``model`` for at most ``seconds``; returns the solver and the status."""
@@ -1346,10 +1351,23 @@ class _UnitSolver:
         # the rounding bound of the worst deviation (given the people placed)
         lower, tables = _rounding_bound(prep, unit, mix_model, fixed, placed, upper_placed)
 
-        # (2a, 2b) the bands: the worst excess, then the total excess. First the question
-        # whether every band can hold, in the tight size-indexed formulation
+        # In a fresh run, first the question whether a plan reaches the rounding bound: if
+        # one does, the worst deviation is proven at once (and below one person every band
+        # holds, so the band stages are proven as well); if none does, the bound rises to the
+        # next value a deviation can take. Asked in the tight size-indexed formulation.
         mix_model.add_band()
-        started, current, least = time.perf_counter(), mix_model.mix(incumbent).worst_excess, 0
+        started = time.perf_counter()
+        if not prep.rerun and mix_model.mix(incumbent).worst_deviation > lower:
+            seconds = self.stages.limit("worst_band_excess")
+            answer, found = mix_model._within(lower, tables, incumbent, seconds)
+            if answer == "feasible":
+                incumbent = found
+            elif answer == "infeasible":
+                lower = min(v for v in mix_model.deviation_values(tables) if v > lower)
+
+        # (2a, 2b) the bands: the worst excess, then the total excess. First the question
+        # whether every band can hold, again in the size-indexed formulation
+        current, least = mix_model.mix(incumbent).worst_excess, 0
         if current > 0:
             bands = {s: Q - Q // prep.share_den[s] for s in unit.sessions}
             seconds = self.stages.limit("worst_band_excess")
@@ -1541,8 +1559,10 @@ def assign(instance: Instance, options: Options | None = None) -> Plan:
     """The optimised plan: CP-SAT per unit, stage by stage, within the time limit."""
     options = options or Options()
     started = time.perf_counter()
-    deadline = started + max(0.0, options.time_limit_seconds)
     prep = _Prepared(instance, options)
+    # the plan is put together after the solver stops: time for it (about 30 µs a person)
+    limit = max(0.0, options.time_limit_seconds)
+    deadline = started + limit - min(limit / 4, 3e-5 * len(prep.persons))
     units = sorted(prep.units(), key=lambda unit: -unit.weight)
     everyone = range(len(prep.persons))
     start = _greedy(prep, everyone, start=_previous_plan(prep))
@@ -1807,6 +1827,8 @@ def _person_reason(prep: _Prepared, p: int, choice, members) -> Reason:
         if previous not in prep.available[p]:
             return Reason("moved_no_longer_available", {"session": sid, "previous": before})
         return Reason("moved", {"session": sid, "previous": before})
+    if prep.rerun:  # from the waiting list, or registered since the last run
+        return Reason("newly_placed", {"session": sid})
     if len(prep.available[p]) == 1:
         return Reason("only_available_session", {"session": sid})
     if not person.preferences:
