@@ -583,27 +583,28 @@ def _greedy(prep: _Prepared, persons: Sequence[int], start: Mapping[int, int] | 
         short = [s for s in size if 0 < size[s] < prep.sessions[s].min_size and s not in closed]
         if not short:
             break
-        s = min(short, key=lambda s: (size[s], s))
+        # a session keeping a pin first; it may take people even from a session without pins
+        # that is at its minimum (that one is filled or dissolved in its turn)
+        pinned = {t for q, t in choice.items() if prep.pin[q] == t}
+        s = min(short, key=lambda s: (s not in pinned, size[s], s))
+
+        def gives(p, s=s, pinned=pinned):  # p may leave their session for s
+            t = choice.get(p)
+            if t is None:
+                return True
+            if prep.pin[p] == t:
+                return False
+            return size[t] > prep.sessions[t].min_size or (s in pinned and t not in pinned)
+
         need = prep.sessions[s].min_size - size[s]
-        donors = [
-            p
-            for p in persons
-            if s in prep.available[p]
-            and choice.get(p) != s
-            and prep.pin[p] != choice.get(p, -1)
-            and (
-                p not in choice
-                or size[choice[p]] > prep.sessions[choice[p]].min_size
-                or choice[p] in closed
-            )
-        ]
+        donors = [p for p in persons if s in prep.available[p] and choice.get(p) != s and gives(p)]
         donors.sort(key=lambda p: (p in choice, prep.rank[p].get(s, len(prep.rank[p]))))
         moved = []
         for p in donors:
             if len(moved) == need:
                 break
-            if p in choice and size[choice[p]] <= prep.sessions[choice[p]].min_size:
-                continue  # the donor reached its own minimum meanwhile
+            if not gives(p):
+                continue  # the donor's session reached its own minimum meanwhile
             moved.append((p, choice.get(p)))
             if p in choice:
                 take(p)
