@@ -1396,7 +1396,7 @@ class _UnitSolver:
         total = sum(mix_model.excess.values())
         current = mix_model.mix(incumbent).total_excess
         total_excess, bound, incumbent = mix_model.stage(
-            "band_excess", total, worst_excess, current, incumbent
+            "band_excess", total, self.bounds["worst_band_excess"], current, incumbent
         )
         model.add(total <= total_excess)
         self.bounds["band_excess"] = bound
@@ -1691,8 +1691,16 @@ def _plan(prep, choice, *, solver, status, bounds, started, units=()) -> Plan:
         "worst_mix_deviation": float(figures.worst_mix_deviation),
         "preference_cost": figures.preference_cost,
     }
+
+    def bound(name, sense):  # a bound proven before a later stage improved the value anyway
+        if bounds is None:
+            return None
+        return (
+            max(bounds[name], values[name]) if sense == "max" else min(bounds[name], values[name])
+        )
+
     objectives = {
-        name: Objective(name, sense, values[name], None if bounds is None else bounds[name])
+        name: Objective(name, sense, values[name], bound(name, sense))
         for name, sense in _OBJECTIVES
     }
     gap = None
