@@ -6,7 +6,9 @@
 3. serves the dataset with gunicorn and loads each page with locust (bench/pages.py), the
    public event search included,
 4. measures the evaluation's state-wide results and regional report PDF (bench/evaluation.py),
-5. lets 300 parents book one 12-place date at the same moment (bench/rush.py).
+5. lets 300 parents book one 12-place date at the same moment (bench/rush.py),
+6. forms balanced training groups with the CP-SAT solver and the greedy heuristic
+   (bench/training_groups.py: no server, no database; alone: `make bench-groups`).
 
 Every benchmark prints a table and writes bench/results/<name>.json; the summary goes to
 bench/RESULTS.md. Missed targets are reported, not treated as errors: this is a measurement.
@@ -31,7 +33,8 @@ def stop_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)  # leaves through the finally blocks, which stop gunicorn
 
 
-def summary(started, seconds, machine, load, pages, imported, rushed, evaluated) -> str:
+def summary(started, seconds, machine, load, pages, imported, rushed, evaluated, grouped) -> str:
+    from bench import training_groups
     from bench.evaluation import summary_lines
     from bench.importing import import_table
     from bench.pages import pages_table
@@ -104,6 +107,8 @@ def summary(started, seconds, machine, load, pages, imported, rushed, evaluated)
             "",
             *summary_lines(evaluated),
             "",
+            *training_groups.summary_lines(grouped),
+            "",
             "Raw figures (incl. the SQL of each page): `bench/results/*.json`.",
             "",
         ]
@@ -128,7 +133,7 @@ def main():
     import django
 
     django.setup()
-    from bench import evaluation, importing, pages, rush
+    from bench import evaluation, importing, pages, rush, training_groups
 
     imported = importing.run()
     print()
@@ -137,9 +142,13 @@ def main():
     evaluated = evaluation.run()
     print()
     rushed = rush.run()
+    print()
+    grouped = training_groups.run()
     seconds = time.monotonic() - clock
     load = (load_at_start, os.getloadavg()[0])
-    text = summary(started, seconds, common.machine(), load, measured, imported, rushed, evaluated)
+    text = summary(
+        started, seconds, common.machine(), load, measured, imported, rushed, evaluated, grouped
+    )
     (ROOT / "bench" / "RESULTS.md").write_text(text)
     print(f"\nbench/RESULTS.md written ({seconds / 60:.1f} min).")
 
