@@ -3,7 +3,10 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
+from neuewege.core.access import public
 
+
+@public
 def bare(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
