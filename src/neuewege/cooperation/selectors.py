@@ -1,4 +1,4 @@
-"""Every read of regional cooperation. Callers have checked ``access.can_see_cooperation``
+"""Every read of regional cooperation. Callers have checked ``cooperation.see``
 for the region (the views' mixin does)."""
 
 import re

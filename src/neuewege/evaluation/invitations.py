@@ -429,7 +429,7 @@ def expire_survey_links() -> str:
 def texts_to_send(access: Access, centre: Institution) -> list[dict]:
     """The invitations of parents without an e-mail address that the family centre still has to
     send by SMS: first name, phone number and the text with the link, in the parent's language.
-    Only for those who may see the parents' contacts (``access.can_see_contacts``)."""
+    Only for those who may see the parents' contacts (``events.see_contacts``)."""
     today = timezone.localdate()
     invitations = (
         SurveyInvitation.objects.filter(

@@ -15,7 +15,7 @@ The rules, each in one place:
   withheld when a wider selection (its quarter or year, all formats, the region, the state)
   holds 1 to 4 responses more, so that no two selections can be subtracted to describe
   fewer than five people.
-- Free texts (``Access.can_read_free_texts``, ``free_texts``): the open answers of parents,
+- Free texts (``evaluation.read_free_texts``, ``free_texts``): the open answers of parents,
   speakers and family centres, only for the people of the region, never for the state level;
   those of one group only when the selection holds at least ``MIN_RESPONSES`` responses of
   that group; with the month, the format and the group only, in an order that says nothing
@@ -1144,7 +1144,7 @@ FREE_TEXT_QUESTIONNAIRES = (PARENT_FOLLOW_UP, SPEAKER_FEEDBACK, CENTRE_FEEDBACK)
 
 def free_texts(filters: Filters, *, limit: int | None = None) -> FreeTexts:
     """The free-text answers of parents, speakers and family centres in ``filters`` (of one
-    region: the caller checks ``Access.can_read_free_texts``), newest month first. A group's
+    region: the caller checks ``evaluation.read_free_texts``), newest month first. A group's
     answers only when the selection holds at least MIN_RESPONSES of its responses. Three
     queries."""
     if filters.region is None:
