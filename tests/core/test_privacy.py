@@ -276,6 +276,7 @@ def test_the_copy_for_the_parent_reads_back_as_json_and_pdf(
     )
     assert "olena@example.org" in text and "Ayşe" in text and registration.event.title in text
     assert "Vorname" in text  # the labels in the language of the page
+    assert "Türkisch" in text  # the language of the booking in words, not its code
     exported = PersonalDataLog.objects.filter(action="export")
     assert exported.count() == 2 and {e.record for e in exported} == {
         f"events.Registration:{registration.pk}"

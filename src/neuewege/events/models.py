@@ -329,7 +329,9 @@ class Registration(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     child_ages = models.JSONField(_("ages of the children needing care"), default=list, blank=True)
     language_needs = models.CharField(_("language needs"), max_length=200, blank=True)
-    language = models.CharField(_("language of the booking"), max_length=7)
+    language = models.CharField(
+        _("language of the booking"), max_length=7, choices=settings.LANGUAGES
+    )
     consent = models.ForeignKey(
         ConsentText, on_delete=models.PROTECT, related_name="+", verbose_name=_("consent")
     )
