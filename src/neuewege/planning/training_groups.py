@@ -101,6 +101,7 @@ import bisect
 import math
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -772,7 +773,7 @@ class _Mix:
     worst_deviation: int
 
 
-class _Model:
+class _Model(ABC):
     """A CP-SAT model of one unit that is solved stage by stage; the base of the counts model
     (objectives 1 and 2) and of the persons model (objective 3, re-runs, conflicting pins).
 
@@ -817,14 +818,17 @@ class _Model:
 
     # -- what a subclass provides ----------------------------------------------------------
 
+    @abstractmethod
     def counts(self, incumbent) -> Counter:
         """Persons per (session, kind) of an incumbent."""
         raise NotImplementedError
 
+    @abstractmethod
     def hint_own(self, incumbent, model):
         """Hints of the subclass's own variables."""
         raise NotImplementedError
 
+    @abstractmethod
     def read(self, solution):
         """The incumbent of a CP-SAT solution (``response_proto.solution``)."""
         raise NotImplementedError
