@@ -319,39 +319,18 @@ def test_a_formula_stays_text_in_every_table_writer():
 def test_an_exporter_is_declared_once_with_known_formats():
     declared = exporters.EXPORTERS["state-overview"]
     exporters.register(declared)  # the same declaration again (a second ready()): fine
-    with pytest.raises(ValueError, match="twice"):
-        exporters.register(
-            exporters.Exporter(
-                name="state-overview",
-                label="x",
-                formats=("xlsx",),
-                find=declared.find,
-                permission=declared.permission,
-                produce=declared.produce,
-            )
-        )
-    with pytest.raises(ValueError, match="unknown formats"):
-        exporters.register(
-            exporters.Exporter(
-                name="x",
-                label="x",
-                formats=("odt",),
-                find=declared.find,
-                permission=declared.permission,
-                produce=declared.produce,
-            )
-        )
-    with pytest.raises(UnknownPermission, match=r"core\.state_figurs"):
-        exporters.register(
-            exporters.Exporter(
-                name="y",
-                label="y",
-                formats=("xlsx",),
-                find=declared.find,
-                permission="core.state_figurs",
-                produce=declared.produce,
-            )
-        )
+    refused = [
+        (ValueError, "twice", {"label": "x", "formats": ("xlsx",)}),
+        (ValueError, "unknown formats", {"name": "x", "formats": ("odt",)}),
+        (
+            UnknownPermission,
+            r"core\.state_figurs",
+            {"name": "y", "permission": "core.state_figurs"},
+        ),
+    ]
+    for error, message, change in refused:
+        with pytest.raises(error, match=message):
+            exporters.register(dataclasses.replace(declared, **change))
     assert "x" not in exporters.EXPORTERS and "y" not in exporters.EXPORTERS
 
 
