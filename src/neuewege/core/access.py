@@ -231,8 +231,10 @@ class Access:
 
     @cached_property
     def own_institution(self) -> Institution | None:
-        person = self.user.person if self.is_authenticated and self.user else None
-        return person.institution if person else None
+        """The institution of the account's person, in one query (None: no person)."""
+        if self.own_person_id is None:
+            return None
+        return Institution.objects.filter(people__pk=self.own_person_id).first()
 
     @property
     def own_institution_id(self):
