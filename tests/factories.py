@@ -95,3 +95,71 @@ def make_event(
             module=modules[index] if modules else None,
         )
     return event
+
+
+def make_training(
+    region,
+    module_code="basismodul",
+    *,
+    sessions=2,
+    status="open",
+    title="Kooperative Fortbildung: Basismodul",
+    start=None,
+    site=None,
+    min_size=None,
+    max_size=None,
+):
+    """A training straight in the database (no service rules) with ``sessions`` weekly sessions
+    of a full day, the module's size range unless given."""
+    import secrets
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from neuewege.trainings.models import Module, Training
+
+    module = Module.objects.get(code=module_code)
+    training = Training.objects.create(
+        region=region,
+        module=module,
+        title=title,
+        status=status,
+        registration_key=secrets.token_urlsafe(32),
+    )
+    start = start or (timezone.now() + timedelta(days=30)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    for number in range(sessions):
+        training.sessions.create(
+            site=site,
+            site_address="" if site else f"Rathaus, Raum {number + 1}, 46483 Wesel",
+            site_postcode="" if site else "46483",
+            starts_at=start + timedelta(days=7 * number),
+            ends_at=start + timedelta(days=7 * number, hours=8),
+            min_size=module.min_size if min_size is None else min_size,
+            max_size=module.max_size if max_size is None else max_size,
+        )
+    return training
+
+
+def make_registrant(training, institution, *, available=None, confirmed=True, **values):
+    """A registration straight in the database, available for ``available`` sessions (all by
+    default), confirmed unless told otherwise."""
+    from django.utils import timezone
+
+    from neuewege.trainings.models import TrainingRegistration
+
+    number = TrainingRegistration.objects.count() + 1
+    registration = TrainingRegistration.objects.create(
+        training=training,
+        institution=institution,
+        institution_kind=institution.kind,
+        first_name=values.pop("first_name", "Kim"),
+        last_name=values.pop("last_name", f"Fachkraft{number}"),
+        email=values.pop("email", f"fachkraft{number}@example.org"),
+        status="confirmed" if confirmed else "unconfirmed",
+        confirmed_at=timezone.now() if confirmed else None,
+        **values,
+    )
+    registration.available_sessions.set(training.sessions.all() if available is None else available)
+    return registration

@@ -33,6 +33,9 @@ OF_NO_REGION = {
     "export",  # walked with the state's overview
     "programme-material-list",
     "programme-material-create",
+    "module-list",
+    "module-update",
+    "training-state-overview",
 }
 
 

@@ -36,6 +36,7 @@ from tests.evaluation.matrix import EVALUATION_API, add_evaluation_world
 from tests.events.matrix import EVENT_API, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 from tests.matrix_roles import BACKGROUND, OWNER, roles_granted
+from tests.trainings.matrix import TRAINING_API, add_training_world
 
 SECRET_A = "Sentinel-A-Familienzentrum"
 SECRET_PERSON_A = "Sentinelperson-A"
@@ -124,6 +125,7 @@ def world(db, wesel, borken):
     add_event_world(world, centre_a=centre_a, person_a=person_a, centre_b=centre_b)
     add_cooperation_world(world, region=wesel, person_a=person_a, secret=SECRET_A)
     add_evaluation_world(world, region=wesel, centre_a=centre_a, centre_b=centre_b, secret=SECRET_A)
+    add_training_world(world, region=wesel, centre_a=centre_a, person_a=person_a, secret=SECRET_A)
     return world
 
 
@@ -300,7 +302,7 @@ CORE_API = {
     ("GET", "/api/v1/exports/files/{file_id}"): {"coordinator_a"},  # its owner's only
     ("GET", "/api/v1/exports/files/{file_id}/file"): {"coordinator_a"},
 }
-API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API
+API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API | TRAINING_API
 # Write routes whose rules need a body of their own (the default body below fits core's).
 API_BODIES = COOPERATION_API_BODIES | {
     ("POST", "/api/v1/exports/{name}.{fmt}"): {

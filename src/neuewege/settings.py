@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "neuewege.events",
     "neuewege.cooperation",
     "neuewege.evaluation",
+    "neuewege.trainings",
     "neuewege.api",
 ]
 

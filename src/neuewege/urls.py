@@ -137,4 +137,6 @@ urlpatterns = [
     path("", include("neuewege.evaluation.public_urls")),
     path("", include("neuewege.evaluation.staff_urls")),
     path("", include("neuewege.evaluation.urls")),  # results: dashboards, exports, report
+    # cooperative trainings: staff pages, the registration link for professionals
+    path("", include("neuewege.trainings.urls")),
 ]

@@ -1,0 +1,63 @@
+"""The trainings app's part of the permission matrix (tests/test_permission_matrix.py): the records
+of region A its URLs point at, and who may use its API routes. URL names follow the record their
+``pk`` is: ``training-…`` a training, ``training-session-…`` a session,
+``training-registration-…`` a registration, ``assignment-run-…`` a run, ``module-…`` a module;
+the registration link's ``key`` is training A's."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.matrix_roles import READ_A
+
+# (method, path) → "public", "list", "write" or the set of roles that get 200 (see events).
+TRAINING_API = {}
+
+PREFIXES = [  # longest first: "training-session-…" before "training-…"
+    ("training-registration-", "registration"),
+    ("training-session-", "session"),
+    ("assignment-run-", "run"),
+    ("training-", "training"),
+    ("module-", "module"),
+]
+
+
+def _names(resolver=None):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _names(pattern)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern.name
+
+
+def add_training_world(world, *, region, centre_a, person_a, secret):
+    from neuewege.trainings.models import AssignmentRun
+    from tests.factories import make_registrant, make_training
+
+    training = make_training(region, sessions=2, title=f"Fortbildung {secret}")
+    session = training.sessions.first()
+    registration = make_registrant(training, centre_a, person=person_a, last_name=secret)
+    run = AssignmentRun.objects.create(training=training, work_state="done")
+    records = {
+        "training": training,
+        "session": session,
+        "registration": registration,
+        "run": run,
+        "module": training.module,
+    }
+    for name in _names():
+        for prefix, record in PREFIXES:
+            if name.startswith(prefix):
+                world["pk_for"].setdefault(name, records[record].pk)
+                break
+    world["kwargs"]["key"] = training.registration_key
+    world.setdefault("api_ids", {}).update(
+        {
+            "{training_id}": str(training.pk),
+            "{session_id}": str(session.pk),
+            "{registration_id}": str(registration.pk),
+            "{run_id}": str(run.pk),
+        }
+    )
+    return records
+
+
+__all__ = ["READ_A", "TRAINING_API", "add_training_world"]
