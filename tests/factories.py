@@ -157,9 +157,11 @@ def make_registrant(training, institution, *, available=None, confirmed=True, **
         first_name=values.pop("first_name", "Kim"),
         last_name=values.pop("last_name", f"Fachkraft{number}"),
         email=values.pop("email", f"fachkraft{number}@example.org"),
-        status="confirmed" if confirmed else "unconfirmed",
-        confirmed_at=timezone.now() if confirmed else None,
-        **values,
+        **{
+            "status": "confirmed" if confirmed else "unconfirmed",
+            "confirmed_at": timezone.now() if confirmed else None,
+            **values,
+        },
     )
     registration.available_sessions.set(training.sessions.all() if available is None else available)
     return registration

@@ -10,9 +10,12 @@ class TrainingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import models, permissions  # noqa: F401 (declare)
+        from . import models, permissions, reminders  # noqa: F401 (declare)
+
+        due_job(reminders.send_training_reminders)
 
         auditlog.register(models.Module)
         auditlog.register(models.Training)
