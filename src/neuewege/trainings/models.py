@@ -24,7 +24,7 @@ class Module(models.Model):
         SPEAKER = "speaker", _("Speaker training")
         INFORMATION = "information", _("Information event for family centres")
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"))

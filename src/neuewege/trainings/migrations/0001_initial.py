@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Module',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
                 ('kind', models.CharField(choices=[('cooperative', 'Cooperative training'), ('speaker', 'Speaker training'), ('information', 'Information event for family centres')], max_length=12, verbose_name='kind')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('content', models.TextField(verbose_name='content')),
