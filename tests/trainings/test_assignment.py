@@ -551,3 +551,26 @@ def test_a_coordinator_of_region_b_is_refused(client, wesel, borken, institution
     assert not AssignmentRun.objects.exists()
     person.refresh_from_db()
     assert not person.pinned
+
+
+def test_a_pin_that_cannot_be_kept_is_reported_with_its_reason(
+    client, wesel, coordinator, institutions, django_capture_on_commit_callbacks
+):
+    training = make_training(wesel, sessions=2, min_size=3, max_size=8)
+    first, second = training.sessions.all()
+    people = register_many(training, institutions, {Kind.FAMILY_CENTRE: 5, Kind.JOB_CENTRE: 5})
+    pinned = people[0]
+    assignment.pin(access=access_for(coordinator), registration=pinned, session=first)
+    pinned.available_sessions.remove(first)  # they changed their availability since
+
+    done = run(coordinator, training, django_capture_on_commit_callbacks)
+
+    (relaxed,) = [r for r in done.result["relaxations"] if r["rule"] == "pin"]
+    assert relaxed["person"] == pinned.pk and relaxed["reason"]["code"] == "pin_not_available"
+    pinned.refresh_from_db()
+    assert pinned.session == second and not pinned.pinned
+    rules = {rule["rule"]: rule for rule in assignment.rules_met(done.result)}
+    assert rules["Pins kept"]["met"] is False
+    client.force_login(coordinator)
+    body = client.get(reverse("training-assignment", kwargs={"pk": training.pk})).content.decode()
+    assert f"{pinned.full_name}: Pin not kept: the person cannot attend" in body

@@ -13,6 +13,7 @@ planner who started the run.
 """
 
 import logging
+import math
 import threading
 import time
 
@@ -293,6 +294,11 @@ def _jsonable(value):
     return str(value)
 
 
+def _finite(value):
+    """A number JSON (and PostgreSQL's jsonb) can hold: no infinity, no NaN."""
+    return value if value is None or math.isfinite(value) else None
+
+
 def reason_json(code: str, params=None) -> dict:
     return {"code": code, "params": _jsonable(dict(params or {}))}
 
@@ -302,12 +308,16 @@ def report(run, training, instance, plan: planning.Plan, reasons, late) -> dict:
     per session its size, range, mix and status, the rules relaxed and why, each person's
     reason."""
     objectives = {
-        name: {"value": objective.value, "bound": objective.bound, "sense": objective.sense}
+        name: {
+            "value": _finite(objective.value),
+            "bound": _finite(objective.bound),
+            "sense": objective.sense,
+        }
         for name, objective in plan.objectives.items()
     }
     return {
         "status": plan.status,
-        "gap": plan.gap,
+        "gap": _finite(plan.gap),
         "solver": plan.solver,
         "seconds": round(plan.wall_seconds, 2),
         "time_limit": run.time_limit_seconds,
@@ -596,8 +606,7 @@ def rules_met(result: dict) -> list[dict]:
                 "detail": _("%(kept)s of %(pins)s pins kept.")
                 % {
                     "kept": int(objectives.get("pins_kept", {}).get("value", 0)),
-                    "pins": result.get("pins", 0)
-                    + sum(1 for r in pins if r["reason"]["code"] == "pin_not_available"),
+                    "pins": result.get("pins", 0),
                 },
             }
         )
