@@ -574,3 +574,23 @@ def test_a_pin_that_cannot_be_kept_is_reported_with_its_reason(
     client.force_login(coordinator)
     body = client.get(reverse("training-assignment", kwargs={"pk": training.pk})).content.decode()
     assert f"{pinned.full_name}: Pin not kept: the person cannot attend" in body
+
+
+def test_a_pin_set_while_the_run_was_going_stands(wesel, coordinator, institutions):
+    training = make_training(wesel, sessions=2, min_size=2, max_size=10)
+    first, second = training.sessions.all()
+    people = register_many(training, institutions, {Kind.FAMILY_CENTRE: 4, Kind.JOB_CENTRE: 4})
+    instance = assignment.instance_for(training)
+    from neuewege.planning.training_groups import Options, assign
+
+    plan = assign(instance, Options(time_limit_seconds=TIME_LIMIT))
+    person = people[0]
+    elsewhere = second if plan.assignment[person.pk] == first.pk else first
+    assignment.pin(access=access_for(coordinator), registration=person, session=elsewhere)
+    started = AssignmentRun.objects.create(training=training, time_limit_seconds=TIME_LIMIT)
+
+    assignment.apply_plan(started, instance, plan)
+
+    person.refresh_from_db()
+    assert person.session == elsewhere and person.pinned
+    assert person.reason == "Pinned by the planner."

@@ -258,6 +258,11 @@ def apply_plan(run: AssignmentRun, instance: planning.Instance, plan: planning.P
                     registration.reason = _short(reason_text(reasons[registration.pk], labels))
                     registration.save(update_fields=["reason"])
                 continue
+            pinned_to = registration.session_id if registration.pinned else None
+            if pinned_to is not None and pinned_to != instance.pins.get(registration.pk):
+                # pinned while the run was going: the planner's newer word stands
+                reasons[registration.pk] = reason_json("pinned", {"session": pinned_to})
+                continue
             sid = plan.assignment.get(registration.pk)
             reason = plan.reasons.get(registration.pk)
             reason = reason_json(reason.code, reason.params) if reason else reason_json("")
