@@ -797,7 +797,7 @@ def publish(*, access: Access, training: Training) -> int:
         before = training.published_at
         recipients = []
         rows = (
-            training.registrations.select_for_update()
+            training.registrations.select_for_update(of=("self",))
             .filter(status=CONFIRMED)
             .select_related("session")
             .order_by("pk")
