@@ -190,8 +190,19 @@ def test_a_run_places_everyone_within_ranges_and_availability_with_reasons(
             assert set(line) == {"kind", "count", "target", "floor", "ceiling"}
     assert result["objectives"]["placed"]["value"] == 22
     assert str(ranked.pk) in result["reasons"]
-    rules = assignment.rules_met(result)
-    assert rules[0]["met"] is True  # everyone placed who can be
+    rules = {rule["rule"]: rule for rule in assignment.rules_met(result)}
+    assert rules["Everyone placed who can be"]["met"] is True
+    # the three of the youth welfare office can only come to the third session: more than its
+    # share there, and the page says so with the reason
+    (relaxed,) = [r for r in result["relaxations"] if r["kind"] == "youth_welfare_office"]
+    assert relaxed["rule"] == "mix_band" and relaxed["session"] == third.pk
+    assert relaxed["reason"]["code"] == "above_ceiling"
+    assert rules["Institution mix within its band"]["met"] is False
+    row = next(
+        r for r in assignment.sessions_shown(result, [first, second, third]) if r["id"] == third.pk
+    )
+    line = next(line for line in row["mix"] if line["kind"] == "youth_welfare_office")
+    assert line["count"] == 3 and line["relaxed"].startswith("3 instead of at most")
 
 
 def test_a_rerun_after_one_cancellation_moves_nobody_it_need_not(
@@ -485,6 +496,8 @@ def test_the_page_starts_a_run_and_shows_each_sessions_mix_as_chart_and_table(
     assert reverse("training-registration-pin", kwargs={"pk": people[0].pk}) in body
     assert reverse("training-publish", kwargs={"pk": training.pk}) in body
 
+    polled = client.get(url, headers={"HX-Request": "true"})
+    assert polled["HX-Refresh"] == "true"  # the bar's polling: done, the page reloads
     report = client.get(reverse("assignment-run-detail", kwargs={"pk": done.pk}))
     assert report.status_code == 200
     assert f'id="mix-{training.sessions.first().pk}-caption"' in report.content.decode()
