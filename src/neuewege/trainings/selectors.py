@@ -45,3 +45,23 @@ def registrations(access: Access):
     return TrainingRegistration.objects.select_related(
         "training__region", "institution", "session"
     ).filter(training__in=trainings(access))
+
+
+# the balanced assignment
+
+
+def assignment_runs(access: Access):
+    from .models import AssignmentRun
+
+    return AssignmentRun.objects.select_related("training__region", "training__module").filter(
+        training__in=trainings(access)
+    )
+
+
+def waiting_list(training):
+    """Confirmed registrants without a session once the groups are assigned (or held)."""
+    if training.status not in (Training.Status.ASSIGNED, Training.Status.HELD):
+        return TrainingRegistration.objects.none()
+    return training.registrations.filter(
+        status=TrainingRegistration.Status.CONFIRMED, session__isnull=True
+    ).select_related("institution")

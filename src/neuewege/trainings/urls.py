@@ -4,7 +4,7 @@ matrix relies on it): ``training-…`` a training, ``training-session-…`` a se
 
 from django.urls import path
 
-from .views import catalogue, trainings
+from .views import assignment, catalogue, trainings
 
 region = "regions/<str:region_key>/"
 
@@ -18,6 +18,26 @@ urlpatterns = [
     #
     #
     # the balanced assignment
+    path(
+        "trainings/<int:pk>/assignment/",
+        assignment.TrainingAssignmentView.as_view(),
+        name="training-assignment",
+    ),
+    path(
+        "trainings/<int:pk>/publish/",
+        assignment.TrainingPublishView.as_view(),
+        name="training-publish",
+    ),
+    path(
+        "training-registrations/<int:pk>/pin/",
+        assignment.TrainingRegistrationPinView.as_view(),
+        name="training-registration-pin",
+    ),
+    path(
+        "assignment-runs/<int:pk>/",
+        assignment.AssignmentRunDetailView.as_view(),
+        name="assignment-run-detail",
+    ),
     #
     #
     # attendance, certificates
