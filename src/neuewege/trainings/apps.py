@@ -10,12 +10,17 @@ class TrainingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from neuewege.core.jobs import HOURLY, due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import models, permissions  # noqa: F401 (declare)
+        from . import certificates, feedback, models, permissions  # noqa: F401 (declare)
 
         auditlog.register(models.Module)
         auditlog.register(models.Training)
         auditlog.register(models.TrainingSession, m2m_fields={"trainers"})
         menu_entry(REGION, "training-list", _("Trainings"), order=45)
         menu_entry(TOOLS, "module-list", _("Training modules"), order=15)
+        # attendance, certificates, feedback
+        auditlog.register(models.Qualification)
+        certificates.register()
+        due_job(feedback.invite_training_participants, every=HOURLY)
