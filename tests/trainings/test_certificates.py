@@ -160,3 +160,33 @@ def test_the_list_by_institution_as_pdf_and_for_one_institution(
     assert "Ben Brandt" in text and "Anna Albers" not in text
     assert client.get(url, {"institution": "x"}).status_code == 404
     assert client.get(url.replace(".pdf", ".docx")).status_code == 404
+
+
+def test_each_attendee_is_sent_their_certificate_once(
+    client, coordinator, borken, training, registrations, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    url = reverse("training-certificates-send", kwargs={"pk": training.pk})
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [registrations[0].email, registrations[1].email]
+    )
+    for message in mail.outbox:
+        ((filename, content, mimetype),) = message.attachments
+        assert filename.endswith(".pdf")
+        assert mimetype == "application/pdf"
+        recipient = next(r for r in registrations if r.email == message.to[0])
+        assert recipient.full_name in pdf_text(content)[1]
+    # again: nobody twice, and the page says so
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.status_code == 200
+    assert len(mail.outbox) == 2
+    # another region's coordinator sends nothing
+    client.force_login(UserFactory(role=User.Role.COORDINATOR, regions=[borken]))
+    assert client.post(url).status_code == 404

@@ -10,21 +10,34 @@ of ``core.exporters`` (registered in ``apps.py``):
 - ``training-institution-list`` (PDF, XLSX): per institution, who attended which session — the
   evidence an institution files.
 
+``send_certificates`` e-mails each attendee their certificate once (``certificate_sent_at``),
+in a background task.
+
 No parents' data: the files name professionals, for those who plan the training.
 """
 
-from django.utils import timezone
+import logging
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from neuewege.core import exporters
 from neuewege.core.documents import render_pdf, table
-from neuewege.core.errors import NotFound
+from neuewege.core.errors import NotFound, PermissionDenied, ValidationFailed
 from neuewege.core.exporters import Document, Exporter, Invalid, Target
 
 from . import selectors
 from .models import Training, TrainingRegistration
 from .permissions import PLAN
+
+logger = logging.getLogger(__name__)
 
 
 def issuer(training: Training) -> str:
@@ -216,3 +229,76 @@ INSTITUTION_LIST = Exporter(
 def register():
     for declared in (CERTIFICATE, CERTIFICATES, INSTITUTION_LIST):
         exporters.register(declared)
+
+
+# Sending each attendee their certificate
+
+
+def unsent(training: Training):
+    """Attendees of ``training`` who have not been sent their certificate yet."""
+    return selectors.attendees(training).filter(certificate_sent_at__isnull=True)
+
+
+def send_certificates(*, access, training: Training) -> int:
+    """E-mail each attendee of ``training`` their certificate of attendance (PDF attached),
+    once: in a background task after the commit. Returns how many are to be sent."""
+    if not access.has(PLAN, training):
+        raise PermissionDenied(_("You may not issue the certificates of this training."))
+    with transaction.atomic(durable=True):
+        count = unsent(training).count()
+        if not count:
+            raise ValidationFailed(
+                _("Every participant who attended has already been sent their certificate.")
+            )
+        transaction.on_commit(lambda: mail_certificates.enqueue(training_id=training.pk))
+    return count
+
+
+@task()
+def mail_certificates(training_id: int) -> str:
+    return mail_unsent_certificates(training_id)
+
+
+def mail_unsent_certificates(training_id: int) -> str:
+    """Send the certificates not yet sent, each in its own transaction (a row lock, so that two
+    runs never send one twice); an address the mail server refuses stays for the next call."""
+    training = Training.objects.select_related("module", "region").get(pk=training_id)
+    sent = failed = 0
+    for pk in list(unsent(training).values_list("pk", flat=True)):
+        try:
+            with transaction.atomic(durable=True):
+                registration = (
+                    unsent(training)
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .filter(pk=pk)
+                    .first()
+                )
+                if registration is None:  # sent meanwhile, or no longer attended
+                    continue
+                _mail_certificate(registration)
+                registration.certificate_sent_at = timezone.now()
+                registration.save(update_fields=["certificate_sent_at"])
+                sent += 1
+        except (OSError, SMTPException):
+            logger.exception("Certificate for training registration %s could not be sent", pk)
+            failed += 1
+    return f"{sent} certificate(s) sent, {failed} failed"
+
+
+def _mail_certificate(registration: TrainingRegistration):
+    training = registration.training
+    with translation.override(settings.LANGUAGE_CODE):
+        message = EmailMessage(
+            subject=_("Your certificate of attendance: %(title)s") % {"title": training.title},
+            body=render_to_string(
+                "trainings/email/certificate.txt",
+                {"registration": registration, "training": training, "issuer": issuer(training)},
+            ),
+            to=[registration.email],
+        )
+        message.attach(
+            f"teilnahmebescheinigung-{registration.pk}.pdf",
+            certificates_pdf([registration], training),
+            "application/pdf",
+        )
+    message.send()

@@ -263,6 +263,7 @@ class TrainingRegistration(models.Model):
         help_text="The session the person was last told about (published).",
     )
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+    certificate_sent_at = models.DateTimeField(_("certificate sent"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

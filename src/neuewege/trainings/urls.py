@@ -40,6 +40,11 @@ urlpatterns = [
         name="training-certificates",
     ),
     path(
+        "trainings/<int:pk>/certificates/send/",
+        attendance.TrainingCertificatesSendView.as_view(),
+        name="training-certificates-send",
+    ),
+    path(
         "trainings/<int:pk>/attendance-by-institution.<str:fmt>",
         exporters.alias("training-institution-list"),
         name="training-institution-list",

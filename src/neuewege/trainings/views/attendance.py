@@ -1,5 +1,6 @@
 """Attendance of a training session, on a tablet: one large checkbox per person assigned to
-the session, an "all present" button, saved in one POST once the session has begun."""
+the session, an "all present" button, saved in one POST once the session has begun; and the
+page that e-mails the attendees their certificates."""
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.views import View
 from neuewege.core.errors import DomainError
 from neuewege.core.views.base import AccessMixin, add_domain_errors
 
-from .. import selectors
+from .. import certificates, selectors
 from ..models import TrainingSession
 from ..permissions import PLAN, RECORD_ATTENDANCE
 from ..services.attendance import assigned, has_started, record_attendance
@@ -110,3 +111,46 @@ class SessionAttendanceView(AccessMixin, View):
                 % {"names": ", ".join(r.full_name for r in result.not_qualified)},
             )
         return redirect("training-session-attendance", pk=self.record.pk)
+
+
+class TrainingCertificatesSendView(AccessMixin, View):
+    """Send each attendee their certificate by e-mail: how many, then a button."""
+
+    permission = PLAN
+    programme_wide = True  # a state-wide training is of no region
+
+    def get_record(self):
+        pk = _id(self.kwargs.get("pk"))
+        training = selectors.trainings(self.access).filter(pk=pk).first() if pk else None
+        if training is None:
+            raise Http404
+        return training
+
+    def page(self, error=None):
+        training = self.record
+        return self.render(
+            "trainings/certificates_send.html",
+            training=training,
+            attendees=selectors.attendees(training).count(),
+            unsent=certificates.unsent(training).count(),
+            error=error,
+        )
+
+    def get(self, request, pk):
+        return self.page()
+
+    def post(self, request, pk):
+        try:
+            count = certificates.send_certificates(access=self.access, training=self.record)
+        except DomainError as error:
+            return self.page(error=" ".join(error.messages()))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s certificate of attendance is being sent.",
+                "%(count)s certificates of attendance are being sent.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("training-certificates-send", pk=self.record.pk)
