@@ -14,10 +14,12 @@ register = template.Library()
 @register.inclusion_tag("trainings/_attendance_section.html", takes_context=True)
 def training_attendance(context, training, can_plan=False):
     request = context.get("request")
-    access = getattr(request, "access", None) or access_for(request.user)
+    access = getattr(request, "access", None)
+    if access is None and request is not None:
+        access = access_for(request.user)
     sessions = selectors.attendance_rows(training)
     for session in sessions:
-        session.can_record = access.has(RECORD_ATTENDANCE, session)
+        session.can_record = access is not None and access.has(RECORD_ATTENDANCE, session)
     return {
         "training": training,
         "sessions": sessions,
