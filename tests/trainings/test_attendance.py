@@ -330,3 +330,13 @@ def test_the_evaluation_job_sends_the_training_invitations(coordinator, training
     assert "/" in mail.outbox[0].body and people[0].full_name in mail.outbox[0].body
     invitations.send_survey_invitations()
     assert len(mail.outbox) == 1
+
+
+def test_the_counts_per_session(coordinator, training, session, people):
+    from neuewege.trainings import selectors
+
+    type(people[2]).objects.filter(pk=people[2].pk).update(status="cancelled")
+    record_attendance(access=access_for(coordinator), session=session, present_ids=[people[0].pk])
+    first, second = selectors.attendance_rows(training)
+    assert (first.assigned_count, first.attended_count) == (2, 1)
+    assert (second.assigned_count, second.attended_count) == (0, 0)
