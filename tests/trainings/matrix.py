@@ -36,6 +36,10 @@ def add_training_world(world, *, region, centre_a, person_a, secret):
     session = training.sessions.first()
     registration = make_registrant(training, centre_a, person=person_a, last_name=secret)
     run = AssignmentRun.objects.create(training=training, work_state="done")
+    # attendance, certificates: someone who attended, for the certificate and the lists
+    attendee = make_registrant(training, centre_a, last_name=secret, session=session, attended=True)
+    world["pk_for"]["training-registration-certificate"] = attendee.pk
+    world["kwargs_for"]["training-institution-list"] = {"fmt": "xlsx"}
     records = {
         "training": training,
         "session": session,

@@ -277,6 +277,8 @@ def recipient(invitation: SurveyInvitation) -> str:
         return invitation.registration.email
     if invitation.person_id is not None:
         return invitation.person.email or ""
+    if invitation.training_registration_id is not None:
+        return invitation.training_registration.email
     if invitation.questionnaire.audience == Audience.FAMILY_CENTRES and invitation.family_centre:
         return invitation.family_centre.email
     return ""
@@ -309,7 +311,12 @@ def _mailable():
         .filter(expires_on__gte=timezone.localdate(), failed_attempts__lt=MAX_ATTEMPTS)
         .filter(Q(registration__isnull=True) | ~Q(registration__email=""))
         .select_related(
-            "questionnaire", "registration", "person", "event__family_centre", "family_centre"
+            "questionnaire",
+            "registration",
+            "person",
+            "training_registration__training",
+            "event__family_centre",
+            "family_centre",
         )
     )
 
@@ -393,6 +400,15 @@ def _send(invitation: SurveyInvitation, token: str, address: str, *, reminder: b
         if invitation.questionnaire.audience == Audience.PARENTS:
             template = "evaluation/email/parent_invitation.txt"
             subject = _("Reminder: a short survey") if reminder else _("A short survey")
+        elif invitation.training_registration_id is not None:
+            template = "evaluation/email/training_invitation.txt"
+            context["training"] = training = invitation.training_registration.training
+            subject = (
+                _("Reminder: your feedback on the training")
+                if reminder
+                else _("Your feedback on the training")
+            )
+            subject = f"{subject}: {training.title}"
         else:
             template = "evaluation/email/professional_invitation.txt"
             context["quarter_end"] = quarter_end(invitation.month)

@@ -189,8 +189,9 @@ class SurveyContext(models.Model):
 class SurveyInvitation(SurveyContext):
     """The personal link of one person to one questionnaire. Only a SHA-256 hash of the token is
     stored; the token itself exists only when the invitation is created. The recipient's
-    registration (parents) or person (speakers, centre staff) is kept for sending; it tells who
-    was invited, never who answered: answering leaves no mark on the invitation. Invitations
+    registration (parents), person (speakers, centre staff) or training registration (training
+    participants) is kept for sending; it tells who was invited, never who answered: answering
+    leaves no mark on the invitation. Invitations
     of the due job keep a random ``seed`` the token is derived from until the reminder is sent
     (``invitations.py`` explains the trade-off)."""
 
@@ -206,6 +207,14 @@ class SurveyInvitation(SurveyContext):
     )
     person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # a participant of a training, asked after their session (trainings/feedback.py)
+    training_registration = models.OneToOneField(
+        "trainings.TrainingRegistration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_invitation",
     )
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -229,7 +238,9 @@ class SurveyInvitation(SurveyContext):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(registration__isnull=True) | Q(person__isnull=True),
+                condition=Q(registration__isnull=True, person__isnull=True)
+                | Q(registration__isnull=True, training_registration__isnull=True)
+                | Q(person__isnull=True, training_registration__isnull=True),
                 name="invitation_to_one_recipient",
             ),
             models.CheckConstraint(

@@ -56,15 +56,28 @@ def create_invitation(
     region=None,
     registration=None,
     person=None,
+    training_registration=None,
 ) -> tuple[SurveyInvitation, str]:
-    """A personal link for one registration (parents) or one person (professionals). The
+    """A personal link for one registration (parents), one person (professionals) or one
+    training registration (a participant of a training, by the address they registered with). The
     context is taken from the event where one is given. Returns the invitation and the token,
     which exists only now: send it, or lose it. A single insert, so a due job may call it
     inside its own transaction; one invitation per registration (a unique constraint)."""
     if not questionnaire.is_published:
         raise ValidationFailed({"questionnaire": _("This questionnaire is not published.")})
-    if registration is not None and person is not None:
+    if sum(r is not None for r in (registration, person, training_registration)) > 1:
         raise ValidationFailed(_("An invitation goes to one registration or one person."))
+    if (
+        training_registration is not None
+        and questionnaire.audience != Audience.TRAINING_PARTICIPANTS
+    ):
+        raise ValidationFailed(
+            {
+                "questionnaire": _(
+                    "Training participants get the training participants' questionnaire."
+                )
+            }
+        )
     if registration is not None:
         if questionnaire.audience != Audience.PARENTS:
             raise ValidationFailed(
@@ -88,6 +101,7 @@ def create_invitation(
         questionnaire=questionnaire,
         registration=registration,
         person=person,
+        training_registration=training_registration,
         event=event,
         format=event.format.code if event is not None else "",
         family_centre=family_centre,

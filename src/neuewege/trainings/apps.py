@@ -10,10 +10,10 @@ class TrainingsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from neuewege.core.jobs import due_job
+        from neuewege.core.jobs import HOURLY, due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import models, permissions, reminders  # noqa: F401 (declare)
+        from . import certificates, feedback, models, permissions, reminders  # noqa: F401
 
         due_job(reminders.send_training_reminders)
 
@@ -22,3 +22,7 @@ class TrainingsConfig(AppConfig):
         auditlog.register(models.TrainingSession, m2m_fields={"trainers"})
         menu_entry(REGION, "training-list", _("Trainings"), order=45)
         menu_entry(TOOLS, "module-list", _("Training modules"), order=15)
+        # attendance, certificates, feedback
+        auditlog.register(models.Qualification)
+        certificates.register()
+        due_job(feedback.invite_training_participants, every=HOURLY)

@@ -264,6 +264,7 @@ class TrainingRegistration(models.Model):
     )
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    certificate_sent_at = models.DateTimeField(_("certificate sent"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -65,3 +65,43 @@ def waiting_list(training):
     return training.registrations.filter(
         status=TrainingRegistration.Status.CONFIRMED, session__isnull=True
     ).select_related("institution")
+
+
+# attendance, certificates
+
+
+def attendance_session(access: Access, pk: int) -> TrainingSession:
+    """A session whose attendance the account may see: of its trainings, or one it trains
+    (a trainer of a state-wide training, or from another region). DoesNotExist otherwise."""
+    rows = TrainingSession.objects.select_related("training__region", "training__module", "site")
+    scoped = Q(training__in=trainings(access))
+    if access.own_person_id is not None:
+        scoped |= Q(trainers__pk=access.own_person_id)
+    return rows.filter(scoped).distinct().get(pk=pk)
+
+
+def attendance_rows(training: Training) -> list[TrainingSession]:
+    """The sessions of a training, each with ``assigned_count`` and ``attended_count``."""
+    confirmed = Q(participants__status=TrainingRegistration.Status.CONFIRMED)
+    return list(
+        training.sessions.annotate(
+            assigned_count=Count("participants", filter=confirmed, distinct=True),
+            attended_count=Count(
+                "participants", filter=confirmed & Q(participants__attended=True), distinct=True
+            ),
+        ).order_by("starts_at", "pk")
+    )
+
+
+def attendees(training: Training):
+    """The registrations of a training that attended their session."""
+    return (
+        TrainingRegistration.objects.filter(
+            training=training,
+            status=TrainingRegistration.Status.CONFIRMED,
+            attended=True,
+            session__isnull=False,
+        )
+        .select_related("person", "institution__region", "session__site", "training__module")
+        .order_by("last_name", "first_name", "pk")
+    )

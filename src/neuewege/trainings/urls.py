@@ -4,7 +4,9 @@ matrix relies on it): ``training-…`` a training, ``training-session-…`` a se
 
 from django.urls import path
 
-from .views import assignment, catalogue, trainings
+from neuewege.core import exporters
+
+from .views import assignment, attendance, catalogue, trainings
 
 region = "regions/<str:region_key>/"
 
@@ -42,6 +44,31 @@ urlpatterns = [
     #
     # attendance, certificates
     #
+    path(
+        "training-sessions/<int:pk>/attendance/",
+        attendance.SessionAttendanceView.as_view(),
+        name="training-session-attendance",
+    ),
+    path(
+        "training-registrations/<int:pk>/certificate.pdf",
+        exporters.alias("training-certificate", "pdf"),
+        name="training-registration-certificate",
+    ),
+    path(
+        "trainings/<int:pk>/certificates.pdf",
+        exporters.alias("training-certificates", "pdf"),
+        name="training-certificates",
+    ),
+    path(
+        "trainings/<int:pk>/certificates/send/",
+        attendance.TrainingCertificatesSendView.as_view(),
+        name="training-certificates-send",
+    ),
+    path(
+        "trainings/<int:pk>/attendance-by-institution.<str:fmt>",
+        exporters.alias("training-institution-list"),
+        name="training-institution-list",
+    ),
     #
     # the overview
     #

@@ -1,0 +1,1 @@
+"""Every write of the trainings app, one module per part (attendance, …)."""
