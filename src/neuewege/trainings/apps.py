@@ -12,7 +12,7 @@ class TrainingsConfig(AppConfig):
 
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import models, permissions  # noqa: F401 (declare)
+        from . import models, permissions, privacy  # noqa: F401 (declare)
 
         auditlog.register(models.Module)
         auditlog.register(models.Training)
