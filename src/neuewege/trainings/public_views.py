@@ -12,7 +12,7 @@ from neuewege.core.errors import DomainError, NotFound
 
 from . import selectors
 from .forms import RegistrationForm
-from .models import Training, TrainingRegistration
+from .models import TrainingRegistration
 from .services import registrations as services
 
 MESSAGE_PAGE = "trainings/public/message.html"
@@ -58,10 +58,11 @@ def register(request, key):
             status=404,
             alert="danger",
         )
-    if request.session.pop(JUST_REGISTERED, None) == training.pk:
+    if request.method == "GET" and request.session.pop(JUST_REGISTERED, None) == training.pk:
         return render(request, "trainings/public/registered.html", {"training": training})
-    form = _form(training, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    problem = services.registration_problem(training)
+    form = _form(training, request.POST if request.method == "POST" and not problem else None)
+    if form.is_bound and form.is_valid():
         application = form.application()
         wait = limits.hit("booking-contact", application.email.strip().lower())
         if wait:
@@ -80,9 +81,9 @@ def register(request, key):
             "training": training,
             "form": form,
             "sessions": selectors.open_sessions(training),
-            "takes_registrations": training.status == Training.Status.OPEN,
+            "problem": problem,
         },
-        status=422 if form.errors else 200,
+        status=409 if problem and request.method == "POST" else 422 if form.errors else 200,
     )
 
 

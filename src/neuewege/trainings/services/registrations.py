@@ -64,6 +64,15 @@ def _check_registration_open(training: Training):
         raise ValidationFailed(_("This training is full."))
 
 
+def registration_problem(training: Training) -> str | None:
+    """Why the training takes no registrations now (None: it does)."""
+    try:
+        _check_registration_open(training)
+    except ValidationFailed as error:
+        return " ".join(error.messages())
+    return None
+
+
 def _check_sessions(training: Training, session_ids, preference_ids) -> list[TrainingSession]:
     if not session_ids:
         raise ValidationFailed({"sessions": _("Choose at least one session you can attend.")})
