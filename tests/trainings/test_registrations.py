@@ -389,3 +389,29 @@ def test_registrations_are_anonymised_three_years_after_the_last_session(trainin
     assert kept.email.endswith("@anonymised.invalid")
     assert kept.institution_kind == Institution.Kind.JOB_CENTRE and kept.attended is True
     assert not category.due(later).exists()
+
+
+def test_a_larger_session_after_the_assignment_takes_people_from_the_waiting_list(
+    coordinator_client, wesel, job_centre
+):
+    training = make_training(wesel, sessions=1, status="assigned", min_size=15, max_size=15)
+    session = training.sessions.get()
+    for _number in range(15):
+        make_registrant(training, job_centre, session=session)
+    waiting = make_registrant(training, job_centre, email="wartet@example.org")
+    local = timezone.localtime(session.starts_at)
+    response = coordinator_client.post(
+        reverse("training-session-update", args=[session.pk]),
+        {
+            "site_address": session.site_address,
+            "site_postcode": session.site_postcode,
+            "day": local.date().isoformat(),
+            "starts": "08:00",
+            "ends": "16:00",
+            "min_size": "15",
+            "max_size": "16",
+        },
+    )
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.session == session

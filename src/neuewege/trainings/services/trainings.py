@@ -352,7 +352,11 @@ def update_session(
                     % {"count": placed}
                 }
             )
-        return _write_session(session, plan, starts_at, ends_at)
+        session = _write_session(session, plan, starts_at, ends_at)
+        from .registrations import fill_from_waiting_list  # (imports this module)
+
+        fill_from_waiting_list(session)  # a larger group after the assignment: places free
+        return session
 
 
 def cancel_session(*, access: Access, session: TrainingSession) -> TrainingSession:
