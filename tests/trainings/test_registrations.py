@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -415,3 +416,20 @@ def test_a_larger_session_after_the_assignment_takes_people_from_the_waiting_lis
     assert response.status_code == 302
     waiting.refresh_from_db()
     assert waiting.session == session
+
+
+class RefusingBackend(EmailBackend):
+    def send_messages(self, messages):
+        from smtplib import SMTPRecipientsRefused
+
+        raise SMTPRecipientsRefused({messages[0].to[0]: (550, b"no such user")})
+
+
+def test_a_mail_server_that_refuses_does_not_lose_the_registration(
+    public, training, job_centre, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = public.post(register_url(training), answers(training, job_centre))
+    assert response.status_code == 302
+    assert TrainingRegistration.objects.get().email == "jana.schulte@jobcenter.example"

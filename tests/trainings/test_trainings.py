@@ -322,3 +322,27 @@ def test_the_registration_closing_date_must_not_lie_in_the_past(coordinator, wes
         )
     assert "registration_closes_on" in refused.value.errors
     assert not Training.objects.filter(title="Zu spät").exists()
+
+
+def test_the_module_changes_only_while_a_draft_and_only_to_one_that_fits_the_sessions(
+    coordinator, wesel
+):
+    access = access_for(coordinator)
+    training = make_training(wesel, sessions=1, status="draft")  # sessions of 15 to 25
+    speaker = Module.objects.get(code="referentenschulung")
+    details = {"title": training.title, "description": ""}
+    if speaker.max_size < 25:
+        with (
+            translation.override("en"),
+            pytest.raises(ValidationFailed, match="change the sessions"),
+        ):
+            services.update_training(access=access, training=training, module=speaker, **details)
+    training.status = Training.Status.OPEN
+    training.save()
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationFailed, match="while the training is a draft"),
+    ):
+        services.update_training(access=access, training=training, module=speaker, **details)
+    training.refresh_from_db()
+    assert training.module.code == "basismodul"
