@@ -1,13 +1,13 @@
 """The professionals' data of the trainings, declared in the privacy registry
 (``core/privacy.py``)."""
 
-from django.db.models import F, Max, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.privacy import data_category
 
-from .models import TrainingRegistration
+from .models import TrainingRegistration, TrainingSession
 
 ANONYMISED = "@anonymised.invalid"  # the e-mail of an anonymised registration: <id>@…
 
@@ -19,7 +19,7 @@ def _anonymise(registrations, now) -> int:
     return registrations.update(
         first_name="",
         last_name="",
-        email=Concat(Cast(F("pk"), output_field=TrainingRegistration._meta.pk), Value(ANONYMISED)),
+        email=Concat(Cast(F("pk"), output_field=CharField()), Value(ANONYMISED)),
         person=None,
         other_institution="–",
         institution=None,
@@ -28,13 +28,13 @@ def _anonymise(registrations, now) -> int:
 
 
 def _expired(cutoff):
-    """Registrations of trainings whose last session ended before ``cutoff`` (or, without a
-    session, that were made before it)."""
-    rows = TrainingRegistration.objects.exclude(email__endswith=ANONYMISED).alias(
-        last_session=Max("training__sessions__ends_at")
-    )
-    return rows.filter(last_session__lt=cutoff) | rows.filter(
-        last_session__isnull=True, created_at__lt=cutoff
+    """Registrations of trainings whose last session ended before ``cutoff`` (or, of a training
+    without sessions, that were made before it)."""
+    sessions = TrainingSession.objects.filter(training=OuterRef("training"))
+    return (
+        TrainingRegistration.objects.exclude(email__endswith=ANONYMISED)
+        .exclude(Exists(sessions.filter(ends_at__gt=cutoff)))
+        .filter(Exists(sessions) | Q(created_at__lt=cutoff))
     )
 
 
