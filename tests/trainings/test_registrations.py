@@ -307,7 +307,7 @@ def test_bulk_registration_from_the_regions_people(
         follow=True,
     )
     page = text(response)
-    assert "1 people were registered." in page
+    assert "1 person was registered." in page
     assert "Skipped, without an e-mail address: Ole Ohnepost" in page
     assert "Skipped, already registered: Ida Schondabei" in page
     registration = TrainingRegistration.objects.get(person=ready)

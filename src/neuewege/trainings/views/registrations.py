@@ -4,7 +4,7 @@ in bulk, removing a registration."""
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from neuewege.core.errors import DomainError
@@ -79,7 +79,12 @@ class RegistrationsAddView(TrainingPage, View):
             return self.page(form)
         messages.success(
             request,
-            _("%(count)s people were registered.") % {"count": len(result.registered)},
+            ngettext(
+                "%(count)s person was registered.",
+                "%(count)s people were registered.",
+                len(result.registered),
+            )
+            % {"count": len(result.registered)},
         )
         if result.without_email:
             messages.warning(
