@@ -139,4 +139,5 @@ urlpatterns = [
     path("", include("neuewege.evaluation.urls")),  # results: dashboards, exports, report
     # cooperative trainings: staff pages, the registration link for professionals
     path("", include("neuewege.trainings.urls")),
+    path("", include("neuewege.trainings.public_urls")),
 ]

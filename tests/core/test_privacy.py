@@ -22,7 +22,15 @@ from neuewege.core.models import BarrierReport, ExportFile, ImportBatch, Persona
 from neuewege.core.privacy import CATEGORIES, purge_personal_data
 from neuewege.events.models import CalendarFeed, Registration
 from neuewege.events.services.booking import book
-from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
+from neuewege.trainings.models import TrainingRegistration
+from tests.factories import (
+    InstitutionFactory,
+    PersonFactory,
+    UserFactory,
+    make_event,
+    make_registrant,
+    make_training,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +125,16 @@ def export_file(days, *_):
     return file, lambda: not ExportFile.objects.filter(pk=file.pk).exists()
 
 
+def training_registration(days, wesel, family_centre, *_):
+    training = make_training(wesel, sessions=1)
+    training.sessions.update(starts_at=days_ago(days) - timedelta(hours=8), ends_at=days_ago(days))
+    registration = make_registrant(training, family_centre, first_name="Olena")
+    return (
+        registration,
+        lambda: TrainingRegistration.objects.get(pk=registration.pk).first_name == "",
+    )
+
+
 MAKERS = {
     "registrations": registration,
     "personal_data_log": personal_data_log,
@@ -130,6 +148,7 @@ MAKERS = {
     "sessions": session,
     "change_log_of_people": change_log_of_people,
     "revoked_calendar_feeds": revoked_calendar_feed,
+    "training_registrations": training_registration,
 }
 
 

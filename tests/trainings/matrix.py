@@ -47,12 +47,17 @@ def add_training_world(world, *, region, centre_a, person_a, secret):
         "run": run,
         "module": training.module,
     }
+    # the session form of a training takes the training's pk
+    world["pk_for"]["training-session-create"] = training.pk
     for name in _names():
         for prefix, record in PREFIXES:
             if name.startswith(prefix):
                 world["pk_for"].setdefault(name, records[record].pk)
                 break
     world["kwargs"]["key"] = training.registration_key
+    # the public pages show a training and its region's institutions to everyone: walked with
+    # region B's, so that region A's secret stays out of what outsiders read
+    _add_public_world(world)
     world.setdefault("api_ids", {}).update(
         {
             "{training_id}": str(training.pk),
@@ -62,6 +67,27 @@ def add_training_world(world, *, region, centre_a, person_a, secret):
         }
     )
     return records
+
+
+def _add_public_world(world):
+    from neuewege.core.models import Institution
+    from neuewege.trainings.services.registrations import Application, register
+    from tests.factories import make_training
+
+    centre_b = Institution.objects.get(name="Familienzentrum B")
+    training_b = make_training(centre_b.region, sessions=1, title="Fortbildung B")
+    _registration, token = register(
+        key=training_b.registration_key,
+        application=Application(
+            first_name="Bea",
+            last_name="Borken",
+            email="bea@example.org",
+            institution_id=centre_b.pk,
+            session_ids=[training_b.sessions.get().pk],
+        ),
+    )
+    world["kwargs_for"]["training-register"] = {"key": training_b.registration_key}
+    world["kwargs_for"]["training-confirm"] = {"token": token}
 
 
 __all__ = ["READ_A", "TRAINING_API", "add_training_world"]

@@ -13,7 +13,7 @@ class TrainingsConfig(AppConfig):
         from neuewege.core.jobs import HOURLY, due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import certificates, feedback, models, permissions, reminders  # noqa: F401
+        from . import certificates, feedback, models, permissions, privacy, reminders  # noqa: F401
 
         due_job(reminders.send_training_reminders)
 

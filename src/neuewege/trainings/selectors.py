@@ -105,3 +105,91 @@ def attendees(training: Training):
         .select_related("person", "institution__region", "session__site", "training__module")
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def training_detail(access: Access, pk: int) -> Training:
+    return trainings(access).get(pk=pk)
+
+
+def session_detail(access: Access, pk: int) -> TrainingSession:
+    return sessions(access).get(pk=pk)
+
+
+def registration_detail(access: Access, pk: int) -> TrainingRegistration:
+    return registrations(access).select_related("training__module").get(pk=pk)
+
+
+def registrant_counts(training: Training) -> list[dict]:
+    """Registrants (not cancelled) by kind of institution: confirmed and unconfirmed."""
+    from neuewege.core.models import Institution
+
+    rows = (
+        training.registrations.exclude(status=TrainingRegistration.Status.CANCELLED)
+        .values("institution_kind")
+        .annotate(
+            confirmed=Count("pk", filter=Q(status=TrainingRegistration.Status.CONFIRMED)),
+            unconfirmed=Count("pk", filter=Q(status=TrainingRegistration.Status.UNCONFIRMED)),
+        )
+    )
+    by_kind = {row["institution_kind"]: row for row in rows}
+    return [
+        {
+            "kind": label,
+            "confirmed": by_kind[kind]["confirmed"],
+            "unconfirmed": by_kind[kind]["unconfirmed"],
+        }
+        for kind, label in Institution.Kind.choices
+        if kind in by_kind
+    ]
+
+
+def session_rows(training: Training):
+    """The training's sessions with their trainers, site and the numbers placed and available."""
+    confirmed = Q(participants__status=TrainingRegistration.Status.CONFIRMED)
+    available = Q(available_registrants__status=TrainingRegistration.Status.CONFIRMED)
+    return (
+        training.sessions.select_related("site")
+        .prefetch_related("trainers")
+        .annotate(
+            placed=Count("participants", filter=confirmed, distinct=True),
+            available=Count("available_registrants", filter=available, distinct=True),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def training_registrations(training: Training):
+    return (
+        training.registrations.select_related("institution", "session")
+        .prefetch_related("available_sessions")
+        .order_by("status", "last_name", "first_name", "pk")
+    )
+
+
+def region_people(region, kind: str = ""):
+    from neuewege.core.models import Person
+
+    people = Person.objects.filter(institution__region=region).select_related("institution")
+    if kind:
+        people = people.filter(institution__kind=kind)
+    return people.order_by("institution__name", "last_name", "first_name", "pk")
+
+
+# The public registration link (no account)
+
+
+def training_for_key(key: str) -> Training | None:
+    return Training.objects.select_related("module", "region").filter(registration_key=key).first()
+
+
+def registration_institutions(training: Training):
+    """The institutions a registrant picks from: those of the training's region, by kind."""
+    from neuewege.core.models import Institution
+
+    if training.region_id is None:
+        return Institution.objects.none()
+    return Institution.objects.filter(region_id=training.region_id).order_by("kind", "name")
+
+
+def open_sessions(training: Training):
+    return training.sessions.filter(cancelled_at__isnull=True).select_related("site")

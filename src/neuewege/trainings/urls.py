@@ -6,18 +6,67 @@ from django.urls import path
 
 from neuewege.core import exporters
 
-from .views import assignment, attendance, catalogue, trainings
+from .services.trainings import TRANSITIONS
+from .views import assignment, attendance, catalogue, registrations, trainings
 
 region = "regions/<str:region_key>/"
 
 urlpatterns = [
     # the catalogue
     path("training-modules/", catalogue.ModuleListView.as_view(), name="module-list"),
+    path(
+        "training-modules/<int:pk>/edit/",
+        catalogue.ModuleUpdateView.as_view(),
+        name="module-update",
+    ),
     # trainings and their sessions
     path(region + "trainings/", trainings.TrainingListView.as_view(), name="training-list"),
+    path(region + "trainings/new/", trainings.TrainingCreateView.as_view(), name="training-create"),
+    path("trainings/<int:pk>/", trainings.TrainingDetailView.as_view(), name="training-detail"),
+    path(
+        "trainings/<int:pk>/edit/", trainings.TrainingUpdateView.as_view(), name="training-update"
+    ),
+    *[
+        path(
+            f"trainings/<int:pk>/{step}/",
+            trainings.TransitionView.as_view(step=step),
+            name=f"training-{step}",
+        )
+        for step, transition in TRANSITIONS.items()
+        if transition.by_planner
+    ],
+    path(
+        "trainings/<int:pk>/sessions/new/",
+        trainings.SessionCreateView.as_view(),
+        name="training-session-create",  # pk: the training (the matrix is told so)
+    ),
+    path(
+        "training-sessions/<int:pk>/edit/",
+        trainings.SessionUpdateView.as_view(),
+        name="training-session-update",
+    ),
+    path(
+        "training-sessions/<int:pk>/cancel/",
+        trainings.SessionCancelView.as_view(),
+        name="training-session-cancel",
+    ),
     #
     # registrations
-    #
+    path(
+        "trainings/<int:pk>/registrations/",
+        registrations.RegistrationListView.as_view(),
+        name="training-registrations",
+    ),
+    path(
+        "trainings/<int:pk>/registrations/add/",
+        registrations.RegistrationsAddView.as_view(),
+        name="training-registrations-add",
+    ),
+    path(
+        "training-registrations/<int:pk>/cancel/",
+        registrations.RegistrationCancelView.as_view(),
+        name="training-registration-cancel",
+    ),
     #
     # the balanced assignment
     path(

@@ -1,11 +1,23 @@
-"""Trainings of a region and their sessions: list, plan, change, open registration, cancel."""
+"""Trainings of a region and their sessions: list, plan, change, the steps of the status flow,
+the training's page; sessions added, changed and cancelled."""
 
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from neuewege.core.views.base import AccessMixin
+from neuewege.core.errors import DomainError
+from neuewege.core.views.base import AccessMixin, submit
 
 from .. import selectors
+from ..forms import ReasonForm, SessionForm, TrainingForm, session_label
+from ..models import Training, TrainingRegistration, TrainingSession
 from ..permissions import PLAN, SEE
+from ..services import trainings as services
+from ._ids import record_id
 
 
 class TrainingListView(AccessMixin, View):
@@ -17,3 +29,249 @@ class TrainingListView(AccessMixin, View):
             trainings=selectors.region_trainings(self.access, self.region),
             can_plan=self.access.has(PLAN, self.region),
         )
+
+
+class TrainingPage(AccessMixin):
+    """A page of one training (``self.training``); also of the state's trainings without a
+    region (then under the permission's programme reach)."""
+
+    permission = SEE
+    programme_wide = True
+
+    def find(self, pk):
+        return selectors.training_detail(self.access, pk)
+
+    def get_record(self):
+        pk = record_id(self.kwargs.get("pk"))
+        if pk is None:
+            raise Http404
+        try:
+            return self.find(pk)
+        except (
+            Training.DoesNotExist,
+            TrainingSession.DoesNotExist,
+            TrainingRegistration.DoesNotExist,
+        ) as error:
+            raise Http404 from error
+
+    @property
+    def training(self) -> Training:
+        return self.record
+
+    def detail(self):
+        return redirect("training-detail", pk=self.training.pk)
+
+
+class SessionPage(TrainingPage):
+    def find(self, pk):
+        return selectors.session_detail(self.access, pk)
+
+    @property
+    def training(self):
+        return self.record.training
+
+
+class TrainingCreateView(AccessMixin, View):
+    permission = PLAN
+
+    def page(self, form):
+        return self.render("trainings/training_form.html", form=form, training=None)
+
+    def get(self, request, region_key):
+        return self.page(TrainingForm())
+
+    def post(self, request, region_key):
+        form = TrainingForm(request.POST)
+        training = submit(
+            request,
+            form,
+            lambda data: services.plan_training(access=self.access, region=self.region, **data),
+            _("The training is planned as a draft. Add its sessions next."),
+        )
+        if training is not None:
+            return redirect("training-detail", pk=training.pk)
+        return self.page(form)
+
+
+class TrainingUpdateView(TrainingPage, View):
+    permission = PLAN
+
+    def page(self, form):
+        return self.render("trainings/training_form.html", form=form, training=self.training)
+
+    def get(self, request, pk):
+        return self.page(TrainingForm(training=self.training))
+
+    def post(self, request, pk):
+        form = TrainingForm(request.POST, training=self.training)
+        if submit(
+            request,
+            form,
+            lambda data: services.update_training(
+                access=self.access, training=self.training, **data
+            ),
+            _("The training was saved."),
+        ):
+            return self.detail()
+        return self.page(form)
+
+
+class TrainingDetailView(TrainingPage, View):
+    def get(self, request, pk):
+        training = self.training
+        can_plan = self.access.has(PLAN, training)
+        live = training.status in services.LIVE
+        return self.render(
+            "trainings/training_detail.html",
+            training=training,
+            module=training.module,
+            can_plan=can_plan,
+            can_change=can_plan and live,
+            steps=services.next_steps(training) if can_plan else [],
+            sessions=selectors.session_rows(training),
+            counts=selectors.registrant_counts(training),
+            registration_url=request.build_absolute_uri(
+                reverse("training-register", kwargs={"key": training.registration_key})
+            ),
+            Status=Training.Status,
+        )
+
+
+class ActionView:
+    """GET asks for confirmation, POST acts through a service; a refusal becomes a message.
+    Mixed in before a record page and ``View``."""
+
+    title = question = button = success = ""
+    form_class = None
+
+    def act(self, form):
+        raise NotImplementedError
+
+    def texts(self):
+        return {"title": self.title, "question": self.question, "button": self.button}
+
+    def page(self, form=None):
+        return self.render(
+            "trainings/confirm_action.html",
+            training=self.training,
+            record=self.record,
+            form=form,
+            cancel_url=self.detail().url,
+            **self.texts(),
+        )
+
+    def get(self, request, pk):
+        return self.page(self.form_class() if self.form_class else None)
+
+    def post(self, request, pk):
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is not None and not form.is_valid():
+            return self.page(form)
+        try:
+            self.act(form)
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages()))
+        else:
+            messages.success(request, self.success)
+        return self.detail()
+
+
+class TransitionView(ActionView, TrainingPage, View):
+    """One step of ``services.trainings.TRANSITIONS`` (``step``, given in the URL conf)."""
+
+    permission = PLAN
+    step = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        transition = services.TRANSITIONS[self.step]
+        self.form_class = ReasonForm if self.step == "cancel" else None
+        self.button, self.question, self.success = (
+            transition.label,
+            transition.question,
+            transition.done,
+        )
+
+    def texts(self):
+        return super().texts() | {"title": f"{self.button}?"}
+
+    def act(self, form):
+        services.transition(
+            access=self.access,
+            training=self.training,
+            name=self.step,
+            reason=form.cleaned_data["reason"] if form else "",
+        )
+
+
+# Sessions
+
+
+class SessionCreateView(TrainingPage, View):
+    """A new session of the training (``pk``: the training)."""
+
+    permission = PLAN
+
+    def page(self, form):
+        return self.render(
+            "trainings/session_form.html", form=form, training=self.training, session=None
+        )
+
+    def get(self, request, pk):
+        return self.page(SessionForm(training=self.training))
+
+    def post(self, request, pk):
+        form = SessionForm(request.POST, training=self.training)
+        if submit(
+            request,
+            form,
+            lambda _data: services.add_session(
+                access=self.access, training=self.training, plan=form.plan()
+            ),
+            _("The session was added."),
+        ):
+            return self.detail()
+        return self.page(form)
+
+
+class SessionUpdateView(SessionPage, View):
+    permission = PLAN
+
+    def page(self, form):
+        return self.render(
+            "trainings/session_form.html", form=form, training=self.training, session=self.record
+        )
+
+    def get(self, request, pk):
+        return self.page(SessionForm(training=self.training, session=self.record))
+
+    def post(self, request, pk):
+        form = SessionForm(request.POST, training=self.training, session=self.record)
+        if submit(
+            request,
+            form,
+            lambda _data: services.update_session(
+                access=self.access, session=self.record, plan=form.plan()
+            ),
+            _("The session was saved."),
+        ):
+            return self.detail()
+        return self.page(form)
+
+
+class SessionCancelView(ActionView, SessionPage, View):
+    permission = PLAN
+    question = gettext_lazy(
+        "The people assigned to this session are told by e-mail. They stay registered and can "
+        "be given another session."
+    )
+    button = gettext_lazy("Cancel this session")
+    success = gettext_lazy("The session is cancelled. The people assigned to it are being told.")
+
+    def texts(self):
+        return super().texts() | {
+            "title": _("Cancel the session of %(when)s?") % {"when": session_label(self.record)}
+        }
+
+    def act(self, form):
+        services.cancel_session(access=self.access, session=self.record)
