@@ -127,7 +127,7 @@ def test_the_status_flow_and_its_refused_steps(coordinator, wesel):
         from django.db import transaction
 
         with transaction.atomic():
-            services.apply_transition(services._locked(training.pk), "assign")
+            services.apply_transition(services.locked(training.pk), "assign")
         training.refresh_from_db()
         assert training.status == Training.Status.ASSIGNED
         with pytest.raises(ValidationFailed, match="first session has begun"):

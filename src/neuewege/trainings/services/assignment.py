@@ -33,6 +33,7 @@ from neuewege.planning import training_groups as planning
 
 from ..models import AssignmentRun, Training, TrainingRegistration, TrainingSession
 from ..permissions import PLAN
+from . import trainings as trainings_services
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +241,14 @@ def apply_plan(run: AssignmentRun, instance: planning.Instance, plan: planning.P
     the waiting list until the next run; the run keeps the report; the training is assigned."""
     planned = {registrant.id for registrant in instance.registrants}
     with transaction.atomic(durable=True):
-        training = Training.objects.select_for_update().get(pk=run.training_id)
+        training = trainings_services.locked(run.training_id)
+        if training.status == Training.Status.OPEN:
+            trainings_services.apply_transition(training, "assign")
+        elif training.status != Training.Status.ASSIGNED:  # cancelled while the run was going
+            raise ValidationFailed(
+                _("The training is “%(status)s” now: the groups were not changed.")
+                % {"status": training.get_status_display()}
+            )
         sessions = {
             session.pk: session
             for session in TrainingSession.objects.select_for_update().filter(training=training)
@@ -279,9 +287,6 @@ def apply_plan(run: AssignmentRun, instance: planning.Instance, plan: planning.P
             registration.save(update_fields=["session", "pinned", "reason"])
         result = report(run, training, instance, plan, reasons, late)
         AssignmentRun.objects.filter(pk=run.pk).update(result=result)
-        if training.status != Training.Status.ASSIGNED:
-            training.status = Training.Status.ASSIGNED
-            training.save(update_fields=["status", "updated_at"])
     return result
 
 

@@ -19,7 +19,7 @@ from neuewege.core.models import Institution, Person
 from .. import mail
 from ..models import Training, TrainingRegistration, TrainingSession
 from ..permissions import PLAN
-from .trainings import _locked
+from .trainings import locked
 
 Status = TrainingRegistration.Status
 
@@ -139,7 +139,7 @@ def register(*, key: str, application: Application) -> tuple[TrainingRegistratio
             training = Training.objects.filter(registration_key=key).first()
             if training is None:
                 raise NotFound(_("This registration link does not work."))
-            training = _locked(training.pk)
+            training = locked(training.pk)
             _check_registration_open(training)
             institution, other, kind = _institution(training, application)
             sessions = _check_sessions(
@@ -196,7 +196,7 @@ def confirm(*, token: str) -> TrainingRegistration:
     linked to the person of the institution with that address, if there is one."""
     with transaction.atomic(durable=True):
         registration = registration_for_token(token)
-        training = _locked(registration.training_id)
+        training = locked(registration.training_id)
         registration = TrainingRegistration.objects.select_for_update().get(pk=registration.pk)
         if registration.status == Status.CONFIRMED:
             return registration
@@ -231,7 +231,7 @@ def cancel_registration(*, access: Access, registration: TrainingRegistration):
 
 
 def _cancel(registration: TrainingRegistration) -> TrainingRegistration:
-    training = _locked(registration.training_id)
+    training = locked(registration.training_id)
     registration = TrainingRegistration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Status.CANCELLED:
         raise ValidationFailed(_("This registration is already cancelled."))
@@ -309,7 +309,7 @@ def register_people(
         raise ValidationFailed({"people": _("Tick at least one person.")})
     result = BulkResult()
     with transaction.atomic(durable=True):
-        training = _locked(training.pk)
+        training = locked(training.pk)
         if training.status not in {
             Training.Status.DRAFT,
             Training.Status.OPEN,

@@ -105,7 +105,7 @@ def _require_planner(access: Access, training: Training):
         raise PermissionDenied(_("You may not plan trainings of this region."))
 
 
-def _locked(training_id) -> Training:
+def locked(training_id) -> Training:
     training = (
         Training.objects.select_for_update(of=("self",))
         .select_related("module", "region")
@@ -122,7 +122,7 @@ def _live_sessions(training: Training):
 
 
 def apply_transition(training: Training, name: str, *, reason: str = "") -> Training:
-    """Take the step ``name`` on a training locked by the caller (``_locked``), or refuse with
+    """Take the step ``name`` on a training locked by the caller (``locked``), or refuse with
     the reason. Inside the caller's transaction."""
     step = TRANSITIONS.get(name)
     if step is None:
@@ -172,7 +172,7 @@ def transition(*, access: Access, training: Training, name: str, reason: str = "
     if step is None or not step.by_planner:
         raise ValidationFailed(_("Unknown step."))
     with transaction.atomic(durable=True):
-        training = _locked(training.pk)
+        training = locked(training.pk)
         return apply_transition(training, name, reason=reason)
 
 
@@ -229,7 +229,7 @@ def update_training(
     training is a draft, and only to one whose size range holds the sessions' ranges."""
     _require_planner(access, training)
     with transaction.atomic(durable=True):
-        training = _locked(training.pk)
+        training = locked(training.pk)
         if training.status not in LIVE:
             raise ValidationFailed(_("A training that was held or cancelled cannot be changed."))
         errors = {}
@@ -325,7 +325,7 @@ def _write_session(session: TrainingSession, plan: SessionPlan, starts_at, ends_
 def add_session(*, access: Access, training: Training, plan: SessionPlan) -> TrainingSession:
     _require_planner(access, training)
     with transaction.atomic(durable=True):
-        training = _locked(training.pk)
+        training = locked(training.pk)
         if training.status not in LIVE:
             raise ValidationFailed(_("Sessions can be added until the training is held."))
         starts_at, ends_at = _check_session(training, plan)
@@ -339,7 +339,7 @@ def update_session(
 ) -> TrainingSession:
     _require_planner(access, session.training)
     with transaction.atomic(durable=True):
-        training = _locked(session.training_id)
+        training = locked(session.training_id)
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
         if training.status not in LIVE or session.cancelled_at:
             raise ValidationFailed(_("This session cannot be changed any more."))
@@ -364,7 +364,7 @@ def cancel_session(*, access: Access, session: TrainingSession) -> TrainingSessi
     registered, on the waiting list for the other sessions)."""
     _require_planner(access, session.training)
     with transaction.atomic(durable=True):
-        training = _locked(session.training_id)
+        training = locked(session.training_id)
         session = TrainingSession.objects.select_for_update().get(pk=session.pk)
         if training.status not in LIVE:
             raise ValidationFailed(_("Sessions of this training cannot be cancelled any more."))
