@@ -36,6 +36,7 @@ OF_NO_REGION = {
     "module-list",
     "module-update",
     "training-state-overview",
+    "training-state-overview-export",
 }
 
 

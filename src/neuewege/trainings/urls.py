@@ -4,7 +4,7 @@ matrix relies on it): ``training-…`` a training, ``training-session-…`` a se
 
 from django.urls import path
 
-from .views import catalogue, trainings
+from .views import catalogue, overview, trainings
 
 region = "regions/<str:region_key>/"
 
@@ -24,5 +24,24 @@ urlpatterns = [
     #
     #
     # the overview
-    #
+    path(
+        region + "trainings/overview/",
+        overview.TrainingOverviewView.as_view(),
+        name="training-overview",
+    ),
+    path(
+        region + "trainings/overview.<str:fmt>",
+        overview.overview_export,
+        name="training-overview-export",
+    ),
+    path(
+        "trainings/overview/",
+        overview.TrainingStateOverviewView.as_view(),
+        name="training-state-overview",
+    ),
+    path(
+        "trainings/overview.<str:fmt>",
+        overview.state_overview_export,
+        name="training-state-overview-export",
+    ),
 ]
