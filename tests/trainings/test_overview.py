@@ -152,9 +152,7 @@ def test_the_state_page_shows_every_region_and_the_totals(client, small_world, s
     assert reverse("training-overview", args=["05170"]) in page
 
 
-def test_a_training_of_the_state_level_counts_for_the_participants_region(
-    small_world, borken
-):
+def test_a_training_of_the_state_level_counts_for_the_participants_region(small_world, borken):
     offer = make_training(None, "referentenschulung", status="held", title="Landesweit")
     attended(offer, small_world["agency"])  # Kreis Wesel's agency
     state = figures.state_figures()
@@ -185,9 +183,7 @@ def test_the_state_figures_cost_the_same_queries_for_any_number_of_regions(db):
     assert sum(row.speakers for row in twenty.rows) == 20
 
 
-def test_the_state_page_costs_the_same_queries_for_any_number_of_regions(
-    client, state_user
-):
+def test_the_state_page_costs_the_same_queries_for_any_number_of_regions(client, state_user):
     regions = list(Region.objects.order_by("key"))
     client.force_login(state_user)
     url = reverse("training-state-overview")
@@ -235,7 +231,7 @@ def test_the_state_table_is_read_back_with_every_region_and_the_totals(
     rows = workbook_rows(client.get(url).content)
     assert len(rows) == 1 + 53 + 1
     wesel = next(row for row in rows if row[1] == "05170")
-    # region, key, held, participants, FZ trained/total, JC trained/total, AA trained/total, speakers
+    # region, key, held, participants, trained/all of FZ, JC and AA, speakers
     assert wesel[2:] == [2, 4, 1, 3, 1, 2, 0, 1, 3]
     assert rows[-1][2:] == [3, 5, 2, 4, 1, 2, 0, 1, 3]
     kinds = workbook_rows(client.get(url, {"table": "speakers"}).content)
