@@ -239,3 +239,15 @@ def test_the_state_table_is_read_back_with_every_region_and_the_totals(
         str(Kind.FAMILY_CENTRE.label): 2,
         str(Kind.JOB_CENTRE.label): 1,
     }
+
+
+def test_the_figure_for_regional_goals_counts_family_centres_with_trained_staff(
+    small_world, wesel, borken
+):
+    since, until = (
+        timezone.make_aware(datetime(2024, 1, 1)),
+        timezone.make_aware(datetime(2027, 1, 1)),
+    )
+    assert figures.centres_with_trained_staff(since, until) == {wesel.pk: 1, borken.pk: 1}
+    before = timezone.make_aware(datetime(2025, 1, 1))  # before the training took place
+    assert figures.centres_with_trained_staff(since, before) == {}

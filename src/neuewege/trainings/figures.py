@@ -334,3 +334,21 @@ def state_figures() -> StateFigures:
         ),
     )
     return StateFigures(rows=rows, total=total)
+
+
+def centres_with_trained_staff(since, until) -> dict[int, int]:
+    """Family centres per region with trained staff by ``until`` (trained staff stay trained:
+    ``since`` does not narrow it), in one query. The signature of a figure of regional goals
+    (``cooperation.indicators.Indicator.compute``), for "every family centre has a trained
+    contact"."""
+    rows = (
+        TrainingRegistration.objects.filter(
+            attended=True,
+            training__module__kind__in=TRAINS_STAFF,
+            training__sessions__starts_at__lt=until,
+            institution__kind=Kind.FAMILY_CENTRE,
+        )
+        .values(region=F("institution__region_id"))
+        .annotate(value=Count("institution_id", distinct=True))
+    )
+    return {row["region"]: row["value"] for row in rows}
