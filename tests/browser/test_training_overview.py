@@ -3,7 +3,9 @@ training list on a phone (390 px: nothing wider than the screen, the tables scro
 own region), the charts are drawn next to their tables; the state level opens every region's
 figures from the menu and downloads the table. axe-core on every page."""
 
+import io
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -76,6 +78,6 @@ def test_the_state_level_opens_every_region_and_downloads_the_table(page, figure
         page.locator(
             f"a[href='{reverse('training-state-overview-export', args=['xlsx'])}?table=regions']"
         ).click()
-    sheet = load_workbook(download.value.path()).active
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     wesel = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "05170")
     assert wesel[2:4] == (1, 2)  # one training held, two participants
