@@ -295,7 +295,7 @@ def region_figures(region: Region) -> Figures:
 
 def state_figures() -> StateFigures:
     """Each region's line and the totals of North Rhine-Westphalia, the state level's own
-    trainings included; the qualified speakers by kind of institution. Eight queries, however
+    trainings included; the qualified speakers by kind of institution. Seven queries, however
     many regions there are."""
     held, participants = _held(None), _participants(None)
     coverage, qualified = _coverage(None), _qualified(None)
