@@ -12,6 +12,12 @@ COORD_A = {"coordinator_a"}
 PLAN_A = {"coordinator_a", "staff_a"}  # staff_a works at family centre A
 
 
+class Writers(frozenset):
+    """An API write route that these roles may use (with a valid body: 200, 201 or 202) — where
+    the policy grants a write beyond region A's coordinator (e.g. trainings.plan: the state level
+    too); every other account gets 4xx and changes nothing."""
+
+
 # The matrix's accounts and the role each one has; the "_a" accounts work in region A (staff_a at
 # family centre A, where the matrix's records of an institution lie), the "_b" ones in region B.
 ROLE_OF = {
@@ -36,6 +42,7 @@ OF_NO_REGION = {
     "module-list",
     "module-update",
     "training-state-overview",
+    "training-state-overview-export",
 }
 
 

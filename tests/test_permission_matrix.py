@@ -35,8 +35,13 @@ from tests.cooperation.matrix import (
 from tests.evaluation.matrix import EVALUATION_API, add_evaluation_world
 from tests.events.matrix import EVENT_API, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
-from tests.matrix_roles import BACKGROUND, OWNER, roles_granted
-from tests.trainings.matrix import TRAINING_API, add_training_world
+from tests.matrix_roles import BACKGROUND, OWNER, Writers, roles_granted
+from tests.trainings.matrix import (
+    TRAINING_API,
+    TRAINING_API_BODIES,
+    add_training_world,
+    training_records,
+)
 
 SECRET_A = "Sentinel-A-Familienzentrum"
 SECRET_PERSON_A = "Sentinelperson-A"
@@ -304,11 +309,15 @@ CORE_API = {
 }
 API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API | TRAINING_API
 # Write routes whose rules need a body of their own (the default body below fits core's).
-API_BODIES = COOPERATION_API_BODIES | {
-    ("POST", "/api/v1/exports/{name}.{fmt}"): {
-        "params": {"region_key": "05170", "table": "summary"}
-    },
-}
+API_BODIES = (
+    COOPERATION_API_BODIES
+    | TRAINING_API_BODIES
+    | {
+        ("POST", "/api/v1/exports/{name}.{fmt}"): {
+            "params": {"region_key": "05170", "table": "summary"}
+        },
+    }
+)
 
 
 def test_every_api_route_is_in_the_matrix():
@@ -323,6 +332,7 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     outsider = role.endswith("_b") or role == "anonymous"
     records_before = cooperation_records()
+    trainings_before = training_records()
     for (method, path), rule in API.items():
         url = api_url(path, world, wesel.key)
         if method == "GET":
@@ -340,9 +350,10 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
                 "function": "other",
             }
             body = API_BODIES.get((method, path), body)
-            response = client.generic(
-                method, url, json.dumps(body), content_type="application/json", **headers
-            )
+            text = json.dumps(body)
+            for placeholder, value in world.get("api_ids", {}).items():
+                text = text.replace(f'"{placeholder}"', value)  # a record's id in the body
+            response = client.generic(method, url, text, content_type="application/json", **headers)
         status = response.status_code
         body = b"".join(response.streaming_content) if response.streaming else response.content
         text = body.decode(errors="replace")
@@ -352,6 +363,11 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
             assert status == 401, (method, url)
         elif rule == "list":
             assert status == 200, (method, url, role)
+        elif isinstance(rule, Writers):
+            if role not in rule:
+                assert 400 <= status < 500, (method, url, role, status)
+            elif (method, path) in API_BODIES:
+                assert status in {200, 201, 202}, (method, url, role, status)  # the body is valid
         elif rule == "write":
             if outsider or role in {"viewer_a", "state"}:
                 assert 400 <= status < 500, (method, url, role, status)
@@ -366,6 +382,8 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
         assert not Institution.objects.filter(name="Eingeschleust").exists()
         assert not Person.objects.filter(first_name="X", last_name="Y").exists()
         assert cooperation_records() == records_before
+    if role not in {"coordinator_a", "state"}:
+        assert training_records() == trainings_before
 
 
 PARENT_DETAILS = re.compile(r"\bMatrix\b|0170 7654321|0170 1234567")  # the world's parents

@@ -29,7 +29,8 @@ from neuewege.core.models import ExportFile, Institution, Person, Region, User
 from neuewege.core.services import create_api_token
 from neuewege.evaluation.disclosure import PATTERN as PERIOD_PATTERN
 from neuewege.events.models import ParentEvent, Registration
-from tests.factories import UserFactory
+from neuewege.trainings.models import AssignmentRun, Training
+from tests.factories import UserFactory, make_training
 
 
 @pytest.fixture
@@ -432,6 +433,8 @@ def path_values(wesel):
     """An existing record of Kreis Wesel (the demo data) for each path parameter."""
     event = ParentEvent.objects.filter(family_centre__region=wesel, registrations__isnull=False)
     version = MaterialVersion.objects.filter(material__region=wesel).first()
+    training = Training.objects.filter(region=wesel).first() or make_training(wesel)
+    run = AssignmentRun.objects.filter(training=training).first()
     return {
         "key": wesel.key,
         "institution_id": Institution.objects.filter(region=wesel).first().pk,
@@ -442,6 +445,8 @@ def path_values(wesel):
         "meeting_id": Meeting.objects.filter(region=wesel).first().pk,
         "material_id": version.material_id,
         "number": version.number,
+        "training_id": training.pk,
+        "run_id": (run or AssignmentRun.objects.create(training=training)).pk,
         "name": "state-overview",  # the state level's: 202, made in the background
         "fmt": "xlsx",
         "file_id": ExportFile.objects.create(  # made for the state level, no one else

@@ -79,6 +79,10 @@ def cases(world, wesel):
         ("results-state", "xlsx", "state", {"table": "summary"}),
         ("parent-data", "json", "coordinator", region | {"email": "olena@example.org"}),
         ("parent-data", "pdf", "coordinator", region | {"email": "olena@example.org"}),
+        ("training-overview", "csv", "staff", region),
+        ("training-overview", "xlsx", "coordinator", region | {"table": "speakers"}),
+        ("training-state-overview", "csv", "state", {}),
+        ("training-state-overview", "xlsx", "state", {"table": "coverage"}),
     ]
 
 

@@ -6,10 +6,63 @@ the registration link's ``key`` is training A's."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.matrix_roles import READ_A
+from tests.matrix_roles import READ_A, Writers
 
-# (method, path) → "public", "list", "write" or the set of roles that get 200 (see events).
-TRAINING_API = {}
+# Who has trainings.plan in region A: its coordinator and the state level.
+PLANNERS_A = {"coordinator_a", "state"}
+
+# (method, path) → "public", "list", "write", the set of roles that get 200 (see events) or the
+# Writers that may write (everyone else: 4xx). Registrations and runs: the planners' (else 404).
+TRAINING_API = {
+    ("GET", "/api/v1/trainings"): "list",
+    ("POST", "/api/v1/trainings"): Writers(PLANNERS_A),
+    ("GET", "/api/v1/trainings/{training_id}"): READ_A,
+    ("POST", "/api/v1/trainings/{training_id}/sessions"): Writers(PLANNERS_A),
+    ("GET", "/api/v1/trainings/{training_id}/registrations"): PLANNERS_A,
+    ("POST", "/api/v1/trainings/{training_id}/registrations"): Writers(PLANNERS_A),
+    ("POST", "/api/v1/trainings/{training_id}/assignment"): Writers(PLANNERS_A),
+    ("GET", "/api/v1/trainings/runs/{run_id}"): PLANNERS_A,
+}
+
+# Valid bodies of the write routes (the planners succeed with them); "{…}" stands for the id of
+# the world's record (api_ids), written into the body as a number.
+INTRUDER = "Eingeschleust"
+TRAINING_API_BODIES = {
+    ("POST", "/api/v1/trainings"): {"region": "05170", "module": "basismodul", "title": INTRUDER},
+    ("POST", "/api/v1/trainings/{training_id}/sessions"): {
+        "starts_at": "2099-03-02T09:00:00",
+        "ends_at": "2099-03-02T16:00:00",
+        "site_address": INTRUDER,
+        "site_postcode": "46483",
+        "min_size": 15,
+        "max_size": 25,
+    },
+    ("POST", "/api/v1/trainings/{training_id}/registrations"): {
+        "person_id": "{trainee_id}",
+        "session_ids": ["{session_id}"],
+    },
+    ("POST", "/api/v1/trainings/{training_id}/assignment"): {"time_limit_seconds": 1},
+}
+
+
+def training_records():
+    """What a refused write must leave as it was."""
+    from neuewege.trainings.models import (
+        AssignmentRun,
+        Training,
+        TrainingRegistration,
+        TrainingSession,
+    )
+
+    return {
+        "trainings": Training.objects.count(),
+        "sessions": TrainingSession.objects.count(),
+        "registrations": TrainingRegistration.objects.count(),
+        "runs": AssignmentRun.objects.count(),
+        "intruded": Training.objects.filter(title=INTRUDER).exists()
+        or TrainingSession.objects.filter(site_address=INTRUDER).exists(),
+    }
+
 
 PREFIXES = [  # longest first: "training-session-…" before "training-…"
     ("training-registration-", "registration"),
@@ -30,7 +83,7 @@ def _names(resolver=None):
 
 def add_training_world(world, *, region, centre_a, person_a, secret):
     from neuewege.trainings.models import AssignmentRun
-    from tests.factories import make_registrant, make_training
+    from tests.factories import PersonFactory, make_registrant, make_training
 
     training = make_training(region, sessions=2, title=f"Fortbildung {secret}")
     session = training.sessions.first()
@@ -40,6 +93,7 @@ def add_training_world(world, *, region, centre_a, person_a, secret):
     attendee = make_registrant(training, centre_a, last_name=secret, session=session, attended=True)
     world["pk_for"]["training-registration-certificate"] = attendee.pk
     world["kwargs_for"]["training-institution-list"] = {"fmt": "xlsx"}
+    trainee = PersonFactory(institution=centre_a, last_name=secret)  # registered through the API
     records = {
         "training": training,
         "session": session,
@@ -64,6 +118,7 @@ def add_training_world(world, *, region, centre_a, person_a, secret):
             "{session_id}": str(session.pk),
             "{registration_id}": str(registration.pk),
             "{run_id}": str(run.pk),
+            "{trainee_id}": str(trainee.pk),
         }
     )
     return records
@@ -90,4 +145,4 @@ def _add_public_world(world):
     world["kwargs_for"]["training-confirm"] = {"token": token}
 
 
-__all__ = ["READ_A", "TRAINING_API", "add_training_world"]
+__all__ = ["READ_A", "TRAINING_API", "TRAINING_API_BODIES", "add_training_world"]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core.demo.registry import register_demo_data
+
 
 class TrainingsConfig(AppConfig):
     name = "neuewege.trainings"
@@ -8,12 +10,22 @@ class TrainingsConfig(AppConfig):
     verbose_name = _("Cooperative trainings")
 
     def ready(self):
+        register_demo_data("trainings", "neuewege.trainings.demo.generate_demo_trainings")
+
         from auditlog.registry import auditlog
 
         from neuewege.core.jobs import HOURLY, due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
 
-        from . import certificates, feedback, models, permissions, privacy, reminders  # noqa: F401
+        from . import (  # noqa: F401 (declare)
+            certificates,
+            exporters,
+            feedback,
+            models,
+            permissions,
+            privacy,
+            reminders,
+        )
 
         due_job(reminders.send_training_reminders)
 
@@ -22,6 +34,14 @@ class TrainingsConfig(AppConfig):
         auditlog.register(models.TrainingSession, m2m_fields={"trainers"})
         menu_entry(REGION, "training-list", _("Trainings"), order=45)
         menu_entry(TOOLS, "module-list", _("Training modules"), order=15)
+        menu_entry(
+            REGION,
+            "training-state-overview",
+            _("Trainings in all regions"),
+            order=101,
+            of_region=False,
+        )
+        exporters.register()
         # attendance, certificates, feedback
         auditlog.register(models.Qualification)
         certificates.register()

@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from neuewege.core.access import system_access
 from neuewege.core.demo.generate import FIRST_NAMES, LAST_NAMES
 from neuewege.core.models import Institution, Person, Region
 
 from .models import Module, Qualification, Training, TrainingRegistration, TrainingSession
+from .services import assignment
 
 WESEL = "05170"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -38,13 +40,17 @@ def generate_demo_trainings(scale: str, seed: int) -> str | None:
         return None
     rng = random.Random(seed + 14)
     today = timezone.localdate()
+    demo = Demo(rng, today)
+    if scale != "demo":
+        with transaction.atomic():
+            return demo.state(Region.objects.exclude(phase="").order_by("key"))
     with transaction.atomic():
-        if scale == "demo":
-            wesel = Region.objects.get(key=WESEL)
-            made = Demo(rng, today).wesel(wesel)
-        else:
-            made = Demo(rng, today).state(Region.objects.exclude(phase="").order_by("key"))
-    return made
+        year, made = demo.wesel(Region.objects.get(key=WESEL))
+    # the Basismodul's groups, formed by the solver as the coordinator does it (in the
+    # background task; at once where tasks run immediately, as in `make run`)
+    assignment.start_assignment(access=system_access(), training=year, time_limit_seconds=10)
+    placed = year.registrations.filter(session__isnull=False).count()
+    return f"{made}; Basismodul groups: {placed} placed"
 
 
 class Demo:
@@ -67,9 +73,6 @@ class Demo:
             status=Training.Status.OPEN,
         )
         registrants = self._registrants(year, region, 92)
-        from .services.assignment import assign_now  # the solver, as a coordinator runs it
-
-        plan = assign_now(training=year)
         speakers = self._training(
             region,
             "referentenschulung",
@@ -101,9 +104,9 @@ class Demo:
             status=Training.Status.OPEN,
         )
         self._registrants(management, region, 11)
-        return (
-            f"4 trainings in Kreis Wesel: {registrants} registered for the Basismodul "
-            f"({plan.placed} placed, {len(plan.waiting)} waiting), {trained} speakers trained"
+        return year, (
+            f"4 trainings in Kreis Wesel: {registrants} registered for the Basismodul, "
+            f"{trained} at the speaker training"
         )
 
     # state scale

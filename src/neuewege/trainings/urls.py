@@ -7,7 +7,7 @@ from django.urls import path
 from neuewege.core import exporters
 
 from .services.trainings import TRANSITIONS
-from .views import assignment, attendance, catalogue, registrations, trainings
+from .views import assignment, attendance, catalogue, overview, registrations, trainings
 
 region = "regions/<str:region_key>/"
 
@@ -120,5 +120,24 @@ urlpatterns = [
     ),
     #
     # the overview
-    #
+    path(
+        region + "trainings/overview/",
+        overview.TrainingOverviewView.as_view(),
+        name="training-overview",
+    ),
+    path(
+        region + "trainings/overview.<str:fmt>",
+        overview.overview_export,
+        name="training-overview-export",
+    ),
+    path(
+        "trainings/overview/",
+        overview.TrainingStateOverviewView.as_view(),
+        name="training-state-overview",
+    ),
+    path(
+        "trainings/overview.<str:fmt>",
+        overview.state_overview_export,
+        name="training-state-overview-export",
+    ),
 ]
