@@ -31,7 +31,7 @@ from neuewege.events import calendars
 from neuewege.events.services.booking import book
 from tests.api.test_api import token_header
 from tests.exports import fetched
-from tests.factories import UserFactory, make_event
+from tests.factories import UserFactory, make_event, make_registrant, make_training
 
 
 @pytest.fixture
@@ -50,8 +50,14 @@ def world(wesel, family_centre, staff, coordinator, state_user, booking_for):
     _feed, secret = calendars.create_feed(
         access=access_for(staff), person=None, institution=family_centre
     )
+    training = make_training(wesel, sessions=1, start=timezone.now() - timedelta(days=3))
+    attendee = make_registrant(
+        training, family_centre, session=training.sessions.get(), attended=True
+    )
     return {
         "event": event,
+        "training": training,
+        "attendee": attendee,
         "registration": registration,
         "secret": secret,
         "users": {"staff": staff, "coordinator": coordinator, "state": state_user},
@@ -83,6 +89,10 @@ def cases(world, wesel):
         ("training-overview", "xlsx", "coordinator", region | {"table": "speakers"}),
         ("training-state-overview", "csv", "state", {}),
         ("training-state-overview", "xlsx", "state", {"table": "coverage"}),
+        ("training-certificate", "pdf", "coordinator", {"pk": world["attendee"].pk}),
+        ("training-certificates", "pdf", "coordinator", {"pk": world["training"].pk}),
+        ("training-institution-list", "pdf", "coordinator", {"pk": world["training"].pk}),
+        ("training-institution-list", "xlsx", "state", {"pk": world["training"].pk}),
     ]
 
 

@@ -14,12 +14,18 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from neuewege.core.access import system_access
 from neuewege.core.demo.generate import FIRST_NAMES, LAST_NAMES
 from neuewege.core.models import Institution, Person, Region
 
-from .models import Module, Qualification, Training, TrainingRegistration, TrainingSession
-from .services import assignment
+from . import tasks
+from .models import (
+    AssignmentRun,
+    Module,
+    Qualification,
+    Training,
+    TrainingRegistration,
+    TrainingSession,
+)
 
 WESEL = "05170"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -46,9 +52,10 @@ def generate_demo_trainings(scale: str, seed: int) -> str | None:
             return demo.state(Region.objects.exclude(phase="").order_by("key"))
     with transaction.atomic():
         year, made = demo.wesel(Region.objects.get(key=WESEL))
-    # the Basismodul's groups, formed by the solver as the coordinator does it (in the
-    # background task; at once where tasks run immediately, as in `make run`)
-    assignment.start_assignment(access=system_access(), training=year, time_limit_seconds=10)
+    # the Basismodul's groups, formed by the solver as the coordinator's run does it (the
+    # background task's work, done here at once)
+    run = AssignmentRun.objects.create(training=year, time_limit_seconds=10)
+    tasks.run_assignment.func(run_id=run.pk)
     placed = year.registrations.filter(session__isnull=False).count()
     return f"{made}; Basismodul groups: {placed} placed"
 
