@@ -712,3 +712,13 @@ def test_a_long_export_is_neither_public_nor_taken_from_a_form():
     for change in ({"permission": "public"}, {"permission": "signed_in", "form_only": True}):
         with pytest.raises(ValueError, match="background"):
             exporters.register(dataclasses.replace(declared, name="x", background=True, **change))
+
+
+def test_a_sheet_is_named_by_its_title_without_the_characters_excel_refuses():
+    from neuewege.core.documents import to_xlsx
+
+    content = to_xlsx(["Zahl"], [[1]], title="Referent/innen nach Format: [alle]?")
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.title == "Referent-innen nach Format- -al"  # 31 characters at most
+    assert sheet["A2"].value == 1

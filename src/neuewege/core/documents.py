@@ -78,7 +78,7 @@ def to_csv(header, rows) -> bytes:
 def to_xlsx(header, rows, *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = re.sub(r"[][:*?/\\]", "-", title)[:31]  # what Excel allows in a sheet's name
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

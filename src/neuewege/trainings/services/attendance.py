@@ -60,7 +60,7 @@ def record_attendance(*, access: Access, session: TrainingSession, present_ids) 
     present = set(present_ids)
     with transaction.atomic(durable=True):
         session = (
-            TrainingSession.objects.select_for_update()
+            TrainingSession.objects.select_for_update(of=("self",))
             .select_related("training__module", "training__region")
             .get(pk=session.pk)
         )
