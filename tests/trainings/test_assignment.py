@@ -16,6 +16,7 @@ from neuewege.core.access import access_for
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.imports import distance_km
 from neuewege.core.models import Institution, User
+from neuewege.trainings import assignment_report
 from neuewege.trainings.models import AssignmentRun, Training, TrainingRegistration
 from neuewege.trainings.services import assignment
 from tests.factories import InstitutionFactory, UserFactory, make_registrant, make_training
@@ -190,7 +191,7 @@ def test_a_run_places_everyone_within_ranges_and_availability_with_reasons(
             assert set(line) == {"kind", "count", "target", "floor", "ceiling"}
     assert result["objectives"]["placed"]["value"] == 22
     assert str(ranked.pk) in result["reasons"]
-    rules = {rule["rule"]: rule for rule in assignment.rules_met(result)}
+    rules = {rule["rule"]: rule for rule in assignment_report.rules_met(result)}
     assert rules["Everyone placed who can be"]["met"] is True
     # the three of the youth welfare office can only come to the third session: more than its
     # share there, and the page says so with the reason
@@ -199,7 +200,9 @@ def test_a_run_places_everyone_within_ranges_and_availability_with_reasons(
     assert relaxed["reason"]["code"] == "above_ceiling"
     assert rules["Institution mix within its band"]["met"] is False
     row = next(
-        r for r in assignment.sessions_shown(result, [first, second, third]) if r["id"] == third.pk
+        r
+        for r in assignment_report.sessions_shown(result, [first, second, third])
+        if r["id"] == third.pk
     )
     line = next(line for line in row["mix"] if line["kind"] == "youth_welfare_office")
     assert line["count"] == 3 and line["relaxed"].startswith("3 instead of at most")
@@ -582,7 +585,7 @@ def test_a_pin_that_cannot_be_kept_is_reported_with_its_reason(
     assert relaxed["person"] == pinned.pk and relaxed["reason"]["code"] == "pin_not_available"
     pinned.refresh_from_db()
     assert pinned.session == second and not pinned.pinned
-    rules = {rule["rule"]: rule for rule in assignment.rules_met(done.result)}
+    rules = {rule["rule"]: rule for rule in assignment_report.rules_met(done.result)}
     assert rules["Pins kept"]["met"] is False
     client.force_login(coordinator)
     body = client.get(reverse("training-assignment", kwargs={"pk": training.pk})).content.decode()

@@ -3,7 +3,6 @@ NEUEWEGE_TEST_POSTGRES_URL runs these): one registration per address and trainin
 more confirmed registrants than the training's places."""
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 
 from neuewege.core.errors import ValidationFailed
@@ -12,14 +11,7 @@ from neuewege.trainings.services import registrations as services
 from tests.events.test_concurrency import run_together
 from tests.factories import InstitutionFactory, make_training
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.usefixtures("reference_data", "modules"),
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="row locks under concurrency: the PostgreSQL pass runs this",
-    ),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("reference_data", "modules")]
 
 
 @pytest.fixture

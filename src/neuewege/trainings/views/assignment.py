@@ -15,6 +15,7 @@ from neuewege.core import progress
 from neuewege.core.errors import DomainError
 from neuewege.core.views.base import AccessMixin, progress_response, submit
 
+from .. import assignment_report as report
 from .. import selectors
 from ..models import AssignmentRun, Training, TrainingRegistration
 from ..permissions import PLAN
@@ -49,7 +50,7 @@ class PinForm(forms.Form):
                 else _("%(session)s – cannot attend") % {"session": label},
             )
             for session in sessions
-            for label in [services.session_label(session)]
+            for label in [report.session_label(session)]
         ]
         if registration.session_id in self.sessions:
             self.fields["session"].initial = registration.session_id
@@ -131,10 +132,10 @@ def result_context(run, sessions, registrations) -> dict:
         return {"result": None}
     return {
         "result": result,
-        "status_text": services.solver_status_text(result),
-        "rules": services.rules_met(result),
-        "session_rows": services.sessions_shown(result, sessions),
-        "pin_relaxations": services.pin_relaxations_shown(result, sessions, registrations),
+        "status_text": report.solver_status_text(result),
+        "rules": report.rules_met(result),
+        "session_rows": report.sessions_shown(result, sessions),
+        "pin_relaxations": report.pin_relaxations_shown(result, sessions, registrations),
         "late_count": len(result.get("late", [])),
     }
 
@@ -163,12 +164,12 @@ class AssignmentRunDetailView(AccessMixin, View):
         sessions = list(training.sessions.select_related("site"))
         registrations = list(training.registrations.all())
         names = {registration.pk: registration for registration in registrations}
-        labels = services.session_labels(sessions)
+        labels = report.session_labels(sessions)
         result = run.result or {}
         people = [
             {
                 "registration": names.get(int(pk)),
-                "reason": services.reason_text(reason, labels),
+                "reason": report.reason_text(reason, labels),
             }
             for pk, reason in (result.get("reasons") or {}).items()
         ]
