@@ -62,15 +62,18 @@ def youth_welfare_office(wesel):
 @pytest.fixture
 def reference_data(transactional_db):
     """Transactional tests empty the database afterwards, the data loaded by migrations
-    included: load it again (regions, event formats, consent texts, questionnaires)."""
+    included: load it again (regions, event formats, consent texts, questionnaires, training
+    modules)."""
     from django.apps import apps
 
     from neuewege.evaluation.questionnaires import load_questionnaires
     from neuewege.events.catalogue import load_catalogue
+    from neuewege.trainings.catalogue import load_catalogue as load_modules
 
     importlib.import_module("neuewege.core.migrations.0002_nrw_regions").load_regions(apps, None)
     load_catalogue(apps, None)
     load_questionnaires(apps, None)
+    load_modules(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -4,12 +4,10 @@ while the background worker solves, and reads the result — on a phone, with ax
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from neuewege.core.models import Institution, User
-from neuewege.trainings.catalogue import load_catalogue
 from neuewege.trainings.models import AssignmentRun
 from tests.factories import InstitutionFactory, UserFactory, make_registrant, make_training
 
@@ -20,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def training(wesel):
-    load_catalogue(apps, None)  # transactional tests empty the migrations' data
     training = make_training(wesel, sessions=2, min_size=4, max_size=10)
     for kind, count in ((Institution.Kind.FAMILY_CENTRE, 8), (Institution.Kind.JOB_CENTRE, 6)):
         institution = InstitutionFactory(

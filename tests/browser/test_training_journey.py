@@ -10,7 +10,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -19,7 +18,6 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from neuewege.core.models import Institution, User
-from neuewege.trainings.catalogue import load_catalogue
 from neuewege.trainings.models import Training, TrainingRegistration
 from tests.factories import InstitutionFactory, UserFactory, region
 
@@ -39,7 +37,6 @@ PROFESSIONALS = [  # first name, institution
 
 @pytest.fixture
 def wesel_world(reference_data):
-    load_catalogue(apps, None)  # transactional tests empty the migrations' data
     wesel = region("05170")
     for kind, name in (
         (Institution.Kind.JOB_CENTRE, "Jobcenter Kreis Wesel"),

@@ -8,13 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from neuewege.core.models import Institution, User
-from neuewege.trainings.catalogue import load_catalogue
 from tests.factories import (
     InstitutionFactory,
     PersonFactory,
@@ -30,7 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def figures_world(wesel):
-    load_catalogue(apps, None)  # the transactional tests empty the migrations' data
     centres = [InstitutionFactory(region=wesel, name=f"Familienzentrum {n}") for n in (1, 2)]
     jobcentre = InstitutionFactory(
         region=wesel, kind=Institution.Kind.JOB_CENTRE, name="Jobcenter Kreis Wesel"

@@ -16,16 +16,6 @@ from .conftest import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def modules(reference_data):
-    """Transactional tests empty the database: the catalogue of modules comes back too."""
-    from django.apps import apps
-
-    from neuewege.trainings.catalogue import load_catalogue
-
-    load_catalogue(apps, None)
-
-
 def fits_the_screen(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 

@@ -12,7 +12,7 @@ from neuewege.core.access import access_for
 from neuewege.core.errors import ValidationFailed
 from neuewege.events.models import ConsentText, Registration
 from tests.cooperation.pages import url
-from tests.factories import InstitutionFactory, make_event
+from tests.factories import InstitutionFactory, make_event, make_registrant, make_training
 
 TODAY = date(2026, 11, 24)
 
@@ -202,3 +202,23 @@ def test_goals_are_added_with_their_figure_and_refused_without_a_target(signed_i
     )
     body = signed_in.get(url("goal-list", wesel)).content.decode()
     assert "Familienzentren erreichen" in body and "0 family centres" in body
+
+
+def test_family_centres_with_trained_staff_count_each_centre_once(wesel, borken):
+    centres = [InstitutionFactory(region=wesel) for _ in range(3)]
+    held = make_training(wesel, sessions=1, start=timezone.now() - timedelta(days=30))
+    session = held.sessions.get()
+    for centre in (centres[0], centres[0], centres[1]):  # two of one centre count once
+        make_registrant(held, centre, session=session, attended=True)
+    make_registrant(held, centres[2], session=session, attended=False)  # did not come
+    info = make_training(
+        wesel,
+        "informationsveranstaltung-familienzentren",
+        sessions=1,
+        start=timezone.now() - timedelta(days=30),
+    )
+    make_registrant(info, centres[2], session=info.sessions.get(), attended=True)  # no training
+
+    figures = indicators.values("centres_with_trained_staff", [wesel.id, borken.id])
+
+    assert figures == {wesel.id: 2, borken.id: 0}

@@ -11,17 +11,7 @@ from neuewege.trainings.services import registrations as services
 from tests.events.test_concurrency import run_together
 from tests.factories import InstitutionFactory, make_training
 
-pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("reference_data", "modules")]
-
-
-@pytest.fixture
-def modules(reference_data):
-    """Transactional tests empty the database: the catalogue of modules comes back too."""
-    from django.apps import apps
-
-    from neuewege.trainings.catalogue import load_catalogue
-
-    load_catalogue(apps, None)
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("reference_data")]
 
 
 def test_the_same_address_sent_eight_times_at_once_registers_once(wesel):

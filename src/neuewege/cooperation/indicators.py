@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.events.models import EventSession, Registration
+from neuewege.trainings.figures import centres_with_trained_staff
 
 WINDOW_DAYS = 365
 
@@ -89,6 +90,12 @@ INDICATORS = {
             _("Parents who came to an event in the last 12 months"),
             _("parents"),
             parents_reached,
+        ),
+        Indicator(
+            "centres_with_trained_staff",
+            _("Family centres with staff who attended a cooperative or speaker training"),
+            _("family centres"),
+            centres_with_trained_staff,
         ),
         Indicator(
             "centres_with_agreement",

@@ -15,7 +15,7 @@ class TrainingsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from neuewege.core.jobs import HOURLY, due_job
-        from neuewege.core.navigation import REGION, TOOLS, menu_entry
+        from neuewege.core.navigation import REGION, menu_entry
 
         from . import (  # noqa: F401 (declare)
             certificates,
@@ -33,7 +33,6 @@ class TrainingsConfig(AppConfig):
         auditlog.register(models.Training)
         auditlog.register(models.TrainingSession, m2m_fields={"trainers"})
         menu_entry(REGION, "training-list", _("Trainings"), order=45)
-        menu_entry(TOOLS, "module-list", _("Training modules"), order=15)
         menu_entry(
             REGION,
             "training-state-overview",
