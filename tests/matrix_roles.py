@@ -43,6 +43,8 @@ OF_NO_REGION = {
     "module-update",
     "training-state-overview",
     "training-state-overview-export",
+    "training-state-list",
+    "training-state-create",
 }
 
 

@@ -346,3 +346,27 @@ def test_the_module_changes_only_while_a_draft_and_only_to_one_that_fits_the_ses
         services.update_training(access=access, training=training, module=speaker, **details)
     training.refresh_from_db()
     assert training.module.code == "basismodul"
+
+
+def test_the_state_level_plans_an_offer_to_every_region_and_coordinators_cannot(
+    client, coordinator, state_user
+):
+    module = Module.objects.get(code="referentenschulung")
+    client.force_login(coordinator)
+    assert client.get(reverse("training-state-create")).status_code == 403
+    response = client.post(reverse("training-state-create"), {"module": module.pk, "title": "X"})
+    assert response.status_code == 403
+
+    client.force_login(state_user)
+    response = client.post(
+        reverse("training-state-create"),
+        {"module": module.pk, "title": "Referent/inn/enschulung NRW"},
+    )
+
+    training = Training.objects.get(title="Referent/inn/enschulung NRW")
+    assert response.status_code == 302 and training.region is None
+    assert training.status == Training.Status.DRAFT
+    listed = client.get(reverse("training-state-list")).content.decode()
+    assert "Referent/inn/enschulung NRW" in listed
+    client.force_login(coordinator)  # the state level's own records
+    assert client.get(reverse("training-detail", args=[training.pk])).status_code == 404

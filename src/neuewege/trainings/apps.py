@@ -35,6 +35,13 @@ class TrainingsConfig(AppConfig):
         menu_entry(REGION, "training-list", _("Trainings"), order=45)
         menu_entry(
             REGION,
+            "training-state-list",
+            _("Trainings for every region"),
+            order=100,
+            of_region=False,
+        )
+        menu_entry(
+            REGION,
             "training-state-overview",
             _("Trainings in all regions"),
             order=101,

@@ -22,6 +22,10 @@ urlpatterns = [
     # trainings and their sessions
     path(region + "trainings/", trainings.TrainingListView.as_view(), name="training-list"),
     path(region + "trainings/new/", trainings.TrainingCreateView.as_view(), name="training-create"),
+    path("trainings/", trainings.StateTrainingListView.as_view(), name="training-state-list"),
+    path(
+        "trainings/new/", trainings.StateTrainingCreateView.as_view(), name="training-state-create"
+    ),
     path("trainings/<int:pk>/", trainings.TrainingDetailView.as_view(), name="training-detail"),
     path(
         "trainings/<int:pk>/edit/", trainings.TrainingUpdateView.as_view(), name="training-update"

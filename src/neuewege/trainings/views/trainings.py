@@ -71,16 +71,32 @@ class SessionPage(TrainingPage):
         return self.record.training
 
 
+class StateTrainingListView(AccessMixin, View):
+    """The state level's offers to the staff of every region: trainings without a region."""
+
+    permission = PLAN
+    programme_wide = True
+
+    def get(self, request):
+        return self.render(
+            "trainings/state_training_list.html",
+            trainings=selectors.region_trainings(self.access, None),
+        )
+
+
 class TrainingCreateView(AccessMixin, View):
+    """Plan a training of the region in the address; without one (``programme_wide``, the
+    state level's page): an offer to every region."""
+
     permission = PLAN
 
     def page(self, form):
         return self.render("trainings/training_form.html", form=form, training=None)
 
-    def get(self, request, region_key):
+    def get(self, request, region_key=None):
         return self.page(TrainingForm())
 
-    def post(self, request, region_key):
+    def post(self, request, region_key=None):
         form = TrainingForm(request.POST)
         training = submit(
             request,
@@ -91,6 +107,10 @@ class TrainingCreateView(AccessMixin, View):
         if training is not None:
             return redirect("training-detail", pk=training.pk)
         return self.page(form)
+
+
+class StateTrainingCreateView(TrainingCreateView):
+    programme_wide = True
 
 
 class TrainingUpdateView(TrainingPage, View):
