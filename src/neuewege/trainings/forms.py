@@ -212,8 +212,8 @@ class RegistrationForm(TrapMixin, forms.Form):
             "invalid_choice": _("Choose only sessions of this training."),
         },
     )
-    first_choice = forms.ChoiceField(label=_("First choice (optional)"), required=False)
-    second_choice = forms.ChoiceField(label=_("Second choice (optional)"), required=False)
+    first_choice = forms.ChoiceField(label=_("First choice"), required=False)
+    second_choice = forms.ChoiceField(label=_("Second choice"), required=False)
 
     def __init__(self, *args, training: Training, institutions, sessions, **kwargs):
         super().__init__(*args, **kwargs)
