@@ -20,11 +20,22 @@ class ModuleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Module.Kind.choices)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 5}))
+    # localized: a German user reads and types "7,5", not "7.5"
     duration_hours = forms.DecimalField(
-        label=_("Duration (hours)"), min_value=0.5, max_value=40, decimal_places=1
+        label=_("Duration (hours)"),
+        min_value=0.5,
+        max_value=40,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     credited_hours = forms.DecimalField(
-        label=_("Hours of further training"), min_value=0, max_value=40, decimal_places=1
+        label=_("Hours of further training"),
+        min_value=0,
+        max_value=40,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     min_size = forms.IntegerField(label=_("Smallest group"), min_value=1, max_value=200)
     max_size = forms.IntegerField(label=_("Largest group"), min_value=1, max_value=200)
@@ -212,8 +223,8 @@ class RegistrationForm(TrapMixin, forms.Form):
             "invalid_choice": _("Choose only sessions of this training."),
         },
     )
-    first_choice = forms.ChoiceField(label=_("First choice (optional)"), required=False)
-    second_choice = forms.ChoiceField(label=_("Second choice (optional)"), required=False)
+    first_choice = forms.ChoiceField(label=_("First choice"), required=False)
+    second_choice = forms.ChoiceField(label=_("Second choice"), required=False)
 
     def __init__(self, *args, training: Training, institutions, sessions, **kwargs):
         super().__init__(*args, **kwargs)

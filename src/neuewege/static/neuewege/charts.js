@@ -12,6 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
       },
       options: {
         animation: false,
+        // taller on a phone, so that the bars and their labels stay readable
+        aspectRatio: canvas.parentElement.clientWidth < 500 ? 1.25 : 2,
         plugins: { legend: { display: false } },
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
       },
