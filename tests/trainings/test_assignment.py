@@ -610,3 +610,19 @@ def test_a_pin_set_while_the_run_was_going_stands(wesel, coordinator, institutio
     person.refresh_from_db()
     assert person.session == elsewhere and person.pinned
     assert person.reason == "Pinned by the planner."
+
+
+def test_the_training_page_offers_to_form_groups_only_while_they_can_be_formed(
+    client, coordinator, wesel
+):
+    centre = InstitutionFactory(region=wesel)
+    held = make_training(wesel, sessions=1, status="held")
+    make_registrant(held, centre, session=held.sessions.get())
+    open_ = make_training(wesel, sessions=1, status="open")
+    client.force_login(coordinator)
+    form_groups = reverse("training-assignment", args=[open_.pk])
+
+    assert form_groups in client.get(reverse("training-detail", args=[open_.pk])).content.decode()
+    page = client.get(reverse("training-detail", args=[held.pk])).content.decode()
+    assert reverse("training-assignment", args=[held.pk]) not in page
+    assert "1 placed in the sessions." in page  # placed when the training was planned
