@@ -20,9 +20,7 @@ import logging
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +31,7 @@ from neuewege.core.documents import render_pdf, table
 from neuewege.core.errors import NotFound, PermissionDenied, ValidationFailed
 from neuewege.core.exporters import Document, Exporter, Invalid, Target
 
-from . import selectors
+from . import mail, selectors
 from .models import Training, TrainingRegistration
 from .permissions import PLAN
 
@@ -288,13 +286,13 @@ def mail_unsent_certificates(training_id: int) -> str:
 def _mail_certificate(registration: TrainingRegistration):
     training = registration.training
     with translation.override(settings.LANGUAGE_CODE):
-        message = EmailMessage(
-            subject=_("Your certificate of attendance: %(title)s") % {"title": training.title},
-            body=render_to_string(
-                "trainings/email/certificate.txt",
-                {"registration": registration, "training": training, "issuer": issuer(training)},
-            ),
-            to=[registration.email],
+        message = mail.message(
+            "certificate",
+            _("Your certificate of attendance: %(title)s") % {"title": training.title},
+            registration.email,
+            registration=registration,
+            training=training,
+            issuer=issuer(training),
         )
         message.attach(
             f"teilnahmebescheinigung-{registration.pk}.pdf",

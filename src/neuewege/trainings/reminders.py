@@ -7,11 +7,10 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import mail
 from .models import Training, TrainingRegistration
 
 logger = logging.getLogger(__name__)
@@ -49,15 +48,11 @@ def send_training_reminders() -> str:
 
 def _send(registration: TrainingRegistration):
     with translation.override(settings.LANGUAGE_CODE):
-        session = registration.session
-        context = {
-            "registration": registration,
-            "training": registration.training,
-            "session": session,
-        }
-        send_mail(
+        mail.message(
+            "reminder",
             _("Reminder: %(title)s") % {"title": registration.training.title},
-            render_to_string("trainings/email/reminder.txt", context),
-            None,
-            [registration.email],
-        )
+            registration.email,
+            registration=registration,
+            training=registration.training,
+            session=registration.session,
+        ).send()

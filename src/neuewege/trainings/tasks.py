@@ -5,13 +5,13 @@ import logging
 from smtplib import SMTPException
 
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from neuewege.core.progress import Progress
 
+from . import mail
 from .calendars import calendar_filename, trainers_of, training_session_calendar
 from .models import AssignmentRun, TrainingRegistration
 
@@ -63,11 +63,10 @@ def group_notice(registration: TrainingRegistration) -> EmailMessage:
     }
     if session is not None:
         subject = _("Your session: %(title)s") % {"title": training.title}
-        body = render_to_string("trainings/email/group_session.txt", context)
+        message = mail.message("group_session", subject, registration.email, **context)
     else:
         subject = _("You are on the waiting list: %(title)s") % {"title": training.title}
-        body = render_to_string("trainings/email/group_waiting.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=[registration.email])
+        message = mail.message("group_waiting", subject, registration.email, **context)
     if session is not None:
         message.attach(
             calendar_filename(session), training_session_calendar(session), "text/calendar"
