@@ -632,7 +632,9 @@ class _State:
             candidates = []
             for role in prep.arcs[r]:
                 ok = [s for s in role if m in prep.months_of[r][s] and self.minutes[s][m] >= load]
-                ok.sort(key=lambda s: (-self.minutes[s][m] / max(1, prep.minutes[s]), s))
+                # best fit: the speaker with the fewest minutes left that suffice, so that
+                # long blocks (a course's five modules) stay free for what needs them
+                ok.sort(key=lambda s: (self.minutes[s][m], s))
                 candidates.append(ok[:4])
             if not all(candidates):
                 continue
@@ -659,8 +661,9 @@ def _combinations(candidates: list[list[int]]):
             yield (s, *tail)
 
 
-def _greedy(prep: _Prepared, requests: Sequence[int] | None = None):
-    """Pins first; then centres cheapest first, each all or nothing; then what else fits."""
+def _greedy(prep: _Prepared, requests: Sequence[int] | None = None, priority=None):
+    """Pins first; then centres cheapest first (or by ``priority``, highest first: the LP's
+    values), each all or nothing; then what else fits."""
     state = _State(prep)
     events: list[_Event] = []
     relaxed = list(prep.pin_relaxations)
@@ -675,12 +678,16 @@ def _greedy(prep: _Prepared, requests: Sequence[int] | None = None):
     wanted = set(range(len(prep.requests)) if requests is None else requests)
     centres = sorted(
         {prep.centre_of[r] for r in wanted},
-        key=lambda j: (sum(prep.demand[r] * prep.load[r] for r in prep.by_centre[j]), j),
+        key=lambda j: (
+            -(priority or {}).get(j, 0.0),
+            sum(prep.demand[r] * prep.load[r] * len(prep.roles[r]) for r in prep.by_centre[j]),
+            j,
+        ),
     )
     for j in centres:
         added = []
         ok = True
-        for r in prep.by_centre[j]:
+        for r in sorted(prep.by_centre[j], key=lambda r: -prep.load[r] * len(prep.roles[r])):
             for p, (months, count) in enumerate(prep.periods[r]):
                 while ok and state.period_count[r, p] < count:
                     event = state.place(r, months) if months else None
@@ -713,7 +720,7 @@ def _greedy(prep: _Prepared, requests: Sequence[int] | None = None):
 
 def _lp_bounds(prep: _Prepared, requests: Sequence[int], speakers: Sequence[int]):
     """LP relaxation of the counts model: (bound on centres covered, bound on requests served)."""
-    results = []
+    results, values = [], {}
     for objective in ("covered", "served"):
         solver = pywraplp.Solver.CreateSolver("GLOP")
         x, served, full, covered = {}, {}, {}, {}
@@ -755,7 +762,9 @@ def _lp_bounds(prep: _Prepared, requests: Sequence[int], speakers: Sequence[int]
             results.append(None)
         else:
             results.append(math.floor(solver.Objective().Value() + 1e-6))
-    return tuple(results)
+            if objective == "covered":
+                values.update({j: v.solution_value() for j, v in covered.items()})
+    return results[0], results[1], values
 
 
 # ---------------------------------------------------------------------------------------------
@@ -806,7 +815,7 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
             model.Add(full[r] == 0)
         else:
             total = sum(served[r, m] for months, _ in prep.periods[r] for m in months)
-            model.Add(total >= prep.demand[r]).OnlyEnforceIf(full[r])
+            model.Add(total >= prep.demand[r] * full[r])
     for j in {prep.centre_of[r] for r in requests}:
         covered[j] = model.NewBoolVar("")
         for r in prep.by_centre[j]:
@@ -853,6 +862,10 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
 
     weight = sum(prep.demand[r] for r in requests) + 1
     goal1 = weight * sum(covered.values()) + sum(served.values())
+    if lp[0] is not None:  # the LP bounds as cuts (valid: they bound every plan)
+        model.Add(sum(covered.values()) <= lp[0])
+    if lp[1] is not None:
+        model.Add(sum(served.values()) <= lp[1])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
@@ -863,10 +876,13 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
         return solver.Solve(model)
 
     def rehint():
+        values.clear()
+        values.update({key: solver.Value(v) for key, v in x.items()})
         model.ClearHints()
         for var in [*x.values(), *served.values(), *full.values(), *covered.values()]:
             model.AddHint(var, solver.Value(var))
 
+    values = dict(counts)
     greedy_value = weight * sum(
         all(per_r[r] >= prep.demand[r] for r in prep.by_centre[j]) for j in covered
     ) + sum(per_r.values())
@@ -877,11 +893,11 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
     optimal = True
     model.Maximize(goal1)
     if greedy_value >= upper:  # the greedy plan meets the LP bound
-        events, covered_bound = list(hint), lp_covered
+        covered_bound = lp_covered
         served_bound = lp_served
         value1 = greedy_value
     else:
-        status = solve((deadline - time.monotonic()) * 0.6)
+        status = solve((deadline - time.monotonic()) * 0.8)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.ObjectiveValue() < (
             greedy_value
         ):
@@ -895,13 +911,7 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
         if lp_served is not None:
             served_bound = min(served_bound, lp_served)
         rehint()
-        events = None
     model.Add(goal1 >= value1)
-    if events is not None:  # solve once to have values for the later stages
-        status = solve((deadline - time.monotonic()) * 0.5)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _UnitResult(list(hint), covered_bound, served_bound, None, None, False)
-        rehint()
     # stage 2: the fairest load (largest percentage of a speaker's hours of the year)
     share = model.NewIntVar(0, 100, "")
     for s in speakers:
@@ -929,9 +939,8 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
         travel_bound = solver.BestObjectiveBound() / 10
     else:
         optimal = False
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _UnitResult(list(hint), covered_bound, served_bound, load_bound, None, False)
-    values = {key: solver.Value(v) for key, v in x.items()}
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        rehint()
     events = _events_from_counts(prep, requests, values, [e for e in hint if e.pinned])
     return _UnitResult(events, covered_bound, served_bound, load_bound, travel_bound, optimal)
 
@@ -1025,6 +1034,18 @@ def _assign_slots(prep: _Prepared, events: list[_Event], seconds: float, seed: i
 # ---------------------------------------------------------------------------------------------
 
 
+def _score(prep: _Prepared, events: Sequence[_Event]) -> tuple[int, int]:
+    served = defaultdict(int)
+    for event in events:
+        served[event.r] += 1
+    covered = sum(
+        1
+        for j, rs in prep.by_centre.items()
+        if all(served[r] >= prep.demand[r] and all(ms for ms, _ in prep.periods[r]) for r in rs)
+    )
+    return covered, len(events)
+
+
 def plan_greedily(instance: Instance, options: Options | None = None) -> Plan:
     """The greedy heuristic: pins, then centres cheapest first (all their requests or none),
     then any further occurrence that fits; speakers with the most hours left first."""
@@ -1042,7 +1063,7 @@ def plan_core(instance: Instance, options: Options | None = None) -> Plan:
     events, relaxed = _greedy(prep)
     covered = served = 0
     for requests, speakers in prep.units():
-        c, s = _lp_bounds(prep, requests, speakers)
+        c, s, _ = _lp_bounds(prep, requests, speakers)
         covered += c if c is not None else len({prep.centre_of[r] for r in requests})
         served += s if s is not None else sum(prep.demand[r] for r in requests)
     bounds = {"centres_covered": covered, "requests_served": served}
@@ -1057,15 +1078,21 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
     prep = _Prepared(instance)
     events, relaxed = _greedy(prep)
     units = prep.units()
-    by_request = defaultdict(list)
-    for event in events:
-        by_request[event.r].append(event)
     sizes = [sum(len(prep.months_of[r]) for r in requests) + 1 for requests, _ in units]
     total = sum(sizes)
     parallel = 1 if len(units) == 1 else max(1, options.workers)
     cp_workers = max(1, options.workers) if len(units) == 1 else 1
     # the LP bounds first (they are fast), then CP-SAT, the largest units first
     lp = [_lp_bounds(prep, requests, speakers) for requests, speakers in units]
+    # a second greedy plan in the order of the LP's centre values; the better one is the hint
+    priority = {j: v for _, _, values in lp for j, v in values.items()}
+    second, relaxed_second = _greedy(prep, priority=priority)
+    if _score(prep, second) > _score(prep, events):
+        events, relaxed = second, relaxed_second
+    lp = [(c, s) for c, s, _ in lp]
+    by_request = defaultdict(list)
+    for event in events:
+        by_request[event.r].append(event)
     order = sorted(range(len(units)), key=lambda u: -sizes[u])
     done_size = [0]
 
