@@ -143,7 +143,7 @@ def instance(centres: int, regions: int, *, bcas_only: bool = False, seed: int =
             for _ in range(rng.randint(1, 3)):
                 kind = rng.choice(("AA", "JC"))
                 staff.append((kind, "placement_officer", ALL - {"elternkurs"}, 6))
-            for _ in range(rng.randint(6, 10)):
+            for _ in range(rng.randint(8, 14)):
                 if rng.random() < 0.7:
                     staff.append(("JC", "case_manager", ALL, 4))
             if rng.random() < 0.3:

@@ -511,6 +511,14 @@ class _Prepared:
                 role_arcs.append(speakers)
             self.arcs.append(role_arcs)
             self.months_of.append(months_of)
+        # pressure on a speaker: the demand (minutes) of each request and role they may serve,
+        # as a share of the minutes of all speakers who may serve it, added up
+        self.pressure = [0.0] * len(self.speakers)
+        for r in range(len(self.requests)):
+            for role in self.arcs[r]:
+                supply = sum(self.minutes[s] for s in role) or 1
+                for s in role:
+                    self.pressure[s] += self.demand[r] * self.load[r] / supply
         # pins
         self.pins: list[tuple[int, int, tuple[int, ...], Pin]] = []
         self.pin_relaxations: list[Relaxation] = []
@@ -632,9 +640,9 @@ class _State:
             candidates = []
             for role in prep.arcs[r]:
                 ok = [s for s in role if m in prep.months_of[r][s] and self.minutes[s][m] >= load]
-                # best fit: the speaker with the fewest minutes left that suffice, so that
-                # long blocks (a course's five modules) stay free for what needs them
-                ok.sort(key=lambda s: (self.minutes[s][m], s))
+                # the least demanded speakers first (a course's only AA moderator is kept for
+                # courses), then best fit: the fewest minutes left that suffice
+                ok.sort(key=lambda s: (prep.pressure[s], self.minutes[s][m], s))
                 candidates.append(ok[:4])
             if not all(candidates):
                 continue
@@ -667,7 +675,10 @@ def _greedy(prep: _Prepared, requests: Sequence[int] | None = None, priority=Non
     state = _State(prep)
     events: list[_Event] = []
     relaxed = list(prep.pin_relaxations)
+    wanted = set(range(len(prep.requests)) if requests is None else requests)
     for r, m, ss, pin in prep.pins:
+        if r not in wanted:
+            continue
         keys = state.slots_for(r, m, ss) if state.can(r, m) else None
         if keys is None or any(state.minutes[s][m] < prep.load[r] for s in ss):
             relaxed.append(Relaxation(pin, Reason("pin_conflict")))
@@ -675,7 +686,6 @@ def _greedy(prep: _Prepared, requests: Sequence[int] | None = None, priority=Non
         event = _Event(r, m, ss, keys, True)
         state.apply(event)
         events.append(event)
-    wanted = set(range(len(prep.requests)) if requests is None else requests)
     centres = sorted(
         {prep.centre_of[r] for r in wanted},
         key=lambda j: (
@@ -719,51 +729,58 @@ def _greedy(prep: _Prepared, requests: Sequence[int] | None = None, priority=Non
 
 
 def _lp_bounds(prep: _Prepared, requests: Sequence[int], speakers: Sequence[int]):
-    """LP relaxation of the counts model: (bound on centres covered, bound on requests served)."""
-    results, values = [], {}
-    for objective in ("covered", "served"):
-        solver = pywraplp.Solver.CreateSolver("GLOP")
-        x, served, full, covered = {}, {}, {}, {}
-        load = defaultdict(list)
-        for r in requests:
-            months_r = sorted({m for months, _ in prep.periods[r] for m in months})
-            for m in months_r:
-                served[r, m] = solver.NumVar(0, prep.permonth[r], "")
-            for i, role in enumerate(prep.arcs[r]):
-                terms = defaultdict(list)
+    """The LP core: (bound on centres covered, bound on requests served, the LP's value of each
+    centre). A relaxation of the counts model aggregated over the months (a transportation
+    problem): ``y[r, role, s, g]``, the events of request ``r`` by ``s`` in a group of months
+    ``g`` (a half-year or the year; a monthly request's months pooled), at most as many as ``s``
+    has eligible months in ``g``; a speaker's minutes of the year. Every plan gives a solution,
+    so its optimum bounds every plan; it has a twelfth of the counts model's variables."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    full, covered = {}, {}
+    served_terms = []
+    load = defaultdict(list)
+    for r in requests:
+        if prep.requests[r].per == "month":
+            groups = [(tuple(m for months, _ in prep.periods[r] for m in months), prep.demand[r])]
+        else:
+            groups = prep.periods[r]
+        total = []
+        for months, count in groups:
+            if not months:
+                continue
+            served = solver.NumVar(0, count, "")
+            total.append(served)
+            for role in prep.arcs[r]:
+                terms = []
                 for s in role:
-                    for m in prep.months_of[r][s]:
-                        x[r, i, s, m] = v = solver.NumVar(0, prep.permonth[r], "")
-                        load[s, m].append((v, r))
-                        terms[m].append(v)
-                for m in months_r:
-                    solver.Add(sum(terms[m]) == served[r, m] if terms[m] else served[r, m] == 0)
-            for months, count in prep.periods[r]:
-                if months:
-                    solver.Add(sum(served[r, m] for m in months) <= count)
-            if objective == "covered":
-                full[r] = solver.NumVar(0, 1, "")
-                total = sum(served[r, m] for months, _ in prep.periods[r] for m in months)
-                solver.Add(prep.demand[r] * full[r] <= total)
-                if any(not months for months, _ in prep.periods[r]):
-                    solver.Add(full[r] == 0)
-        for (s, _m), terms in load.items():
-            solver.Add(sum(v * prep.load[r] for v, r in terms) <= prep.minutes[s])
-        if objective == "covered":
-            for j in {prep.centre_of[r] for r in requests}:
-                covered[j] = solver.NumVar(0, 1, "")
-                for r in prep.by_centre[j]:
-                    solver.Add(covered[j] <= full[r])
-            solver.Maximize(sum(covered.values()))
+                    eligible = sum(1 for m in prep.months_of[r][s] if m in months)
+                    if eligible:
+                        v = solver.NumVar(0, eligible * prep.permonth[r], "")
+                        terms.append(v)
+                        load[s].append((v, r))
+                solver.Add(solver.Sum(terms) == served if terms else served == 0)
+        served_terms += total
+        full[r] = solver.NumVar(0, 1, "")
+        if any(not months for months, _ in prep.periods[r]) or not total:
+            solver.Add(full[r] == 0)
         else:
-            solver.Maximize(sum(served.values()))
-        status = solver.Solve()
-        if status != pywraplp.Solver.OPTIMAL:
+            solver.Add(prep.demand[r] * full[r] <= solver.Sum(total))
+    for s, terms in load.items():
+        months = sum(1 for m in prep.months if prep.cap[s][m])
+        solver.Add(solver.Sum([v * prep.load[r] for v, r in terms]) <= prep.minutes[s] * months)
+    for j in {prep.centre_of[r] for r in requests}:
+        covered[j] = solver.NumVar(0, 1, "")
+        for r in prep.by_centre[j]:
+            solver.Add(covered[j] <= full[r])
+    results, values = [], {}
+    for objective in (solver.Sum(list(covered.values())), solver.Sum(served_terms)):
+        solver.Maximize(objective)
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
             results.append(None)
-        else:
-            results.append(math.floor(solver.Objective().Value() + 1e-6))
-            if objective == "covered":
-                values.update({j: v.solution_value() for j, v in covered.items()})
+            continue
+        results.append(math.floor(solver.Objective().Value() + 1e-6))
+        if not values:
+            values = {j: v.solution_value() for j, v in covered.items()}
     return results[0], results[1], values
 
 
@@ -1046,6 +1063,26 @@ def _score(prep: _Prepared, events: Sequence[_Event]) -> tuple[int, int]:
     return covered, len(events)
 
 
+def _restarts(prep, requests, best, lp_values, bound, seconds, seed) -> list[_Event]:
+    """The greedy in other orders of the centres (the LP's values, then these values with
+    random noise) while ``seconds`` last: the best plan is CP-SAT's hint."""
+    import random
+
+    rng = random.Random(seed)
+    until = time.monotonic() + seconds
+    score = _score(prep, best)
+    noise, tries = 0.0, 0
+    while True:
+        priority = {j: v + rng.uniform(0, noise) for j, v in lp_values.items()}
+        events, _ = _greedy(prep, requests, priority)
+        if _score(prep, events) > score:
+            best, score = events, _score(prep, events)
+        noise = 0.5 if noise == 0 else noise
+        tries += 1
+        if time.monotonic() > until or tries >= 40 or score[0] >= bound:
+            return best
+
+
 def plan_greedily(instance: Instance, options: Options | None = None) -> Plan:
     """The greedy heuristic: pins, then centres cheapest first (all their requests or none),
     then any further occurrence that fits; speakers with the most hours left first."""
@@ -1084,11 +1121,7 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
     cp_workers = max(1, options.workers) if len(units) == 1 else 1
     # the LP bounds first (they are fast), then CP-SAT, the largest units first
     lp = [_lp_bounds(prep, requests, speakers) for requests, speakers in units]
-    # a second greedy plan in the order of the LP's centre values; the better one is the hint
-    priority = {j: v for _, _, values in lp for j, v in values.items()}
-    second, relaxed_second = _greedy(prep, priority=priority)
-    if _score(prep, second) > _score(prep, events):
-        events, relaxed = second, relaxed_second
+    lp_values = [values for _, _, values in lp]
     lp = [(c, s) for c, s, _ in lp]
     by_request = defaultdict(list)
     for event in events:
@@ -1103,6 +1136,16 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
         share = left * parallel * sizes[u] / max(1, total - done_size[0])
         done_size[0] += sizes[u]
         seconds = max(0.1, min(left, share))
+        hint = _restarts(
+            prep,
+            requests,
+            hint,
+            lp_values[u],
+            lp[u][0] if lp[u][0] is not None else len(requests),
+            seconds * 0.15,
+            options.random_seed,
+        )
+        seconds = max(0.1, seconds - (time.monotonic() - (deadline - 0.5 - left)))
         return u, _solve_unit(
             prep, requests, speakers, hint, seconds, cp_workers, options.random_seed, lp[u]
         )
