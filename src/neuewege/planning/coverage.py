@@ -53,12 +53,23 @@ and month: at a centre, events ≤ the speaker's available dates in the centre's
 in all, events ≤ available dates in the open half-days of every centre in reach. Whole-centre
 coverage: ``covered[j] ≤ full[r]`` with ``full[r] ⇒ Σ served[r, ·] = demand``.
 
-**Bounds.** The LP relaxation of the counts model (GLOP, per unit) bounds objectives 1 and 2 (it
-relaxes a relaxation, so it is valid for the true problem): the fast *LP core*. CP-SAT then solves
-the counts model stage by stage (objectives 1 and 2 as one weighted objective ``W x covered +
-served`` with ``W`` above any number of occurrences, which is exactly lexicographic; then the
-load, then travel, each stage held to the value reached before), warm-started from the greedy
-plan and time-limited; its proven bound tightens the LP's.
+**Bounds.** The *LP core* (GLOP, per unit) relaxes the counts model further, aggregated over
+the months (a transportation problem: events of a request by a speaker in a half-year or the
+year, at most the speaker's eligible months there; a speaker's minutes of the year): every plan
+gives one of its solutions, so its optimum bounds objectives 1 and 2, in about a twelfth of the
+counts model's variables. Its centre values also order the greedy's restarts.
+
+**Greedy.** Pins first; then centres by the LP's values (or cheapest first), each with all its
+requests or none; then any further occurrence that fits. Speakers under the least pressure
+first (pressure: the demand of the requests and roles a speaker may serve as a share of the
+minutes of all who may serve them, added up: a region's only AA moderator of courses is kept
+for courses), then best fit. Restarts with noise on the order while a share of the time lasts.
+
+**CP-SAT** solves the counts model stage by stage, warm-started from the best greedy plan and
+time-limited: the centres covered alone (its search then moves only on what matters most), then
+the requests served with the centres held (together ``W x covered + served`` with ``W`` above
+any number of occurrences: exactly lexicographic), then the load, then travel, each stage held
+to the value reached before. The LP bounds enter as cuts; CP-SAT's proven bound tightens them.
 
 **Slots.** The counts are turned into events (pairs: AA and JC speakers zipped) and each module
 gets a half-day slot by a small exact model per unit (slot capacity per speaker, month, weekday
@@ -1144,11 +1155,14 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
         by_request[event.r].append(event)
     order = sorted(range(len(units)), key=lambda u: -sizes[u])
     done_size = [0]
+    # kept for the slots and the plan's figures: 0.5 s, and more on large instances (2.5 s for
+    # the state's 40,000 occurrences on the bench machine)
+    reserve = 0.5 + sum(prep.demand) / 20000
 
     def run(u):
         requests, speakers = units[u]
         hint = [e for r in requests for e in by_request[r]]
-        left = deadline - time.monotonic() - 0.5
+        left = deadline - time.monotonic() - reserve
         share = left * parallel * sizes[u] / max(1, total - done_size[0])
         done_size[0] += sizes[u]
         seconds = max(0.1, min(left, share))
@@ -1161,7 +1175,7 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
             seconds * 0.15,
             options.random_seed,
         )
-        seconds = max(0.1, seconds - (time.monotonic() - (deadline - 0.5 - left)))
+        seconds = max(0.1, seconds - (time.monotonic() - (deadline - reserve - left)))
         return u, _solve_unit(
             prep, requests, speakers, hint, seconds, cp_workers, options.random_seed, lp[u]
         )
