@@ -7,6 +7,7 @@ the module's docstring itself (its own calendar, its own distances).
 """
 
 import calendar
+import math
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -115,9 +116,22 @@ def instances(draw, with_pins=False):
 # -- the rules, from the docstring -------------------------------------------------------------
 
 
-def distance_ok(speaker: Speaker, centre: FamilyCentre) -> bool:
-    km = 0.0 if speaker.home == centre.location else 111.0 * 1.3
-    return speaker.max_km is None or km <= speaker.max_km
+def distance_ok(speaker: Speaker, centre: FamilyCentre, road_factor=1.3, kmh=50.0) -> bool:
+    """Great-circle distance (haversine, earth radius 6,371 km) x the road factor, time at
+    ``kmh``: within the speaker's limits, and in their region."""
+    a, b = speaker.home, centre.location
+    h = (
+        math.sin(math.radians(b.lat - a.lat) / 2) ** 2
+        + math.cos(math.radians(a.lat))
+        * math.cos(math.radians(b.lat))
+        * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    km = 2 * 6371.0 * math.asin(math.sqrt(h)) * road_factor
+    return (
+        speaker.region == centre.region
+        and (speaker.max_km is None or km <= speaker.max_km + 0.01)
+        and (speaker.max_minutes is None or km / kmh * 60 <= speaker.max_minutes + 0.01)
+    )
 
 
 def available_dates(speaker: Speaker, month: int, weekday: int) -> int:
@@ -175,7 +189,7 @@ def violations(instance: Instance, result) -> list[str]:
                 found.append(f"{a}: {sid} not qualified")
             if role is not None and speaker.institution != role:
                 found.append(f"{a}: {sid} is not {role}")
-            if not distance_ok(speaker, centre) or speaker.region != centre.region:
+            if not distance_ok(speaker, centre, instance.road_factor, instance.speed_kmh):
                 found.append(f"{a}: {sid} out of reach")
             minutes[sid, a.month] += round(fmt.hours * 60) * fmt.modules
             for slot in a.slots:
@@ -514,3 +528,36 @@ def test_monthly_demand_and_load_figures():
     for a in result.assignments:
         hours[a.month] += 2.0
     assert dict(hours) == load.hours_by_month
+
+
+def test_a_pin_beyond_capacity_is_reported():
+    """Two pins on one speaker's only Monday of the month: the second cannot be kept."""
+    off = frozenset(d for d in DAYS if d.month == 1 and d.weekday() == 0 and d.day > 4)
+    speaker = _speaker("a", hours=10.0, unavailable_days=off)
+    centres = tuple(FamilyCentre(f"c{j}", "R", HERE, MONDAY) for j in range(2))
+    requests = tuple(Request(f"r{j}", f"c{j}", "cafe") for j in range(2))
+    pins = tuple(Pin(f"r{j}", 1, ("a",)) for j in range(2))
+    instance = Instance(YEAR, (1,), centres, FORMATS, requests, (speaker,), pins)
+    result = plan(instance, OPTIONS)
+    assert violations(instance, result) == []
+    assert [r.reason.code for r in result.relaxations] == ["pin_conflict"]
+    assert result.centres_covered == 1
+
+
+def test_a_time_out_returns_a_valid_plan_with_its_gap():
+    """The benchmark's region (60 centres, 15 speakers, a year) in one second: not proven, so
+    the best plan found with its gap, every rule kept."""
+    from bench.coverage import instance as bench_instance
+
+    instance = bench_instance(60, 1)
+    result = plan(instance, Options(time_limit_seconds=1.0, workers=2))
+    assert result.wall_seconds < 3.0
+    assert result.status == "time_limit" and 0 < result.gap < 1
+    assert violations(instance, result) == []
+    assert result.status in ("optimal", "time_limit")
+    covered = result.objectives["centres_covered"]
+    assert covered.bound >= covered.value
+    assert result.gap is not None
+    if result.status == "optimal":
+        assert result.gap == 0
+    assert result.centres_covered >= plan_greedily(instance).centres_covered
