@@ -12,7 +12,7 @@ TEST_WORKERS ?= auto
 # NEUEWEGE_DEBUG=1, as `make run` sets).
 BUILD_ENV := NEUEWEGE_SECRET_KEY=$${NEUEWEGE_SECRET_KEY:-build-step-signs-nothing}
 
-.PHONY: run setup test lint test-sqlite test-postgres fuzz bench bench-groups messages clean
+.PHONY: run setup test lint test-sqlite test-postgres fuzz bench bench-groups bench-coverage messages clean
 
 run: setup
 	NEUEWEGE_DEBUG=1 $(NEUEWEGE) demo --scale demo
@@ -74,6 +74,10 @@ bench: setup
 # the training-groups solver alone (no server, no database): bench/training_groups.py
 bench-groups: $(VENV)/.installed
 	$(BIN)/python -m bench.training_groups
+
+# the speaker and coverage planner alone (no server, no database): bench/coverage.py
+bench-coverage: $(VENV)/.installed
+	$(BIN)/python -m bench.coverage
 
 clean:
 	rm -rf $(VENV) node_modules static var

@@ -8,7 +8,9 @@
 4. measures the evaluation's state-wide results and regional report PDF (bench/evaluation.py),
 5. lets 300 parents book one 12-place date at the same moment (bench/rush.py),
 6. forms balanced training groups with the CP-SAT solver and the greedy heuristic
-   (bench/training_groups.py: no server, no database; alone: `make bench-groups`).
+   (bench/training_groups.py: no server, no database; alone: `make bench-groups`),
+7. plans speakers and coverage of the state's family centres with CP-SAT, the LP core and the
+   greedy heuristic (bench/coverage.py: no server, no database; alone: `make bench-coverage`).
 
 Every benchmark prints a table and writes bench/results/<name>.json; the summary goes to
 bench/RESULTS.md. Missed targets are reported, not treated as errors: this is a measurement.
@@ -33,8 +35,10 @@ def stop_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)  # leaves through the finally blocks, which stop gunicorn
 
 
-def summary(started, seconds, machine, load, pages, imported, rushed, evaluated, grouped) -> str:
-    from bench import training_groups
+def summary(
+    started, seconds, machine, load, pages, imported, rushed, evaluated, grouped, covered
+) -> str:
+    from bench import coverage, training_groups
     from bench.evaluation import summary_lines
     from bench.importing import import_table
     from bench.pages import pages_table
@@ -109,6 +113,8 @@ def summary(started, seconds, machine, load, pages, imported, rushed, evaluated,
             "",
             *training_groups.summary_lines(grouped),
             "",
+            *coverage.summary_lines(covered),
+            "",
             "Raw figures (incl. the SQL of each page): `bench/results/*.json`.",
             "",
         ]
@@ -133,7 +139,7 @@ def main():
     import django
 
     django.setup()
-    from bench import evaluation, importing, pages, rush, training_groups
+    from bench import coverage, evaluation, importing, pages, rush, training_groups
 
     imported = importing.run()
     print()
@@ -144,10 +150,21 @@ def main():
     rushed = rush.run()
     print()
     grouped = training_groups.run()
+    print()
+    covered = coverage.run()
     seconds = time.monotonic() - clock
     load = (load_at_start, os.getloadavg()[0])
     text = summary(
-        started, seconds, common.machine(), load, measured, imported, rushed, evaluated, grouped
+        started,
+        seconds,
+        common.machine(),
+        load,
+        measured,
+        imported,
+        rushed,
+        evaluated,
+        grouped,
+        covered,
     )
     (ROOT / "bench" / "RESULTS.md").write_text(text)
     print(f"\nbench/RESULTS.md written ({seconds / 60:.1f} min).")
