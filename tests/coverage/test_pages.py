@@ -71,7 +71,9 @@ def test_staff_keep_only_their_own_centres_requests(client, staff, family_centre
     client.force_login(staff)
     assert client.get(f"/centre-requests/{mine.pk}/edit/").status_code == 200
     assert client.get(f"/centre-requests/{theirs.pk}/edit/").status_code == 403
-    assert client.post(f"/institutions/{neighbour.pk}/requests/new/", form_data()).status_code == 403
+    assert (
+        client.post(f"/institutions/{neighbour.pk}/requests/new/", form_data()).status_code == 403
+    )
     page = client.get("/regions/05170/coverage/demand/?year=2027").content.decode()
     assert f"/centre-requests/{mine.pk}/edit/" in page
     assert f"/centre-requests/{theirs.pk}/edit/" not in page  # seen, not changed

@@ -5,9 +5,12 @@ from datetime import date, datetime
 
 from django import forms
 from django.utils.dates import MONTHS
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core import imports as core_imports
 from neuewege.core.models import EventFormat, OpeningPeriod
+from neuewege.core.uploads import MB
 
 from .models import FORMAT_DEFAULTS, CentreRequest, PartOfDay, SpeakerCapacity
 
@@ -151,3 +154,26 @@ class SpeakerCapacityForm(forms.Form):
                 date.fromisoformat(day).strftime("%d.%m.%Y") for day in capacity.unavailable_dates
             )
         return cls(data, initial=initial)
+
+
+class RequestImportForm(forms.Form):
+    MAX_BYTES = core_imports.MAX_FILE_BYTES
+
+    year = forms.IntegerField(label=_("Year of the requests"), min_value=2000, max_value=2100)
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "CSV (UTF-8 or Windows-1252) or Excel (.xlsx), at most %(mb)s MB."
+        ) % {"mb": self.MAX_BYTES // MB}
+
+    def clean_file(self):
+        """Its size (read no further than the limit, core/uploads.py) and its ending, before
+        the file is read."""
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(core_imports.too_large_message())
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload

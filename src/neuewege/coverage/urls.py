@@ -11,6 +11,16 @@ region = "regions/<str:region_key>/coverage/"
 
 urlpatterns = [
     path(region + "demand/", views.DemandView.as_view(), name="coverage-demand"),
+    path(
+        region + "demand/import/",
+        views.RequestImportView.as_view(),
+        name="coverage-request-import",
+    ),
+    path(
+        region + "demand/import/template.csv",
+        views.RequestImportTemplateView.as_view(),
+        name="coverage-request-import-template",
+    ),
     path(region + "speakers/", views.SpeakerListView.as_view(), name="coverage-speakers"),
     path(
         "institutions/<int:pk>/requests/new/",

@@ -5,17 +5,20 @@ takes the family centre's pk, ``person-speaker-capacity`` the person's."""
 
 from functools import cached_property
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from neuewege.core import uploads
 from neuewege.core.views.base import AccessMixin, ConfirmDeleteMixin, submit
 
 from . import selectors
-from .forms import CentreRequestForm, SpeakerCapacityForm
+from .forms import CentreRequestForm, RequestImportForm, SpeakerCapacityForm
+from .imports import COLUMNS, import_requests, template_csv
 from .models import FORMAT_DEFAULTS
 from .permissions import IMPORT, PLAN, REQUEST, SEE
 from .services import delete_centre_request, save_centre_request, save_speaker_capacity
@@ -231,3 +234,50 @@ class PersonSpeakerCapacityView(CapacityFormMixin, View):
 
     def permission_object(self):
         return self.person
+
+
+class RequestImportView(AccessMixin, View):
+    """The region's requests from a file: every problem by line and column, nothing saved from
+    a file with any; a file without is applied at once, all rows in one transaction."""
+
+    permission = IMPORT
+    upload_limit = RequestImportForm.MAX_BYTES
+
+    def page(self, form, report=None):
+        return self.render(
+            "coverage/request_import.html", form=form, report=report, columns=COLUMNS
+        )
+
+    def get(self, request, region_key):
+        return self.page(RequestImportForm(initial={"year": _year(request)}))
+
+    def post(self, request, region_key):
+        form = RequestImportForm(request.POST, uploads.files_of(request))
+        if not form.is_valid():
+            return self.page(form)
+        upload, year = form.cleaned_data["file"], form.cleaned_data["year"]
+        report = import_requests(
+            access=self.access,
+            region=self.region,
+            year=year,
+            filename=upload.name,
+            content=upload.read(),
+        )
+        if not report.is_valid:
+            return self.page(form, report)
+        messages.success(
+            request,
+            _("Import finished: %(created)s requests added, %(updated)s changed.")
+            % {"created": report.created_count, "updated": report.updated_count},
+        )
+        url = reverse("coverage-demand", kwargs={"region_key": self.region.key})
+        return redirect(f"{url}?year={year}")
+
+
+class RequestImportTemplateView(AccessMixin, View):
+    permission = IMPORT
+
+    def get(self, request, region_key):
+        response = HttpResponse("\ufeff" + template_csv(), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="neuewege-bedarfe.csv"'
+        return response
