@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core.demo.registry import register_demo_data
+
 
 class CoverageConfig(AppConfig):
     name = "neuewege.coverage"
@@ -8,6 +10,8 @@ class CoverageConfig(AppConfig):
     verbose_name = _("Coverage planning")
 
     def ready(self):
+        register_demo_data("coverage", "neuewege.coverage.demo.generate_demo_coverage")
+
         from auditlog.registry import auditlog
 
         from neuewege.core.navigation import REGION, menu_entry

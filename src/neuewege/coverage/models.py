@@ -27,6 +27,20 @@ PART_HOURS = {
     PartOfDay.EVENING: (time(17), time(21)),
 }
 
+MIN_OVERLAP_MINUTES = 90  # an event needs about this long: a period ending 17:15 is no evening
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def covers(opens: time, closes: time, part: str) -> bool:
+    """Whether an opening period (``opens`` to ``closes``) leaves room for an event in ``part``:
+    at least MIN_OVERLAP_MINUTES of it lie within the part's hours."""
+    start, end = PART_HOURS[part]
+    overlap = min(_minutes(closes), _minutes(end)) - max(_minutes(opens), _minutes(start))
+    return overlap >= MIN_OVERLAP_MINUTES
+
 
 @dataclass(frozen=True)
 class FormatDefault:

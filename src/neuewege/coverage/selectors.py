@@ -11,7 +11,7 @@ from neuewege.core.access import Access
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region
 from neuewege.trainings.models import Qualification
 
-from .models import PART_HOURS, SPEAKER_KINDS, CentreRequest, SpeakerCapacity
+from .models import PART_HOURS, SPEAKER_KINDS, CentreRequest, SpeakerCapacity, covers
 
 
 def family_centres(access: Access, region: Region):
@@ -126,11 +126,11 @@ def _has_capacity(person) -> bool:
 
 
 def _half_days(periods) -> dict[int, list[str]]:
-    """Per weekday (0 to 6) the parts of day a centre is open in (any overlap)."""
+    """Per weekday (0 to 6) the parts of day a centre is open in (``models.covers``)."""
     open_parts: dict[int, list[str]] = {}
     for period in periods:
-        for part, (start, end) in PART_HOURS.items():
-            if period.opens < end and period.closes > start:
+        for part in PART_HOURS:
+            if covers(period.opens, period.closes, part):
                 parts = open_parts.setdefault(period.weekday, [])
                 if str(part) not in parts:
                     parts.append(str(part))

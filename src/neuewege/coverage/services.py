@@ -11,7 +11,14 @@ from neuewege.core.access import Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region
 
-from .models import FORMAT_DEFAULTS, PART_HOURS, SPEAKER_KINDS, CentreRequest, SpeakerCapacity
+from .models import (
+    FORMAT_DEFAULTS,
+    PART_HOURS,
+    SPEAKER_KINDS,
+    CentreRequest,
+    SpeakerCapacity,
+    covers,
+)
 from .permissions import PLAN, REQUEST
 
 MAX_PER_YEAR = 52
@@ -25,8 +32,7 @@ def weekday_label(day: int) -> str:
 
 
 def _overlaps(period, part: str) -> bool:
-    start, end = PART_HOURS[part]
-    return period.opens < end and period.closes > start
+    return covers(period.opens, period.closes, part)
 
 
 def opening_errors(periods, weekdays, part_of_day) -> list[tuple[str, str]]:
