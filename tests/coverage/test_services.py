@@ -110,6 +110,17 @@ def test_one_request_per_format_and_year(family_centre):
     assert changed.pk == first.pk and changed.per_year == 6
 
 
+def test_a_request_taken_at_the_same_moment_is_a_field_error(family_centre, monkeypatch):
+    from django.db.models import QuerySet
+
+    save(family_centre)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)  # the check missed the twin
+    with pytest.raises(ValidationFailed) as caught:
+        save(family_centre)
+    assert "format" in caught.value.errors
+    assert CentreRequest.objects.count() == 1
+
+
 def test_staff_enter_only_their_own_centres_requests(staff, family_centre, wesel):
     other = InstitutionFactory(region=wesel, name="Familienzentrum Nebenan")
     access = access_for(staff)
@@ -186,6 +197,9 @@ def test_the_planning_input_is_plain_data_and_leaves_out_the_unqualified(
     inactive = PersonFactory(institution=agency, moderated_formats=[EventFormat.INFO_SESSION])
     save_speaker_capacity(access=system_access(), person=inactive, data=capacity_data(active=False))
 
+    waiting = PersonFactory(institution=agency, moderated_formats=[EventFormat.PARENT_CAFE])
+    PersonFactory(institution=agency, moderated_formats=[])  # neither qualified nor recorded
+
     plan = planning_input(wesel, 2027)
 
     assert plan["year"] == 2027 and plan["region"] == wesel.key
@@ -199,4 +213,5 @@ def test_the_planning_input_is_plain_data_and_leaves_out_the_unqualified(
     assert speaker["formats"] == ["parent_cafe"] and speaker["function"] == "case_manager"
     assert speaker["home"] == pytest.approx((51.658, 6.617))
     assert plan["unqualified_speakers"] == [{"id": unqualified.pk, "name": str(unqualified)}]
+    assert plan["speakers_without_capacity"] == [{"id": waiting.pk, "name": str(waiting)}]
     assert planning_input(wesel, 2026)["requests"] == []

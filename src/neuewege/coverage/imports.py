@@ -314,8 +314,10 @@ def import_requests(
             values = data | {"note": data["note"] or ""}
             if current is None:
                 CentreRequest.objects.create(family_centre=centre, **values)
-            else:
-                CentreRequest.objects.filter(pk=current.pk).update(**values)
+            else:  # saved, not updated in bulk: the change log records it
+                for name, value in values.items():
+                    setattr(current, name, value)
+                current.save()
     return checked.report
 
 

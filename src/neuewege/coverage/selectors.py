@@ -150,7 +150,8 @@ def planning_input(region: Region, year: int) -> dict:
     """The demand and supply of ``region`` in ``year`` as plain dicts: family centres (with
     coordinates and the half-days they are open), their requests, the active speakers (formats,
     function, hours, travel limits, home coordinates, unavailable months and days) and the
-    speakers left out because they are qualified for nothing. No ORM objects, no solver types."""
+    speakers left out (qualified for nothing; qualified but without recorded hours). No ORM
+    objects, no solver types."""
     centres = (
         Institution.objects.filter(region=region, kind=Institution.Kind.FAMILY_CENTRE)
         .order_by("pk")
@@ -203,6 +204,15 @@ def planning_input(region: Region, year: int) -> dict:
                 "home": _coordinates(person.institution),
             }
         )
+    without_capacity = (
+        Person.objects.filter(
+            institution__region=region,
+            institution__kind__in=SPEAKER_KINDS,
+            speaker_capacity__isnull=True,
+        )
+        .exclude(moderated_formats=[])
+        .order_by("pk")
+    )
     return {
         "region": region.key,
         "year": year,
@@ -228,5 +238,8 @@ def planning_input(region: Region, year: int) -> dict:
             for request in requests
         ],
         "speakers": speakers_,
-        "unqualified_speakers": unqualified,
+        "unqualified_speakers": unqualified,  # have a capacity, may moderate nothing: not planned
+        "speakers_without_capacity": [  # qualified, but no hours recorded: not planned
+            {"id": person.pk, "name": str(person)} for person in without_capacity
+        ],
     }

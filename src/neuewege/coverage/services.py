@@ -3,7 +3,7 @@ live here (the forms check only the shape, the import reuses ``request_errors``)
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
@@ -158,35 +158,37 @@ def save_centre_request(
     if errors:
         raise ValidationFailed(errors)
     values = _cleaned(data)
-    with transaction.atomic(durable=True):
-        twin = CentreRequest.objects.filter(
-            family_centre=family_centre, year=values["year"], format=values["format"]
-        )
-        if centre_request is not None:
-            twin = twin.exclude(pk=centre_request.pk)
-        if twin.exists():
-            raise ValidationFailed(
-                {
-                    "format": _(
-                        "The family centre already has a request for this format in %(year)s."
-                    )
-                    % {"year": values["year"]}
-                }
+    taken = ValidationFailed(
+        {
+            "format": _("The family centre already has a request for this format in %(year)s.")
+            % {"year": values["year"]}
+        }
+    )
+    try:
+        with transaction.atomic(durable=True):
+            twin = CentreRequest.objects.filter(
+                family_centre=family_centre, year=values["year"], format=values["format"]
             )
-        if centre_request is None:
-            return CentreRequest.objects.create(family_centre=family_centre, **values)
-        centre_request = CentreRequest.objects.select_for_update().get(pk=centre_request.pk)
-        for name, value in values.items():
-            setattr(centre_request, name, value)
-        centre_request.save()
-        return centre_request
+            if centre_request is not None:
+                twin = twin.exclude(pk=centre_request.pk)
+            if twin.exists():
+                raise taken
+            if centre_request is None:
+                return CentreRequest.objects.create(family_centre=family_centre, **values)
+            centre_request = CentreRequest.objects.select_for_update().get(pk=centre_request.pk)
+            for name, value in values.items():
+                setattr(centre_request, name, value)
+            centre_request.save()
+            return centre_request
+    except IntegrityError:  # the same request saved at the same moment by someone else
+        raise taken from None
 
 
 def delete_centre_request(*, access: Access, centre_request: CentreRequest) -> None:
     if not access.has(REQUEST, centre_request):
         raise PermissionDenied(_("You may not change the requests of this family centre."))
     with transaction.atomic(durable=True):
-        CentreRequest.objects.filter(pk=centre_request.pk).delete()
+        CentreRequest.objects.get(pk=centre_request.pk).delete()  # one by one: the change log
 
 
 def is_speaker(person: Person) -> bool:
