@@ -96,6 +96,20 @@ def test_an_unknown_or_missing_column_is_a_problem_of_the_file(centres, wesel):
     assert len(report.file_problems) == 2  # "Farbe" unknown, "Format" missing
 
 
+def test_a_file_beyond_the_limits_is_refused_before_its_rows_are_checked(
+    centres, wesel, monkeypatch
+):
+    from neuewege.coverage import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    report = run(wesel, HEADER + "FZ-1;Elterncafé;12;;;;\n" * 3)
+    assert report.file_problems and not report.rows
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 100)
+    report = run(wesel, HEADER + "FZ-1;Elterncafé;12;;;;\n" * 2)
+    assert report.file_problems and not report.rows
+    assert not CentreRequest.objects.exists()
+
+
 def test_an_excel_file_is_read(centres, wesel):
     book = openpyxl.Workbook()
     sheet = book.active

@@ -8,10 +8,10 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from neuewege.core import imports as core_imports
 from neuewege.core.models import EventFormat, OpeningPeriod
 from neuewege.core.uploads import MB
 
+from . import imports as request_imports
 from .models import FORMAT_DEFAULTS, CentreRequest, PartOfDay, SpeakerCapacity
 
 MONTH_CHOICES = list(MONTHS.items())
@@ -157,7 +157,7 @@ class SpeakerCapacityForm(forms.Form):
 
 
 class RequestImportForm(forms.Form):
-    MAX_BYTES = core_imports.MAX_FILE_BYTES
+    MAX_BYTES = request_imports.MAX_FILE_BYTES
 
     year = forms.IntegerField(label=_("Year of the requests"), min_value=2000, max_value=2100)
     file = forms.FileField(label=_("File"))
@@ -173,7 +173,7 @@ class RequestImportForm(forms.Form):
         the file is read."""
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(core_imports.too_large_message())
+            raise forms.ValidationError(request_imports.too_large_message())
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload

@@ -28,12 +28,33 @@ from neuewege.core.imports import (
     shown,
 )
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Region
+from neuewege.core.uploads import MB, ZipLimits
 
 from .models import CentreRequest, PartOfDay
 from .permissions import IMPORT
 from .services import REQUEST_FIELDS, request_errors
 
 KIND = "centre_requests"
+# A region's file: ~200 family centres with three formats each. Checked and applied while the
+# page waits (a few seconds at most), so the limits stay well below core's import of master data.
+MAX_ROWS = 3000
+MAX_FILE_BYTES = 2 * MB
+
+
+def limits() -> tabular.TableLimits:
+    return tabular.TableLimits(
+        file_bytes=MAX_FILE_BYTES,
+        rows=MAX_ROWS,
+        columns=core_imports.MAX_COLUMNS,
+        cell_characters=core_imports.MAX_CELL_CHARACTERS,
+        xlsx=ZipLimits(entries=1000, unpacked_bytes=10 * MB),
+    )
+
+
+def too_large_message() -> str:
+    return tabular.too_large_message(limits())
+
+
 COLUMNS = [
     Column("family_centre", "Familienzentrum", required=True),
     Column("format", "Format", required=True),
@@ -223,7 +244,7 @@ class _Centres:
 def check_file(*, region: Region, year: int, filename: str, content: bytes) -> CheckedFile:
     """Read and check every row; nothing is saved."""
     try:
-        lines = tabular.read_rows(filename, content, core_imports.limits())
+        lines = tabular.read_rows(filename, content, limits())
     except tabular.FileProblem as problem:
         return CheckedFile(ImportReport(KIND, [], [str(p) for p in problem.problems]))
     if not lines:
@@ -245,14 +266,13 @@ def check_file(*, region: Region, year: int, filename: str, content: bytes) -> C
         "avoid_months": parse_months,
         "note": tabular.text,
     }
-    limits = core_imports.limits()
-    checked, seen = CheckedFile(ImportReport(KIND, [])), {}
+    checked, seen, table_limits = CheckedFile(ImportReport(KIND, [])), {}, limits()
     for line, values in lines[1:]:
         row = RowResult(line=line)
         checked.report.rows.append(row)
         cells = {name: values[i] if i < len(values) else "" for name, i in positions.items()}
         for name, value in cells.items():
-            problem = tabular.cell_problem(value, limits)
+            problem = tabular.cell_problem(value, table_limits)
             if problem:
                 row.errors.append((LABELS[name], problem))
         if row.errors:
