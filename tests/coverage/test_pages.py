@@ -43,6 +43,8 @@ def test_the_coordinator_adds_and_edits_a_request(client, coordinator, opening_h
     assert request.per_year == 6
     page = client.get("/regions/05170/coverage/demand/?year=2027").content.decode()
     assert opening_hours.name in page and "Elterncafé" in page
+    demand = client.get("/regions/05170/coverage/demand/?year=2027").context["demand"]
+    assert demand.totals == [("Elterncafé", 1, 6)] and demand.with_requests == 1
 
 
 def test_a_request_outside_the_opening_hours_is_shown_at_its_field(

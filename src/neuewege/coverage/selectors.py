@@ -56,6 +56,10 @@ class RegionDemand:
     events: int
     without_requests: int
 
+    @property
+    def with_requests(self) -> int:
+        return len(self.centres) - self.without_requests
+
 
 def region_demand(access: Access, region: Region, year: int) -> RegionDemand:
     """The region's family centres with their requests of ``year`` and totals per format."""
