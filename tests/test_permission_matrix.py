@@ -32,6 +32,7 @@ from tests.cooperation.matrix import (
     add_cooperation_world,
     cooperation_records,
 )
+from tests.coverage.matrix import add_coverage_world
 from tests.evaluation.matrix import EVALUATION_API, add_evaluation_world
 from tests.events.matrix import EVENT_API, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
@@ -131,6 +132,7 @@ def world(db, wesel, borken):
     add_cooperation_world(world, region=wesel, person_a=person_a, secret=SECRET_A)
     add_evaluation_world(world, region=wesel, centre_a=centre_a, centre_b=centre_b, secret=SECRET_A)
     add_training_world(world, region=wesel, centre_a=centre_a, person_a=person_a, secret=SECRET_A)
+    add_coverage_world(world, region=wesel, centre_a=centre_a, secret=SECRET_A)
     return world
 
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "neuewege.cooperation",
     "neuewege.evaluation",
     "neuewege.trainings",
+    "neuewege.coverage",
     "neuewege.api",
 ]
 

@@ -140,4 +140,6 @@ urlpatterns = [
     # cooperative trainings: staff pages, the registration link for professionals
     path("", include("neuewege.trainings.urls")),
     path("", include("neuewege.trainings.public_urls")),
+    # coverage planning: the family centres' demand, the speakers
+    path("", include("neuewege.coverage.urls")),
 ]

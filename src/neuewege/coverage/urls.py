@@ -1,0 +1,50 @@
+"""Staff pages of the coverage app. URL names follow the record their ``pk`` is (the permission
+matrix relies on it): ``centre-request-…`` a request, ``speaker-capacity-…`` a capacity;
+``institution-request-create`` takes the family centre's pk, ``person-speaker-capacity`` the
+person's."""
+
+from django.urls import path
+
+from . import views
+
+region = "regions/<str:region_key>/coverage/"
+
+urlpatterns = [
+    path(region + "demand/", views.DemandView.as_view(), name="coverage-demand"),
+    path(
+        region + "demand/import/",
+        views.RequestImportView.as_view(),
+        name="coverage-request-import",
+    ),
+    path(
+        region + "demand/import/template.csv",
+        views.RequestImportTemplateView.as_view(),
+        name="coverage-request-import-template",
+    ),
+    path(region + "speakers/", views.SpeakerListView.as_view(), name="coverage-speakers"),
+    path(
+        "institutions/<int:pk>/requests/new/",
+        views.CentreRequestCreateView.as_view(),
+        name="institution-request-create",
+    ),
+    path(
+        "centre-requests/<int:pk>/edit/",
+        views.CentreRequestUpdateView.as_view(),
+        name="centre-request-update",
+    ),
+    path(
+        "centre-requests/<int:pk>/delete/",
+        views.CentreRequestDeleteView.as_view(),
+        name="centre-request-delete",
+    ),
+    path(
+        "speaker-capacities/<int:pk>/edit/",
+        views.SpeakerCapacityUpdateView.as_view(),
+        name="speaker-capacity-update",
+    ),
+    path(
+        "people/<int:pk>/speaker-capacity/",
+        views.PersonSpeakerCapacityView.as_view(),
+        name="person-speaker-capacity",
+    ),
+]
