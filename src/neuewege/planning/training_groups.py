@@ -44,9 +44,12 @@ How it is solved
 ----------------
 **Units.** Regions are independent: :func:`assign` splits the instance into *units* (the sessions of
 one region with their registrants; regions linked by a shared registrant form one unit) and solves
-them in parallel threads (``Options.workers`` at once, one CP-SAT worker each). Strict priority
-holds across units too: objectives 1 and 2 (and a re-run's changes) in every unit first, then the
-preferences, then more time for preferences not yet proven while the time limit allows. Each
+them in parallel threads (``Options.workers`` at once, one CP-SAT worker each). The priorities
+hold within each unit: a unit's mix is as balanced as it can be on its own before its
+preferences count, so a region's groups are not made less balanced because another region's
+cannot be balanced better (a plain global min-max would allow that); the global figures are then
+optimal too. The time goes to objectives 1 and 2 (and a re-run's changes) in every unit first,
+then to the preferences, then to preferences not yet proven while the time limit allows. Each
 objective is a *stage*: solved to optimality (or until its share of the time runs out), its value
 fixed as a constraint for the later stages, its plan the next stage's hint. A stage is not solved
 when the current plan already meets a proven bound (everyone placed who can be — a maximum flow
