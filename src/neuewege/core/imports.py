@@ -203,6 +203,16 @@ def shown(value) -> str:
 def map_columns(kind: str, header: list, region_fixed: bool):
     """Column positions by name; the header may use the English names or the German labels."""
     columns = COLUMNS[kind]
+    required = [column for column in columns if column.required]
+    if kind == "institutions" and not region_fixed:
+        required.append(columns[1])
+    return columns_of(columns, header, required)
+
+
+def columns_of(columns, header: list, required):
+    """Positions of ``columns`` (each found by its name or label) in ``header``, and the
+    problems: unknown or repeated columns, ``required`` ones missing. Every import's header
+    is read by this."""
     known = {}
     for column in columns:
         known[normalise_header(column.name)] = column
@@ -225,9 +235,6 @@ def map_columns(kind: str, header: list, region_fixed: bool):
             )
         else:
             positions[column.name] = index
-    required = [column for column in columns if column.required]
-    if kind == "institutions" and not region_fixed:
-        required.append(columns[1])
     for column in required:
         if column.name not in positions:
             problems.append(

@@ -23,7 +23,6 @@ from neuewege.core.imports import (
     ImportReport,
     RowResult,
     choice_lookup,
-    normalise_header,
     parse_choice,
     shown,
 )
@@ -176,38 +175,6 @@ class CheckedFile:
     rows: list[tuple[dict, Institution, CentreRequest | None]] = field(default_factory=list)
 
 
-def _map_columns(header):
-    known = {}
-    for column in COLUMNS:
-        known[normalise_header(column.name)] = column
-        known[normalise_header(column.label)] = column
-    positions, problems = {}, []
-    for index, title in enumerate(header):
-        key = normalise_header(title)
-        if not key:
-            continue
-        column = known.get(key)
-        if column is None:
-            problems.append(
-                _("Column %(number)s: unknown column “%(title)s”.")
-                % {"number": index + 1, "title": shown(title)}
-            )
-        elif column.name in positions:
-            problems.append(
-                _("Column %(number)s: the column “%(title)s” appears twice.")
-                % {"number": index + 1, "title": shown(title)}
-            )
-        else:
-            positions[column.name] = index
-    for column in COLUMNS:
-        if column.required and column.name not in positions:
-            problems.append(
-                _("The column “%(label)s” (%(name)s) is missing.")
-                % {"label": column.label, "name": column.name}
-            )
-    return positions, problems
-
-
 class _Centres:
     """The region's family centres by external ID and by name (a name twice: ambiguous)."""
 
@@ -249,7 +216,9 @@ def check_file(*, region: Region, year: int, filename: str, content: bytes) -> C
         return CheckedFile(ImportReport(KIND, [], [str(p) for p in problem.problems]))
     if not lines:
         return CheckedFile(ImportReport(KIND, [], [_("The file is empty.")]))
-    positions, problems = _map_columns(lines[0][1])
+    positions, problems = core_imports.columns_of(
+        COLUMNS, lines[0][1], [column for column in COLUMNS if column.required]
+    )
     if problems:
         return CheckedFile(ImportReport(KIND, [], problems))
     centres = _Centres(region)
