@@ -20,7 +20,13 @@ from neuewege.core.access import CATALOGUE, SIGNED_IN, VIEW
 from neuewege.core.errors import DomainError
 from neuewege.core.models import PersonalDataLog
 from neuewege.core.services import log_personal_data
-from neuewege.core.views.base import AccessMixin, add_domain_errors, paginate, submit
+from neuewege.core.views.base import (
+    AccessMixin,
+    ConfirmActionMixin,
+    add_domain_errors,
+    paginate,
+    submit,
+)
 
 from . import catalogue_services, exports, selectors
 from .filters import EventFilter
@@ -345,46 +351,18 @@ class EventDetailView(EventPage, View):
         )
 
 
-class ActionView:
-    """GET asks for confirmation, POST acts through a service; a refusal becomes a message.
-    Mixed in before a record page and ``View``."""
+class ActionView(ConfirmActionMixin):
+    """An action on an event, its session, a registration or a message, asked first."""
 
-    title = question = button = success = ""
-    form_class = None
     viewed = ""  # the page names a parent: why it is opened, for the access log
 
-    def act(self, form):
-        raise NotImplementedError
-
-    def texts(self):
-        return {"title": self.title, "question": self.question, "button": self.button}
-
-    def page(self, form=None):
-        return self.render(
-            "events/confirm_action.html",
-            event=self.event,
-            record=self.record,
-            form=form,
-            cancel_url=self.detail().url,
-            **self.texts(),
-        )
+    def preline(self):
+        return f"{self.event.title} · {self.event.family_centre.name}"
 
     def get(self, request, pk):
         if self.viewed:
             self.log(PersonalDataLog.Action.VIEW, self.viewed, record=self.record)
-        return self.page(self.form_class() if self.form_class else None)
-
-    def post(self, request, pk):
-        form = self.form_class(request.POST) if self.form_class else None
-        if form is not None and not form.is_valid():
-            return self.page(form)
-        try:
-            self.act(form)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages()))
-        else:
-            messages.success(request, self.success)
-        return self.detail()
+        return super().get(request, pk)
 
 
 class EventPublishView(ActionView, EventPage, View):

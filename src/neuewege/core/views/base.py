@@ -2,6 +2,8 @@
 (``AccessMixin``), a form passed to a service (``submit``, ``add_domain_errors``), pages of a
 list, the confirmation before deleting, and the progress bar of work in the background."""
 
+from abc import ABC, abstractmethod
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -105,6 +107,51 @@ class ConfirmDeleteMixin:
             return redirect(self.detail_url_name, pk=pk)
         messages.success(request, self.success_message % {"name": self.record})
         return redirect(self.list_url_name, region_key=self.region.key)
+
+
+class ConfirmActionMixin(ABC):
+    """GET asks for confirmation, POST acts through a service (``act``); a refusal becomes a
+    message. Mixed in before a record page, which gives ``detail()`` (where both lead back) and
+    ``preline()`` (what the question is about), and ``View``; an optional ``form_class`` (e.g.
+    a reason) is shown with the question and passed to ``act``."""
+
+    title = question = button = success = ""
+    form_class = None
+
+    @abstractmethod
+    def act(self, form):
+        """Do the action through its service (raising a domain error to refuse)."""
+
+    def preline(self) -> str:
+        return ""
+
+    def texts(self):
+        return {"title": self.title, "question": self.question, "button": self.button}
+
+    def page(self, form=None):
+        return self.render(
+            "core/confirm_action.html",
+            record=self.record,
+            form=form,
+            preline=self.preline(),
+            cancel_url=self.detail().url,
+            **self.texts(),
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.page(self.form_class() if self.form_class else None)
+
+    def post(self, request, *args, **kwargs):
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is not None and not form.is_valid():
+            return self.page(form)
+        try:
+            self.act(form)
+        except DomainError as error:
+            messages.error(request, " ".join(error.messages()))
+        else:
+            messages.success(request, self.success)
+        return self.detail()
 
 
 def progress_response(view, work, template, **context):

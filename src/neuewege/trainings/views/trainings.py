@@ -1,7 +1,6 @@
 """Trainings of a region and their sessions: list, plan, change, the steps of the status flow,
 the training's page; sessions added, changed and cancelled."""
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -9,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from neuewege.core.errors import DomainError
-from neuewege.core.views.base import AccessMixin, submit
+from neuewege.core.views.base import AccessMixin, ConfirmActionMixin, submit
 
 from .. import selectors
 from ..forms import ReasonForm, SessionForm, TrainingForm, session_label
@@ -157,43 +155,11 @@ class TrainingDetailView(TrainingPage, View):
         )
 
 
-class ActionView:
-    """GET asks for confirmation, POST acts through a service; a refusal becomes a message.
-    Mixed in before a record page and ``View``."""
+class ActionView(ConfirmActionMixin):
+    """An action on a training, its session or a registration, asked first."""
 
-    title = question = button = success = ""
-    form_class = None
-
-    def act(self, form):
-        raise NotImplementedError
-
-    def texts(self):
-        return {"title": self.title, "question": self.question, "button": self.button}
-
-    def page(self, form=None):
-        return self.render(
-            "trainings/confirm_action.html",
-            training=self.training,
-            record=self.record,
-            form=form,
-            cancel_url=self.detail().url,
-            **self.texts(),
-        )
-
-    def get(self, request, pk):
-        return self.page(self.form_class() if self.form_class else None)
-
-    def post(self, request, pk):
-        form = self.form_class(request.POST) if self.form_class else None
-        if form is not None and not form.is_valid():
-            return self.page(form)
-        try:
-            self.act(form)
-        except DomainError as error:
-            messages.error(request, " ".join(error.messages()))
-        else:
-            messages.success(request, self.success)
-        return self.detail()
+    def preline(self):
+        return self.training.title
 
 
 class TransitionView(ActionView, TrainingPage, View):
