@@ -166,3 +166,17 @@ def write_json(name: str, data) -> Path:
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
+
+
+def run_solver_benchmark(name: str, scenarios: dict, run_scenario, table, target_lines, names=None):
+    """A solver benchmark's runs: each scenario (all, or those ``names``) solved and its table
+    printed as it finishes, the results kept in ``results/<name>.json``, the targets printed."""
+    results = []
+    for key in names or scenarios:
+        result = run_scenario(scenarios[key])
+        results.append(result)
+        print(table([result]), flush=True)
+    write_json(name, results)
+    print()
+    print("\n".join(target_lines(results)))
+    return results

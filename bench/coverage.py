@@ -302,15 +302,9 @@ def target_lines(results: list[dict]) -> list[str]:
 
 
 def run(names=None) -> list[dict]:
-    results = []
-    for name in names or SCENARIOS:
-        result = run_scenario(SCENARIOS[name])
-        results.append(result)
-        print(table([result]), flush=True)
-    common.write_json("coverage", results)
-    print()
-    print("\n".join(target_lines(results)))
-    return results
+    return common.run_solver_benchmark(
+        "coverage", SCENARIOS, run_scenario, table, target_lines, names
+    )
 
 
 def summary_lines(results: list[dict]) -> list[str]:

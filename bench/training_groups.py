@@ -278,15 +278,9 @@ def target_lines(results: list[dict]) -> list[str]:
 
 
 def run(names=None) -> list[dict]:
-    results = []
-    for name in names or SCENARIOS:
-        result = run_scenario(SCENARIOS[name])
-        results.append(result)
-        print(table([result]), flush=True)
-    common.write_json("training_groups", results)
-    print()
-    print("\n".join(target_lines(results)))
-    return results
+    return common.run_solver_benchmark(
+        "training_groups", SCENARIOS, run_scenario, table, target_lines, names
+    )
 
 
 def summary_lines(results: list[dict]) -> list[str]:
