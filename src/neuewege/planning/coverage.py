@@ -93,6 +93,8 @@ from datetime import date
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from .common import Reason
+
 CentreId = Hashable
 SpeakerId = Hashable
 RequestId = Hashable
@@ -226,14 +228,6 @@ class InvalidInstance(ValueError):
 # ---------------------------------------------------------------------------------------------
 # The result
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reason:
-    """A code the interface translates, with its parameters."""
-
-    code: str
-    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

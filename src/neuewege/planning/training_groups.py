@@ -114,6 +114,8 @@ from fractions import Fraction
 from ortools.graph.python import max_flow, min_cost_flow
 from ortools.sat.python import cp_model
 
+from .common import Reason
+
 SessionId = Hashable
 PersonId = Hashable
 
@@ -186,14 +188,6 @@ class InvalidInstance(ValueError):
 # ---------------------------------------------------------------------------------------------
 # The result
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reason:
-    """A code the interface translates, with its parameters (ids, counts, names)."""
-
-    code: str
-    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
