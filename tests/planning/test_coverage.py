@@ -149,13 +149,14 @@ def available_dates(speaker: Speaker, month: int, weekday: int) -> int:
 def demand(instance: Instance, request: Request) -> list[tuple[tuple, int]]:
     centre = {c.id: c for c in instance.centres}[request.centre]
     months = list(instance.months)
+    avoid = centre.avoid_months | request.avoid_months
     if request.per == "month":
-        groups = [[m] for m in months if m not in centre.avoid_months]
+        groups = [[m] for m in months if m not in avoid]
     elif request.per == "half_year":
         groups = [g for g in ([m for m in months if m <= 6], [m for m in months if m > 6]) if g]
     else:
         groups = [months]
-    return [(tuple(m for m in g if m not in centre.avoid_months), request.count) for g in groups]
+    return [(tuple(m for m in g if m not in avoid), request.count) for g in groups]
 
 
 def violations(instance: Instance, result) -> list[str]:
@@ -528,6 +529,26 @@ def test_monthly_demand_and_load_figures():
     for a in result.assignments:
         hours[a.month] += 2.0
     assert dict(hours) == load.hours_by_month
+
+
+def test_a_request_avoids_its_own_months_besides_the_centres():
+    centre = FamilyCentre("c", "R", HERE, MONDAY, frozenset({2}))
+    requests = (
+        Request("r", "c", "cafe", 1, "month", avoid_months=frozenset({3})),
+        Request("t", "c", "thema", 1, "year", avoid_months=frozenset({1, 3})),
+    )
+    instance = Instance(
+        YEAR, (1, 2, 3), (centre,), FORMATS, requests, (_speaker("a", formats=("cafe", "thema")),)
+    )
+    result = plan(instance, OPTIONS)
+    months = {a.request: [] for a in result.assignments}
+    for a in result.assignments:
+        months[a.request].append(a.month)
+    assert months == {"r": [1]}
+    assert {r.request: r.reason.code for r in result.requests if r.reason} == {
+        "t": "months_avoided"
+    }
+    assert not violations(instance, result)
 
 
 def test_a_pin_beyond_capacity_is_reported():

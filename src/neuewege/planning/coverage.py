@@ -146,7 +146,8 @@ class Format:
 class Request:
     """A centre's wish: ``count`` events of ``format`` per ``per`` (``"month"``, ``"half_year"``
     or ``"year"``), at most ``count`` in a month when ``per == "month"``, else at most one a
-    month. ``preferred``: slots to use when possible (soft)."""
+    month. ``preferred``: slots to use when possible (soft). ``avoid_months``: months without
+    events of this request, besides the centre's."""
 
     id: RequestId
     centre: CentreId
@@ -154,6 +155,7 @@ class Request:
     count: int = 1
     per: str = "year"
     preferred: frozenset[Slot] = frozenset()
+    avoid_months: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -395,13 +397,14 @@ def periods(instance: Instance, request: Request, centre: FamilyCentre):
     """The request's periods as (months allowed, count); a period whose months are all avoided
     keeps an empty tuple (its demand cannot be served)."""
     months = sorted(instance.months)
+    avoid = centre.avoid_months | request.avoid_months
     if request.per == "month":
-        groups = [[m] for m in months if m not in centre.avoid_months]
+        groups = [[m] for m in months if m not in avoid]
     elif request.per == "half_year":
         groups = [g for g in ([m for m in months if m <= 6], [m for m in months if m > 6]) if g]
     else:
         groups = [months]
-    return [(tuple(m for m in g if m not in centre.avoid_months), request.count) for g in groups]
+    return [(tuple(m for m in g if m not in avoid), request.count) for g in groups]
 
 
 def apply_scenario(instance: Instance, scenario: Scenario) -> Instance:
