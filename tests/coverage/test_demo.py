@@ -5,7 +5,7 @@ from datetime import time
 from neuewege.core.models import Institution, OpeningPeriod, Person
 from neuewege.coverage.demo import generate_demo_coverage
 from neuewege.coverage.models import CentreRequest, SpeakerCapacity
-from neuewege.coverage.services import request_errors
+from neuewege.coverage.services.demand import request_errors
 from tests.factories import InstitutionFactory, PersonFactory
 
 

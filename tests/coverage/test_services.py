@@ -9,7 +9,7 @@ from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, Person
 from neuewege.coverage.models import CentreRequest, SpeakerCapacity
 from neuewege.coverage.selectors import planning_input
-from neuewege.coverage.services import (
+from neuewege.coverage.services.demand import (
     delete_centre_request,
     save_centre_request,
     save_speaker_capacity,

@@ -31,7 +31,7 @@ from neuewege.core.uploads import MB, ZipLimits
 
 from .models import CentreRequest, PartOfDay
 from .permissions import IMPORT
-from .services import REQUEST_FIELDS, request_errors
+from .services.demand import REQUEST_FIELDS, request_errors
 
 KIND = "centre_requests"
 # A region's file: ~200 family centres with three formats each. Checked and applied while the

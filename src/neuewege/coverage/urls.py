@@ -5,46 +5,46 @@ person's."""
 
 from django.urls import path
 
-from . import views
+from .views import demand
 
 region = "regions/<str:region_key>/coverage/"
 
 urlpatterns = [
-    path(region + "demand/", views.DemandView.as_view(), name="coverage-demand"),
+    path(region + "demand/", demand.DemandView.as_view(), name="coverage-demand"),
     path(
         region + "demand/import/",
-        views.RequestImportView.as_view(),
+        demand.RequestImportView.as_view(),
         name="coverage-request-import",
     ),
     path(
         region + "demand/import/template.csv",
-        views.RequestImportTemplateView.as_view(),
+        demand.RequestImportTemplateView.as_view(),
         name="coverage-request-import-template",
     ),
-    path(region + "speakers/", views.SpeakerListView.as_view(), name="coverage-speakers"),
+    path(region + "speakers/", demand.SpeakerListView.as_view(), name="coverage-speakers"),
     path(
         "institutions/<int:pk>/requests/new/",
-        views.CentreRequestCreateView.as_view(),
+        demand.CentreRequestCreateView.as_view(),
         name="institution-request-create",
     ),
     path(
         "centre-requests/<int:pk>/edit/",
-        views.CentreRequestUpdateView.as_view(),
+        demand.CentreRequestUpdateView.as_view(),
         name="centre-request-update",
     ),
     path(
         "centre-requests/<int:pk>/delete/",
-        views.CentreRequestDeleteView.as_view(),
+        demand.CentreRequestDeleteView.as_view(),
         name="centre-request-delete",
     ),
     path(
         "speaker-capacities/<int:pk>/edit/",
-        views.SpeakerCapacityUpdateView.as_view(),
+        demand.SpeakerCapacityUpdateView.as_view(),
         name="speaker-capacity-update",
     ),
     path(
         "people/<int:pk>/speaker-capacity/",
-        views.PersonSpeakerCapacityView.as_view(),
+        demand.PersonSpeakerCapacityView.as_view(),
         name="person-speaker-capacity",
     ),
 ]

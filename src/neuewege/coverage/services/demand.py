@@ -11,7 +11,7 @@ from neuewege.core.access import Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region
 
-from .models import (
+from ..models import (
     FORMAT_DEFAULTS,
     PART_HOURS,
     SPEAKER_KINDS,
@@ -19,7 +19,7 @@ from .models import (
     SpeakerCapacity,
     covers,
 )
-from .permissions import PLAN, REQUEST
+from ..permissions import PLAN, REQUEST
 
 MAX_PER_YEAR = 52
 MIN_HOURS, MAX_HOURS = 1, 80
@@ -74,7 +74,7 @@ def opening_errors(periods, weekdays, part_of_day) -> list[tuple[str, str]]:
 
 
 def _part_label(part: str) -> str:
-    from .models import PartOfDay
+    from ..models import PartOfDay
 
     return str(PartOfDay(part).label)
 

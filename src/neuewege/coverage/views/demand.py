@@ -16,12 +16,12 @@ from django.views import View
 from neuewege.core import uploads
 from neuewege.core.views.base import AccessMixin, ConfirmDeleteMixin, submit
 
-from . import selectors
-from .forms import CentreRequestForm, RequestImportForm, SpeakerCapacityForm
-from .imports import COLUMNS, import_requests, template_csv
-from .models import FORMAT_DEFAULTS
-from .permissions import IMPORT, PLAN, REQUEST, SEE
-from .services import delete_centre_request, save_centre_request, save_speaker_capacity
+from .. import selectors
+from ..forms import CentreRequestForm, RequestImportForm, SpeakerCapacityForm
+from ..imports import COLUMNS, import_requests, template_csv
+from ..models import FORMAT_DEFAULTS
+from ..permissions import IMPORT, PLAN, REQUEST, SEE
+from ..services.demand import delete_centre_request, save_centre_request, save_speaker_capacity
 
 MAX_ID = 2**63 - 1
 
