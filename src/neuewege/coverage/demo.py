@@ -1,18 +1,18 @@
 """Demo demand and supply. Each family centre of Kreis Wesel (at state scale: of every region of
-the programme) asks for the current year: an Elterncafé every month (most of them), a
-Themenveranstaltung twice, an Elternkurs (some), on weekdays and at times within its opening
-hours, not in the summer holidays; the region's people of the employment agency and the job
-centre get their capacities (BCAs more hours, case managers few). One bulk write; deterministic;
-generated once (None when present already)."""
+the programme) asks for the year being planned (``planning_year``): an Elterncafé every month
+(most of them), a Themenveranstaltung twice, an Elternkurs (some), on weekdays and at times
+within its opening hours, not in the summer holidays; the region's people of the employment
+agency and the job centre get their capacities (BCAs more hours, case managers few). One bulk
+write; deterministic; generated once (None when present already)."""
 
 import random
 
 from django.db import transaction
-from django.utils import timezone
 
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region
 
 from .models import PART_HOURS, CentreRequest, PartOfDay, SpeakerCapacity, covers
+from .services.plans import planning_year
 
 WESEL = "05170"
 HOURS = {  # hours per month for events, by function
@@ -56,7 +56,7 @@ def generate_demo_coverage(scale: str, seed: int) -> str | None:
     if CentreRequest.objects.exists() or SpeakerCapacity.objects.exists():
         return None
     rng = random.Random(seed + 15)
-    year = timezone.localdate().year
+    year = planning_year()
     regions = (
         Region.objects.filter(key=WESEL)
         if scale == "demo"

@@ -6,10 +6,11 @@ through ``selectors.planning_input``."""
 from dataclasses import dataclass
 from datetime import time
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from neuewege.core.models import EventFormat, Institution, Person
+from neuewege.core.models import BackgroundWork, EventFormat, Institution, Person
 
 
 class PartOfDay(models.TextChoices):
@@ -148,3 +149,119 @@ class SpeakerCapacity(models.Model):
     @property
     def region(self):
         return self.person.institution.region
+
+
+# Which formats need a speaker of each of these institution kinds for every module: the
+# Elternkurs is moderated by the employment agency **and** the job centre (the seed).
+PAIRED_FORMATS = {
+    EventFormat.PARENT_COURSE: (
+        Institution.Kind.EMPLOYMENT_AGENCY,
+        Institution.Kind.JOB_CENTRE,
+    ),
+}
+
+
+class Scenario(models.Model):
+    """A named variant of a region's year for the planner: who speaks (functions), hours
+    changed, people left out, speakers added who do not exist yet ("+ 5 case managers at the
+    job centre"). ``base``: the scenario it is compared with; a plan of this scenario then also
+    gives each speaker it adds to the base their marginal value."""
+
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.CASCADE, related_name="coverage_scenarios"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    functions = models.JSONField(
+        _("speakers taking part"),
+        default=list,
+        blank=True,
+        help_text=_("Functions of the speakers planned; none chosen: all."),
+    )
+    hours_percent = models.PositiveSmallIntegerField(_("hours budget (%)"), default=100)
+    left_out = models.ManyToManyField(
+        Person, blank=True, related_name="+", verbose_name=_("people left out")
+    )
+    extra_speakers = models.JSONField(_("speakers added"), default=list, blank=True)
+    base = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compared with"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["year", "name", "id"]
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "name"], name="one_scenario_name_per_region_and_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+    def access_place(self):
+        return self.region
+
+
+class PlanRun(BackgroundWork):
+    """One computation of a scenario's plan, queued by a planner and solved by a background
+    task (core/progress.py). ``result``: the plan as JSON (``services.plans.plan_json``).
+    ``input_digest``: a hash of the demand and supply it was computed from, so that two plans
+    are known to stand on the same data."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    time_limit_seconds = models.PositiveSmallIntegerField(default=10)
+    input_digest = models.CharField(max_length=64, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        return f"{self.scenario} · {self.created_at:%d.%m.%Y %H:%M}"
+
+    def access_place(self):
+        return self.scenario.region
+
+
+class Pin(models.Model):
+    """A planner's decision the next plan keeps: an event of ``centre_request`` in ``month``
+    with these ``speakers`` (one per institution kind the format needs)."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="pins")
+    centre_request = models.ForeignKey(
+        CentreRequest, on_delete=models.CASCADE, related_name="pins", verbose_name=_("request")
+    )
+    month = models.PositiveSmallIntegerField(_("month"))
+    speakers = models.ManyToManyField(Person, related_name="+", verbose_name=_("speakers"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["month", "id"]
+        verbose_name = _("pinned event")
+        verbose_name_plural = _("pinned events")
+
+    def __str__(self):
+        return f"{self.centre_request} · {self.month}"
+
+    def access_place(self):
+        return self.scenario.region

@@ -6,9 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from neuewege.core.access import Access
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region
+from neuewege.events.models import EventSession, ParentEvent
 from neuewege.trainings.models import Qualification
 
 from .models import PART_HOURS, SPEAKER_KINDS, CentreRequest, SpeakerCapacity, covers
@@ -247,3 +249,33 @@ def planning_input(region: Region, year: int) -> dict:
             {"id": person.pk, "name": str(person)} for person in without_capacity
         ],
     }
+
+
+def requests_of_year(region: Region, year: int):
+    """(pk, family centre id, format) of the region's requests of ``year``."""
+    return CentreRequest.objects.filter(family_centre__region=region, year=year).values_list(
+        "pk", "family_centre_id", "format"
+    )
+
+
+def events_of_year(region: Region, year: int):
+    """(event, month) of the region's events whose first date that is not cancelled lies in
+    ``year`` (month in local time); cancelled events left out. Speakers with their institution
+    prefetched."""
+    sessions = EventSession.objects.filter(is_cancelled=False).order_by("starts_at")
+    events = (
+        ParentEvent.objects.filter(family_centre__region=region, sessions__starts_at__year=year)
+        .exclude(status=ParentEvent.Status.CANCELLED)
+        .select_related("format")
+        .prefetch_related(
+            Prefetch("sessions", queryset=sessions, to_attr="live_sessions"),
+            "speakers__institution",
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    for event in events:
+        if event.live_sessions:
+            first = timezone.localtime(event.live_sessions[0].starts_at)
+            if first.year == year:
+                yield event, first.month

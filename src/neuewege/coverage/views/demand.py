@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -22,6 +21,7 @@ from ..imports import COLUMNS, import_requests, template_csv
 from ..models import FORMAT_DEFAULTS
 from ..permissions import IMPORT, PLAN, REQUEST, SEE
 from ..services.demand import delete_centre_request, save_centre_request, save_speaker_capacity
+from ..services.plans import planning_year
 
 MAX_ID = 2**63 - 1
 
@@ -37,12 +37,12 @@ def _record(queryset, pk):
 
 
 def _year(request) -> int:
-    this_year = timezone.localdate().year
+    default = planning_year()
     try:
-        year = int(request.GET.get("year", this_year))
+        year = int(request.GET.get("year", default))
     except ValueError:
-        return this_year
-    return year if 2000 <= year <= 2100 else this_year
+        return default
+    return year if 2000 <= year <= 2100 else default
 
 
 class DemandView(AccessMixin, View):
