@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from neuewege.core import progress
 from neuewege.core.access import Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
-from neuewege.core.models import EventFormat, Institution
+from neuewege.core.models import EventFormat, Institution, Person
 from neuewege.events.models import Format as EventCatalogueFormat
 from neuewege.planning import coverage as planning
 
@@ -258,6 +258,7 @@ def _extra_speakers(scenario: Scenario, factor: float, names: dict, info: dict):
     first institution of that kind (by name) that has a location."""
     result = []
     offices = {}
+    labels = dict(Person.Function.choices)
     for institution in Institution.objects.filter(
         region=scenario.region, kind__in=list(ROLE)
     ).order_by("name"):
@@ -279,7 +280,7 @@ def _extra_speakers(scenario: Scenario, factor: float, names: dict, info: dict):
             sid = f"{EXTRA_PREFIX}{i}-{k}"
             names[f"speaker:{sid}"] = _("Added speaker %(number)d (%(function)s)") % {
                 "number": len(result) + 1,
-                "function": entry.get("label") or function,
+                "function": entry.get("label") or labels.get(entry["function"], function),
             }
             info[sid] = {"institution": role, "function": function, "extra": True}
             result.append(
