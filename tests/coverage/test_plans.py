@@ -235,3 +235,26 @@ def test_a_run_is_refused_for_a_year_that_is_over_and_for_a_bad_time_limit(
         plans.start_run(access=access, scenario=scenario, time_limit_seconds=0)
     assert "time_limit_seconds" in refused.value.errors
     assert not PlanRun.objects.exists()
+
+
+def test_a_scenario_may_add_a_family_centre(region, wesel):
+    scenario = Scenario.objects.create(
+        region=wesel,
+        year=YEAR,
+        name="Neues FZ",
+        extra_centres=[
+            {"name": "FZ Neubau", "postcode": "46483", "requests": {CAFE: 12, TALK: 0}},
+            {"name": "FZ Nirgendwo", "postcode": "00000", "requests": {CAFE: 1}},
+        ],
+    )
+    given = plans.instance_for(scenario, today=BEFORE)
+    (new,) = [c for c in given.instance.centres if c.id == "new-0"]
+    assert new.location.lat == pytest.approx(51.66, abs=0.05)  # Wesel
+    (request,) = [r for r in given.instance.requests if r.centre == "new-0"]
+    assert (request.format, request.count, request.per) == (CAFE, 1, "month")
+    assert given.left_out["centres_without_location"] == [{"id": "new-1", "name": "FZ Nirgendwo"}]
+    assert plans.request_pk(request.id) is None
+    run = PlanRun.objects.create(scenario=scenario, time_limit_seconds=5)
+    result = plans.solve_run(run, Counter())["plan"]
+    names = {c["name"] for c in result["centres"]}
+    assert "FZ Neubau" in names

@@ -164,8 +164,11 @@ PAIRED_FORMATS = {
 class Scenario(models.Model):
     """A named variant of a region's year for the planner: who speaks (functions), hours
     changed, people left out, speakers added who do not exist yet ("+ 5 case managers at the
-    job centre"). ``base``: the scenario it is compared with; a plan of this scenario then also
-    gives each speaker it adds to the base their marginal value."""
+    job centre": ``extra_speakers``, entries of institution_kind, function, count,
+    hours_per_month, formats, max_travel_km) and family centres that do not exist yet
+    (``extra_centres``, entries of name, postcode and events per year by format). ``base``: the
+    scenario it is compared with; a plan of this scenario then also gives each speaker it adds
+    to the base their marginal value."""
 
     region = models.ForeignKey(
         "core.Region", on_delete=models.CASCADE, related_name="coverage_scenarios"
@@ -184,6 +187,7 @@ class Scenario(models.Model):
         Person, blank=True, related_name="+", verbose_name=_("people left out")
     )
     extra_speakers = models.JSONField(_("speakers added"), default=list, blank=True)
+    extra_centres = models.JSONField(_("family centres added"), default=list, blank=True)
     base = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('functions', models.JSONField(blank=True, default=list, help_text='Functions of the speakers planned; none chosen: all.', verbose_name='speakers taking part')),
                 ('hours_percent', models.PositiveSmallIntegerField(default=100, verbose_name='hours budget (%)')),
                 ('extra_speakers', models.JSONField(blank=True, default=list, verbose_name='speakers added')),
+                ('extra_centres', models.JSONField(blank=True, default=list, verbose_name='family centres added')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('base', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='coverage.scenario', verbose_name='compared with')),

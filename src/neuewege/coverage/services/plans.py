@@ -176,8 +176,10 @@ def instance_for(scenario: Scenario, *, today: date | None = None) -> PlanningIn
                 centre["id"], scenario.region.key, planning.Location(*point), opening
             )
         )
-    planned_centres = {c.id: c for c in centres}
     months = planning_months(year, today)
+    added_centres, added_requests = _extra_centres(scenario, names, points, left_out)
+    centres += added_centres
+    planned_centres = {c.id: c for c in centres}
     events = _events(scenario)
     held = {}
     for request, _code, month, _people in events:
@@ -188,6 +190,7 @@ def instance_for(scenario: Scenario, *, today: date | None = None) -> PlanningIn
         centre = planned_centres.get(request["centre_id"])
         if centre is not None:
             requests += _requests(request, centre, months, held.get(request["id"], []))
+    requests += added_requests
     functions = set(scenario.functions)
     left = set(scenario.left_out.values_list("pk", flat=True))
     factor = scenario.hours_percent / 100
@@ -252,6 +255,35 @@ def _settings(scenario: Scenario) -> dict:
     }
 
 
+NEW_CENTRE_OPENING = frozenset((day, part) for day in range(5) for part in ("morning", "afternoon"))
+
+
+def _extra_centres(scenario: Scenario, names: dict, points: dict, left_out: dict):
+    """The family centres a scenario adds (``Scenario.extra_centres``: per entry a name, a
+    postcode and events per year by format), open on weekday mornings and afternoons until
+    their opening hours are known; a postcode without coordinates leaves the centre out."""
+    centres, requests = [], []
+    for i, entry in enumerate(scenario.extra_centres):
+        cid = f"new-{i}"
+        names[f"centre:{cid}"] = entry["name"]
+        point = _point(None, entry.get("postcode", ""))
+        if point is None:
+            left_out["centres_without_location"].append({"id": cid, "name": entry["name"]})
+            continue
+        points[cid] = point
+        centre = planning.FamilyCentre(
+            cid, scenario.region.key, planning.Location(*point), NEW_CENTRE_OPENING
+        )
+        centres.append(centre)
+        for code, per_year in sorted(entry.get("requests", {}).items()):
+            if per_year:
+                count, per = frequency(int(per_year))
+                requests.append(
+                    planning.Request(f"{cid}-{code}", cid, code, count, per, NEW_CENTRE_OPENING)
+                )
+    return centres, requests
+
+
 def _extra_speakers(scenario: Scenario, factor: float, names: dict, info: dict):
     """The speakers a scenario adds (``Scenario.extra_speakers``: per entry the institution
     kind, function, number, hours per month, formats and longest journey), at the region's
@@ -298,9 +330,11 @@ def _extra_speakers(scenario: Scenario, factor: float, names: dict, info: dict):
     return result
 
 
-def request_pk(request_id) -> int:
-    """The centre request of a solver request (a half-year's second half: "<pk>:2")."""
-    return int(str(request_id).split(":")[0])
+def request_pk(request_id) -> int | None:
+    """The centre request of a solver request (a half-year's second half: "<pk>:2"); None for
+    a request of a family centre the scenario adds."""
+    text = str(request_id).split(":")[0]
+    return int(text) if text.isdigit() else None
 
 
 def _requests(request, centre, months, held) -> list[planning.Request]:
