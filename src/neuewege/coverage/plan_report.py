@@ -3,10 +3,12 @@ scenarios): the solver's status and reason codes (``planning/coverage.py``) as s
 their parameters, the centres' statuses, the headline figures and the rows of the tables and the
 map. Reads only the plan's JSON (``services.plans.plan_json``); the one module of these texts."""
 
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from neuewege.core.models import EventFormat, Person
+from neuewege.core.models import EventFormat
 
 # Colours of the map's dots by a centre's status (the table beside the map says it in words).
 COLOURS = {
@@ -33,10 +35,17 @@ def institution_label(role) -> str:
     }.get(role, "")
 
 
+FUNCTIONS = {
+    "bca": _lazy("BCA"),
+    "placement_officer": _lazy("Placement officer"),
+    "case_manager": _lazy("Case manager"),
+    "other": _lazy("Other function"),
+}
+
+
 def function_label(function) -> str:
-    if function == "other":
-        return _("other function")
-    return str(dict(Person.Function.choices).get(function, function or ""))
+    """The planner's functions, short (the person's record has the long names)."""
+    return str(FUNCTIONS.get(function, FUNCTIONS["other"]))
 
 
 def status_text(status) -> str:
@@ -50,27 +59,29 @@ def status_text(status) -> str:
 
 
 def solver_status_text(plan: dict) -> str:
-    """The plan's status in one sentence: optimal, best found within the time limit (with its
-    gap), or stopped before the solver could improve on the quick plan."""
-    status, gap = plan.get("status"), plan.get("gap")
+    """The plan's status in one sentence: optimal, best found within the time limit (with how
+    many more family centres the bound allows), or stopped with the quick plan only."""
+    status = plan.get("status")
     if status == "optimal":
         return _("Optimal: no plan serves more family centres with these speakers.")
     if status == "time_limit":
-        if gap:
-            return _(
-                "The best plan found within the time limit; a better one may exist, at most "
-                "%(gap)s %% better (the bound below)."
-            ) % {"gap": _percent(gap)}
-        return _("The best plan found within the time limit; it reaches the bound.")
+        more = headline(plan)["gap"]
+        if more:
+            return ngettext(
+                "The best plan found within the time limit: at most %(count)d more family "
+                "centre could be covered (the bound).",
+                "The best plan found within the time limit: at most %(count)d more family "
+                "centres could be covered (the bound).",
+                more,
+            ) % {"count": more}
+        return _(
+            "The best plan found within the time limit: no plan covers more family centres; "
+            "the speakers' hours and travel might still be spread a little better."
+        )
     return _(
         "Stopped: a quick plan only, the optimisation did not finish. Compute it again with a "
         "longer time limit."
     )
-
-
-def _percent(share) -> str:
-    value = round(100 * float(share), 1)
-    return str(int(value)) if value == int(value) else str(value)
 
 
 def _requests_by_id(plan: dict) -> dict:
@@ -219,7 +230,7 @@ def relaxation_rows(plan: dict) -> list[dict]:
             {
                 "centre": names.get(request.get("centre"), ""),
                 "format": format_label(request.get("format")),
-                "month": relaxation["month"],
+                "month": MONTHS.get(relaxation["month"], relaxation["month"]),
                 "reason": reason_text(relaxation.get("reason"), plan),
             }
         )

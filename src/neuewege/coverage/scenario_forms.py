@@ -127,8 +127,20 @@ class ExtraSpeakerForm(forms.Form):
     )
 
 
+class BaseExtraSpeakerFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove these speakers")
+
+
 ExtraSpeakerFormSet = forms.formset_factory(
-    ExtraSpeakerForm, extra=EXTRA_ROWS, can_delete=True, max_num=20, absolute_max=20
+    ExtraSpeakerForm,
+    formset=BaseExtraSpeakerFormSet,
+    extra=EXTRA_ROWS,
+    can_delete=True,
+    max_num=20,
+    absolute_max=20,
 )
 
 

@@ -37,7 +37,7 @@ from neuewege.core.models import EventFormat, Institution
 from neuewege.events.models import Format as EventCatalogueFormat
 from neuewege.planning import coverage as planning
 
-from .. import selectors
+from .. import plan_report, selectors
 from ..models import PAIRED_FORMATS, PlanRun, Scenario
 from ..permissions import PLAN
 
@@ -277,9 +277,10 @@ def _extra_speakers(scenario: Scenario, factor: float, names: dict, info: dict):
         function = entry["function"] if entry["function"] in SOLVER_FUNCTIONS else "other"
         for k in range(int(entry["count"])):
             sid = f"{EXTRA_PREFIX}{i}-{k}"
-            names[f"speaker:{sid}"] = _("Added speaker %(number)d (%(function)s)") % {
+            names[f"speaker:{sid}"] = _("Added speaker %(number)d (%(function)s, %(kind)s)") % {
                 "number": len(result) + 1,
-                "function": entry.get("label") or function,
+                "function": entry.get("label") or plan_report.function_label(function),
+                "kind": plan_report.institution_label(role),
             }
             info[sid] = {"institution": role, "function": function, "extra": True}
             result.append(
