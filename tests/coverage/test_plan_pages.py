@@ -352,3 +352,17 @@ def test_every_reason_code_has_words():
     assert "job centre" in plan_report.reason_text(
         {"code": "no_speaker_in_reach", "params": {"request": "7", "role": "JC"}}, plan
     )
+
+
+def test_other_function_takes_in_every_speaker_of_no_planner_function(small_region, wesel):
+    """ "Other function" in a scenario stands for every function the planner does not name
+    (an equality officer of the job centre, say), as the planner itself maps them."""
+    from neuewege.coverage.services.plans import instance_for
+
+    officer = speaker(
+        wesel, Institution.Kind.JOB_CENTRE, Person.Function.EQUALITY_OFFICER, "Olga", "Gleich",
+        51.4520, 6.6270, 10,
+    )  # fmt: skip
+    scenario = Scenario.objects.create(region=wesel, year=YEAR, name="Andere", functions=["other"])
+    ids = {s.id for s in instance_for(scenario).instance.speakers}
+    assert ids == {officer.pk}
