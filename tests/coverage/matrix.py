@@ -2,12 +2,14 @@
 of region A its URLs point at. URL names follow the record their ``pk`` is:
 ``centre-request-…`` a request of family centre A, ``speaker-capacity-…`` the capacity of a
 speaker of region A's job centre; ``institution-request-create`` takes family centre A,
-``person-speaker-capacity`` a speaker of the employment agency without a capacity yet."""
+``person-speaker-capacity`` a speaker of the employment agency without a capacity yet;
+``scenario-…`` a scenario of region A compared with another, ``plan-run-…`` its plan (finished,
+without a result: the pages say so)."""
 
 
 def add_coverage_world(world, *, region, centre_a, secret):
     from neuewege.core.models import EventFormat, Institution, Person
-    from neuewege.coverage.models import CentreRequest, SpeakerCapacity
+    from neuewege.coverage.models import CentreRequest, PlanRun, Scenario, SpeakerCapacity
     from tests.factories import InstitutionFactory, PersonFactory
 
     request = CentreRequest.objects.create(
@@ -31,6 +33,9 @@ def add_coverage_world(world, *, region, centre_a, secret):
     )
     capacity = SpeakerCapacity.objects.create(person=case_manager, hours_per_month=4)
     bca = PersonFactory(institution=agency, function=Person.Function.BCA, last_name=secret)
+    base = Scenario.objects.create(region=region, year=2026, name=f"BCA {secret}")
+    scenario = Scenario.objects.create(region=region, year=2026, name=secret, base=base)
+    run = PlanRun.objects.create(scenario=scenario, work_state=PlanRun.State.DONE)
     world["pk_for"].update(
         {
             "institution-request-create": centre_a.pk,
@@ -38,6 +43,17 @@ def add_coverage_world(world, *, region, centre_a, secret):
             "centre-request-delete": request.pk,
             "speaker-capacity-update": capacity.pk,
             "person-speaker-capacity": bca.pk,
+            "scenario-update": scenario.pk,
+            "scenario-delete": scenario.pk,
+            "scenario-run": scenario.pk,
+            "plan-run-detail": run.pk,
+            "plan-run-compare": run.pk,
         }
     )
-    return {"request": request, "capacity": capacity, "speaker": bca}
+    return {
+        "request": request,
+        "capacity": capacity,
+        "speaker": bca,
+        "scenario": scenario,
+        "run": run,
+    }

@@ -279,3 +279,44 @@ def events_of_year(region: Region, year: int):
             first = timezone.localtime(event.live_sessions[0].starts_at)
             if first.year == year:
                 yield event, first.month
+
+
+def speakers_of_region(region: Region):
+    """Everyone of the region who may speak (any account's view: the services' checks)."""
+    return Person.objects.filter(
+        institution__region=region, institution__kind__in=SPEAKER_KINDS
+    ).select_related("institution")
+
+
+def scenarios(access: Access):
+    """Scenarios of the account's regions."""
+    from .models import Scenario
+
+    return Scenario.objects.filter(region__in=access.regions()).select_related("region", "base")
+
+
+def region_scenarios(access: Access, region: Region, year: int) -> list:
+    """The region's scenarios of ``year``, each with its latest plan (``latest``) and the
+    latest finished one (``latest_done``)."""
+    from .models import PlanRun
+
+    result = list(scenarios(access).filter(region=region, year=year).order_by("name", "id"))
+    runs = PlanRun.objects.filter(scenario__in=result).select_related("started_by")
+    latest, done = {}, {}
+    for run in runs:  # newest first (PlanRun.Meta.ordering)
+        latest.setdefault(run.scenario_id, run)
+        if run.work_state == PlanRun.State.DONE and run.result:
+            done.setdefault(run.scenario_id, run)
+    for scenario in result:
+        scenario.latest = latest.get(scenario.pk)
+        scenario.latest_done = done.get(scenario.pk)
+    return result
+
+
+def plan_runs(access: Access):
+    """Plans of the scenarios of the account's regions."""
+    from .models import PlanRun
+
+    return PlanRun.objects.filter(scenario__region__in=access.regions()).select_related(
+        "scenario__region", "scenario__base", "started_by"
+    )

@@ -5,7 +5,7 @@ person's."""
 
 from django.urls import path
 
-from .views import demand
+from .views import demand, plans
 
 region = "regions/<str:region_key>/coverage/"
 
@@ -46,5 +46,30 @@ urlpatterns = [
         "people/<int:pk>/speaker-capacity/",
         demand.PersonSpeakerCapacityView.as_view(),
         name="person-speaker-capacity",
+    ),
+    path(region + "plans/", plans.ScenarioListView.as_view(), name="coverage-plans"),
+    path(
+        region + "plans/new/",
+        plans.ScenarioCreateView.as_view(),
+        name="coverage-scenario-create",
+    ),
+    path(
+        "coverage/scenarios/<int:pk>/edit/",
+        plans.ScenarioUpdateView.as_view(),
+        name="scenario-update",
+    ),
+    path(
+        "coverage/scenarios/<int:pk>/delete/",
+        plans.ScenarioDeleteView.as_view(),
+        name="scenario-delete",
+    ),
+    path(
+        "coverage/scenarios/<int:pk>/compute/", plans.ScenarioRunView.as_view(), name="scenario-run"
+    ),
+    path("coverage/plans/<int:pk>/", plans.PlanRunDetailView.as_view(), name="plan-run-detail"),
+    path(
+        "coverage/plans/<int:pk>/compare/",
+        plans.PlanRunCompareView.as_view(),
+        name="plan-run-compare",
     ),
 ]

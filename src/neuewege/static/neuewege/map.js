@@ -1,6 +1,7 @@
 // Shows institutions on a map. Loaded only when the operator has switched map tiles on.
 // Points with "covered" (family centres on the dashboard) are dots: green with an event in the
-// last twelve months, grey without; the list beside the map says the same in words.
+// last twelve months, grey without; points with "colour" (the coverage plans) are dots of that
+// colour. The list or table beside the map says the same in words.
 // Names come from the data: they go into the page as text, never as HTML.
 const asText = (value) => {
   const span = document.createElement("span");
@@ -16,7 +17,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const attribution = asText(element.dataset.attribution).innerHTML;
   L.tileLayer(element.dataset.tiles, { attribution, maxZoom: 18 }).addTo(map);
   const marker = (p) =>
-    p.covered === undefined
+    p.colour !== undefined
+      ? L.circleMarker([p.lat, p.lon], { radius: 7, color: p.colour, fillOpacity: 0.8 }).bindTooltip(
+          asText(p.name),
+        )
+      : p.covered === undefined
       ? L.marker([p.lat, p.lon], { title: p.name, alt: p.name })
       : L.circleMarker([p.lat, p.lon], {
           radius: 7,
