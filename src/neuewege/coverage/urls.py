@@ -5,7 +5,7 @@ person's."""
 
 from django.urls import path
 
-from .views import demand
+from .views import demand, events
 
 region = "regions/<str:region_key>/coverage/"
 
@@ -47,4 +47,13 @@ urlpatterns = [
         demand.PersonSpeakerCapacityView.as_view(),
         name="person-speaker-capacity",
     ),
+    path("plans/<int:pk>/events/", events.PlanRunEventsView.as_view(), name="plan-run-events"),
+    path("plans/<int:pk>/pin/", events.PlanRunPinView.as_view(), name="plan-run-pin"),
+    path(
+        "plans/<int:pk>/make-events/",
+        events.PlanRunMakeEventsView.as_view(),
+        name="plan-run-make-events",
+    ),
+    path("plans/<int:pk>/replan/", events.PlanRunReplanView.as_view(), name="plan-run-replan"),
+    path("pins/<int:pk>/delete/", events.PinDeleteView.as_view(), name="pin-delete"),
 ]
