@@ -111,9 +111,7 @@ class PlanRunEventsView(PlanRunMixin, View):
         plan = run.result["plan"]
         names = {str(s["id"]): s["name"] for s in plan["speakers"]}
         centre_names = {c["id"]: c["name"] for c in plan["centres"]}
-        requests = CentreRequest.objects.in_bulk(
-            {request_pk(a["request"]) for a in plan["requests"]}
-        )
+        requests = CentreRequest.objects.in_bulk({request_pk(r["id"]) for r in plan["requests"]})
         ahead = set(planning_months(scenario.year))
         pins = list(
             scenario.pins.select_related("centre_request__family_centre").prefetch_related(
