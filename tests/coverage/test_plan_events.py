@@ -445,3 +445,13 @@ def test_replanning_from_the_page_starts_a_new_run(client, coordinator, region):
     newer = region["scenario"].runs.first()
     assert newer.pk != run.pk
     assert response["Location"] == reverse("plan-run-events", kwargs={"pk": newer.pk})
+
+
+def test_suggestions_for_a_pinned_event_replace_its_pin(planner, region):
+    scenario, cafe = region["scenario"], region["requests"]["cafe"]
+    services.pin_event(
+        access=planner, scenario=scenario, centre_request=cafe, month=3, speakers=[region["case"]]
+    )
+    result = services.suggest_speakers(scenario=scenario, centre_request=cafe, month=3)
+    assert region["case"] in {item.speakers[0] for item in result.items}
+    assert len(result.items) == 3

@@ -249,7 +249,8 @@ def suggest_speakers(*, scenario: Scenario, centre_request: CentreRequest, month
     """Up to three speakers (or pairs for a course) for an event of ``centre_request`` in
     ``month``, best first: each eligible one (qualified, in reach, available that month) pinned
     and the year planned again; their score against the same plan without the pin. A quick
-    greedy pass orders every candidate; the best few are planned in full."""
+    greedy pass orders every candidate; the best few are planned in full. A pin of that request
+    and month is replaced by the candidate's: the scores compare with the plan as it stands."""
     given = instance_for(scenario)
     instance = given.instance
     rid = _solver_request(instance, centre_request.pk, month)
@@ -273,8 +274,10 @@ def suggest_speakers(*, scenario: Scenario, centre_request: CentreRequest, month
     if not candidates:
         return Suggestions([], 0, 0, 0.0, 0)
 
-    def pinned(ids):
-        return replace(instance, pins=(*instance.pins, planning.Pin(rid, month, ids)))
+    others = tuple(p for p in instance.pins if (p.request, p.month) != (rid, month))
+
+    def pinned(ids):  # in place of a pin of that month, if there is one (a swap)
+        return replace(instance, pins=(*others, planning.Pin(rid, month, ids)))
 
     def kept(result, ids):
         return not any(

@@ -67,6 +67,13 @@ class PlanRunMixin(AccessMixin):
         return reverse("plan-run-events", kwargs={"pk": (run or self.run).pk})
 
 
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _slot_text(slots) -> str:
     weekdays, parts = dict(OpeningPeriod.Weekday.choices), dict(PartOfDay.choices)
     seen = []
@@ -149,7 +156,12 @@ class PlanRunEventsView(PlanRunMixin, View):
                 }
             )
         groups = [
-            {"id": centre, "name": centre_names.get(centre, str(centre)), "events": rows}
+            {
+                "id": centre,
+                "name": centre_names.get(centre, str(centre)),
+                "events": rows,
+                "made": sum(1 for row in rows if row["event"]),
+            }
             for centre, rows in sorted(
                 centres.items(), key=lambda item: centre_names.get(item[0], "")
             )
@@ -195,6 +207,7 @@ class PlanRunEventsView(PlanRunMixin, View):
             ],
             "last_made": made_record.get("last"),
             "months_ahead": [MONTHS[m] for m in sorted(ahead)],
+            "open_centre": _int(self.request.GET.get("centre")),
         }
 
 
@@ -346,7 +359,8 @@ class PlanRunPinView(PlanRunMixin, View):
             _("Pinned: %(request)s in %(month)s. The next plan of the scenario keeps it.")
             % {"request": centre_request, "month": MONTHS[data["month"]]},
         )
-        return redirect(self.events_url() + f"#centre-{centre_request.family_centre_id}")
+        centre = centre_request.family_centre_id
+        return redirect(self.events_url() + f"?centre={centre}#centre-{centre}")
 
 
 class PinDeleteView(ConfirmActionMixin, AccessMixin, View):
