@@ -53,7 +53,7 @@ USUAL_START = {  # where the opening hours allow it, events start about then
 }
 SUGGESTED = 3
 SUGGESTION_PLANS = 4  # candidates planned in full (after a quick greedy pass over all)
-SUGGESTION_SECONDS = 0.4  # per plan of a candidate (and of the plan without one)
+SUGGESTION_SECONDS = 0.3  # per plan of a candidate (and of the plan without one)
 
 
 def _require_planner(access: Access, scenario: Scenario):

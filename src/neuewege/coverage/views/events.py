@@ -9,7 +9,9 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,6 +67,11 @@ class PlanRunMixin(AccessMixin):
 
     def events_url(self, run=None):
         return reverse("plan-run-events", kwargs={"pk": (run or self.run).pk})
+
+
+def _run_label(run) -> str:
+    created = date_format(timezone.localtime(run.created_at), "SHORT_DATETIME_FORMAT")
+    return f"{run.scenario} · {created}"
 
 
 def _int(value):
@@ -200,7 +207,9 @@ class PlanRunEventsView(PlanRunMixin, View):
             "unserved": unserved,
             "pins": pins,
             "relaxations": relaxations,
-            "planned_ahead": len(services.planned_events(run)),
+            "to_make": sum(
+                1 for g in groups for row in g["events"] if row["ahead"] and not row["event"]
+            ),
             "created": created,
             "failed": [
                 f | {"month_name": MONTHS.get(f["month"])} for f in made_record.get("failed", [])
@@ -418,7 +427,7 @@ class PlanRunMakeEventsView(ConfirmActionMixin, PlanRunMixin, View):
         }
 
     def preline(self):
-        return str(self.run)
+        return _run_label(self.run)
 
     def detail(self):
         return redirect(self.events_url())
