@@ -49,6 +49,10 @@ def _speaker(institution, name, formats, function, hours=12, km=60):
 
 @pytest.fixture
 def region(wesel):
+    return build_region(wesel)
+
+
+def build_region(wesel):
     """Two centres in Wesel and Dinslaken; an agency's BCA (cafés, courses), a job centre's case
     manager (cafés, courses) and placement officer (cafés); a café per half-year and a course in
     centre A, an information session per half-year in centre B."""
