@@ -3,13 +3,13 @@ of region A its URLs point at. URL names follow the record their ``pk`` is:
 ``centre-request-…`` a request of family centre A, ``speaker-capacity-…`` the capacity of a
 speaker of region A's job centre; ``institution-request-create`` takes family centre A,
 ``person-speaker-capacity`` a speaker of the employment agency without a capacity yet;
-``scenario-…`` a scenario of region A compared with another, ``plan-run-…`` its plan (finished,
-without a result: the pages say so)."""
+``scenario-…`` a scenario of region A compared with another, ``plan-run-…`` its finished plan
+with one event, ``pin-delete`` a pin of that scenario."""
 
 
 def add_coverage_world(world, *, region, centre_a, secret):
     from neuewege.core.models import EventFormat, Institution, Person
-    from neuewege.coverage.models import CentreRequest, PlanRun, Scenario, SpeakerCapacity
+    from neuewege.coverage.models import CentreRequest, SpeakerCapacity
     from tests.factories import InstitutionFactory, PersonFactory
 
     request = CentreRequest.objects.create(
@@ -33,19 +33,22 @@ def add_coverage_world(world, *, region, centre_a, secret):
     )
     capacity = SpeakerCapacity.objects.create(person=case_manager, hours_per_month=4)
     bca = PersonFactory(institution=agency, function=Person.Function.BCA, last_name=secret)
-    base = Scenario.objects.create(region=region, year=2026, name=f"BCA {secret}")
-    scenario = Scenario.objects.create(region=region, year=2026, name=secret, base=base)
-    run = PlanRun.objects.create(scenario=scenario, work_state=PlanRun.State.DONE)
+    run, pin = _plan_world(region, request, case_manager, secret)
     world["pk_for"].update(
         {
+            "plan-run-events": run.pk,
+            "plan-run-pin": run.pk,
+            "plan-run-make-events": run.pk,
+            "plan-run-replan": run.pk,
+            "pin-delete": pin.pk,
             "institution-request-create": centre_a.pk,
             "centre-request-update": request.pk,
             "centre-request-delete": request.pk,
             "speaker-capacity-update": capacity.pk,
             "person-speaker-capacity": bca.pk,
-            "scenario-update": scenario.pk,
-            "scenario-delete": scenario.pk,
-            "scenario-run": scenario.pk,
+            "scenario-update": run.scenario_id,
+            "scenario-delete": run.scenario_id,
+            "scenario-run": run.scenario_id,
             "plan-run-detail": run.pk,
             "plan-run-compare": run.pk,
         }
@@ -54,6 +57,87 @@ def add_coverage_world(world, *, region, centre_a, secret):
         "request": request,
         "capacity": capacity,
         "speaker": bca,
-        "scenario": scenario,
+        "scenario": run.scenario,
         "run": run,
+        "pin": pin,
     }
+
+
+def _plan_world(region, request, speaker, secret):
+    from neuewege.coverage.models import Pin, PlanRun, Scenario
+
+    base = Scenario.objects.create(region=region, year=2026, name=f"BCA {secret}")
+    scenario = Scenario.objects.create(region=region, year=2026, name=secret, base=base)
+    plan = {
+        "objectives": {
+            name: {"value": value, "bound": value, "sense": sense}
+            for name, value, sense in (
+                ("centres_covered", 0, "max"),
+                ("requests_served", 1, "max"),
+                ("max_load_percent", 5, "min"),
+                ("travel_km", 3.0, "min"),
+            )
+        },
+        "centres_with_requests": 1,
+        "centres": [
+            {
+                "id": request.family_centre_id,
+                "name": secret,
+                "status": "partly",
+                "demand": 12,
+                "served": 1,
+                "reasons": [{"code": "capacity_used_up", "params": {}}],
+                "point": None,
+            }
+        ],
+        "requests": [
+            {
+                "id": request.pk,
+                "centre": request.family_centre_id,
+                "format": request.format,
+                "demand": 12,
+                "served": 1,
+                "reason": {"code": "capacity_used_up", "params": {}},
+            }
+        ],
+        "speakers": [
+            {
+                "id": str(speaker.pk),
+                "name": secret,
+                "institution": "JC",
+                "function": "case_manager",
+                "extra": False,
+                "hours": 2.0,
+                "hours_available": 48.0,
+                "load": 0.042,
+                "events": 1,
+                "travel_km": 3.0,
+            }
+        ],
+        "status": "optimal",
+        "gap": 0.0,
+        "wall_seconds": 0.1,
+        "solver": "cp_sat",
+        "digest": "",
+        "served_by_format": {request.format: [1, 12]},
+        "left_out": {},
+        "assignments": [
+            {
+                "request": request.pk,
+                "centre": request.family_centre_id,
+                "format": request.format,
+                "month": 12,
+                "speakers": [str(speaker.pk)],
+                "slots": [[1, "morning"]],
+            }
+        ],
+        "relaxations": [],
+    }
+    run = PlanRun.objects.create(
+        scenario=scenario,
+        work_state=PlanRun.State.DONE,
+        result={"plan": plan, "base": plan, "base_name": base.name, "marginal": []},
+    )
+    pin = Pin.objects.create(scenario=scenario, centre_request=request, month=12)
+    pin.speakers.set([speaker])
+    return run, pin

@@ -234,6 +234,14 @@ class PlanRun(BackgroundWork):
     input_digest = models.CharField(max_length=64, blank=True)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The plan turned into draft events (services/events.py, make_events): when, by whom, the
+    # events created and those that could not be, with the events service's message.
+    events_made_at = models.DateTimeField(null=True, blank=True)
+    events_made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    events_made = models.JSONField(default=dict, blank=True)  # {"created": [pk], "failed": […]}
+    events_claimed_at = models.DateTimeField(null=True, blank=True)  # events being made since
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -244,6 +252,10 @@ class PlanRun(BackgroundWork):
         return f"{self.scenario} · {self.created_at:%d.%m.%Y %H:%M}"
 
     def access_place(self):
+        return self.scenario.region
+
+    @property
+    def region(self):
         return self.scenario.region
 
 
@@ -268,4 +280,8 @@ class Pin(models.Model):
         return f"{self.centre_request} · {self.month}"
 
     def access_place(self):
+        return self.scenario.region
+
+    @property
+    def region(self):
         return self.scenario.region

@@ -5,7 +5,7 @@ person's."""
 
 from django.urls import path
 
-from .views import demand, plans
+from .views import demand, events, plans
 
 region = "regions/<str:region_key>/coverage/"
 
@@ -72,4 +72,21 @@ urlpatterns = [
         plans.PlanRunCompareView.as_view(),
         name="plan-run-compare",
     ),
+    path(
+        "coverage/plans/<int:pk>/events/",
+        events.PlanRunEventsView.as_view(),
+        name="plan-run-events",
+    ),
+    path("coverage/plans/<int:pk>/pin/", events.PlanRunPinView.as_view(), name="plan-run-pin"),
+    path(
+        "coverage/plans/<int:pk>/make-events/",
+        events.PlanRunMakeEventsView.as_view(),
+        name="plan-run-make-events",
+    ),
+    path(
+        "coverage/plans/<int:pk>/replan/",
+        events.PlanRunReplanView.as_view(),
+        name="plan-run-replan",
+    ),
+    path("coverage/pins/<int:pk>/delete/", events.PinDeleteView.as_view(), name="pin-delete"),
 ]

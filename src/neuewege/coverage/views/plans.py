@@ -181,7 +181,6 @@ class PlanRunMixin(AccessMixin):
 
     def get_record(self):
         run = _record(selectors.plan_runs(self.access), self.kwargs["pk"])
-        run.region = run.scenario.region  # the page's region (AccessMixin)
         return run
 
 
