@@ -11,6 +11,7 @@ class CoverageConfig(AppConfig):
 
     def ready(self):
         register_demo_data("coverage", "neuewege.coverage.demo.generate_demo_coverage")
+        register_demo_data("coverage scenarios", "neuewege.coverage.demo.generate_demo_scenarios")
 
         from auditlog.registry import auditlog
 
