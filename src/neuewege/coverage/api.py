@@ -17,7 +17,7 @@ Who gets what, as in the application:
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -343,7 +343,9 @@ def delete_request(request, request_id: RecordId):
         access=access,
         centre_request=api_request(access, request_id),
     )
-    return Status(204, None)
+    response = HttpResponse(status=204)  # no body, and so no type of one
+    del response["Content-Type"]
+    return response
 
 
 # Supply
