@@ -1,12 +1,15 @@
 // Shows institutions on a map. Loaded only when the operator has switched map tiles on.
 // Points with "covered" (family centres on the dashboard) are dots: green with an event in the
 // last twelve months, grey without; the list beside the map says the same in words.
+// Points with "status" (the coverage dashboards) are dots as well: green with events in the
+// year, blue with events planned, grey without.
 // Names come from the data: they go into the page as text, never as HTML.
 const asText = (value) => {
   const span = document.createElement("span");
   span.textContent = value;
   return span;
 };
+const STATUS_COLORS = { events: "#1b7a3a", planned: "#1f5fa8", none: "#6b6b6b" };
 document.addEventListener("DOMContentLoaded", () => {
   const element = document.querySelector("[data-map]");
   if (!element || !window.L) return;
@@ -15,14 +18,13 @@ document.addEventListener("DOMContentLoaded", () => {
   // Leaflet shows the attribution as HTML: the operator's text is escaped first.
   const attribution = asText(element.dataset.attribution).innerHTML;
   L.tileLayer(element.dataset.tiles, { attribution, maxZoom: 18 }).addTo(map);
+  const color = (p) => (p.status ? STATUS_COLORS[p.status] : p.covered ? "#1b7a3a" : "#6b6b6b");
   const marker = (p) =>
-    p.covered === undefined
+    p.covered === undefined && p.status === undefined
       ? L.marker([p.lat, p.lon], { title: p.name, alt: p.name })
-      : L.circleMarker([p.lat, p.lon], {
-          radius: 7,
-          color: p.covered ? "#1b7a3a" : "#6b6b6b",
-          fillOpacity: 0.8,
-        }).bindTooltip(asText(p.name));
+      : L.circleMarker([p.lat, p.lon], { radius: 7, color: color(p), fillOpacity: 0.8 }).bindTooltip(
+          asText(p.name),
+        );
   const markers = points.map((p) => marker(p).addTo(map));
   if (markers.length) map.fitBounds(L.featureGroup(markers).getBounds().pad(0.2), { maxZoom: 15 });
 });
