@@ -194,7 +194,7 @@ def test_wrong_input_is_refused_at_its_field_and_saves_nothing(
     )
     older = Scenario.objects.create(region=wesel_centre.region, year=YEAR - 1, name="Alt")
     assert_problem(
-        post(client, scenarios, {"name": "X", "base_id": older.pk}, headers), 422, "base"
+        post(client, scenarios, {"name": "X", "base_id": older.pk}, headers), 422, "base_id"
     )
     assert not Scenario.objects.exclude(pk=older.pk).exists()
     made = post(client, scenarios, {"name": "X"}, headers)

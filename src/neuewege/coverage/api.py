@@ -51,7 +51,9 @@ RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Month = Annotated[int, Field(ge=1, le=12)]
 Weekday = Annotated[int, Field(ge=0, le=6, description="0 Monday … 6 Sunday")]
-call = service_caller({"family_centre": "family_centre_id", "left_out": "left_out_ids"})
+call = service_caller(
+    {"family_centre": "family_centre_id", "left_out": "left_out_ids", "base": "base_id"}
+)
 
 
 # Schemas
@@ -137,14 +139,20 @@ class CapacityIn(Input):
     active: bool = None
 
 
+Function = Literal[scenarios.FUNCTIONS]
+Limit = scenarios.EXTRA_LIMITS
+
+
 class ExtraSpeaker(Input):
     institution_kind: Literal["employment_agency", "job_centre", "education_provider"]
-    function: Person.Function
-    count: int = Field(..., ge=1, le=scenarios.MAX_EXTRA_COUNT)
-    hours_per_month: int = Field(..., ge=1, le=scenarios.MAX_EXTRA_HOURS)
+    function: Function = Field(..., description="Other functions than these three: other")
+    count: int = Field(..., ge=Limit["count"][0], le=Limit["count"][1])
+    hours_per_month: int = Field(
+        ..., ge=Limit["hours_per_month"][0], le=Limit["hours_per_month"][1]
+    )
     formats: list[EventFormat] = Field(..., min_length=1, max_length=len(EventFormat))
-    max_travel_km: int | None = Field(None, ge=1, le=scenarios.MAX_TRAVEL_KM)
-    label: Text(100) = ""
+    max_travel_km: int = Field(..., ge=Limit["max_travel_km"][0], le=Limit["max_travel_km"][1])
+    label: Text(60) = ""
 
 
 class ScenarioOut(Schema):
@@ -175,7 +183,9 @@ class ScenarioIn(Input):
     name: Name(100)
     year: Year = Field(None, description="Default: the year being planned")
     description: Text(2000) = ""
-    functions: list[Person.Function] = Field(default_factory=list, max_length=len(Person.Function))
+    functions: list[Function] = Field(
+        default_factory=list, max_length=4, description="Of the speakers planned; empty: all"
+    )
     hours_percent: int = Field(100, ge=scenarios.MIN_HOURS_PERCENT, le=scenarios.MAX_HOURS_PERCENT)
     left_out_ids: list[Id] = Field(default_factory=list, max_length=500)
     extra_speakers: list[ExtraSpeaker] = Field(default_factory=list, max_length=20)
@@ -458,15 +468,13 @@ def create_scenario(request, key: RegionKeyPath, payload: ScenarioIn):
         base = Scenario.objects.filter(region=region, pk=payload.base_id).first()
         if base is None:
             raise ValidationFailed({"base_id": _("Unknown scenario or not of this region.")})
-    data = payload.model_dump(exclude={"left_out_ids", "base_id"}, mode="json") | {"year": year}
-    scenario = call(
-        scenarios.create_scenario,
-        access=access,
-        region=region,
-        data=data,
-        left_out=left_out,
-        base=base,
-    )
+    data = payload.model_dump(exclude={"left_out_ids", "base_id", "year"}, mode="json")
+    data["extra_speakers"] = [
+        {name: value for name, value in entry.items() if value != "" or name != "label"}
+        for entry in data["extra_speakers"]
+    ]
+    data |= {"left_out": left_out, "base": base}
+    scenario = call(scenarios.save_scenario, access=access, region=region, year=year, data=data)
     return Status(201, api_scenario(access, scenario.pk))
 
 

@@ -123,6 +123,7 @@ FIVE_CASE_MANAGERS = {
     "count": 5,
     "hours_per_month": 4,
     "formats": [EventFormat.PARENT_CAFE, EventFormat.INFO_SESSION],
+    "max_travel_km": 30,
     "label": "Fallmanager/in im Jobcenter",
 }
 DEMO_SECONDS = 1  # each plan's time limit (and each added speaker's): the demo stays quick
