@@ -17,6 +17,7 @@ Who gets what, as in the application:
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -262,6 +263,10 @@ class ComparisonOut(Schema):
     marginal: list[MarginalOut]
 
 
+# A scenario's runs, for the id of its latest: without their results
+RUN_IDS = Prefetch("runs", queryset=PlanRun.objects.only("pk", "scenario_id", "created_at"))
+
+
 # Lookups: what lies outside the caller's reach does not exist (404)
 
 
@@ -279,7 +284,7 @@ def api_scenario(access: Access, scenario_id: int) -> Scenario:
     scenario = get_object_or_404(
         Scenario.objects.filter(region_id__in=access.region_ids)
         .select_related("region", "base")
-        .prefetch_related("left_out", "runs"),
+        .prefetch_related("left_out", RUN_IDS),
         pk=scenario_id,
     )
     return _see(access, scenario)
@@ -443,7 +448,7 @@ def list_scenarios(request, key: RegionKeyPath, filters: Query[YearFilter]):
     return (
         Scenario.objects.filter(region=region, year=year)
         .select_related("region")
-        .prefetch_related("left_out", "runs")
+        .prefetch_related("left_out", RUN_IDS)
     )
 
 
