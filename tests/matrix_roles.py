@@ -45,6 +45,7 @@ OF_NO_REGION = {
     "training-state-overview-export",
     "training-state-list",
     "training-state-create",
+    "coverage-state",
 }
 
 

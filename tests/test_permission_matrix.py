@@ -32,7 +32,12 @@ from tests.cooperation.matrix import (
     add_cooperation_world,
     cooperation_records,
 )
-from tests.coverage.matrix import add_coverage_world
+from tests.coverage.matrix import (
+    COVERAGE_API,
+    COVERAGE_API_BODIES,
+    add_coverage_world,
+    coverage_records,
+)
 from tests.evaluation.matrix import EVALUATION_API, add_evaluation_world
 from tests.events.matrix import EVENT_API, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
@@ -309,11 +314,12 @@ CORE_API = {
     ("GET", "/api/v1/exports/files/{file_id}"): {"coordinator_a"},  # its owner's only
     ("GET", "/api/v1/exports/files/{file_id}/file"): {"coordinator_a"},
 }
-API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API | TRAINING_API
+API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API | TRAINING_API | COVERAGE_API
 # Write routes whose rules need a body of their own (the default body below fits core's).
 API_BODIES = (
     COOPERATION_API_BODIES
     | TRAINING_API_BODIES
+    | COVERAGE_API_BODIES
     | {
         ("POST", "/api/v1/exports/{name}.{fmt}"): {
             "params": {"region_key": "05170", "table": "summary"}
@@ -335,6 +341,7 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
     outsider = role.endswith("_b") or role == "anonymous"
     records_before = cooperation_records()
     trainings_before = training_records()
+    coverage_before = coverage_records()
     for (method, path), rule in API.items():
         url = api_url(path, world, wesel.key)
         if method == "GET":
@@ -386,6 +393,8 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
         assert cooperation_records() == records_before
     if role not in {"coordinator_a", "state"}:
         assert training_records() == trainings_before
+    if role not in {"coordinator_a", "state", "staff_a"}:
+        assert coverage_records() == coverage_before
 
 
 PARENT_DETAILS = re.compile(r"\bMatrix\b|0170 7654321|0170 1234567")  # the world's parents

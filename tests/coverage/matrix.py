@@ -4,7 +4,53 @@ of region A its URLs point at. URL names follow the record their ``pk`` is:
 speaker of region A's job centre; ``institution-request-create`` takes family centre A,
 ``person-speaker-capacity`` a speaker of the employment agency without a capacity yet;
 ``scenario-…`` a scenario of region A compared with another, ``plan-run-…`` its finished plan
-with one event, ``pin-delete`` a pin of that scenario."""
+with one event, ``pin-delete`` a pin of that scenario.
+
+The API (coverage/api.py): everyone who sees region A's coverage reads its requests, speakers,
+scenarios and plans (else 404); requests are written by the coordinator and the staff of family
+centre A, capacities, scenarios and plans by the planners (the coordinator, the state level)."""
+
+from tests.matrix_roles import PLAN_A, READ_A, Writers
+
+PLANNERS_A = {"coordinator_a", "state"}  # coverage.plan in region A
+COVERAGE_API = {
+    ("GET", "/api/v1/regions/{key}/coverage/requests"): READ_A,
+    ("POST", "/api/v1/regions/{key}/coverage/requests"): Writers(PLAN_A),
+    ("PATCH", "/api/v1/coverage/requests/{request_id}"): Writers(PLAN_A),
+    ("GET", "/api/v1/regions/{key}/coverage/speakers"): READ_A,
+    ("PATCH", "/api/v1/coverage/speakers/{speaker_id}/capacity"): Writers(PLANNERS_A),
+    ("GET", "/api/v1/regions/{key}/coverage/scenarios"): READ_A,
+    ("POST", "/api/v1/regions/{key}/coverage/scenarios"): Writers(PLANNERS_A),
+    ("GET", "/api/v1/coverage/scenarios/{scenario_id}"): READ_A,
+    ("GET", "/api/v1/coverage/plans/{plan_id}"): READ_A,
+    ("GET", "/api/v1/coverage/plans/{plan_id}/comparison"): READ_A,
+    ("POST", "/api/v1/coverage/scenarios/{scenario_id}/plans"): Writers(PLANNERS_A),
+    # last: the request is gone for those who may delete it
+    ("DELETE", "/api/v1/coverage/requests/{request_id}"): Writers(PLAN_A),
+}
+COVERAGE_API_BODIES = {
+    ("POST", "/api/v1/regions/{key}/coverage/requests"): {
+        "family_centre_id": "{family_centre_id}",
+        "year": 2099,
+        "format": "info_session",
+    },
+    ("PATCH", "/api/v1/coverage/requests/{request_id}"): {"per_year": 6},
+    ("PATCH", "/api/v1/coverage/speakers/{speaker_id}/capacity"): {"hours_per_month": 5},
+    ("POST", "/api/v1/regions/{key}/coverage/scenarios"): {"name": "Eingeschleust", "year": 2099},
+    ("POST", "/api/v1/coverage/scenarios/{scenario_id}/plans"): {"time_limit_seconds": 1},
+}
+
+
+def coverage_records():
+    """What a refused write must leave as it was."""
+    from neuewege.coverage.models import CentreRequest, PlanRun, Scenario, SpeakerCapacity
+
+    return {
+        "requests": list(CentreRequest.objects.values_list("pk", "per_year")),
+        "capacities": list(SpeakerCapacity.objects.values_list("pk", "hours_per_month")),
+        "scenarios": Scenario.objects.count(),
+        "plans": PlanRun.objects.count(),
+    }
 
 
 def add_coverage_world(world, *, region, centre_a, secret):
@@ -34,6 +80,15 @@ def add_coverage_world(world, *, region, centre_a, secret):
     capacity = SpeakerCapacity.objects.create(person=case_manager, hours_per_month=4)
     bca = PersonFactory(institution=agency, function=Person.Function.BCA, last_name=secret)
     run, pin = _plan_world(region, request, case_manager, secret)
+    world.setdefault("api_ids", {}).update(
+        {
+            "{request_id}": str(request.pk),
+            "{family_centre_id}": str(centre_a.pk),
+            "{speaker_id}": str(case_manager.pk),
+            "{scenario_id}": str(run.scenario_id),
+            "{plan_id}": str(run.pk),
+        }
+    )
     world["pk_for"].update(
         {
             "plan-run-events": run.pk,
@@ -66,8 +121,8 @@ def add_coverage_world(world, *, region, centre_a, secret):
 def _plan_world(region, request, speaker, secret):
     from neuewege.coverage.models import Pin, PlanRun, Scenario
 
-    base = Scenario.objects.create(region=region, year=2026, name=f"BCA {secret}")
-    scenario = Scenario.objects.create(region=region, year=2026, name=secret, base=base)
+    base = Scenario.objects.create(region=region, year=2099, name=f"BCA {secret}")
+    scenario = Scenario.objects.create(region=region, year=2099, name=secret, base=base)
     plan = {
         "objectives": {
             name: {"value": value, "bound": value, "sense": sense}

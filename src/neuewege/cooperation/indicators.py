@@ -106,6 +106,13 @@ INDICATORS = {
 }
 
 
+def register_indicator(indicator: Indicator) -> Indicator:
+    """Add a figure of an app above cooperation in the layers (e.g. coverage's planned events),
+    from its ``AppConfig.ready()``: cooperation imports no such app."""
+    INDICATORS.setdefault(indicator.code, indicator)  # ready() may run more than once
+    return INDICATORS[indicator.code]
+
+
 def window(today: date | None = None) -> tuple[datetime, datetime]:
     """The last twelve months up to the end of ``today`` (Berlin time)."""
     today = today or timezone.localdate()

@@ -11,13 +11,26 @@ class CoverageConfig(AppConfig):
 
     def ready(self):
         register_demo_data("coverage", "neuewege.coverage.demo.generate_demo_coverage")
+        register_demo_data("coverage scenarios", "neuewege.coverage.demo.generate_demo_scenarios")
 
         from auditlog.registry import auditlog
 
+        from neuewege.cooperation.indicators import Indicator, register_indicator
         from neuewege.core.navigation import REGION, menu_entry
 
-        from . import models, permissions  # noqa: F401 (declare)
+        from . import figures, models, permissions  # noqa: F401 (declare)
 
+        register_indicator(
+            Indicator(
+                "centres_with_events_planned",
+                _("Family centres with events or events planned in the year being planned"),
+                _("family centres"),
+                figures.centres_with_events_planned,
+            )
+        )
         auditlog.register(models.CentreRequest)
         auditlog.register(models.SpeakerCapacity)
         menu_entry(REGION, "coverage-demand", _("Coverage"), order=47)
+        menu_entry(
+            REGION, "coverage-state", _("Coverage in all regions"), order=102, of_region=False
+        )

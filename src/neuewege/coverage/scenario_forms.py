@@ -1,5 +1,5 @@
 """Forms of the coverage scenarios and plans. They check the shape of the input; the rules
-(ranges, names, the base) are the service's (``services.plans.save_scenario``)."""
+(ranges, names, the base) are the service's (``services.scenarios.save_scenario``)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

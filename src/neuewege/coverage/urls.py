@@ -5,11 +5,13 @@ person's."""
 
 from django.urls import path
 
-from .views import demand, events, plans
+from .views import dashboard, demand, events, plans
 
 region = "regions/<str:region_key>/coverage/"
 
 urlpatterns = [
+    path(region, dashboard.CoverageDashboardView.as_view(), name="coverage-dashboard"),
+    path("coverage/", dashboard.StateCoverageView.as_view(), name="coverage-state"),
     path(region + "demand/", demand.DemandView.as_view(), name="coverage-demand"),
     path(
         region + "demand/import/",

@@ -20,6 +20,7 @@ from .. import selectors
 from ..permissions import PLAN, SEE
 from ..scenario_forms import ExtraSpeakerFormSet, RunForm, ScenarioForm, extra_speakers
 from ..services import plans as services
+from ..services import scenarios
 from .demand import _record, _year
 
 
@@ -77,7 +78,7 @@ class ScenarioFormMixin(AccessMixin):
             return None
         data = form.cleaned_data | {"extra_speakers": extra_speakers(formset)}
         try:
-            saved = services.save_scenario(
+            saved = scenarios.save_scenario(
                 access=self.access,
                 region=self.region,
                 year=self.year,
@@ -142,7 +143,7 @@ class ScenarioDeleteView(ScenarioRecordMixin, View):
 
     def post(self, request, pk):
         try:
-            services.delete_scenario(access=self.access, scenario=self.scenario)
+            scenarios.delete_scenario(access=self.access, scenario=self.scenario)
         except DomainError as error:
             messages.error(request, " ".join(error.messages()))
         else:

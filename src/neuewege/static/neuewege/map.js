@@ -16,18 +16,13 @@ document.addEventListener("DOMContentLoaded", () => {
   // Leaflet shows the attribution as HTML: the operator's text is escaped first.
   const attribution = asText(element.dataset.attribution).innerHTML;
   L.tileLayer(element.dataset.tiles, { attribution, maxZoom: 18 }).addTo(map);
+  const color = (p) => p.colour || (p.covered ? "#1b7a3a" : "#6b6b6b");
   const marker = (p) =>
-    p.colour !== undefined
-      ? L.circleMarker([p.lat, p.lon], { radius: 7, color: p.colour, fillOpacity: 0.8 }).bindTooltip(
-          asText(p.name),
-        )
-      : p.covered === undefined
+    p.colour === undefined && p.covered === undefined
       ? L.marker([p.lat, p.lon], { title: p.name, alt: p.name })
-      : L.circleMarker([p.lat, p.lon], {
-          radius: 7,
-          color: p.covered ? "#1b7a3a" : "#6b6b6b",
-          fillOpacity: 0.8,
-        }).bindTooltip(asText(p.name));
+      : L.circleMarker([p.lat, p.lon], { radius: 7, color: color(p), fillOpacity: 0.8 }).bindTooltip(
+          asText(p.name),
+        );
   const markers = points.map((p) => marker(p).addTo(map));
   if (markers.length) map.fitBounds(L.featureGroup(markers).getBounds().pad(0.2), { maxZoom: 15 });
 });
