@@ -42,8 +42,9 @@ def test_the_coordinator_enters_demand_and_keeps_a_speaker_on_a_phone(open_phone
 
     demand = reverse("coverage-demand", args=[wesel.key])
     page.goto(f"/regions/{wesel.key}/")
-    page.locator(f"a[href='{demand}']").first.click()
-    page.wait_for_url(f"**{demand}")
+    page.locator(f"a[href='{reverse('coverage-dashboard', args=[wesel.key])}']").first.click()
+    page.get_by_role("navigation", name="Abdeckung").get_by_role("link", name="Bedarf").click()
+    page.wait_for_url(f"**{demand}**")
     assert fits_the_screen(page)
     assert_accessible(page)
 

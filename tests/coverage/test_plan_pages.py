@@ -9,7 +9,7 @@ from datetime import time
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, User
 from neuewege.coverage import plan_report
@@ -346,12 +346,15 @@ def test_every_reason_code_has_words():
         "pin_not_eligible",
         "pin_conflict",
     ]
-    for code in codes:
-        sentence = plan_report.reason_text({"code": code, "params": {"request": "7"}}, plan)
-        assert sentence and code not in sentence
-    assert "job centre" in plan_report.reason_text(
-        {"code": "no_speaker_in_reach", "params": {"request": "7", "role": "JC"}}, plan
-    )
+    for language in ("en", "de"):
+        with translation.override(language):
+            for code in codes:
+                sentence = plan_report.reason_text({"code": code, "params": {"request": "7"}}, plan)
+                assert sentence and code not in sentence
+    with translation.override("en"):
+        assert "job centre" in plan_report.reason_text(
+            {"code": "no_speaker_in_reach", "params": {"request": "7", "role": "JC"}}, plan
+        )
 
 
 def test_other_function_takes_in_every_speaker_of_no_planner_function(small_region, wesel):

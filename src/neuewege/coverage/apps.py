@@ -30,7 +30,7 @@ class CoverageConfig(AppConfig):
         )
         auditlog.register(models.CentreRequest)
         auditlog.register(models.SpeakerCapacity)
-        menu_entry(REGION, "coverage-demand", _("Coverage"), order=47)
+        menu_entry(REGION, "coverage-dashboard", _("Coverage"), order=47)
         menu_entry(
             REGION, "coverage-state", _("Coverage in all regions"), order=102, of_region=False
         )
