@@ -15,7 +15,7 @@ import random
 
 from django.db import transaction
 
-from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region
+from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region, User
 
 from .models import PART_HOURS, CentreRequest, PartOfDay, PlanRun, Scenario, SpeakerCapacity, covers
 from .services.plans import planning_year
@@ -166,7 +166,14 @@ def compute_plan(scenario: Scenario, seconds: int = DEMO_SECONDS) -> PlanRun:
 
     from .tasks import run_plan
 
-    run = PlanRun.objects.create(scenario=scenario, time_limit_seconds=seconds)
+    coordinator = (
+        User.objects.filter(role=User.Role.COORDINATOR, regions=scenario.region)
+        .order_by("pk")
+        .first()
+    )
+    run = PlanRun.objects.create(
+        scenario=scenario, time_limit_seconds=seconds, started_by=coordinator
+    )
     progress.queue(run)
     run_plan.call(run_id=run.pk, language="de")
     run.refresh_from_db()
