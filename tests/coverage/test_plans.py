@@ -258,3 +258,26 @@ def test_a_scenario_may_add_a_family_centre(region, wesel):
     result = plans.solve_run(run, Counter())["plan"]
     names = {c["name"] for c in result["centres"]}
     assert "FZ Neubau" in names
+
+
+def test_an_event_made_with_a_speaker_the_plan_lacks_serves_its_month_as_it_is(region, wesel):
+    """The café in March at the northern centre is moderated by someone the scenario leaves out:
+    the event stays as it is, March is served, and the plan neither reports it as a pin it could
+    not keep nor plans a second café in March."""
+    north = region["north"]
+    berlin = timezone.get_default_timezone()
+    make_event(
+        north, CAFE, starts=datetime(2027, 3, 2, 9, tzinfo=berlin), speakers=[region["manager"]]
+    )
+    scenario = Scenario.objects.create(region=wesel, year=YEAR, name="Nur BCAs", functions=["bca"])
+    instance = plans.instance_for(scenario, today=BEFORE).instance
+    (cafe,) = [r for r in instance.requests if r.centre == north.pk and r.format == CAFE]
+    assert cafe.avoid_months == frozenset({3, 8})
+    assert not instance.pins
+    run = PlanRun.objects.create(scenario=scenario, time_limit_seconds=5)
+    result = plans.solve_run(run, Counter())["plan"]
+    assert not result["relaxations"]
+    months = [a["month"] for a in result["assignments"] if a["request"] == cafe.id]
+    assert 3 not in months and len(months) == 10
+    (centre,) = [c for c in result["centres"] if c["id"] == north.pk]
+    assert centre["status"] == "covered"

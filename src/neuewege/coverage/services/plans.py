@@ -180,17 +180,6 @@ def instance_for(scenario: Scenario, *, today: date | None = None) -> PlanningIn
     added_centres, added_requests = _extra_centres(scenario, names, points, left_out)
     centres += added_centres
     planned_centres = {c.id: c for c in centres}
-    events = _events(scenario)
-    held = {}
-    for request, _code, month, _people in events:
-        if month not in months:
-            held.setdefault(request, []).append(month)
-    requests = []
-    for request in data["requests"]:
-        centre = planned_centres.get(request["centre_id"])
-        if centre is not None:
-            requests += _requests(request, centre, months, held.get(request["id"], []))
-    requests += added_requests
     functions = set(scenario.functions)
     left = set(scenario.left_out.values_list("pk", flat=True))
     factor = scenario.hours_percent / 100
@@ -224,19 +213,27 @@ def instance_for(scenario: Scenario, *, today: date | None = None) -> PlanningIn
             )
         )
     speakers += _extra_speakers(scenario, factor, names, info)
-    pins = _pins(scenario, events, {r.id for r in requests}, months, {s.id for s in speakers})
+    formats = _formats()
+    held, kept = _existing_events(scenario, data, planned_centres, speakers, formats, months)
+    requests = []
+    for request in data["requests"]:
+        centre = planned_centres.get(request["centre_id"])
+        if centre is not None:
+            requests += _requests(request, centre, months, held.get(request["id"], []))
+    requests += added_requests
+    pins = _pins(scenario, kept, {r.id for r in requests}, months, {s.id for s in speakers})
     instance = planning.Instance(
         year=year,
         months=months,
         centres=tuple(centres),
-        formats=_formats(),
+        formats=formats,
         requests=tuple(requests),
         speakers=tuple(speakers),
         pins=tuple(pins),
     )
     digest = hashlib.sha256(
         json.dumps(
-            [data, _settings(scenario), instance.months], sort_keys=True, default=str
+            [data, _settings(scenario), instance.months, held, kept], sort_keys=True, default=str
         ).encode()
     ).hexdigest()
     return PlanningInput(instance, names, left_out, digest, info, points)
@@ -248,6 +245,7 @@ def _settings(scenario: Scenario) -> dict:
         "hours_percent": scenario.hours_percent,
         "left_out": sorted(scenario.left_out.values_list("pk", flat=True)),
         "extra_speakers": scenario.extra_speakers,
+        "extra_centres": scenario.extra_centres,
         "pins": sorted(
             (pin.centre_request_id, pin.month, sorted(p.pk for p in pin.speakers.all()))
             for pin in scenario.pins.prefetch_related("speakers")
@@ -345,6 +343,8 @@ def _requests(request, centre, months, held) -> list[planning.Request]:
     preferred = _preferred(request["weekdays"], request["part_of_day"], centre.opening)
     avoid = frozenset(request["avoid_months"])
     rid, fmt = request["id"], request["format"]
+    if per == "month" and count == 1:  # a month with its event made is served
+        avoid |= frozenset(held)
     if per == "month" or not held:
         return [planning.Request(rid, centre.id, fmt, count, per, preferred, avoid)]
     if per == "year":
@@ -371,22 +371,45 @@ def _requests(request, centre, months, held) -> list[planning.Request]:
     return result
 
 
-def _events(scenario: Scenario) -> list[tuple[int, str, int, list]]:
-    """(request pk, format, month, speakers) of the region's events of the year that exist (neither
-    cancelled nor without a date), matched to the request of their centre and format."""
-    by_centre_format = {
-        (centre, code): pk
-        for pk, centre, code in selectors.requests_of_year(scenario.region, scenario.year)
-    }
-    result = []
+def _existing_events(scenario, data, centres, speakers, formats, months):
+    """The region's events of the year that exist (neither cancelled nor without a date),
+    matched to the request of their centre and format: ``kept``, (request pk, month, speakers)
+    of those in the months ahead whose speakers the plan could give them (known, qualified,
+    within reach, available that month) — pins of the plan, which counts their hours; ``held``,
+    request pk → months of the others (past, or with speakers the plan does not have): they
+    serve their request's demand as they are and are not planned again."""
+    by_centre_format = {(r["centre_id"], r["format"]): r["id"] for r in data["requests"]}
+    centre_of = {r["id"]: r["centre_id"] for r in data["requests"]}
+    known = {s.id: s for s in speakers}
+    roles = {f.id: f.roles or (None,) for f in formats}
+    carrier = planning.Instance(scenario.year, months, (), formats, (), ())  # road factor, speed
+    held, kept = {}, []
     for event, month in selectors.events_of_year(scenario.region, scenario.year):
-        request = by_centre_format.get((event.family_centre_id, event.format.code))
-        if request is not None:
-            result.append((request, event.format.code, month, list(event.speakers.all())))
-    return result
+        code = event.format.code
+        request = by_centre_format.get((event.family_centre_id, code))
+        if request is None:
+            continue
+        chosen = _ordered(code, list(event.speakers.all()), known)
+        centre = centres.get(centre_of[request])
+        if (
+            month in months
+            and centre is not None
+            and len(chosen) == len(roles[code])
+            and all(
+                code in known[sid].formats
+                and (role is None or known[sid].institution == role)
+                and month not in known[sid].unavailable_months
+                and planning.reaches(carrier, known[sid], centre)
+                for sid, role in zip(chosen, roles[code], strict=True)
+            )
+        ):
+            kept.append((request, month, chosen))
+        else:
+            held.setdefault(request, []).append(month)
+    return held, kept
 
 
-def _pins(scenario, events, requests: set, months, speakers: set) -> list[planning.Pin]:
+def _pins(scenario, kept, requests: set, months, speakers: set) -> list[planning.Pin]:
     """The planner's pins, and the events of the months ahead kept as pins too: their month
     (of the first date) and speakers (those the plan knows, in the order of the format's
     roles). A half-year request split in two keeps its pins in the first."""
@@ -398,10 +421,10 @@ def _pins(scenario, events, requests: set, months, speakers: set) -> list[planni
         if rid is not None and pin.month in months:
             people = _ordered(pin.centre_request.format, pin.speakers.all(), speakers)
             pins.append(planning.Pin(rid, pin.month, people))
-    for request, code, month, people in events:
+    for request, month, chosen in kept:
         rid = _solver_request(request, month, requests)
-        if rid is not None and month in months:
-            pins.append(planning.Pin(rid, month, _ordered(code, people, speakers)))
+        if rid is not None:
+            pins.append(planning.Pin(rid, month, chosen))
     return pins
 
 
