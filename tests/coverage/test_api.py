@@ -245,3 +245,33 @@ def test_other_regions_records_do_not_exist_and_a_viewer_plans_nothing(
     assert PlanRun.objects.count() == 1 and Scenario.objects.count() == 1
     assert CentreRequest.objects.get().per_year == 12
     assert_problem(client.get(f"{API}/coverage/plans/{run.pk}"), 401)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"weekdays": [False]}, "weekdays"),
+        ({"avoid_months": [True]}, "avoid_months"),
+        ({"per_year": True}, "per_year"),
+        ({"active": 0}, "active"),
+        ({"hours_per_month": True}, "hours_per_month"),
+    ],
+)
+def test_booleans_and_numbers_are_not_taken_for_each_other(
+    client, headers, region_world, body, field
+):
+    """JSON's true is not the month 1, nor 0 the answer "no": refused at the field, nothing
+    changed."""
+    request = CentreRequest.objects.create(
+        family_centre=region_world["wesel"], year=YEAR, format="parent_cafe", per_year=12
+    )
+    if field in {"active", "hours_per_month"}:
+        url = f"/coverage/speakers/{region_world['bca'].pk}/capacity"
+    else:
+        url = f"/coverage/requests/{request.pk}"
+    response = patch(client, url, body, headers)
+    assert response.status_code == 422, response.content
+    assert field in str(response.json())
+    request.refresh_from_db()
+    assert (request.weekdays, request.avoid_months, request.per_year) == ([], [], 12)
+    assert SpeakerCapacity.objects.get(person=region_world["bca"]).active

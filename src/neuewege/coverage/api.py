@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictBool, StrictInt
 
 from neuewege.core import progress
 from neuewege.core.access import Access
@@ -50,8 +51,8 @@ router = Router(tags=["coverage"])
 
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
-Month = Annotated[int, Field(ge=1, le=12)]
-Weekday = Annotated[int, Field(ge=0, le=6, description="0 Monday … 6 Sunday")]
+Month = Annotated[StrictInt, Field(ge=1, le=12)]
+Weekday = Annotated[StrictInt, Field(ge=0, le=6, description="0 Monday … 6 Sunday")]
 call = service_caller(
     {"family_centre": "family_centre_id", "left_out": "left_out_ids", "base": "base_id"}
 )
@@ -80,7 +81,7 @@ class CentreRequestChangeIn(Input):
 
     year: Year = None
     format: EventFormat = None
-    per_year: int | None = Field(
+    per_year: StrictInt | None = Field(
         None, ge=1, le=demand.MAX_PER_YEAR, description="null: the format's default"
     )
     weekdays: list[Weekday] = Field(None, max_length=7)
@@ -132,12 +133,12 @@ class SpeakerOut(Schema):
 class CapacityIn(Input):
     """The fields to change; those not sent keep their values (a new capacity: the defaults)."""
 
-    hours_per_month: int = Field(None, ge=demand.MIN_HOURS, le=demand.MAX_HOURS)
-    max_travel_km: int = Field(None, ge=1, le=demand.MAX_TRAVEL_KM)
-    max_travel_minutes: int = Field(None, ge=1, le=demand.MAX_TRAVEL_MINUTES)
+    hours_per_month: StrictInt = Field(None, ge=demand.MIN_HOURS, le=demand.MAX_HOURS)
+    max_travel_km: StrictInt = Field(None, ge=1, le=demand.MAX_TRAVEL_KM)
+    max_travel_minutes: StrictInt = Field(None, ge=1, le=demand.MAX_TRAVEL_MINUTES)
     unavailable_months: list[Month] = Field(None, max_length=12)
     unavailable_dates: list[date] = Field(None, max_length=366)
-    active: bool = None
+    active: StrictBool = None
 
 
 Function = Literal[scenarios.FUNCTIONS]
@@ -147,12 +148,14 @@ Limit = scenarios.EXTRA_LIMITS
 class ExtraSpeaker(Input):
     institution_kind: Literal["employment_agency", "job_centre", "education_provider"]
     function: Function = Field(..., description="Other functions than these three: other")
-    count: int = Field(..., ge=Limit["count"][0], le=Limit["count"][1])
-    hours_per_month: int = Field(
+    count: StrictInt = Field(..., ge=Limit["count"][0], le=Limit["count"][1])
+    hours_per_month: StrictInt = Field(
         ..., ge=Limit["hours_per_month"][0], le=Limit["hours_per_month"][1]
     )
     formats: list[EventFormat] = Field(..., min_length=1, max_length=len(EventFormat))
-    max_travel_km: int = Field(..., ge=Limit["max_travel_km"][0], le=Limit["max_travel_km"][1])
+    max_travel_km: StrictInt = Field(
+        ..., ge=Limit["max_travel_km"][0], le=Limit["max_travel_km"][1]
+    )
     label: Text(60) = ""
 
 
@@ -187,14 +190,16 @@ class ScenarioIn(Input):
     functions: list[Function] = Field(
         default_factory=list, max_length=4, description="Of the speakers planned; empty: all"
     )
-    hours_percent: int = Field(100, ge=scenarios.MIN_HOURS_PERCENT, le=scenarios.MAX_HOURS_PERCENT)
+    hours_percent: StrictInt = Field(
+        100, ge=scenarios.MIN_HOURS_PERCENT, le=scenarios.MAX_HOURS_PERCENT
+    )
     left_out_ids: list[Id] = Field(default_factory=list, max_length=500)
     extra_speakers: list[ExtraSpeaker] = Field(default_factory=list, max_length=20)
     base_id: Id | None = Field(None, description="A scenario of the same region and year")
 
 
 class RunIn(Input):
-    time_limit_seconds: int = Field(
+    time_limit_seconds: StrictInt = Field(
         plans.DEFAULT_TIME_LIMIT_SECONDS,
         ge=1,
         le=plans.MAX_TIME_LIMIT_SECONDS,
