@@ -426,6 +426,17 @@ def test_a_family_centre_added_is_planned_and_gained_in_the_comparison(
     assert "With “Mit Fallmanagern” 3 of 3 family centres can be served" in text(compared)
     # the API's comparison, from the same facts: the added centre by its plan id
     assert {"id": "new-0", "name": "FZ Neubau"} in api.comparison(run.result)["gained"]
+    # the plan's events: those of the centre added cannot become events (no institution)
+    events = client.get(reverse("plan-run-events", args=[run.pk]))
+    (group,) = [g for g in events.context["groups"] if g["name"] == "FZ Neubau"]
+    assert group["added"] and len(group["events"]) == 2
+    assert "?request=None" not in text(events)  # no adjusting without a request
+    made = client.post(reverse("plan-run-make-events", args=[run.pk]))
+    assert made.status_code == 302
+    run.refresh_from_db()
+    assert run.events_made["failed"] == []
+    real = [a for a in run.result["plan"]["assignments"] if a["centre"] != "new-0"]
+    assert len(run.events_made["created"]) == len(real) == 24  # none of the centre added
 
 
 def test_a_family_centre_added_without_a_location_links_to_the_scenario(
