@@ -275,3 +275,52 @@ def test_booleans_and_numbers_are_not_taken_for_each_other(
     request.refresh_from_db()
     assert (request.weekdays, request.avoid_months, request.per_year) == ([], [], 12)
     assert SpeakerCapacity.objects.get(person=region_world["bca"]).active
+
+
+def test_a_scenario_adds_family_centres_and_its_comparison_names_them(
+    client, headers, region_world, django_capture_on_commit_callbacks
+):
+    scenarios = "/regions/05170/coverage/scenarios"
+    added = {"name": "FZ Neubau", "postcode": "46483", "requests": {"parent_cafe": 2}}
+    for changes, field in [
+        ({"postcode": "00000"}, "extra_centres.0.postcode"),  # five digits, but no postcode
+        ({"postcode": "4648"}, "extra_centres.0.postcode"),
+        ({"name": " "}, "extra_centres.0.name"),
+        ({"requests": {"parent_cafe": 0}}, "extra_centres.0.requests"),
+        ({"requests": {"parent_cafe": 25}}, "extra_centres.0.requests.parent_cafe"),
+        ({"requests": {"gala": 1}}, "extra_centres.0.requests.gala"),
+    ]:
+        body = {"name": "Neues FZ", "extra_centres": [added | changes]}
+        assert_problem(post(client, scenarios, body, headers), 422, field)
+    twice = {"name": "Neues FZ", "extra_centres": [added, added | {"name": "fz neubau"}]}
+    body = assert_problem(post(client, scenarios, twice, headers), 422, "extra_centres")
+    assert "a name of its own" in body["errors"][0]["message"]
+    assert not Scenario.objects.exists()
+
+    CentreRequest.objects.create(
+        family_centre=region_world["wesel"], year=YEAR, format="parent_cafe", per_year=12
+    )
+    bcas = post(client, scenarios, {"name": "Nur BCAs", "functions": ["bca"]}, headers).json()
+    made = post(
+        client,
+        scenarios,
+        {"name": "Neues FZ", "functions": ["bca"], "extra_centres": [added], "base_id": bcas["id"]},
+        headers,
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["extra_centres"] == [added]
+    read = client.get(f"{API}/coverage/scenarios/{made.json()['id']}", **headers).json()
+    assert read["extra_centres"] == [added]
+    assert bcas["extra_centres"] == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = post(
+            client, f"/coverage/scenarios/{made.json()['id']}/plans", {"time_limit_seconds": 2},
+            headers,
+        )  # fmt: skip
+    assert started.status_code == 202, started.content
+    compared = client.get(f"{started.json()['status_url']}/comparison", **headers).json()
+    assert compared["gained"] == [{"id": "new-0", "name": "FZ Neubau"}]
+    assert compared["covered_difference"] == 1
+    assert compared["lost"] == []
+    assert compared["served_by_format"] == {"parent_cafe": [12, 14]}

@@ -49,7 +49,10 @@ def centres(wesel):
     return made
 
 
-def test_each_centre_counts_once_by_the_pages_definition(client, coordinator, centres, wesel):
+def test_each_centre_counts_once_by_the_pages_definition(
+    client, coordinator, centres, wesel, settings
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read the msgids
     client.force_login(coordinator)
     response = client.get(f"/regions/{wesel.key}/coverage/")
     assert response.status_code == 200

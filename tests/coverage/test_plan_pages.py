@@ -11,9 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from neuewege.core.access import access_for
+from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, User
-from neuewege.coverage import plan_report
+from neuewege.coverage import api, plan_report
 from neuewege.coverage.models import CentreRequest, PlanRun, Scenario, SpeakerCapacity
+from neuewege.coverage.services import scenarios
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
 YEAR = timezone.localdate().year + 1  # every month of it lies ahead
@@ -211,6 +214,15 @@ def form_data(**changes):
         "extra-1-count": "",
         "extra-1-hours_per_month": "4",
         "extra-1-max_travel_km": "30",
+        "centres-TOTAL_FORMS": "1",
+        "centres-INITIAL_FORMS": "0",
+        "centres-MIN_NUM_FORMS": "0",
+        "centres-MAX_NUM_FORMS": "20",
+        "centres-0-name": "",
+        "centres-0-postcode": "",
+        "centres-0-parent_cafe": "0",
+        "centres-0-info_session": "0",
+        "centres-0-parent_course": "0",
     }
     return data | changes
 
@@ -369,3 +381,171 @@ def test_other_function_takes_in_every_speaker_of_no_planner_function(small_regi
     scenario = Scenario.objects.create(region=wesel, year=YEAR, name="Andere", functions=["other"])
     ids = {s.id for s in instance_for(scenario).instance.speakers}
     assert ids == {officer.pk}
+
+
+# Family centres added by a scenario
+
+NEW_CENTRE = {
+    "centres-0-name": "FZ Neubau",
+    "centres-0-postcode": "46483",  # Wesel: within the BCA's 10 km
+    "centres-0-parent_cafe": "2",
+}
+NO_SPEAKERS_ADDED = {"extra-0-count": "", "extra-0-formats": []}
+
+
+def test_a_family_centre_added_is_planned_and_gained_in_the_comparison(
+    client, coordinator, small_region, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    everyone, bcas = small_region["everyone"], small_region["bcas"]
+    data = form_data(name="Mit Fallmanagern", base=bcas.pk) | NO_SPEAKERS_ADDED | NEW_CENTRE
+    response = client.post(reverse("scenario-update", args=[everyone.pk]), data)
+    assert response.status_code == 302, text(response)
+    everyone.refresh_from_db()
+    assert everyone.extra_centres == [
+        {"name": "FZ Neubau", "postcode": "46483", "requests": {"parent_cafe": 2}}
+    ]
+    form = client.get(reverse("scenario-update", args=[everyone.pk]))
+    assert form.context["centres"].forms[0].initial["name"] == "FZ Neubau"
+    assert "Remove this family centre" in text(form)
+
+    run = compute(client, everyone, django_capture_on_commit_callbacks)
+    plan = client.get(reverse("plan-run-detail", args=[run.pk]))
+    (row,) = [row for row in plan.context["centres"] if row["name"] == "FZ Neubau"]
+    assert (row["added"], row["status"]) == (True, "covered")
+    assert not any(r["added"] for r in plan.context["centres"] if r["name"] != "FZ Neubau")
+    assert "FZ Neubau (added): covered" in [p["name"] for p in plan.context["map_points"]]
+    assert '<span class="kern-label">added</span>' in text(plan)
+
+    compared = client.get(reverse("plan-run-compare", args=[run.pk]))
+    comparison = compared.context["comparison"]
+    assert comparison["gained"] == ["FZ Neubau", "Familienzentrum Süd"]
+    assert comparison["added"] == ["FZ Neubau"]
+    assert comparison["covered_difference"] == 2
+    rows = {row["name"]: (row["key"], row["added"]) for row in compared.context["rows"]}
+    assert rows["FZ Neubau"] == ("gained", True)
+    assert rows["Familienzentrum Süd"] == ("gained", False)
+    assert "With “Mit Fallmanagern” 3 of 3 family centres can be served" in text(compared)
+    # the API's comparison, from the same facts: the added centre by its plan id
+    assert {"id": "new-0", "name": "FZ Neubau"} in api.comparison(run.result)["gained"]
+    # the plan's events: those of the centre added cannot become events (no institution)
+    events = client.get(reverse("plan-run-events", args=[run.pk]))
+    (group,) = [g for g in events.context["groups"] if g["name"] == "FZ Neubau"]
+    assert group["added"] and len(group["events"]) == 2
+    assert "?request=None" not in text(events)  # no adjusting without a request
+    made = client.post(reverse("plan-run-make-events", args=[run.pk]))
+    assert made.status_code == 302
+    run.refresh_from_db()
+    assert run.events_made["failed"] == []
+    real = [a for a in run.result["plan"]["assignments"] if a["centre"] != "new-0"]
+    assert len(run.events_made["created"]) == len(real) == 24  # none of the centre added
+
+
+def test_a_family_centre_added_without_a_location_links_to_the_scenario(
+    client, coordinator, small_region, django_capture_on_commit_callbacks
+):
+    """A postcode the planner cannot place (stored before it was checked): the plan says so and
+    leads to the scenario, not to an institution that does not exist."""
+    scenario = small_region["bcas"]
+    scenario.extra_centres = [{"name": "FZ Irgendwo", "postcode": "00000", "requests": {}}]
+    scenario.save()
+    client.force_login(coordinator)
+    run = compute(client, scenario, django_capture_on_commit_callbacks)
+    page = text(client.get(reverse("plan-run-detail", args=[run.pk])))
+    assert "FZ Irgendwo: the family centre added has no location" in page
+    assert reverse("scenario-update", args=[scenario.pk]) in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"centres-0-postcode": "00000"}, "Give a German postcode of five digits."),
+        ({"centres-0-postcode": "4648"}, "Give a German postcode of five digits."),
+        ({"centres-0-postcode": ""}, "Give the postcode."),
+        ({"centres-0-parent_cafe": "0"}, "Ask for at least one event a year of some format."),
+        ({"centres-0-info_session": "25"}, "Give the events a year, from 0 to 24."),
+        ({"centres-0-name": ""}, "Give the family centre&#x27;s name."),
+    ],
+)
+def test_a_bad_family_centre_added_is_a_field_error_and_nothing_is_saved(
+    client, coordinator, small_region, changes, message
+):
+    client.force_login(coordinator)
+    before = list(Scenario.objects.values_list("pk", "name", "extra_speakers", "extra_centres"))
+    url = reverse("coverage-scenario-create", args=[small_region["bcas"].region.key])
+    data = form_data(name="Neues FZ") | NO_SPEAKERS_ADDED | NEW_CENTRE | changes
+    response = client.post(f"{url}?year={YEAR}", data)
+    assert response.status_code == 200
+    page = text(response)
+    assert "data-error-summary" in page
+    assert "Added family centres, row 1, " in page and message in page
+    (row,) = response.context["centres"].forms
+    assert row.errors  # at the row's field
+    after = list(Scenario.objects.values_list("pk", "name", "extra_speakers", "extra_centres"))
+    assert after == before
+
+
+def test_the_service_refuses_bad_family_centres_whole(small_region, coordinator, wesel):
+    """Without the form (the API, a script): every row's problems at ``extra_centres``."""
+    good = {"name": "FZ Neubau", "postcode": "46483", "requests": {"parent_cafe": 2}}
+    data = {
+        "name": "Zwei neue",
+        "hours_percent": 100,
+        "extra_centres": [
+            good,
+            good | {"name": " fz neubau "},  # the same name again
+            {"name": "FZ Leer", "postcode": "46483", "requests": {"parent_cafe": 0}},
+            {"name": "FZ Fern", "postcode": "99999", "requests": {"gala": 1}},
+        ],
+    }
+    with translation.override("en"), pytest.raises(ValidationFailed) as error:
+        scenarios.save_scenario(access=access_for(coordinator), region=wesel, year=YEAR, data=data)
+    messages = error.value.errors["extra_centres"]
+    assert len(messages) == 3 and all(m.startswith("Added family centres, row ") for m in messages)
+    assert "row 2: give each added family centre a name of its own." in messages[0]
+    assert "row 3: ask for at least one event a year." in messages[1]
+    assert "give a German postcode of five digits" in messages[2]
+    assert "give the events a year per format, from 0 to 24" in messages[2]
+    assert not Scenario.objects.filter(name="Zwei neue").exists()
+    zero_dropped = good | {"requests": {"parent_cafe": 2, "parent_course": 0}}
+    saved = scenarios.save_scenario(
+        access=access_for(coordinator),
+        region=wesel,
+        year=YEAR,
+        data=data | {"extra_centres": [zero_dropped]},
+    )
+    assert saved.extra_centres == [good]
+
+
+def test_the_comparison_tells_added_centres_of_the_two_scenarios_apart():
+    """Ids "new-<i>" count per scenario: the base's first added centre is not the scenario's."""
+
+    def plan(*centres):
+        return {
+            "status": "optimal",
+            "gap": 0,
+            "centres_with_requests": len(centres),
+            "centres": [
+                {"id": cid, "name": name, "status": status, "added": str(cid).startswith("new-")}
+                for cid, name, status in centres
+            ],
+            "requests": [],
+            "served_by_format": {"parent_cafe": [sum(s == "covered" for *_, s in centres), 3]},
+        }
+
+    result = {
+        "plan": plan((1, "FZ Alt", "covered"), ("new-0", "FZ Xanten", "covered")),
+        "base": plan((1, "FZ Alt", "covered"), ("new-0", "FZ Hamminkeln", "covered")),
+    }
+    facts = plan_report.compared(result)
+    assert [(c["id"], c["name"]) for c in facts["gained"]] == [("new-0", "FZ Xanten")]
+    assert [(c["id"], c["name"]) for c in facts["lost"]] == [("new-0", "FZ Hamminkeln")]
+    assert facts["covered_difference"] == 0
+    assert facts["formats"] == {"parent_cafe": {"base": 2, "scenario": 2, "demand": 3}}
+    with translation.override("en"):
+        rows = {row["name"]: row["key"] for row in plan_report.compare_rows(result)}
+    assert rows == {"FZ Alt": "both", "FZ Xanten": "gained", "FZ Hamminkeln": "lost"}
+    compared = api.comparison(result)
+    assert compared["gained"] == [{"id": "new-0", "name": "FZ Xanten"}]
+    assert compared["lost"] == [{"id": "new-0", "name": "FZ Hamminkeln"}]
+    assert compared["served_by_format"] == {"parent_cafe": [2, 2]}

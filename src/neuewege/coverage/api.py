@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import StrictBool, StrictInt
+from pydantic import AfterValidator, StrictBool, StrictInt, field_validator
 
 from neuewege.core import progress
 from neuewege.core.access import Access
@@ -33,6 +33,7 @@ from neuewege.core.api_types import (
     Input,
     Name,
     Page,
+    Postcode,
     RegionKeyPath,
     Text,
     api_access,
@@ -42,7 +43,7 @@ from neuewege.core.api_types import (
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import BackgroundWork, EventFormat, Institution, Person
 
-from . import selectors
+from . import plan_report, selectors
 from .models import PartOfDay, PlanRun, Scenario
 from .permissions import SEE
 from .services import demand, plans, scenarios
@@ -159,6 +160,34 @@ class ExtraSpeaker(Input):
     label: Text(60) = ""
 
 
+def known_postcode(value: str) -> str:
+    if not scenarios.known_postcode(value):
+        raise ValueError(_("Give a German postcode of five digits."))
+    return value
+
+
+CentreEvents = Annotated[StrictInt, Field(ge=0, le=scenarios.MAX_CENTRE_EVENTS)]
+
+
+class ExtraCentre(Input):
+    name: Name(scenarios.MAX_CENTRE_NAME)
+    postcode: Annotated[Postcode, AfterValidator(known_postcode)] = Field(
+        ..., description="A German postcode: the planner places the centre there"
+    )
+    requests: dict[EventFormat, CentreEvents] = Field(
+        ...,
+        description="Events a year by format, 0 to 24; at least one above 0. The centre is "
+        "taken to be open on weekday mornings and afternoons",
+    )
+
+    @field_validator("requests")
+    @classmethod
+    def some_events(cls, value):
+        if not any(value.values()):
+            raise ValueError(_("Ask for at least one event a year of some format."))
+        return value
+
+
 class ScenarioOut(Schema):
     id: int
     region: str = Field(..., alias="region.key")
@@ -169,6 +198,9 @@ class ScenarioOut(Schema):
     hours_percent: int
     left_out_ids: list[int]
     extra_speakers: list[dict]
+    extra_centres: list[dict] = Field(
+        ..., description="Family centres added: name, postcode, requests (events a year by format)"
+    )
     base_id: int | None = Field(None, description="The scenario it is compared with")
     latest_run_id: int | None = Field(None, description="Its latest plan")
     created_at: datetime
@@ -195,6 +227,12 @@ class ScenarioIn(Input):
     )
     left_out_ids: list[Id] = Field(default_factory=list, max_length=500)
     extra_speakers: list[ExtraSpeaker] = Field(default_factory=list, max_length=20)
+    extra_centres: list[ExtraCentre] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Family centres that do not exist yet; each in the plans as new-<i> "
+        "(0 the first)",
+    )
     base_id: Id | None = Field(None, description="A scenario of the same region and year")
 
 
@@ -249,7 +287,7 @@ class MarginalOut(Schema):
 
 
 class CentreNameOut(Schema):
-    id: int
+    id: int | str = Field(..., description="new-<i>: a family centre the scenario adds")
     name: str
 
 
@@ -465,8 +503,8 @@ def get_scenario(request, scenario_id: RecordId):
 @router.post("/regions/{key}/coverage/scenarios", response={201: ScenarioOut})
 def create_scenario(request, key: RegionKeyPath, payload: ScenarioIn):
     """Add a scenario of the region's year (the planners): the functions of the speakers
-    planned (none: all), their hours in per cent, people left out, speakers added who do not
-    exist yet, and the scenario it is compared with."""
+    planned (none: all), their hours in per cent, people left out, speakers and family centres
+    added who do not exist yet, and the scenario it is compared with."""
     access = api_access(request)
     region = permitted_region(access, key, SEE)
     year = payload.year or plans.planning_year()
@@ -526,22 +564,18 @@ def figures(plan: dict) -> dict:
 
 def comparison(result: dict) -> dict:
     """A run's plan beside its base's (both on the same data): figures, the centres gained and
-    lost, the events per format and each added speaker's value."""
-    plan, base = result["plan"], result["base"]
-    names = {c["id"]: c["name"] for c in plan["centres"] + base["centres"]}
-    covered = {c["id"] for c in plan["centres"] if c["status"] == "covered"}
-    before = {c["id"] for c in base["centres"] if c["status"] == "covered"}
-    served = {}
-    for i, side in enumerate((base, plan)):
-        for code, (events, _demand) in side["served_by_format"].items():
-            served.setdefault(code, [0, 0])[i] = events
+    lost, the events per format (the facts: ``plan_report.compared``) and each added speaker's
+    value."""
+    facts = plan_report.compared(result)
     return {
-        "base_figures": figures(base),
-        "scenario_figures": figures(plan),
-        "covered_difference": len(covered) - len(before),
-        "gained": [{"id": pk, "name": names[pk]} for pk in sorted(covered - before, key=str)],
-        "lost": [{"id": pk, "name": names[pk]} for pk in sorted(before - covered, key=str)],
-        "served_by_format": dict(sorted(served.items())),
+        "base_figures": figures(result["base"]),
+        "scenario_figures": figures(result["plan"]),
+        "covered_difference": facts["covered_difference"],
+        "gained": [{"id": c["id"], "name": c["name"]} for c in facts["gained"]],
+        "lost": [{"id": c["id"], "name": c["name"]} for c in facts["lost"]],
+        "served_by_format": {
+            code: [row["base"], row["scenario"]] for code, row in facts["formats"].items()
+        },
         "marginal": result.get("marginal", []),
     }
 

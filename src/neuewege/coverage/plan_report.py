@@ -1,7 +1,9 @@
 """The coverage plan in words, for every page that shows one (the plan, the comparison, the
 scenarios): the solver's status and reason codes (``planning/coverage.py``) as sentences with
 their parameters, the centres' statuses, the headline figures and the rows of the tables and the
-map. Reads only the plan's JSON (``services.plans.plan_json``); the one module of these texts."""
+map; and the facts of a plan compared with its base (``compared``), which the comparison page
+and the API both build on. Reads only the plan's JSON (``services.plans.plan_json``); the one
+module of these texts."""
 
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
@@ -174,6 +176,13 @@ def served_by_format(plan: dict) -> list[dict]:
     ]
 
 
+def centre_name(centre: dict) -> str:
+    """A family centre's name, marked if the scenario adds it (the maps' labels)."""
+    if centre.get("added"):
+        return _("%(name)s (added)") % {"name": centre["name"]}
+    return centre["name"]
+
+
 def centre_rows(plan: dict) -> list[dict]:
     """The family centres, not served first, then partly, covered, without requests; each with
     its reasons in words."""
@@ -189,6 +198,7 @@ def centre_rows(plan: dict) -> list[dict]:
             {
                 "id": centre["id"],
                 "name": centre["name"],
+                "added": bool(centre.get("added")),
                 "status": centre["status"],
                 "status_text": status_text(centre["status"]),
                 "served": centre["served"],
@@ -243,7 +253,7 @@ def map_points(plan: dict) -> list[dict]:
         {
             "lat": centre["point"][0],
             "lon": centre["point"][1],
-            "name": f"{centre['name']}: {status_text(centre['status'])}",
+            "name": f"{centre_name(centre)}: {status_text(centre['status'])}",
             "colour": COLOURS.get(centre["status"], COLOURS["no_requests"]),
         }
         for centre in plan.get("centres", [])
@@ -254,34 +264,79 @@ def map_points(plan: dict) -> list[dict]:
 # The comparison
 
 
+def _key(centre: dict):
+    """A centre's identity across the two plans: its id, or for a family centre a scenario adds
+    (ids "new-<i>" count per scenario) its name."""
+    return f"new:{centre['name']}" if centre.get("added") else centre["id"]
+
+
 def _covered(plan: dict) -> dict:
-    return {c["id"]: c["name"] for c in plan.get("centres", []) if c["status"] == "covered"}
+    return {_key(c): c for c in plan.get("centres", []) if c["status"] == "covered"}
+
+
+def _centre(centre: dict) -> dict:
+    return {"id": centre["id"], "name": centre["name"], "added": bool(centre.get("added"))}
+
+
+def compared(result: dict) -> dict:
+    """The facts of a run's plan beside its base's (both planned on the same data), in ids and
+    numbers; the one place of them, for the page (``comparison``, ``compare_rows``) and the API:
+
+    - ``gained`` and ``lost``: the family centres covered only in the scenario, only in the base
+      ({id, name, added}, by id); ``covered_difference``: how many more the scenario covers;
+    - ``formats``: per format code, the events served in the base and in the scenario and the
+      events asked for (the larger demand of the two);
+    - ``centres``: every family centre with requests in either plan ({id, name, added,
+      point}) with ``covered`` and ``base_covered``, whether it is covered in each.
+    """
+    plan, base = result["plan"], result["base"]
+    covered, base_covered = _covered(plan), _covered(base)
+    formats = {}
+    for column, side in (("base", base), ("scenario", plan)):
+        for code, (served, demand) in side.get("served_by_format", {}).items():
+            row = formats.setdefault(code, {"base": 0, "scenario": 0, "demand": 0})
+            row[column] = served
+            row["demand"] = max(row["demand"], demand)
+    centres = {}
+    for side in (plan, base):
+        for centre in side.get("centres", []):
+            if centre["status"] != "no_requests" and _key(centre) not in centres:
+                centres[_key(centre)] = _centre(centre) | {
+                    "point": centre.get("point"),
+                    "covered": _key(centre) in covered,
+                    "base_covered": _key(centre) in base_covered,
+                }
+
+    def by_id(entries):
+        return sorted((_centre(c) for c in entries), key=lambda c: str(c["id"]))
+
+    return {
+        "gained": by_id(c for key, c in covered.items() if key not in base_covered),
+        "lost": by_id(c for key, c in base_covered.items() if key not in covered),
+        "covered_difference": len(covered) - len(base_covered),
+        "formats": dict(sorted(formats.items())),
+        "centres": list(centres.values()),
+    }
 
 
 def comparison(result: dict, scenario_name: str) -> dict:
-    """The base and the scenario side by side (both planned by the same run on the same data):
-    the headline sentence, gained and lost centres, requests by format, speakers, travel, the
-    marginal value of each added speaker."""
+    """The base and the scenario side by side for the page (the facts: ``compared``): the
+    headline sentence, gained and lost centres by name, requests by format, speakers, travel,
+    the marginal value of each added speaker, the map's points."""
     plan, base = result["plan"], result["base"]
+    facts = compared(result)
     base_name = result.get("base_name", "")
     ours, theirs = headline(plan), headline(base)
-    covered, base_covered = _covered(plan), _covered(base)
-    gained = sorted(name for pk, name in covered.items() if pk not in base_covered)
-    lost = sorted(name for pk, name in base_covered.items() if pk not in covered)
-    served, base_served = plan.get("served_by_format", {}), base.get("served_by_format", {})
-    formats = []
-    for code in sorted(set(served) | set(base_served)):
-        a = base_served.get(code, [0, 0])
-        b = served.get(code, [0, 0])
-        formats.append(
-            {
-                "format": format_label(code),
-                "base": a[0],
-                "scenario": b[0],
-                "demand": max(a[1], b[1]),
-                "difference": b[0] - a[0],
-            }
-        )
+    formats = [
+        {
+            "format": format_label(code),
+            "base": row["base"],
+            "scenario": row["scenario"],
+            "demand": row["demand"],
+            "difference": row["scenario"] - row["base"],
+        }
+        for code, row in facts["formats"].items()
+    ]
     sentence = _(
         "With “%(scenario)s” %(covered)d of %(total)d family centres can be served, with "
         "“%(base)s” %(base_covered)d."
@@ -307,19 +362,20 @@ def comparison(result: dict, scenario_name: str) -> dict:
     ]
     return {
         "sentence": sentence,
-        "covered_difference": ours["covered"] - theirs["covered"],
+        "covered_difference": facts["covered_difference"],
         "served_difference": ours["served"] - theirs["served"],
         "speakers_difference": ours["speakers_planned"] - theirs["speakers_planned"],
         "travel_difference": ours["travel_km"] - theirs["travel_km"],
         "base_name": base_name,
         "scenario": ours,
         "base": theirs,
-        "gained": gained,
-        "lost": lost,
+        "gained": sorted(c["name"] for c in facts["gained"]),
+        "lost": sorted(c["name"] for c in facts["lost"]),
+        "added": sorted(c["name"] for c in facts["centres"] if c["added"]),
         "formats": formats,
         "speakers": _speaker_pairs(base, plan),
         "marginal": marginal,
-        "points": _compare_points(plan, base),
+        "points": _compare_points(facts),
     }
 
 
@@ -353,19 +409,18 @@ def compare_status(in_scenario: bool, in_base: bool) -> tuple[str, str]:
     return "neither", _("covered in neither")
 
 
-def _compare_points(plan: dict, base: dict) -> list[dict]:
-    covered, base_covered = _covered(plan), _covered(base)
+def _compare_points(facts: dict) -> list[dict]:
     points = []
-    for centre in plan.get("centres", []):
-        if not centre.get("point") or centre["status"] == "no_requests":
+    for centre in facts["centres"]:
+        if not centre["point"]:
             continue
-        key, text = compare_status(centre["id"] in covered, centre["id"] in base_covered)
+        status, text = compare_status(centre["covered"], centre["base_covered"])
         points.append(
             {
                 "lat": centre["point"][0],
                 "lon": centre["point"][1],
-                "name": f"{centre['name']}: {text}",
-                "colour": COLOURS[key],
+                "name": f"{centre_name(centre)}: {text}",
+                "colour": COLOURS[status],
             }
         )
     return points
@@ -374,13 +429,10 @@ def _compare_points(plan: dict, base: dict) -> list[dict]:
 def compare_rows(result: dict) -> list[dict]:
     """Every centre with requests: covered in both, only with the scenario, only without, in
     neither (the map's text alternative)."""
-    covered, base_covered = _covered(result["plan"]), _covered(result["base"])
     rows = []
-    for centre in result["plan"].get("centres", []):
-        if centre["status"] == "no_requests":
-            continue
-        key, text = compare_status(centre["id"] in covered, centre["id"] in base_covered)
-        rows.append({"name": centre["name"], "key": key, "text": text})
+    for centre in compared(result)["centres"]:
+        key, text = compare_status(centre["covered"], centre["base_covered"])
+        rows.append({"name": centre["name"], "added": centre["added"], "key": key, "text": text})
     order = {"gained": 0, "lost": 1, "both": 2, "neither": 3}
     rows.sort(key=lambda row: (order[row["key"]], row["name"]))
     return rows

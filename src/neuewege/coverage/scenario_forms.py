@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from neuewege.core.models import EventFormat, Institution
 
 from .services import plans as services
+from .services import scenarios
 
 FUNCTION_CHOICES = [
     ("bca", _("BCA")),
@@ -148,6 +149,98 @@ def extra_speakers(formset) -> list[dict]:
     """The rows filled in and not removed."""
     return [
         {key: value for key, value in form.cleaned_data.items() if key != "DELETE"}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+CENTRE_FORMATS = [  # the events a year a family centre added asks for, by format
+    (EventFormat.PARENT_CAFE, _("Parent cafés a year")),
+    (EventFormat.INFO_SESSION, _("Topic events a year")),
+    (EventFormat.PARENT_COURSE, _("Parent courses a year")),
+]
+
+
+def _events_field(label):
+    message = _("Give the events a year, from 0 to 24.")
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=scenarios.MAX_CENTRE_EVENTS,
+        initial=0,
+        error_messages=_range_messages(0, scenarios.MAX_CENTRE_EVENTS, message)
+        | {"required": message},
+    )
+
+
+class ExtraCentreForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the family centre"),
+        max_length=scenarios.MAX_CENTRE_NAME,
+        error_messages={"required": _("Give the family centre's name.")},
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=5,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("Give the postcode.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in CENTRE_FORMATS:
+            self.fields[code] = _events_field(label)
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip()
+        if not scenarios.known_postcode(postcode):
+            raise forms.ValidationError(_("Give a German postcode of five digits."))
+        return postcode
+
+    def clean(self):
+        data = super().clean()
+        counts = [data.get(code) for code, _label in CENTRE_FORMATS]
+        if all(count is not None for count in counts) and not any(counts):
+            self.add_error(
+                CENTRE_FORMATS[0][0], _("Ask for at least one event a year of some format.")
+            )
+        return data
+
+
+class BaseExtraCentreFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this family centre")
+
+
+ExtraCentreFormSet = forms.formset_factory(
+    ExtraCentreForm,
+    formset=BaseExtraCentreFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    absolute_max=20,
+)
+
+
+def centre_initial(extra_centres) -> list[dict]:
+    """A scenario's family centres added as the rows' initial values."""
+    return [
+        {"name": entry["name"], "postcode": entry["postcode"]}
+        | {code: entry.get("requests", {}).get(code, 0) for code, _label in CENTRE_FORMATS}
+        for entry in extra_centres
+    ]
+
+
+def extra_centres(formset) -> list[dict]:
+    """The rows filled in and not removed, in the shape of ``Scenario.extra_centres``."""
+    return [
+        {
+            "name": form.cleaned_data["name"],
+            "postcode": form.cleaned_data["postcode"],
+            "requests": {code: form.cleaned_data[code] for code, _label in CENTRE_FORMATS},
+        }
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]

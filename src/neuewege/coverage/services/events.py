@@ -40,7 +40,14 @@ from ..models import (
     SpeakerCapacity,
 )
 from ..permissions import PLAN
-from .plans import EXTRA_PREFIX, frequency, instance_for, planning_months, request_pk
+from .plans import (
+    EXTRA_PREFIX,
+    frequency,
+    instance_for,
+    is_added_centre,
+    planning_months,
+    request_pk,
+)
 
 CLAIM_MINUTES = 15  # a second click within this time is refused while events are being made
 SOLVER_PART = {"early": PartOfDay.MORNING, "morning": PartOfDay.MORNING}
@@ -329,10 +336,15 @@ class Outcome:
 
 
 def planned_events(run: PlanRun) -> list[dict]:
-    """The plan's events in the months still ahead, by centre, month and format."""
+    """The plan's events in the months still ahead, by centre, month and format; not those of
+    family centres the scenario adds (no institution yet to hold them)."""
     months = set(planning_months(run.scenario.year))
     return sorted(
-        (a for a in run.result["plan"]["assignments"] if a["month"] in months),
+        (
+            a
+            for a in run.result["plan"]["assignments"]
+            if a["month"] in months and not is_added_centre(a["centre"])
+        ),
         key=lambda a: (a["centre"], a["month"], a["format"], str(a["request"])),
     )
 

@@ -58,6 +58,7 @@ ROLE = {  # institution kind → the solver's institution
 PART = {"morning": "morning", "afternoon": "afternoon", "evening": "late"}
 SOLVER_FUNCTIONS = {"bca", "placement_officer", "case_manager"}  # the rest: "other"
 EXTRA_PREFIX = "extra-"  # ids of speakers a scenario adds
+NEW_CENTRE_PREFIX = "new-"  # ids of family centres a scenario adds
 
 
 def planning_year(today: date | None = None) -> int:
@@ -240,7 +241,8 @@ def instance_for(scenario: Scenario, *, today: date | None = None) -> PlanningIn
 
 
 def _settings(scenario: Scenario) -> dict:
-    return {
+    added = {"extra_centres": scenario.extra_centres} if scenario.extra_centres else {}
+    return added | {
         "functions": sorted(scenario.functions),
         "hours_percent": scenario.hours_percent,
         "left_out": sorted(scenario.left_out.values_list("pk", flat=True)),
@@ -262,7 +264,7 @@ def _extra_centres(scenario: Scenario, names: dict, points: dict, left_out: dict
     their opening hours are known; a postcode without coordinates leaves the centre out."""
     centres, requests = [], []
     for i, entry in enumerate(scenario.extra_centres):
-        cid = f"new-{i}"
+        cid = f"{NEW_CENTRE_PREFIX}{i}"
         names[f"centre:{cid}"] = entry["name"]
         point = _point(None, entry.get("postcode", ""))
         if point is None:
@@ -280,6 +282,11 @@ def _extra_centres(scenario: Scenario, names: dict, points: dict, left_out: dict
                     planning.Request(f"{cid}-{code}", cid, code, count, per, NEW_CENTRE_OPENING)
                 )
     return centres, requests
+
+
+def is_added_centre(centre_id) -> bool:
+    """Whether a centre of a plan is one the scenario adds (no institution of the region)."""
+    return str(centre_id).startswith(NEW_CENTRE_PREFIX)
 
 
 def _extra_speakers(scenario: Scenario, factor: float, names: dict, info: dict):
@@ -601,6 +608,7 @@ def plan_json(plan: planning.Plan, given: PlanningInput) -> dict:
             {
                 "id": c.centre,
                 "name": given.names.get(f"centre:{c.centre}", str(c.centre)),
+                "added": is_added_centre(c.centre),
                 "status": c.status,
                 "demand": c.demand,
                 "served": c.served,

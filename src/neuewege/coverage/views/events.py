@@ -26,7 +26,7 @@ from .. import selectors
 from ..models import PAIRED_FORMATS, SPEAKER_KINDS, CentreRequest, PartOfDay, Pin, PlanRun
 from ..permissions import PLAN, SEE
 from ..services import events as services
-from ..services.plans import planning_months, request_pk, start_run
+from ..services.plans import is_added_centre, planning_months, request_pk, start_run
 from .demand import _record
 
 REASONS = {
@@ -166,6 +166,7 @@ class PlanRunEventsView(PlanRunMixin, View):
             {
                 "id": centre,
                 "name": centre_names.get(centre, str(centre)),
+                "added": is_added_centre(centre),
                 "events": rows,
                 "made": sum(1 for row in rows if row["event"]),
             }

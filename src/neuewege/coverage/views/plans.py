@@ -18,7 +18,15 @@ from neuewege.core.views.base import AccessMixin, add_domain_errors, progress_re
 from .. import plan_report as report
 from .. import selectors
 from ..permissions import PLAN, SEE
-from ..scenario_forms import ExtraSpeakerFormSet, RunForm, ScenarioForm, extra_speakers
+from ..scenario_forms import (
+    ExtraCentreFormSet,
+    ExtraSpeakerFormSet,
+    RunForm,
+    ScenarioForm,
+    centre_initial,
+    extra_centres,
+    extra_speakers,
+)
 from ..services import plans as services
 from ..services import scenarios
 from .demand import _record, _year
@@ -61,22 +69,26 @@ class ScenarioListView(AccessMixin, View):
 class ScenarioFormMixin(AccessMixin):
     permission = PLAN
 
-    def page(self, form, formset):
+    def page(self, form, formset, centres):
         return self.render(
             "coverage/scenario_form.html",
             form=form,
             formset=formset,
+            centres=centres,
             scenario=getattr(self, "scenario", None),
             year=self.year,
             cancel_url=plans_url(self.region, self.year),
         )
 
-    def save(self, form, formset, scenario=None):
+    def save(self, form, formset, centres, scenario=None):
         """The form and its rows to the service; the page again with every error, or None."""
-        valid = form.is_valid() & formset.is_valid()
+        valid = form.is_valid() & formset.is_valid() & centres.is_valid()
         if not valid:
             return None
-        data = form.cleaned_data | {"extra_speakers": extra_speakers(formset)}
+        data = form.cleaned_data | {
+            "extra_speakers": extra_speakers(formset),
+            "extra_centres": extra_centres(centres),
+        }
         try:
             saved = scenarios.save_scenario(
                 access=self.access,
@@ -99,13 +111,16 @@ class ScenarioCreateView(ScenarioFormMixin, View):
 
     def get(self, request, region_key):
         form = ScenarioForm(initial={"hours_percent": 100}, region=self.region, year=self.year)
-        return self.page(form, ExtraSpeakerFormSet(prefix="extra"))
+        return self.page(
+            form, ExtraSpeakerFormSet(prefix="extra"), ExtraCentreFormSet(prefix="centres")
+        )
 
     def post(self, request, region_key):
         form = ScenarioForm(request.POST, region=self.region, year=self.year)
         formset = ExtraSpeakerFormSet(request.POST, prefix="extra")
-        if self.save(form, formset) is None:
-            return self.page(form, formset)
+        centres = ExtraCentreFormSet(request.POST, prefix="centres")
+        if self.save(form, formset, centres) is None:
+            return self.page(form, formset, centres)
         return redirect(plans_url(self.region, self.year))
 
 
@@ -119,17 +134,22 @@ class ScenarioRecordMixin(AccessMixin):
 
 
 class ScenarioUpdateView(ScenarioRecordMixin, ScenarioFormMixin, View):
+    def centres(self, data=None):
+        initial = centre_initial(self.scenario.extra_centres)
+        return ExtraCentreFormSet(data, initial=initial, prefix="centres")
+
     def get(self, request, pk):
         formset = ExtraSpeakerFormSet(initial=self.scenario.extra_speakers, prefix="extra")
-        return self.page(ScenarioForm.for_scenario(self.scenario), formset)
+        return self.page(ScenarioForm.for_scenario(self.scenario), formset, self.centres())
 
     def post(self, request, pk):
         form = ScenarioForm.for_scenario(self.scenario, request.POST)
         formset = ExtraSpeakerFormSet(
             request.POST, initial=self.scenario.extra_speakers, prefix="extra"
         )
-        if self.save(form, formset, self.scenario) is None:
-            return self.page(form, formset)
+        centres = self.centres(request.POST)
+        if self.save(form, formset, centres, self.scenario) is None:
+            return self.page(form, formset, centres)
         return redirect(plans_url(self.region, self.year))
 
 
@@ -188,7 +208,10 @@ class PlanRunMixin(AccessMixin):
 def _left_out(plan) -> dict:
     left = plan.get("left_out") or {}
     return {
-        "centres": left.get("centres_without_location", []),
+        "centres": [
+            entry | {"added": services.is_added_centre(entry["id"])}
+            for entry in left.get("centres_without_location", [])
+        ],
         "no_location": left.get("speakers_without_location", []),
         "no_capacity": left.get("speakers_without_capacity", []),
         "unqualified": left.get("unqualified_speakers", []),
