@@ -294,7 +294,7 @@ def test_a_scenario_adds_family_centres_and_its_comparison_names_them(
         assert_problem(post(client, scenarios, body, headers), 422, field)
     twice = {"name": "Neues FZ", "extra_centres": [added, added | {"name": "fz neubau"}]}
     body = assert_problem(post(client, scenarios, twice, headers), 422, "extra_centres")
-    assert "a name of its own" in body["errors"][0]["message"]
+    assert "einen eigenen Namen" in body["errors"][0]["message"]
     assert not Scenario.objects.exists()
 
     CentreRequest.objects.create(

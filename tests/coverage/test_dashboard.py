@@ -71,7 +71,7 @@ def test_each_centre_counts_once_by_the_pages_definition(
     assert counts.events_share == 33
     assert coverage.plan.scenario == "Nur BCAs"
     page = response.content.decode()
-    assert "in der neuesten Planung der Region" in page
+    assert "the region's latest plan" in page
     assert len(coverage.map_points) == 6
     # the year before: the held event of that year, no plan
     before = client.get(f"/regions/{wesel.key}/coverage/?year={YEAR - 1}").context["coverage"]
