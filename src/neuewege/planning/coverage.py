@@ -69,7 +69,10 @@ for courses), then best fit. Restarts with noise on the order while a share of t
 time-limited: the centres covered alone (its search then moves only on what matters most), then
 the requests served with the centres held (together ``W x covered + served`` with ``W`` above
 any number of occurrences: exactly lexicographic), then the load, then travel, each stage held
-to the value reached before. The LP bounds enter as cuts; CP-SAT's proven bound tightens them.
+to the value reached before. The LP bounds enter as cuts; CP-SAT's proven bound tightens them
+(with two or more workers one of them is the full-problem worker with the strongest LP and its
+cuts, which proves bounds the LP core cannot: bench/coverage.py's region at 43, its optimum,
+where the LP core says 44).
 
 **Slots.** The counts are turned into events (pairs: AA and JC speakers zipped) and each module
 gets a half-day slot by a small exact model per unit (slot capacity per speaker, month, weekday
@@ -895,6 +898,12 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
     # symmetry detection costs a second of presolve per stage on a region and found nothing
     # the search used in 5 s (measured on bench/coverage.py's region)
     solver.parameters.symmetry_level = 0
+    if workers > 1:
+        # the full-problem worker with the strongest LP (its cuts prove bench/coverage.py's
+        # region at 43, its optimum, within a second, where the default worker of a
+        # two-worker search stays at the LP core's 44); the other worker searches
+        # neighbourhoods of the incumbent
+        solver.parameters.subsolvers.append("max_lp")
 
     def solve(objective_seconds):
         solver.parameters.max_time_in_seconds = max(0.05, objective_seconds)
@@ -922,9 +931,11 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
         served_bound = lp_served
         value1 = greedy_value
     else:
-        # centres first (the search's moves count only what matters most), then served
+        # centres first (the search's moves count only what matters most), with most of the
+        # time (on bench/coverage.py's region it still finds more centres after 2 s), then
+        # served
         model.Maximize(sum(covered.values()))
-        status = solve((deadline - time.monotonic()) * 0.6)
+        status = solve((deadline - time.monotonic()) * 0.8)
         first_bound = None
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             first_optimal = status == cp_model.OPTIMAL
@@ -1166,7 +1177,9 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
             hint,
             lp_values[u],
             lp[u][0] if lp[u][0] is not None else len(requests),
-            seconds * 0.15,
+            # a single unit's CP-SAT searches neighbourhoods on all workers and soon passes
+            # the restarts; units of one worker each gain more from them
+            seconds * (0.15 if len(units) > 1 else 0.05),
             options.random_seed,
         )
         seconds = max(0.1, seconds - (time.monotonic() - (deadline - reserve - left)))
