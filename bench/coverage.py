@@ -40,8 +40,10 @@ Where the gap is (measured 2026-12-06 on the 2-core bench machine, shared, load 
   per region and worker (82 % of the bound). The 98 % target is thus out of reach of this
   search in 60 s on 2 cores. Whether it is reachable at all depends on the bound: the best
   plans known for the 14 regions (555: the 25 s plans with the two of 150 s) are 97.9 % of the
-  proven bounds (567) and 96.4 % of the LP bounds (576); not shown ill-posed. ``make bench-coverage`` (or ``python -m bench.coverage [scenario …]``) runs
-them alone; ``make bench`` runs them after the server benchmarks.
+  proven bounds (567) and 96.4 % of the LP bounds (576); not shown ill-posed.
+
+``make bench-coverage`` (or ``python -m bench.coverage [scenario …]``) runs them alone;
+``make bench`` runs them after the server benchmarks.
 """
 
 import math

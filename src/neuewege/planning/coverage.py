@@ -948,7 +948,17 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.ObjectiveValue() < (
             greedy_value
         ):
-            return _UnitResult(list(hint), lp_covered, lp_served, None, None, False)
+            # no plan from the second stage (its presolve alone can outlast a short stage on a
+            # busy machine): the first stage's plan if it is better than the greedy one
+            events, covered_bound = list(hint), lp_covered
+            if first_bound is not None:
+                covered_bound = min(b for b in (first_bound, lp_covered) if b is not None)
+                first_served = sum(n for (_, i, _, _), n in values.items() if i == 0)
+                if weight * first + first_served > greedy_value:
+                    events = _events_from_counts(
+                        prep, requests, values, [e for e in hint if e.pinned]
+                    )
+            return _UnitResult(events, covered_bound, lp_served, None, None, False)
         optimal = status == cp_model.OPTIMAL and first_optimal
         value1 = round(solver.ObjectiveValue())
         bound1 = math.floor(solver.BestObjectiveBound() + 1e-6)
