@@ -37,10 +37,12 @@ Where the gap is (measured 2026-12-06 on the 2-core bench machine, shared, load 
   2 workers covers 538 (94.9 % of 567; greedy 463). Given 150 s, two of the hardest regions
   reach their bound or within 1 of it (53 of 54 where 25 s gave 43; 39 of a proven 39 where
   25 s gave 32): the search needs minutes per region, and the 60 s of the state leave about 1 s
-  per region and worker (82 % of the bound). The 98 % target is thus out of reach of this
-  search in 60 s on 2 cores. Whether it is reachable at all depends on the bound: the best
-  plans known for the 14 regions (555: the 25 s plans with the two of 150 s) are 97.9 % of the
-  proven bounds (567) and 96.4 % of the LP bounds (576); not shown ill-posed.
+  per region and worker, too little for CP-SAT to get past its presolve: such regions get the
+  greedy's restarts only (82.6 % of the bound, 1,798 centres, where CP-SAT's attempts gave
+  1,777). The 98 % target is thus out of reach of this search in 60 s on 2 cores. Whether it
+  is reachable at all depends on the bound: the best plans known for the 14 regions (555: the
+  25 s plans with the two of 150 s) are 97.9 % of the proven bounds (567) and 96.4 % of the LP
+  bounds (576); not shown ill-posed.
 
 ``make bench-coverage`` (or ``python -m bench.coverage [scenario …]``) runs them alone;
 ``make bench`` runs them after the server benchmarks.

@@ -63,7 +63,9 @@ counts model's variables. Its centre values also order the greedy's restarts.
 requests or none; then any further occurrence that fits. Speakers under the least pressure
 first (pressure: the demand of the requests and roles a speaker may serve as a share of the
 minutes of all who may serve them, added up: a region's only AA moderator of courses is kept
-for courses), then best fit. Restarts with noise on the order while a share of the time lasts.
+for courses), then best fit. Restarts with noise on the order while a share of the time lasts
+(all of it for one of several units with less than ``CP_SECONDS``: CP-SAT would not get past its
+presolve there; the state of bench/coverage.py leaves about a second per region).
 
 **CP-SAT** solves the counts model stage by stage, warm-started from the best greedy plan and
 time-limited: the centres covered alone (its search then moves only on what matters most), then
@@ -107,6 +109,7 @@ HALF_DAY = {"early": 0, "morning": 0, "afternoon": 1, "late": 1}
 INSTITUTIONS = ("AA", "JC", "provider")
 FUNCTIONS = ("bca", "placement_officer", "case_manager", "other")
 PERIODS = ("month", "half_year", "year")
+CP_SECONDS = 3.0  # a unit with less time (one of several) gets the greedy's restarts only
 Slot = tuple[int, str]  # (weekday 0 = Monday … 6, part of the day)
 _Key = tuple[int, int]  # (weekday, half-day 0 = morning / 1 = afternoon)
 
@@ -1181,6 +1184,10 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
         share = left * parallel * sizes[u] / max(1, total - done_size[0])
         done_size[0] += sizes[u]
         seconds = max(0.1, min(left, share))
+        # one of several units with less than CP_SECONDS: CP-SAT would not get past its
+        # presolve (measured on bench/coverage.py's state: about a second per unit, not one
+        # stage with a plan), so the unit's time goes to the greedy's restarts
+        restarts_only = len(units) > 1 and seconds < CP_SECONDS
         hint = _restarts(
             prep,
             requests,
@@ -1189,9 +1196,11 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
             lp[u][0] if lp[u][0] is not None else len(requests),
             # a single unit's CP-SAT searches neighbourhoods on all workers and soon passes
             # the restarts; units of one worker each gain more from them
-            seconds * (0.15 if len(units) > 1 else 0.05),
+            seconds * (1.0 if restarts_only else 0.15 if len(units) > 1 else 0.05),
             options.random_seed,
         )
+        if restarts_only:
+            return u, _UnitResult(hint, lp[u][0], lp[u][1], None, None, False)
         seconds = max(0.1, seconds - (time.monotonic() - (deadline - reserve - left)))
         return u, _solve_unit(
             prep, requests, speakers, hint, seconds, cp_workers, options.random_seed, lp[u]
