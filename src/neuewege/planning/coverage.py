@@ -1173,9 +1173,10 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
         by_request[event.r].append(event)
     order = sorted(range(len(units)), key=lambda u: -sizes[u])
     done_size = [0]
-    # kept for the slots and the plan's figures: 0.5 s, and more on large instances (2.5 s for
-    # the state's 40,000 occurrences on the bench machine)
-    reserve = 0.5 + sum(prep.demand) / 20000
+    # kept for the slots and the plan's figures: 0.5 s, and more on large instances (3.7 s for
+    # the state's 40,000 occurrences: with 2.5 s it ended at 60.8 s on the shared bench machine
+    # at a load of 7)
+    reserve = 0.5 + sum(prep.demand) / 12000
 
     def run(u):
         requests, speakers = units[u]
