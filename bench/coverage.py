@@ -21,8 +21,31 @@ Scenarios:
 - ``region_bcas``: the same region with BCAs only (the seed's comparison).
 
 The greedy heuristic and the LP core (greedy plan with the LP bounds) run on the same instance
-in the same process. ``make bench-coverage`` (or ``python -m bench.coverage [scenario …]``) runs
-them alone; ``make bench`` runs them after the server benchmarks.
+in the same process. The bound each target is measured against is the best proven one: the LP
+core's, or CP-SAT's where it proved a tighter one (with two workers its strongest-LP worker
+proves ``region`` at 43, its optimum, where the LP core says 44).
+
+Where the gap is (measured 2026-12-06 on the 2-core bench machine, shared, load 3-6):
+
+- ``region``: the LP core's bound (44) is one centre above the optimum, 43: CP-SAT proves 43 in
+  about a second of its strongest-LP worker, SCIP on the same counts model proves 43 in 60 s,
+  and CP-SAT finds 43 after 4-60 s. 98 % of the LP bound (43.1) is above the optimum here.
+- ``region_bcas``: LP core 29, optimum 23 (proven by CP-SAT within 5 s, by SCIP in 1.5 s): with
+  few speakers the LP bound is 26 % above the optimum.
+- ``state``: the bound is close, the plan is not. The first 14 regions: LP bounds 576, the best
+  bounds proven per region (CP-SAT 25 s or SCIP 15 s each) 567; CP-SAT with 25 s per region on
+  2 workers covers 538 (94.9 % of 567; greedy 463). Given 150 s, two of the hardest regions
+  reach their bound or within 1 of it (53 of 54 where 25 s gave 43; 39 of a proven 39 where
+  25 s gave 32): the search needs minutes per region, and the 60 s of the state leave about 1 s
+  per region and worker, too little for CP-SAT to get past its presolve: such regions get the
+  greedy's restarts only (82.6 % of the bound, 1,798 centres, where CP-SAT's attempts gave
+  1,777). The 98 % target is thus out of reach of this search in 60 s on 2 cores. Whether it
+  is reachable at all depends on the bound: the best plans known for the 14 regions (555: the
+  25 s plans with the two of 150 s) are 97.9 % of the proven bounds (567) and 96.4 % of the LP
+  bounds (576); not shown ill-posed.
+
+``make bench-coverage`` (or ``python -m bench.coverage [scenario …]``) runs them alone;
+``make bench`` runs them after the server benchmarks.
 """
 
 import math

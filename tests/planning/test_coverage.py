@@ -582,3 +582,20 @@ def test_a_time_out_returns_a_valid_plan_with_its_gap():
     if result.status == "optimal":
         assert result.gap == 0
     assert result.centres_covered >= plan_greedily(instance).centres_covered
+
+
+def test_units_short_of_time_get_the_restarts_and_keep_the_lp_bounds():
+    """Two regions in two seconds: too little for CP-SAT per region, so each gets the greedy's
+    restarts only; every rule holds, the plan is no worse than greedy and the LP core's bounds
+    are reported."""
+    from bench.coverage import instance as bench_instance
+
+    instance = bench_instance(120, 2)
+    result = plan(instance, Options(time_limit_seconds=2.0, workers=2))
+    core = plan_core(instance)
+    assert violations(instance, result) == []
+    assert result.status == "time_limit"
+    assert result.centres_covered >= plan_greedily(instance).centres_covered
+    for name in ("centres_covered", "requests_served"):
+        assert result.objectives[name].bound == core.objectives[name].bound
+        assert result.objectives[name].bound >= result.objectives[name].value

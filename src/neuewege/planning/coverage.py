@@ -63,13 +63,18 @@ counts model's variables. Its centre values also order the greedy's restarts.
 requests or none; then any further occurrence that fits. Speakers under the least pressure
 first (pressure: the demand of the requests and roles a speaker may serve as a share of the
 minutes of all who may serve them, added up: a region's only AA moderator of courses is kept
-for courses), then best fit. Restarts with noise on the order while a share of the time lasts.
+for courses), then best fit. Restarts with noise on the order while a share of the time lasts
+(all of it for one of several units with less than ``CP_SECONDS``: CP-SAT would not get past its
+presolve there; the state of bench/coverage.py leaves about a second per region).
 
 **CP-SAT** solves the counts model stage by stage, warm-started from the best greedy plan and
 time-limited: the centres covered alone (its search then moves only on what matters most), then
 the requests served with the centres held (together ``W x covered + served`` with ``W`` above
 any number of occurrences: exactly lexicographic), then the load, then travel, each stage held
-to the value reached before. The LP bounds enter as cuts; CP-SAT's proven bound tightens them.
+to the value reached before. The LP bounds enter as cuts; CP-SAT's proven bound tightens them
+(with two or more workers one of them is the full-problem worker with the strongest LP and its
+cuts, which proves bounds the LP core cannot: bench/coverage.py's region at 43, its optimum,
+where the LP core says 44).
 
 **Slots.** The counts are turned into events (pairs: AA and JC speakers zipped) and each module
 gets a half-day slot by a small exact model per unit (slot capacity per speaker, month, weekday
@@ -104,6 +109,7 @@ HALF_DAY = {"early": 0, "morning": 0, "afternoon": 1, "late": 1}
 INSTITUTIONS = ("AA", "JC", "provider")
 FUNCTIONS = ("bca", "placement_officer", "case_manager", "other")
 PERIODS = ("month", "half_year", "year")
+CP_SECONDS = 3.0  # a unit with less time (one of several) gets the greedy's restarts only
 Slot = tuple[int, str]  # (weekday 0 = Monday … 6, part of the day)
 _Key = tuple[int, int]  # (weekday, half-day 0 = morning / 1 = afternoon)
 
@@ -898,6 +904,12 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
     # symmetry detection costs a second of presolve per stage on a region and found nothing
     # the search used in 5 s (measured on bench/coverage.py's region)
     solver.parameters.symmetry_level = 0
+    if workers > 1:
+        # the full-problem worker with the strongest LP (its cuts prove bench/coverage.py's
+        # region at 43, its optimum, within a second, where the default worker of a
+        # two-worker search stays at the LP core's 44); the other worker searches
+        # neighbourhoods of the incumbent
+        solver.parameters.subsolvers.append("max_lp")
 
     def solve(objective_seconds):
         solver.parameters.max_time_in_seconds = max(0.05, objective_seconds)
@@ -925,9 +937,11 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
         served_bound = lp_served
         value1 = greedy_value
     else:
-        # centres first (the search's moves count only what matters most), then served
+        # centres first (the search's moves count only what matters most), with most of the
+        # time (on bench/coverage.py's region it still finds more centres after 2 s), then
+        # served
         model.Maximize(sum(covered.values()))
-        status = solve((deadline - time.monotonic()) * 0.6)
+        status = solve((deadline - time.monotonic()) * 0.8)
         first_bound = None
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             first_optimal = status == cp_model.OPTIMAL
@@ -940,7 +954,17 @@ def _solve_unit(prep, requests, speakers, hint, seconds, workers, seed, lp) -> _
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.ObjectiveValue() < (
             greedy_value
         ):
-            return _UnitResult(list(hint), lp_covered, lp_served, None, None, False)
+            # no plan from the second stage (its presolve alone can outlast a short stage on a
+            # busy machine): the first stage's plan if it is better than the greedy one
+            events, covered_bound = list(hint), lp_covered
+            if first_bound is not None:
+                covered_bound = min(b for b in (first_bound, lp_covered) if b is not None)
+                first_served = sum(n for (_, i, _, _), n in values.items() if i == 0)
+                if weight * first + first_served > greedy_value:
+                    events = _events_from_counts(
+                        prep, requests, values, [e for e in hint if e.pinned]
+                    )
+            return _UnitResult(events, covered_bound, lp_served, None, None, False)
         optimal = status == cp_model.OPTIMAL and first_optimal
         value1 = round(solver.ObjectiveValue())
         bound1 = math.floor(solver.BestObjectiveBound() + 1e-6)
@@ -1152,9 +1176,10 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
         by_request[event.r].append(event)
     order = sorted(range(len(units)), key=lambda u: -sizes[u])
     done_size = [0]
-    # kept for the slots and the plan's figures: 0.5 s, and more on large instances (2.5 s for
-    # the state's 40,000 occurrences on the bench machine)
-    reserve = 0.5 + sum(prep.demand) / 20000
+    # kept for the slots and the plan's figures: 0.5 s, and more on large instances (3.7 s for
+    # the state's 40,000 occurrences: with 2.5 s it ended at 60.8 s on the shared bench machine
+    # at a load of 7)
+    reserve = 0.5 + sum(prep.demand) / 12000
 
     def run(u):
         requests, speakers = units[u]
@@ -1163,15 +1188,23 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
         share = left * parallel * sizes[u] / max(1, total - done_size[0])
         done_size[0] += sizes[u]
         seconds = max(0.1, min(left, share))
+        # one of several units with less than CP_SECONDS: CP-SAT would not get past its
+        # presolve (measured on bench/coverage.py's state: about a second per unit, not one
+        # stage with a plan), so the unit's time goes to the greedy's restarts
+        restarts_only = len(units) > 1 and seconds < CP_SECONDS
         hint = _restarts(
             prep,
             requests,
             hint,
             lp_values[u],
             lp[u][0] if lp[u][0] is not None else len(requests),
-            seconds * 0.15,
+            # a single unit's CP-SAT searches neighbourhoods on all workers and soon passes
+            # the restarts; units of one worker each gain more from them
+            seconds * (1.0 if restarts_only else 0.15 if len(units) > 1 else 0.05),
             options.random_seed,
         )
+        if restarts_only:
+            return u, _UnitResult(hint, lp[u][0], lp[u][1], None, None, False)
         seconds = max(0.1, seconds - (time.monotonic() - (deadline - reserve - left)))
         return u, _solve_unit(
             prep, requests, speakers, hint, seconds, cp_workers, options.random_seed, lp[u]
