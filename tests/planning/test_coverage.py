@@ -599,3 +599,18 @@ def test_units_short_of_time_get_the_restarts_and_keep_the_lp_bounds():
     for name in ("centres_covered", "requests_served"):
         assert result.objectives[name].bound == core.objectives[name].bound
         assert result.objectives[name].bound >= result.objectives[name].value
+
+
+def test_nothing_to_plan_is_an_empty_optimal_plan():
+    """No requests, no centres, or no months left: an empty plan, not an error."""
+    centre = FamilyCentre("c", "R", HERE, MONDAY)
+    speaker = _speaker("a")
+    for instance in (
+        Instance(YEAR, (1, 2), (centre,), FORMATS, (), (speaker,)),
+        Instance(YEAR, (1, 2), (), FORMATS, (), ()),
+        Instance(YEAR, (), (centre,), FORMATS, (Request("r", "c", "cafe"),), (speaker,)),
+    ):
+        result = plan(instance, OPTIONS)
+        assert result.assignments == ()
+        assert result.status == "optimal"
+        assert not violations(instance, result)

@@ -1244,7 +1244,7 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
         else sum(r.travel_bound for r in results.values()),
         load_bound=None
         if any(r.load_bound is None for r in results.values())
-        else max(r.load_bound for r in results.values()),
+        else max((r.load_bound for r in results.values()), default=0),
     )
     greedy = _plan(prep, events, relaxed, "greedy", "heuristic", None, started)
     if (greedy.centres_covered, greedy.requests_served) > (
