@@ -614,3 +614,14 @@ def test_nothing_to_plan_is_an_empty_optimal_plan():
         assert result.assignments == ()
         assert result.status == "optimal"
         assert not violations(instance, result)
+
+
+def test_small_units_are_proven_optimal_even_when_time_is_short():
+    """Two independent centres, one without any speaker: each unit is small, so CP-SAT proves
+    it (no "best found" status for want of a second)."""
+    centres = (FamilyCentre("c", "R", HERE, MONDAY), FamilyCentre("far", "S", HERE, MONDAY))
+    requests = (Request("r", "c", "cafe", 1, "month"), Request("q", "far", "cafe", 1, "month"))
+    instance = Instance(YEAR, (1, 2, 3), centres, FORMATS, requests, (_speaker("a"),))
+    result = plan(instance, Options(time_limit_seconds=2, workers=2))
+    assert result.status == "optimal"
+    assert result.centres_covered == 1

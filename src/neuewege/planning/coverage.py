@@ -64,8 +64,9 @@ requests or none; then any further occurrence that fits. Speakers under the leas
 first (pressure: the demand of the requests and roles a speaker may serve as a share of the
 minutes of all who may serve them, added up: a region's only AA moderator of courses is kept
 for courses), then best fit. Restarts with noise on the order while a share of the time lasts
-(all of it for one of several units with less than ``CP_SECONDS``: CP-SAT would not get past its
-presolve there; the state of bench/coverage.py leaves about a second per region).
+(all of it for one of several units with less than ``CP_SECONDS`` and more than ``CP_SMALL``
+occurrences: CP-SAT would not get past its presolve there; the state of bench/coverage.py leaves
+about a second per region).
 
 **CP-SAT** solves the counts model stage by stage, warm-started from the best greedy plan and
 time-limited: the centres covered alone (its search then moves only on what matters most), then
@@ -109,7 +110,8 @@ HALF_DAY = {"early": 0, "morning": 0, "afternoon": 1, "late": 1}
 INSTITUTIONS = ("AA", "JC", "provider")
 FUNCTIONS = ("bca", "placement_officer", "case_manager", "other")
 PERIODS = ("month", "half_year", "year")
-CP_SECONDS = 3.0  # a unit with less time (one of several) gets the greedy's restarts only
+CP_SECONDS = 3.0  # a unit with less time (one of several) gets the greedy's restarts only …
+CP_SMALL = 200  # … unless it has at most this many occurrences: CP-SAT proves those at once
 Slot = tuple[int, str]  # (weekday 0 = Monday … 6, part of the day)
 _Key = tuple[int, int]  # (weekday, half-day 0 = morning / 1 = afternoon)
 
@@ -1191,7 +1193,7 @@ def plan(instance: Instance, options: Options | None = None) -> Plan:
         # one of several units with less than CP_SECONDS: CP-SAT would not get past its
         # presolve (measured on bench/coverage.py's state: about a second per unit, not one
         # stage with a plan), so the unit's time goes to the greedy's restarts
-        restarts_only = len(units) > 1 and seconds < CP_SECONDS
+        restarts_only = len(units) > 1 and seconds < CP_SECONDS and sizes[u] > CP_SMALL
         hint = _restarts(
             prep,
             requests,

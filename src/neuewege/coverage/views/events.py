@@ -14,7 +14,6 @@ from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from neuewege.core.errors import DomainError
@@ -22,45 +21,16 @@ from neuewege.core.models import Institution, OpeningPeriod, Person
 from neuewege.core.views.base import AccessMixin, ConfirmActionMixin, progress_response
 from neuewege.events.models import ParentEvent
 
-from .. import selectors
+from .. import plan_report, selectors
 from ..models import PAIRED_FORMATS, SPEAKER_KINDS, CentreRequest, PartOfDay, Pin, PlanRun
 from ..permissions import PLAN, SEE
 from ..services import events as services
 from ..services.plans import is_added_centre, planning_months, request_pk, start_run
+from . import plans
 from .demand import _record
 
-REASONS = {
-    "months_avoided": gettext_lazy("Every month left is one the centre avoids."),
-    "no_qualified_speaker": gettext_lazy("No speaker is qualified for the format."),
-    "no_speaker_in_reach": gettext_lazy("No qualified speaker lives within reach."),
-    "hours_too_few": gettext_lazy("The speakers' hours do not suffice."),
-    "opening_hours": gettext_lazy("No time within the opening hours suits the speakers."),
-    "capacity_used_up": gettext_lazy("The speakers within reach are fully booked."),
-    "half_days": gettext_lazy("The speakers have no free half-day left."),
-    "pin_not_eligible": gettext_lazy(
-        "The speakers are not qualified, not within reach or not available in that month."
-    ),
-    "pin_conflict": gettext_lazy("It clashes with other pinned events or the speakers' hours."),
-}
 
-
-def reason_text(reason) -> str:
-    if not reason:
-        return ""
-    return str(REASONS[reason["code"]]) if reason["code"] in REASONS else reason["code"]
-
-
-def _runs(access):
-    runs = PlanRun.objects.select_related("scenario__region", "events_made_by")
-    if access.sees_all_regions:
-        return runs
-    return runs.filter(scenario__region_id__in=access.region_ids)
-
-
-class PlanRunMixin(AccessMixin):
-    def get_record(self):
-        return _record(_runs(self.access), self.kwargs["pk"])
-
+class PlanRunMixin(plans.PlanRunMixin):
     @property
     def run(self) -> PlanRun:
         return self.record
@@ -182,7 +152,7 @@ class PlanRunEventsView(PlanRunMixin, View):
                 if request_pk(r["id"]) in requests
                 else r["format"],
                 "missing": r["demand"] - r["served"],
-                "reason": reason_text(r["reason"]),
+                "reason": plan_report.reason_text(r["reason"], plan),
             }
             for r in plan["requests"]
             if r["served"] < r["demand"]
@@ -192,7 +162,7 @@ class PlanRunEventsView(PlanRunMixin, View):
                 "request": requests.get(request_pk(r["request"])),
                 "month_name": MONTHS.get(r["month"], r["month"]),
                 "speakers": [names.get(str(s), str(s)) for s in r["speakers"]],
-                "reason": reason_text(r["reason"]),
+                "reason": plan_report.reason_text(r["reason"], plan),
             }
             for r in plan["relaxations"]
         ]
