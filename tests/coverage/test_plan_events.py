@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from neuewege.core import progress
 from neuewege.core.access import access_for
-from neuewege.core.errors import ValidationFailed
+from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person
 from neuewege.coverage.models import CentreRequest, Pin, PlanRun, Scenario, SpeakerCapacity
 from neuewege.coverage.services import events as services
@@ -459,3 +459,57 @@ def test_suggestions_for_a_pinned_event_replace_its_pin(planner, region):
     result = services.suggest_speakers(scenario=scenario, centre_request=cafe, month=3)
     assert region["case"] in {item.speakers[0] for item in result.items}
     assert len(result.items) == 3
+
+
+def test_events_made_from_another_plan_count_by_request_and_period(region, planner):
+    """Two scenarios plan the course of the year in different months: after one plan's events
+    are made, the other's make no second course (nor second cafés of the half-years)."""
+    first = solve(region["scenario"])
+    made = services.make_events(access=planner, run=first)
+    assert made.created and not made.failed
+    counts = Counter(event.format.code for event in ParentEvent.objects.all())
+    other = Scenario.objects.create(region=region["scenario"].region, year=YEAR, name="Andere")
+    second = solve(other)
+    again = services.make_events(access=planner, run=second)
+    assert again.created == []
+    assert Counter(event.format.code for event in ParentEvent.objects.all()) == counts
+    assert counts[COURSE] == 1
+
+
+def test_a_speaker_keeps_one_event_per_half_day_against_events_that_exist(region, planner):
+    """Every Tuesday and Wednesday morning of the year the BCA, the case manager and the
+    placement officer already speak elsewhere: nothing planned on those mornings is made."""
+    run = solve(region["scenario"])
+    berlin = timezone.get_default_timezone()
+    elsewhere = InstitutionFactory(region=region["scenario"].region, name="FZ Anderswo")
+    people = [region["bca"], region["case"], region["officer"]]
+    day = datetime(YEAR, 1, 1, 8, 0, tzinfo=berlin)
+    while day.year == YEAR:
+        if day.weekday() in (1, 2):
+            make_event(elsewhere, CAFE, starts=day, speakers=people, status="draft")
+        day += timedelta(days=1)
+    before = set(ParentEvent.objects.values_list("pk", flat=True))
+    services.make_events(access=planner, run=run)
+    for event in ParentEvent.objects.exclude(pk__in=before):
+        for session in event.sessions.all():
+            local = timezone.localtime(session.starts_at)
+            assert not (local.weekday() in (1, 2) and local.hour < 12), (event, local)
+
+
+def test_a_scenario_is_not_deleted_while_events_are_made_from_its_plan(region, planner):
+    from neuewege.coverage.services.scenarios import delete_scenario
+
+    run = solve(region["scenario"])
+    PlanRun.objects.filter(pk=run.pk).update(events_claimed_at=timezone.now())
+    with pytest.raises(ValidationFailed, match="being made"):
+        delete_scenario(access=planner, scenario=region["scenario"])
+    assert Scenario.objects.filter(pk=region["scenario"].pk).exists()
+    with pytest.raises(ValidationFailed, match="being made"):
+        services.make_events(access=planner, run=run)
+
+
+def test_the_state_level_plans_coverage_but_makes_no_events(region, state_user):
+    run = solve(region["scenario"])
+    with pytest.raises(PermissionDenied):
+        services.make_events(access=access_for(state_user), run=run)
+    assert not ParentEvent.objects.exists()

