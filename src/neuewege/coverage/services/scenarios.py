@@ -231,7 +231,7 @@ def delete_scenario(*, access: Access, scenario: Scenario) -> None:
     """Delete a scenario with its plans and pins; scenarios compared with it lose their base."""
     if not access.has(PLAN, scenario):
         raise PermissionDenied(_("You may not plan the coverage of this region."))
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
         if running_run(scenario) is not None:
             raise ValidationFailed(_("A plan of this scenario is being computed: wait for it."))
