@@ -255,6 +255,8 @@ def test_other_regions_records_do_not_exist_and_a_viewer_plans_nothing(
         ({"per_year": True}, "per_year"),
         ({"active": 0}, "active"),
         ({"hours_per_month": True}, "hours_per_month"),
+        ({"unavailable_dates": [0]}, "unavailable_dates"),
+        ({"unavailable_dates": ["1970-01-01"]}, "unavailable_dates"),
     ],
 )
 def test_booleans_and_numbers_are_not_taken_for_each_other(
@@ -265,7 +267,7 @@ def test_booleans_and_numbers_are_not_taken_for_each_other(
     request = CentreRequest.objects.create(
         family_centre=region_world["wesel"], year=YEAR, format="parent_cafe", per_year=12
     )
-    if field in {"active", "hours_per_month"}:
+    if field in {"active", "hours_per_month", "unavailable_dates"}:
         url = f"/coverage/speakers/{region_world['bca'].pk}/capacity"
     else:
         url = f"/coverage/requests/{request.pk}"

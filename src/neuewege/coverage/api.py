@@ -29,7 +29,7 @@ from pydantic import AfterValidator, StrictBool, StrictInt, field_validator
 from neuewege.core import progress
 from neuewege.core.access import Access
 from neuewege.core.api_types import (
-    Id,
+    Day,
     Input,
     Name,
     Page,
@@ -52,6 +52,7 @@ router = Router(tags=["coverage"])
 
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
+BodyId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]  # in a body: JSON's true is no id
 Month = Annotated[StrictInt, Field(ge=1, le=12)]
 Weekday = Annotated[StrictInt, Field(ge=0, le=6, description="0 Monday … 6 Sunday")]
 call = service_caller(
@@ -92,7 +93,7 @@ class CentreRequestChangeIn(Input):
 
 
 class CentreRequestIn(CentreRequestChangeIn):
-    family_centre_id: Id = Field(..., description="A family centre of the region")
+    family_centre_id: BodyId = Field(..., description="A family centre of the region")
     year: Year
     format: EventFormat
     weekdays: list[Weekday] = Field(default_factory=list, max_length=7)
@@ -138,7 +139,7 @@ class CapacityIn(Input):
     max_travel_km: StrictInt = Field(None, ge=1, le=demand.MAX_TRAVEL_KM)
     max_travel_minutes: StrictInt = Field(None, ge=1, le=demand.MAX_TRAVEL_MINUTES)
     unavailable_months: list[Month] = Field(None, max_length=12)
-    unavailable_dates: list[date] = Field(None, max_length=366)
+    unavailable_dates: list[Day] = Field(None, max_length=366)
     active: StrictBool = None
 
 
@@ -225,7 +226,7 @@ class ScenarioIn(Input):
     hours_percent: StrictInt = Field(
         100, ge=scenarios.MIN_HOURS_PERCENT, le=scenarios.MAX_HOURS_PERCENT
     )
-    left_out_ids: list[Id] = Field(default_factory=list, max_length=500)
+    left_out_ids: list[BodyId] = Field(default_factory=list, max_length=500)
     extra_speakers: list[ExtraSpeaker] = Field(default_factory=list, max_length=20)
     extra_centres: list[ExtraCentre] = Field(
         default_factory=list,
@@ -233,7 +234,7 @@ class ScenarioIn(Input):
         description="Family centres that do not exist yet; each in the plans as new-<i> "
         "(0 the first)",
     )
-    base_id: Id | None = Field(None, description="A scenario of the same region and year")
+    base_id: BodyId | None = Field(None, description="A scenario of the same region and year")
 
 
 class RunIn(Input):
