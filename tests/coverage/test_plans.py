@@ -281,3 +281,15 @@ def test_an_event_made_with_a_speaker_the_plan_lacks_serves_its_month_as_it_is(r
     assert 3 not in months and len(months) == 10
     (centre,) = [c for c in result["centres"] if c["id"] == north.pk]
     assert centre["status"] == "covered"
+
+
+def test_scenarios_pins_and_requests_are_in_the_regions_change_log(region, wesel):
+    from auditlog.models import LogEntry
+
+    scenario = Scenario.objects.create(region=wesel, year=YEAR, name="Protokolliert")
+    talk = CentreRequest.objects.get(family_centre=region["south"], format=TALK)
+    pin = Pin.objects.create(scenario=scenario, centre_request=talk, month=3)
+    for record in (scenario, pin, talk):
+        entry = LogEntry.objects.get_for_object(record).first()
+        assert entry is not None, record
+        assert entry.additional_data == {"region": wesel.pk}

@@ -30,6 +30,8 @@ class CoverageConfig(AppConfig):
         )
         auditlog.register(models.CentreRequest)
         auditlog.register(models.SpeakerCapacity)
+        auditlog.register(models.Scenario, m2m_fields={"left_out"})
+        auditlog.register(models.Pin, m2m_fields={"speakers"})
         menu_entry(REGION, "coverage-dashboard", _("Coverage"), order=47)
         menu_entry(
             REGION, "coverage-state", _("Coverage in all regions"), order=102, of_region=False

@@ -106,6 +106,9 @@ class CentreRequest(models.Model):
     def region(self):
         return self.family_centre.region
 
+    def get_additional_data(self):
+        return {"region": self.family_centre.region_id}  # the region's change log
+
     def get_weekdays_display(self):
         from neuewege.core.models import OpeningPeriod
 
@@ -149,6 +152,9 @@ class SpeakerCapacity(models.Model):
     @property
     def region(self):
         return self.person.institution.region
+
+    def get_additional_data(self):
+        return {"region": self.person.institution.region_id}  # the region's change log
 
 
 # Which formats need a speaker of each of these institution kinds for every module: the
@@ -218,6 +224,9 @@ class Scenario(models.Model):
     def access_place(self):
         return self.region
 
+    def get_additional_data(self):
+        return {"region": self.region_id}  # the region's change log
+
 
 class PlanRun(BackgroundWork):
     """One computation of a scenario's plan, queued by a planner and solved by a background
@@ -278,6 +287,9 @@ class Pin(models.Model):
 
     def __str__(self):
         return f"{self.centre_request} · {self.month}"
+
+    def get_additional_data(self):
+        return {"region": self.scenario.region_id}  # the region's change log
 
     def access_place(self):
         return self.scenario.region
