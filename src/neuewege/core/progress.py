@@ -46,6 +46,27 @@ def percent(work: BackgroundWork) -> int:
     return min(100, 100 * work.work_done // work.work_total) if work.work_total else 0
 
 
+def time_limit(value, maximum: int) -> int:
+    """A solver's time limit as given (a form, the API): whole seconds from 1 to ``maximum``,
+    else a field error on ``time_limit_seconds``."""
+    from django.utils.translation import gettext as _
+
+    from .errors import ValidationFailed
+
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        limit = 0
+    if not 1 <= limit <= maximum:
+        raise ValidationFailed(
+            {
+                "time_limit_seconds": _("Give a time limit from 1 to %(max)d seconds.")
+                % {"max": maximum}
+            }
+        )
+    return limit
+
+
 def queue(work: BackgroundWork, **values):
     """Mark ``work`` as waiting for its task (saved with ``values``, through the ORM)."""
     _save(work, work_state=State.WAITING, work_done=0, work_total=0, **values)

@@ -473,17 +473,7 @@ def start_run(
     most a minute; with a base scenario, the base and each added speaker's value take longer)."""
     if not access.has(PLAN, scenario):
         raise PermissionDenied(_("You may not plan the coverage of this region."))
-    try:
-        limit = int(time_limit_seconds)
-    except (TypeError, ValueError):
-        limit = 0
-    if not 1 <= limit <= MAX_TIME_LIMIT_SECONDS:
-        raise ValidationFailed(
-            {
-                "time_limit_seconds": _("Give a time limit from 1 to %(max)d seconds.")
-                % {"max": MAX_TIME_LIMIT_SECONDS}
-            }
-        )
+    limit = progress.time_limit(time_limit_seconds, MAX_TIME_LIMIT_SECONDS)
     if not planning_months(scenario.year):
         raise ValidationFailed(
             _("The year %(year)d is over: there is nothing left to plan.") % {"year": scenario.year}

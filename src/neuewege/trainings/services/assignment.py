@@ -166,17 +166,7 @@ def start_assignment(
     ``time_limit_seconds`` (at most a minute)."""
     if not access.has(PLAN, training):
         raise PermissionDenied(_("You may not plan this training."))
-    try:
-        limit = int(time_limit_seconds)
-    except (TypeError, ValueError):
-        limit = 0
-    if not 1 <= limit <= MAX_TIME_LIMIT_SECONDS:
-        raise ValidationFailed(
-            {
-                "time_limit_seconds": _("Give a time limit from 1 to %(max)d seconds.")
-                % {"max": MAX_TIME_LIMIT_SECONDS}
-            }
-        )
+    limit = progress.time_limit(time_limit_seconds, MAX_TIME_LIMIT_SECONDS)
     from .. import tasks
 
     with transaction.atomic(durable=True):
