@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "neuewege.evaluation",
     "neuewege.trainings",
     "neuewege.coverage",
+    "neuewege.agreements",
     "neuewege.api",
 ]
 

@@ -142,4 +142,6 @@ urlpatterns = [
     path("", include("neuewege.trainings.public_urls")),
     # coverage planning: the family centres' demand, the speakers
     path("", include("neuewege.coverage.urls")),
+    # cooperation agreements: clause library, agreements, signatures, evidence for the Gütesiegel
+    path("", include("neuewege.agreements.urls")),
 ]

@@ -1,0 +1,125 @@
+"""The agreements' dates, as a due job (``run_agreement_dates``, daily):
+
+- a reminder 90, 60 and 30 days before an agreement in force ends, to the contacts of its
+  parties (the institution's e-mail and its people with an account), each sent once per end
+  date — an automatic renewal brings a new end date and so new reminders;
+- on the day after the end: an agreement that renews automatically runs on for its renewal
+  term (``renewal_months``); any other is recorded as expired.
+"""
+
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from neuewege.core.models import User
+
+from .models import Agreement, ReminderSent
+
+logger = logging.getLogger(__name__)
+REMINDER_DAYS = (90, 60, 30)
+
+
+def contacts(agreement: Agreement) -> list[str]:
+    """The e-mail addresses of the parties: each institution's own and its people's with an
+    account (active)."""
+    institutions = [party.institution for party in agreement.parties.select_related("institution")]
+    addresses = [institution.email for institution in institutions if institution.email]
+    addresses += User.objects.filter(
+        is_active=True, person__institution__in=institutions
+    ).values_list("email", flat=True)
+    return sorted(set(addresses))
+
+
+def _send(agreement: Agreement, days: int):
+    recipients = contacts(agreement)
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Agreement ends in %(days)d days: %(title)s") % {
+            "days": days,
+            "title": agreement.title,
+        }
+        body = render_to_string(
+            "agreements/email/reminder.txt",
+            {
+                "agreement": agreement,
+                "days": days,
+                "link": settings.BASE_URL
+                + reverse("agreement-detail", kwargs={"pk": agreement.pk}),
+            },
+        )
+    send_mail(subject, body, None, recipients)
+
+
+def send_reminders(today) -> tuple[int, int]:
+    """Each reminder due, once; one the mail server refuses is tried again at the next run."""
+    sent = failed = 0
+    for days in REMINDER_DAYS:
+        sent_before = ReminderSent.objects.filter(
+            agreement=OuterRef("pk"), days_before=days, ends_on=OuterRef("ends_on")
+        )
+        due = Agreement.objects.filter(
+            status=Agreement.Status.IN_FORCE,
+            ends_on__gte=today,
+            ends_on__lte=today + timedelta(days=days),
+        ).exclude(Exists(sent_before))
+        for agreement in due.select_related("region").order_by("pk"):
+            # only the nearest reminder due is sent: one at 59 days replaces the one at 90
+            if any(d < days and (agreement.ends_on - today).days <= d for d in REMINDER_DAYS):
+                continue
+            try:
+                _send(agreement, days)
+            except (SMTPException, OSError):
+                logger.warning("Agreement reminder %s not delivered", agreement.pk, exc_info=True)
+                failed += 1
+                continue
+            try:
+                with transaction.atomic(durable=True):
+                    ReminderSent.objects.create(
+                        agreement=agreement, days_before=days, ends_on=agreement.ends_on
+                    )
+            except IntegrityError:  # a run at the same time recorded it
+                continue
+            sent += 1
+    return sent, failed
+
+
+def run_out(today) -> tuple[int, int]:
+    """Agreements past their end: renewed for the same term, or expired."""
+    renewed = expired = 0
+    for agreement in Agreement.objects.filter(status=Agreement.Status.IN_FORCE, ends_on__lt=today):
+        with transaction.atomic(durable=True):
+            agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            if agreement.status != Agreement.Status.IN_FORCE or agreement.ends_on >= today:
+                continue
+            if agreement.renews_automatically:
+                term = relativedelta(months=agreement.renewal_months)
+                while agreement.ends_on < today:
+                    agreement.ends_on += term
+                agreement.renewals += 1
+                agreement.save(update_fields=["ends_on", "renewals", "updated_at"])
+                renewed += 1
+            else:
+                agreement.status = Agreement.Status.EXPIRED
+                agreement.save(update_fields=["status", "updated_at"])
+                expired += 1
+    return renewed, expired
+
+
+def run_agreement_dates() -> str:
+    today = timezone.localdate()
+    renewed, expired = run_out(today)
+    sent, failed = send_reminders(today)
+    return (
+        f"{sent} agreement reminder(s) sent, {failed} failed; {renewed} renewed, {expired} expired"
+    )

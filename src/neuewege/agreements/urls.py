@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .views import agreements
+
+urlpatterns = [
+    path(
+        "regions/<str:region_key>/agreements/",
+        agreements.AgreementList.as_view(),
+        name="agreement-list",
+    ),
+    path("agreements/<int:pk>/", agreements.AgreementDetail.as_view(), name="agreement-detail"),
+]
