@@ -208,12 +208,9 @@ def data_for(
     labour_market = [
         institution
         for institution in parties
-        if institution.kind
-        in (Institution.Kind.JOB_CENTRE, Institution.Kind.EMPLOYMENT_AGENCY)
+        if institution.kind in (Institution.Kind.JOB_CENTRE, Institution.Kind.EMPLOYMENT_AGENCY)
     ]
-    speakers = [
-        person for event in events for person in event.speakers.all()
-    ] or list(
+    speakers = [person for event in events for person in event.speakers.all()] or list(
         Person.objects.filter(
             institution__in=labour_market, function=Person.Function.BCA
         ).select_related("institution")

@@ -187,9 +187,11 @@ class Agreement(models.Model):
         return {"region": self.region_id}
 
     def status_on(self, today) -> str:
-        """The status as the pages show it: "expiring" within ``EXPIRING_DAYS`` of the end,
-        "expired" after it (also before the due job has recorded it)."""
+        """The status as the pages show it: "signed" before the term begins, "expiring" within
+        ``EXPIRING_DAYS`` of the end, "expired" after it (also before the due job records it)."""
         if self.status == self.Status.IN_FORCE:
+            if self.starts_on > today:
+                return SIGNED
             if self.ends_on < today:
                 return self.Status.EXPIRED
             if (self.ends_on - today).days <= EXPIRING_DAYS:
@@ -198,8 +200,12 @@ class Agreement(models.Model):
 
 
 EXPIRING = "expiring"
+SIGNED = "signed"  # signed by every party, its term not begun
 EXPIRING_DAYS = 90
-STATUS_LABELS = dict(Agreement.Status.choices) | {EXPIRING: _("Expiring")}
+STATUS_LABELS = dict(Agreement.Status.choices) | {
+    EXPIRING: _("Expiring"),
+    SIGNED: _("Signed, not yet begun"),
+}
 
 
 class Party(models.Model):
@@ -246,6 +252,10 @@ class AgreementVersion(models.Model):
 
     def __str__(self):
         return f"{self.agreement} – {self.number}"
+
+    @property
+    def region(self):
+        return self.agreement.region
 
     def access_place(self):
         return self.agreement.region_id

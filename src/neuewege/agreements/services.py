@@ -107,7 +107,10 @@ def add_region_variant(*, access: Access, clause: Clause, region, text: str, not
             heading=clause.heading,
         )
         ClauseVersion.objects.create(
-            clause=variant, number=1, text=text.strip(), note=note.strip()[:200],
+            clause=variant,
+            number=1,
+            text=text.strip(),
+            note=note.strip()[:200],
             created_by=access.user,
         )
     return variant
@@ -158,7 +161,9 @@ def _party_errors(kind, region, centre, parties) -> dict:
     return errors
 
 
-def _term_errors(starts_on: date, ends_on: date) -> dict:
+def _term_errors(starts_on: date, ends_on: date, renewal_months: int = 12) -> dict:
+    if not (isinstance(renewal_months, int) and 1 <= renewal_months <= 60):
+        return {"renewal_months": [_("Give the renewal term in months, from 1 to 60.")]}
     if starts_on and ends_on and ends_on <= starts_on:
         return {"ends_on": [_("The end date must come after the start date.")]}
     if starts_on and ends_on and (ends_on - starts_on).days > MAX_TERM_YEARS * 366:
@@ -262,6 +267,7 @@ def create_agreement(
     ends_on: date,
     family_centre: Institution | None = None,
     renews_automatically: bool = False,
+    renewal_months: int = 12,
     title: str = "",
     predecessor: Agreement | None = None,
 ) -> Agreement:
@@ -285,7 +291,7 @@ def create_agreement(
         family_centre = None
     if not errors:
         errors |= _party_errors(kind, region, family_centre, parties)
-    errors |= _term_errors(starts_on, ends_on)
+    errors |= _term_errors(starts_on, ends_on, renewal_months)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic(durable=True):
@@ -297,6 +303,7 @@ def create_agreement(
             starts_on=starts_on,
             ends_on=ends_on,
             renews_automatically=renews_automatically,
+            renewal_months=renewal_months,
             predecessor=predecessor,
             created_by=access.user,
         )
@@ -345,8 +352,10 @@ def _new_version(agreement, clauses, *, access, note) -> AgreementVersion | None
 
 
 def _locked(agreement: Agreement) -> Agreement:
-    return Agreement.objects.select_for_update().select_related("region", "family_centre").get(
-        pk=agreement.pk
+    return (
+        Agreement.objects.select_for_update()
+        .select_related("region", "family_centre")
+        .get(pk=agreement.pk)
     )
 
 
@@ -358,6 +367,7 @@ def save_version(
     starts_on: date | None = None,
     ends_on: date | None = None,
     renews_automatically: bool | None = None,
+    renewal_months: int | None = None,
     note: str = "",
 ) -> AgreementVersion | None:
     """Save changed clause texts (by clause key) or term, and the platform's current data, as
@@ -387,12 +397,26 @@ def save_version(
             raise ValidationFailed({"texts": errors})
         agreement.starts_on = starts_on or agreement.starts_on
         agreement.ends_on = ends_on or agreement.ends_on
-        term = _term_errors(agreement.starts_on, agreement.ends_on)
+        term = _term_errors(
+            agreement.starts_on,
+            agreement.ends_on,
+            agreement.renewal_months if renewal_months is None else renewal_months,
+        )
         if term:
             raise ValidationFailed(term)
         if renews_automatically is not None:
             agreement.renews_automatically = renews_automatically
-        agreement.save(update_fields=["starts_on", "ends_on", "renews_automatically", "updated_at"])
+        if renewal_months is not None:
+            agreement.renewal_months = renewal_months
+        agreement.save(
+            update_fields=[
+                "starts_on",
+                "ends_on",
+                "renews_automatically",
+                "renewal_months",
+                "updated_at",
+            ]
+        )
         clauses = [
             (clause, texts[clause.clause.key].strip() if clause.clause.key in texts else text)
             for clause, text in clauses
@@ -562,6 +586,7 @@ def renew(*, access: Access, agreement: Agreement, starts_on: date, ends_on: dat
         starts_on=starts_on,
         ends_on=ends_on,
         renews_automatically=agreement.renews_automatically,
+        renewal_months=agreement.renewal_months,
         title=agreement.title,
         predecessor=agreement,
     )
