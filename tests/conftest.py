@@ -63,9 +63,10 @@ def youth_welfare_office(wesel):
 def reference_data(transactional_db):
     """Transactional tests empty the database afterwards, the data loaded by migrations
     included: load it again (regions, event formats, consent texts, questionnaires, training
-    modules)."""
+    modules, the agreements' clause library)."""
     from django.apps import apps
 
+    from neuewege.agreements.library import load_library
     from neuewege.evaluation.questionnaires import load_questionnaires
     from neuewege.events.catalogue import load_catalogue
     from neuewege.trainings.catalogue import load_catalogue as load_modules
@@ -74,6 +75,7 @@ def reference_data(transactional_db):
     load_catalogue(apps, None)
     load_questionnaires(apps, None)
     load_modules(apps, None)
+    load_library(apps, None)
 
 
 @pytest.fixture(autouse=True)

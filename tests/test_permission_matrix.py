@@ -32,6 +32,7 @@ from tests.cooperation.matrix import (
     add_cooperation_world,
     cooperation_records,
 )
+from tests.agreements.matrix import add_agreement_world
 from tests.coverage.matrix import (
     COVERAGE_API,
     COVERAGE_API_BODIES,
@@ -138,6 +139,7 @@ def world(db, wesel, borken):
     add_evaluation_world(world, region=wesel, centre_a=centre_a, centre_b=centre_b, secret=SECRET_A)
     add_training_world(world, region=wesel, centre_a=centre_a, person_a=person_a, secret=SECRET_A)
     add_coverage_world(world, region=wesel, centre_a=centre_a, secret=SECRET_A)
+    add_agreement_world(world, region=wesel, centre_a=centre_a, secret=SECRET_A)
     return world
 
 

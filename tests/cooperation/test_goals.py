@@ -134,7 +134,6 @@ def test_a_goal_measured_by_hand_shows_its_latest_value(coord, wesel):
         ({"target_value": 0}, "target_value"),
         ({"target_date": None}, "target_date"),
         ({"title": " "}, "title"),
-        ({"indicator": "centres_with_agreement"}, "indicator"),
         ({"indicator": "happiness"}, "indicator"),
     ],
 )
@@ -181,16 +180,6 @@ def test_goals_are_added_with_their_figure_and_refused_without_a_target(signed_i
         {"title": "Familienzentren erreichen", "indicator": "centres_with_event"},
     )
     assert set(refused.context["form"].errors) == {"target_value", "target_date"}
-    unavailable = signed_in.post(
-        url("goal-create", wesel),
-        {
-            "title": "Vereinbarungen",
-            "indicator": "centres_with_agreement",
-            "target_value": "5",
-            "target_date": "2027-12-31",
-        },
-    )
-    assert "cannot compute this figure yet" in unavailable.context["form"].errors["indicator"][0]
     signed_in.post(
         url("goal-create", wesel),
         {

@@ -14,10 +14,20 @@ class AgreementsConfig(AppConfig):
 
         from auditlog.registry import auditlog
 
+        from neuewege.cooperation.indicators import Indicator, register_indicator
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, menu_entry
 
-        from . import models, permissions, reminders  # noqa: F401 (declare)
+        from . import models, permissions, reminders, selectors  # noqa: F401 (declare)
+
+        register_indicator(
+            Indicator(
+                "centres_with_agreement",
+                _("Family centres with an agreement in force"),
+                _("family centres"),
+                selectors.centres_in_force,
+            )
+        )
 
         due_job(reminders.run_agreement_dates)
         auditlog.register(models.Agreement)

@@ -122,3 +122,20 @@ TEMPLATES = {
         ),
     ],
 }
+
+
+def load_library(apps, schema_editor):
+    """The state's clauses of both templates where they are missing, each with its first
+    version (the migration's data; tests load it again after emptying the database)."""
+    Clause = apps.get_model("agreements", "Clause")
+    ClauseVersion = apps.get_model("agreements", "ClauseVersion")
+    for kind, clauses in TEMPLATES.items():
+        for position, (key, heading, text) in enumerate(clauses, start=1):
+            clause, new = Clause.objects.get_or_create(
+                kind=kind,
+                key=key,
+                region=None,
+                defaults={"position": position * 10, "heading": heading},
+            )
+            if new:
+                ClauseVersion.objects.create(clause=clause, number=1, text=text, note="Vorlage")

@@ -294,6 +294,8 @@ def create_agreement(
     errors |= _term_errors(starts_on, ends_on, renewal_months)
     if errors:
         raise ValidationFailed(errors)
+    order = PARTY_KINDS[kind]
+    parties.sort(key=lambda institution: (order.index(institution.kind), institution.name))
     with transaction.atomic(durable=True):
         agreement = Agreement.objects.create(
             kind=kind,

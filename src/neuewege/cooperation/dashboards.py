@@ -50,6 +50,7 @@ class RegionDashboard:
     latest_check: RegionCheck | None
     uncovered_centres: list[dict] = field(default_factory=list)  # name, town
     map_points: list[dict] = field(default_factory=list)
+    centres_with_agreement: int | None = None  # when the agreements app counts them
 
 
 def quarter_of(day: date) -> tuple[date, date]:
@@ -100,6 +101,11 @@ def region_dashboard(region: Region, today: date | None = None) -> RegionDashboa
             for pk, name, _town, lat, lon in events["centres"]
             if lat is not None and lon is not None
         ],
+        centres_with_agreement=(
+            indicators.values("centres_with_agreement", [region.id], today)[region.id]
+            if "centres_with_agreement" in indicators.INDICATORS
+            else None
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """Figures the platform computes for regional goals and the dashboards: each over the last
 twelve months, for all regions at once in one query, and kept FIGURES_CACHE_SECONDS in the
-cache (they move slowly; the pages say how old they may be). A figure the platform cannot
-compute yet (agreements come with their own capability) is listed, but not available."""
+cache (they move slowly; the pages say how old they may be). Apps above cooperation in the
+layers add theirs with ``register_indicator`` (coverage, agreements)."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,11 +24,7 @@ class Indicator:
     code: str
     label: str
     unit: str
-    compute: Callable[[datetime, datetime], dict[int, int]] | None = None
-
-    @property
-    def available(self):
-        return self.compute is not None
+    compute: Callable[[datetime, datetime], dict[int, int]]
 
 
 def held_sessions(since, until):
@@ -96,11 +92,6 @@ INDICATORS = {
             _("Family centres with staff who attended a cooperative or speaker training"),
             _("family centres"),
             centres_with_trained_staff,
-        ),
-        Indicator(
-            "centres_with_agreement",
-            _("Family centres with an agreement in force"),
-            _("family centres"),
         ),
     ]
 }

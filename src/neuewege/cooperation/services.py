@@ -402,11 +402,6 @@ def save_goal(
         indicator = indicators.INDICATORS.get(goal.indicator) if goal.indicator else None
         if goal.indicator and indicator is None:
             errors["indicator"] = _("Unknown figure.")
-        elif indicator is not None and not indicator.available:
-            errors["indicator"] = _(
-                "Neue Wege cannot compute this figure yet. Measure the goal by hand and enter "
-                "its values."
-            )
         if errors:
             raise ValidationFailed(errors)
         if indicator is not None:

@@ -278,11 +278,7 @@ class Sign(AgreementMixin, View):
         return next((state.party for state in states if state.can_sign), None)
 
     def get(self, request, pk):
-        party = self.party_to_sign()
-        if party is None:
-            messages.error(request, _("There is nothing for you to sign here."))
-            return self.detail()
-        return self.page(party, self.record.versions.first())
+        return self.page(self.party_to_sign(), self.record.versions.first())
 
     def post(self, request, pk):
         party = self.party_to_sign()

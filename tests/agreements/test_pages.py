@@ -1,0 +1,298 @@
+"""The agreements' staff pages as a coordinator and the parties' people use them: the overview,
+drawing up from the template, changing a clause (a new version, changed words marked),
+signing, a scanned paper copy, the clause library, the figure on the dashboard and in goals."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from neuewege.agreements import services
+from neuewege.agreements.models import Agreement, Clause, ClauseVersion, Signature
+from neuewege.core.access import access_for
+from neuewege.core.models import Institution, User
+from neuewege.events.models import EventSession, Format, ParentEvent
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def parties(wesel, family_centre):
+    job_centre = InstitutionFactory(
+        region=wesel, kind=Institution.Kind.JOB_CENTRE, name="Jobcenter Kreis Wesel"
+    )
+    agency = InstitutionFactory(
+        region=wesel, kind=Institution.Kind.EMPLOYMENT_AGENCY, name="Agentur für Arbeit Wesel"
+    )
+    speaker = PersonFactory(
+        institution=agency, function="bca", first_name="Nicole", last_name="Brüggemann"
+    )
+    cafe = ParentEvent.objects.create(
+        family_centre=family_centre,
+        format=Format.objects.get(code="parent_cafe"),
+        shape=ParentEvent.Shape.SERIES,
+        title="Elterncafé",
+        capacity=12,
+        status=ParentEvent.Status.PUBLISHED,
+    )
+    cafe.speakers.add(speaker)
+    start = timezone.now() + timedelta(days=10)
+    for month in range(12):
+        EventSession.objects.create(
+            event=cafe,
+            starts_at=start + timedelta(days=30 * month),
+            ends_at=start + timedelta(days=30 * month, hours=2),
+        )
+    return {"centre": family_centre, "job_centre": job_centre, "agency": agency}
+
+
+def signer(institution, email):
+    person = PersonFactory(institution=institution, first_name="Signa", last_name=institution.name)
+    return UserFactory(role=User.Role.STAFF, person=person, email=email)
+
+
+@pytest.fixture
+def coordinating(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def draw_up(coordinator, wesel, parties, **changes):
+    return services.create_agreement(
+        access=access_for(coordinator),
+        kind="family_centre",
+        region=wesel,
+        family_centre=parties["centre"],
+        parties=[parties["job_centre"], parties["agency"]],
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2028, 12, 31),
+        **changes,
+    )
+
+
+def test_the_coordinator_draws_up_a_centre_agreement_filled_from_the_platform(
+    coordinating, wesel, parties
+):
+    form = coordinating.get(
+        reverse("agreement-create", args=[wesel.key]) + f"?centre={parties['centre'].pk}"
+    )
+    assert form.status_code == 200
+    assert form.context["form"].initial["kind"] == "family_centre"
+    answer = coordinating.post(
+        reverse("agreement-create", args=[wesel.key]),
+        {
+            "kind": "family_centre",
+            "family_centre": parties["centre"].pk,
+            "parties": [parties["job_centre"].pk, parties["agency"].pk],
+            "starts_on": "01.01.2027",
+            "ends_on": "2028-12-31",
+            "renewal_months": "12",
+        },
+    )
+    agreement = Agreement.objects.get()
+    assert answer.status_code == 302 and answer["Location"] == reverse(
+        "agreement-detail", args=[agreement.pk]
+    )
+    page = coordinating.get(answer["Location"]).content.decode()
+    assert "Elterncafé: monatlich (12 Termine im Jahr)" in page
+    assert "Nicole Brüggemann (Agentur für Arbeit Wesel)" in page
+    assert [party.institution for party in agreement.parties.all()] == [
+        parties["centre"],
+        parties["job_centre"],
+        parties["agency"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"ends_on": "2026-12-31"}, "ends_on"),
+        ({"parties": []}, "parties"),
+        ({"family_centre": ""}, "family_centre"),
+        ({"renewal_months": "0"}, "renewal_months"),
+    ],
+)
+def test_a_bad_draft_is_refused_at_its_field_and_saves_nothing(
+    coordinating, wesel, parties, changes, field
+):
+    data = {
+        "kind": "family_centre",
+        "family_centre": parties["centre"].pk,
+        "parties": [parties["job_centre"].pk, parties["agency"].pk],
+        "starts_on": "2027-01-01",
+        "ends_on": "2028-12-31",
+        "renewal_months": "12",
+    } | changes
+    answer = coordinating.post(reverse("agreement-create", args=[wesel.key]), data)
+    assert answer.status_code == 200
+    assert field in answer.context["form"].errors
+    assert not Agreement.objects.exists()
+
+
+def test_a_party_of_the_wrong_kind_is_named(coordinating, wesel, parties, youth_welfare_office):
+    answer = coordinating.post(
+        reverse("agreement-create", args=[wesel.key]),
+        {
+            "kind": "family_centre",
+            "family_centre": parties["centre"].pk,
+            "parties": [parties["job_centre"].pk, youth_welfare_office.pk],
+            "starts_on": "2027-01-01",
+            "ends_on": "2028-12-31",
+            "renewal_months": "12",
+        },
+    )
+    with translation.override("en"):
+        errors = " ".join(answer.context["form"].errors["parties"])
+    assert "Jugendamt Kreis Wesel" in errors
+    assert not Agreement.objects.exists()
+
+
+def test_a_changed_clause_is_a_new_version_with_the_words_marked(
+    coordinating, coordinator, wesel, parties
+):
+    agreement = draw_up(coordinator, wesel, parties)
+    first = agreement.versions.get()
+    edit = coordinating.get(reverse("agreement-edit", args=[agreement.pk]))
+    texts = {
+        name: edit.context["form"].fields[name].initial
+        for name in edit.context["form"].clause_fields
+    }
+    texts["clause_leistungen"] = texts["clause_leistungen"].replace("Räume", "Gruppenräume")
+    answer = coordinating.post(
+        reverse("agreement-edit", args=[agreement.pk]),
+        texts
+        | {
+            "starts_on": "2027-01-01",
+            "ends_on": "2028-12-31",
+            "renewal_months": "12",
+            "note": "Räume genauer",
+        },
+    )
+    second = agreement.versions.first()
+    assert second.number == 2 and second.digest != first.digest
+    assert answer["Location"] == reverse("agreement-version-detail", args=[second.pk])
+    page = coordinating.get(answer["Location"]).content.decode()
+    assert "Gruppenräume</ins>" in page and "Räume</del>" in page
+    first.refresh_from_db()
+    assert "Gruppenräume" not in str(first.snapshot)  # the older version is kept as it was
+
+
+def test_an_unknown_placeholder_is_refused_with_its_name(coordinating, coordinator, wesel, parties):
+    agreement = draw_up(coordinator, wesel, parties)
+    edit = coordinating.get(reverse("agreement-edit", args=[agreement.pk]))
+    texts = {
+        name: edit.context["form"].fields[name].initial
+        for name in edit.context["form"].clause_fields
+    }
+    texts["clause_leistungen"] += " {{kita_name}}"
+    answer = coordinating.post(
+        reverse("agreement-edit", args=[agreement.pk]),
+        texts | {"starts_on": "2027-01-01", "ends_on": "2028-12-31", "renewal_months": "12"},
+    )
+    assert answer.status_code == 200
+    assert "{{kita_name}}" in str(answer.context["form"].errors)
+    assert agreement.versions.count() == 1
+
+
+def test_each_party_signs_on_its_page_and_the_agreement_comes_into_force(
+    client, coordinator, wesel, parties
+):
+    agreement = draw_up(coordinator, wesel, parties)
+    services.send_for_signature(access=access_for(coordinator), agreement=agreement)
+    version = agreement.versions.get()
+    for number, institution in enumerate(
+        [parties["centre"], parties["job_centre"], parties["agency"]]
+    ):
+        client.force_login(signer(institution, f"signer{number}@example.org"))
+        page = client.get(reverse("agreement-sign", args=[agreement.pk]))
+        assert page.context["party"].institution == institution
+        client.post(reverse("agreement-sign", args=[agreement.pk]), {"version": version.pk})
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.IN_FORCE
+    signatures = Signature.objects.filter(version=version, voided_at__isnull=True)
+    assert signatures.count() == 3 and {s.digest for s in signatures} == {version.digest}
+    detail = client.get(reverse("agreement-detail", args=[agreement.pk])).content.decode()
+    assert "Signa Jobcenter Kreis Wesel" in detail
+
+
+def test_a_signature_of_a_superseded_version_is_refused(client, coordinator, wesel, parties):
+    agreement = draw_up(coordinator, wesel, parties)
+    services.send_for_signature(access=access_for(coordinator), agreement=agreement)
+    old = agreement.versions.get()
+    services.save_version(
+        access=access_for(coordinator), agreement=agreement, texts={"leistungen": "Neu."}
+    )
+    client.force_login(signer(parties["agency"], "agency@example.org"))
+    client.post(reverse("agreement-sign", args=[agreement.pk]), {"version": old.pk})
+    assert not Signature.objects.exists()
+
+
+def test_a_scan_signed_on_paper_completes_the_signatures(coordinating, coordinator, wesel, parties):
+    agreement = draw_up(coordinator, wesel, parties)
+    services.send_for_signature(access=access_for(coordinator), agreement=agreement)
+    url = reverse("agreement-paper", args=[agreement.pk])
+    party_ids = list(agreement.parties.values_list("pk", flat=True))
+    renamed = coordinating.post(
+        url, {"file": SimpleUploadedFile("scan.pdf", b"MZ\x90\x00program"), "parties": party_ids}
+    )
+    assert "file" in renamed.context["form"].errors and not Signature.objects.exists()
+    coordinating.post(url, {"file": SimpleUploadedFile("scan.pdf", PDF), "parties": party_ids})
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.IN_FORCE
+    assert set(Signature.objects.values_list("method", flat=True)) == {"paper"}
+
+
+def test_the_overview_counts_each_centre_once_by_its_best_agreement(
+    coordinating, coordinator, wesel, parties
+):
+    other = InstitutionFactory(region=wesel, name="Familienzentrum ohne Vereinbarung")
+    agreement = draw_up(coordinator, wesel, parties)
+    agreement.status = Agreement.Status.IN_FORCE
+    agreement.starts_on = timezone.localdate() - timedelta(days=300)
+    agreement.ends_on = timezone.localdate() + timedelta(days=30)
+    agreement.save()
+    draw_up(coordinator, wesel, parties)  # a second, draft one: the expiring one counts
+    page = coordinating.get(reverse("agreement-list", args=[wesel.key]))
+    rows = {row.centre: row.status for row in page.context["overview"].centres}
+    assert rows == {parties["centre"]: "expiring", other: "none"}
+    missing = coordinating.get(reverse("agreement-list", args=[wesel.key]) + "?status=none")
+    assert [row.centre for row in missing.context["rows"]] == [other]
+    assert page.context["in_force"] == 1
+
+
+def test_the_figure_measures_goals_and_shows_on_the_dashboard(
+    coordinating, coordinator, wesel, parties
+):
+    agreement = draw_up(coordinator, wesel, parties)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=Agreement.Status.IN_FORCE,
+        starts_on=timezone.localdate() - timedelta(days=10),
+    )
+    from neuewege.cooperation import indicators
+
+    assert indicators.values("centres_with_agreement", [wesel.pk]) == {wesel.pk: 1}
+    dashboard = coordinating.get(reverse("region-dashboard", args=[wesel.key]))
+    assert dashboard.context["figures"].centres_with_agreement == 1
+
+
+def test_a_region_keeps_its_own_variant_and_the_state_its_clause(
+    client, coordinating, wesel, state_user
+):
+    clause = Clause.objects.get(kind="family_centre", key="leistungen", region=None)
+    coordinating.post(
+        reverse("clause-variant", args=[wesel.key, clause.pk]),
+        {"text": "Das Familienzentrum stellt Räume und Werbung.", "note": "kürzer"},
+    )
+    variant = Clause.objects.get(region=wesel, key="leistungen")
+    assert variant.latest.text == "Das Familienzentrum stellt Räume und Werbung."
+    assert coordinating.get(reverse("clause-edit", args=[clause.pk])).status_code == 403
+    client.force_login(state_user)
+    client.post(reverse("clause-edit", args=[clause.pk]), {"text": "Neuer Text {{region}}."})
+    assert list(ClauseVersion.objects.filter(clause=clause).values_list("number", flat=True)) == [
+        2,
+        1,
+    ]
+    assert ClauseVersion.objects.get(clause=clause, number=1).text.startswith("Das Familienzentrum")
