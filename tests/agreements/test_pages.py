@@ -21,6 +21,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def parties(wesel, family_centre):
+    return make_parties(wesel, family_centre)
+
+
+def make_parties(wesel, family_centre):
+    """A Jobcenter and an Agentur of the region, and a monthly Elterncafé at the centre with a
+    BCA of the Agentur as its speaker."""
     job_centre = InstitutionFactory(
         region=wesel, kind=Institution.Kind.JOB_CENTRE, name="Jobcenter Kreis Wesel"
     )
