@@ -4,7 +4,7 @@ with a staff account at each, the steering group's coordinator, and helpers that
 send and sign agreements through the services.
 
 The root conftest's fixtures are reused: ``wesel``, ``borken``, ``family_centre`` (Familienzentrum
-Sonnenschein Wesel), ``staff`` (its staff account, Fatma Yılmaz), ``youth_welfare_office``
+Sonnenschein Wesel), ``staff`` (its staff account, Fatma Y.), ``youth_welfare_office``
 (Jugendamt Kreis Wesel) and ``coordinator`` (an account of Wesel without a person).
 """
 
@@ -133,7 +133,7 @@ def ja_staff(youth_welfare_office):
 
 @pytest.fixture
 def fc_staff(centre, staff):
-    """The family centre's account (the root conftest's ``staff``, Fatma Yılmaz)."""
+    """The family centre's account (the root conftest's ``staff``, Fatma Y.)."""
     return staff
 
 
