@@ -107,7 +107,10 @@ def add_region_variant(*, access: Access, clause: Clause, region, text: str, not
             heading=clause.heading,
         )
         ClauseVersion.objects.create(
-            clause=variant, number=1, text=text.strip(), note=note.strip()[:200],
+            clause=variant,
+            number=1,
+            text=text.strip(),
+            note=note.strip()[:200],
             created_by=access.user,
         )
     return variant
@@ -158,10 +161,17 @@ def _party_errors(kind, region, centre, parties) -> dict:
     return errors
 
 
-def _term_errors(starts_on: date, ends_on: date) -> dict:
-    if starts_on and ends_on and ends_on <= starts_on:
+def _term_errors(starts_on: date | None, ends_on: date | None) -> dict:
+    missing = {
+        name: [_("Enter a date.")]
+        for name, value in (("starts_on", starts_on), ("ends_on", ends_on))
+        if not value
+    }
+    if missing:
+        return missing
+    if ends_on <= starts_on:
         return {"ends_on": [_("The end date must come after the start date.")]}
-    if starts_on and ends_on and (ends_on - starts_on).days > MAX_TERM_YEARS * 366:
+    if (ends_on - starts_on).days > MAX_TERM_YEARS * 366:
         return {"ends_on": [_("At most %(years)d years.") % {"years": MAX_TERM_YEARS}]}
     return {}
 
@@ -289,6 +299,11 @@ def create_agreement(
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic(durable=True):
+        if predecessor is not None:
+            # two renewals at once: the second finds the first (not the unique constraint)
+            predecessor = Agreement.objects.select_for_update().get(pk=predecessor.pk)
+            if Agreement.objects.filter(predecessor=predecessor).exists():
+                raise ValidationFailed({None: _("A renewal of this agreement exists already.")})
         agreement = Agreement.objects.create(
             kind=kind,
             region=region,
@@ -345,8 +360,10 @@ def _new_version(agreement, clauses, *, access, note) -> AgreementVersion | None
 
 
 def _locked(agreement: Agreement) -> Agreement:
-    return Agreement.objects.select_for_update().select_related("region", "family_centre").get(
-        pk=agreement.pk
+    return (
+        Agreement.objects.select_for_update()
+        .select_related("region", "family_centre")
+        .get(pk=agreement.pk)
     )
 
 
@@ -434,7 +451,7 @@ def sign(
     person of that institution: who, when, which version (digest)."""
     if party.agreement_id != agreement.pk:
         raise ValidationFailed({"party": _("Not a party of this agreement.")})
-    if not access.has(SIGN, party) or access.user.person_id is None:
+    if not access.has(SIGN, party) or getattr(access.user, "person_id", None) is None:
         raise PermissionDenied(
             _("Only a person of %(institution)s signs for it.")
             % {"institution": party.institution.name}
@@ -549,10 +566,9 @@ def discard_draft(*, access: Access, agreement: Agreement):
 def renew(*, access: Access, agreement: Agreement, starts_on: date, ends_on: date) -> Agreement:
     """A new draft that takes over the parties and texts; the old one counts as renewed once
     the new one is in force."""
+    _require(access, DRAFT, agreement)
     if agreement.status not in (Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED):
         raise ValidationFailed({None: _("Only an agreement in force or expired is renewed.")})
-    if Agreement.objects.filter(predecessor=agreement).exists():
-        raise ValidationFailed({None: _("A renewal of this agreement exists already.")})
     return create_agreement(
         access=access,
         kind=agreement.kind,
