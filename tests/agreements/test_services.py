@@ -159,6 +159,16 @@ def test_a_region_variant_replaces_the_clause_in_that_regions_new_agreements_onl
         services.add_region_variant(
             access=coord, clause=goal, region=framework_parties[0].region, text="Noch eins."
         )
+    before = counts()
+    with pytest.raises(ValidationFailed) as error:
+        services.add_region_variant(
+            access=coord,
+            clause=state_clause(Kind.FRAMEWORK, "austausch"),
+            region=framework_parties[0].region,
+            text="Austausch mit {{landrat}}.",
+        )
+    assert "{{landrat}}" in messages(error, "text")
+    assert counts() == before
 
 
 # Bad input: refused, naming the field or clause, nothing saved
@@ -376,6 +386,51 @@ def test_a_paper_copy_for_a_party_that_signed_already_is_refused(coord, framewor
             parties=framework.parties.all(),
         )
     assert "Jobcenter Kreis Wesel" in messages(error, "parties")
+    assert counts() == before
+
+
+def test_a_paper_copy_naming_a_party_twice_signs_it_once(coord, framework):
+    services.send_for_signature(access=coord, agreement=framework)
+    version = framework.versions.get()
+    job_centre = framework.parties.get(institution__kind=Institution.Kind.JOB_CENTRE)
+    copy = services.record_paper_copy(
+        access=coord,
+        agreement=framework,
+        version=version,
+        upload=small_pdf(),
+        parties=[job_centre, job_centre],
+    )
+    assert list(copy.signatures.values_list("party", flat=True)) == [job_centre.pk]
+
+
+def test_a_paper_copy_without_a_file_or_of_another_agreement_is_refused(
+    coord, framework, framework_parties
+):
+    other = make_framework(coord, framework_parties, title="Eine andere")
+    for agreement in (framework, other):
+        services.send_for_signature(access=coord, agreement=agreement)
+    version = framework.versions.get()
+    before = counts()
+    with pytest.raises(ValidationFailed) as error:
+        services.record_paper_copy(
+            access=coord,
+            agreement=framework,
+            version=version,
+            upload=None,
+            parties=framework.parties.all(),
+        )
+    assert "upload" in error.value.errors
+    with pytest.raises(ValidationFailed) as error:
+        services.record_paper_copy(
+            access=coord,
+            agreement=other,
+            version=version,
+            upload=small_pdf(),
+            parties=other.parties.all(),
+        )
+    assert "Not a version" in messages(error, "version") or "Keine Fassung" in messages(
+        error, "version"
+    )
     assert counts() == before
 
 

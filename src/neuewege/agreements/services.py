@@ -431,8 +431,10 @@ def send_for_signature(*, access: Access, agreement: Agreement) -> Agreement:
 def _check_signable(agreement: Agreement, version: AgreementVersion):
     if agreement.status != Agreement.Status.SIGNING:
         raise ValidationFailed({None: _("The agreement is not in signature.")})
+    if version.agreement_id != agreement.pk:
+        raise ValidationFailed({"version": _("Not a version of this agreement.")})
     latest = agreement.versions.first()
-    if version.agreement_id != agreement.pk or version.pk != latest.pk:
+    if version.pk != latest.pk:
         raise ValidationFailed(
             {
                 "version": _(
@@ -487,9 +489,11 @@ def record_paper_copy(
     """The scanned paper copy of the current version, signed by hand for ``parties``
     (the file is checked by ``uploads.check_signed_copy`` before)."""
     _require(access, DRAFT, agreement)
-    parties = list(parties)
+    parties = list(dict.fromkeys(parties))  # a party named twice signs once
     if not parties or any(party.agreement_id != agreement.pk for party in parties):
         raise ValidationFailed({"parties": _("Choose the parties who signed this copy.")})
+    if not upload or not upload.size:
+        raise ValidationFailed({"upload": _("Upload the scanned copy.")})
     with transaction.atomic(durable=True):
         agreement = _locked(agreement)
         _check_signable(agreement, version)
