@@ -1,6 +1,7 @@
 """The rules of agreements as a user relies on them: the clause library, bad input refused with
 nothing saved, versions and signatures, paper copies, renewal, the status shown."""
 
+import contextlib
 from datetime import date, timedelta
 
 import pytest
@@ -511,54 +512,78 @@ OPERATIONS = st.lists(
             st.text(alphabet="abcäöü ", min_size=1, max_size=12),
         ),
         st.tuples(st.just("sign"), st.integers(0, 2), st.just("")),
+        st.tuples(st.just("paper"), st.sets(st.integers(0, 2), min_size=1), st.just("")),
+        st.tuples(st.just("data"), st.just(0), st.just("")),  # a new childcare contact, saved
         st.tuples(st.just("send"), st.just(0), st.just("")),
     ),
     max_size=12,
 )
 
 
+def apply(operation, which, text, *, agreement, parties, accounts, coord):
+    if operation == "edit":
+        value = "Diese Rahmenvereinbarung gilt {{laufzeit}}. " + text
+        services.save_version(
+            access=coord,
+            agreement=agreement,
+            texts={which: value if which == "laufzeit" else text},
+        )
+    elif operation == "sign":
+        party = parties[which]
+        account = next(a for a in accounts if a.person.institution_id == party.institution_id)
+        services.sign(
+            access=access_for(account),
+            agreement=agreement,
+            version=agreement.versions.first(),
+            party=party,
+        )
+    elif operation == "paper":
+        services.record_paper_copy(
+            access=coord,
+            agreement=agreement,
+            version=agreement.versions.first(),
+            upload=small_pdf(),
+            parties=[parties[index] for index in sorted(which)],
+        )
+    elif operation == "data":
+        youth_office = parties[2].institution
+        PersonFactory(institution=youth_office, function=Person.Function.YOUTH_WELFARE_STAFF)
+        services.save_version(access=coord, agreement=agreement)
+    else:
+        services.send_for_signature(access=coord, agreement=agreement)
+
+
 @settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(operations=OPERATIONS)
 def test_in_force_iff_every_party_signed_the_latest_version(
     coord, framework_parties, accounts, steering_group, operations
 ):
-    """Whatever is edited, signed and sent in whatever order: an agreement is in force iff every
-    party has a valid signature of its latest version, and no valid signature names a digest
-    other than its version's."""
+    """Whatever is edited, signed (in Neue Wege or on paper), changed in the platform's data
+    and sent, in whatever order: an agreement is in force iff every party has a valid signature
+    of its latest version, and no valid signature names a digest other than its version's."""
     agreement = make_framework(coord, framework_parties)
     parties = list(agreement.parties.select_related("institution"))
     for operation, which, text in operations:
-        try:
-            if operation == "edit":
-                value = "Diese Rahmenvereinbarung gilt {{laufzeit}}. " + text
-                services.save_version(
-                    access=coord,
-                    agreement=agreement,
-                    texts={which: value if which == "laufzeit" else text},
-                )
-            elif operation == "sign":
-                party = parties[which]
-                account = next(
-                    a for a in accounts if a.person.institution_id == party.institution_id
-                )
-                services.sign(
-                    access=access_for(account),
-                    agreement=agreement,
-                    version=agreement.versions.first(),
-                    party=party,
-                )
-            else:
-                services.send_for_signature(access=coord, agreement=agreement)
-        except ValidationFailed:
-            pass
+        with contextlib.suppress(ValidationFailed):
+            apply(
+                operation,
+                which,
+                text,
+                agreement=agreement,
+                parties=parties,
+                accounts=accounts,
+                coord=coord,
+            )
         agreement.refresh_from_db()
         latest = agreement.versions.first()
+        assert latest.digest == services.digest_of(latest.snapshot)
         valid = Signature.objects.filter(version__agreement=agreement, voided_at__isnull=True)
         signed = set(valid.filter(version=latest).values_list("party_id", flat=True))
         everyone = signed == {party.pk for party in parties}
         assert (agreement.status == Agreement.Status.IN_FORCE) == everyone
+        assert (agreement.in_force_at is not None) == everyone
         for signature in valid.select_related("version"):
             assert signature.digest == signature.version.digest
             assert signature.version_id == latest.pk
