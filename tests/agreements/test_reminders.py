@@ -119,11 +119,14 @@ def test_a_renewal_term_counts_from_the_end(coord, framework_parties, accounts, 
     agreement = in_force(
         coord,
         make_framework(
-            coord, framework_parties, ends_on=date(2028, 1, 31), renews_automatically=True
+            coord,
+            framework_parties,
+            ends_on=date(2028, 1, 31),
+            renews_automatically=True,
+            renewal_months=1,
         ),
         accounts,
     )
-    Agreement.objects.filter(pk=agreement.pk).update(renewal_months=1)
     run(date(2028, 3, 15))
     agreement.refresh_from_db()
     assert (agreement.ends_on, agreement.renewals) == (date(2028, 3, 31), 2)

@@ -475,6 +475,56 @@ def test_a_renewal_needs_the_right_to_draft(framework, accounts, coord, jc_staff
     assert counts() == before
 
 
+def test_the_renewal_term_is_set_checked_and_written_into_the_term_clause(
+    coord, framework_parties, ja_staff, steering_group
+):
+    before = counts()
+    for months in (0, 61, "12", True):
+        with pytest.raises(ValidationFailed) as error:
+            make_framework(coord, framework_parties, renewal_months=months)
+        assert "renewal_months" in error.value.errors
+    assert counts() == before
+    agreement = make_framework(
+        coord, framework_parties, renews_automatically=True, renewal_months=6
+    )
+    term = clause(agreement.versions.get(), "laufzeit")["filled"]
+    assert "verlängert sich jeweils um 6 Monate" in term
+    second = services.save_version(access=coord, agreement=agreement, renewal_months=24)
+    assert "um 24 Monate" in clause(second, "laufzeit")["filled"]
+    assert second.snapshot["renewal_months"] == 24
+    with pytest.raises(ValidationFailed) as error:
+        services.save_version(access=coord, agreement=agreement, renewal_months=0)
+    agreement.refresh_from_db()
+    assert agreement.renewal_months == 24 and agreement.versions.count() == 2
+
+
+def test_termination_ends_the_automatic_renewal_and_only_drafts_are_discarded(
+    coord, framework, accounts
+):
+    with pytest.raises(ValidationFailed):
+        services.terminate(access=coord, agreement=framework, on=date(2028, 6, 30))
+    services.save_version(access=coord, agreement=framework, renews_automatically=True)
+    in_force(coord, framework, accounts)
+    with pytest.raises(ValidationFailed) as error:
+        services.terminate(access=coord, agreement=framework, on=date(2026, 12, 31))
+    assert "on" in error.value.errors
+    with pytest.raises(ValidationFailed):
+        services.discard_draft(access=coord, agreement=framework)
+    services.terminate(access=coord, agreement=framework, on=date(2028, 6, 30))
+    framework.refresh_from_db()
+    assert framework.status == Agreement.Status.TERMINATED
+    assert framework.terminated_on == date(2028, 6, 30)
+    assert framework.renews_automatically is False
+    draft = make_framework(coord, list(framework_parties_of(framework)), title="Entwurf")
+    services.discard_draft(access=coord, agreement=draft)
+    assert not Agreement.objects.filter(pk=draft.pk).exists()
+    assert not AgreementVersion.objects.filter(agreement_id=draft.pk).exists()
+
+
+def framework_parties_of(agreement):
+    return [party.institution for party in agreement.parties.select_related("institution")]
+
+
 # The status as shown
 
 

@@ -38,6 +38,7 @@ from .permissions import CLAUSES, DRAFT, SIGN
 
 MAX_TERM_YEARS = 10
 MAX_CLAUSE_CHARS = 10_000
+MAX_RENEWAL_MONTHS = 60  # the model's validator
 EDITABLE = (Agreement.Status.DRAFT, Agreement.Status.SIGNING)
 
 
@@ -161,6 +162,20 @@ def _party_errors(kind, region, centre, parties) -> dict:
     return errors
 
 
+def _renewal_errors(renewal_months) -> dict:
+    if (
+        isinstance(renewal_months, bool)
+        or not isinstance(renewal_months, int)
+        or not 1 <= renewal_months <= MAX_RENEWAL_MONTHS
+    ):
+        return {
+            "renewal_months": [
+                _("A renewal term of 1 to %(months)d months.") % {"months": MAX_RENEWAL_MONTHS}
+            ]
+        }
+    return {}
+
+
 def _term_errors(starts_on: date | None, ends_on: date | None) -> dict:
     missing = {
         name: [_("Enter a date.")]
@@ -272,6 +287,7 @@ def create_agreement(
     ends_on: date,
     family_centre: Institution | None = None,
     renews_automatically: bool = False,
+    renewal_months: int = 12,
     title: str = "",
     predecessor: Agreement | None = None,
 ) -> Agreement:
@@ -296,6 +312,7 @@ def create_agreement(
     if not errors:
         errors |= _party_errors(kind, region, family_centre, parties)
     errors |= _term_errors(starts_on, ends_on)
+    errors |= _renewal_errors(renewal_months)
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic(durable=True):
@@ -312,6 +329,7 @@ def create_agreement(
             starts_on=starts_on,
             ends_on=ends_on,
             renews_automatically=renews_automatically,
+            renewal_months=renewal_months,
             predecessor=predecessor,
             created_by=access.user,
         )
@@ -375,6 +393,7 @@ def save_version(
     starts_on: date | None = None,
     ends_on: date | None = None,
     renews_automatically: bool | None = None,
+    renewal_months: int | None = None,
     note: str = "",
 ) -> AgreementVersion | None:
     """Save changed clause texts (by clause key) or term, and the platform's current data, as
@@ -405,11 +424,22 @@ def save_version(
         agreement.starts_on = starts_on or agreement.starts_on
         agreement.ends_on = ends_on or agreement.ends_on
         term = _term_errors(agreement.starts_on, agreement.ends_on)
+        if renewal_months is not None:
+            term |= _renewal_errors(renewal_months)
+            agreement.renewal_months = renewal_months
         if term:
             raise ValidationFailed(term)
         if renews_automatically is not None:
             agreement.renews_automatically = renews_automatically
-        agreement.save(update_fields=["starts_on", "ends_on", "renews_automatically", "updated_at"])
+        agreement.save(
+            update_fields=[
+                "starts_on",
+                "ends_on",
+                "renews_automatically",
+                "renewal_months",
+                "updated_at",
+            ]
+        )
         clauses = [
             (clause, texts[clause.clause.key].strip() if clause.clause.key in texts else text)
             for clause, text in clauses
@@ -582,6 +612,7 @@ def renew(*, access: Access, agreement: Agreement, starts_on: date, ends_on: dat
         starts_on=starts_on,
         ends_on=ends_on,
         renews_automatically=agreement.renews_automatically,
+        renewal_months=agreement.renewal_months,
         title=agreement.title,
         predecessor=agreement,
     )
