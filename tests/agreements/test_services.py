@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -632,6 +632,7 @@ def test_in_force_iff_every_party_signed_the_latest_version(
         valid = Signature.objects.filter(version__agreement=agreement, voided_at__isnull=True)
         signed = set(valid.filter(version=latest).values_list("party_id", flat=True))
         everyone = signed == {party.pk for party in parties}
+        event(f"status {agreement.status}")
         assert (agreement.status == Agreement.Status.IN_FORCE) == everyone
         assert (agreement.in_force_at is not None) == everyone
         for signature in valid.select_related("version"):

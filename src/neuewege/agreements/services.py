@@ -98,6 +98,8 @@ def add_region_variant(*, access: Access, clause: Clause, region, text: str, not
     if errors:
         raise ValidationFailed({"text": errors})
     with transaction.atomic(durable=True):
+        # the state's clause locked: two variants at once find each other, not the constraint
+        clause = Clause.objects.select_for_update().get(pk=clause.pk)
         if Clause.objects.filter(kind=clause.kind, key=clause.key, region=region).exists():
             raise ValidationFailed({None: _("The region already has its variant of this clause.")})
         variant = Clause.objects.create(
