@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from neuewege.agreements import filling, services
 from neuewege.agreements.models import AgreementVersion, Clause, ClauseVersion, Kind
+from neuewege.core.models import Person
 from neuewege.events.models import Format
 
+from ..factories import PersonFactory
 from .conftest import make_centre_agreement, make_dated_event, make_framework, monthly
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +183,22 @@ def test_values_holding_braces_are_not_filled_again(coord, framework_parties, ja
     agreement = make_framework(coord, framework_parties)
     preamble = clause(agreement.versions.get(), "parteien")["filled"]
     assert "Agentur {{region}}" in preamble
+
+
+def test_the_steering_groups_coordinator_is_named_not_every_coordinator_of_the_region(
+    coord, framework_parties, ja_staff, steering_group, job_centre
+):
+    PersonFactory(
+        institution=job_centre,
+        first_name="Konrad",
+        last_name="Nebenan",
+        function=Person.Function.COORDINATOR,
+    )
+    preamble = clause(make_framework(coord, framework_parties).versions.get(), "parteien")
+    assert "Clara Koordina" in preamble["filled"] and "Konrad Nebenan" not in preamble["filled"]
+    # without a coordinator in the steering group: the region's people who coordinate
+    steering_group.coordinator = None
+    steering_group.save()
+    again = make_framework(coord, framework_parties, title="Ohne Steuerungsgruppe")
+    filled = clause(again.versions.get(), "parteien")["filled"]
+    assert "Clara Koordina" in filled and "Konrad Nebenan" in filled
