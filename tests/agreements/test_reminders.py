@@ -140,3 +140,27 @@ def test_an_agreement_that_does_not_renew_expires_after_its_end(agreement):
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.EXPIRED and agreement.ends_on == END
     assert run(END + timedelta(days=2)) == []
+
+
+def test_the_job_is_one_of_the_due_jobs_and_runs_for_today(
+    coord, framework_parties, accounts, steering_group
+):
+    from django.utils import timezone
+
+    from neuewege.core.jobs import run_due_jobs
+
+    today = timezone.localdate()
+    in_force(
+        coord,
+        make_framework(
+            coord,
+            framework_parties,
+            starts_on=today - timedelta(days=30),
+            ends_on=today + timedelta(days=90),
+        ),
+        accounts,
+    )
+    (job_run,) = run_due_jobs(names=["run_agreement_dates"])
+    assert job_run.succeeded, job_run.error
+    assert job_run.result.startswith("1 agreement reminder(s) sent")
+    assert len(mail.outbox) == 1 and "90" in mail.outbox[0].subject
