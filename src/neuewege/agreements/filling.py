@@ -8,7 +8,7 @@ every placeholder it cannot fill. Values are plain German text (the agreement's 
 """
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Min, Prefetch
@@ -129,24 +129,36 @@ def events_at(centre: Institution, today: date):
     )
 
 
+def per_year(moments) -> int:
+    """The most of ``moments`` within any twelve months: the dates of a format held over the
+    last year and planned for the next one are its dates per year, not the sum of both."""
+    moments = sorted(moments)
+    most = first = 0
+    for last, moment in enumerate(moments):
+        while moment - moments[first] >= WINDOW:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 def event_lines(events) -> list[str]:
     """One line per format: its name and rhythm (dates per year, courses as courses)."""
-    dates = Counter()
+    dates = defaultdict(list)
     names = {}
-    courses = defaultdict(int)
+    courses = defaultdict(list)
     for event in events:
         names[event.format_id] = event.format.name
         if event.is_course:
-            courses[event.format_id] += 1
+            courses[event.format_id].append(event.first)
         else:
-            dates[event.format_id] += len(event.counted_sessions)
+            dates[event.format_id] += [session.starts_at for session in event.counted_sessions]
     lines = []
     for format_id, name in names.items():
         if courses.get(format_id):
-            count = courses[format_id]
+            count = per_year(courses[format_id])
             lines.append(f"{name}: {count} Kurs{'e' if count > 1 else ''} im Jahr")
         if dates.get(format_id):
-            lines.append(f"{name}: {rhythm(dates[format_id])}")
+            lines.append(f"{name}: {rhythm(per_year(dates[format_id]))}")
     return lines
 
 

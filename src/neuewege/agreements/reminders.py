@@ -41,6 +41,7 @@ def contacts(agreement: Agreement) -> list[str]:
 
 
 def _send(agreement: Agreement, days: int):
+    """``days``: the days left until the end (a reminder due at 60 days may go out at 45)."""
     recipients = contacts(agreement)
     if not recipients:
         return
@@ -78,7 +79,7 @@ def send_reminders(today) -> tuple[int, int]:
             if any(d < days and (agreement.ends_on - today).days <= d for d in REMINDER_DAYS):
                 continue
             try:
-                _send(agreement, days)
+                _send(agreement, (agreement.ends_on - today).days)
             except (SMTPException, OSError):
                 logger.warning("Agreement reminder %s not delivered", agreement.pk, exc_info=True)
                 failed += 1
@@ -103,10 +104,13 @@ def run_out(today) -> tuple[int, int]:
             if agreement.status != Agreement.Status.IN_FORCE or agreement.ends_on >= today:
                 continue
             if agreement.renews_automatically:
-                term = relativedelta(months=agreement.renewal_months)
+                # terms counted from the end, not one from the other (31.01. + 1 month twice
+                # is 31.03., not 28.03.); a job that did not run for a while adds each term
+                end, terms = agreement.ends_on, 0
                 while agreement.ends_on < today:
-                    agreement.ends_on += term
-                agreement.renewals += 1
+                    terms += 1
+                    agreement.ends_on = end + relativedelta(months=agreement.renewal_months * terms)
+                agreement.renewals += terms
                 agreement.save(update_fields=["ends_on", "renewals", "updated_at"])
                 renewed += 1
             else:
@@ -116,8 +120,8 @@ def run_out(today) -> tuple[int, int]:
     return renewed, expired
 
 
-def run_agreement_dates() -> str:
-    today = timezone.localdate()
+def run_agreement_dates(today=None) -> str:
+    today = today or timezone.localdate()
     renewed, expired = run_out(today)
     sent, failed = send_reminders(today)
     return (

@@ -38,6 +38,7 @@ from .permissions import CLAUSES, DRAFT, SIGN
 
 MAX_TERM_YEARS = 10
 MAX_CLAUSE_CHARS = 10_000
+MAX_RENEWAL_MONTHS = 60  # the model's validator
 EDITABLE = (Agreement.Status.DRAFT, Agreement.Status.SIGNING)
 
 
@@ -97,6 +98,8 @@ def add_region_variant(*, access: Access, clause: Clause, region, text: str, not
     if errors:
         raise ValidationFailed({"text": errors})
     with transaction.atomic(durable=True):
+        # the state's clause locked: two variants at once find each other, not the constraint
+        clause = Clause.objects.select_for_update().get(pk=clause.pk)
         if Clause.objects.filter(kind=clause.kind, key=clause.key, region=region).exists():
             raise ValidationFailed({None: _("The region already has its variant of this clause.")})
         variant = Clause.objects.create(
@@ -161,12 +164,31 @@ def _party_errors(kind, region, centre, parties) -> dict:
     return errors
 
 
-def _term_errors(starts_on: date, ends_on: date, renewal_months: int = 12) -> dict:
-    if not (isinstance(renewal_months, int) and 1 <= renewal_months <= 60):
-        return {"renewal_months": [_("Give the renewal term in months, from 1 to 60.")]}
-    if starts_on and ends_on and ends_on <= starts_on:
+def _renewal_errors(renewal_months) -> dict:
+    if (
+        isinstance(renewal_months, bool)
+        or not isinstance(renewal_months, int)
+        or not 1 <= renewal_months <= MAX_RENEWAL_MONTHS
+    ):
+        return {
+            "renewal_months": [
+                _("A renewal term of 1 to %(months)d months.") % {"months": MAX_RENEWAL_MONTHS}
+            ]
+        }
+    return {}
+
+
+def _term_errors(starts_on: date | None, ends_on: date | None) -> dict:
+    missing = {
+        name: [_("Enter a date.")]
+        for name, value in (("starts_on", starts_on), ("ends_on", ends_on))
+        if not value
+    }
+    if missing:
+        return missing
+    if ends_on <= starts_on:
         return {"ends_on": [_("The end date must come after the start date.")]}
-    if starts_on and ends_on and (ends_on - starts_on).days > MAX_TERM_YEARS * 366:
+    if (ends_on - starts_on).days > MAX_TERM_YEARS * 366:
         return {"ends_on": [_("At most %(years)d years.") % {"years": MAX_TERM_YEARS}]}
     return {}
 
@@ -291,12 +313,18 @@ def create_agreement(
         family_centre = None
     if not errors:
         errors |= _party_errors(kind, region, family_centre, parties)
-    errors |= _term_errors(starts_on, ends_on, renewal_months)
+    errors |= _term_errors(starts_on, ends_on)
+    errors |= _renewal_errors(renewal_months)
     if errors:
         raise ValidationFailed(errors)
     order = PARTY_KINDS[kind]
     parties.sort(key=lambda institution: (order.index(institution.kind), institution.name))
     with transaction.atomic(durable=True):
+        if predecessor is not None:
+            # two renewals at once: the second finds the first (not the unique constraint)
+            predecessor = Agreement.objects.select_for_update().get(pk=predecessor.pk)
+            if Agreement.objects.filter(predecessor=predecessor).exists():
+                raise ValidationFailed({None: _("A renewal of this agreement exists already.")})
         agreement = Agreement.objects.create(
             kind=kind,
             region=region,
@@ -399,17 +427,14 @@ def save_version(
             raise ValidationFailed({"texts": errors})
         agreement.starts_on = starts_on or agreement.starts_on
         agreement.ends_on = ends_on or agreement.ends_on
-        term = _term_errors(
-            agreement.starts_on,
-            agreement.ends_on,
-            agreement.renewal_months if renewal_months is None else renewal_months,
-        )
+        term = _term_errors(agreement.starts_on, agreement.ends_on)
+        if renewal_months is not None:
+            term |= _renewal_errors(renewal_months)
+            agreement.renewal_months = renewal_months
         if term:
             raise ValidationFailed(term)
         if renews_automatically is not None:
             agreement.renews_automatically = renews_automatically
-        if renewal_months is not None:
-            agreement.renewal_months = renewal_months
         agreement.save(
             update_fields=[
                 "starts_on",
@@ -440,8 +465,10 @@ def send_for_signature(*, access: Access, agreement: Agreement) -> Agreement:
 def _check_signable(agreement: Agreement, version: AgreementVersion):
     if agreement.status != Agreement.Status.SIGNING:
         raise ValidationFailed({None: _("The agreement is not in signature.")})
+    if version.agreement_id != agreement.pk:
+        raise ValidationFailed({"version": _("Not a version of this agreement.")})
     latest = agreement.versions.first()
-    if version.agreement_id != agreement.pk or version.pk != latest.pk:
+    if version.pk != latest.pk:
         raise ValidationFailed(
             {
                 "version": _(
@@ -460,7 +487,7 @@ def sign(
     person of that institution: who, when, which version (digest)."""
     if party.agreement_id != agreement.pk:
         raise ValidationFailed({"party": _("Not a party of this agreement.")})
-    if not access.has(SIGN, party) or access.user.person_id is None:
+    if not access.has(SIGN, party) or getattr(access.user, "person_id", None) is None:
         raise PermissionDenied(
             _("Only a person of %(institution)s signs for it.")
             % {"institution": party.institution.name}
@@ -496,9 +523,11 @@ def record_paper_copy(
     """The scanned paper copy of the current version, signed by hand for ``parties``
     (the file is checked by ``uploads.check_signed_copy`` before)."""
     _require(access, DRAFT, agreement)
-    parties = list(parties)
+    parties = list(dict.fromkeys(parties))  # a party named twice signs once
     if not parties or any(party.agreement_id != agreement.pk for party in parties):
         raise ValidationFailed({"parties": _("Choose the parties who signed this copy.")})
+    if not upload or not upload.size:
+        raise ValidationFailed({"upload": _("Upload the scanned copy.")})
     with transaction.atomic(durable=True):
         agreement = _locked(agreement)
         _check_signable(agreement, version)
@@ -575,10 +604,9 @@ def discard_draft(*, access: Access, agreement: Agreement):
 def renew(*, access: Access, agreement: Agreement, starts_on: date, ends_on: date) -> Agreement:
     """A new draft that takes over the parties and texts; the old one counts as renewed once
     the new one is in force."""
+    _require(access, DRAFT, agreement)
     if agreement.status not in (Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED):
         raise ValidationFailed({None: _("Only an agreement in force or expired is renewed.")})
-    if Agreement.objects.filter(predecessor=agreement).exists():
-        raise ValidationFailed({None: _("A renewal of this agreement exists already.")})
     return create_agreement(
         access=access,
         kind=agreement.kind,
