@@ -29,7 +29,8 @@ def test_a_centre_agreement_lists_its_monthly_cafe_with_the_rhythm(centre_agreem
     cafe = Format.objects.get(code="parent_cafe").name
     filled = clause(version, "veranstaltungen")["filled"]
     assert f"{cafe}: monatlich (12 Termine im Jahr)" in filled
-    assert "Familienzentrum Sonnenschein Wesel, Sonnenweg 1, 46483 Wesel" in filled
+    preamble = clause(version, "parteien")["filled"]
+    assert "Familienzentrum Sonnenschein Wesel (Sonnenweg 1, 46483 Wesel)" in preamble
     assert "{{" not in filled
 
 
@@ -104,8 +105,8 @@ def test_the_framework_names_childcare_contacts_coordinator_and_parties(framewor
         in preamble
     )
     assert (
-        "Jobcenter Kreis Wesel, Reeser Landstraße 61, 46483 Wesel, Agentur für Arbeit Wesel, "
-        "Reeser Landstraße 61, 46483 Wesel und Jugendamt Kreis Wesel" in preamble
+        "Jobcenter Kreis Wesel (Reeser Landstraße 61, 46483 Wesel), Agentur für Arbeit Wesel "
+        "(Reeser Landstraße 61, 46483 Wesel) und Jugendamt Kreis Wesel" in preamble
     )
     assert f"Sie gilt für {framework.region.name}." in preamble
     term = clause(version, "laufzeit")["filled"]

@@ -59,8 +59,9 @@ def german_date(day: date) -> str:
 
 
 def address(institution: Institution) -> str:
+    """ "Name (street, postcode town)": several of them still read apart in a sentence."""
     street = f"{institution.street}, " if institution.street else ""
-    return f"{institution.name}, {street}{institution.postcode} {institution.town}"
+    return f"{institution.name} ({street}{institution.postcode} {institution.town})"
 
 
 def person_line(person: Person, *, with_institution=True) -> str:

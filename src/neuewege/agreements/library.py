@@ -27,7 +27,8 @@ PLACEHOLDERS = {
     "laufzeit": _("the term: from, until, renewal"),
 }
 
-# (key, heading, text) in order, per template
+# (key, heading, text) in order, per template. The text is German whatever the language of the
+# page that draws it up: ``services.snapshot_of`` fills it in German.
 TEMPLATES = {
     Kind.FRAMEWORK: [
         (
@@ -97,8 +98,8 @@ TEMPLATES = {
         (
             "veranstaltungen",
             "(1) Veranstaltungen",
-            "Im Familienzentrum {{familienzentrum}} werden die folgenden Veranstaltungen "
-            "durchgeführt: {{veranstaltungen}}",
+            "Im Familienzentrum werden die folgenden Veranstaltungen durchgeführt: "
+            "{{veranstaltungen}}",
         ),
         (
             "durchfuehrung",

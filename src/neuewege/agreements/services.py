@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from neuewege.core.access import Access
@@ -36,10 +36,16 @@ from .models import (
 )
 from .permissions import CLAUSES, DRAFT, SIGN
 
+AGREEMENT_LANGUAGE = "de"  # the parties sign German text
 MAX_TERM_YEARS = 10
 MAX_CLAUSE_CHARS = 10_000
 MAX_RENEWAL_MONTHS = 60  # the model's validator
 EDITABLE = (Agreement.Status.DRAFT, Agreement.Status.SIGNING)
+
+
+def _in_german(text) -> str:
+    with translation.override(AGREEMENT_LANGUAGE):
+        return str(text())
 
 
 def _require(access: Access, permission: str, record):
@@ -196,17 +202,18 @@ def _term_errors(starts_on: date | None, ends_on: date | None) -> dict:
 def snapshot_of(*, agreement: Agreement, parties, clauses, today=None) -> dict:
     """The snapshot of a version: ``clauses`` are (clause version, text as edited) in order.
     ``ValidationFailed`` names each clause with a placeholder that cannot be filled."""
-    data = filling.data_for(
-        kind=agreement.kind,
-        region=agreement.region,
-        centre=agreement.family_centre,
-        parties=parties,
-        starts_on=agreement.starts_on,
-        ends_on=agreement.ends_on,
-        renews=agreement.renews_automatically,
-        renewal_months=agreement.renewal_months,
-        today=today,
-    )
+    with translation.override(AGREEMENT_LANGUAGE):  # format names, functions: in German
+        data = filling.data_for(
+            kind=agreement.kind,
+            region=agreement.region,
+            centre=agreement.family_centre,
+            parties=parties,
+            starts_on=agreement.starts_on,
+            ends_on=agreement.ends_on,
+            renews=agreement.renews_automatically,
+            renewal_months=agreement.renewal_months,
+            today=today,
+        )
     entries, problems = [], []
     for clause_version, text in clauses:
         clause = clause_version.clause
@@ -504,7 +511,7 @@ def sign(
             method=Signature.Method.ELECTRONIC,
             signed_by=access.user,
             signer_name=f"{person.first_name} {person.last_name}",
-            signer_function=person.get_function_display(),
+            signer_function=_in_german(person.get_function_display),
             digest=version.digest,
         )
         _in_force_when_signed(agreement, version)
