@@ -18,7 +18,7 @@ class AgreementsConfig(AppConfig):
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, menu_entry
 
-        from . import models, permissions, reminders, selectors  # noqa: F401 (declare)
+        from . import models, permissions, privacy, reminders, selectors  # noqa: F401 (declare)
 
         register_indicator(
             Indicator(

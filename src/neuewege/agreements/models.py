@@ -304,7 +304,7 @@ class Signature(models.Model):
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     digest = models.CharField(_("SHA-256 of the version signed"), max_length=64)
     paper_copy = models.ForeignKey(
-        PaperCopy, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+        PaperCopy, on_delete=models.CASCADE, null=True, blank=True, related_name="signatures"
     )
     voided_at = models.DateTimeField(_("void since"), null=True, blank=True)
 

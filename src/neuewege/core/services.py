@@ -12,6 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -274,7 +275,16 @@ def delete_institution(*, access: Access, institution: Institution):
             raise ValidationFailed(
                 _("The institution still has people. Move or remove them first.")
             )
-        institution.delete()
+        try:
+            with transaction.atomic():
+                institution.delete()
+        except ProtectedError as error:
+            raise ValidationFailed(
+                _(
+                    "Events, agreements or other records of the cooperation refer to the "
+                    "institution: it stays, so that they remain complete."
+                )
+            ) from error
 
 
 def delete_person(*, access: Access, person: Person):

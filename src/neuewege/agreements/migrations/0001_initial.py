@@ -147,7 +147,7 @@ class Migration(migrations.Migration):
                 ('signed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='signed')),
                 ('digest', models.CharField(max_length=64, verbose_name='SHA-256 of the version signed')),
                 ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='void since')),
-                ('paper_copy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='agreements.papercopy')),
+                ('paper_copy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='agreements.papercopy')),
                 ('party', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='agreements.party')),
                 ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='agreements.agreementversion')),
