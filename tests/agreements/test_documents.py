@@ -4,6 +4,7 @@ region's batch of PDFs as a ZIP made in the background."""
 
 import io
 import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from neuewege.agreements import documents, services
 from neuewege.agreements.models import Agreement, AgreementVersion, Kind
 from neuewege.core.access import access_for
-from neuewege.core.models import Institution, Person, User
+from neuewege.core.models import ExportFile, Institution, Person, User
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
 
 
@@ -171,3 +172,172 @@ def test_docx_holds_the_same(signing, signers):
     assert f"SHA-256 of the version signed: {version.digest}" in text
     assert text.count("Not signed yet.") == 2
     assert "Term | 01.01.2027 to 31.12.2029" in text
+
+
+# The exporters, fetched as a person does
+
+
+@pytest.fixture(autouse=True)
+def seal_dir(settings, tmp_path_factory):
+    """One self-signed seal for the test run, outside the repository's var/."""
+    settings.VAR_DIR = tmp_path_factory.getbasetemp() / "var"
+    settings.SEAL_KEY_FILE = settings.SEAL_CERT_FILE = None
+
+
+def centre_agreement(coordinator, region, name):
+    centre = InstitutionFactory(region=region, name=f"Familienzentrum {name}")
+    job_centre = InstitutionFactory(
+        region=region, kind=Institution.Kind.JOB_CENTRE, name=f"Jobcenter {name}"
+    )
+    agency = InstitutionFactory(
+        region=region, kind=Institution.Kind.EMPLOYMENT_AGENCY, name=f"Agentur für Arbeit {name}"
+    )
+    bca = PersonFactory(institution=job_centre, function=Person.Function.BCA)
+    make_event(centre, dates=2, speakers=[bca])
+    return services.create_agreement(
+        access=access_for(coordinator),
+        kind=Kind.FAMILY_CENTRE,
+        region=region,
+        family_centre=centre,
+        parties=[centre, job_centre, agency],
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2028, 12, 31),
+    )
+
+
+def sealed_status(content: bytes):
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from neuewege.agreements import seal
+
+    (embedded,) = PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures
+    context = ValidationContext(trust_roots=[seal.certificate()], allow_fetching=False)
+    return validate_pdf_signature(embedded, context)
+
+
+def test_coordinator_downloads_a_draft_version_unsealed(client, coordinator, agreement):
+    version = agreement.versions.first()
+    client.force_login(coordinator)
+    response = client.get(f"/exports/agreement-version.pdf?version={version.pk}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    assert version.snapshot["title"] in pdf_text(response.content)
+    assert PdfReader(io.BytesIO(response.content)).get_fields() is None  # no seal on a draft
+    response = client.get(f"/exports/agreement-version.docx?version={version.pk}")
+    assert response.status_code == 200
+    assert version.snapshot["title"] in docx_text(response.content)
+    assert AgreementVersion.objects.get(pk=version.pk).sealed_pdf is None
+
+
+def test_another_regions_account_gets_404(client, borken, agreement):
+    other = UserFactory(role=User.Role.COORDINATOR, regions=[borken])
+    client.force_login(other)
+    version = agreement.versions.first()
+    for fmt in ("pdf", "docx"):
+        address = f"/exports/agreement-version.{fmt}?version={version.pk}"
+        assert client.get(address).status_code == 404
+    assert client.get("/exports/agreement-version.pdf?version=x").status_code == 404
+
+
+def test_the_version_in_force_is_sealed_once_and_served_identically(
+    client, coordinator, signing, signers
+):
+    version = sign_all(signing, signers)
+    assert Agreement.objects.get(pk=signing.pk).status == Agreement.Status.IN_FORCE
+    client.force_login(coordinator)
+    address = f"/exports/agreement-version.pdf?version={version.pk}"
+    first = client.get(address)
+    assert first.status_code == 200
+    status = sealed_status(first.content)
+    assert status.intact and status.valid
+    assert bytes(AgreementVersion.objects.get(pk=version.pk).sealed_pdf) == first.content
+    second = client.get(address)
+    assert second.content == first.content
+    text = pdf_text(second.content)
+    assert "Fatma Yılmaz" in text and version.digest in text
+
+
+def test_an_older_version_is_not_sealed(client, coordinator, signing, signers):
+    first = signing.versions.first()
+    services.save_version(
+        access=access_for(coordinator),
+        agreement=signing,
+        texts={first.snapshot["clauses"][1]["key"]: "Die Partner arbeiten eng zusammen."},
+    )
+    sign_all(Agreement.objects.get(pk=signing.pk), signers)
+    client.force_login(coordinator)
+    response = client.get(f"/exports/agreement-version.pdf?version={first.pk}")
+    assert response.status_code == 200
+    assert PdfReader(io.BytesIO(response.content)).get_fields() is None
+    assert not documents.is_final(AgreementVersion.objects.get(pk=first.pk))
+
+
+def test_the_regions_batch_holds_one_pdf_per_agreement(
+    client, coordinator, wesel, borken, signing, signers
+):
+    from tests.exports import fetched
+
+    version = sign_all(signing, signers)  # in force: its sealed PDF
+    other = centre_agreement(coordinator, wesel, "Regenbogen")  # a draft
+    borken_coordinator = UserFactory(role=User.Role.COORDINATOR, regions=[borken])
+    centre_agreement(borken_coordinator, borken, "Borken")  # not of Wesel
+    client.force_login(coordinator)
+    response = client.get(f"/exports/agreements-batch.zip?region_key={wesel.key}")
+    assert response.status_code == 302
+    file = fetched(client, response)
+    assert file.status_code == 200 and file["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(file.content))
+    names = sorted(archive.namelist())
+    assert len(names) == 2 and all(name.endswith(".pdf") for name in names)
+    assert f"{signing.pk}-" in names[0] + names[1] and f"{other.pk}-" in names[0] + names[1]
+    by_agreement = {int(name.split("-")[0]): archive.read(name) for name in names}
+    sealed = bytes(AgreementVersion.objects.get(pk=version.pk).sealed_pdf)
+    assert by_agreement[signing.pk] == sealed
+    assert sealed_status(sealed).intact
+    assert other.title in pdf_text(by_agreement[other.pk])
+    assert ExportFile.objects.get().work_done == 2
+
+
+def test_every_regions_batch_is_the_state_levels(client, coordinator, state_user, wesel, borken):
+    from tests.exports import fetched
+
+    centre_agreement(coordinator, wesel, "Wesel")
+    borken_coordinator = UserFactory(role=User.Role.COORDINATOR, regions=[borken])
+    centre_agreement(borken_coordinator, borken, "Borken")
+    client.force_login(coordinator)
+    assert client.get("/exports/agreements-batch.zip?region_key=all").status_code == 403
+    assert client.get(f"/exports/agreements-batch.zip?region_key={borken.key}").status_code == 404
+    client.force_login(state_user)
+    file = fetched(client, client.get("/exports/agreements-batch.zip?region_key=all"))
+    names = sorted(zipfile.ZipFile(io.BytesIO(file.content)).namelist())
+    assert [name.split("/")[0] for name in names] == [
+        f"{wesel.key}-kreis-wesel",
+        f"{borken.key}-kreis-borken",
+    ][:: 1 if wesel.key < borken.key else -1]
+
+
+def test_a_region_without_agreements_is_told_at_once(client, coordinator, wesel):
+    client.force_login(coordinator)
+    response = client.get(f"/exports/agreements-batch.zip?region_key={wesel.key}")
+    assert response.status_code == 400
+    assert not ExportFile.objects.exists()
+
+
+def test_the_batch_renders_in_worker_processes_as_in_this_one(coordinator, wesel):
+    from neuewege.agreements import tasks
+
+    for name in ("Eins", "Zwei", "Drei"):
+        centre_agreement(coordinator, wesel, name)
+    alone, count = tasks.batch_zip([wesel], workers=1)
+    tasks.POOL_FROM, pool_from = 1, tasks.POOL_FROM
+    try:
+        pooled, _count = tasks.batch_zip([wesel], workers=2)
+    finally:
+        tasks.POOL_FROM = pool_from
+    first, second = zipfile.ZipFile(io.BytesIO(alone)), zipfile.ZipFile(io.BytesIO(pooled))
+    assert count == 3 and first.namelist() == second.namelist()
+    for name in first.namelist():
+        assert pdf_text(first.read(name)) == pdf_text(second.read(name))

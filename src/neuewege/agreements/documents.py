@@ -13,6 +13,14 @@ The body text is German (the parties sign German text); the labels around it are
 force, with the platform's seal (``seal.py``), made once and kept in
 ``AgreementVersion.sealed_pdf`` so that every later download gives the identical bytes.
 ``pdf_from`` makes a PDF from plain data (no database): the batch's worker processes use it.
+
+Exporters (``register``, called from apps.py), for whoever may see the region's agreements:
+
+- ``agreement-version`` (PDF, DOCX; ``version``: its id): one version; the PDF of a version in
+  force is the sealed one.
+- ``agreements-batch`` (ZIP, in the background; ``region_key``, or "all" for every region —
+  something of no region in the access policy, which only the state level reaches): the
+  current version's PDF of every agreement (``tasks.batch_zip``).
 """
 
 from datetime import date, datetime
@@ -20,11 +28,16 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from neuewege.core import exporters
 from neuewege.core.documents import render_docx, render_pdf
+from neuewege.core.errors import NotFound
+from neuewege.core.exporters import Document, Exporter, Invalid, Target
 from neuewege.core.models import Institution
 
 from .models import Agreement, AgreementVersion, Kind, Signature
+from .permissions import SEE
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # an agreement that has been in force: all its parties signed its current version
@@ -245,3 +258,74 @@ def current_pdf(version: AgreementVersion) -> bytes:
     if is_final(version):
         return final_pdf(version)
     return version_pdf(version)
+
+
+# The exporters (registered in apps.py): professionals' names only, no parents' data
+
+ALL_REGIONS = "all"
+
+
+def _version(access, params) -> Target:
+    pk = exporters.number(params, "version")
+    version = (
+        AgreementVersion.objects.select_related("agreement__region")
+        .defer("sealed_pdf")
+        .filter(pk=pk, agreement__region_id__in=access.region_ids)
+        .first()
+    )
+    if version is None:
+        raise NotFound({"version": "no such agreement version"})
+    return Target(region_id=version.agreement.region_id, data=version, subject=version.agreement)
+
+
+def _version_file(target: Target, fmt: str) -> Document:
+    version = target.data
+    name = f"vereinbarung-{version.agreement_id}-version-{version.number}.{fmt}"
+    if fmt == "pdf":
+        return Document(current_pdf(version), name)
+    return Document(version_docx(version), name)
+
+
+def _batch(access, params) -> Target:
+    """A region's agreements; "all": every region's, asked of the policy as something of no
+    region (the state level's reach over the programme)."""
+    if str(params.get("region_key", "")) == ALL_REGIONS:
+        region, agreements = None, Agreement.objects.all()
+    else:
+        region = exporters.region_of(access, params)
+        agreements = Agreement.objects.filter(region=region)
+    if not agreements.exists():
+        raise Invalid(_("There are no agreements to put into the file yet."))
+    return Target(region_id=region.pk if region else None, data=region)
+
+
+def _batch_file(target: Target, fmt: str) -> Document:
+    from . import tasks
+
+    region = target.data
+    content, _count = tasks.batch_zip([region] if region else None)
+    return Document(content, tasks.zip_name(region))
+
+
+VERSION = Exporter(
+    name="agreement-version",
+    label=gettext_lazy("Agreement (one version)"),
+    formats=("pdf", "docx"),
+    find=_version,
+    permission=SEE,
+    produce=_version_file,
+)
+BATCH = Exporter(
+    name="agreements-batch",
+    label=gettext_lazy("Every agreement of the region as PDF (ZIP)"),
+    formats=("zip",),
+    find=_batch,
+    permission=SEE,
+    produce=_batch_file,
+    background=True,  # thousands of PDFs at the state's scale
+)
+
+
+def register():
+    for declared in (VERSION, BATCH):
+        exporters.register(declared)
