@@ -242,7 +242,7 @@ def final_pdf(version: AgreementVersion, *, pdf: bytes | None = None) -> bytes:
     if stored:
         return bytes(stored)
     sealed = seal.seal_pdf(pdf if pdf is not None else version_pdf(version))
-    with transaction.atomic():  # lock late: the rendering above took the time
+    with transaction.atomic(durable=True):  # lock late: the rendering above took the time
         row = AgreementVersion.objects.select_for_update().filter(pk=version.pk).first()
         if row is None:
             return sealed
