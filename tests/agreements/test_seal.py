@@ -54,8 +54,17 @@ def test_sealed_pdf_validates_and_covers_the_whole_file(pdf, seal_dir):
     # still readable, still identified as PDF/A-2b
     text = " ".join(PdfReader(io.BytesIO(sealed)).pages[0].extract_text().split())
     assert "Kooperationsvereinbarung Familienzentrum Regenbogen" in text
-    xmp = PdfReader(io.BytesIO(sealed)).trailer["/Root"]["/Metadata"].get_object().get_data()
+    sealed_reader, reader = PdfReader(io.BytesIO(sealed)), PdfReader(io.BytesIO(pdf))
+    xmp = sealed_reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert re.search(rb'pdfaid:part(="|>)2', xmp)
+    # the metadata as the PDF/A writer made it: XMP and Info agree (PDF/A-2 asks for it)
+    assert xmp == reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert sealed_reader.metadata == reader.metadata
+    assert f'pdf:Producer="{reader.metadata.producer}"'.encode() in xmp
+    # the field is invisible (no area) but printable, as PDF/A-2 wants an annotation
+    (field,) = [annot.get_object() for annot in sealed_reader.pages[0]["/Annots"]]
+    assert field["/FT"] == "/Sig" and [float(x) for x in field["/Rect"]] == [0, 0, 0, 0]
+    assert field["/F"] & 4 and not field["/F"] & 2  # Print, not Hidden
 
 
 def test_a_byte_changed_after_sealing_is_reported(pdf, seal_dir):

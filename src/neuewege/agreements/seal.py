@@ -38,9 +38,20 @@ SELF_SIGNED_FILE = "platform-seal.pem"  # key and certificate in one file: repla
 SELF_SIGNED_YEARS = 10
 
 
+class _KeepMetadata(IncrementalPdfFileWriter):
+    """An incremental update that leaves the document's metadata as it was. pyHanko would
+    rewrite the XMP packet and the Info dictionary, and disagree with itself: the Info's
+    ``/Producer`` becomes "WeasyPrint …; pyHanko …", the XMP's ``pdf:Producer`` "pyHanko …" —
+    which PDF/A-2 refuses (the two must be equivalent). Left alone, both stay as the PDF/A
+    writer made them, with the PDF/A and PDF/UA identification and its extension schema."""
+
+    def _update_meta(self):
+        pass
+
+
 def seal_pdf(pdf: bytes) -> bytes:
     """``pdf`` with the platform's PAdES-B-B seal appended (an incremental update)."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    writer = _KeepMetadata(io.BytesIO(pdf), strict=False)
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,
