@@ -12,8 +12,9 @@ state, then every agreement's PDF in one ZIP, as the state level's background ex
    .version_pdf`` on a sample of the current versions: template, WeasyPrint, PDF/A-2b).
 3. The batch as the background task makes it (``core.tasks.make_export`` for a state-level
    account, the file kept as ``ExportFile``): ZIP of every agreement, rendered in a pool of
-   one process per core; its total time, and the time it would take in one process (median x
-   count; measured for a small run), which is why the pool is there.
+   one process per core from ``tasks.POOL_FROM`` documents on; its total time, and the time it
+   would take in one process (median x count). A small run (``BENCH_AGREEMENTS_LIMIT``)
+   measures the batch both ways as well: in this process alone and in the pool.
 
 On the state-scale dataset of ``make bench`` (``bench.run`` sets up Django on it). Alone:
 ``python -m bench.agreements`` — on the benchmark database (built by ``make bench``) unless
@@ -134,6 +135,7 @@ def time_single(sample: int = SAMPLE) -> dict:
 
 def time_batch() -> dict:
     """The state level's background export of every agreement, as its task makes it."""
+    from neuewege.agreements import tasks
     from neuewege.agreements.models import Agreement
     from neuewege.core.models import ExportFile, User
     from neuewege.core.tasks import make_export
@@ -162,14 +164,20 @@ def time_batch() -> dict:
         "total_s": round(seconds, 1),
         "per_document_s": round(seconds / count, 3) if count else None,
         "zip_mb": round(len(size) / 2**20, 1),
+        "pool_from": tasks.POOL_FROM,
     }
     ExportFile.objects.filter(pk=file.pk).delete()  # hundreds of MB: not kept after the run
-    if count <= SEQUENTIAL_UP_TO:  # a small run (BENCH_AGREEMENTS_LIMIT): measured as well
-        from neuewege.agreements import tasks
-
+    if count <= SEQUENTIAL_UP_TO:  # a small run (BENCH_AGREEMENTS_LIMIT): both ways measured
         started = time.perf_counter()
         tasks.batch_zip(None, workers=1)
         result["sequential_s"] = round(time.perf_counter() - started, 1)
+        pool_from, tasks.POOL_FROM = tasks.POOL_FROM, 1
+        try:
+            started = time.perf_counter()
+            tasks.batch_zip(None, workers=result["workers"])
+            result["pool_s"] = round(time.perf_counter() - started, 1)
+        finally:
+            tasks.POOL_FROM = pool_from
     return result
 
 
@@ -216,8 +224,19 @@ def table(result: dict) -> str:
             f"{batch['agreements']:,} PDFs",
             f"{batch.get('sequential_s', result['sequential_estimate_s'])} s",
         ],
+    ]
+    if "pool_s" in batch:
+        rows.append(
+            [
+                f"batch in a pool of {batch['workers']} processes (measured)",
+                f"{batch['agreements']:,} PDFs",
+                f"{batch['pool_s']} s",
+            ]
+        )
+    used = batch["workers"] if batch["agreements"] >= batch["pool_from"] else 1
+    rows += [
         [
-            f"batch as the background export ({batch['workers']} processes)",
+            f"batch as the background export ({used} process{'es' if used > 1 else ''})",
             f"{batch['agreements']:,} PDFs, ZIP {batch['zip_mb']} MB, {batch['state']}"
             + (f" ({batch['error']})" if batch["error"] else ""),
             f"{batch['total_s']} s ({batch['per_document_s']} s per PDF)",
