@@ -17,10 +17,13 @@ class AgreementsConfig(AppConfig):
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, menu_entry
 
-        from . import documents, models, permissions, reminders  # noqa: F401 (declare)
+        from . import models, permissions, reminders  # noqa: F401 (declare)
 
         due_job(reminders.run_agreement_dates)
-        documents.register()
         auditlog.register(models.Agreement)
         auditlog.register(models.Clause)
         menu_entry(REGION, "agreement-list", _("Agreements"), order=48)
+
+        from . import documents
+
+        documents.register()  # the exporters of versions and of the region's batch
