@@ -341,3 +341,23 @@ def test_the_batch_renders_in_worker_processes_as_in_this_one(coordinator, wesel
     assert count == 3 and first.namelist() == second.namelist()
     for name in first.namelist():
         assert pdf_text(first.read(name)) == pdf_text(second.read(name))
+
+
+def test_a_signature_on_paper_is_shown_as_such(signing, signers, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    version = signing.versions.first()
+    agency = signing.parties.get(institution__kind=Institution.Kind.EMPLOYMENT_AGENCY)
+    services.record_paper_copy(
+        access=access_for(coordinator),
+        agreement=signing,
+        version=version,
+        upload=SimpleUploadedFile("unterschrieben.pdf", b"%PDF-1.7\n%%EOF\n"),
+        parties=[agency],
+        signer_names={agency.pk: "Dr. Klaus Klein"},
+    )
+    with translation.override("en"):
+        text = pdf_text(documents.version_pdf(version))
+    assert "Dr. Klaus Klein" in text
+    assert "by hand on paper" in text
+    assert text.count("Place, date, signature, name and function") == 2
