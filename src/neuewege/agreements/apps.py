@@ -33,3 +33,7 @@ class AgreementsConfig(AppConfig):
         auditlog.register(models.Agreement)
         auditlog.register(models.Clause)
         menu_entry(REGION, "agreement-list", _("Agreements"), order=48)
+
+        from . import documents
+
+        documents.register()  # the exporters of versions and of the region's batch
