@@ -54,6 +54,7 @@ CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "ics": "text/calendar; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "zip": "application/zip",
 }
 TABLE_FORMATS = ("csv", "xlsx")
 PDF_VARIANT = "pdf/a-2b"  # with tags, and identified as PDF/UA-1 too: see the module's text
