@@ -10,7 +10,7 @@ The fixture (period 2025):
 - Elterncafé „Sommer“ 2 and 9 Sep 2025: 1 confirmed, attendance not recorded.
 - Not in the period: an Elterncafé of Dec 2024 (attended by 4), a cancelled event of May 2025,
   a café of the other centre in 2025.
-- Training: Fatma Yılmaz (basismodul, 7 h, May 2025) and Jonas Kurz (information session for
+- Training: Fatma Y. (basismodul, 7 h, May 2025) and Jonas Kurz (information session for
   family centres, 3 h), both of the centre; Petra Fremd of the other centre.
 - Agreement: the centre with the job centre and the employment agency, in force from 2024 to
   30 Sep 2025. Gütesiegel until 31 Mar 2026 (within six months after the period).
@@ -31,10 +31,11 @@ from neuewege.agreements import evidence
 from neuewege.agreements.models import Agreement
 from neuewege.agreements.services import create_agreement
 from neuewege.core.access import system_access
+from neuewege.core.documents import html_pdf
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Institution, User
 from neuewege.events.models import ConsentText, Registration
-from neuewege.trainings.models import TrainingRegistration
+from neuewege.trainings.models import Module, TrainingRegistration
 from tests.evaluation.test_results import no_step, step, survey
 from tests.factories import (
     InstitutionFactory,
@@ -190,7 +191,9 @@ def english():
 
 
 def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    """The text of every page, whitespace (a table cell's line breaks) as single spaces."""
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
@@ -224,9 +227,9 @@ def test_only_the_periods_events_with_their_attendance(world, english):
         ("Sommercafé", date(2025, 9, 2), 2, 0),
     ]
     assert found.events[0].speaker_text == "Sven Sprecher (Bildungswerk Niederrhein)"
-    assert [(row.label, row.events, row.dates, row.attended) for row in found.totals] == [
-        ("Elterncafé", 2, 3, 2),
-        ("Themenveranstaltung", 1, 1, 1),
+    assert [(row.code, row.events, row.dates, row.attended) for row in found.totals] == [
+        ("parent_cafe", 2, 3, 2),
+        ("info_session", 1, 1, 1),
     ]
     assert (found.total.events, found.total.dates, found.total.attended) == (3, 4, 3)
 
@@ -236,7 +239,7 @@ def test_agreements_partners_and_trainings(world, english):
     assert [item.agreement for item in found.agreements] == [world["agreement"]]
     item = found.agreements[0]
     assert item.version.number == 1 and len(item.version.digest) == 64
-    assert [party.name for party in item.parties][0] == world["centre"].name
+    assert item.parties[0].name == world["centre"].name
     partners = {partner.institution.name: partner.reasons for partner in found.partners}
     assert set(partners) == {
         "Jobcenter Kreis Wesel",
@@ -244,10 +247,11 @@ def test_agreements_partners_and_trainings(world, english):
         "Bildungswerk Niederrhein",
     }
     assert partners["Bildungswerk Niederrhein"] == ["Speakers at one event"]
+    titles = dict(Module.objects.values_list("code", "title"))
     assert [(row.name, row.module, row.day, row.hours) for row in found.trainings] == [
-        ("Jonas Kurz", "Informationsveranstaltung für Familienzentren", date(2025, 10, 7), 3),
-        ("Fatma Yılmaz", "Basismodul", date(2025, 5, 5), 7),
-    ] or [row.name for row in found.trainings] == ["Jonas Kurz", "Fatma Yılmaz"]
+        ("Jonas Kurz", titles["informationsveranstaltung-familienzentren"], date(2025, 10, 7), 3),
+        ("Fatma Yılmaz", titles["basismodul"], date(2025, 5, 5), 7),
+    ]
     assert [(row.name, row.hours, row.enough) for row in found.staff_hours] == [
         ("Fatma Yılmaz", 7, True),
         ("Jonas Kurz", 3, False),
@@ -285,15 +289,29 @@ def test_the_pdf(world, english):
     assert "Café im Regenbogen" not in text
     assert "Sven Sprecher" in text and "Bildungswerk Niederrhein" in text
     assert "Fatma Yılmaz" in text and "Petra Fremd" not in text and "Otto Vorjahr" not in text
-    assert world["agreement"].versions.get().digest[:20] in text.replace("\n", "")
+    assert world["agreement"].versions.get().digest[:16] in text.replace(" ", "")
     assert "Entwurf, nie in Kraft" not in text
     assert "< 5" in text
     assert "Warnings" in text and "within 6 months after the period" in text
     assert_no_parent_data(text)
 
 
-def test_the_zip(world, english):
-    pytest.importorskip("neuewege.agreements.documents")
+@pytest.fixture
+def agreement_pdfs(monkeypatch):
+    """The agreements' PDFs come from ``agreements.documents`` (another part of the app); where
+    it is not there yet, a plain PDF naming the version stands in for it."""
+    if not evidence_documents_exist():
+
+        def stand_in(version):
+            return html_pdf(
+                '<html lang="de"><head><meta charset="utf-8"><title>Vereinbarung</title></head>'
+                f"<body><p>{version.agreement.title}, Fassung {version.number}</p></body></html>"
+            )
+
+        monkeypatch.setattr(evidence, "agreement_pdf", stand_in)
+
+
+def test_the_zip(world, english, agreement_pdfs):
     content = evidence.zip_pack(collect(world))
     with zipfile.ZipFile(io.BytesIO(content)) as pack:
         names = pack.namelist()
@@ -396,17 +414,19 @@ def staff_of(world):
     return make
 
 
-def test_staff_of_the_centre_download_pdf_and_zip(client, world, staff_of):
+def test_staff_of_the_centre_download_pdf_and_zip(client, world, staff_of, agreement_pdfs):
     client.force_login(staff_of(world["centre"]))
     response = client.get(export_url("pdf", world))
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/pdf"
     assert "Frühstück für Eltern" in pdf_text(response.content)
-    if evidence_documents_exist():
-        response = client.get(export_url("zip", world))
-        assert response.status_code == 200
-        assert response["Content-Type"] == "application/zip"
-        assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
+    response = client.get(export_url("zip", world))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert 'filename="nachweise-guetesiegel-' in response["Content-Disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as pack:
+        assert pack.testzip() is None
+        assert len(pack.namelist()) == 4
 
 
 def evidence_documents_exist() -> bool:
@@ -445,10 +465,10 @@ def test_a_bad_period_is_a_400_with_the_reason(client, world, coordinator, engli
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = client.get(export_url("pdf", world, until=tomorrow))
     assert response.status_code == 400
-    assert response.content.decode() == "Until: the period cannot end after today."
+    assert "the period cannot end after today." in response.content.decode()
     response = client.get(export_url("zip", world, since="kaputt"))
     assert response.status_code == 400
-    assert "From: enter a date as YYYY-MM-DD." in response.content.decode()
+    assert "enter a date as YYYY-MM-DD." in response.content.decode()
 
 
 def test_the_page(client, world, staff_of, english):

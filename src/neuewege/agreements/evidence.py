@@ -45,7 +45,7 @@ from neuewege.core import exporters
 from neuewege.core.documents import render_pdf, to_csv
 from neuewege.core.errors import NotFound, ValidationFailed
 from neuewege.core.exporters import Document, Exporter, Invalid, Target
-from neuewege.core.models import Institution
+from neuewege.core.models import EventFormat, Institution
 from neuewege.events.models import EventSession, ParentEvent, Registration
 from neuewege.trainings.models import TrainingRegistration
 
@@ -184,6 +184,7 @@ class EventEvidence:
 
 @dataclass
 class FormatTotal:
+    code: str
     label: str
     events: int = 0
     dates: int = 0
@@ -360,14 +361,20 @@ def _events(centre: Institution, period: ReviewPeriod, now: datetime):
 
 def _totals(events: list[EventEvidence]) -> tuple[list[FormatTotal], FormatTotal]:
     by_format: dict[str, FormatTotal] = {}
-    total = FormatTotal(_("All formats"))
+    total = FormatTotal("", _("All formats"))
     for item in events:
-        row = by_format.setdefault(item.event.format.code, FormatTotal(item.event.format.name))
+        code = item.event.format.code
+        row = by_format.setdefault(code, FormatTotal(code, item.event.format.name))
         for tally in (row, total):
             tally.events += 1
             tally.dates += item.dates
             tally.attended += item.attended
-    return sorted(by_format.values(), key=lambda row: row.label.casefold()), total
+    order = list(EventFormat.values)  # as the evaluation orders them
+    rows = sorted(
+        by_format.values(),
+        key=lambda row: (order.index(row.code) if row.code in order else len(order), row.label),
+    )
+    return rows, total
 
 
 def _partners(centre, agreements, events) -> list[Partner]:
