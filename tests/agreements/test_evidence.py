@@ -33,7 +33,8 @@ from neuewege.agreements.services import create_agreement
 from neuewege.core.access import system_access
 from neuewege.core.documents import html_pdf
 from neuewege.core.errors import ValidationFailed
-from neuewege.core.models import Institution, User
+from neuewege.core.models import ExportFile, Institution, User
+from neuewege.core.tasks import make_export
 from neuewege.events.models import ConsentText, Registration
 from neuewege.trainings.models import Module, TrainingRegistration
 from tests.evaluation.test_results import no_step, step, survey
@@ -405,6 +406,17 @@ def export_url(fmt, world, **params):
     return f"/exports/centre-evidence.{fmt}?{query}"
 
 
+def fetch(client, url):
+    """A download of the pack: made in the background (the worker's part done here), then
+    fetched from its page by the account that asked for it."""
+    response = client.get(url)
+    assert response.status_code == 302, response.content
+    file = ExportFile.objects.latest("pk")
+    assert response["Location"] == reverse("export-file", args=[file.pk])
+    make_export.call(file_id=file.pk)
+    return client.get(reverse("export-file-download", args=[file.pk]))
+
+
 @pytest.fixture
 def staff_of(world):
     def make(institution, role=User.Role.STAFF):
@@ -416,11 +428,11 @@ def staff_of(world):
 
 def test_staff_of_the_centre_download_pdf_and_zip(client, world, staff_of, agreement_pdfs):
     client.force_login(staff_of(world["centre"]))
-    response = client.get(export_url("pdf", world))
+    response = fetch(client, export_url("pdf", world))
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/pdf"
     assert "Frühstück für Eltern" in pdf_text(response.content)
-    response = client.get(export_url("zip", world))
+    response = fetch(client, export_url("zip", world))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert 'filename="nachweise-guetesiegel-' in response["Content-Disposition"]
@@ -440,7 +452,7 @@ def evidence_documents_exist() -> bool:
 def test_the_coordinator_and_the_state_download(client, world, coordinator, state_user):
     for user in (coordinator, state_user):
         client.force_login(user)
-        assert client.get(export_url("pdf", world)).status_code == 200
+        assert fetch(client, export_url("pdf", world)).status_code == 200
 
 
 def test_outsiders_are_refused(client, world, staff_of, borken):
@@ -469,9 +481,10 @@ def test_a_bad_period_is_a_400_with_the_reason(client, world, coordinator, engli
     response = client.get(export_url("zip", world, since="kaputt"))
     assert response.status_code == 400
     assert "enter a date as YYYY-MM-DD." in response.content.decode()
+    assert not ExportFile.objects.exists()  # refused before any work
 
 
-def test_the_page(client, world, staff_of, english):
+def test_the_page(client, world, staff_of, english, agreement_pdfs):
     client.force_login(staff_of(world["centre"]))
     url = reverse("centre-evidence", args=[world["centre"].pk])
     assert url == f"/institutions/{world['centre'].pk}/evidence/"
@@ -489,10 +502,13 @@ def test_the_page(client, world, staff_of, english):
     assert "error-summary" in page
     assert "Until: the period must not end before it begins." in page
 
-    response = client.get(url, {"since": "2025-01-01", "until": "2025-12-31", "download": "pdf"})
-    assert response.status_code == 200
+    query = "since=2025-01-01&until=2025-12-31&download=pdf"
+    response = fetch(client, f"{url}?{query}")
     assert response["Content-Type"] == "application/pdf"
     assert "Frühstück für Eltern" in pdf_text(response.content)
-    # the German date format of the form is taken too
-    response = client.get(url, {"since": "01.01.2025", "until": "31.12.2025", "download": "pdf"})
-    assert response.status_code == 200
+    file = ExportFile.objects.latest("pk")
+    assert file.params == {"institution": str(world["centre"].pk)} | PERIOD | {"download": "pdf"}
+    # the German date format of the form is taken too, and passed on as ISO dates
+    response = fetch(client, f"{url}?since=01.01.2025&until=31.12.2025&download=zip")
+    assert response["Content-Type"] == "application/zip"
+    assert ExportFile.objects.latest("pk").params["since"] == "2025-01-01"

@@ -39,7 +39,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from neuewege.core import exporters
 from neuewege.core.documents import render_pdf, to_csv
@@ -394,9 +394,8 @@ def _partners(centre, agreements, events) -> list[Partner]:
                 speaking[institution.pk] += 1
     for pk, number in speaking.items():
         partners[pk].reasons.append(
-            _("Speakers at %(number)s events") % {"number": number}
-            if number != 1
-            else _("Speakers at one event")
+            ngettext("Speakers at one event", "Speakers at %(number)s events", number)
+            % {"number": number}
         )
     return sorted(partners.values(), key=lambda partner: partner.institution.name.casefold())
 
@@ -638,6 +637,8 @@ def family_centre(access, pk) -> Institution:
 
 
 def _find(access, params) -> Target:
+    """The centre and the period: 404 outside the account's regions, 403 without the
+    permission, then 400 for a period that makes no sense (before the work starts)."""
     centre = family_centre(access, exporters.number(params, "institution"))
     if not access.has(EVIDENCE, centre):  # before the period: outsiders learn nothing of it
         raise DjangoPermissionDenied
@@ -667,6 +668,8 @@ EVIDENCE_PACK = Exporter(
     find=_find,
     permission=EVIDENCE,
     produce=_produce,
+    # a PDF of five years of a busy centre takes longer than a web request may (bench/evidence.py)
+    background=True,
 )
 
 
