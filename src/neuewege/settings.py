@@ -253,6 +253,11 @@ REGISTRATION_RETENTION_DAYS = int(env("NEUEWEGE_RETENTION_DAYS", "180"))
 ACCESS_LOG_RETENTION_DAYS = int(env("NEUEWEGE_ACCESS_LOG_DAYS", "730"))
 # The purge (core/privacy.py) writes what it erases to a JSON-lines file here first, if set
 PURGE_ARCHIVE_DIR = env("NEUEWEGE_PURGE_ARCHIVE_DIR") or None
+# The platform's seal on the PDFs of agreements in force (agreements/seal.py): a key and its
+# certificate (PEM or DER) of the operating organisation; unset: a self-signed one in VAR_DIR/seal
+SEAL_KEY_FILE = env("NEUEWEGE_SEAL_KEY_FILE") or None
+SEAL_CERT_FILE = env("NEUEWEGE_SEAL_CERT_FILE") or None
+SEAL_PASSPHRASE = env("NEUEWEGE_SEAL_PASSPHRASE")
 # Follow-up survey: parents who agreed get their link this many weeks after the last session
 # they attended, and one reminder this many days later. Speakers and family centres are asked
 # after each event held ("event") or once a quarter about the quarter's events ("quarter").

@@ -9,6 +9,7 @@ import dataclasses
 import io
 import json
 import re
+import zipfile
 from datetime import date, timedelta
 from xml.etree import ElementTree
 
@@ -29,6 +30,7 @@ from neuewege.core.privacy import purge_personal_data
 from neuewege.core.tasks import make_export
 from neuewege.events import calendars
 from neuewege.events.services.booking import book
+from tests.agreements.test_documents import centre_agreement
 from tests.api.test_api import token_header
 from tests.exports import fetched
 from tests.factories import UserFactory, make_event, make_registrant, make_training
@@ -54,12 +56,14 @@ def world(wesel, family_centre, staff, coordinator, state_user, booking_for):
     attendee = make_registrant(
         training, family_centre, session=training.sessions.get(), attended=True
     )
+    agreement = centre_agreement(coordinator, wesel, "Exporte")
     return {
         "event": event,
         "training": training,
         "attendee": attendee,
         "registration": registration,
         "secret": secret,
+        "agreement": agreement,
         "users": {"staff": staff, "coordinator": coordinator, "state": state_user},
     }
 
@@ -68,6 +72,7 @@ def cases(world, wesel):
     """Per exporter and format: who downloads it, and the parameters."""
     event, session = world["event"], world["event"].sessions.get()
     region = {"region_key": wesel.key}
+    agreement_version = world["agreement"].versions.get()
     return [
         ("event-registrations", "csv", "staff", {"pk": event.pk}),
         ("event-registrations", "xlsx", "coordinator", {"pk": event.pk}),
@@ -93,6 +98,9 @@ def cases(world, wesel):
         ("training-certificates", "pdf", "coordinator", {"pk": world["training"].pk}),
         ("training-institution-list", "pdf", "coordinator", {"pk": world["training"].pk}),
         ("training-institution-list", "xlsx", "state", {"pk": world["training"].pk}),
+        ("agreement-version", "pdf", "staff", {"version": agreement_version.pk}),
+        ("agreement-version", "docx", "state", {"version": agreement_version.pk}),
+        ("agreements-batch", "zip", "coordinator", region),
     ]
 
 
@@ -142,6 +150,12 @@ def read_back(fmt, content):
         return content.decode()
     if fmt == "json":
         return json.dumps(json.loads(content), ensure_ascii=False)
+    if fmt == "zip":  # files of one format inside
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        assert archive.testzip() is None and archive.namelist()
+        return "\n".join(
+            read_back(name.rsplit(".", 1)[-1], archive.read(name)) for name in archive.namelist()
+        )
     raise AssertionError(fmt)
 
 

@@ -17,9 +17,10 @@ class AgreementsConfig(AppConfig):
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, menu_entry
 
-        from . import evidence, models, permissions, reminders  # noqa: F401 (declare)
+        from . import documents, evidence, models, permissions, reminders  # noqa: F401 (declare)
 
         due_job(reminders.run_agreement_dates)
+        documents.register()
         evidence.register()
         auditlog.register(models.Agreement)
         auditlog.register(models.Clause)

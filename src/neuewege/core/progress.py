@@ -18,6 +18,7 @@ there the bar stands still until the transaction ends.
 """
 
 import logging
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 STALLED_AFTER = timedelta(minutes=15)
 State = BackgroundWork.State
+_RUNNING: ContextVar["Progress | None"] = ContextVar("progress", default=None)
 
 
 def is_finished(work: BackgroundWork) -> bool:
@@ -67,6 +69,14 @@ def time_limit(value, maximum: int) -> int:
     return limit
 
 
+def report(done: int, total: int):
+    """How far the work running now is, for code that its task calls without handing it the
+    ``Progress`` (an exporter's ``produce`` in a long export); outside such work: nothing."""
+    running = _RUNNING.get()
+    if running is not None:
+        running(done, total)
+
+
 def queue(work: BackgroundWork, **values):
     """Mark ``work`` as waiting for its task (saved with ``values``, through the ORM)."""
     _save(work, work_state=State.WAITING, work_done=0, work_total=0, **values)
@@ -79,6 +89,7 @@ class Progress:
 
     def __enter__(self):
         _save(self.work, work_state=State.RUNNING, work_done=0, work_total=0)
+        self._token = _RUNNING.set(self)
         return self
 
     def __call__(self, done: int, total: int):
@@ -96,6 +107,7 @@ class Progress:
         _save(self.work, work_state=State.DONE, work_done=total, work_total=total, **values)
 
     def __exit__(self, error_type, error, traceback):
+        _RUNNING.reset(self._token)
         if self._side is not None:
             self._side.close()
         if error is not None:
