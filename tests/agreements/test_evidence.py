@@ -28,10 +28,9 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from neuewege.agreements import evidence
-from neuewege.agreements.models import Agreement
+from neuewege.agreements.models import Agreement, Signature
 from neuewege.agreements.services import create_agreement
 from neuewege.core.access import system_access
-from neuewege.core.documents import html_pdf
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import ExportFile, Institution, User
 from neuewege.core.tasks import make_export
@@ -297,22 +296,7 @@ def test_the_pdf(world, english):
     assert_no_parent_data(text)
 
 
-@pytest.fixture
-def agreement_pdfs(monkeypatch):
-    """The agreements' PDFs come from ``agreements.documents`` (another part of the app); where
-    it is not there yet, a plain PDF naming the version stands in for it."""
-    if not evidence_documents_exist():
-
-        def stand_in(version):
-            return html_pdf(
-                '<html lang="de"><head><meta charset="utf-8"><title>Vereinbarung</title></head>'
-                f"<body><p>{version.agreement.title}, Fassung {version.number}</p></body></html>"
-            )
-
-        monkeypatch.setattr(evidence, "agreement_pdf", stand_in)
-
-
-def test_the_zip(world, english, agreement_pdfs):
+def test_the_zip(world, english):
     content = evidence.zip_pack(collect(world))
     with zipfile.ZipFile(io.BytesIO(content)) as pack:
         names = pack.namelist()
@@ -426,7 +410,7 @@ def staff_of(world):
     return make
 
 
-def test_staff_of_the_centre_download_pdf_and_zip(client, world, staff_of, agreement_pdfs):
+def test_staff_of_the_centre_download_pdf_and_zip(client, world, staff_of):
     client.force_login(staff_of(world["centre"]))
     response = fetch(client, export_url("pdf", world))
     assert response.status_code == 200, response.content
@@ -439,14 +423,6 @@ def test_staff_of_the_centre_download_pdf_and_zip(client, world, staff_of, agree
     with zipfile.ZipFile(io.BytesIO(response.content)) as pack:
         assert pack.testzip() is None
         assert len(pack.namelist()) == 4
-
-
-def evidence_documents_exist() -> bool:
-    try:
-        import neuewege.agreements.documents  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def test_the_coordinator_and_the_state_download(client, world, coordinator, state_user):
@@ -484,7 +460,7 @@ def test_a_bad_period_is_a_400_with_the_reason(client, world, coordinator, engli
     assert not ExportFile.objects.exists()  # refused before any work
 
 
-def test_the_page(client, world, staff_of, english, agreement_pdfs):
+def test_the_page(client, world, staff_of, english):
     client.force_login(staff_of(world["centre"]))
     url = reverse("centre-evidence", args=[world["centre"].pk])
     assert url == f"/institutions/{world['centre'].pk}/evidence/"
@@ -512,3 +488,23 @@ def test_the_page(client, world, staff_of, english, agreement_pdfs):
     response = fetch(client, f"{url}?since=01.01.2025&until=31.12.2025&download=zip")
     assert response["Content-Type"] == "application/zip"
     assert ExportFile.objects.latest("pk").params["since"] == "2025-01-01"
+
+
+def test_the_zip_holds_the_sealed_pdf_of_a_version_in_force(world, english):
+    agreement, version = world["agreement"], world["agreement"].versions.get()
+    for party in agreement.parties.all():
+        Signature.objects.create(
+            version=version,
+            party=party,
+            method=Signature.Method.ELECTRONIC,
+            signer_name=f"Leitung {party.institution.name}",
+            digest=version.digest,
+        )
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.IN_FORCE)
+    content = evidence.zip_pack(collect(world))
+    with zipfile.ZipFile(io.BytesIO(content)) as pack:
+        (name,) = [name for name in pack.namelist() if name.startswith("vereinbarungen/")]
+        data = pack.read(name)
+    version.refresh_from_db()
+    assert version.sealed_pdf and data == bytes(version.sealed_pdf)  # the kept, sealed bytes
+    assert agreement.title in pdf_text(data)

@@ -602,10 +602,11 @@ def trainings_csv(evidence: Evidence) -> bytes:
 
 
 def agreement_pdf(version: AgreementVersion) -> bytes:
-    """The PDF of a version (``agreements.documents``): the sealed one when there is one."""
-    from .documents import version_pdf
+    """The PDF of a version as ``agreements.documents`` hands it out: the sealed one (made
+    once, kept) for the version in force, else made from the version's snapshot."""
+    from .documents import current_pdf
 
-    return version_pdf(version)
+    return current_pdf(version)
 
 
 def zip_pack(evidence: Evidence, *, summary: bytes | None = None) -> bytes:
