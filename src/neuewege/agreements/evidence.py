@@ -324,7 +324,8 @@ def _events(centre: Institution, period: ReviewPeriod, now: datetime):
         return []
     present = (
         Registration.attended_sessions.through.objects.filter(
-            eventsession_id__in=[row[0] for row in held]
+            eventsession_id__in=[row[0] for row in held],
+            registration__status=Registration.Status.CONFIRMED,  # as the evaluation counts
         )
         .values("eventsession__event_id")
         .annotate(n=Count("registration_id", distinct=True))
