@@ -101,6 +101,8 @@ def cases(world, wesel):
         ("agreement-version", "pdf", "staff", {"version": agreement_version.pk}),
         ("agreement-version", "docx", "state", {"version": agreement_version.pk}),
         ("agreements-batch", "zip", "coordinator", region),
+        ("centre-evidence", "pdf", "staff", {"institution": world["attendee"].institution_id}),
+        ("centre-evidence", "zip", "state", {"institution": world["attendee"].institution_id}),
     ]
 
 

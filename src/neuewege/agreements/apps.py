@@ -18,7 +18,15 @@ class AgreementsConfig(AppConfig):
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, menu_entry
 
-        from . import models, permissions, privacy, reminders, selectors  # noqa: F401 (declare)
+        from . import (  # noqa: F401 (declare)
+            documents,
+            evidence,
+            models,
+            permissions,
+            privacy,
+            reminders,
+            selectors,
+        )
 
         register_indicator(
             Indicator(
@@ -28,12 +36,9 @@ class AgreementsConfig(AppConfig):
                 selectors.centres_in_force,
             )
         )
-
         due_job(reminders.run_agreement_dates)
+        documents.register()  # the exporters of versions and of the region's batch
+        evidence.register()  # the family centre's evidence for the Gütesiegel
         auditlog.register(models.Agreement)
         auditlog.register(models.Clause)
         menu_entry(REGION, "agreement-list", _("Agreements"), order=48)
-
-        from . import documents
-
-        documents.register()  # the exporters of versions and of the region's batch

@@ -46,3 +46,13 @@ urlpatterns = [
         name="clause-variant",
     ),
 ]
+
+from .views import evidence as evidence_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "institutions/<int:pk>/evidence/",
+        evidence_views.CentreEvidence.as_view(),
+        name="centre-evidence",
+    ),
+]
