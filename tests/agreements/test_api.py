@@ -354,7 +354,7 @@ def test_the_clause_library_is_read_by_all_and_kept_by_the_state_and_the_coordin
     clause = next(c for c in shown["templates"][1]["clauses"] if c["key"] == "leistungen")
     assert clause["latest"]["number"] == 2
     assert clause["region_variant"]["latest"]["text"] == "Anders in {{region}}."
-    assert get(client, "/agreements/templates", outsider, region=WESEL).status_code == 404
+    assert_problem(get(client, "/agreements/templates", outsider, region=WESEL), 422, "region")
     plain = get(client, "/agreements/templates", outsider).json()
     assert all(c["region_variant"] is None for t in plain["templates"] for c in t["clauses"])
     assert_problem(get(client, "/agreements/templates", headers, region="5170"), 422, "region")

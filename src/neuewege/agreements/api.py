@@ -44,6 +44,7 @@ from neuewege.core.api_types import (
     api_access,
     permitted_region,
     service_caller,
+    visible_region,
 )
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Institution
@@ -70,6 +71,7 @@ ClauseKey = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,40}$")]
 ClauseText = Text(services.MAX_CLAUSE_CHARS)
 MAX_PARTIES = 20
 StatusShown = Literal[tuple(STATUS_LABELS)]
+TemplateKind = Literal[tuple(Kind.values)]  # inline: "Kind" alone names no component well
 call = service_caller(
     {
         "family_centre": "family_centre_id",
@@ -119,7 +121,7 @@ class PartyKindOut(Schema):
 
 
 class TemplateOut(Schema):
-    kind: Kind
+    kind: TemplateKind
     label: str
     party_kinds: list[PartyKindOut]
     clauses: list[TemplateClauseOut]
@@ -149,7 +151,7 @@ class RegionVariantIn(ClauseVersionIn):
 class AgreementOut(Schema):
     id: int
     region: str
-    kind: Kind
+    kind: TemplateKind
     title: str
     family_centre_id: int | None
     family_centre: str | None
@@ -238,7 +240,7 @@ class Unchanged(Schema):
 
 
 class AgreementIn(Input):
-    kind: Kind
+    kind: TemplateKind
     family_centre_id: BodyId | None = Field(
         None, description="A family centre of the region; required for its agreement"
     )
@@ -467,12 +469,10 @@ def version_out(version: AgreementVersion) -> dict:
 @router.get("/agreements/templates", response=TemplatesOut)
 def list_templates(request, filters: Query[TemplateFilter]):
     """The two templates with the state's clauses, each with its latest version, and the
-    placeholders a clause may hold. With ``region`` (one of yours; else 404), each clause also
-    shows that region's variant."""
+    placeholders a clause may hold. With ``region`` (one of yours; else 422 at ``region``),
+    each clause also shows that region's variant."""
     access = api_access(request)
-    region = None
-    if filters.region is not None:
-        region = permitted_region(access, filters.region, SEE)
+    region = visible_region(access, filters.region)  # not one of yours: 422 at region
     clauses = Clause.objects.filter(
         Q(region__isnull=True) | Q(region=region) if region else Q(region__isnull=True)
     ).prefetch_related("versions")
