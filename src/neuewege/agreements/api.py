@@ -8,8 +8,9 @@ the rules live there and in the access policy.
 Who gets what, as in the application:
 
 - A region outside the caller's regions answers 404 on every route, and so does a record of it
-  (an agreement, a version, a region's clause variant). The state's clauses and the templates
-  are read by every account.
+  (an agreement, a version, a region's clause variant); as the templates' query parameter it is
+  refused at ``region`` (422), as query parameters are elsewhere. The state's clauses and the
+  templates are read by every account.
 - Agreements, versions and signatures are read by everyone who sees the region's agreements
   (``agreements.see``: its people, the viewer, the state level).
 - The coordinator drafts, changes, sends for signature, terminates and renews
