@@ -25,6 +25,13 @@ from neuewege.core.models import (
     PersonalDataLog,
     User,
 )
+from tests.agreements.matrix import (
+    AGREEMENTS_API,
+    AGREEMENTS_API_BODIES,
+    AGREEMENTS_API_UNCHECKED_BODIES,
+    add_agreements_world,
+    agreements_records,
+)
 from tests.cooperation.matrix import (
     COOPERATION_ALSO,
     COOPERATION_API,
@@ -32,7 +39,6 @@ from tests.cooperation.matrix import (
     add_cooperation_world,
     cooperation_records,
 )
-from tests.agreements.matrix import add_agreement_world
 from tests.coverage.matrix import (
     COVERAGE_API,
     COVERAGE_API_BODIES,
@@ -139,7 +145,7 @@ def world(db, wesel, borken):
     add_evaluation_world(world, region=wesel, centre_a=centre_a, centre_b=centre_b, secret=SECRET_A)
     add_training_world(world, region=wesel, centre_a=centre_a, person_a=person_a, secret=SECRET_A)
     add_coverage_world(world, region=wesel, centre_a=centre_a, secret=SECRET_A)
-    add_agreement_world(world, region=wesel, centre_a=centre_a, secret=SECRET_A)
+    add_agreements_world(world, region=wesel, centre_a=centre_a, secret=SECRET_A)
     return world
 
 
@@ -316,12 +322,21 @@ CORE_API = {
     ("GET", "/api/v1/exports/files/{file_id}"): {"coordinator_a"},  # its owner's only
     ("GET", "/api/v1/exports/files/{file_id}/file"): {"coordinator_a"},
 }
-API = CORE_API | EVENT_API | COOPERATION_API | EVALUATION_API | TRAINING_API | COVERAGE_API
+API = (
+    CORE_API
+    | EVENT_API
+    | COOPERATION_API
+    | EVALUATION_API
+    | TRAINING_API
+    | COVERAGE_API
+    | AGREEMENTS_API
+)
 # Write routes whose rules need a body of their own (the default body below fits core's).
 API_BODIES = (
     COOPERATION_API_BODIES
     | TRAINING_API_BODIES
     | COVERAGE_API_BODIES
+    | AGREEMENTS_API_BODIES
     | {
         ("POST", "/api/v1/exports/{name}.{fmt}"): {
             "params": {"region_key": "05170", "table": "summary"}
@@ -344,6 +359,7 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
     records_before = cooperation_records()
     trainings_before = training_records()
     coverage_before = coverage_records()
+    agreements_before = agreements_records()
     for (method, path), rule in API.items():
         url = api_url(path, world, wesel.key)
         if method == "GET":
@@ -360,7 +376,9 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
                 "last_name": "Y",
                 "function": "other",
             }
-            body = API_BODIES.get((method, path), body)
+            body = API_BODIES.get(
+                (method, path), AGREEMENTS_API_UNCHECKED_BODIES.get((method, path), body)
+            )
             text = json.dumps(body)
             for placeholder, value in world.get("api_ids", {}).items():
                 text = text.replace(f'"{placeholder}"', value)  # a record's id in the body
@@ -397,6 +415,8 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
         assert training_records() == trainings_before
     if role not in {"coordinator_a", "state", "staff_a"}:
         assert coverage_records() == coverage_before
+    if role not in {"coordinator_a", "staff_a"}:
+        assert agreements_records() == agreements_before
 
 
 PARENT_DETAILS = re.compile(r"\bMatrix\b|0170 7654321|0170 1234567")  # the world's parents

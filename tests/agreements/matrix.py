@@ -1,46 +1,133 @@
 """The agreements app's part of the permission matrix (tests/test_permission_matrix.py): the
-records of region A its URLs point at. URL names follow the record their ``pk`` is:
-``agreement-…`` a centre agreement of family centre A in signature (staff_a signs for the
-centre), ``agreement-version-detail`` its version, ``clause-edit`` region A's variant of a
-clause, ``clause-variant`` the state's clause it varies."""
+records of region A its URLs point at. The pages: ``agreement-…`` the agreement below,
+``agreement-version-detail`` its version, ``clause-edit`` region A's variant, ``clause-variant``
+the state's clause without one (with region A's key); ``centre-evidence`` family centre A.
+
+The API (agreements/api.py): a family centre agreement of family centre A in signature (its
+job centre and employment agency have signed version 1, family centre A has not), region A's
+variant of a state clause (its text holds the secret), and a state clause without a variant.
+Everyone who sees region A's agreements reads them (else 404); the templates (the state's
+clauses) every account. The coordinator drafts and changes (a new version of the agreement in
+signature, a new agreement, a version of region A's variant, a variant of the state clause);
+staff_a signs for family centre A — after which the agreement is in force. Sending for
+signature, renewal and termination do not fit the agreement's state in this walk: their
+writers are not checked for 2xx here (tests/agreements/test_api.py does), all others get 4xx.
+"""
+
+from tests.matrix_roles import COORD_A, READ_A, Writers
+
+AGREEMENTS_API = {
+    ("GET", "/api/v1/agreements/templates"): "list",
+    ("POST", "/api/v1/agreements/clauses/{clause_id}/versions"): Writers(COORD_A),
+    ("POST", "/api/v1/regions/{key}/agreements/clauses"): Writers(COORD_A),
+    ("GET", "/api/v1/regions/{key}/agreements"): READ_A,
+    ("POST", "/api/v1/regions/{key}/agreements"): Writers(COORD_A),
+    ("GET", "/api/v1/agreements/{agreement_id}"): READ_A,
+    ("GET", "/api/v1/agreements/versions/{version_id}"): READ_A,
+    ("POST", "/api/v1/agreements/{agreement_id}/versions"): Writers(COORD_A),
+    ("POST", "/api/v1/agreements/{agreement_id}/send-for-signature"): Writers(COORD_A),
+    ("POST", "/api/v1/agreements/{agreement_id}/signatures"): Writers({"staff_a"}),
+    ("POST", "/api/v1/agreements/{agreement_id}/renewal"): Writers(COORD_A),
+    ("POST", "/api/v1/agreements/{agreement_id}/terminate"): Writers(COORD_A),
+}
+AGREEMENTS_API_BODIES = {
+    ("POST", "/api/v1/agreements/clauses/{clause_id}/versions"): {
+        "text": "Eingeschleust für {{region}}.",
+        "note": "geprüft",
+    },
+    ("POST", "/api/v1/regions/{key}/agreements/clauses"): {
+        "clause_id": "{state_clause_id}",
+        "text": "Eingeschleust für {{region}}.",
+    },
+    ("POST", "/api/v1/regions/{key}/agreements"): {
+        "kind": "family_centre",
+        "family_centre_id": "{agreement_centre_id}",
+        "party_ids": ["{agreement_job_centre_id}", "{agreement_agency_id}"],
+        "starts_on": "2090-01-01",
+        "ends_on": "2091-12-31",
+    },
+    ("POST", "/api/v1/agreements/{agreement_id}/versions"): {
+        "texts": {"leistungen": "Eingeschleust für {{region}}."},
+    },
+    ("POST", "/api/v1/agreements/{agreement_id}/signatures"): {
+        "version_id": "{version_id}",
+        "party_id": "{agreement_party_id}",
+    },
+}
+# Valid bodies of routes whose writers this walk does not check (see above): the others are
+# refused for who they are, not for the body.
+AGREEMENTS_API_UNCHECKED_BODIES = {
+    ("POST", "/api/v1/agreements/{agreement_id}/send-for-signature"): {},
+    ("POST", "/api/v1/agreements/{agreement_id}/renewal"): {
+        "starts_on": "2092-01-01",
+        "ends_on": "2093-12-31",
+    },
+    ("POST", "/api/v1/agreements/{agreement_id}/terminate"): {"on": "2091-06-30"},
+}
 
 
-def add_agreement_world(world, *, region, centre_a, secret):
-    from datetime import date
+def agreements_records():
+    """What a refused write must leave as it was."""
+    from neuewege.agreements.models import (
+        Agreement,
+        AgreementVersion,
+        Clause,
+        ClauseVersion,
+        Signature,
+    )
 
+    return {
+        "agreements": list(Agreement.objects.order_by("pk").values_list("pk", "status", "ends_on")),
+        "versions": AgreementVersion.objects.count(),
+        "signatures": list(Signature.objects.order_by("pk").values_list("pk", "voided_at")),
+        "clauses": Clause.objects.count(),
+        "clause_versions": ClauseVersion.objects.count(),
+    }
+
+
+def add_agreements_world(world, *, region, centre_a, secret):
     from neuewege.agreements import services
-    from neuewege.agreements.models import Clause
+    from neuewege.agreements.models import Clause, Kind, Signature
     from neuewege.core.access import system_access
-    from neuewege.core.models import Institution
-    from tests.factories import InstitutionFactory, PersonFactory
+    from neuewege.core.models import Institution, Person
+    from neuewege.events.models import ParentEvent
+    from tests.factories import InstitutionFactory, PersonFactory, make_event
 
+    access = system_access()
+    if not ParentEvent.objects.filter(family_centre=centre_a).exists():
+        make_event(centre_a, status="draft", title="Entwurf A")  # the centre's events to fill in
     job_centre = InstitutionFactory(
-        region=region, kind=Institution.Kind.JOB_CENTRE, name=f"Jobcenter V {secret}"
+        region=region, kind=Institution.Kind.JOB_CENTRE, name="Jobcenter Vereinbarung A"
     )
     agency = InstitutionFactory(
-        region=region, kind=Institution.Kind.EMPLOYMENT_AGENCY, name=f"Agentur V {secret}"
+        region=region, kind=Institution.Kind.EMPLOYMENT_AGENCY, name="Agentur Vereinbarung A"
     )
-    PersonFactory(institution=job_centre, function="bca", last_name=secret)
-    state_clause = Clause.objects.get(kind="family_centre", key="veranstaltungen", region=None)
-    access = system_access()
+    PersonFactory(institution=agency, function=Person.Function.BCA)  # the speaker filled in
+    leistungen = Clause.objects.get(kind=Kind.FAMILY_CENTRE, key="leistungen", region=None)
     variant = services.add_region_variant(
-        access=access,
-        clause=state_clause,
-        region=region,
-        text="Im Familienzentrum {{familienzentrum}} finden Veranstaltungen statt. " + secret,
+        access=access, clause=leistungen, region=region, text=f"{secret}: {{{{region}}}}."
     )
+    state_clause = Clause.objects.get(kind=Kind.FRAMEWORK, key="ziel", region=None)
     agreement = services.create_agreement(
         access=access,
-        kind="family_centre",
+        kind=Kind.FAMILY_CENTRE,
         region=region,
         family_centre=centre_a,
         parties=[job_centre, agency],
-        starts_on=date(2027, 1, 1),
-        ends_on=date(2028, 12, 31),
-        title=f"Kooperationsvereinbarung {secret}",
+        starts_on=_in_years(0),
+        ends_on=_in_years(2),
     )
     services.send_for_signature(access=access, agreement=agreement)
     version = agreement.versions.get()
+    parties = {party.institution_id: party for party in agreement.parties.all()}
+    for institution in (job_centre, agency):
+        Signature.objects.create(
+            version=version,
+            party=parties[institution.pk],
+            method=Signature.Method.ELECTRONIC,
+            signer_name=f"Unterschrift {institution.name}",
+            digest=version.digest,
+        )
     world["pk_for"].update(
         {
             "agreement-detail": agreement.pk,
@@ -56,4 +143,23 @@ def add_agreement_world(world, *, region, centre_a, secret):
             "clause-variant": state_clause.pk,
         }
     )
+    world.setdefault("api_ids", {}).update(
+        {
+            "{agreement_id}": str(agreement.pk),
+            "{version_id}": str(version.pk),
+            "{clause_id}": str(variant.pk),
+            "{state_clause_id}": str(state_clause.pk),
+            "{agreement_centre_id}": str(centre_a.pk),
+            "{agreement_job_centre_id}": str(job_centre.pk),
+            "{agreement_agency_id}": str(agency.pk),
+            "{agreement_party_id}": str(parties[centre_a.pk].pk),
+        }
+    )
     return {"agreement": agreement, "version": version, "variant": variant}
+
+
+def _in_years(years: int):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today.replace(year=today.year + years, day=min(today.day, 28))

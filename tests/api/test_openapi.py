@@ -15,6 +15,7 @@ from ninja.constants import NOT_SET
 from ninja.schema import NinjaGenerateJsonSchema as PlainNinjaGenerateJsonSchema
 from pydantic import BaseModel
 
+from neuewege.agreements.models import Agreement, AgreementVersion, Clause
 from neuewege.api.api import api
 from neuewege.cooperation.models import (
     Material,
@@ -430,8 +431,27 @@ def test_request_schemas_state_formats_and_date_rules(schema):
 # The server's real answers fit what the document promises
 
 
+def agreement_of(wesel) -> Agreement:
+    """An agreement of Kreis Wesel with a version: the demo's, or (while the demo makes none) one
+    straight in the database."""
+    agreement = Agreement.objects.filter(region=wesel, versions__isnull=False).first()
+    if agreement is None:
+        agreement = Agreement.objects.create(
+            kind="framework",
+            region=wesel,
+            title="Rahmenvereinbarung",
+            starts_on="2090-01-01",
+            ends_on="2091-12-31",
+        )
+        AgreementVersion.objects.create(
+            agreement=agreement, number=1, snapshot={"clauses": []}, digest="0" * 64
+        )
+    return agreement
+
+
 def path_values(wesel):
     """An existing record of Kreis Wesel (the demo data) for each path parameter."""
+    agreement = agreement_of(wesel)
     event = ParentEvent.objects.filter(family_centre__region=wesel, registrations__isnull=False)
     version = MaterialVersion.objects.filter(material__region=wesel).first()
     training = Training.objects.filter(region=wesel).first() or make_training(wesel)
@@ -455,6 +475,9 @@ def path_values(wesel):
         .person_id,
         "scenario_id": plan.scenario_id,
         "plan_id": plan.pk,  # a plan compared with its base (the demo computes it)
+        "clause_id": Clause.objects.filter(region__isnull=True).first().pk,  # the state's
+        "agreement_id": agreement.pk,
+        "version_id": agreement.versions.first().pk,
         "name": "state-overview",  # the state level's: 202, made in the background
         "fmt": "xlsx",
         "file_id": ExportFile.objects.create(  # made for the state level, no one else
