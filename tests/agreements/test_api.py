@@ -107,6 +107,7 @@ def test_a_centre_agreement_is_drawn_up_changed_signed_renewed_and_terminated(
         "starts_on": "2027-01-01",
         "ends_on": "2028-12-31",
         "renews_automatically": True,
+        "renewal_months": 12,
         "version": 1,
     }
 
@@ -175,7 +176,7 @@ def test_a_centre_agreement_is_drawn_up_changed_signed_renewed_and_terminated(
         response = post(client, f"{url}/signatures", body, token_header(parties[who]))
         assert response.status_code == 201, response.content
     in_force = get(client, url, headers).json()
-    assert in_force["status"] == "in_force" and in_force["in_force_at"]
+    assert in_force["status"] == "signed" and in_force["in_force_at"]  # by every party; begins 2027
     assert all(p["signed"] for p in in_force["parties"])
     assert in_force["parties"][1]["signature"]["signer_function"] == "Fallmanagement"
     final = get(client, f"/agreements/versions/{third['id']}", headers).json()
@@ -261,6 +262,8 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_saved(
         ({"texts": {"leistungen": 5}}, "texts.leistungen"),
         ({"ends_on": "2026-06-01"}, "ends_on"),
         ({"starts_on": None}, "starts_on"),
+        ({"renewal_months": 0}, "renewal_months"),
+        ({"renewal_months": "12"}, "renewal_months"),
     ]:
         assert_problem(post(client, versions, body, headers), 422, field)
     unknown = post(

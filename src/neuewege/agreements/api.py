@@ -68,6 +68,7 @@ router = Router(tags=["agreements"])
 
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 BodyId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]  # in a body: JSON's true is no id
+RenewalMonths = Annotated[StrictInt, Field(ge=1, le=60, description="The renewal term")]
 ClauseKey = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,40}$")]
 ClauseText = Text(services.MAX_CLAUSE_CHARS)
 MAX_PARTIES = 20
@@ -161,6 +162,7 @@ class AgreementOut(Schema):
     starts_on: date
     ends_on: date
     renews_automatically: bool
+    renewal_months: int
     version: int | None = Field(..., description="The current version's number")
 
 
@@ -253,6 +255,7 @@ class AgreementIn(Input):
     starts_on: Day
     ends_on: Day = Field(..., description="After the start, at most 10 years")
     renews_automatically: StrictBool = False
+    renewal_months: RenewalMonths = 12
     title: Text(200) = Field("", description="Empty: the template's title")
 
 
@@ -263,6 +266,7 @@ class VersionIn(Input):
     starts_on: Day = None
     ends_on: Day = None
     renews_automatically: StrictBool = None
+    renewal_months: RenewalMonths = None
     note: Text(200) = ""
 
 
@@ -362,6 +366,7 @@ def agreement_out(agreement: Agreement, today: date, version: int | None) -> dic
         "starts_on": agreement.starts_on,
         "ends_on": agreement.ends_on,
         "renews_automatically": agreement.renews_automatically,
+        "renewal_months": agreement.renewal_months,
         "version": version,
     }
 
@@ -600,6 +605,7 @@ def create_agreement(request, key: RegionKeyPath, payload: AgreementIn):
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
         renews_automatically=payload.renews_automatically,
+        renewal_months=payload.renewal_months,
         title=payload.title,
     )
     return Status(201, agreement_detail(api_agreement(access, agreement.pk)))
