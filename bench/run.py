@@ -10,7 +10,11 @@
 6. forms balanced training groups with the CP-SAT solver and the greedy heuristic
    (bench/training_groups.py: no server, no database; alone: `make bench-groups`),
 7. plans speakers and coverage of the state's family centres with CP-SAT, the LP core and the
-   greedy heuristic (bench/coverage.py: no server, no database; alone: `make bench-coverage`).
+   greedy heuristic (bench/coverage.py: no server, no database; alone: `make bench-coverage`),
+8. makes the Gütesiegel evidence pack of the family centre with the most events
+   (bench/evidence.py),
+9. draws up an agreement for every family centre of the state and makes all of them as PDFs
+   in the background batch (bench/agreements.py).
 
 Every benchmark prints a table and writes bench/results/<name>.json; the summary goes to
 bench/RESULTS.md. Missed targets are reported, not treated as errors: this is a measurement.
@@ -36,9 +40,20 @@ def stop_on_sigterm(signum, frame):
 
 
 def summary(
-    started, seconds, machine, load, pages, imported, rushed, evaluated, grouped, covered
+    started,
+    seconds,
+    machine,
+    load,
+    pages,
+    imported,
+    rushed,
+    evaluated,
+    grouped,
+    covered,
+    evidenced,
+    documented,
 ) -> str:
-    from bench import coverage, training_groups
+    from bench import agreements, coverage, evidence, training_groups
     from bench.evaluation import summary_lines
     from bench.importing import import_table
     from bench.pages import pages_table
@@ -115,6 +130,10 @@ def summary(
             "",
             *coverage.summary_lines(covered),
             "",
+            *evidence.summary_lines(evidenced),
+            "",
+            *agreements.summary_lines(documented),
+            "",
             "Raw figures (incl. the SQL of each page): `bench/results/*.json`.",
             "",
         ]
@@ -139,7 +158,16 @@ def main():
     import django
 
     django.setup()
-    from bench import coverage, evaluation, importing, pages, rush, training_groups
+    from bench import (
+        agreements,
+        coverage,
+        evaluation,
+        evidence,
+        importing,
+        pages,
+        rush,
+        training_groups,
+    )
 
     imported = importing.run()
     print()
@@ -152,6 +180,10 @@ def main():
     grouped = training_groups.run()
     print()
     covered = coverage.run()
+    print()
+    evidenced = evidence.run()
+    print()
+    documented = agreements.run()  # last: it adds a draft agreement for every family centre
     seconds = time.monotonic() - clock
     load = (load_at_start, os.getloadavg()[0])
     text = summary(
@@ -165,6 +197,8 @@ def main():
         evaluated,
         grouped,
         covered,
+        evidenced,
+        documented,
     )
     (ROOT / "bench" / "RESULTS.md").write_text(text)
     print(f"\nbench/RESULTS.md written ({seconds / 60:.1f} min).")
