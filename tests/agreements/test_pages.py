@@ -302,3 +302,15 @@ def test_a_region_keeps_its_own_variant_and_the_state_its_clause(
         1,
     ]
     assert ClauseVersion.objects.get(clause=clause, number=1).text.startswith("Das Familienzentrum")
+
+
+def test_the_family_centre_page_links_its_evidence_for_the_guetesiegel(
+    client, staff, family_centre, wesel
+):
+    job_centre = InstitutionFactory(region=wesel, kind=Institution.Kind.JOB_CENTRE)
+    client.force_login(staff)
+    evidence = reverse("centre-evidence", args=[family_centre.pk])
+    page = client.get(reverse("institution-detail", args=[family_centre.pk]))
+    assert [link["url"] for link in page.context["institution_links"]] == [evidence]
+    other = client.get(reverse("institution-detail", args=[job_centre.pk]))
+    assert other.context["institution_links"] == []

@@ -16,7 +16,7 @@ class AgreementsConfig(AppConfig):
 
         from neuewege.cooperation.indicators import Indicator, register_indicator
         from neuewege.core.jobs import due_job
-        from neuewege.core.navigation import REGION, menu_entry
+        from neuewege.core.navigation import INSTITUTION, REGION, menu_entry
 
         from . import (  # noqa: F401 (declare)
             documents,
@@ -42,3 +42,4 @@ class AgreementsConfig(AppConfig):
         auditlog.register(models.Agreement)
         auditlog.register(models.Clause)
         menu_entry(REGION, "agreement-list", _("Agreements"), order=48)
+        menu_entry(INSTITUTION, "centre-evidence", _("Evidence for the Gütesiegel"), order=10)

@@ -1,6 +1,7 @@
 """The navigation: each app declares its entries (``menu_entry`` in its ``AppConfig.ready``),
-core knows none of the capabilities. Two menus: the region's (entries of one region, filtered
-by what the account may do there) and the account's tools in the header.
+core knows none of the capabilities. Three menus: the region's (entries of one region, filtered
+by what the account may do there), the account's tools in the header, and an institution's
+(pages of one institution, linked from its page: the address takes the institution's id).
 
 An entry is shown when the account has the permission its page declares (on the region, or on
 nothing for an entry of no region) — the same question the page itself asks, so a link never
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from .access import Access, declared_permission
 from .models import Region
 
-REGION, TOOLS = "region", "tools"
+REGION, TOOLS, INSTITUTION = "region", "tools", "institution"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def page_permission(url_name: str) -> str:
     raise ImproperlyConfigured(f"No page is named {url_name!r}.")
 
 
-MENUS: dict[str, dict[str, Entry]] = {REGION: {}, TOOLS: {}}
+MENUS: dict[str, dict[str, Entry]] = {REGION: {}, TOOLS: {}, INSTITUTION: {}}
 
 
 def menu_entry(
@@ -74,6 +75,18 @@ def entries(menu: str, access: Access, region: Region | None, path: str) -> list
         url = reverse(entry.url_name, args=[region.key] if entry.of_region else [])
         label = region.name if entry.label is None else entry.label
         shown.append({"label": label, "url": url, "current": url == path})
+    return shown
+
+
+def institution_entries(access: Access, institution) -> list[dict]:
+    """The pages of one institution the apps declare that this account may open: label and
+    address (the page asks the same permission about the institution)."""
+    shown = []
+    for entry in sorted(MENUS[INSTITUTION].values(), key=lambda entry: entry.order):
+        permission = entry.permission or page_permission(entry.url_name)
+        if access.has(permission, institution):
+            url = reverse(entry.url_name, args=[institution.pk])
+            shown.append({"label": entry.label, "url": url})
     return shown
 
 

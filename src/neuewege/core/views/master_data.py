@@ -16,6 +16,7 @@ from ..errors import DomainError
 from ..filters import InstitutionFilter, PersonFilter
 from ..forms import InstitutionForm, NetworkMemberForm, OpeningHoursForm, PersonForm
 from ..models import Institution, Person
+from ..navigation import institution_entries
 from .base import AccessMixin, ConfirmDeleteMixin, paginate, submit
 
 
@@ -120,6 +121,7 @@ class InstitutionDetailView(InstitutionRecordMixin, View):
             can_change=self.access.has(CHANGE, institution),
             people=institution.people.all(),
             map_points=map_points,
+            institution_links=institution_entries(self.access, institution),
         )
 
 
