@@ -159,7 +159,7 @@ def test_a_centre_agreement_is_drawn_up_changed_signed_renewed_and_terminated(
 
     # the superseded version is not signed
     stale = post(client, f"{url}/signatures", body, centre_headers)
-    assert "superseded" in assert_problem(stale, 422, "version_id")["detail"]
+    assert "ersetzt" in assert_problem(stale, 422, "version_id")["detail"]
     # nobody signs for another institution
     body = {"version_id": third["id"], "party_id": party_id(agreement, parties["job_centre"])}
     assert_problem(post(client, f"{url}/signatures", body, centre_headers), 403)

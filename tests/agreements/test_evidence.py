@@ -453,10 +453,10 @@ def test_a_bad_period_is_a_400_with_the_reason(client, world, coordinator, engli
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     response = client.get(export_url("pdf", world, until=tomorrow))
     assert response.status_code == 400
-    assert "the period cannot end after today." in response.content.decode()
+    assert "Der Zeitraum kann nicht nach heute enden." in response.content.decode()
     response = client.get(export_url("zip", world, since="kaputt"))
     assert response.status_code == 400
-    assert "enter a date as YYYY-MM-DD." in response.content.decode()
+    assert "Geben Sie ein Datum als JJJJ-MM-TT ein." in response.content.decode()
     assert not ExportFile.objects.exists()  # refused before any work
 
 
@@ -467,7 +467,7 @@ def test_the_page(client, world, staff_of, english):
     response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "What the pack contains" in page and "What it leaves out" in page
+    assert "Was das Paket enthält" in page and "Was es nicht enthält" in page
     last_year = timezone.localdate().year - 1
     assert f'value="{last_year}-01-01"' in page and f'value="{last_year}-12-31"' in page
     assert 'name="download" value="pdf"' in page and 'name="download" value="zip"' in page
@@ -476,7 +476,7 @@ def test_the_page(client, world, staff_of, english):
     assert response.status_code == 400
     page = response.content.decode()
     assert "error-summary" in page
-    assert "Until: the period must not end before it begins." in page
+    assert "Bis: Der Zeitraum darf nicht enden, bevor er beginnt." in page
 
     query = "since=2025-01-01&until=2025-12-31&download=pdf"
     response = fetch(client, f"{url}?{query}")

@@ -239,7 +239,7 @@ def test_signing_a_superseded_version_is_refused(coord, framework, jc_staff):
     before = counts()
     with pytest.raises(ValidationFailed) as error:
         services.sign(access=access_for(jc_staff), agreement=framework, version=first, party=party)
-    assert "superseded by version 2" in messages(error, "version")
+    assert "durch Fassung 2 ersetzt" in messages(error, "version")
     assert counts() == before
 
 
