@@ -1,10 +1,16 @@
 """A centre agreement in a browser, on a phone (390 x 844: nothing wider than the screen): the
 coordinator draws it up from the template for a family centre, changes a clause, sends it for
-signature; a person of each of the three parties signs for their institution; it is in force.
+signature; a person of each of the three parties signs for their institution; it is in force;
+the family centre downloads its evidence pack for the Gütesiegel, with the agreement in it.
 axe-core on every page."""
+
+import io
+import zipfile
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from neuewege.agreements.models import Agreement
 from neuewege.core.models import User
@@ -50,7 +56,9 @@ def test_a_centre_agreement_is_drawn_up_changed_and_signed_by_every_party(
     page.get_by_role("link", name="Draw one up for Familienzentrum Regenbogen").click()
     page.wait_for_load_state()
     check(page)
-    page.get_by_label("In force until").fill("2026-01-01")  # before the start: refused
+    started = timezone.localdate() - timedelta(days=30)  # in force now: evidence of this year
+    page.get_by_label("In force from").fill(started.isoformat())
+    page.get_by_label("In force until").fill("2020-01-01")  # before the start: refused
     page.get_by_role("button", name="Draw up").click()
     page.wait_for_load_state()
     assert "The end date must come after the start date." in page.content()
@@ -82,7 +90,7 @@ def test_a_centre_agreement_is_drawn_up_changed_and_signed_by_every_party(
     assert agreement.status == Agreement.Status.SIGNING
     context.close()
 
-    for name, email in signers.items():
+    for name, email in signers.items():  # the family centre's person signs first
         context = browser.new_context(
             base_url=live_server.url, locale="en-GB", bypass_csp=True, **SCREENS["phone"]
         )
@@ -100,3 +108,25 @@ def test_a_centre_agreement_is_drawn_up_changed_and_signed_by_every_party(
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.IN_FORCE
     assert agreement.versions.first().number == 2
+
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", bypass_csp=True, **SCREENS["phone"]
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    sign_in(page, signers[centre.name])
+    page.goto(reverse("institution-detail", args=[centre.pk]))
+    page.get_by_role("link", name="Evidence for the Gütesiegel").click()
+    page.wait_for_load_state()
+    check(page)
+    page.get_by_label("From").fill(started.isoformat())
+    page.get_by_label("Until").fill(timezone.localdate().isoformat())
+    page.get_by_role("button", name="Download the pack (ZIP)").click()
+    page.wait_for_url("**/exports/files/*/")
+    check(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download").click()
+    with zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read())) as pack:
+        names = pack.namelist()
+    assert any(name.startswith("vereinbarungen/") for name in names), names
+    context.close()
