@@ -314,3 +314,22 @@ def test_the_family_centre_page_links_its_evidence_for_the_guetesiegel(
     assert [link["url"] for link in page.context["institution_links"]] == [evidence]
     other = client.get(reverse("institution-detail", args=[job_centre.pk]))
     assert other.context["institution_links"] == []
+
+
+def test_a_renewed_agreement_counts_as_in_force_until_its_successor_begins(
+    coordinator, wesel, parties
+):
+    from neuewege.agreements.selectors import centres_in_force, overview
+    from neuewege.cooperation.indicators import window
+
+    agreement = draw_up(coordinator, wesel, parties)
+    today = timezone.localdate()
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=Agreement.Status.RENEWED,
+        starts_on=today - timedelta(days=700),
+        ends_on=today + timedelta(days=30),
+    )
+    assert [row.status for row in overview(wesel).centres] == ["in_force"]
+    assert centres_in_force(*window(today)) == {wesel.pk: 1}
+    Agreement.objects.filter(pk=agreement.pk).update(ends_on=today - timedelta(days=1))
+    assert [row.status for row in overview(wesel).centres] == ["renewed"]

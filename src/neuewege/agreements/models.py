@@ -188,7 +188,10 @@ class Agreement(models.Model):
 
     def status_on(self, today) -> str:
         """The status as the pages show it: "signed" before the term begins, "expiring" within
-        ``EXPIRING_DAYS`` of the end, "expired" after it (also before the due job records it)."""
+        ``EXPIRING_DAYS`` of the end, "expired" after it (also before the due job records it);
+        one renewed by a successor is in force until its own end."""
+        if self.status == self.Status.RENEWED and self.starts_on <= today <= self.ends_on:
+            return self.Status.IN_FORCE  # until its successor begins
         if self.status == self.Status.IN_FORCE:
             if self.starts_on > today:
                 return SIGNED

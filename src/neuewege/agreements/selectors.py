@@ -244,7 +244,7 @@ def centres_in_force(since, until) -> dict[int, int]:
     rows = (
         Agreement.objects.filter(
             kind=Kind.FAMILY_CENTRE,
-            status=Agreement.Status.IN_FORCE,
+            status__in=[Agreement.Status.IN_FORCE, Agreement.Status.RENEWED],
             starts_on__lte=day,
             ends_on__gte=day,
         )

@@ -33,9 +33,11 @@ MAX_ID = 2**63 - 1
 STATUS_FILTERS = [
     (Agreement.Status.IN_FORCE, _("In force")),
     (EXPIRING, _("Expiring")),
+    (SIGNED, _("Signed, not yet begun")),
     (Agreement.Status.SIGNING, _("In signature")),
     (Agreement.Status.DRAFT, _("Draft")),
     (Agreement.Status.EXPIRED, _("Expired")),
+    (Agreement.Status.TERMINATED, _("Terminated")),
     (NONE, _("None")),
 ]
 
@@ -57,13 +59,8 @@ class AgreementList(AccessMixin, View):
         overview = selectors.overview(self.region, today)
         wanted = request.GET.get("status", "")
         rows = overview.centres
-        if wanted in dict(STATUS_FILTERS) or wanted == SIGNED:
-            rows = [
-                row
-                for row in rows
-                if row.status == wanted
-                or (wanted == Agreement.Status.IN_FORCE and row.status in (EXPIRING, SIGNED))
-            ]
+        if wanted in dict(STATUS_FILTERS):
+            rows = [row for row in rows if row.status == wanted]
         return self.render(
             "agreements/agreement_list.html",
             overview=overview,
