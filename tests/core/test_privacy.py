@@ -135,7 +135,28 @@ def training_registration(days, wesel, family_centre, *_):
     )
 
 
+def ended_agreement(days, wesel, family_centre, *_):
+    from neuewege.agreements import services
+    from neuewege.agreements.models import Agreement
+    from neuewege.core.access import system_access
+    from tests.agreements.test_pages import make_parties
+
+    parties = make_parties(wesel, InstitutionFactory(region=wesel, name=f"FZ {days}"))
+    agreement = services.create_agreement(
+        access=system_access(),
+        kind="family_centre",
+        region=wesel,
+        family_centre=parties["centre"],
+        parties=[parties["job_centre"], parties["agency"]],
+        starts_on=(days_ago(days) - timedelta(days=700)).date(),
+        ends_on=days_ago(days).date(),
+    )
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.EXPIRED)
+    return agreement, lambda: not Agreement.objects.filter(pk=agreement.pk).exists()
+
+
 MAKERS = {
+    "agreement_signatures": ended_agreement,
     "registrations": registration,
     "personal_data_log": personal_data_log,
     "unconfirmed_uploads": upload,
