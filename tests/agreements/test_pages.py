@@ -175,6 +175,7 @@ def test_a_changed_clause_is_a_new_version_with_the_words_marked(
             "ends_on": "2028-12-31",
             "renewal_months": "12",
             "note": "Räume genauer",
+            "based_on": "1",
         },
     )
     second = agreement.versions.first()
@@ -196,7 +197,13 @@ def test_an_unknown_placeholder_is_refused_with_its_name(coordinating, coordinat
     texts["clause_leistungen"] += " {{kita_name}}"
     answer = coordinating.post(
         reverse("agreement-edit", args=[agreement.pk]),
-        texts | {"starts_on": "2027-01-01", "ends_on": "2028-12-31", "renewal_months": "12"},
+        texts
+        | {
+            "starts_on": "2027-01-01",
+            "ends_on": "2028-12-31",
+            "renewal_months": "12",
+            "based_on": "1",
+        },
     )
     assert answer.status_code == 200
     assert "{{kita_name}}" in str(answer.context["form"].errors)
@@ -241,14 +248,25 @@ def test_a_scan_signed_on_paper_completes_the_signatures(coordinating, coordinat
     services.send_for_signature(access=access_for(coordinator), agreement=agreement)
     url = reverse("agreement-paper", args=[agreement.pk])
     party_ids = list(agreement.parties.values_list("pk", flat=True))
+    first = agreement.versions.get()
+    today = timezone.localdate()
+    signed = {"parties": party_ids, "signed_on": today.isoformat(), "version": first.pk}
     renamed = coordinating.post(
-        url, {"file": SimpleUploadedFile("scan.pdf", b"MZ\x90\x00program"), "parties": party_ids}
+        url, signed | {"file": SimpleUploadedFile("scan.pdf", b"MZ\x90\x00program")}
     )
     assert "file" in renamed.context["form"].errors and not Signature.objects.exists()
-    coordinating.post(url, {"file": SimpleUploadedFile("scan.pdf", PDF), "parties": party_ids})
+    services.save_version(
+        access=access_for(coordinator), agreement=agreement, texts={"leistungen": "Neu."}
+    )
+    stale = coordinating.post(url, signed | {"file": SimpleUploadedFile("scan.pdf", PDF)})
+    assert "version" in stale.context["form"].errors
+    assert not Signature.objects.exists()  # the paper signed version 1, the text is version 2
+    current = signed | {"version": agreement.versions.first().pk}
+    coordinating.post(url, current | {"file": SimpleUploadedFile("scan.pdf", PDF)})
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.IN_FORCE
     assert set(Signature.objects.values_list("method", flat=True)) == {"paper"}
+    assert {timezone.localtime(s.signed_at).date() for s in Signature.objects.all()} == {today}
 
 
 def test_the_overview_counts_each_centre_once_by_its_best_agreement(
@@ -333,3 +351,47 @@ def test_a_renewed_agreement_counts_as_in_force_until_its_successor_begins(
     assert centres_in_force(*window(today)) == {wesel.pk: 1}
     Agreement.objects.filter(pk=agreement.pk).update(ends_on=today - timedelta(days=1))
     assert [row.status for row in overview(wesel).centres] == ["renewed"]
+
+
+def test_the_clause_library_shows_both_templates_and_the_regions_variant(
+    coordinating, coordinator, wesel
+):
+    state = Clause.objects.get(kind="family_centre", key="leistungen", region=None)
+    services.add_region_variant(
+        access=access_for(coordinator), clause=state, region=wesel, text="Eigene Leistungen."
+    )
+    page = coordinating.get(reverse("agreement-clauses", args=[wesel.key]))
+    kinds = {template["kind"]: template["rows"] for template in page.context["templates"]}
+    assert [row["clause"].key for row in kinds["framework"]][:2] == ["parteien", "ziel"]
+    rows = {row["clause"].key: row for row in kinds["family_centre"]}
+    assert rows["leistungen"]["variant"].latest.text == "Eigene Leistungen."
+    assert rows["veranstaltungen"]["variant"] is None
+    assert "§ 4 Kindertagesbetreuung und Vermittlung in Arbeit" in page.content.decode()
+
+
+def test_a_change_made_to_an_older_version_does_not_undo_a_newer_one(
+    coordinating, coordinator, wesel, parties
+):
+    agreement = draw_up(coordinator, wesel, parties)
+    edit = coordinating.get(reverse("agreement-edit", args=[agreement.pk]))
+    texts = {
+        name: edit.context["form"].fields[name].initial
+        for name in edit.context["form"].clause_fields
+    }
+    services.save_version(  # a colleague saves version 2 meanwhile
+        access=access_for(coordinator), agreement=agreement, texts={"leistungen": "Neu."}
+    )
+    texts["clause_laufzeit"] += " Ergänzt."
+    answer = coordinating.post(
+        reverse("agreement-edit", args=[agreement.pk]),
+        texts
+        | {
+            "starts_on": "2027-01-01",
+            "ends_on": "2028-12-31",
+            "renewal_months": "12",
+            "based_on": edit.context["form"].initial["based_on"],
+        },
+    )
+    assert answer.status_code == 200 and answer.context["form"].non_field_errors()
+    assert agreement.versions.count() == 2
+    assert agreement.versions.first().snapshot["clauses"][3]["text"] == "Neu."

@@ -91,6 +91,7 @@ class VersionForm(TermFields):
     note on what changed."""
 
     note = forms.CharField(label=_("What changed"), max_length=200, required=False)
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**9)
 
     def __init__(self, *args, clauses, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,6 +130,8 @@ class PaperCopyForm(forms.Form):
     parties = forms.ModelMultipleChoiceField(
         label=_("Signed by"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
+    signed_on = date_field(_("Signed on"))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
 
     def __init__(self, *args, parties, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ agreement and that text filled with the platform's data, and the data itself. It
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -406,9 +406,12 @@ def save_version(
     renews_automatically: bool | None = None,
     renewal_months: int | None = None,
     note: str = "",
+    based_on: int | None = None,
 ) -> AgreementVersion | None:
     """Save changed clause texts (by clause key) or term, and the platform's current data, as
-    a new version. None: nothing changed. Signatures of the older version become void."""
+    a new version. None: nothing changed. Signatures of the older version become void.
+    ``based_on``: the number of the version the changes were made to — refused when another
+    was saved meanwhile (its changes would be undone)."""
     _require(access, DRAFT, agreement)
     texts = texts or {}
     with transaction.atomic(durable=True):
@@ -418,6 +421,17 @@ def save_version(
                 {None: _("An agreement in force is not changed: renew it to change its text.")}
             )
         latest = agreement.versions.first()
+        if based_on is not None and latest.number != based_on:
+            raise ValidationFailed(
+                {
+                    None: _(
+                        "Meanwhile version %(number)d was saved: your changes were not saved, "
+                        "so that they do not undo it. Open the agreement again and make them "
+                        "on the current text."
+                    )
+                    % {"number": latest.number}
+                }
+            )
         clauses = _clauses_of(latest)
         keys = {clause.clause.key for clause, _text in clauses}
         unknown = set(texts) - keys
@@ -525,11 +539,20 @@ def record_paper_copy(
     version: AgreementVersion,
     upload,
     parties,
+    signed_on: date | None = None,
     signer_names: dict[int, str] | None = None,
 ) -> PaperCopy:
-    """The scanned paper copy of the current version, signed by hand for ``parties``
-    (the file is checked by ``uploads.check_signed_copy`` before)."""
+    """The scanned paper copy of ``version`` (refused unless it is the current one), signed by
+    hand for ``parties`` on ``signed_on`` (not in the future; default today). The form checks
+    the file's size and type before."""
     _require(access, DRAFT, agreement)
+    signed_on = signed_on or timezone.localdate()
+    if signed_on > timezone.localdate() or signed_on < version.created_at.date() - timedelta(
+        days=1
+    ):
+        raise ValidationFailed(
+            {"signed_on": _("The date it was signed: not before the version, not in the future.")}
+        )
     parties = list(dict.fromkeys(parties))  # a party named twice signs once
     if not parties or any(party.agreement_id != agreement.pk for party in parties):
         raise ValidationFailed({"parties": _("Choose the parties who signed this copy.")})
@@ -561,6 +584,7 @@ def record_paper_copy(
                 method=Signature.Method.PAPER,
                 signed_by=access.user,
                 signer_name=((signer_names or {}).get(party.pk) or party.institution.name)[:200],
+                signed_at=timezone.make_aware(datetime.combine(signed_on, time(12))),
                 digest=version.digest,
                 paper_copy=copy,
             )

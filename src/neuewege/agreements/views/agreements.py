@@ -186,6 +186,7 @@ class AgreementEdit(AgreementMixin, View):
         form = VersionForm(
             clauses=self.current().snapshot["clauses"],
             initial={
+                "based_on": self.current().number,
                 "starts_on": agreement.starts_on,
                 "ends_on": agreement.ends_on,
                 "renews_automatically": agreement.renews_automatically,
@@ -208,6 +209,7 @@ class AgreementEdit(AgreementMixin, View):
                 renews_automatically=form.cleaned_data["renews_automatically"],
                 renewal_months=form.cleaned_data["renewal_months"],
                 note=form.cleaned_data["note"],
+                based_on=form.cleaned_data["based_on"],
             )
         except ValidationFailed as error:
             for field, field_messages in error.errors.items():
@@ -322,20 +324,26 @@ class PaperCopyUpload(AgreementMixin, View):
             messages.error(request, _("The agreement is not in signature."))
             return self.detail()
         parties = self.unsigned()
-        return self.page(PaperCopyForm(parties=parties, initial={"parties": list(parties)}))
+        initial = {
+            "parties": list(parties),
+            "signed_on": timezone.localdate(),
+            "version": self.record.versions.first().pk,
+        }
+        return self.page(PaperCopyForm(parties=parties, initial=initial))
 
     def post(self, request, pk):
         form = PaperCopyForm(request.POST, uploads.files_of(request), parties=self.unsigned())
-        version = self.record.versions.first()
         saved = submit(
             request,
             form,
             lambda data: services.record_paper_copy(
                 access=self.access,
                 agreement=self.record,
-                version=version,
+                version=self.record.versions.filter(pk=data["version"]).first()
+                or self.record.versions.last(),  # none of its own: the first, superseded
                 upload=data["file"],
                 parties=data["parties"],
+                signed_on=data["signed_on"],
             ),
             _("The signed copy was recorded."),
         )

@@ -4,7 +4,7 @@ with its versions. A clause version is never changed: a new text is a new versio
 coordinator), ``clause-variant`` one of the state's clauses and the region in the address."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ class ClauseLibrary(AccessMixin, View):
     def get(self, request, region_key):
         clauses = (
             selectors.clauses(self.access)
-            .filter(region__in=[None, self.region.pk])
+            .filter(Q(region__isnull=True) | Q(region=self.region))
             .prefetch_related(
                 Prefetch("versions", queryset=ClauseVersion.objects.order_by("-number"))
             )
