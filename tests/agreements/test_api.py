@@ -205,7 +205,9 @@ def test_a_centre_agreement_is_drawn_up_changed_signed_renewed_and_terminated(
     assert_problem(post(client, f"{url}/terminate", {"on": 20270630}, headers), 422, "on")
     ended = post(client, f"{url}/terminate", {"on": "2027-06-30"}, headers)
     assert ended.status_code == 200, ended.content
-    assert ended.json()["status"] == "terminated" and ended.json()["terminated_on"] == "2027-06-30"
+    # a termination ahead: it ends that day, in force (signed, not yet begun) until then
+    assert ended.json()["status"] == "signed" and ended.json()["terminated_on"] == "2027-06-30"
+    assert ended.json()["ends_on"] == "2027-06-30"
     assert ended.json()["renews_automatically"] is False
 
 

@@ -164,3 +164,23 @@ def test_the_job_is_one_of_the_due_jobs_and_runs_for_today(
     assert job_run.succeeded, job_run.error
     assert job_run.result.startswith("1 agreement reminder(s) sent")
     assert len(mail.outbox) == 1 and "90" in mail.outbox[0].subject
+
+
+def test_a_term_ending_with_a_short_month_renews_to_the_end_of_the_next(
+    coord, framework_parties, accounts, steering_group
+):
+    """30 June + one month is 31 July (the day before 1 August), not 30 July."""
+    agreement = in_force(
+        coord,
+        make_framework(
+            coord,
+            framework_parties,
+            ends_on=date(2028, 6, 30),
+            renews_automatically=True,
+            renewal_months=1,
+        ),
+        accounts,
+    )
+    run(date(2028, 7, 2))
+    agreement.refresh_from_db()
+    assert (agreement.ends_on, agreement.renewals) == (date(2028, 7, 31), 1)

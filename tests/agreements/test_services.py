@@ -23,6 +23,7 @@ from neuewege.agreements.models import (
     Party,
     Signature,
 )
+from neuewege.agreements.reminders import run_out
 from neuewege.core.access import access_for
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import Institution, Person, User
@@ -508,9 +509,15 @@ def test_termination_ends_the_automatic_renewal_and_only_drafts_are_discarded(
         services.discard_draft(access=coord, agreement=framework)
     services.terminate(access=coord, agreement=framework, on=date(2028, 6, 30))
     framework.refresh_from_db()
-    assert framework.status == Agreement.Status.TERMINATED
-    assert framework.terminated_on == date(2028, 6, 30)
+    # ahead: in force until that day, which is now its end; then the due job records the end
+    assert framework.status == Agreement.Status.IN_FORCE
+    assert framework.terminated_on == framework.ends_on == date(2028, 6, 30)
     assert framework.renews_automatically is False
+    with pytest.raises(ValidationFailed):  # once
+        services.terminate(access=coord, agreement=framework, on=date(2028, 3, 31))
+    run_out(date(2028, 7, 1))
+    framework.refresh_from_db()
+    assert framework.status == Agreement.Status.TERMINATED
     draft = make_framework(coord, list(framework_parties_of(framework)), title="Entwurf")
     services.discard_draft(access=coord, agreement=draft)
     assert not Agreement.objects.filter(pk=draft.pk).exists()

@@ -104,17 +104,23 @@ def run_out(today) -> tuple[int, int]:
             if agreement.status != Agreement.Status.IN_FORCE or agreement.ends_on >= today:
                 continue
             if agreement.renews_automatically:
-                # terms counted from the end, not one from the other (31.01. + 1 month twice
-                # is 31.03., not 28.03.); a job that did not run for a while adds each term
-                end, terms = agreement.ends_on, 0
+                # terms counted from the day after the end, each ending the day before the
+                # next begins (30.06. + 1 month is 31.07.; 28.02.2027 + 12 months is
+                # 29.02.2028); a job that did not run for a while adds each term
+                start, terms = agreement.ends_on + timedelta(days=1), 0
                 while agreement.ends_on < today:
                     terms += 1
-                    agreement.ends_on = end + relativedelta(months=agreement.renewal_months * terms)
+                    months = relativedelta(months=agreement.renewal_months * terms)
+                    agreement.ends_on = start + months - timedelta(days=1)
                 agreement.renewals += terms
                 agreement.save(update_fields=["ends_on", "renewals", "updated_at"])
                 renewed += 1
-            else:
-                agreement.status = Agreement.Status.EXPIRED
+            else:  # its term is over; one terminated ends as terminated
+                agreement.status = (
+                    Agreement.Status.TERMINATED
+                    if agreement.terminated_on
+                    else Agreement.Status.EXPIRED
+                )
                 agreement.save(update_fields=["status", "updated_at"])
                 expired += 1
     return renewed, expired

@@ -607,18 +607,28 @@ def _in_force_when_signed(agreement: Agreement, version: AgreementVersion):
 
 
 def terminate(*, access: Access, agreement: Agreement, on: date) -> Agreement:
+    """Terminated as of ``on`` (within its term): it no longer renews, and it ends that day —
+    at once when the day has come, else the agreement stays in force until then (the due job
+    then records it as terminated)."""
     _require(access, DRAFT, agreement)
     with transaction.atomic(durable=True):
         agreement = _locked(agreement)
-        if agreement.status != Agreement.Status.IN_FORCE:
+        if agreement.status != Agreement.Status.IN_FORCE or agreement.terminated_on:
             raise ValidationFailed({None: _("Only an agreement in force is terminated.")})
-        if on < agreement.starts_on:
-            raise ValidationFailed({"on": _("The date must not come before the start.")})
-        agreement.status = Agreement.Status.TERMINATED
-        agreement.terminated_on = on
+        if on < agreement.starts_on or on > agreement.ends_on:
+            raise ValidationFailed({"on": _("The date must lie within the agreement's term.")})
+        agreement.terminated_on = agreement.ends_on = on
         agreement.renews_automatically = False
+        if on <= timezone.localdate():
+            agreement.status = Agreement.Status.TERMINATED
         agreement.save(
-            update_fields=["status", "terminated_on", "renews_automatically", "updated_at"]
+            update_fields=[
+                "status",
+                "terminated_on",
+                "ends_on",
+                "renews_automatically",
+                "updated_at",
+            ]
         )
     return agreement
 
