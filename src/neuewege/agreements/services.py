@@ -390,7 +390,7 @@ def _new_version(agreement, clauses, *, access, note) -> AgreementVersion | None
 
 def _locked(agreement: Agreement) -> Agreement:
     return (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))  # PostgreSQL: not the outer join
         .select_related("region", "family_centre")
         .get(pk=agreement.pk)
     )
