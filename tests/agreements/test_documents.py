@@ -128,11 +128,11 @@ def test_pdf_shows_the_snapshot_and_an_empty_line_for_each_party_yet_to_sign(agr
     # the filled data: the event held at the centre and its speaker, the term
     assert "Elterncafé" in text
     assert "Bernd Bauer" in text
-    assert "01.01.2027 to 31.12.2029" in text
-    assert "Renews automatically by 12 months" in text
+    assert "01.01.2027 bis 31.12.2029" in text
+    assert "Verlängert sich jeweils um 12 Monate" in text
     assert f"Version 1, SHA-256 {version.digest}" in text
-    assert text.count("Place, date, signature, name and function") == 3
-    assert "Signed by" not in text
+    assert text.count("Ort, Datum, Unterschrift, Name und Funktion") == 3
+    assert "Unterzeichnet von" not in text
 
 
 def test_pdf_is_pdf_a_2b(agreement):
@@ -153,9 +153,9 @@ def test_signature_block_names_who_when_how_and_the_digest(signing, signers):
         assert squash(signature.signer_function) in squash(text)
     signed_at = version.signatures.first().signed_at.astimezone(documents.BERLIN)
     assert signed_at.strftime("%d.%m.%Y") in text
-    assert "electronically in Neue Wege" in text
+    assert "elektronisch in Neue Wege" in text
     assert text.count(version.digest) >= 4  # the identification and each signature
-    assert "Place, date, signature" not in text
+    assert "Ort, Datum, Unterschrift" not in text
 
 
 def test_docx_holds_the_same(signing, signers):
@@ -168,10 +168,10 @@ def test_docx_holds_the_same(signing, signers):
         for line in clause["filled"].split("\n"):
             assert line.strip() in text
     assert f"Version 1, SHA-256 {version.digest}" in text
-    assert "Signed by: Fatma Yılmaz" in text
-    assert f"SHA-256 of the version signed: {version.digest}" in text
-    assert text.count("Not signed yet.") == 2
-    assert "Term | 01.01.2027 to 31.12.2029" in text
+    assert "Unterzeichnet von: Fatma Yılmaz" in text
+    assert f"SHA-256 der unterzeichneten Version: {version.digest}" in text
+    assert text.count("Noch nicht unterzeichnet.") == 2
+    assert "Laufzeit | 01.01.2027 bis 31.12.2029" in text
 
 
 # The exporters, fetched as a person does
@@ -359,5 +359,5 @@ def test_a_signature_on_paper_is_shown_as_such(signing, signers, coordinator):
     with translation.override("en"):
         text = pdf_text(documents.version_pdf(version))
     assert "Dr. Klaus Klein" in text
-    assert "by hand on paper" in text
-    assert text.count("Place, date, signature, name and function") == 2
+    assert "handschriftlich auf Papier" in text
+    assert text.count("Ort, Datum, Unterschrift, Name und Funktion") == 2

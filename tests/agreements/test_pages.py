@@ -395,3 +395,19 @@ def test_a_change_made_to_an_older_version_does_not_undo_a_newer_one(
     assert answer.status_code == 200 and answer.context["form"].non_field_errors()
     assert agreement.versions.count() == 2
     assert agreement.versions.first().snapshot["clauses"][3]["text"] == "Neu."
+
+
+def test_a_second_click_on_draw_up_finds_the_first_draft(coordinating, wesel, parties):
+    data = {
+        "kind": "family_centre",
+        "family_centre": parties["centre"].pk,
+        "parties": [parties["job_centre"].pk, parties["agency"].pk],
+        "starts_on": "2027-01-01",
+        "ends_on": "2028-12-31",
+        "renewal_months": "12",
+    }
+    first = coordinating.post(reverse("agreement-create", args=[wesel.key]), data)
+    second = coordinating.post(reverse("agreement-create", args=[wesel.key]), data)
+    assert first.status_code == 302 and second.status_code == 200
+    assert second.context["form"].non_field_errors()
+    assert Agreement.objects.count() == 1

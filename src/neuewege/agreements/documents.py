@@ -27,6 +27,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,7 +37,7 @@ from neuewege.core.errors import NotFound
 from neuewege.core.exporters import Document, Exporter, Invalid, Target
 from neuewege.core.models import Institution
 
-from .models import Agreement, AgreementVersion, Kind, Signature
+from .models import AGREEMENT_LANGUAGE, Agreement, AgreementVersion, Kind, Signature
 from .permissions import SEE
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -106,9 +107,9 @@ def context_of(snapshot: dict, number: int, digest: str, signatures: list[dict])
     by_institution = {signature["institution"]: signature for signature in signatures}
     parties = []
     for party in snapshot["parties"]:
-        address = party["address"]
-        if address.startswith(party["name"] + ", "):
-            address = address[len(party["name"]) + 2 :]
+        address = party["address"]  # "Name (street, postcode town)": the address alone
+        if address.startswith(party["name"] + " (") and address.endswith(")"):
+            address = address[len(party["name"]) + 2 : -1]
         signature = by_institution.get(party["institution"])
         parties.append(
             {
@@ -148,9 +149,11 @@ def context_of(snapshot: dict, number: int, digest: str, signatures: list[dict])
 
 
 def pdf_from(snapshot: dict, number: int, digest: str, signatures: list[dict]) -> bytes:
-    return render_pdf(
-        "agreements/agreement_pdf.html", context_of(snapshot, number, digest, signatures)
-    )
+    """The PDF in German whoever asks for it (the text is German; a sealed copy is kept)."""
+    with translation.override(AGREEMENT_LANGUAGE):
+        return render_pdf(
+            "agreements/agreement_pdf.html", context_of(snapshot, number, digest, signatures)
+        )
 
 
 def version_pdf(version: AgreementVersion) -> bytes:
@@ -159,7 +162,13 @@ def version_pdf(version: AgreementVersion) -> bytes:
 
 
 def version_docx(version: AgreementVersion) -> bytes:
-    """The version as a Word document (the plain shared template ``core/document.docx``)."""
+    """The version as a Word document (the plain shared template ``core/document.docx``), in
+    German as the PDF."""
+    with translation.override(AGREEMENT_LANGUAGE):
+        return _docx(version)
+
+
+def _docx(version: AgreementVersion) -> bytes:
     context = context_of(version.snapshot, version.number, version.digest, signature_data(version))
     sections = [
         {

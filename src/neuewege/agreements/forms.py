@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from pathlib import PurePath
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.forms import date_field
@@ -100,7 +101,7 @@ class VersionForm(TermFields):
             name = f"clause_{clause['key']}"
             self.fields[name] = forms.CharField(
                 label=clause["heading"],
-                widget=forms.Textarea(attrs={"rows": 8}),
+                widget=forms.Textarea(attrs={"rows": 8, "lang": "de"}),
                 initial=clause["text"],
                 max_length=10_000,
             )
@@ -117,7 +118,7 @@ class VersionForm(TermFields):
 
 class ClauseForm(forms.Form):
     text = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}), max_length=10_000
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 10, "lang": "de"}), max_length=10_000
     )
     note = forms.CharField(label=_("What changed"), max_length=200, required=False)
 
@@ -125,7 +126,7 @@ class ClauseForm(forms.Form):
 class PaperCopyForm(forms.Form):
     file = forms.FileField(
         label=_("Scanned signed copy"),
-        help_text=_("PDF, PNG or JPEG, at most %(mb)d MB.") % {"mb": MAX_SCAN_MB},
+        help_text=format_lazy(_("PDF, PNG or JPEG, at most {mb} MB."), mb=MAX_SCAN_MB),
     )
     parties = forms.ModelMultipleChoiceField(
         label=_("Signed by"), queryset=None, widget=forms.CheckboxSelectMultiple

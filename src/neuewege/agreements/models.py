@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.models import Institution, Region
 
+AGREEMENT_LANGUAGE = "de"  # the parties sign German text: the text and its documents
+
 
 class Kind(models.TextChoices):
     FRAMEWORK = "framework", _("Rahmenvereinbarung Arbeitsmarkt/Jugendhilfe")

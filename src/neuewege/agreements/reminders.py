@@ -13,7 +13,7 @@ from smtplib import SMTPException
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
@@ -59,7 +59,9 @@ def _send(agreement: Agreement, days: int):
                 + reverse("agreement-detail", kwargs={"pk": agreement.pk}),
             },
         )
-    send_mail(subject, body, None, recipients)
+    # one message each: nobody learns the other recipients' addresses
+    messages = [EmailMessage(subject, body, None, [address]) for address in recipients]
+    get_connection().send_messages(messages)
 
 
 def send_reminders(today) -> tuple[int, int]:

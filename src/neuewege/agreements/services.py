@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from neuewege.core.access import Access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
-from neuewege.core.models import Institution
+from neuewege.core.models import Institution, Region
 
 from . import filling
 from .library import PLACEHOLDERS
 from .models import (
+    AGREEMENT_LANGUAGE,
     PARTY_KINDS,
     Agreement,
     AgreementVersion,
@@ -36,7 +37,6 @@ from .models import (
 )
 from .permissions import CLAUSES, DRAFT, SIGN
 
-AGREEMENT_LANGUAGE = "de"  # the parties sign German text
 MAX_TERM_YEARS = 10
 MAX_CLAUSE_CHARS = 10_000
 MAX_RENEWAL_MONTHS = 60  # the model's validator
@@ -327,6 +327,19 @@ def create_agreement(
     order = PARTY_KINDS[kind]
     parties.sort(key=lambda institution: (order.index(institution.kind), institution.name))
     with transaction.atomic(durable=True):
+        # one draft at a time per family centre (per region for the framework): a second
+        # click on "Draw up" finds the first; the lock on the region orders the two
+        Region.objects.select_for_update().filter(pk=region.pk).first()
+        draft = Agreement.objects.filter(
+            kind=kind, region=region, family_centre=family_centre, status=Agreement.Status.DRAFT
+        ).first()
+        if draft is not None:
+            raise ValidationFailed(
+                {
+                    None: _("There is a draft already: „%(title)s“. Continue with that one.")
+                    % {"title": draft.title}
+                }
+            )
         if predecessor is not None:
             # two renewals at once: the second finds the first (not the unique constraint)
             predecessor = Agreement.objects.select_for_update().get(pk=predecessor.pk)

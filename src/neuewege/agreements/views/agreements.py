@@ -2,6 +2,9 @@
 matrix relies on it): ``agreement-…`` an agreement, ``agreement-version-…`` a version;
 ``agreement-list`` and ``agreement-create`` take the region's key."""
 
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -30,15 +33,16 @@ from ..permissions import CLAUSES, DRAFT, SEE
 from ..selectors import NONE
 
 MAX_ID = 2**63 - 1
+# the overview's filters, in this order (labels: the statuses', NONE: no agreement)
 STATUS_FILTERS = [
-    (Agreement.Status.IN_FORCE, _("In force")),
-    (EXPIRING, _("Expiring")),
-    (SIGNED, _("Signed, not yet begun")),
-    (Agreement.Status.SIGNING, _("In signature")),
-    (Agreement.Status.DRAFT, _("Draft")),
-    (Agreement.Status.EXPIRED, _("Expired")),
-    (Agreement.Status.TERMINATED, _("Terminated")),
-    (NONE, _("None")),
+    Agreement.Status.IN_FORCE,
+    EXPIRING,
+    SIGNED,
+    Agreement.Status.SIGNING,
+    Agreement.Status.DRAFT,
+    Agreement.Status.EXPIRED,
+    Agreement.Status.TERMINATED,
+    NONE,
 ]
 
 
@@ -59,14 +63,17 @@ class AgreementList(AccessMixin, View):
         overview = selectors.overview(self.region, today)
         wanted = request.GET.get("status", "")
         rows = overview.centres
-        if wanted in dict(STATUS_FILTERS):
+        if wanted in STATUS_FILTERS:
             rows = [row for row in rows if row.status == wanted]
         return self.render(
             "agreements/agreement_list.html",
             overview=overview,
             rows=rows,
             wanted=wanted,
-            filters=[(code, label, overview.counts.get(code, 0)) for code, label in STATUS_FILTERS],
+            filters=[
+                (code, STATUS_LABELS.get(code, _("None")), overview.counts.get(code, 0))
+                for code in STATUS_FILTERS
+            ],
             in_force=sum(
                 overview.counts.get(code, 0) for code in (Agreement.Status.IN_FORCE, EXPIRING)
             ),
@@ -91,10 +98,10 @@ class AgreementCreate(AccessMixin, View):
         kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else ""
         initial = {"starts_on": starts_on, "ends_on": ends_on, "renewal_months": 12, "kind": kind}
         form = AgreementForm(initial=initial, region=self.region)
-        centre = request.GET.get("centre", "")
-        if centre.isdigit():
+        centre = _int(request.GET.get("centre"))
+        if centre:
             initial["family_centre"] = (
-                form.fields["family_centre"].queryset.filter(pk=int(centre)).first()
+                form.fields["family_centre"].queryset.filter(pk=centre).first()
             )
             initial["kind"] = Kind.FAMILY_CENTRE
         # the region's Jobcenter and Agentur (and Jugendamt for the framework) ticked
@@ -247,6 +254,7 @@ class VersionDetail(AccessMixin, View):
             facts_changed=selectors.facts_changed(older, version),
             signatures=version.signatures.select_related("party__institution", "paper_copy"),
             is_current=version.agreement.versions.first().pk == version.pk,
+            term=[date.fromisoformat(version.snapshot[key]) for key in ("starts_on", "ends_on")],
         )
 
 
@@ -373,8 +381,8 @@ class Renew(AgreementMixin, View):
         return self.render("agreements/renew.html", form=form, agreement=self.record)
 
     def get(self, request, pk):
-        start = self.record.ends_on + timezone.timedelta(days=1)
-        end = start.replace(year=start.year + 2) - timezone.timedelta(days=1)
+        start = self.record.ends_on + timedelta(days=1)
+        end = start + relativedelta(years=2) - timedelta(days=1)
         return self.page(RenewForm(initial={"starts_on": start, "ends_on": end}))
 
     def post(self, request, pk):
