@@ -86,8 +86,10 @@ def agreements_records():
 
 
 def add_agreements_world(world, *, region, centre_a, secret):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from neuewege.agreements import services
-    from neuewege.agreements.models import Clause, Kind, Signature
+    from neuewege.agreements.models import Clause, Kind, PaperCopy, Signature
     from neuewege.core.access import system_access
     from neuewege.core.models import Institution, Person
     from neuewege.events.models import ParentEvent
@@ -128,8 +130,15 @@ def add_agreements_world(world, *, region, centre_a, secret):
             signer_name=f"Unterschrift {institution.name}",
             digest=version.digest,
         )
+    scan = PaperCopy.objects.create(
+        version=version,
+        file=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 " + secret.encode()),
+        filename="scan.pdf",
+        size=20,
+    )
     world["pk_for"].update(
         {
+            "paper-copy-download": scan.pk,
             "agreement-detail": agreement.pk,
             "agreement-edit": agreement.pk,
             "agreement-send": agreement.pk,

@@ -267,6 +267,13 @@ def test_a_scan_signed_on_paper_completes_the_signatures(coordinating, coordinat
     assert agreement.status == Agreement.Status.IN_FORCE
     assert set(Signature.objects.values_list("method", flat=True)) == {"paper"}
     assert {timezone.localtime(s.signed_at).date() for s in Signature.objects.all()} == {today}
+    scan = Signature.objects.first().paper_copy
+    download = coordinating.get(reverse("paper-copy-download", args=[scan.pk]))
+    assert b"".join(download.streaming_content) == PDF
+    version_page = coordinating.get(
+        reverse("agreement-version-detail", args=[agreement.versions.first().pk])
+    )
+    assert reverse("paper-copy-download", args=[scan.pk]) in version_page.content.decode()
 
 
 def test_the_overview_counts_each_centre_once_by_its_best_agreement(

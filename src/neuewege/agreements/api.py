@@ -50,7 +50,7 @@ from neuewege.core.api_types import (
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Institution
 
-from . import services
+from . import selectors, services
 from .library import PLACEHOLDERS
 from .models import (
     PARTY_KINDS,
@@ -429,21 +429,11 @@ def agreement_detail(agreement: Agreement) -> dict:
 def changed_clauses(snapshot: dict, previous: dict | None) -> list[dict]:
     if previous is None:
         return []
-    before = {clause["key"]: clause for clause in previous["clauses"]}
-    after = {clause["key"]: clause for clause in snapshot["clauses"]}
-    changes = []
-    for key in dict.fromkeys([*after, *before]):
-        old, new = before.get(key), after.get(key)
-        if (old and old["filled"]) != (new and new["filled"]):
-            changes.append(
-                {
-                    "key": key,
-                    "heading": (new or old)["heading"],
-                    "before": old and old["filled"],
-                    "after": new and new["filled"],
-                }
-            )
-    return changes
+    return [
+        {"key": key, "heading": heading, "before": old, "after": new}
+        for key, heading, old, new in selectors.clause_pairs(previous, snapshot)
+        if old != new
+    ]
 
 
 def version_out(version: AgreementVersion) -> dict:

@@ -287,6 +287,10 @@ class PaperCopy(models.Model):
     def __str__(self):
         return self.filename
 
+    @property
+    def region(self):
+        return self.version.agreement.region
+
     def access_place(self):
         return self.version.agreement.region_id
 

@@ -127,17 +127,28 @@ class ClauseChange:
     changed: bool
 
 
+def clause_pairs(older: dict | None, newer: dict) -> list[tuple[str, str, str | None, str | None]]:
+    """(key, heading, filled text before, after) of each clause of two snapshots — of
+    ``newer``'s clauses in order, then those only ``older`` had; None where a side has none."""
+    before = {clause["key"]: clause for clause in (older["clauses"] if older else [])}
+    after = {clause["key"]: clause for clause in newer["clauses"]}
+    return [
+        (
+            key,
+            (after.get(key) or before[key])["heading"],
+            before[key]["filled"] if key in before else None,
+            after[key]["filled"] if key in after else None,
+        )
+        for key in dict.fromkeys([*after, *before])
+    ]
+
+
 def comparison(older: AgreementVersion | None, newer: AgreementVersion) -> list[ClauseChange]:
     """The filled text of each clause of ``newer`` beside ``older``'s, changed words marked;
     a clause only one of them has is compared with nothing."""
-    before = {clause["key"]: clause for clause in (older.snapshot["clauses"] if older else [])}
-    after = {clause["key"]: clause for clause in newer.snapshot["clauses"]}
     changes = []
-    for key in list(after) + [key for key in before if key not in after]:
-        old = before.get(key, {}).get("filled", "")
-        new = after.get(key, {}).get("filled", "")
-        heading = (after.get(key) or before.get(key))["heading"]
-        marked_old, marked_new = marked_changes(old, new)
+    for _key, heading, old, new in clause_pairs(older and older.snapshot, newer.snapshot):
+        marked_old, marked_new = marked_changes(old or "", new or "")
         changes.append(ClauseChange(heading, marked_old, marked_new, old != new))
     return changes
 

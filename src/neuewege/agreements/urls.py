@@ -35,6 +35,11 @@ urlpatterns = [
         name="agreement-version-detail",
     ),
     path(
+        "agreements/paper-copies/<int:pk>/",
+        agreements.PaperCopyDownload.as_view(),
+        name="paper-copy-download",
+    ),
+    path(
         "regions/<str:region_key>/agreements/clauses/",
         clauses.ClauseLibrary.as_view(),
         name="agreement-clauses",

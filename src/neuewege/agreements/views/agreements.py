@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from ..forms import (
     default_term,
 )
 from ..library import PLACEHOLDERS
-from ..models import EXPIRING, SIGNED, STATUS_LABELS, Agreement, Kind
+from ..models import EXPIRING, SIGNED, STATUS_LABELS, Agreement, Kind, PaperCopy
 from ..permissions import CLAUSES, DRAFT, SEE
 from ..selectors import NONE
 
@@ -418,4 +418,22 @@ class Discard(ConfirmActionMixin, AgreementMixin, View):
         answer = super().post(request, *args, **kwargs)
         if not Agreement.objects.filter(pk=self.record.pk).exists():
             return redirect("agreement-list", region_key=region.key)
+        return answer
+
+
+class PaperCopyDownload(AccessMixin, View):
+    """The scan of a copy signed on paper, for those who see the agreement."""
+
+    permission = SEE
+
+    def get_record(self):
+        copies = PaperCopy.objects.filter(
+            version__agreement__region__in=self.access.region_ids
+        ).select_related("version__agreement__region")
+        return _record(copies, self.kwargs["pk"])
+
+    def get(self, request, pk):
+        copy = self.record
+        answer = FileResponse(copy.file.open("rb"), as_attachment=True, filename=copy.filename)
+        answer["Cache-Control"] = "no-store"
         return answer
