@@ -113,3 +113,14 @@ def test_configured_key_and_certificate_are_used(pdf, tmp_path, settings, seal_d
     status = validate(seal.seal_pdf(pdf), made)
     assert status.intact and status.valid
     assert not (tmp_path / "elsewhere" / "seal").exists()  # nothing self-signed made
+
+
+def test_the_seal_is_made_where_an_event_loop_runs_already(pdf, seal_dir):
+    """An ASGI server's thread or a browser test: pyHanko's own event loop runs beside it."""
+    import asyncio
+
+    async def inside_a_loop():
+        return seal.seal_pdf(pdf)
+
+    sealed = asyncio.run(inside_a_loop())
+    assert sealed[: len(pdf)] == pdf and len(sealed) > len(pdf)  # appended, the PDF unchanged

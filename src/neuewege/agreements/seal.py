@@ -13,11 +13,13 @@ into ``<NEUEWEGE_VAR_DIR>/seal/`` (never into the repository) and used from then
 to detect a change, not to prove who sealed.
 """
 
+import asyncio
 import contextlib
 import datetime
 import io
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,8 +66,19 @@ def seal_pdf(pdf: bytes) -> bytes:
         metadata, signer=signer(), new_field_spec=fields.SigFieldSpec(FIELD_NAME)
     )
     output = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=output)
+    _outside_any_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
     return output.getvalue()
+
+
+def _outside_any_event_loop(work):
+    """pyHanko signs with ``asyncio.run``, which refuses to run where an event loop runs
+    already (an ASGI server's thread, a test's browser): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def signer() -> signers.SimpleSigner:

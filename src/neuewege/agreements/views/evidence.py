@@ -30,8 +30,9 @@ class PeriodForm(forms.Form):
             self.period = evidence.review_period(data.get("since"), data.get("until"))
         except ValidationFailed as error:
             for field, messages in error.errors.items():
-                for message in messages:
-                    self.add_error(field, message)
+                label = f"{self.fields[field].label}: " if field in self.fields else ""
+                for message in messages:  # the field shows its label: not twice
+                    self.add_error(field, message.removeprefix(label))
         return data
 
 
