@@ -214,7 +214,7 @@ def sealed_status(content: bytes):
 
     (embedded,) = PdfFileReader(io.BytesIO(content), strict=False).embedded_signatures
     context = ValidationContext(trust_roots=[seal.certificate()], allow_fetching=False)
-    return validate_pdf_signature(embedded, context)
+    return seal.outside_any_event_loop(lambda: validate_pdf_signature(embedded, context))
 
 
 def test_coordinator_downloads_a_draft_version_unsealed(client, coordinator, agreement):

@@ -37,7 +37,8 @@ def validate(content: bytes, trusted):
     reader = PdfFileReader(io.BytesIO(content), strict=False)
     (embedded,) = reader.embedded_signatures
     context = ValidationContext(trust_roots=[trusted], allow_fetching=False)
-    return validate_pdf_signature(embedded, context)
+    # pyHanko validates with asyncio.run: not where a browser test's loop runs in this worker
+    return seal.outside_any_event_loop(lambda: validate_pdf_signature(embedded, context))
 
 
 def test_sealed_pdf_validates_and_covers_the_whole_file(pdf, seal_dir):
@@ -118,9 +119,11 @@ def test_configured_key_and_certificate_are_used(pdf, tmp_path, settings, seal_d
 def test_the_seal_is_made_where_an_event_loop_runs_already(pdf, seal_dir):
     """An ASGI server's thread or a browser test: pyHanko's own event loop runs beside it."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside_a_loop():
         return seal.seal_pdf(pdf)
 
-    sealed = asyncio.run(inside_a_loop())
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a thread with its own running loop
+        sealed = pool.submit(asyncio.run, inside_a_loop()).result()
     assert sealed[: len(pdf)] == pdf and len(sealed) > len(pdf)  # appended, the PDF unchanged

@@ -66,11 +66,11 @@ def seal_pdf(pdf: bytes) -> bytes:
         metadata, signer=signer(), new_field_spec=fields.SigFieldSpec(FIELD_NAME)
     )
     output = io.BytesIO()
-    _outside_any_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
+    outside_any_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output))
     return output.getvalue()
 
 
-def _outside_any_event_loop(work):
+def outside_any_event_loop(work):
     """pyHanko signs with ``asyncio.run``, which refuses to run where an event loop runs
     already (an ASGI server's thread, a test's browser): then in a thread of its own."""
     try:
