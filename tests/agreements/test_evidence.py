@@ -508,3 +508,32 @@ def test_the_zip_holds_the_sealed_pdf_of_a_version_in_force(world, english):
     version.refresh_from_db()
     assert version.sealed_pdf and data == bytes(version.sealed_pdf)  # the kept, sealed bytes
     assert agreement.title in pdf_text(data)
+
+
+def test_the_zip_holds_the_copy_signed_on_paper(world, english):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from neuewege.agreements.models import PaperCopy
+
+    agreement, version = world["agreement"], world["agreement"].versions.get()
+    scan = b"%PDF-1.4 unterschrieben von Hand"
+    copy = PaperCopy.objects.create(
+        version=version,
+        file=SimpleUploadedFile("Scan Vereinbarung.PDF", scan),
+        filename="Scan Vereinbarung.PDF",
+        size=len(scan),
+    )
+    for party in agreement.parties.all():
+        Signature.objects.create(
+            version=version,
+            party=party,
+            method=Signature.Method.PAPER,
+            signer_name=party.institution.name,
+            digest=version.digest,
+            paper_copy=copy,
+        )
+    Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.IN_FORCE)
+    with zipfile.ZipFile(io.BytesIO(evidence.zip_pack(collect(world)))) as pack:
+        scans = [name for name in pack.namelist() if "-unterschrieben-" in name]
+        assert scans == [f"vereinbarungen/vereinbarung-{agreement.pk}-v1-unterschrieben-1.pdf"]
+        assert pack.read(scans[0]) == scan

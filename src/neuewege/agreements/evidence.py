@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Count, Q
@@ -618,10 +619,13 @@ def zip_pack(evidence: Evidence, *, summary: bytes | None = None) -> bytes:
         for item in evidence.agreements:
             if item.version is None:
                 continue
-            pack.writestr(
-                f"vereinbarungen/vereinbarung-{item.agreement.pk}-v{item.version.number}.pdf",
-                agreement_pdf(item.version),
-            )
+            name = f"vereinbarungen/vereinbarung-{item.agreement.pk}-v{item.version.number}"
+            pack.writestr(f"{name}.pdf", agreement_pdf(item.version))
+            # the copies signed by hand on paper: the signatures themselves
+            for number, copy in enumerate(item.version.paper_copies.order_by("pk"), start=1):
+                ending = PurePath(copy.filename).suffix.lower() or ".pdf"
+                with copy.file.open("rb") as scan:
+                    pack.writestr(f"{name}-unterschrieben-{number}{ending}", scan.read())
         pack.writestr("veranstaltungen.csv", events_csv(evidence))
         pack.writestr("fortbildungen.csv", trainings_csv(evidence))
     return buffer.getvalue()
