@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from neuewege.core.models import User
@@ -88,13 +89,22 @@ def open_phone(browser, live_server):
 
 
 def assert_accessible(page):
-    """axe-core finds no violations (WCAG 2.1 A and AA rules) on the current page."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
-        " 'wcag21aa', 'best-practice']}})"
-    )
+    """axe-core finds no violations (WCAG 2.1 A and AA rules) on the current page — the page
+    a click has just led to, once it has loaded (a navigation that replaces the document while
+    axe runs is waited for and the page checked again)."""
+    for attempt in (1, 2):
+        page.wait_for_load_state()
+        try:
+            if not page.evaluate("typeof window.axe !== 'undefined'"):
+                page.evaluate(AXE.read_text())
+            result = page.evaluate(
+                "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa',"
+                " 'wcag21a', 'wcag21aa', 'best-practice']}})"
+            )
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
     violations = [
         f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
         for v in result["violations"]

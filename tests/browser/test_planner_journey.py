@@ -95,6 +95,7 @@ def test_head_plans_a_series_publishes_it_and_records_attendance(page, head, wes
 
     # publish
     page.locator(f"a[href='{reverse('event-publish', args=[event.pk])}']").click()
+    page.wait_for_url(f"**{reverse('event-publish', args=[event.pk])}")
     assert_accessible(page)
     submit(page)
     page.wait_for_url(f"**{reverse('event-detail', args=[event.pk])}")

@@ -5,6 +5,7 @@ runs and for a time after; an agreement that ended longer ago than the retention
 whole, its versions, signatures and scans with it."""
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.privacy import data_category
@@ -15,7 +16,7 @@ ENDED = (Agreement.Status.EXPIRED, Agreement.Status.TERMINATED, Agreement.Status
 
 
 def _ended_before(cutoff):
-    day = cutoff.date()
+    day = timezone.localdate(cutoff)
     return Agreement.objects.filter(status__in=ENDED).filter(
         Q(terminated_on__lt=day) | Q(terminated_on__isnull=True, ends_on__lt=day)
     )
