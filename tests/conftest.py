@@ -63,11 +63,13 @@ def youth_welfare_office(wesel):
 def reference_data(transactional_db):
     """Transactional tests empty the database afterwards, the data loaded by migrations
     included: load it again (regions, event formats, consent texts, questionnaires, training
-    modules, the agreements' clause library)."""
+    modules, the agreements' clause library, the navigator's needs)."""
     from django.apps import apps
 
     from neuewege.agreements.library import load_library
     from neuewege.evaluation.questionnaires import load_questionnaires
+    from neuewege.navigator.models import Need
+    from neuewege.navigator.taxonomy import load_taxonomy
     from neuewege.events.catalogue import load_catalogue
     from neuewege.trainings.catalogue import load_catalogue as load_modules
 
@@ -76,6 +78,7 @@ def reference_data(transactional_db):
     load_questionnaires(apps, None)
     load_modules(apps, None)
     load_library(apps, None)
+    load_taxonomy(Need)
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "neuewege.trainings",
     "neuewege.coverage",
     "neuewege.agreements",
+    "neuewege.navigator",
     "neuewege.api",
 ]
 
