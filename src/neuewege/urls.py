@@ -144,4 +144,9 @@ urlpatterns = [
     path("", include("neuewege.coverage.urls")),
     # cooperation agreements: clause library, agreements, signatures, evidence for the Gütesiegel
     path("", include("neuewege.agreements.urls")),
+    # navigator: the directory of offers, §4 childcare information, brochure, HSDS exchange
+    path("", include("neuewege.navigator.public_urls")),
+    path("", include("neuewege.navigator.urls")),
+    path("", include("neuewege.navigator.childcare_urls")),
+    path("", include("neuewege.navigator.exchange_urls")),
 ]

@@ -1,0 +1,3 @@
+"""The exchange in Open Referral HSDS 3: the datapackage download and its import."""
+
+urlpatterns = []

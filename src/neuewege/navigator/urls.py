@@ -1,0 +1,3 @@
+"""Staff pages: the region's offers, keeping and confirming them, the ones out of date."""
+
+urlpatterns = []
