@@ -10,7 +10,10 @@ class NavigatorConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from neuewege.core.navigation import REGION, menu_entry
+
         from . import models, permissions  # noqa: F401 (declare)
 
         auditlog.register(models.Offer)
         auditlog.register(models.ChildcareDistrict)
+        menu_entry(REGION, "offer-search", _("Navigator"), order=50)

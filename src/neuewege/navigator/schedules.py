@@ -1,10 +1,14 @@
 """Opening hours as RFC 5545 recurrence rules (``FREQ=WEEKLY;BYDAY=MO,WE``), the form HSDS 3
-schedules take: checked when entered or imported, and asked "open now?"."""
+schedules take: checked when entered or imported, asked "open now?", and put into plain words
+for the parents' pages (``describe``)."""
 
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
+from django.utils import formats
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 ANCHOR = date(2000, 1, 3)  # a Monday: rules without a start date count from here
 MAX_LENGTH = 200
@@ -70,3 +74,121 @@ def _anchor_before(day: date) -> date:
     not iterated from the year 2000."""
     periods = max((day - ANCHOR).days // 28 - 13, 0)
     return ANCHOR + timedelta(days=28 * periods)
+
+
+# Opening hours in plain words
+
+
+def describe(schedule) -> str:
+    """``schedule`` (with ``rrule``, ``opens_at``, ``closes_at``, ``valid_from``, ``valid_to``,
+    ``description``) in plain words of the active language: "Mo-Fr 09:00-16:00", "every first
+    Monday of the month 14:00-16:00 (from 01.03.2026)". Day names and times in Django's formats
+    of the language."""
+    hours = f"{formats.time_format(schedule.opens_at)}–{formats.time_format(schedule.closes_at)}"
+    days = describe_days(schedule.rrule, schedule.valid_from)
+    text = f"{days} {hours}" if days else hours
+    notes = []
+    if schedule.valid_from:
+        notes.append(_("from %(date)s") % {"date": _short_date(schedule.valid_from)})
+    if schedule.valid_to:
+        notes.append(_("until %(date)s") % {"date": _short_date(schedule.valid_to)})
+    if schedule.description:
+        notes.append(schedule.description)
+    return f"{text} ({', '.join(notes)})" if notes else text
+
+
+def describe_days(rule: str, start: date | None = None) -> str:
+    """The days of a recurrence rule in plain words ("Mo-Fr", "every 2 weeks: Tu", "last Friday
+    of the month"); a rule it cannot put into words falls back to its weekdays ("" when it has
+    none or cannot be read)."""
+    try:
+        parse_rule(rule)
+    except ScheduleError:
+        return ""
+    parts = dict(
+        part.split("=", 1)
+        for part in rule.strip().upper().removeprefix("RRULE:").split(";")
+        if "=" in part
+    )
+    frequency = parts.get("FREQ", "")
+    interval = _number(parts.get("INTERVAL", "1")) or 1
+    by_day = [_weekday(token) for token in parts.get("BYDAY", "").split(",") if token]
+    by_day = [day for day in by_day if day is not None]
+    weekdays = sorted({weekday for weekday, _ordinal in by_day})
+    ordinals = [(weekday, ordinal) for weekday, ordinal in by_day if ordinal]
+    positions = [_number(n) for n in parts.get("BYSETPOS", "").split(",") if n]
+    month_days = [_number(n) for n in parts.get("BYMONTHDAY", "").split(",") if n]
+    other = set(parts) - {"FREQ", "INTERVAL", "BYDAY", "WKST", "UNTIL", "COUNT"}
+
+    if frequency == "DAILY" and not weekdays and not other and interval == 1:
+        return _("daily")
+    if frequency == "WEEKLY" and not other and not ordinals:
+        days = day_range(weekdays or [(start or ANCHOR).weekday()])
+        if interval == 1:
+            return days
+        return _("every %(interval)s weeks: %(days)s") % {"interval": interval, "days": days}
+    if frequency == "MONTHLY" and interval == 1:
+        if len(positions) == 1 and len(weekdays) == 1 and not ordinals:  # BYDAY=MO;BYSETPOS=1
+            ordinals, other = [(weekdays[0], positions[0])], other - {"BYSETPOS"}
+        if ordinals and not other:
+            return ", ".join(_of_the_month(weekday, ordinal) for weekday, ordinal in ordinals)
+        if month_days and all(month_days) and not weekdays and other == {"BYMONTHDAY"}:
+            days = ", ".join(str(day) for day in sorted(month_days))
+            return _("on day %(days)s of the month") % {"days": days}
+    return day_range(weekdays) if weekdays else ""
+
+
+def day_range(weekdays) -> str:
+    """Weekdays (0 Monday … 6 Sunday) abbreviated, runs of three or more joined by an en dash:
+    "Mo-Fr, Su"."""
+    days = sorted(set(weekdays))
+    runs = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    words = []
+    for run in runs:
+        if len(run) >= 3:
+            words.append(f"{WEEKDAYS_ABBR[run[0]]}–{WEEKDAYS_ABBR[run[-1]]}")
+        else:
+            words.extend(str(WEEKDAYS_ABBR[day]) for day in run)
+    return ", ".join(words)
+
+
+OF_THE_MONTH = {  # whole phrases, so that each language can put the words in its own order
+    1: _lazy("every first %(weekday)s of the month"),
+    2: _lazy("every second %(weekday)s of the month"),
+    3: _lazy("every third %(weekday)s of the month"),
+    4: _lazy("every fourth %(weekday)s of the month"),
+    5: _lazy("every fifth %(weekday)s of the month"),
+    -1: _lazy("every last %(weekday)s of the month"),
+    -2: _lazy("every last but one %(weekday)s of the month"),
+}
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _of_the_month(weekday: int, ordinal: int) -> str:
+    phrase = OF_THE_MONTH.get(ordinal)
+    return str(phrase % {"weekday": WEEKDAYS[weekday]}) if phrase else str(WEEKDAYS[weekday])
+
+
+def _weekday(token: str) -> tuple[int, int] | None:
+    """``MO`` → (0, 0), ``-1FR`` → (4, -1); None for what is no weekday."""
+    token = token.strip()
+    code, ordinal = token[-2:], token[:-2]
+    if code not in DAY_CODES:
+        return None
+    return DAY_CODES.index(code), _number(ordinal) if ordinal else 0
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text.strip().lstrip("+"))
+    except ValueError:
+        return 0
+
+
+def _short_date(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")

@@ -9,17 +9,18 @@ regions of the places found.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from neuewege.events.search import KM_PER_DEGREE, Point, haversine_km
 
 from .freshness import Freshness, freshness, hidden_cutoff
-from .models import Contact, Location, Offer, Schedule
+from .models import Contact, Location, Offer, OfferLanguage, Schedule, ServiceAtLocation
 from .schedules import is_open
 from .taxonomy import with_narrower
 
@@ -47,6 +48,16 @@ class Hit:
     freshness: Freshness
     locations: list = field(default_factory=list)
 
+    @property
+    def schedules(self) -> list[Schedule]:
+        """The offer's opening hours at the place shown (and those for all its places)."""
+        here = self.location.pk if self.location else None
+        return [
+            schedule
+            for schedule in self.offer.schedules.all()
+            if here is None or schedule.location_id in (None, here)
+        ]
+
 
 def visible_offers(*, for_parents: bool, today: date | None = None, region_ids=None):
     """Active offers; for parents without those not confirmed for a year. ``region_ids``
@@ -57,6 +68,24 @@ def visible_offers(*, for_parents: bool, today: date | None = None, region_ids=N
     if region_ids is not None:
         offers = offers.filter(region_id__in=region_ids)
     return offers
+
+
+def public_offer(offer_id) -> Offer | None:
+    """An offer's page for parents: shown while active and confirmed within a year, with its
+    public contacts only."""
+    return (
+        visible_offers(for_parents=True)
+        .filter(pk=offer_id)
+        .select_related("organization")
+        .prefetch_related(
+            "languages",
+            "needs",
+            "locations",
+            "schedules",
+            Prefetch("contacts", queryset=Contact.objects.filter(internal=False)),
+        )
+        .first()
+    )
 
 
 def locations_within(point: Point, radius_km: float) -> dict:
@@ -79,6 +108,123 @@ def locations_within(point: Point, radius_km: float) -> dict:
     return found
 
 
+@dataclass
+class Found:
+    """An offer that matches, before its details are loaded: its places (id → distance, nearest
+    first) and what orders it."""
+
+    offer_id: object
+    name: str
+    places: dict | None = None  # None: every place of the offer (searched without a place)
+
+    @property
+    def distance_km(self) -> float | None:
+        return next(iter(self.places.values()), None) if self.places else None
+
+    @property
+    def nearest(self):
+        return next(iter(self.places), None) if self.places else None
+
+    def order(self):
+        distance = self.distance_km
+        return (distance is None, distance or 0, self.name.casefold())
+
+
+class Results(Sequence):
+    """The offers found, in order; a slice loads the details of its offers only (a page of
+    results: a fixed number of queries however many offers match). A paginator takes it."""
+
+    def __init__(self, found: list[Found], *, for_parents: bool, today: date):
+        self.found, self.for_parents, self.today = found, for_parents, today
+
+    def __len__(self):
+        return len(self.found)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.load(self.found[index])
+        return self.load([self.found[index]])[0]
+
+    def load(self, found: list[Found]) -> list[Hit]:
+        contacts = Contact.objects.all()
+        if self.for_parents:
+            contacts = contacts.filter(internal=False)
+        offers = Offer.objects.filter(pk__in=[item.offer_id for item in found])
+        offers = offers.select_related("organization").prefetch_related(
+            "languages",
+            "needs",
+            "schedules",
+            "locations",
+            Prefetch("contacts", queryset=contacts),
+        )
+        by_id = {offer.pk: offer for offer in offers}
+        hits = []
+        for item in found:
+            offer = by_id[item.offer_id]
+            places = {place.pk: place for place in offer.locations.all()}
+            shown = [places[pk] for pk in item.places or places if pk in places]
+            hits.append(
+                Hit(
+                    offer=offer,
+                    location=shown[0] if shown else None,
+                    distance_km=item.distance_km,
+                    freshness=freshness(offer.checked_on, self.today),
+                    locations=shown,
+                )
+            )
+        return hits
+
+
+def find_offers(
+    search: OfferSearch, *, for_parents: bool, region_ids=None, now: datetime | None = None
+) -> Results:
+    """The offers matching ``search``, nearest first (by phone or online and without a place:
+    by name), for a paginator. Found with few columns first; details are loaded by page."""
+    now = timezone.localtime(now)
+    offers = visible_offers(for_parents=for_parents, today=now.date(), region_ids=region_ids)
+    if search.need:
+        offers = offers.filter(
+            Exists(
+                Offer.needs.through.objects.filter(
+                    offer_id=OuterRef("pk"), need__code__in=with_narrower(search.need)
+                )
+            )
+        )
+    if search.language:
+        offers = offers.filter(
+            Exists(OfferLanguage.objects.filter(offer_id=OuterRef("pk"), code=search.language))
+        )
+    places = ServiceAtLocation.objects.filter(offer__in=offers.values("pk"))
+    if search.step_free:
+        places = places.filter(location__step_free=True)
+    distances = {}
+    if search.point is not None:
+        distances = locations_within(search.point, search.radius_km)
+        places = places.filter(location_id__in=list(distances))
+        regions = {region_id for _distance, region_id in distances.values()}
+        reachable = Q(pk__in=places.values("offer_id"))
+        if not search.step_free:  # by phone or online: found in the regions of the places near
+            reachable |= Q(online=True, region_id__in=regions)
+        offers = offers.filter(reachable)
+    elif search.step_free:
+        offers = offers.filter(pk__in=places.values("offer_id"))
+    found = {pk: Found(pk, name) for pk, name in offers.values_list("pk", "name")}
+    if search.point is not None or search.step_free:  # the places that count, nearest first
+        for item in found.values():
+            item.places = {}
+        for offer_id, location_id in places.values_list("offer_id", "location_id"):
+            if offer_id in found:
+                found[offer_id].places[location_id] = distances.get(location_id, (None,))[0]
+        if distances:
+            for item in found.values():
+                item.places = dict(sorted(item.places.items(), key=lambda place: place[1]))
+    if search.open_now:
+        found = _open_now(found, offers, now)
+    return Results(
+        sorted(found.values(), key=Found.order), for_parents=for_parents, today=now.date()
+    )
+
+
 def search_offers(
     search: OfferSearch,
     *,
@@ -87,67 +233,26 @@ def search_offers(
     now: datetime | None = None,
     limit: int | None = None,
 ) -> list[Hit]:
-    """The offers matching ``search``, nearest first (without a place: by name)."""
-    now = timezone.localtime(now)
-    offers = visible_offers(for_parents=for_parents, today=now.date(), region_ids=region_ids)
-    if search.need:
-        offers = offers.filter(needs__code__in=with_narrower(search.need))
-    if search.language:
-        offers = offers.filter(languages__code=search.language)
-    nearby = {}
-    if search.point is not None:
-        nearby = locations_within(search.point, search.radius_km)
-        regions = {region_id for _distance, region_id in nearby.values()}
-        reachable = Q(at_locations__location_id__in=list(nearby))
-        if not search.step_free:
-            reachable |= Q(online=True, region_id__in=regions)
-        offers = offers.filter(reachable)
-    elif search.step_free:
-        offers = offers.filter(locations__step_free=True)
-    contacts = Contact.objects.filter(internal=False) if for_parents else Contact.objects.all()
-    offers = (
-        offers.distinct()
-        .prefetch_related(
-            "languages",
-            "needs",
-            "schedules",
-            "locations",
-            Prefetch("contacts", queryset=contacts),
-        )
-        .select_related("organization")
-    )
-    hits = []
-    for offer in offers:
-        places = [
-            place
-            for place in offer.locations.all()
-            if (not nearby or place.pk in nearby) and (place.step_free or not search.step_free)
-        ]
-        if search.point is not None and not places and not offer.online:
-            continue
-        if search.step_free and not places:
-            continue
-        places.sort(key=lambda place: nearby.get(place.pk, (0,))[0])
-        nearest = places[0] if places else None
-        if search.open_now and not _open_at(offer.schedules.all(), nearest, now):
-            continue
-        hits.append(
-            Hit(
-                offer=offer,
-                location=nearest,
-                distance_km=nearby[nearest.pk][0] if nearest and nearby else None,
-                freshness=freshness(offer.checked_on, now.date()),
-                locations=places,
-            )
-        )
-    hits.sort(key=lambda hit: (hit.distance_km is None, hit.distance_km or 0, hit.offer.name))
-    return hits[:limit] if limit else hits
+    """The offers matching ``search`` with their details, nearest first (without a place: by
+    name); at most ``limit``."""
+    results = find_offers(search, for_parents=for_parents, region_ids=region_ids, now=now)
+    return results[:limit] if limit else results[:]
 
 
-def _open_at(schedules: list[Schedule], location: Location | None, now: datetime) -> bool:
+def _open_now(found: dict, offers, now: datetime) -> dict:
+    """The offers of ``found`` open at ``now``: by a schedule for all its places or for the
+    nearest place found."""
     moment = now.replace(tzinfo=None)
-    return any(
-        is_open(schedule, moment)
-        for schedule in schedules
-        if schedule.location_id is None or location is None or schedule.location_id == location.pk
+    schedules = Schedule.objects.filter(offer__in=offers.values("pk")).only(
+        "offer_id", "location_id", "rrule", "opens_at", "closes_at", "valid_from", "valid_to"
     )
+    open_ = set()
+    for schedule in schedules:
+        item = found.get(schedule.offer_id)
+        if item is None or item.offer_id in open_:
+            continue
+        if schedule.location_id not in (None, item.nearest) and item.nearest is not None:
+            continue
+        if is_open(schedule, moment):
+            open_.add(item.offer_id)
+    return {pk: item for pk, item in found.items() if pk in open_}
