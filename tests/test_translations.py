@@ -30,6 +30,13 @@ PARENT_SOURCES = (
     "events/models.py",
     "settings.py",
     "core/limits.py",
+    "navigator/public_views.py",
+    "navigator/templates/navigator/public/",
+    "navigator/taxonomy.py",
+    "navigator/schedules.py",
+    "navigator/search_forms.py",
+    "navigator/languages.py",
+    "navigator/templatetags/",
 )
 
 

@@ -8,7 +8,7 @@ from dateutil.rrule import rrulestr
 from django.utils import formats
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 ANCHOR = date(2000, 1, 3)  # a Monday: rules without a start date count from here
 MAX_LENGTH = 200
@@ -158,13 +158,13 @@ def day_range(weekdays) -> str:
 
 
 OF_THE_MONTH = {  # whole phrases, so that each language can put the words in its own order
-    1: _lazy("every first %(weekday)s of the month"),
-    2: _lazy("every second %(weekday)s of the month"),
-    3: _lazy("every third %(weekday)s of the month"),
-    4: _lazy("every fourth %(weekday)s of the month"),
-    5: _lazy("every fifth %(weekday)s of the month"),
-    -1: _lazy("every last %(weekday)s of the month"),
-    -2: _lazy("every last but one %(weekday)s of the month"),
+    1: gettext_lazy("every first %(weekday)s of the month"),
+    2: gettext_lazy("every second %(weekday)s of the month"),
+    3: gettext_lazy("every third %(weekday)s of the month"),
+    4: gettext_lazy("every fourth %(weekday)s of the month"),
+    5: gettext_lazy("every fifth %(weekday)s of the month"),
+    -1: gettext_lazy("every last %(weekday)s of the month"),
+    -2: gettext_lazy("every last but one %(weekday)s of the month"),
 }
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
