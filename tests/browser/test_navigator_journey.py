@@ -5,10 +5,10 @@ to call. The search in Arabic reads right to left. axe-core finds no violations 
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import region
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory, region
 from tests.navigator.conftest import DINSLAKEN, make_offer
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -91,4 +91,22 @@ def test_the_search_in_arabic_reads_right_to_left(open_phone, offers):
     assert html.get_attribute("dir") == "rtl"
     expect(page.locator(".offer-results > li")).to_have_count(2)
     assert fits_the_screen(page)
+    assert_accessible(page)
+
+
+def test_staff_see_the_direct_number_marked_for_professionals(page, offers):
+    centre = InstitutionFactory(region=region("05170"), name="Familienzentrum Sonnenschein")
+    person = PersonFactory(institution=centre, first_name="Fatma", last_name="Yılmaz")
+    UserFactory(role="staff", person=person, email="fz@wesel.example")
+    sign_in(page, "fz@wesel.example")
+    page.goto("/regions/05170/")
+    page.locator("a[href='/regions/05170/navigator/']").first.click()
+    page.wait_for_url("**/regions/05170/navigator/")
+    page.locator("select[name=bedarf]").select_option("debt")
+    page.locator("input[name=plz]").fill("46483")
+    page.locator("form[role=search] button[type=submit]").click()
+    page.wait_for_url("**/navigator/?*")
+    card = page.locator(".offer-results > li").first
+    expect(card).to_contain_text("0281 123459-12")
+    expect(card.locator(".kern-badge--warning")).to_be_visible()
     assert_accessible(page)

@@ -160,7 +160,9 @@ class Results(Sequence):
         by_id = {offer.pk: offer for offer in offers}
         hits = []
         for item in found:
-            offer = by_id[item.offer_id]
+            offer = by_id.get(item.offer_id)
+            if offer is None:  # removed since it was found
+                continue
             places = {place.pk: place for place in offer.locations.all()}
             shown = [places[pk] for pk in item.places or places if pk in places]
             hits.append(
