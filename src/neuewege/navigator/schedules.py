@@ -70,3 +70,29 @@ def _anchor_before(day: date) -> date:
     not iterated from the year 2000."""
     periods = max((day - ANCHOR).days // 28 - 13, 0)
     return ANCHOR + timedelta(days=28 * periods)
+
+
+DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def in_words(schedule) -> str:
+    """Opening hours in words in the active language: "Mon, Wed 09:00–12:00" (the days of a
+    weekly rule, every day of a daily one; other rules: their note or the hours alone)."""
+    from django.utils.dates import WEEKDAYS_ABBR
+
+    parts = dict(
+        part.split("=", 1)
+        for part in (schedule.rrule or "").upper().removeprefix("RRULE:").split(";")
+        if "=" in part
+    )
+    hours = f"{schedule.opens_at:%H:%M}–{schedule.closes_at:%H:%M}"
+    days = [code[-2:] for code in parts.get("BYDAY", "").split(",") if code[-2:] in DAY_CODES]
+    if parts.get("FREQ") == "DAILY" and not days:
+        days = list(DAY_CODES)
+    words = ", ".join(str(WEEKDAYS_ABBR[DAY_CODES.index(code)]) for code in days)
+    if parts.get("INTERVAL", "1") not in ("", "1") and parts.get("FREQ") == "WEEKLY":
+        words = _("every %(number)s weeks: %(days)s") % {"number": parts["INTERVAL"], "days": words}
+    elif parts.get("FREQ") == "MONTHLY":
+        words = _("monthly: %(days)s") % {"days": words} if words else _("monthly")
+    note = f" ({schedule.description})" if schedule.description else ""
+    return f"{words} {hours}{note}".strip()
