@@ -68,9 +68,9 @@ def reference_data(transactional_db):
 
     from neuewege.agreements.library import load_library
     from neuewege.evaluation.questionnaires import load_questionnaires
+    from neuewege.events.catalogue import load_catalogue
     from neuewege.navigator.models import Need
     from neuewege.navigator.taxonomy import load_taxonomy
-    from neuewege.events.catalogue import load_catalogue
     from neuewege.trainings.catalogue import load_catalogue as load_modules
 
     importlib.import_module("neuewege.core.migrations.0002_nrw_regions").load_regions(apps, None)

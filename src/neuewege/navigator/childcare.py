@@ -148,12 +148,18 @@ def postcodes_of(text: str, *, region, youth_office) -> list[str]:
     wrong = [code for code in codes if not POSTCODE.match(code)]
     if wrong:
         raise ValidationFailed(
-            {"postcodes": _("Not a postcode of five digits: %(codes)s") % {"codes": ", ".join(wrong)}}
+            {
+                "postcodes": _("Not a postcode of five digits: %(codes)s")
+                % {"codes": ", ".join(wrong)}
+            }
         )
     unknown = [code for code in codes if postcode_point(code) is None]
     if unknown:
         raise ValidationFailed(
-            {"postcodes": _("We do not know these postcodes: %(codes)s") % {"codes": ", ".join(unknown)}}
+            {
+                "postcodes": _("We do not know these postcodes: %(codes)s")
+                % {"codes": ", ".join(unknown)}
+            }
         )
     others = ChildcareDistrict.objects.filter(youth_office__region=region).exclude(
         youth_office=youth_office
@@ -205,7 +211,10 @@ def keep_childcare(
         _check_contacts(contacts)
     for vacancy in vacancies or []:
         centre = vacancy["centre"]
-        if centre.kind != Institution.Kind.FAMILY_CENTRE or centre.region_id != youth_office.region_id:
+        if (
+            centre.kind != Institution.Kind.FAMILY_CENTRE
+            or centre.region_id != youth_office.region_id
+        ):
             raise ValidationFailed(
                 {"vacancies": _("%(name)s is no family centre of this region.") % {"name": centre}}
             )

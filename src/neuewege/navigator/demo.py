@@ -100,7 +100,7 @@ KINDS = (
         "Jobcenter Kreis Wesel",
         "Arbeitsvermittlung und Beratung für Eltern",
         ("work", "return-to-work"),
-        BIG + ("Kamp-Lintfort", "Rheinberg"),
+        (*BIG, "Kamp-Lintfort", "Rheinberg"),
         "Wir beraten Sie zu Arbeit, Weiterbildung und Kinderbetreuung – auch in Teilzeit.",
         ("en", "tr", "ar"),
         (WEEKDAYS, time(8), time(12, 30)),
@@ -112,7 +112,8 @@ KINDS = (
         "Beratung für Alleinerziehende",
         ("work", "separation"),
         BIG,
-        "Arbeit und Familie unter einen Hut bringen: Beratung zu Teilzeit, Betreuung und Leistungen.",
+        "Arbeit und Familie unter einen Hut bringen: Beratung zu Teilzeit, Betreuung und "
+        "Leistungen.",
         ("en", "tr"),
         ("FREQ=WEEKLY;BYDAY=TU,TH", time(9), time(15)),
         keeper=Institution.Kind.JOB_CENTRE,
@@ -142,7 +143,8 @@ KINDS = (
         "Teilzeitausbildung: Beratung und Vermittlung",
         ("part-time-training",),
         ("Wesel", "Dinslaken"),
-        "Eine Ausbildung in Teilzeit – wir suchen mit Ihnen einen Betrieb und klären die Betreuung.",
+        "Eine Ausbildung in Teilzeit – wir suchen mit Ihnen einen Betrieb und klären die "
+        "Betreuung.",
         schedule=("FREQ=WEEKLY;BYDAY=TH", time(9), time(15)),
         keeper=Institution.Kind.EMPLOYMENT_AGENCY,
     ),
@@ -150,7 +152,7 @@ KINDS = (
         "Bildungswerk Niederrhein",
         "Bewerbungswerkstatt",
         ("application",),
-        BIG + ("Kamp-Lintfort", "Voerde", "Xanten"),
+        (*BIG, "Kamp-Lintfort", "Voerde", "Xanten"),
         "Lebenslauf, Anschreiben, Vorstellungsgespräch: gemeinsam bereiten wir Ihre Bewerbung vor.",
         ("tr", "ar", "uk"),
         ("FREQ=WEEKLY;BYDAY=MO,WE", time(9), time(12)),
@@ -172,7 +174,7 @@ KINDS = (
         "Jugendamt {town}",
         "Vermittlung in Kindertagespflege",
         ("day-care",),
-        BIG + ("Kamp-Lintfort", "Voerde"),
+        (*BIG, "Kamp-Lintfort", "Voerde"),
         "Wir vermitteln Tagesmütter und Tagesväter für Kinder unter drei Jahren und ergänzend.",
         schedule=("FREQ=WEEKLY;BYDAY=TU,TH", time(9), time(12)),
         keeper=Institution.Kind.YOUTH_WELFARE_OFFICE,
@@ -201,7 +203,7 @@ KINDS = (
         "Caritasverband {area} e.V.",
         "Schuldner- und Insolvenzberatung",
         ("debt",),
-        BIG + ("Kamp-Lintfort", "Xanten"),
+        (*BIG, "Kamp-Lintfort", "Xanten"),
         "Wir verschaffen uns mit Ihnen einen Überblick über Ihre Schulden und suchen Auswege.",
         ("tr", "ar"),
         ("FREQ=WEEKLY;BYDAY=MO,TU,TH", time(9), time(16)),
@@ -241,7 +243,7 @@ KINDS = (
         "VHS {area}",
         "Integrationskurs mit Kinderbetreuung",
         ("integration-course",),
-        BIG + ("Kamp-Lintfort", "Rheinberg", "Xanten"),
+        (*BIG, "Kamp-Lintfort", "Rheinberg", "Xanten"),
         "Deutsch lernen von A1 bis B1 und Orientierungskurs; Kinderbetreuung während des Kurses.",
         ("ar", "tr", "uk", "ru"),
         ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH", time(8, 30), time(12, 45)),
@@ -278,7 +280,7 @@ KINDS = (
         "Caritasverband {area} e.V.",
         "Migrationsberatung für Erwachsene (MBE)",
         ("migration-counselling",),
-        BIG + ("Kamp-Lintfort", "Voerde", "Rheinberg"),
+        (*BIG, "Kamp-Lintfort", "Voerde", "Rheinberg"),
         "Beratung zu Aufenthalt, Sprachkursen, Arbeit, Wohnen und Familie nach der Einreise.",
         ("ar", "tr", "ru", "uk", "en"),
         ("FREQ=WEEKLY;BYDAY=MO,TU,TH", time(9), time(13)),
@@ -297,7 +299,7 @@ KINDS = (
         "Caritasverband {area} e.V.",
         "Erziehungs- und Familienberatung",
         ("parenting",),
-        BIG + ("Kamp-Lintfort", "Xanten", "Hamminkeln"),
+        (*BIG, "Kamp-Lintfort", "Xanten", "Hamminkeln"),
         "Beratung bei Fragen der Erziehung, bei Konflikten in der Familie und in Krisen.",
         ("tr", "pl"),
         ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH", time(9), time(17)),
@@ -380,7 +382,8 @@ KINDS = (
         "Sozialberatung",
         ("benefits", "money"),
         MIDDLE + SMALL,
-        "Hilfe bei Anträgen (Bürgergeld, Kinderzuschlag, Bildung und Teilhabe) und Briefen von Ämtern.",
+        "Hilfe bei Anträgen (Bürgergeld, Kinderzuschlag, Bildung und Teilhabe) und Briefen von "
+        "Ämtern.",
         ("tr", "ar", "uk"),
         ("FREQ=WEEKLY;BYDAY=TU", time(9), time(12)),
         application="Offene Sprechstunde.",
@@ -482,7 +485,7 @@ class Directory:
                     id=_uuid(rng),
                     offer=offer,
                     name="Durchwahl für Fachkräfte",
-                    phone=f"{prefix} {rng.randint(10, 99)}{rng.randint(100, 999)}-{rng.randint(100, 199)}",
+                    phone=f"{phone.rsplit('-', 1)[0]}-{rng.randint(100, 199)}",
                     internal=True,
                 )
             )
@@ -537,7 +540,9 @@ def wesel_directory(directory: Directory, region) -> None:
         point = postcode_point(centre.postcode)
         if point is None:
             continue
-        prefix = next((p for t, (_c, p) in WESEL_TOWNS.items() if centre.town.startswith(t)), "0281")
+        prefix = next(
+            (p for t, (_c, p) in WESEL_TOWNS.items() if centre.town.startswith(t)), "0281"
+        )
         organization = directory.organization(region, centre.name, centre)
         directory.offer(
             region,
@@ -556,7 +561,8 @@ FAMILY_CENTRE_HOUR = Kind(
     "Offene Familiensprechstunde",
     ("parenting", "kita"),
     (),
-    "Fragen zu Erziehung, Kita-Platz und Hilfen vor Ort – die Familienberatung kommt ins Familienzentrum.",
+    "Fragen zu Erziehung, Kita-Platz und Hilfen vor Ort – die Familienberatung kommt ins "
+    "Familienzentrum.",
     ("tr", "ar"),
     ("FREQ=WEEKLY;BYDAY=TU", time(14), time(16)),
     application="Ohne Anmeldung, Kinder dürfen mitkommen.",
@@ -573,7 +579,9 @@ def state_directory(directory: Directory, region, count: int) -> None:
         town, postcode, latitude, longitude = rng.choice(towns)
         name = kind.provider.format(town=town, area=seat)
         organization = directory.organization(region, name)
-        directory.offer(region, kind, town, postcode, (latitude, longitude), "0211", organization, None)
+        directory.offer(
+            region, kind, town, postcode, (latitude, longitude), "0211", organization, None
+        )
 
 
 # §4: the districts of the Jugendämter
@@ -596,7 +604,9 @@ def district_postcodes(region, offices) -> dict[int, list[str]]:
             owned[office.pk] = rest.pop(town)
     general = next((o for o in offices if o.pk not in owned), offices[0] if offices else None)
     if general is not None:
-        owned[general.pk] = sorted(set(owned.get(general.pk, [])) | {c for p in rest.values() for c in p})
+        owned[general.pk] = sorted(
+            set(owned.get(general.pk, [])) | {c for p in rest.values() for c in p}
+        )
     return {pk: codes for pk, codes in owned.items() if codes}
 
 
@@ -614,7 +624,9 @@ def childcare_districts(rng: random.Random, today) -> int:
     direct number for professionals), texts, and the free places of two or three of its
     family centres."""
     offices = list(
-        Institution.objects.filter(kind=Institution.Kind.YOUTH_WELFARE_OFFICE, childcare__isnull=True)
+        Institution.objects.filter(
+            kind=Institution.Kind.YOUTH_WELFARE_OFFICE, childcare__isnull=True
+        )
         .select_related("region")
         .order_by("region__key", "pk")
     )

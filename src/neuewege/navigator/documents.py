@@ -66,9 +66,7 @@ SHEET = Exporter(
 
 
 def family_centre(access, pk):
-    centre = (
-        access.institutions().family_centres().select_related("region").filter(pk=pk).first()
-    )
+    centre = access.institutions().family_centres().select_related("region").filter(pk=pk).first()
     if centre is None:
         raise NotFound({"institution": "no family centre of this account's regions"})
     return centre

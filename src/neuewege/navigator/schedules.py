@@ -76,7 +76,7 @@ DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def in_words(schedule) -> str:
-    """Opening hours in words in the active language: "Mon, Wed 09:00–12:00" (the days of a
+    """Opening hours in words in the active language: "Mon, Wed 09:00-12:00" (the days of a
     weekly rule, every day of a daily one; other rules: their note or the hours alone)."""
     from django.utils.dates import WEEKDAYS_ABBR
 

@@ -134,9 +134,7 @@ class ChildcareEdit(AccessMixin, View):
 
     def post(self, request, pk):
         district_form, contact_forms, vacancy_forms = self.forms(request.POST)
-        valid = all(
-            [district_form.is_valid(), contact_forms.is_valid(), vacancy_forms.is_valid()]
-        )
+        valid = all([district_form.is_valid(), contact_forms.is_valid(), vacancy_forms.is_valid()])
         if valid:
             try:
                 childcare.keep_childcare(
