@@ -88,7 +88,7 @@ def test_a_case_manager_finds_the_jugendamt_and_downloads_the_clients_sheet(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the sheet (PDF)").click()
-    data = open(download.value.path(), "rb").read()  # noqa: PTH123, SIM115
+    data = open(download.value.path(), "rb").read()  # noqa: SIM115
     assert data.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Jugendamt Kreis Wesel" in text and PUBLIC in text and DIRECT not in text
