@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,8 +45,14 @@ def client_point(postcode: str) -> Point:
 
 
 def districts():
+    """The districts with their Jugendamt and their contacts in the order of the topics."""
+    order = Case(
+        *[When(topic=topic, then=Value(i)) for i, topic in enumerate(ChildcareContact.Topic)],
+        output_field=IntegerField(),
+    )
+    contacts = ChildcareContact.objects.order_by(order, "name")
     return ChildcareDistrict.objects.select_related("youth_office__region").prefetch_related(
-        "contacts"
+        Prefetch("contacts", queryset=contacts)
     )
 
 

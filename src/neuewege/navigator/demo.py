@@ -559,7 +559,7 @@ def wesel_directory(directory: Directory, region) -> None:
 FAMILY_CENTRE_HOUR = Kind(
     "",
     "Offene Familiensprechstunde",
-    ("parenting", "kita"),
+    ("parenting",),
     (),
     "Fragen zu Erziehung, Kita-Platz und Hilfen vor Ort – die Familienberatung kommt ins "
     "Familienzentrum.",

@@ -32,7 +32,7 @@ def language_of(params) -> str:
 def sheet_context(result: childcare.ChildcareResult) -> dict:
     """What the sheet shows a client (public numbers only: the template never reads
     ``internal_phone``)."""
-    return {"result": result, "district": result.district, "offers": result.offers[:6]}
+    return {"result": result, "district": result.district, "offers": result.offers[:4]}
 
 
 def _sheet(access, params) -> Target:
