@@ -58,6 +58,8 @@ class ChildcareSheet(AccessMixin, View):
     permission = CHILDCARE
 
     def get(self, request, region_key):
+        if "postcode" not in request.GET:  # nothing asked yet: the search
+            return search_page(self, None)
         form = ChildcareSearchForm(request.GET)
         if not form.is_valid():
             return search_page(self, form)
