@@ -70,17 +70,11 @@ class Brochure:
 
 
 def _language_name(code: str) -> str:
-    names = dict(settings.LANGUAGES)
-    if code in names:
-        return str(names[code])
-    info = translation.get_language_info(code) if code in _known_languages() else None
-    return info["name_translated"] if info else code
-
-
-def _known_languages():
-    from django.conf.locale import LANG_INFO
-
-    return LANG_INFO
+    """The language's name in the active language ("Türkisch"); an unknown code as it is."""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def centre_point(centre: Institution):
