@@ -98,3 +98,38 @@ def test_a_case_manager_finds_the_jugendamt_and_downloads_the_clients_sheet(
     assert DIRECT not in page.content()
     assert_accessible(page)
     context.close()
+
+
+def test_the_jugendamt_keeps_its_district_and_a_postcode_of_another_is_refused(
+    browser, live_server, wesel, setting
+):
+    office = InstitutionFactory(
+        region=wesel, kind=Institution.Kind.YOUTH_WELFARE_OFFICE, name="Jugendamt Moers"
+    )
+    person = PersonFactory(institution=office, first_name="Mira", last_name="Amt")
+    UserFactory(role=User.Role.STAFF, person=person, email="kita@moers.example")
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", bypass_csp=True, **SCREENS["desktop"]
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    sign_in(page, "kita@moers.example")
+    page.goto(reverse("institution-detail", args=[office.pk]))
+    page.get_by_role("link", name="Childcare information (§4)").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("postcodes of the district").fill("47441 46483")
+    page.get_by_label("Topic").first.select_option("kita")
+    page.get_by_label("Name or desk").first.fill("Kita-Büro Moers")
+    page.get_by_label("Phone").first.fill("02841 201-100")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    main = page.inner_text("main")
+    assert "already belong to the district of Jugendamt Kreis Wesel" in main, main[:1500]
+    assert_accessible(page)
+    page.get_by_label("postcodes of the district").fill("47441 47443")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The childcare information is saved.").is_visible()
+    assert childcare.district_for("47443").district.youth_office == office
+    context.close()
