@@ -5,6 +5,7 @@ Jugendamt's page to keep its childcare information, and a family centre's brochu
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
@@ -72,12 +73,18 @@ class ChildcareSheet(AccessMixin, View):
         if "print" not in request.GET:
             params = {"region_key": region_key, "postcode": postcode, "language": language}
             return exporters.download(request, documents.SHEET.name, "pdf", params)
-        with translation.override(language):
-            return self.render(
-                "navigator/childcare_sheet_print.html",
-                language=language,
-                **documents.sheet_context(result),
+        with translation.override(language):  # the sheet in the client's language, the page not
+            sheet = render_to_string(
+                "navigator/_sheet_content.html", documents.sheet_context(result), request
             )
+            bidi = translation.get_language_bidi()
+        return self.render(
+            "navigator/childcare_sheet_print.html",
+            sheet=sheet,
+            language=language,
+            bidi=bidi,
+            result=result,
+        )
 
 
 class ChildcareEdit(AccessMixin, View):
