@@ -103,6 +103,13 @@ def cases(world, wesel):
         ("agreements-batch", "zip", "coordinator", region),
         ("centre-evidence", "pdf", "staff", {"institution": world["attendee"].institution_id}),
         ("centre-evidence", "zip", "state", {"institution": world["attendee"].institution_id}),
+        ("childcare-sheet", "pdf", "staff", region | {"postcode": "46483", "language": "de"}),
+        (
+            "centre-brochure",
+            "pdf",
+            "staff",
+            {"institution": world["attendee"].institution_id, "radius": "5", "size": "A5"},
+        ),
     ]
 
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core.demo.registry import register_demo_data
+
 
 class NavigatorConfig(AppConfig):
     name = "neuewege.navigator"
@@ -8,12 +10,18 @@ class NavigatorConfig(AppConfig):
     verbose_name = _("Navigator of counselling offers")
 
     def ready(self):
+        register_demo_data("navigator", "neuewege.navigator.demo.generate_demo_directory")
+
         from auditlog.registry import auditlog
 
-        from neuewege.core.navigation import REGION, menu_entry
+        from neuewege.core.navigation import INSTITUTION, REGION, menu_entry
 
-        from . import models, permissions  # noqa: F401 (declare)
+        from . import documents, models, permissions  # noqa: F401 (declare)
 
         auditlog.register(models.Offer)
         auditlog.register(models.ChildcareDistrict)
+        documents.register()  # the client sheet of §4 and the Lotsenbroschüre
         menu_entry(REGION, "offer-search", _("Navigator"), order=50)
+        menu_entry(REGION, "childcare-search", _("Childcare (§4)"), order=56)
+        menu_entry(INSTITUTION, "childcare-edit", _("Childcare information (§4)"), order=30)
+        menu_entry(INSTITUTION, "centre-brochure", _("Lotsenbroschüre"), order=32)

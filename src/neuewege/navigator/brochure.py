@@ -1,0 +1,133 @@
+"""The Lotsenbroschüre of a family centre: the help around it for parents, made on demand from
+the current directory (so it always shows what is current). For a radius, a parent language and
+a page size (A4, or A5 to fold into a booklet): the centre, the offers within the radius grouped
+by the top needs of the taxonomy (name, what, where, when, phone, languages, a QR code to the
+online entry), the centre's upcoming events and the §4 contacts of its Jugendamt district
+(public numbers only). Offers out of date for a year are left out, as on the parents' pages."""
+
+from dataclasses import dataclass, field
+
+import segno
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from neuewege.core.models import Institution
+from neuewege.events.search import postcode_point
+from neuewege.events.selectors import upcoming_public_events
+
+from . import childcare
+from .schedules import describe
+from .selectors import RADII_KM, Hit, OfferSearch, search_offers
+from .taxonomy import TERMS, label, with_narrower
+
+SIZES = ("A4", "A5")
+MAX_EVENTS = 12
+
+
+def offer_url(offer_id) -> str:
+    """The absolute address of an offer's online entry (the parents' page ``/hilfe/<id>/``)."""
+    return f"{settings.BASE_URL}/hilfe/{offer_id}/"
+
+
+def qr_svg(url: str) -> str:
+    """A QR code to ``url`` as inline SVG (the PDF fetches nothing, not even a data: URL)."""
+    return segno.make(url, error="m").svg_inline(
+        scale=2, border=2, title=_("QR code to %(url)s") % {"url": url}
+    )
+
+
+@dataclass
+class Entry:
+    hit: Hit
+    url: str
+    qr: str
+    hours: list[str]
+    languages: list[str]
+
+
+@dataclass
+class Group:
+    code: str
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Brochure:
+    centre: Institution
+    radius_km: int
+    language: str
+    size: str
+    groups: list[Group]
+    events: list
+    district: object  # ChildcareDistrict or None
+    made_on: object
+
+    @property
+    def filename(self) -> str:
+        return f"lotsenbroschuere-{self.centre.pk}-{self.language}-{self.size.lower()}.pdf"
+
+
+def _language_name(code: str) -> str:
+    """The language's name in the active language ("Türkisch"); an unknown code as it is."""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+def centre_point(centre: Institution):
+    if centre.latitude is not None and centre.longitude is not None:
+        return float(centre.latitude), float(centre.longitude)
+    return postcode_point(centre.postcode)
+
+
+def collect(centre: Institution, *, radius_km: int, language: str, size: str) -> Brochure:
+    """The brochure's content, with its texts in ``language``."""
+    if radius_km not in RADII_KM:
+        raise ValueError(radius_km)
+    with translation.override(language):
+        point = centre_point(centre)
+        hits = (
+            search_offers(OfferSearch(point=point, radius_km=radius_km), for_parents=True)
+            if point
+            else []
+        )
+        tops = [term for term in TERMS if term.parent is None]
+        groups = {term.code: Group(term.code, str(label(term.code))) for term in tops}
+        narrower = {term.code: set(with_narrower(term.code)) for term in tops}
+        for hit in hits:
+            codes = {need.code for need in hit.offer.needs.all()}
+            top = next((term.code for term in tops if codes & narrower[term.code]), None)
+            if top is None:
+                continue
+            url = offer_url(hit.offer.pk)
+            groups[top].entries.append(
+                Entry(
+                    hit,
+                    url,
+                    qr_svg(url),
+                    [describe(schedule) for schedule in hit.offer.schedules.all()],
+                    [_language_name(item.code) for item in hit.offer.languages.all()],
+                )
+            )
+        events = list(
+            upcoming_public_events(region=centre.region).filter(family_centre=centre)[:MAX_EVENTS]
+        )
+        district = None
+        if centre.youth_welfare_office_id:
+            district = childcare.district_of_youth_office(centre.youth_welfare_office)
+        if district is None:
+            responsible = childcare.district_for(centre.postcode)
+            district = responsible.district if responsible else None
+    return Brochure(
+        centre=centre,
+        radius_km=radius_km,
+        language=language,
+        size=size,
+        groups=[group for group in groups.values() if group.entries],
+        events=events,
+        district=district,
+        made_on=timezone.localdate(),
+    )

@@ -1,0 +1,266 @@
+"""§4 of the framework agreement: the Jugendamt's childcare information, kept per district, and
+the one search of a case manager — for a client's postcode the responsible Jugendamt (the
+district holding the postcode; else the nearest district, marked as such) with its contacts, the
+family centres with free places nearby and the childcare offers nearby.
+
+Reads (``district_for``, ``childcare_search``) and the one write (``keep_childcare``: the
+district, its contacts and its free places at once). A postcode belongs to at most one district
+of a region; it must be a German postcode we know (``events.search.postcode_point``).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from neuewege.core.access import Access
+from neuewege.core.errors import PermissionDenied, ValidationFailed
+from neuewege.core.models import Institution
+from neuewege.events.search import Point, centres_within, haversine_km, locate, postcode_point
+
+from .models import ChildcareContact, ChildcareDistrict, ChildcareVacancy
+from .permissions import KEEP_CHILDCARE
+from .selectors import Hit, OfferSearch, search_offers
+
+NEARBY_KM = 10
+POSTCODE = re.compile(r"^\d{5}$")
+
+
+# Reads
+
+
+def client_point(postcode: str) -> Point:
+    """The point of a client's postcode; an unknown one is an error at the field ``postcode``."""
+    postcode = (postcode or "").strip()
+    if not POSTCODE.match(postcode):
+        raise ValidationFailed({"postcode": _("Enter a postcode of five digits.")})
+    try:
+        return locate(postcode=postcode)
+    except ValidationFailed:
+        raise ValidationFailed({"postcode": _("We do not know this postcode.")}) from None
+
+
+def districts():
+    """The districts with their Jugendamt and their contacts in the order of the topics."""
+    order = Case(
+        *[When(topic=topic, then=Value(i)) for i, topic in enumerate(ChildcareContact.Topic)],
+        output_field=IntegerField(),
+    )
+    contacts = ChildcareContact.objects.order_by(order, "name")
+    return ChildcareDistrict.objects.select_related("youth_office__region").prefetch_related(
+        Prefetch("contacts", queryset=contacts)
+    )
+
+
+@dataclass
+class Responsible:
+    district: ChildcareDistrict
+    nearest: bool = False  # no district holds the postcode: the nearest one
+    distance_km: float | None = None
+
+
+def district_for(postcode: str, point: Point | None = None) -> Responsible | None:
+    """The district holding ``postcode``; else the nearest district (by the distance to the
+    centroids of its postcodes); None when no district is kept at all."""
+    candidates = districts().filter(postcodes__contains=postcode)
+    for district in candidates:
+        if postcode in district.postcode_list:
+            return Responsible(district)
+    point = point or postcode_point(postcode)
+    if point is None:
+        return None
+    best = None
+    for district in districts():
+        for code in district.postcode_list:
+            other = postcode_point(code)
+            if other is None:
+                continue
+            distance = haversine_km(point, other)
+            if best is None or distance < best.distance_km:
+                best = Responsible(district, nearest=True, distance_km=distance)
+    return best
+
+
+@dataclass
+class Vacancy:
+    centre: Institution
+    places: int
+    ages: str
+    reported_on: date
+    distance_km: float | None
+
+
+@dataclass
+class ChildcareResult:
+    postcode: str
+    responsible: Responsible | None
+    vacancies: list[Vacancy] = field(default_factory=list)
+    offers: list[Hit] = field(default_factory=list)
+
+    @property
+    def district(self):
+        return self.responsible.district if self.responsible else None
+
+
+def vacancies_near(point: Point, district: ChildcareDistrict | None) -> list[Vacancy]:
+    """Family centres with free places within ``NEARBY_KM`` or in the responsible district,
+    nearest first."""
+    distances = centres_within(point, NEARBY_KM)
+    rows = ChildcareVacancy.objects.filter(places__gt=0).select_related("centre")
+    if district is not None:
+        rows = rows.filter(centre_id__in=list(distances)) | rows.filter(district=district)
+    else:
+        rows = rows.filter(centre_id__in=list(distances))
+    found = {}
+    for row in rows.distinct():
+        found[row.centre_id] = Vacancy(
+            row.centre, row.places, row.ages, row.reported_on, distances.get(row.centre_id)
+        )
+    return sorted(
+        found.values(), key=lambda v: (v.distance_km is None, v.distance_km or 0, v.centre.name)
+    )
+
+
+def childcare_search(postcode: str, *, for_parents: bool = False) -> ChildcareResult:
+    """The one search of §4 for a client's postcode (a ``ValidationFailed`` at ``postcode``
+    when it is not one we know)."""
+    postcode = (postcode or "").strip()
+    point = client_point(postcode)
+    responsible = district_for(postcode, point)
+    district = responsible.district if responsible else None
+    offers = search_offers(
+        OfferSearch(point=point, radius_km=NEARBY_KM, need="childcare"),
+        for_parents=for_parents,
+    )
+    return ChildcareResult(postcode, responsible, vacancies_near(point, district), offers)
+
+
+def district_of_youth_office(youth_office: Institution) -> ChildcareDistrict | None:
+    return districts().filter(youth_office=youth_office).first()
+
+
+# The write
+
+
+def postcodes_of(text: str, *, region, youth_office) -> list[str]:
+    """The postcodes in ``text`` (separated by spaces, commas or lines), checked: five digits,
+    known, and in no other district of the region."""
+    codes = sorted(set((text or "").replace(",", " ").replace(";", " ").split()))
+    if not codes:
+        raise ValidationFailed({"postcodes": _("Enter the postcodes of the district.")})
+    wrong = [code for code in codes if not POSTCODE.match(code)]
+    if wrong:
+        raise ValidationFailed(
+            {
+                "postcodes": _("Not a postcode of five digits: %(codes)s")
+                % {"codes": ", ".join(wrong)}
+            }
+        )
+    unknown = [code for code in codes if postcode_point(code) is None]
+    if unknown:
+        raise ValidationFailed(
+            {
+                "postcodes": _("We do not know these postcodes: %(codes)s")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
+    others = ChildcareDistrict.objects.filter(youth_office__region=region).exclude(
+        youth_office=youth_office
+    )
+    for other in others.select_related("youth_office"):
+        taken = sorted(set(codes) & set(other.postcode_list))
+        if taken:
+            raise ValidationFailed(
+                {
+                    "postcodes": _("%(codes)s already belong to the district of %(office)s.")
+                    % {"codes": ", ".join(taken), "office": other.youth_office.name}
+                }
+            )
+    return codes
+
+
+def _check_contacts(contacts: list[dict]) -> None:
+    for number, contact in enumerate(contacts, start=1):
+        if not (contact.get("phone") or contact.get("email") or contact.get("internal_phone")):
+            raise ValidationFailed(
+                {
+                    "contacts": _("Contact %(number)s: give a phone number or an e-mail address.")
+                    % {"number": number}
+                }
+            )
+
+
+def keep_childcare(
+    *,
+    access: Access,
+    youth_office: Institution,
+    postcodes: str,
+    how_to_apply: str = "",
+    portal_url: str = "",
+    short_notice: str = "",
+    extended_hours: str = "",
+    contacts: list[dict] | None = None,
+    vacancies: list[dict] | None = None,
+    today: date | None = None,
+) -> ChildcareDistrict:
+    """Keep the Jugendamt's childcare information: the district's postcodes and texts, and (when
+    given) its contacts and the family centres' free places, each list replacing the former."""
+    if youth_office.kind != Institution.Kind.YOUTH_WELFARE_OFFICE:
+        raise ValidationFailed({"youth_office": _("Only a Jugendamt keeps childcare information.")})
+    if not access.has(KEEP_CHILDCARE, youth_office):
+        raise PermissionDenied(_("Your account may not do this."))
+    codes = postcodes_of(postcodes, region=youth_office.region, youth_office=youth_office)
+    if contacts is not None:
+        _check_contacts(contacts)
+    for vacancy in vacancies or []:
+        centre = vacancy["centre"]
+        if (
+            centre.kind != Institution.Kind.FAMILY_CENTRE
+            or centre.region_id != youth_office.region_id
+        ):
+            raise ValidationFailed(
+                {"vacancies": _("%(name)s is no family centre of this region.") % {"name": centre}}
+            )
+    today = today or timezone.localdate()
+    with transaction.atomic(durable=True):
+        district, _created = ChildcareDistrict.objects.select_for_update().update_or_create(
+            youth_office=youth_office,
+            defaults={
+                "postcodes": " ".join(codes),
+                "how_to_apply": how_to_apply,
+                "portal_url": portal_url,
+                "short_notice": short_notice,
+                "extended_hours": extended_hours,
+                "checked_on": today,
+            },
+        )
+        if contacts is not None:
+            district.contacts.all().delete()
+            ChildcareContact.objects.bulk_create(
+                ChildcareContact(district=district, **contact) for contact in contacts
+            )
+        if vacancies is not None:
+            kept = {row.centre_id: row for row in district.vacancies.all()}
+            district.vacancies.all().delete()
+            ChildcareVacancy.objects.bulk_create(
+                ChildcareVacancy(
+                    district=district,
+                    centre=vacancy["centre"],
+                    places=vacancy["places"],
+                    ages=vacancy.get("ages", ""),
+                    reported_on=_reported_on(kept.get(vacancy["centre"].pk), vacancy, today),
+                )
+                for vacancy in {v["centre"].pk: v for v in vacancies}.values()
+            )
+    return district
+
+
+def _reported_on(former, vacancy, today):
+    """A free place keeps its date while its number and ages stay the same."""
+    if former and former.places == vacancy["places"] and former.ages == vacancy.get("ages", ""):
+        return former.reported_on
+    return today
