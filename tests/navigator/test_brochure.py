@@ -87,7 +87,7 @@ def test_the_brochure_lists_the_offers_by_need_with_their_qr_targets(
         assert url.startswith(settings.BASE_URL) and f"/hilfe/{offer.pk}/" in url
         assert url in links
         assert url in text.replace(" ", "")  # the target in small print under the code
-    assert "Mon, Tue, Wed, Thu, Fri 09:00–16:00" in text  # the opening hours in words
+    assert "When: Mon–Fri 9 a.m.–4 p.m." in text  # the opening hours in words
     assert "Turkish" in text  # the languages
     assert "Elterncafé am Dienstag" in text  # the centre's event
     assert "Kita-Platzvergabe" in text and "0281 207-4455" in text  # §4

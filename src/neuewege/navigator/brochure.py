@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import segno
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ MAX_EVENTS = 12
 
 def offer_url(offer_id) -> str:
     """The absolute address of an offer's online entry (the parents' page ``/hilfe/<id>/``)."""
-    return f"{settings.BASE_URL}/hilfe/{offer_id}/"
+    return settings.BASE_URL + reverse("public-offer-detail", args=[offer_id])
 
 
 def qr_svg(url: str) -> str:
