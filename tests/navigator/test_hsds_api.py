@@ -47,7 +47,7 @@ def test_services_are_a_page_of_valid_full_services_without_internal_contacts(cl
 
 
 def test_filters_by_need_organisation_region_and_change(client, directory, borken):
-    names = lambda result: {s["name"] for s in result["contents"]}  # noqa: E731
+    names = lambda result: {s["name"] for s in result["contents"]}
     money = get(client, "/services", taxonomy_term_id=export.term_id("money"))
     assert names(money) == {
         "Schuldnerberatung Wesel",

@@ -10,7 +10,8 @@ class NavigatorConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, permissions  # noqa: F401 (declare)
+        from . import exporters, models, permissions, privacy, tasks  # noqa: F401 (declare)
 
         auditlog.register(models.Offer)
         auditlog.register(models.ChildcareDistrict)
+        exporters.register()

@@ -636,7 +636,7 @@ class Importer:
                 continue
             OfferLanguage.objects.get_or_create(offer=offer, code=code)
         for child in at_locations:
-            location = self._location(child.data.get("location_id", ""), child.record)
+            location = self._location(child.data.get("location_id", ""), child)
             if location is not None:
                 self._child(
                     ServiceAtLocation(id=as_uuid(child.data["id"]), offer=offer, location=location),
@@ -686,7 +686,7 @@ class Importer:
             record.refuse("freq" if name == "rrule" else name, problem)
         location = None
         if data.get("location_id"):
-            location = self._location(data["location_id"], record)
+            location = self._location(data["location_id"], child)
         if record.problems:
             return None
         return Schedule(
