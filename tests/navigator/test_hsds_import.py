@@ -352,3 +352,47 @@ def test_the_command_imports_and_refuses(directory, wesel, tmp_path, capsys):
     assert "services.csv, row 2, status" in capsys.readouterr().err
     assert OfferLanguage.objects.filter(offer__region=wesel).exists()
     assert make_offer
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "value"),
+    [
+        ("schedules.csv", "id", ""),
+        ("schedules.csv", "opens_at", "9 Uhr"),
+        ("schedules.csv", "valid_from", "morgen"),
+        ("schedules.csv", "byday", "XX"),
+        ("schedules.csv", "interval", "nan"),
+        ("locations.csv", "latitude", "inf"),
+        ("locations.csv", "latitude", "4000"),
+        ("services.csv", "assured_date", "gestern"),
+        ("services.csv", "minimum_age", "1e400"),
+        ("services.csv", "maximum_age", "2.5"),
+        ("services.csv", "email", "keine"),
+        ("services.csv", "description", ""),
+        ("languages.csv", "code", "deutsch-sprachig"),
+        ("phones.csv", "number", "0" * 50),
+        ("addresss.csv", "address_1", ""),
+    ],
+)
+def test_every_bad_value_is_refused_at_its_field_never_an_error(
+    directory, wesel, table, field, value
+):
+    content = rewrite(package(wesel), table, set_field(field, value))
+    before = snapshot(wesel)
+    problems = refused(import_file(region=wesel, filename="x.zip", content=content))
+    assert problems
+    check_nothing_saved(wesel, before)
+
+
+def test_json_with_bad_values_is_refused_never_an_error(directory, wesel):
+    services = [export.service_json(o) for o in export.offers(region=wesel, public=False)]
+    services[0]["minimum_age"] = 1e400  # Infinity in the file
+    text = json.dumps(services)
+    assert import_file(region=wesel, filename="x.json", content=text.encode()).problems
+    services[0]["minimum_age"] = 3
+    services[0]["schedules"][0].pop("id")
+    services[1]["phones"] = [7]
+    report = import_file(region=wesel, filename="x.json", content=json.dumps(services).encode())
+    fields = {problem[2] for problem in refused(report)}
+    assert {"schedules.0.id", "phones.0"} <= fields
+    assert import_file(region=wesel, filename="x.json", content=b'{"a": 1}').problems

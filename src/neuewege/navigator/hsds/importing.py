@@ -18,6 +18,7 @@ Offers of the region that the file does not name stay as they are."""
 
 import io
 import json
+import math
 import re
 import uuid
 import zipfile
@@ -230,6 +231,8 @@ def _read_table(name: str, base: str, data: bytes, report: Report) -> list[Row]:
                 try:
                     number = float(value.replace(",", ".") if value.count(",") == 1 else value)
                 except ValueError:
+                    number = math.nan
+                if not math.isfinite(number):
                     record.refuse(column, _("Give a number."))
                     continue
                 value = int(number) if number.is_integer() else number
@@ -241,10 +244,14 @@ def _read_table(name: str, base: str, data: bytes, report: Report) -> list[Row]:
     return rows
 
 
+def _no_constant(name):
+    raise ValueError(f"{name} is no number of JSON")
+
+
 def _read_json(filename: str, content: bytes, report: Report) -> dict[str, list[Row]]:
     base = PurePosixPath(filename).name or "services.json"
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = json.loads(content.decode("utf-8-sig"), parse_constant=_no_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise Refused(_("The file is not readable JSON: %(error)s") % {"error": error}) from None
     if isinstance(data, dict) and isinstance(data.get("contents"), list):
@@ -586,11 +593,17 @@ class Importer:
             value = data.get(name)
             if value is not None and (not float(value).is_integer() or value < 0):
                 row.record.refuse(name, _("Give a whole number of years."))
+                value = None
             setattr(offer, name, None if value is None else int(value))
         offer.checked_on = (
-            _date(data.get("assured_date"), row, "assured_date") or timezone.localdate()
+            _date(data.get("assured_date"), row.record, "assured_date") or timezone.localdate()
         )
-        get = lambda name: children[name].get(reference, [])
+
+        def get(name):  # the service's rows of a table that passed the schema
+            return [
+                child for child in children[name].get(reference, []) if not child.record.problems
+            ]
+
         phones = [p.data for p in get("phone") if not p.data.get("contact_id")]
         offer.phone = str(phones[0]["number"]) if phones else ""
         documents = [str(d.data.get("document", "")) for d in get("required_document")]
@@ -661,7 +674,11 @@ class Importer:
             schedule = self._schedule(offer, child)
             if schedule is not None:
                 self._child(schedule, child, row, {"rrule": "freq"})
-        if any(child.record.problems for name in children for child in get(name)):
+        if any(
+            child.record.problems
+            for name in children
+            for child in children[name].get(reference, [])
+        ):
             row.record.action = "refused"
 
     def _child(self, instance, child, row, fields=None):
