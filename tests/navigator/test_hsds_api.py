@@ -126,3 +126,10 @@ def test_a_page_of_services_takes_the_same_few_queries_for_many_offers(client, w
     with CaptureQueriesContext(connection) as many:
         assert get(client, "/services")["total_items"] == 30
     assert len(many) == len(few) <= 12
+
+
+def test_filters_that_no_database_stores_are_422(client, directory):
+    assert client.get(f"{API}/services", {"search": "a\x00b"}).status_code == 422
+    edge = {"modified_after": "0001-01-01T00:00:00+14:00"}
+    assert client.get(f"{API}/services", edge).status_code == 422
+    assert get(client, "/services", search="Dinslaken")["total_items"] == 1

@@ -6,7 +6,7 @@ content is German. Filters: ``taxonomy_term_id`` (with its narrower terms), ``or
 
 import math
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from neuewege.core.api_types import Text
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Region
 
@@ -35,8 +36,8 @@ class ServiceFilters(PageQuery):
     taxonomy_term_id: uuid.UUID | None = None
     organization_id: uuid.UUID | None = None
     modified_after: datetime | None = None
-    search: str = Field("", max_length=200)
-    region: str = Field("", max_length=5)
+    search: Text(200) = ""
+    region: Text(5) = ""
 
 
 class TermFilters(PageQuery):
@@ -80,8 +81,14 @@ def _offers(filters: ServiceFilters):
         offers = offers.filter(organization_id=filters.organization_id)
     if filters.modified_after is not None:
         moment = filters.modified_after
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
+        try:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            moment = moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ValidationFailed(
+                {"modified_after": _("Give a time as in 2026-05-04T09:30.")}
+            ) from None
         offers = offers.filter(updated_at__gt=moment)
     if filters.search:
         offers = offers.filter(name__icontains=filters.search)
