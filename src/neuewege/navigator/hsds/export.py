@@ -445,12 +445,11 @@ def datapackage(services: Iterable[dict], *, title: str, progress=None) -> bytes
     return buffer.getvalue()
 
 
-def services_of(queryset, progress=None) -> list[dict]:
-    """Full services of the offers of ``queryset`` (from ``offers``), read in chunks."""
+def services_of(queryset, progress=None):
+    """Full services of the offers of ``queryset`` (from ``offers``), one after the other,
+    read in chunks: the datapackage keeps only its rows, never every service at once."""
     total = queryset.count()
-    result = []
     for number, offer in enumerate(queryset.iterator(chunk_size=500), start=1):
-        result.append(service_json(offer))
+        yield service_json(offer)
         if progress is not None and number % 500 == 0:
             progress(number, total)
-    return result

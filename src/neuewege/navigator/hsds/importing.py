@@ -344,6 +344,7 @@ class Importer:
     # one table after the other; every problem lands at its record
 
     def _apply(self, found, report):
+        self.found, self.existing = found, {}
         self.services = {str(row.data.get("id")): row for row in found["service"]}
         self.organizations = self._organizations(found["organization"])
         self.locations = self._locations(found)
@@ -359,7 +360,14 @@ class Importer:
     def _owned(self, model, key, row, region_of):
         """The record of ``model`` with the id of ``row`` in this region, None when new; a
         record of another region refuses the row."""
-        existing = model.objects.filter(pk=key).first()
+        if model not in self.existing:  # one query per model for all rows of the file
+            rows = {Organization: "organization", Location: "location", Offer: "service"}
+            keys = [as_uuid(other.data.get("id", "")) for other in self.found[rows[model]]]
+            found = model.objects.filter(pk__in=keys)
+            if model is Location:
+                found = found.select_related("organization")
+            self.existing[model] = {record.pk: record for record in found}
+        existing = self.existing[model].get(key)
         if existing is not None and region_of(existing) != self.region.pk:
             row.record.refuse("id", _("This id belongs to a record of another region."))
             return None
@@ -564,6 +572,18 @@ class Importer:
         Contact.objects.filter(offer_id__in=offer_ids, internal=False).delete()
         ServiceAtLocation.objects.filter(offer_id__in=offer_ids).delete()
         OfferLanguage.objects.filter(offer_id__in=offer_ids).delete()
+        self.taken = {  # ids of other offers' records, which the file may not take
+            model: set(
+                model.objects.filter(
+                    pk__in=[as_uuid(row.data["id"]) for row in found[name] if "id" in row.data]
+                ).values_list("pk", flat=True)
+            )
+            for model, name in (
+                (ServiceAtLocation, "service_at_location"),
+                (Contact, "contact"),
+                (Schedule, "schedule"),
+            )
+        }
         total = len(self.services)
         for number, (reference, row) in enumerate(self.services.items(), start=1):
             if number % 200 == 0:
@@ -682,7 +702,7 @@ class Importer:
             row.record.action = "refused"
 
     def _child(self, instance, child, row, fields=None):
-        if type(instance).objects.filter(pk=instance.pk).exists():
+        if instance.pk in self.taken[type(instance)]:
             child.record.refuse("id", _("This id belongs to a record of another offer."))
         elif self._save(instance, child, fields or {}, exclude=["offer", "location"]):
             return
