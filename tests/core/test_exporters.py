@@ -110,6 +110,8 @@ def cases(world, wesel):
             "staff",
             {"institution": world["attendee"].institution_id, "radius": "5", "size": "A5"},
         ),
+        ("hsds-datapackage", "zip", "staff", region),
+        ("hsds-datapackage-state", "zip", "state", {}),
     ]
 
 
@@ -162,6 +164,13 @@ def read_back(fmt, content):
     if fmt == "zip":  # files of one format inside
         archive = zipfile.ZipFile(io.BytesIO(content))
         assert archive.testzip() is None and archive.namelist()
+        if "datapackage.json" in archive.namelist():  # a tabular datapackage: plain CSV
+            descriptor = json.loads(archive.read("datapackage.json"))
+            return "\n".join(
+                " ".join(" ".join(row) for row in csv.reader(io.StringIO(text)))
+                for resource in descriptor["resources"]
+                for text in [archive.read(resource["path"]).decode("utf-8")]
+            )
         return "\n".join(
             read_back(name.rsplit(".", 1)[-1], archive.read(name)) for name in archive.namelist()
         )

@@ -66,6 +66,14 @@ def upload(days, wesel, *_):
     return batch, lambda: not ImportBatch.objects.filter(pk=batch.pk).exists()
 
 
+def hsds_upload(days, wesel, *_):
+    from neuewege.navigator.models import HsdsImport
+
+    upload = HsdsImport.objects.create(region=wesel, filename="a.zip", content=b"x")
+    HsdsImport.objects.filter(pk=upload.pk).update(created_at=days_ago(days))
+    return upload, lambda: not HsdsImport.objects.filter(pk=upload.pk).exists()
+
+
 def import_report(days, wesel, *_):
     batch = ImportBatch.objects.create(
         region=wesel, kind="people", filename="a.csv", content=b"x", report={"rows": ["Olena"]}
@@ -161,6 +169,7 @@ MAKERS = {
     "personal_data_log": personal_data_log,
     "unconfirmed_uploads": upload,
     "import_reports": import_report,
+    "hsds_uploads": hsds_upload,
     "export_files": export_file,
     "barrier_reports": barrier_report,
     "sign_in_attempts": axes_row(AccessAttempt),

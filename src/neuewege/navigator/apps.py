@@ -16,11 +16,12 @@ class NavigatorConfig(AppConfig):
 
         from neuewege.core.navigation import INSTITUTION, REGION, menu_entry
 
-        from . import documents, models, permissions  # noqa: F401 (declare)
+        from . import documents, exporters, models, permissions, privacy, tasks  # noqa: F401
 
         auditlog.register(models.Offer)
         auditlog.register(models.ChildcareDistrict)
         documents.register()  # the client sheet of §4 and the Lotsenbroschüre
+        exporters.register()  # the HSDS datapackages
         menu_entry(REGION, "offer-search", _("Navigator"), order=50)
         menu_entry(REGION, "childcare-search", _("Childcare (§4)"), order=56)
         menu_entry(INSTITUTION, "childcare-edit", _("Childcare information (§4)"), order=30)

@@ -20,7 +20,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from neuewege.core.models import Institution, Region, postcode_validator
+from neuewege.core.models import BackgroundWork, Institution, Region, User, postcode_validator
 
 
 class Need(models.Model):
@@ -337,3 +337,28 @@ class ChildcareVacancy(models.Model):
 
     def __str__(self):
         return f"{self.centre_id}: {self.places}"
+
+
+class HsdsImport(BackgroundWork):
+    """An uploaded Open Referral (HSDS) file while it is checked and imported in the background,
+    and afterwards its report (created, updated and refused records). ``check_only``: checked,
+    nothing saved. The file is dropped once imported; uploads and reports are purged after a
+    day (``privacy.py``)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="hsds_imports")
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    check_only = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    language = models.CharField(max_length=8, default="de")  # of the report's messages
+    created_at = models.DateTimeField(auto_now_add=True)
+    report = models.JSONField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

@@ -48,3 +48,16 @@ EXCHANGE = declare(
     state=PROGRAMME,
     coordinator=REGIONS,
 )
+EXPORT = declare(
+    "navigator.export",
+    _("Download the region's offers as an Open Referral (HSDS) datapackage"),
+    state=REGIONS,
+    coordinator=REGIONS,
+    staff=REGIONS,
+    viewer=REGIONS,
+)
+EXPORT_STATE = declare(
+    "navigator.export_state",
+    _("Download every region's offers as an Open Referral (HSDS) datapackage"),
+    state=PROGRAMME,
+)
