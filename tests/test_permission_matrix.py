@@ -49,6 +49,13 @@ from tests.evaluation.matrix import EVALUATION_API, add_evaluation_world
 from tests.events.matrix import EVENT_API, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 from tests.matrix_roles import BACKGROUND, OWNER, Writers, roles_granted
+from tests.navigator.matrix import (
+    NAVIGATOR_API,
+    NAVIGATOR_API_BODIES,
+    PAGE_ROLES,
+    add_navigator_world,
+    navigator_records,
+)
 from tests.trainings.matrix import (
     TRAINING_API,
     TRAINING_API_BODIES,
@@ -66,11 +73,11 @@ ROLES = ["anonymous", "staff_a", "viewer_a", "coordinator_a", "staff_b", "coordi
 # (core.access.PERMISSIONS) through the permission the view or its exporter declares
 # (tests/matrix_roles.py: roles_granted); a page that declares none fails. The one exception: a
 # long export's file and its page belong to the account that asked for it (404 for everyone
-# else), whatever the table says.
+# else), whatever the table says; and pages whose record narrows the table further (PAGE_ROLES).
 OWN_FILES = {
     "export-file": {"coordinator_a", OWNER},
     "export-file-download": {"coordinator_a", OWNER},
-}
+} | PAGE_ROLES
 WALKED_EXPORTER = "state-overview"  # the one download path, walked with the state's overview
 ALSO = COOPERATION_ALSO
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: walked below
@@ -146,6 +153,13 @@ def world(db, wesel, borken):
     add_training_world(world, region=wesel, centre_a=centre_a, person_a=person_a, secret=SECRET_A)
     add_coverage_world(world, region=wesel, centre_a=centre_a, secret=SECRET_A)
     add_agreements_world(world, region=wesel, centre_a=centre_a, secret=SECRET_A)
+    add_navigator_world(
+        world,
+        region=wesel,
+        centre_a=centre_a,
+        secret=SECRET_A,
+        coordinator=users["coordinator_a"],
+    )
     return world
 
 
@@ -330,6 +344,7 @@ API = (
     | TRAINING_API
     | COVERAGE_API
     | AGREEMENTS_API
+    | NAVIGATOR_API
 )
 # Write routes whose rules need a body of their own (the default body below fits core's).
 API_BODIES = (
@@ -337,6 +352,7 @@ API_BODIES = (
     | TRAINING_API_BODIES
     | COVERAGE_API_BODIES
     | AGREEMENTS_API_BODIES
+    | NAVIGATOR_API_BODIES
     | {
         ("POST", "/api/v1/exports/{name}.{fmt}"): {
             "params": {"region_key": "05170", "table": "summary"}
@@ -360,6 +376,7 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
     trainings_before = training_records()
     coverage_before = coverage_records()
     agreements_before = agreements_records()
+    navigator_before = navigator_records()
     for (method, path), rule in API.items():
         url = api_url(path, world, wesel.key)
         if method == "GET":
@@ -417,6 +434,7 @@ def test_api_answers_each_role_as_the_policy_says(client, world, wesel, role):
         assert coverage_records() == coverage_before
     if role not in {"coordinator_a", "staff_a"}:
         assert agreements_records() == agreements_before
+        assert navigator_records() == navigator_before
 
 
 PARENT_DETAILS = re.compile(r"\bMatrix\b|0170 7654321|0170 1234567")  # the world's parents
