@@ -138,6 +138,10 @@ class EventSearchAnyPostcode(BenchUser):
     scenario = "event_search_any_postcode"
 
 
+class OfferSearch(BenchUser):
+    scenario = "offer_search"
+
+
 @events.test_stop.add_listener
 def write_results(environment, **_kwargs):
     stats = environment.stats

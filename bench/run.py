@@ -13,7 +13,9 @@
    greedy heuristic (bench/coverage.py: no server, no database; alone: `make bench-coverage`),
 8. makes the Gütesiegel evidence pack of the family centre with the most events
    (bench/evidence.py),
-9. draws up an agreement for every family centre of the state and makes all of them as PDFs
+9. makes the Lotsenbroschüre of a family centre and the HSDS datapackage of the whole state
+   (bench/navigator.py; the navigator's search runs with the pages),
+10. draws up an agreement for every family centre of the state and makes all of them as PDFs
    in the background batch (bench/agreements.py).
 
 Every benchmark prints a table and writes bench/results/<name>.json; the summary goes to
@@ -51,9 +53,10 @@ def summary(
     grouped,
     covered,
     evidenced,
+    navigated,
     documented,
 ) -> str:
-    from bench import agreements, coverage, evidence, training_groups
+    from bench import agreements, coverage, evidence, navigator, training_groups
     from bench.evaluation import summary_lines
     from bench.importing import import_table
     from bench.pages import pages_table
@@ -132,6 +135,8 @@ def summary(
             "",
             *evidence.summary_lines(evidenced),
             "",
+            *navigator.summary_lines(navigated),
+            "",
             *agreements.summary_lines(documented),
             "",
             "Raw figures (incl. the SQL of each page): `bench/results/*.json`.",
@@ -164,6 +169,7 @@ def main():
         evaluation,
         evidence,
         importing,
+        navigator,
         pages,
         rush,
         training_groups,
@@ -183,6 +189,8 @@ def main():
     print()
     evidenced = evidence.run()
     print()
+    navigated = navigator.run()
+    print()
     documented = agreements.run()  # last: it adds a draft agreement for every family centre
     seconds = time.monotonic() - clock
     load = (load_at_start, os.getloadavg()[0])
@@ -198,6 +206,7 @@ def main():
         grouped,
         covered,
         evidenced,
+        navigated,
         documented,
     )
     (ROOT / "bench" / "RESULTS.md").write_text(text)

@@ -11,6 +11,9 @@ TARGET_P95_MS = 100
 SEARCH_TARGET_RATIO = 0.30
 SEARCH_TARGET_P95_MS = 150
 SEARCH_RADIUS_KM = 20
+# the navigator's search (issue 17): need + postcode + language over the state's ~20,000 offers
+OFFER_SEARCH_TARGET_RATIO = 0.30
+OFFER_SEARCH_TARGET_P95_MS = 150
 # the region dashboard and the state overview (issue 4): 10 users, p95 only
 COOPERATION_USERS = 10
 COOPERATION_TARGET_P95_MS = 200
@@ -112,6 +115,16 @@ SCENARIOS = {
             "anonymous",
             f"/veranstaltungen/?plz={{postcode}}&radius={SEARCH_RADIUS_KM}",
             is_page=False,
+            cache_missed=True,
+        ),
+        Scenario(
+            "offer_search",
+            "OfferSearch",
+            "navigator search, need + postcode + language, every request a cache miss",
+            "anonymous",
+            "/hilfe/?bedarf=money&plz={postcode}&radius=10&sprache=tr",
+            target_ratio=OFFER_SEARCH_TARGET_RATIO,
+            target_p95_ms=OFFER_SEARCH_TARGET_P95_MS,
             cache_missed=True,
         ),
     ]
