@@ -10,7 +10,13 @@ class NavigatorConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, permissions  # noqa: F401 (declare)
+        from neuewege.core.jobs import DAILY, due_job
+        from neuewege.core.navigation import INSTITUTION, REGION, menu_entry
+
+        from . import models, permissions, reminders  # noqa: F401 (declare)
 
         auditlog.register(models.Offer)
         auditlog.register(models.ChildcareDistrict)
+        due_job(reminders.run_offer_freshness, every=DAILY)
+        menu_entry(REGION, "offer-list", _("Offers"), order=52)
+        menu_entry(INSTITUTION, "institution-offers", _("Offers it keeps"), order=20)

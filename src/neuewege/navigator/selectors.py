@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from neuewege.events.search import KM_PER_DEGREE, Point, haversine_km
 
-from .freshness import Freshness, freshness, hidden_cutoff
+from .freshness import Freshness, aging_cutoff, freshness, hidden_cutoff
 from .models import Contact, Location, Offer, Schedule
 from .schedules import is_open
 from .taxonomy import with_narrower
@@ -114,7 +114,7 @@ def search_offers(
             "locations",
             Prefetch("contacts", queryset=contacts),
         )
-        .select_related("organization")
+        .select_related("organization", "region")
     )
     hits = []
     for offer in offers:
@@ -150,4 +150,54 @@ def _open_at(schedules: list[Schedule], location: Location | None, now: datetime
         is_open(schedule, moment)
         for schedule in schedules
         if schedule.location_id is None or location is None or schedule.location_id == location.pk
+    )
+
+
+FRESHNESS_FILTERS = {
+    Freshness.CURRENT.value: lambda today: Q(checked_on__gt=aging_cutoff(today)),
+    Freshness.AGING.value: lambda today: Q(
+        checked_on__gt=hidden_cutoff(today), checked_on__lte=aging_cutoff(today)
+    ),
+    Freshness.HIDDEN.value: lambda today: Q(checked_on__lte=hidden_cutoff(today)),
+}
+NO_KEEPER = "none"
+
+
+def region_offers(region, *, need="", keeper="", fresh="", query="", today: date | None = None):
+    """The region's offers for its staff pages (every status, hidden ones too), filtered by
+    need (with its narrower ones), keeper (an institution's id, ``NO_KEEPER``: the
+    coordinator's), freshness and a part of the name."""
+    today = today or timezone.localdate()
+    offers = Offer.objects.filter(region=region)
+    if need:
+        offers = offers.filter(needs__code__in=with_narrower(need)).distinct()
+    if keeper == NO_KEEPER:
+        offers = offers.filter(keeper__isnull=True)
+    elif keeper.isdigit() and len(keeper) < 19:
+        offers = offers.filter(keeper_id=int(keeper))
+    if fresh in FRESHNESS_FILTERS:
+        offers = offers.filter(FRESHNESS_FILTERS[fresh](today))
+    if query.strip():
+        offers = offers.filter(name__icontains=query.strip())
+    return offers.select_related("keeper", "organization").prefetch_related("needs")
+
+
+def stale_offers(region, today: date | None = None):
+    """Active offers out of date (aging or hidden), the oldest check first."""
+    today = today or timezone.localdate()
+    return (
+        Offer.objects.filter(
+            region=region, status=Offer.Status.ACTIVE, checked_on__lte=aging_cutoff(today)
+        )
+        .select_related("keeper", "organization")
+        .order_by("checked_on", "name")
+    )
+
+
+def offer_detail(offer_id):
+    """An offer with everything its page and the API show."""
+    return (
+        Offer.objects.select_related("region", "keeper", "organization__institution")
+        .prefetch_related("needs", "languages", "locations", "schedules", "contacts")
+        .get(pk=offer_id)
     )
