@@ -250,12 +250,12 @@ def detail_out(offer: Offer) -> dict:
     }
 
 
-def api_offer(access: Access, offer_id: UUID, permission: str = SEE_INTERNAL) -> Offer:
+def api_offer(access: Access, offer_id: UUID) -> Offer:
     try:
-        offer = selectors.offer_detail(offer_id)
+        offer = selectors.offer_detail(offer_id, access=access)
     except Offer.DoesNotExist:
         raise Http404 from None
-    if offer.region_id not in access.region_ids or not access.has(SEE_INTERNAL, offer):
+    if not access.has(SEE_INTERNAL, offer):
         raise Http404
     return offer
 

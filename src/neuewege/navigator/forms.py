@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from neuewege.core.errors import DomainError
 from neuewege.core.forms import time_field
 from neuewege.core.models import Institution, OpeningPeriod
 from neuewege.events.forms.translations import add_translation_fields
@@ -263,9 +264,16 @@ class OfferForm(forms.Form):
     def contact_rows(self):
         return self.rows("contact", CONTACT_ROWS, CONTACT_FIELDS)
 
-    def add_error(self, field, error):
-        """The service's rule of a place or "online" shows at the first place's street."""
-        super().add_error(ERROR_FIELDS.get(field, field), error)
+    def save_with(self, service, **kwargs):
+        """Call the service with the form's offer; errors of no field of the form land at the
+        field that fixes them (a place or "online": the first place's street)."""
+        try:
+            return service(data=self.offer_data(), **kwargs)
+        except DomainError as error:
+            error.errors = {
+                ERROR_FIELDS.get(name, name): messages for name, messages in error.errors.items()
+            }
+            raise
 
     def translation_fields(self):
         return [self[name] for name in self.translation_names]

@@ -194,10 +194,12 @@ def stale_offers(region, today: date | None = None):
     )
 
 
-def offer_detail(offer_id):
-    """An offer with everything its page and the API show."""
+def offer_detail(offer_id, *, access=None):
+    """An offer with everything its page and the API show; with ``access``, one of its
+    regions only (else ``Offer.DoesNotExist``)."""
+    offers = Offer.objects.filter(region__in=access.regions()) if access else Offer.objects
     return (
-        Offer.objects.select_related("region", "keeper", "organization__institution")
+        offers.select_related("region", "keeper", "organization__institution")
         .prefetch_related("needs", "languages", "locations", "schedules", "contacts")
         .get(pk=offer_id)
     )

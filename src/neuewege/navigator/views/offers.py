@@ -86,8 +86,8 @@ class OfferCreate(AccessMixin, View):
         offer = submit(
             request,
             form,
-            lambda data: services.create_offer(
-                access=self.access, region=self.region, data=form.offer_data()
+            lambda data: form.save_with(
+                services.create_offer, access=self.access, region=self.region
             ),
             _("The offer was saved and counts as checked today."),
         )
@@ -107,7 +107,7 @@ class OfferMixin(AccessMixin):
 
     def get_record(self):
         try:
-            return selectors.offer_detail(self.kwargs["offer_id"])
+            return selectors.offer_detail(self.kwargs["offer_id"], access=self.access)
         except (Offer.DoesNotExist, ValidationError):
             raise Http404 from None
 
@@ -142,8 +142,8 @@ class OfferEdit(OfferMixin, View):
         offer = submit(
             request,
             form,
-            lambda data: services.update_offer(
-                access=self.access, offer=self.record, data=form.offer_data()
+            lambda data: form.save_with(
+                services.update_offer, access=self.access, offer=self.record
             ),
             _("The offer was saved and counts as checked today."),
         )
