@@ -5,8 +5,8 @@ another's, bad input is answered at its field, the list filters and the out-of-d
 from datetime import date
 
 import pytest
-from django.urls import reverse
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from neuewege.navigator.models import Offer, Organization
