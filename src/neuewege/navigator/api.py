@@ -48,7 +48,7 @@ router = Router(tags=["navigator"])
 
 NeedCode = Literal[tuple(BY_CODE)]
 LanguageCode = Literal[tuple(sorted(LANGUAGE_CODES))]
-Radius = Literal[RADII_KM]
+Radius = Annotated[int, Field(ge=1, le=max(RADII_KM), description="Kilometres")]
 MAX_ROWS = 20
 MAX_RESULTS = 200
 ROW_ERROR = re.compile(r"^(place|schedule|contact)_(\d+)_(\w+)$")
