@@ -38,17 +38,20 @@ def headers(coordinator):
 
 
 def test_the_needs_are_public_with_labels_and_parents(client, db):
-    response = client.get(API + "/navigator/needs", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(API + "/public/navigator/needs", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     needs = {need["code"]: need for need in response.json()}
     assert needs["debt"] == {"code": "debt", "label": "Debt counselling", "parent": "money"}
     assert needs["money"]["parent"] is None
+    narrower = client.get(API + "/public/navigator/needs", {"parent": "money"}).json()
+    assert {need["code"] for need in narrower} == {"debt", "benefits"}
+    assert_problem(client.get(API + "/public/navigator/needs", {"parent": "x"}), 422, "parent")
 
 
 def test_the_public_search_shows_what_parents_see(client, directory, wesel):
     make_offer(wesel, "Alte Schuldnerberatung", checked_on=date(2020, 1, 1))
     response = client.get(
-        API + "/navigator/offers/search",
+        API + "/public/navigator/offers/search",
         {"need": "money", "postcode": "46483", "radius_km": 5, "language": "tr"},
     )
     assert response.status_code == 200, response.content
@@ -58,7 +61,7 @@ def test_the_public_search_shows_what_parents_see(client, directory, wesel):
     assert hit["required_documents"] == "Kontoauszüge, Briefe der Gläubiger"
     assert all(not contact["internal"] for contact in hit["contacts"])
     assert "0281 123459-12" not in response.content.decode()
-    everything = client.get(API + "/navigator/offers/search").json()
+    everything = client.get(API + "/public/navigator/offers/search").json()
     assert "Alte Schuldnerberatung" not in {hit["name"] for hit in everything}
 
 
@@ -74,7 +77,7 @@ def test_the_public_search_shows_what_parents_see(client, directory, wesel):
     ],
 )
 def test_bad_search_input_is_a_422_at_the_field(client, db, query, field):
-    assert_problem(client.get(API + "/navigator/offers/search", query), 422, field)
+    assert_problem(client.get(API + "/public/navigator/offers/search", query), 422, field)
 
 
 def test_a_round_trip_create_read_update_confirm(client, headers, wesel):

@@ -51,6 +51,7 @@ LanguageCode = Literal[tuple(sorted(LANGUAGE_CODES))]
 Radius = Annotated[int, Field(ge=1, le=max(RADII_KM), description="Kilometres")]
 MAX_ROWS = 20
 MAX_RESULTS = 200
+ClockTime = Annotated[str, Field(pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="Local time")]
 ROW_ERROR = re.compile(r"^(place|schedule|contact)_(\d+)_(\w+)$")
 
 
@@ -63,7 +64,7 @@ class NeedOut(Schema):
     parent: str | None
 
 
-class PlaceOut(Schema):
+class OfferPlaceOut(Schema):
     id: UUID
     name: str
     street: str
@@ -76,14 +77,14 @@ class PlaceOut(Schema):
     accessibility: str
 
 
-class ScheduleOut(Schema):
+class OfferScheduleOut(Schema):
     rrule: str = Field(..., description="RFC 5545 recurrence rule")
-    opens_at: time
-    closes_at: time
+    opens_at: ClockTime
+    closes_at: ClockTime
     description: str
 
 
-class ContactOut(Schema):
+class OfferContactOut(Schema):
     name: str
     title: str
     phone: str
@@ -112,12 +113,12 @@ class OfferOut(Schema):
     online: bool
     checked_on: date
     freshness: Literal[tuple(item.value for item in Freshness)]
-    places: list[PlaceOut]
-    schedules: list[ScheduleOut]
-    contacts: list[ContactOut]
+    places: list[OfferPlaceOut]
+    schedules: list[OfferScheduleOut]
+    contacts: list[OfferContactOut]
 
 
-class HitOut(OfferOut):
+class OfferHitOut(OfferOut):
     distance_km: float | None = Field(..., description="To the nearest place found")
 
 
@@ -131,7 +132,7 @@ class OfferDetailOut(OfferOut):
 # Input
 
 
-class SearchFilter(Input):
+class OfferSearchFilter(Input):
     need: NeedCode | None = None
     postcode: Postcode | None = None
     radius_km: Radius = 10
@@ -140,7 +141,7 @@ class SearchFilter(Input):
     open_now: bool = False
 
 
-class PlaceIn(Input):
+class OfferPlaceIn(Input):
     name: Text(200) = ""
     street: Text(200)
     postcode: Postcode
@@ -152,14 +153,14 @@ class PlaceIn(Input):
     accessibility: Text(2000) = ""
 
 
-class ScheduleIn(Input):
+class OfferScheduleIn(Input):
     rrule: Text(200) = Field(..., description="e.g. FREQ=WEEKLY;BYDAY=MO,WE")
     opens_at: time
     closes_at: time
     description: Text(200) = ""
 
 
-class ContactIn(Input):
+class OfferContactIn(Input):
     name: Text(200) = ""
     title: Text(200) = ""
     phone: Text(40) = ""
@@ -180,9 +181,9 @@ class OfferIn(Input):
         None, description="The keeping institution; empty: the coordinator (staff: their own)"
     )
     languages: list[LanguageCode] = Field(["de"], max_length=len(LANGUAGE_CODES))
-    places: list[PlaceIn] = Field([], max_length=MAX_ROWS)
-    schedules: list[ScheduleIn] = Field([], max_length=MAX_ROWS)
-    contacts: list[ContactIn] = Field([], max_length=MAX_ROWS)
+    places: list[OfferPlaceIn] = Field([], max_length=MAX_ROWS)
+    schedules: list[OfferScheduleIn] = Field([], max_length=MAX_ROWS)
+    contacts: list[OfferContactIn] = Field([], max_length=MAX_ROWS)
     url: WebAddress | Literal[""] = ""
     email: Email | Literal[""] = ""
     phone: Text(40) = ""
@@ -230,7 +231,15 @@ def offer_out(offer: Offer, today: date, *, internal: bool) -> dict:
         },
         "freshness": freshness(offer.checked_on, today).value,
         "places": list(offer.locations.all()),
-        "schedules": list(offer.schedules.all()),
+        "schedules": [
+            {
+                "rrule": schedule.rrule,
+                "opens_at": f"{schedule.opens_at:%H:%M}",
+                "closes_at": f"{schedule.closes_at:%H:%M}",
+                "description": schedule.description,
+            }
+            for schedule in offer.schedules.all()
+        ],
         "contacts": [
             contact for contact in offer.contacts.all() if internal or not contact.internal
         ],
@@ -322,15 +331,25 @@ def keep(service, **kwargs):
 # Public
 
 
-@router.get("/navigator/needs", response=list[NeedOut], auth=None, tags=["public"])
-def list_needs(request):
+class NeedFilter(Input):
+    parent: NeedCode | None = Field(None, description="Only the narrower needs of this one")
+
+
+@router.get("/public/navigator/needs", response=list[NeedOut], auth=None, tags=["public"])
+def list_needs(request, filters: Query[NeedFilter]):
     """The taxonomy of needs in plain words (in the request's language), broader needs first;
     a search for a need finds the offers of its narrower needs too."""
-    return [{"code": term.code, "label": str(term.label), "parent": term.parent} for term in TERMS]
+    return [
+        {"code": term.code, "label": str(term.label), "parent": term.parent}
+        for term in TERMS
+        if filters.parent is None or term.parent == filters.parent
+    ]
 
 
-@router.get("/navigator/offers/search", response=list[HitOut], auth=None, tags=["public"])
-def search(request, filters: Query[SearchFilter]):
+@router.get(
+    "/public/navigator/offers/search", response=list[OfferHitOut], auth=None, tags=["public"]
+)
+def search(request, filters: Query[OfferSearchFilter]):
     """The directory as parents see it: active offers confirmed within a year, without the
     contacts for professionals, nearest first. ``postcode`` with ``radius_km``: places within
     the radius, and offers by phone or online of the regions found. An unknown postcode: 422 at

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.errors import DomainError
@@ -168,7 +169,9 @@ class OfferForm(forms.Form):
 
     def _add_place(self, index):
         number = index + 1
-        label = lambda text: format_lazy("{} {}: {}", _("Place"), number, text)
+        label = lambda text: (
+            gettext("Place %(number)d: %(field)s") % {"number": number, "field": text}
+        )
         model = {field.name: field for field in Location._meta.fields}
         prefix = f"place_{index}_"
         self.fields[prefix + "name"] = forms.CharField(
@@ -207,7 +210,9 @@ class OfferForm(forms.Form):
 
     def _add_schedule(self, index):
         number = index + 1
-        label = lambda text: format_lazy("{} {}: {}", _("Opening hours"), number, text)
+        label = lambda text: (
+            gettext("Opening hours %(number)d: %(field)s") % {"number": number, "field": text}
+        )
         prefix = f"schedule_{index}_"
         self.fields[prefix + "days"] = forms.MultipleChoiceField(
             label=label(_("weekdays")),
@@ -232,7 +237,9 @@ class OfferForm(forms.Form):
 
     def _add_contact(self, index):
         number = index + 1
-        label = lambda text: format_lazy("{} {}: {}", _("Contact"), number, text)
+        label = lambda text: (
+            gettext("Contact %(number)d: %(field)s") % {"number": number, "field": text}
+        )
         prefix = f"contact_{index}_"
         self.fields[prefix + "name"] = forms.CharField(
             label=label(_("name")), max_length=200, required=False
