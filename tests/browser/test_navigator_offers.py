@@ -3,6 +3,8 @@ screen): weekdays and times for the opening hours, first with a postcode nobody 
 error summary links to the field), then fixed; the offer is in the region's list. axe-core on
 every page."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -39,23 +41,23 @@ def test_the_coordinator_enters_an_offer_and_fixes_its_postcode(browser, live_se
     page.get_by_role("link", name="Enter an offer").click()
     page.wait_for_load_state()
     check(page)
-    page.get_by_label("Name of the offer").fill("Schuldnerberatung Wesel")
-    page.get_by_label("What is offered").first.fill("Hilfe bei Schulden, kostenlos.")
-    page.get_by_label("Debt counselling").check()
+    page.get_by_label("Name of the offer", exact=True).fill("Schuldnerberatung Wesel")
+    page.get_by_label("What is offered", exact=True).fill("Hilfe bei Schulden, kostenlos.")
+    page.get_by_label("– Debt counselling", exact=True).check()
     page.get_by_label("Organisation", exact=True).select_option(
         label="A new organisation (name it below)"
     )
     page.get_by_label("Name of a new organisation").fill("Diakonie Wesel")
-    page.get_by_label("Turkish").check()
+    page.get_by_label("Turkish", exact=True).check()
     page.get_by_label("Place 1: street and number").fill("Korbmacherstraße 14")
     page.get_by_label("Place 1: postcode").fill("00000")
     page.get_by_label("Place 1: town").fill("Wesel")
     row = page.get_by_role("group", name="Opening hours 1: weekdays")
-    row.get_by_label("Monday").check()
-    row.get_by_label("Wednesday").check()
+    row.get_by_label("Monday", exact=True).check()
+    row.get_by_label("Wednesday", exact=True).check()
     page.get_by_label("Opening hours 1: from").fill("09:00")
     page.get_by_label("Opening hours 1: until").fill("12:30")
-    page.get_by_label("Phone", exact=True).fill("0281 1234-0")
+    page.get_by_label("Phone – optional", exact=True).fill("0281 1234-0")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
 
@@ -67,9 +69,13 @@ def test_the_coordinator_enters_an_offer_and_fixes_its_postcode(browser, live_se
     assert postcode.evaluate("element => element === document.activeElement")
     postcode.fill("46483")
     # what was entered is still there
-    assert page.get_by_label("Name of the offer").input_value() == "Schuldnerberatung Wesel"
+    assert (
+        page.get_by_label("Name of the offer", exact=True).input_value()
+        == "Schuldnerberatung Wesel"
+    )
     page.get_by_role("button", name="Save").click()
-    page.wait_for_url("**/offers/*/")
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == reverse("offer-detail", args=[Offer.objects.get().pk])
     check(page)
     offer = Offer.objects.get()
     assert offer.schedules.get().rrule == "FREQ=WEEKLY;BYDAY=MO,WE"

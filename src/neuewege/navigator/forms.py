@@ -84,10 +84,10 @@ class OfferForm(forms.Form):
     )
     # for whom
     eligibility = forms.CharField(
-        label=_("For whom"),
+        label=_("Target groups and conditions"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Target groups and conditions, in plain words."),
+        help_text=_("In plain words, e.g. single parents, families with children under 3."),
     )
     minimum_age = forms.IntegerField(
         label=_("Minimum age"), required=False, min_value=0, max_value=120
