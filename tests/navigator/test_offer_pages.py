@@ -198,6 +198,8 @@ def test_menus_lead_to_the_offers(client, coordinator, wesel, family_centre):
     client.force_login(coordinator)
     home = client.get(reverse("region-home", args=[wesel.key])).content.decode()
     assert reverse("offer-list", args=[wesel.key]) in home
+    detail = client.get(reverse("institution-detail", args=[family_centre.pk])).content.decode()
+    assert reverse("institution-offers", args=[family_centre.pk]) in detail
     page = client.get(reverse("institution-offers", args=[family_centre.pk]))
     assert [offer.name for offer in page.context["offers"]] == ["Elterncafé"]
     assert client.get(reverse("institution-offers", args=[2**63])).status_code == 404
