@@ -31,8 +31,10 @@ from neuewege.core.services import create_api_token
 from neuewege.coverage.models import CentreRequest, PlanRun, SpeakerCapacity
 from neuewege.evaluation.disclosure import PATTERN as PERIOD_PATTERN
 from neuewege.events.models import ParentEvent, Registration
+from neuewege.navigator.models import Offer
 from neuewege.trainings.models import AssignmentRun, Training
 from tests.factories import UserFactory, make_training
+from tests.navigator.conftest import make_offer
 
 
 @pytest.fixture
@@ -498,6 +500,8 @@ def path_values(wesel):
         "plan_id": plan.pk,  # a plan compared with its base (the demo computes it)
         "clause_id": Clause.objects.filter(region__isnull=True).first().pk,  # the state's
         "agreement_id": agreement.pk,
+        # the navigator's demo offers, else one made here
+        "offer_id": (Offer.objects.filter(region=wesel).first() or make_offer(wesel, "Café")).pk,
         "version_id": agreement.versions.first().pk,
         **hsds_values(wesel),
         "name": "state-overview",  # the state level's: 202, made in the background

@@ -14,15 +14,19 @@ class NavigatorConfig(AppConfig):
 
         from auditlog.registry import auditlog
 
+        from neuewege.core.jobs import DAILY, due_job
         from neuewege.core.navigation import INSTITUTION, REGION, menu_entry
 
-        from . import documents, exporters, models, permissions, privacy, tasks  # noqa: F401
+        from . import documents, exporters, models, permissions, privacy, reminders, tasks  # noqa: F401
 
         auditlog.register(models.Offer)
         auditlog.register(models.ChildcareDistrict)
         documents.register()  # the client sheet of §4 and the Lotsenbroschüre
         exporters.register()  # the HSDS datapackages
+        due_job(reminders.run_offer_freshness, every=DAILY)
         menu_entry(REGION, "offer-search", _("Navigator"), order=50)
+        menu_entry(REGION, "offer-list", _("Offers"), order=52)
         menu_entry(REGION, "childcare-search", _("Childcare (§4)"), order=56)
+        menu_entry(INSTITUTION, "institution-offers", _("Offers it keeps"), order=20)
         menu_entry(INSTITUTION, "childcare-edit", _("Childcare information (§4)"), order=30)
         menu_entry(INSTITUTION, "centre-brochure", _("Lotsenbroschüre"), order=32)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from neuewege.events.search import KM_PER_DEGREE, Point, haversine_km
 
-from .freshness import Freshness, freshness, hidden_cutoff
+from .freshness import Freshness, aging_cutoff, freshness, hidden_cutoff
 from .models import Contact, Location, Offer, OfferLanguage, Schedule, ServiceAtLocation
 from .schedules import is_open
 from .taxonomy import with_narrower
@@ -258,3 +258,55 @@ def _open_now(found: dict, offers, now: datetime) -> dict:
         if is_open(schedule, moment):
             open_.add(item.offer_id)
     return {pk: item for pk, item in found.items() if pk in open_}
+
+
+FRESHNESS_FILTERS = {
+    Freshness.CURRENT.value: lambda today: Q(checked_on__gt=aging_cutoff(today)),
+    Freshness.AGING.value: lambda today: Q(
+        checked_on__gt=hidden_cutoff(today), checked_on__lte=aging_cutoff(today)
+    ),
+    Freshness.HIDDEN.value: lambda today: Q(checked_on__lte=hidden_cutoff(today)),
+}
+NO_KEEPER = "none"
+
+
+def region_offers(region, *, need="", keeper="", fresh="", query="", today: date | None = None):
+    """The region's offers for its staff pages (every status, hidden ones too), filtered by
+    need (with its narrower ones), keeper (an institution's id, ``NO_KEEPER``: the
+    coordinator's), freshness and a part of the name."""
+    today = today or timezone.localdate()
+    offers = Offer.objects.filter(region=region)
+    if need:
+        offers = offers.filter(needs__code__in=with_narrower(need)).distinct()
+    if keeper == NO_KEEPER:
+        offers = offers.filter(keeper__isnull=True)
+    elif keeper.isdigit() and len(keeper) < 19:
+        offers = offers.filter(keeper_id=int(keeper))
+    if fresh in FRESHNESS_FILTERS:
+        offers = offers.filter(FRESHNESS_FILTERS[fresh](today))
+    if query.strip():
+        offers = offers.filter(name__icontains=query.strip())
+    return offers.select_related("keeper", "organization").prefetch_related("needs")
+
+
+def stale_offers(region, today: date | None = None):
+    """Active offers out of date (aging or hidden), the oldest check first."""
+    today = today or timezone.localdate()
+    return (
+        Offer.objects.filter(
+            region=region, status=Offer.Status.ACTIVE, checked_on__lte=aging_cutoff(today)
+        )
+        .select_related("keeper", "organization")
+        .order_by("checked_on", "name")
+    )
+
+
+def offer_detail(offer_id, *, access=None):
+    """An offer with everything its page and the API show; with ``access``, one of its
+    regions only (else ``Offer.DoesNotExist``)."""
+    offers = Offer.objects.filter(region__in=access.regions()) if access else Offer.objects
+    return (
+        offers.select_related("region", "keeper", "organization__institution")
+        .prefetch_related("needs", "languages", "locations", "schedules", "contacts")
+        .get(pk=offer_id)
+    )
