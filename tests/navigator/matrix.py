@@ -5,8 +5,21 @@ not show it); ``childcare-edit``: region A's Jugendamt with its district (its di
 secret); ``import_id``: an HSDS import of region A uploaded by coordinator A (who imports in
 the region opens it; another coordinator would get 404: tests/navigator/test_hsds_exchange.py).
 
-The API: the HSDS profile is public (the offers parents find, without the contacts for
-professionals)."""
+The API: the HSDS profile, the needs and the parents' search are public (the offers parents
+find, without the contacts for professionals); the region's offers are read by who sees the
+region; the coordinator and family centre A's staff (its keeper) write them."""
+
+from tests.matrix_roles import READ_A, Writers
+
+KEEPERS_A = Writers({"coordinator_a", "staff_a"})
+OFFER_BODY = {
+    "name": "Beratung aus der Matrix",
+    "description": "Beratung und Hilfe.",
+    "needs": ["debt"],
+    "organization_name": "Beratungsverein Matrix",
+    "phone": "0281 1",
+    "online": True,
+}
 
 PAGE_ROLES = {
     # a Jugendamt keeps its own district: family centre A's staff are not the Jugendamt's
@@ -14,6 +27,10 @@ PAGE_ROLES = {
 }
 
 NAVIGATOR_API = {
+    ("GET", "/api/v1/public/navigator/needs"): "public",
+    ("GET", "/api/v1/public/navigator/offers/search"): "public",
+    ("GET", "/api/v1/regions/{key}/offers"): READ_A,
+    ("GET", "/api/v1/offers/{offer_id}"): READ_A,
     ("GET", "/api/v1/hsds/"): "public",
     ("GET", "/api/v1/hsds/services"): "public",
     ("GET", "/api/v1/hsds/services/{service_id}"): "public",
@@ -25,8 +42,16 @@ NAVIGATOR_API = {
     ("GET", "/api/v1/hsds/taxonomies/{taxonomy_id}"): "public",
     ("GET", "/api/v1/hsds/taxonomy_terms"): "public",
     ("GET", "/api/v1/hsds/taxonomy_terms/{taxonomy_term_id}"): "public",
+    # last: the writes change the offer the reads above find
+    ("POST", "/api/v1/regions/{key}/offers"): KEEPERS_A,
+    ("PUT", "/api/v1/offers/{offer_id}"): KEEPERS_A,
+    ("POST", "/api/v1/offers/{offer_id}/confirm"): KEEPERS_A,
 }
-NAVIGATOR_API_BODIES = {}
+NAVIGATOR_API_BODIES = {
+    ("POST", "/api/v1/regions/{key}/offers"): OFFER_BODY,
+    ("PUT", "/api/v1/offers/{offer_id}"): OFFER_BODY,
+    ("POST", "/api/v1/offers/{offer_id}/confirm"): {},
+}
 
 
 def navigator_records():
@@ -70,6 +95,7 @@ def add_navigator_world(world, *, region, centre_a, secret, coordinator):
     world["pk_for"]["childcare-edit"] = youth_office.pk
     world.setdefault("api_ids", {}).update(
         {
+            "{offer_id}": str(offer.pk),
             "{service_id}": str(offer.pk),
             "{organization_id}": str(offer.organization_id),
             "{service_at_location_id}": str(offer.at_locations.get().pk),

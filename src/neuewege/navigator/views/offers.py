@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -161,8 +162,9 @@ class OfferEdit(OfferMixin, View):
         return redirect("offer-detail", offer_id=self.record.pk)
 
 
-class OfferConfirm(OfferMixin, View):
-    """POST: the offer is still correct (checked today)."""
+class OfferConfirm(OfferDetail):
+    """The offer's page with its button (GET, the link of the reminder); POST: the offer is
+    still correct (checked today)."""
 
     permission = KEEP
 
@@ -178,7 +180,7 @@ class OfferConfirm(OfferMixin, View):
                 _("Confirmed: “%(name)s” counts as checked today.") % {"name": self.record.name},
             )
         back = request.POST.get("next", "")
-        if back.startswith("/") and not back.startswith("//"):
+        if url_has_allowed_host_and_scheme(back, allowed_hosts=None):  # a path of this site
             return redirect(back)
         return redirect("offer-detail", offer_id=offer_id)
 
