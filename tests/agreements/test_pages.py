@@ -336,9 +336,9 @@ def test_the_family_centre_page_links_its_evidence_for_the_guetesiegel(
     client.force_login(staff)
     evidence = reverse("centre-evidence", args=[family_centre.pk])
     page = client.get(reverse("institution-detail", args=[family_centre.pk]))
-    assert [link["url"] for link in page.context["institution_links"]] == [evidence]
+    assert evidence in [link["url"] for link in page.context["institution_links"]]
     other = client.get(reverse("institution-detail", args=[job_centre.pk]))
-    assert other.context["institution_links"] == []
+    assert evidence not in [link["url"] for link in other.context["institution_links"]]
 
 
 def test_a_renewed_agreement_counts_as_in_force_until_its_successor_begins(
