@@ -128,7 +128,7 @@ def richer(directory, wesel):
     )
     Schedule.objects.create(
         offer=offer,
-        rrule="FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24",
+        rrule="FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-1",
         opens_at=time(9),
         closes_at=time(12),
     )

@@ -79,7 +79,7 @@ def test_an_advanced_rule_is_taken_as_written_and_shown_again(client, coordinato
         (
             {"schedule_0_days": None, "schedule_0_rrule": "every monday"},
             "schedule_0_rrule",
-            "A recurrence rule needs FREQ",
+            "Opening hours repeat daily, weekly or monthly",
         ),
         ({"schedule_0_days": None}, "schedule_0_days", "Choose the weekdays"),
         ({"schedule_0_closes_at": "08:00"}, "schedule_0_closes_at", "after the opening time"),

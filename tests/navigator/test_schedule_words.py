@@ -33,8 +33,8 @@ def schedule(rule, opens=time(9), closes=time(16), **fields):
             "every second Tuesday of the month, every fourth Tuesday of the month",
         ),
         ("FREQ=MONTHLY;BYMONTHDAY=15,1", "on day 1, 15 of the month"),
-        ("FREQ=YEARLY;BYMONTH=3;BYDAY=MO,TU,WE", "Mon–Wed"),  # no words for it: its weekdays
-        ("FREQ=YEARLY;BYMONTH=12", ""),
+        ("FREQ=MONTHLY;BYMONTHDAY=1,15;BYDAY=MO,TU,WE", "Mon–Wed"),  # no words: its weekdays
+        ("FREQ=YEARLY;BYMONTH=12", ""),  # not a rule of opening hours
         ("not a rule", ""),
     ],
 )

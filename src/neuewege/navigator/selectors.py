@@ -26,6 +26,7 @@ from .taxonomy import with_narrower
 
 RADII_KM = (2, 5, 10, 20, 50)
 DEFAULT_RADIUS_KM = 10
+ONLINE_REACH_KM = 25  # offers by phone or online count in the regions of the places this near
 
 
 @dataclass
@@ -203,9 +204,12 @@ def find_offers(
     if search.point is not None:
         distances = locations_within(search.point, search.radius_km)
         places = places.filter(location_id__in=list(distances))
-        regions = {region_id for _distance, region_id in distances.values()}
         reachable = Q(pk__in=places.values("offer_id"))
         if not search.step_free:  # by phone or online: found in the regions of the places near
+            near = distances
+            if search.radius_km < ONLINE_REACH_KM:  # a small radius in the country: no place
+                near = locations_within(search.point, ONLINE_REACH_KM)
+            regions = {region_id for _distance, region_id in near.values()}
             reachable |= Q(online=True, region_id__in=regions)
         offers = offers.filter(reachable)
     elif search.step_free:
@@ -242,18 +246,29 @@ def search_offers(
 
 
 def _open_now(found: dict, offers, now: datetime) -> dict:
-    """The offers of ``found`` open at ``now``: by a schedule for all its places or for the
-    nearest place found."""
+    """The offers of ``found`` open at ``now``: by a schedule for all its places or for one of
+    the places found. The hours and dates are compared in SQL; only the rules of the schedules
+    open at this hour are read."""
     moment = now.replace(tzinfo=None)
-    schedules = Schedule.objects.filter(offer__in=offers.values("pk")).only(
-        "offer_id", "location_id", "rrule", "opens_at", "closes_at", "valid_from", "valid_to"
+    day, clock = moment.date(), moment.time()
+    schedules = (
+        Schedule.objects.filter(
+            offer__in=offers.values("pk"), opens_at__lte=clock, closes_at__gt=clock
+        )
+        .exclude(valid_from__gt=day)
+        .exclude(valid_to__lt=day)
+        .only("offer_id", "location_id", "rrule", "opens_at", "closes_at", "valid_from", "valid_to")
     )
     open_ = set()
     for schedule in schedules:
         item = found.get(schedule.offer_id)
         if item is None or item.offer_id in open_:
             continue
-        if schedule.location_id not in (None, item.nearest) and item.nearest is not None:
+        if (
+            schedule.location_id is not None
+            and item.places
+            and schedule.location_id not in item.places
+        ):
             continue
         if is_open(schedule, moment):
             open_.add(item.offer_id)
