@@ -227,3 +227,27 @@ def test_the_sheet_for_an_unknown_postcode_shows_the_error_at_the_field(
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert client.get(url, {"postcode": "46483", "language": "xx"}).status_code == 400
+
+
+def test_a_search_from_another_region_shows_no_direct_numbers_of_this_one(
+    client, districts, borken
+):
+    """A case manager of Kreis Borken with a client from Wesel: the Jugendamt and its public
+    numbers, but neither its direct numbers nor those of Wesel's offers."""
+    make_offer(
+        districts["kreis"].youth_office.region,
+        "Kita-Büro Wesel",
+        needs=("kita",),
+        internal_phone="0281 9999-77",
+    )
+    coordinator_b = UserFactory(role=User.Role.COORDINATOR, regions=[borken])
+    client.force_login(coordinator_b)
+    page = client.get(
+        reverse("childcare-search", args=[borken.key]), {"postcode": "46483", "language": "de"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Jugendamt Kreis Wesel" in html and PUBLIC in html
+    assert DIRECT not in html and "9999-77" not in html
+    result = childcare.childcare_search("46483", region=districts["kreis"].youth_office.region)
+    assert result.internal  # the region's own case managers see them

@@ -63,10 +63,14 @@ class Responsible:
     distance_km: float | None = None
 
 
-def district_for(postcode: str, point: Point | None = None) -> Responsible | None:
-    """The district holding ``postcode``; else the nearest district (by the distance to the
-    centroids of its postcodes); None when no district is kept at all."""
+def district_for(postcode: str, point: Point | None = None, region=None) -> Responsible | None:
+    """The district holding ``postcode`` (one of ``region``'s first); else the nearest district
+    (by the distance to the centroids of its postcodes); None when no district is kept at
+    all."""
     candidates = districts().filter(postcodes__contains=postcode)
+    if region is not None:
+        ours = Case(When(youth_office__region=region, then=Value(0)), default=Value(1))
+        candidates = candidates.order_by(ours, "pk")
     for district in candidates:
         if postcode in district.postcode_list:
             return Responsible(district)
@@ -101,6 +105,8 @@ class ChildcareResult:
     vacancies: list[Vacancy] = field(default_factory=list)
     offers: list[Hit] = field(default_factory=list)
 
+    internal: bool = False  # the direct numbers of the district may be shown
+
     @property
     def district(self):
         return self.responsible.district if self.responsible else None
@@ -125,18 +131,29 @@ def vacancies_near(point: Point, district: ChildcareDistrict | None) -> list[Vac
     )
 
 
-def childcare_search(postcode: str, *, for_parents: bool = False) -> ChildcareResult:
+def childcare_search(postcode: str, *, region=None, for_parents: bool = False) -> ChildcareResult:
     """The one search of §4 for a client's postcode (a ``ValidationFailed`` at ``postcode``
-    when it is not one we know)."""
+    when it is not one we know). Staff search from ``region``: its offers with their direct
+    numbers and the direct numbers of its districts; a district of another region with its
+    public numbers only. For parents (the sheet): public numbers only, offers anywhere."""
     postcode = (postcode or "").strip()
     point = client_point(postcode)
-    responsible = district_for(postcode, point)
+    responsible = district_for(postcode, point, region)
     district = responsible.district if responsible else None
     offers = search_offers(
         OfferSearch(point=point, radius_km=NEARBY_KM, need="childcare"),
-        for_parents=for_parents,
+        for_parents=for_parents or region is None,
+        region_ids=None if for_parents or region is None else [region.pk],
     )
-    return ChildcareResult(postcode, responsible, vacancies_near(point, district), offers)
+    internal = (
+        not for_parents
+        and region is not None
+        and district is not None
+        and district.youth_office.region_id == region.pk
+    )
+    return ChildcareResult(
+        postcode, responsible, vacancies_near(point, district), offers, internal=internal
+    )
 
 
 def district_of_youth_office(youth_office: Institution) -> ChildcareDistrict | None:

@@ -44,7 +44,7 @@ def search_page(view, form):
         form = ChildcareSearchForm()
     elif form.is_valid():
         try:
-            result = childcare.childcare_search(form.cleaned_data["postcode"])
+            result = childcare.childcare_search(form.cleaned_data["postcode"], region=view.region)
         except ValidationFailed as error:
             add_domain_errors(form, error)
     response = view.render("navigator/childcare_search.html", form=form, result=result)
