@@ -203,3 +203,52 @@ def test_menus_lead_to_the_offers(client, coordinator, wesel, family_centre):
     page = client.get(reverse("institution-offers", args=[family_centre.pk]))
     assert [offer.name for offer in page.context["offers"]] == ["Elterncafé"]
     assert client.get(reverse("institution-offers", args=[2**63])).status_code == 404
+
+
+def test_changing_an_offer_keeps_every_place_time_and_contact_it_has(client, coordinator, wesel):
+    """An offer with more rows than the empty form shows (entered through the API or an
+    import): the form shows them all, and a change of the name drops none — not the direct
+    number listed last."""
+    from datetime import time
+
+    from neuewege.navigator.models import Contact, Schedule
+
+    offer = make_offer(wesel, "Familienbüro", internal_phone="0281 55-99")
+    for index, name in enumerate(("Frau A", "Herr B", "Frau C")):
+        Contact.objects.create(offer=offer, name=name, phone=f"0281 55-{index}")
+    for day in ("SA", "SU", "TU"):
+        Schedule.objects.create(
+            offer=offer, rrule=f"FREQ=WEEKLY;BYDAY={day}", opens_at=time(9), closes_at=time(11)
+        )
+    client.force_login(coordinator)
+    url = reverse("offer-edit", args=[offer.pk])
+    form = client.get(url).context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value in (None, False, "", []):
+            continue
+        if isinstance(value, list):
+            data[name] = [str(item) for item in value]
+        elif isinstance(value, time):
+            data[name] = f"{value:%H:%M}"
+        else:
+            data[name] = "on" if value is True else str(value)
+    data["name"] = "Familienbüro Wesel"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    offer.refresh_from_db()
+    assert offer.name == "Familienbüro Wesel"
+    assert offer.contacts.count() == 4 and offer.schedules.count() == 4
+    assert offer.contacts.get(internal=True).phone == "0281 55-99"
+
+
+def test_staff_working_in_english_find_offers_by_their_german_name(client, coordinator, wesel):
+    make_offer(wesel, "Schuldnerberatung Wesel")
+    make_offer(wesel, "Integrationskurs VHS", needs=("integration-course",))
+    client.force_login(coordinator)
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("offer-list", args=[wesel.key]), {"q": "schuldner"})
+    html = page.content.decode()
+    assert 'lang="en"' in html
+    assert "Schuldnerberatung Wesel" in html and "Integrationskurs VHS" not in html

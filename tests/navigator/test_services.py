@@ -239,3 +239,22 @@ def test_the_coordinator_may_assign_a_keeper_of_the_region(
         lambda: services.update_offer(access=access, offer=offer, data=offer_data(keeper=elsewhere))
     )
     assert "keeper" in errors
+
+
+def test_a_place_other_offers_share_is_not_changed_through_one_of_them(coordinator, wesel):
+    """Places an import shares between offers: changing one offer's place gives it a new one;
+    the other offer's place stays as it was."""
+    from neuewege.navigator.models import ServiceAtLocation
+
+    first = make_offer(wesel, "Beratung A")
+    second = make_offer(wesel, "Beratung B", place=None)
+    shared = first.locations.get()
+    ServiceAtLocation.objects.create(offer=second, location=shared)
+    moved = PlaceData(street="Neue Straße 2", postcode="46535", town="Dinslaken")
+    services.update_offer(
+        access=access_for(coordinator), offer=first, data=offer_data(places=[moved])
+    )
+    shared.refresh_from_db()
+    assert (shared.street, shared.town) == ("Hauptstraße 1", "Wesel")
+    assert second.locations.get() == shared
+    assert first.locations.get().town == "Dinslaken"

@@ -24,9 +24,8 @@ from .models import Location, Offer, Organization
 from .services import ContactData, OfferData, PlaceData, ScheduleData
 from .taxonomy import BY_CODE, TERMS
 
-PLACE_ROWS = 2
-SCHEDULE_ROWS = 3
-CONTACT_ROWS = 2
+ROWS = {"place": 2, "schedule": 3, "contact": 2}  # empty rows shown at least
+MAX_ROWS = 20  # as many as the API takes
 WEEKDAYS = list(
     zip(("MO", "TU", "WE", "TH", "FR", "SA", "SU"), OpeningPeriod.Weekday.labels, strict=True)
 )
@@ -132,6 +131,7 @@ class OfferForm(forms.Form):
         if offer is not None and not kwargs.get("data") and not args:
             kwargs["initial"] = initial_from(offer) | kwargs.get("initial", {})
         super().__init__(*args, **kwargs)
+        self.counts = self._row_counts()
         organizations = Organization.objects.filter(region=region).order_by("name")
         with_organization = organizations.exclude(institution=None).values("institution_id")
         institutions = Institution.objects.filter(region=region).exclude(pk__in=with_organization)
@@ -153,11 +153,11 @@ class OfferForm(forms.Form):
             del self.fields["keeper"]
             own = access.own_institution
             self.own_institution = own if own and own.region_id == region.pk else None
-        for index in range(PLACE_ROWS):
+        for index in range(self.counts["place"]):
             self._add_place(index)
-        for index in range(SCHEDULE_ROWS):
+        for index in range(self.counts["schedule"]):
             self._add_schedule(index)
-        for index in range(CONTACT_ROWS):
+        for index in range(self.counts["contact"]):
             self._add_contact(index)
         self.translation_names = []
         for name in ("name", "description", "required_documents"):
@@ -259,19 +259,39 @@ class OfferForm(forms.Form):
             help_text=_("Direct numbers for staff of the region; parents do not see them."),
         )
 
+    def _row_counts(self) -> dict[str, int]:
+        """Rows for every place, opening hours and contact the offer has (or the form posted)
+        and one empty row more: saving never drops what an import or the API entered."""
+        counts = {}
+        for kind, shown in ROWS.items():
+            had = 0
+            if self.offer is not None:
+                had = {
+                    "place": self.offer.locations,
+                    "schedule": self.offer.schedules,
+                    "contact": self.offer.contacts,
+                }[kind].count()
+            posted = [
+                int(match[1])
+                for key in self.data
+                if (match := re.fullmatch(rf"{kind}_(\d{{1,2}})_\w+", key))
+            ]
+            counts[kind] = min(max(shown, had + 1, max(posted, default=-1) + 1), MAX_ROWS)
+        return counts
+
     # rows for the template
 
     def rows(self, kind, count, names):
         return [{name: self[f"{kind}_{index}_{name}"] for name in names} for index in range(count)]
 
     def place_rows(self):
-        return self.rows("place", PLACE_ROWS, PLACE_FIELDS)
+        return self.rows("place", self.counts["place"], PLACE_FIELDS)
 
     def schedule_rows(self):
-        return self.rows("schedule", SCHEDULE_ROWS, SCHEDULE_FIELDS)
+        return self.rows("schedule", self.counts["schedule"], SCHEDULE_FIELDS)
 
     def contact_rows(self):
-        return self.rows("contact", CONTACT_ROWS, CONTACT_FIELDS)
+        return self.rows("contact", self.counts["contact"], CONTACT_FIELDS)
 
     def save_with(self, service, **kwargs):
         """Call the service with the form's offer; errors of no field of the form land at the
@@ -303,7 +323,7 @@ class OfferForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for index in range(SCHEDULE_ROWS):
+        for index in range(self.counts["schedule"]):
             row = self._row("schedule", index, SCHEDULE_FIELDS)
             if self._blank(row) or row["rrule"]:
                 continue
@@ -312,7 +332,7 @@ class OfferForm(forms.Form):
                     f"schedule_{index}_days",
                     _("Choose the weekdays, or give another rhythm below."),
                 )
-        for index in range(PLACE_ROWS):
+        for index in range(self.counts["place"]):
             row = self._row("place", index, PLACE_FIELDS)
             if self._blank(row):
                 continue
@@ -339,11 +359,11 @@ class OfferForm(forms.Form):
     def offer_data(self) -> OfferData:
         data = self.cleaned_data
         places, schedules, contacts = [], [], []
-        for index in range(PLACE_ROWS):
+        for index in range(self.counts["place"]):
             row = self._row("place", index, PLACE_FIELDS)
             if not self._blank(row):
                 places.append(PlaceData(**_filled(row)))
-        for index in range(SCHEDULE_ROWS):
+        for index in range(self.counts["schedule"]):
             row = self._row("schedule", index, SCHEDULE_FIELDS)
             if self._blank(row):
                 continue
@@ -356,7 +376,7 @@ class OfferForm(forms.Form):
                     description=row["description"],
                 )
             )
-        for index in range(CONTACT_ROWS):
+        for index in range(self.counts["contact"]):
             row = self._row("contact", index, CONTACT_FIELDS)
             if not self._blank(row):
                 contacts.append(ContactData(**_filled(row)))
@@ -420,10 +440,10 @@ def initial_from(offer: Offer) -> dict:
     initial["languages"] = [language.code for language in offer.languages.all()]
     initial["organization"] = f"o{offer.organization_id}"
     initial["keeper"] = offer.keeper_id
-    for index, location in enumerate(offer.locations.all()[:PLACE_ROWS]):
+    for index, location in enumerate(offer.locations.all()[:MAX_ROWS]):
         for name in PLACE_FIELDS:
             initial[f"place_{index}_{name}"] = getattr(location, name)
-    for index, schedule in enumerate(offer.schedules.all()[:SCHEDULE_ROWS]):
+    for index, schedule in enumerate(offer.schedules.all()[:MAX_ROWS]):
         prefix = f"schedule_{index}_"
         simple = SIMPLE_RULE.match(schedule.rrule.removeprefix("RRULE:"))
         if simple:
@@ -433,7 +453,7 @@ def initial_from(offer: Offer) -> dict:
         initial[prefix + "opens_at"] = schedule.opens_at
         initial[prefix + "closes_at"] = schedule.closes_at
         initial[prefix + "description"] = schedule.description
-    for index, contact in enumerate(offer.contacts.all()[:CONTACT_ROWS]):
+    for index, contact in enumerate(offer.contacts.all()[:MAX_ROWS]):
         for name in CONTACT_FIELDS:
             initial[f"contact_{index}_{name}"] = getattr(contact, name)
     return initial

@@ -22,6 +22,7 @@ from neuewege.core.models import Region
 from . import taxonomy
 from .hsds import export
 from .models import Location, Organization, ServiceAtLocation
+from .selectors import named_like
 
 router = Router(tags=["hsds"])
 PUBLIC = {"auth": None}
@@ -91,7 +92,7 @@ def _offers(filters: ServiceFilters):
             ) from None
         offers = offers.filter(updated_at__gt=moment)
     if filters.search:
-        offers = offers.filter(name__icontains=filters.search)
+        offers = named_like(offers, filters.search)
     return offers
 
 

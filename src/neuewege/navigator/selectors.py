@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from neuewege.events.search import KM_PER_DEGREE, Point, haversine_km
 
@@ -300,8 +302,20 @@ def region_offers(region, *, need="", keeper="", fresh="", query="", today: date
     if fresh in FRESHNESS_FILTERS:
         offers = offers.filter(FRESHNESS_FILTERS[fresh](today))
     if query.strip():
-        offers = offers.filter(name__icontains=query.strip())
+        offers = named_like(offers, query)
     return offers.select_related("keeper", "organization").prefetch_related("needs")
+
+
+def named_like(offers, text: str):
+    """Offers whose name holds ``text``: as entered (German) or in the active language.
+    (modeltranslation turns ``name`` into the active language's column alone.)"""
+    text = text.strip()
+    languages = {settings.LANGUAGE_CODE, get_language() or settings.LANGUAGE_CODE}
+    known = {code for code, _label in settings.LANGUAGES}
+    match = Q()
+    for code in languages & known:
+        match |= Q(**{f"name_{code}__icontains": text})
+    return offers.filter(match)
 
 
 def stale_offers(region, today: date | None = None):

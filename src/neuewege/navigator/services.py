@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,7 @@ from .models import (
     OfferLanguage,
     Organization,
     Schedule,
+    ServiceAtLocation,
 )
 from .permissions import KEEP
 
@@ -343,12 +345,21 @@ def _clean(record, prefix: str, errors: dict, exclude=()):
 
 
 def _save_places(offer: Offer, places: list[PlaceData], points: list):
-    """The offer's places, in the order entered; a place no other offer uses goes with it."""
+    """The offer's places, in the order entered; a place no other offer uses goes with it. A
+    place other offers share too (an import brings them) is not changed: the offer gets a new
+    one."""
     existing = list(offer.locations.all())
+    users = dict(
+        ServiceAtLocation.objects.filter(location__in=existing)
+        .values("location")
+        .annotate(offers=Count("pk"))
+        .values_list("location", "offers")
+    )
     errors = {}
     records = []
     for index, place in enumerate(places):
-        location = existing[index] if index < len(existing) else Location()
+        own = index < len(existing) and users.get(existing[index].pk) == 1
+        location = existing[index] if own else Location()
         location.organization = offer.organization
         for name in (
             "street",
