@@ -9,6 +9,7 @@ caller's regions answers 404.
 """
 
 import re
+from collections.abc import Sequence
 from datetime import date, time
 from typing import Annotated, Literal
 from uuid import UUID
@@ -383,6 +384,22 @@ def search(request, filters: Query[OfferSearchFilter]):
 # Staff
 
 
+class Converted(Sequence):
+    """A queryset whose records are converted for the answer once a page is sliced from it:
+    the paginator counts in SQL and converts one page only."""
+
+    def __init__(self, queryset, convert):
+        self.queryset, self.convert = queryset, convert
+
+    def __len__(self):
+        return self.queryset.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.convert(record) for record in self.queryset[index]]
+        return self.convert(self.queryset[index])
+
+
 @router.get("/regions/{key}/offers", response=list[OfferDetailOut])
 @paginate(Page)
 def list_offers(request, key: RegionKeyPath):
@@ -393,7 +410,7 @@ def list_offers(request, key: RegionKeyPath):
         .select_related("region")
         .prefetch_related("languages", "locations", "schedules", "contacts")
     )
-    return [detail_out(offer) for offer in offers.order_by("name", "pk")]
+    return Converted(offers.order_by("name", "pk"), detail_out)
 
 
 @router.get("/offers/{offer_id}", response=OfferDetailOut)

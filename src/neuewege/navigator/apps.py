@@ -21,6 +21,8 @@ class NavigatorConfig(AppConfig):
 
         auditlog.register(models.Offer)
         auditlog.register(models.ChildcareDistrict)
+        auditlog.register(models.Contact)  # the direct numbers of professionals
+        auditlog.register(models.ChildcareContact)
         documents.register()  # the client sheet of §4 and the Lotsenbroschüre
         exporters.register()  # the HSDS datapackages
         due_job(reminders.run_offer_freshness, every=DAILY)

@@ -45,7 +45,6 @@ BROCHURE = declare(
 EXCHANGE = declare(
     "navigator.exchange",
     _("Import offers from an Open Referral (HSDS) datapackage"),
-    state=PROGRAMME,
     coordinator=REGIONS,
 )
 EXPORT = declare(
