@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from neuewege.events.forms.booking import FIELD_TEMPLATE, POSTCODE
 
-from .languages import language_label
-from .models import OfferLanguage
+from .languages import CODES, language_label
 from .selectors import DEFAULT_RADIUS_KM, RADII_KM, OfferSearch
 from .taxonomy import TERMS
 
@@ -29,12 +28,9 @@ def need_choices():
 
 
 def language_choices():
-    """The languages of the parents' pages, then the others that offers are given in."""
+    """The languages of the parents' pages, then the others offers may be given in."""
     ours = [code for code, _name in settings.LANGUAGES]
-    others = sorted(
-        set(OfferLanguage.objects.order_by().values_list("code", flat=True).distinct()) - set(ours),
-        key=lambda code: str(language_label(code)),
-    )
+    others = sorted(CODES - set(ours), key=lambda code: str(language_label(code)))
     return [("", _("Any language"))] + [(code, language_label(code)) for code in ours + others]
 
 

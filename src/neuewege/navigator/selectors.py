@@ -28,7 +28,7 @@ from .taxonomy import with_narrower
 
 RADII_KM = (2, 5, 10, 20, 50)
 DEFAULT_RADIUS_KM = 10
-ONLINE_REACH_KM = 25  # offers by phone or online count in the regions of the places this near
+ONLINE_REACH_KM = 25  # no place within the radius: offers by phone count in the regions this near
 
 
 @dataclass
@@ -199,28 +199,34 @@ def find_offers(
         offers = offers.filter(
             Exists(OfferLanguage.objects.filter(offer_id=OuterRef("pk"), code=search.language))
         )
-    places = ServiceAtLocation.objects.filter(offer__in=offers.values("pk"))
+    places = ServiceAtLocation.objects.all()
     if search.step_free:
         places = places.filter(location__step_free=True)
-    distances = {}
-    if search.point is not None:
+    distances, pairs = {}, None
+    if search.point is not None:  # the offers at the places near, by index; then the filters
         distances = locations_within(search.point, search.radius_km)
-        places = places.filter(location_id__in=list(distances))
-        reachable = Q(pk__in=places.values("offer_id"))
+        pairs = list(
+            places.filter(location_id__in=list(distances)).values_list("offer_id", "location_id")
+        )
+        reachable = {offer_id for offer_id, _location in pairs}
         if not search.step_free:  # by phone or online: found in the regions of the places near
-            near = distances
-            if search.radius_km < ONLINE_REACH_KM:  # a small radius in the country: no place
-                near = locations_within(search.point, ONLINE_REACH_KM)
+            near = distances or locations_within(search.point, ONLINE_REACH_KM)
             regions = {region_id for _distance, region_id in near.values()}
-            reachable |= Q(online=True, region_id__in=regions)
-        offers = offers.filter(reachable)
+            reachable.update(
+                Offer.objects.filter(online=True, region_id__in=regions)
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+        offers = offers.filter(pk__in=reachable)
     elif search.step_free:
         offers = offers.filter(pk__in=places.values("offer_id"))
     found = {pk: Found(pk, name) for pk, name in offers.values_list("pk", "name")}
     if search.point is not None or search.step_free:  # the places that count, nearest first
         for item in found.values():
             item.places = {}
-        for offer_id, location_id in places.values_list("offer_id", "location_id"):
+        if pairs is None:
+            pairs = places.filter(offer_id__in=list(found)).values_list("offer_id", "location_id")
+        for offer_id, location_id in pairs:
             if offer_id in found:
                 found[offer_id].places[location_id] = distances.get(location_id, (None,))[0]
         if distances:
