@@ -6,6 +6,7 @@ online entry), the centre's upcoming events and the §4 contacts of its Jugendam
 (public numbers only). Offers out of date for a year are left out, as on the parents' pages."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -18,12 +19,14 @@ from neuewege.events.search import postcode_point
 from neuewege.events.selectors import upcoming_public_events
 
 from . import childcare
+from .models import Offer
 from .schedules import describe
-from .selectors import RADII_KM, Hit, OfferSearch, search_offers
+from .selectors import RADII_KM, Hit, OfferSearch, find_offers
 from .taxonomy import TERMS, label, with_narrower
 
 SIZES = ("A4", "A5")
 MAX_EVENTS = 12
+PER_NEED = 6  # the nearest offers of each need; the others online (a QR code to the search)
 
 
 def offer_url(offer_id) -> str:
@@ -52,6 +55,9 @@ class Group:
     code: str
     label: str
     entries: list[Entry] = field(default_factory=list)
+    more: int = 0  # offers of this need within the radius beyond the printed ones
+    more_url: str = ""
+    more_qr: str = ""
 
 
 @dataclass
@@ -90,19 +96,36 @@ def collect(centre: Institution, *, radius_km: int, language: str, size: str) ->
         raise ValueError(radius_km)
     with translation.override(language):
         point = centre_point(centre)
-        hits = (
-            search_offers(OfferSearch(point=point, radius_km=radius_km), for_parents=True)
+        found = (
+            find_offers(OfferSearch(point=point, radius_km=radius_km), for_parents=True)
             if point
-            else []
+            else None
         )
+        items = found.found if found is not None else []  # nearest first
         tops = [term for term in TERMS if term.parent is None]
         groups = {term.code: Group(term.code, str(label(term.code))) for term in tops}
-        narrower = {term.code: set(with_narrower(term.code)) for term in tops}
-        for hit in hits:
-            codes = {need.code for need in hit.offer.needs.all()}
-            top = next((term.code for term in tops if codes & narrower[term.code]), None)
+        top_of = {code: term.code for term in tops for code in with_narrower(term.code)}
+        needs = {}  # offer → its top needs, in the order of the taxonomy
+        for offer_id, code in Offer.needs.through.objects.filter(
+            offer_id__in=[item.offer_id for item in items]
+        ).values_list("offer_id", "need__code"):
+            if code in top_of:
+                needs.setdefault(offer_id, set()).add(top_of[code])
+        chosen = {}  # offer → its group: the nearest PER_NEED of each need, under its first need
+        for item in items:
+            top = next(
+                (term.code for term in tops if term.code in needs.get(item.offer_id, ())), None
+            )
             if top is None:
                 continue
+            if sum(1 for group in chosen.values() if group == top) < PER_NEED:
+                chosen[item.offer_id] = top
+            else:
+                groups[top].more += 1
+        for hit in (
+            found.load([item for item in items if item.offer_id in chosen]) if chosen else []
+        ):
+            top = chosen[hit.offer.pk]
             url = offer_url(hit.offer.pk)
             groups[top].entries.append(
                 Entry(
@@ -113,6 +136,13 @@ def collect(centre: Institution, *, radius_km: int, language: str, size: str) ->
                     [_language_name(item.code) for item in hit.offer.languages.all()],
                 )
             )
+        for group in groups.values():
+            if group.more:
+                query = urlencode(
+                    {"bedarf": group.code, "plz": centre.postcode, "radius": radius_km}
+                )
+                group.more_url = f"{settings.BASE_URL}{reverse('public-offer-search')}?{query}"
+                group.more_qr = qr_svg(group.more_url)
         events = list(
             upcoming_public_events(region=centre.region).filter(family_centre=centre)[:MAX_EVENTS]
         )
