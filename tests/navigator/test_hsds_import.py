@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def package(region):
-    services = export.services_of(export.offers(region=region, public=False))
+    services = export.services_of(export.offers(region=region))
     return export.datapackage(services, title=region.name)
 
 
@@ -182,7 +182,7 @@ def test_importing_again_updates_instead_of_duplicating_and_keeps_internal_conta
 
 
 def test_a_json_list_of_services_imports_too(directory, wesel):
-    services = [export.service_json(o) for o in export.offers(region=wesel, public=False)]
+    services = [export.service_json(o) for o in export.offers(region=wesel)]
     before = snapshot(wesel)
     delete_directory(wesel)
     report = import_file(
@@ -387,7 +387,7 @@ def test_every_bad_value_is_refused_at_its_field_never_an_error(
 
 
 def test_json_with_bad_values_is_refused_never_an_error(directory, wesel):
-    services = [export.service_json(o) for o in export.offers(region=wesel, public=False)]
+    services = [export.service_json(o) for o in export.offers(region=wesel)]
     services[0]["minimum_age"] = 1e400  # Infinity in the file
     text = json.dumps(services)
     assert import_file(region=wesel, filename="x.json", content=text.encode()).problems
