@@ -784,7 +784,8 @@ class Importer:
         for index, (child, _location) in enumerate(places):
             located[f"place_{index}_postcode"] = (child, "location_id")
         for index, (child, _schedule) in enumerate(schedules):
-            for name, column in (("rrule", "freq"), ("opens_at", None), ("closes_at", None)):
+            rule = "freq" if child.data.get("freq") else "notes"  # where the file gave it
+            for name, column in (("rrule", rule), ("opens_at", None), ("closes_at", None)):
                 located[f"schedule_{index}_{name}"] = (child, column or name)
         for index, (child, _contact) in enumerate(contacts):
             located[f"contact_{index}_name"] = (child, "name")
