@@ -7,8 +7,12 @@ size, packing ratio: ``core.uploads.check_zip``) and each CSV file (lines, cell 
 ``core.tabular``) are checked before anything is parsed. Then every record is validated against
 the official schema (``schemas``) and its references (an unknown ``organization_id``,
 ``location_id``, ``service_id``, ``taxonomy_term_id``: refused, with file, row and field), and
-the rules of our records (a place needs an address with a German postcode, an offer a
-description, a schedule a rule and times …).
+the rules of our records: an offer passes the very rules of the staff form and the API
+(``services.check_offer``: a way to reach it, a need, a place or "online" in a service area,
+known languages, ages, opening hours, postcodes we know), its problems named at the file's rows
+and fields. Languages are read as codes or names (``languages.language_code``); a service that
+names none is given in German, the language of its texts. A service offered twice at a place, or
+a record id given to two services of a JSON file, is refused.
 
 All or nothing: one refused record and nothing is saved. Records are matched by id: an
 organisation, place or offer of this region with the same id is updated (its contacts for
