@@ -136,3 +136,13 @@ def test_only_the_centres_own_staff_and_the_coordinator_make_it(
     )
     client.force_login(stranger)
     assert download(client, family_centre).status_code == 403
+
+
+def test_a_kurdish_offer_names_its_language(client, staff, family_centre, setting, wesel):
+    make_offer(wesel, "Elternberatung auf Kurdisch", needs=("parenting",), languages=("ku", "ps"))
+    client.force_login(staff)
+    _reader, text, _links = read(download(client, family_centre))  # in English
+    assert "Elternberatung auf Kurdisch" in text
+    assert "Kurdish" in text and "Pashto" in text
+    _reader, text, _links = read(download(client, family_centre, language="de"))
+    assert "Kurdisch" in text and "Paschtu" in text

@@ -5,12 +5,14 @@ import csv
 import io
 import json
 import zipfile
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
+from neuewege.core.exporters import Target
 from neuewege.navigator import taxonomy
+from neuewege.navigator.exporters import REGION_PACKAGE, STATE_PACKAGE
 from neuewege.navigator.hsds import export, schemas
 from neuewege.navigator.models import Contact, Offer, Schedule
 
@@ -147,3 +149,26 @@ def test_the_datapackage_has_a_valid_row_for_every_record(directory, wesel):
     assert str(directory["debt_tr"].id) in by_service
     (term,) = [row for row in tables["taxonomy_term"] if row["code"] == "kita"]
     assert term["parent_id"] == export.term_id("childcare")
+
+
+def test_the_datapackages_hold_the_offers_parents_find(directory, wesel):
+    """Not an offer hidden from parents for not being confirmed for a year — as the API."""
+    year_ago = timezone.localdate() - timedelta(days=400)
+    make_offer(wesel, "Alte Beratung Wesel", checked_on=year_ago)
+    region = REGION_PACKAGE.produce(Target(region_id=wesel.pk, data=wesel), "zip")
+    state = STATE_PACKAGE.produce(Target(), "zip")
+    for document in (region, state):
+        _descriptor, tables = read_package(document.content)
+        names = {row["name"] for row in tables["service"]}
+        assert "Schuldnerberatung Wesel" in names and "Alte Beratung Wesel" not in names
+    assert "Schuldnerberatung Borken" in {
+        row["name"] for row in read_package(state.content)[1]["service"]
+    }
+
+
+def test_languages_are_named_in_german_also_those_django_does_not_know(wesel):
+    make_offer(wesel, "Beratung auf Kurdisch", languages=("de", "ku", "ti"))
+    with translation.override("en"):
+        (service,) = full_services(wesel)
+    names = {language["code"]: language["name"] for language in service["languages"]}
+    assert names == {"de": "Deutsch", "ku": "Kurdisch", "ti": "Tigrinya"}

@@ -5,11 +5,11 @@ import csv
 import io
 import json
 import zipfile
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from neuewege.navigator.hsds import export
 from neuewege.navigator.hsds.importing import import_file
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def package(region):
-    services = export.services_of(export.offers(region=region, public=False))
+    services = export.services_of(export.offers(region=region))
     return export.datapackage(services, title=region.name)
 
 
@@ -182,7 +182,7 @@ def test_importing_again_updates_instead_of_duplicating_and_keeps_internal_conta
 
 
 def test_a_json_list_of_services_imports_too(directory, wesel):
-    services = [export.service_json(o) for o in export.offers(region=wesel, public=False)]
+    services = [export.service_json(o) for o in export.offers(region=wesel)]
     before = snapshot(wesel)
     delete_directory(wesel)
     report = import_file(
@@ -387,7 +387,7 @@ def test_every_bad_value_is_refused_at_its_field_never_an_error(
 
 
 def test_json_with_bad_values_is_refused_never_an_error(directory, wesel):
-    services = [export.service_json(o) for o in export.offers(region=wesel, public=False)]
+    services = [export.service_json(o) for o in export.offers(region=wesel)]
     services[0]["minimum_age"] = 1e400  # Infinity in the file
     text = json.dumps(services)
     assert import_file(region=wesel, filename="x.json", content=text.encode()).problems
@@ -398,3 +398,153 @@ def test_json_with_bad_values_is_refused_never_an_error(directory, wesel):
     fields = {problem[2] for problem in refused(report)}
     assert {"schedules.0.id", "phones.0"} <= fields
     assert import_file(region=wesel, filename="x.json", content=b'{"a": 1}').problems
+
+
+# The offer's rules of the staff form and the API (services.check_offer), for imports too
+
+
+def json_services(region):
+    return [export.service_json(offer) for offer in export.offers(region=region)]
+
+
+def service_named(services, name):
+    return next(service for service in services if service["name"] == name)
+
+
+def unreachable(service):
+    for name in ("url", "email"):
+        service.pop(name, None)
+    service.update(phones=[], contacts=[])
+
+
+def without_needs(service):
+    service["attributes"] = []
+
+
+def nowhere(service):
+    service.update(service_at_locations=[], service_areas=[])
+
+
+def unknown_language(service):
+    service["languages"][0].update(code="xx", name="Klingonisch")
+
+
+def ages_reversed(service):
+    service.update(minimum_age=18, maximum_age=6)
+
+
+def too_old(service):
+    service["maximum_age"] = 130
+
+
+def yearly(service):
+    schedule = service["schedules"][0]
+    schedule.pop("byday"), schedule.pop("freq")
+    schedule["notes"] = "FREQ=YEARLY;BYMONTH=3"  # how the export keeps a rule HSDS cannot
+
+
+def unknown_postcode(service):
+    location = service["service_at_locations"][0]["location"]
+    location.pop("latitude"), location.pop("longitude")
+    location["addresss"][0]["postal_code"] = "00001"
+
+
+def in_the_future(service):
+    service["assured_date"] = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("change", "refused_at"),
+    [
+        (unreachable, {("service", "phones")}),
+        (without_needs, {("service", "attributes")}),
+        (nowhere, {("service", "service_at_locations")}),
+        (unknown_language, {("language", "code"), ("service", "languages")}),
+        (ages_reversed, {("service", "maximum_age")}),
+        (too_old, {("service", "maximum_age")}),
+        (yearly, {("schedule", "notes"), ("service", "schedules")}),
+        (unknown_postcode, {("location", "addresss.postal_code")}),
+        (in_the_future, {("service", "assured_date")}),
+    ],
+)
+def test_an_offer_against_the_rules_of_the_form_is_refused_at_its_field(
+    directory, wesel, change, refused_at
+):
+    services = json_services(wesel)
+    change(service_named(services, "Schuldnerberatung Wesel"))
+    before = snapshot(wesel)
+    report = import_file(region=wesel, filename="x.json", content=json.dumps(services).encode())
+    found = {
+        (record.kind, record.file, record.row, problem["field"])
+        for record in report.refused
+        for problem in record.problems
+    }
+    number = services.index(service_named(services, "Schuldnerberatung Wesel")) + 1
+    assert {(kind, "x.json", number, field) for kind, field in refused_at} <= found
+    assert not report.applied
+    check_nothing_saved(wesel, before)
+
+
+def test_the_reasons_are_the_forms_messages(directory, wesel):
+    services = json_services(wesel)
+    ages_reversed(services[0])
+    with translation.override("de"):
+        expected = translation.gettext("The maximum age must not be below the minimum age.")
+    report = import_file(region=wesel, filename="x.json", content=json.dumps(services).encode())
+    assert expected in [message for *_rest, message in refused(report)]
+
+
+def test_language_names_and_codes_are_mapped_to_the_list(directory, wesel):
+    services = json_services(wesel)
+    service = service_named(services, "Schuldnerberatung Wesel")
+    service["languages"] = [
+        {"id": "l1", "service_id": service["id"], "code": "tur", "name": "Turkish"},
+        {"id": "l2", "service_id": service["id"], "name": "Kurdisch"},
+        {"id": "l3", "service_id": service["id"], "code": "de-DE"},
+    ]
+    report = import_file(region=wesel, filename="x.json", content=json.dumps(services).encode())
+    assert report.applied, refused(report)
+    codes = OfferLanguage.objects.filter(offer_id=service["id"]).values_list("code", flat=True)
+    assert sorted(codes) == ["de", "ku", "tr"]
+
+
+def test_without_assured_date_an_offer_counts_as_checked_today(directory, wesel):
+    services = json_services(wesel)
+    for service in services:
+        service.pop("assured_date", None)
+    Offer.objects.filter(region=wesel).update(checked_on=timezone.localdate() - timedelta(days=90))
+    report = import_file(region=wesel, filename="x.json", content=json.dumps(services).encode())
+    assert report.applied, refused(report)
+    assert set(Offer.objects.filter(region=wesel).values_list("checked_on", flat=True)) == {
+        timezone.localdate()
+    }
+
+
+def test_a_service_offered_twice_at_a_place_is_refused_with_a_report(directory, wesel):
+    lines = []
+
+    def twice(rows):
+        rows.append(rows[0] | {"id": "another-id"})
+        lines.append(len(rows) + 1)  # after the header
+        return list(rows[0].keys()), rows
+
+    content = rewrite(package(wesel), "service_at_location.csv", twice)
+    before = snapshot(wesel)
+    problems = refused(import_file(region=wesel, filename="x.zip", content=content))
+    assert ("service_at_location.csv", lines[0], "location_id") in [
+        (file, row, field) for file, row, field, _m in problems
+    ]
+    check_nothing_saved(wesel, before)
+
+
+@pytest.mark.parametrize("table", ["schedules", "languages", "phones"])
+def test_a_record_id_given_to_two_services_is_refused(directory, wesel, table):
+    services = json_services(wesel)
+    first, second = services[0], services[1]
+    second[table][0]["id"] = first[table][0]["id"]
+    before = snapshot(wesel)
+    report = import_file(region=wesel, filename="x.json", content=json.dumps(services).encode())
+    assert ("x.json", 2, f"{table[:-1]}s.id") in [
+        (file, row, field) for file, row, field, _m in refused(report)
+    ]
+    check_nothing_saved(wesel, before)

@@ -19,6 +19,7 @@ from neuewege.events.search import postcode_point
 from neuewege.events.selectors import upcoming_public_events
 
 from . import childcare
+from .languages import language_label
 from .models import Offer
 from .schedules import describe
 from .selectors import RADII_KM, Hit, OfferSearch, find_offers
@@ -76,14 +77,6 @@ class Brochure:
         return f"lotsenbroschuere-{self.centre.pk}-{self.language}-{self.size.lower()}.pdf"
 
 
-def _language_name(code: str) -> str:
-    """The language's name in the active language ("Türkisch"); an unknown code as it is."""
-    try:
-        return str(translation.get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
-
-
 def centre_point(centre: Institution):
     if centre.latitude is not None and centre.longitude is not None:
         return float(centre.latitude), float(centre.longitude)
@@ -133,7 +126,7 @@ def collect(centre: Institution, *, radius_km: int, language: str, size: str) ->
                     url,
                     qr_svg(url),
                     [describe(schedule) for schedule in hit.offer.schedules.all()],
-                    [_language_name(item.code) for item in hit.offer.languages.all()],
+                    [str(language_label(item.code)) for item in hit.offer.languages.all()],
                 )
             )
         for group in groups.values():

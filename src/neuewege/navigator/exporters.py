@@ -2,7 +2,8 @@
 ``datapackage.json``), declared for the one download path of ``core.exporters``: a region's
 offers for its staff (made at once), and every region's for the state level (about 20,000
 offers: made in the background). Public data only — no contact for professionals — and no
-parents' data; the public reads the same offers from the HSDS API (``hsds_api.py``)."""
+parents' data: the offers parents find, the same the public reads from the HSDS API
+(``hsds_api.py``)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ def _region(access, params) -> Target:
 
 def _region_package(target: Target, fmt: str) -> Document:
     region = target.data
-    services = export.services_of(export.offers(region=region, public=False))
+    services = export.services_of(export.offers(region=region))
     content = export.datapackage(services, title=f"Neue Wege – {region.name}")
     return Document(content, f"hsds-{region.key}-{timezone.localdate():%Y-%m-%d}.zip")
 
@@ -31,7 +32,7 @@ def _state(access, params) -> Target:
 
 
 def _state_package(target: Target, fmt: str) -> Document:
-    services = export.services_of(export.offers(public=False), progress.report)
+    services = export.services_of(export.offers(), progress.report)
     content = export.datapackage(services, title="Neue Wege – Nordrhein-Westfalen")
     return Document(content, f"hsds-nrw-{timezone.localdate():%Y-%m-%d}.zip")
 

@@ -2,6 +2,8 @@
 carries a "may be out of date" note and its keeper is reminded; after twelve months it is
 hidden from parents until someone confirms it. Month arithmetic by ``relativedelta`` (an offer
 checked on 31 August ages on 28 February); the same cutoffs filter in SQL and decide in Python.
+An imported offer counts as checked on its HSDS ``assured_date`` (one in the future is refused),
+and as checked on the day of the import when its file gives none.
 """
 
 import enum

@@ -1,6 +1,7 @@
 """The languages an offer may be given in (ISO 639-1): the seven languages of the parents' pages
 and others spoken by families in the region — the one list of them."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 OFFER_LANGUAGES = (
@@ -31,3 +32,33 @@ CODES = frozenset(code for code, _label in OFFER_LANGUAGES)
 
 def language_label(code: str):
     return dict(OFFER_LANGUAGES).get(code, code)
+
+
+# ISO 639-2/3 codes of the list (an HSDS file may give these)
+THREE_LETTER = {
+    "deu": "de", "ger": "de", "eng": "en", "tur": "tr", "ara": "ar", "ukr": "uk", "rus": "ru",
+    "pol": "pl", "fas": "fa", "per": "fa", "prs": "fa", "kur": "ku", "kmr": "ku", "ckb": "ku",
+    "pus": "ps", "tir": "ti", "som": "so", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
+    "ell": "el", "gre": "el", "ron": "ro", "rum": "ro", "bul": "bg", "sqi": "sq", "alb": "sq",
+    "srp": "sr", "hrv": "hr",
+}  # fmt: skip
+
+
+def language_code(text: str) -> str:
+    """Our code of a language as a file names it: a code (``tr``, ``tr-TR``, ``tur``) or a
+    name in English or German (``Turkish``, ``Türkisch``); other text as it is, lower case."""
+    given = str(text).strip()
+    code = given.lower().replace("_", "-").split("-")[0]
+    if code in CODES:
+        return code
+    if code in THREE_LETTER:
+        return THREE_LETTER[code]
+    for language in ("en", "de"):
+        with translation.override(language):
+            for known, label in OFFER_LANGUAGES:
+                if given.casefold() in (
+                    str(label).casefold(),
+                    str(label).split(" (")[0].casefold(),
+                ):
+                    return known
+    return given.lower()

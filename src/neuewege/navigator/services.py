@@ -189,11 +189,8 @@ def set_status(*, access: Access, offer: Offer, status: str, today=None) -> Offe
 def _save(access: Access, offer: Offer, data: OfferData, today: date):
     region = offer.region
     _check_keeper(access, region, data.keeper)
-    errors = _check(data)
+    errors, points = check_offer(data)
     needs = list(Need.objects.filter(code__in=set(data.needs)))
-    if data.needs and len(needs) != len(set(data.needs)):
-        errors.setdefault("needs", _("Choose needs of the list."))
-    points = _places_points(data.places, errors)
     offer.organization = _organization(region, data.organization, errors)
     offer.keeper = data.keeper
     for name in OFFER_FIELDS:
@@ -220,6 +217,17 @@ def _save(access: Access, offer: Offer, data: OfferData, today: date):
     # rows in the order the form shows them (the models' orderings)
     _sync(list(offer.schedules.all()), data.schedules, lambda: Schedule(offer=offer))
     _sync(list(offer.contacts.all()), data.contacts, lambda: Contact(offer=offer))
+
+
+def check_offer(data: OfferData) -> tuple[dict, list]:
+    """Every rule of an offer's data — for the staff form, the API and the HSDS import alike:
+    the problems by field (named as the staff form names them, ``place_0_postcode``) and each
+    place's coordinates (``places_points``)."""
+    errors = _check(data)
+    known = Need.objects.filter(code__in=set(data.needs)).count()
+    if data.needs and known != len(set(data.needs)):
+        errors.setdefault("needs", _("Choose needs of the list."))
+    return errors, places_points(data.places, errors)
 
 
 def _check(data: OfferData) -> dict:
@@ -284,8 +292,9 @@ def _check(data: OfferData) -> dict:
     return errors
 
 
-def _places_points(places: list[PlaceData], errors: dict) -> list:
-    """Each place's coordinates: as given, else the centre of its postcode."""
+def places_points(places: list[PlaceData], errors: dict) -> list:
+    """Each place's coordinates: as given, else the centre of its postcode (one it does not
+    know: a problem at ``place_<n>_postcode``)."""
     points = []
     for index, place in enumerate(places):
         if place.latitude is not None and place.longitude is not None:

@@ -20,11 +20,11 @@ import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.conf.locale import LANG_INFO
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 
 from .. import taxonomy
+from ..languages import language_label
 from ..models import Contact, Location, Offer, Organization, Schedule, ServiceAtLocation
 from ..selectors import visible_offers
 from . import schemas
@@ -205,11 +205,11 @@ def schedule_json(schedule: Schedule) -> dict:
 # Services
 
 
-def offers(*, region=None, public: bool = True):
-    """Active offers (``public``: without those hidden from parents for being out of date) of
-    ``region`` (None: every region), with what a full service needs fetched in a few queries."""
+def offers(*, region=None):
+    """The offers parents find (active, not hidden for being out of date) of ``region`` (None:
+    every region), with what a full service needs fetched in a few queries."""
     found = visible_offers(
-        for_parents=public, region_ids=None if region is None else [region.pk]
+        for_parents=True, region_ids=None if region is None else [region.pk]
     ).order_by("id")
     return found.select_related("organization", "region").prefetch_related(
         "languages",
@@ -223,18 +223,17 @@ def offers(*, region=None, public: bool = True):
     )
 
 
-def _language_name(code: str) -> str:
-    return LANG_INFO.get(code, {}).get("name", code)
-
-
 def service_json(offer: Offer, *, with_organization: bool = True) -> dict:
     """A full HSDS service of ``offer`` (fetched by ``offers``); its contacts must be the
     public ones — the prefetch of ``offers`` takes care of that, and so does this: a contact
     for professionals is never written."""
     service_id = str(offer.id)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE):  # the texts of the export: German
         name, description = offer.name, offer.description
         documents = offer.required_documents
+        language_names = {
+            item.code: str(language_label(item.code)) for item in offer.languages.all()
+        }
     phones = []
     if offer.phone:
         phones.append(
@@ -283,7 +282,7 @@ def service_json(offer: Offer, *, with_organization: bool = True) -> dict:
             {
                 "id": stable_id(offer.id, f"language:{language.code}"),
                 "service_id": service_id,
-                "name": _language_name(language.code),
+                "name": language_names[language.code],
                 "code": language.code,
             }
             for language in offer.languages.all()

@@ -7,8 +7,12 @@ size, packing ratio: ``core.uploads.check_zip``) and each CSV file (lines, cell 
 ``core.tabular``) are checked before anything is parsed. Then every record is validated against
 the official schema (``schemas``) and its references (an unknown ``organization_id``,
 ``location_id``, ``service_id``, ``taxonomy_term_id``: refused, with file, row and field), and
-the rules of our records (a place needs an address with a German postcode, an offer a
-description, a schedule a rule and times …).
+the rules of our records: an offer passes the very rules of the staff form and the API
+(``services.check_offer``: a way to reach it, a need, a place or "online" in a service area,
+known languages, ages, opening hours, postcodes we know), its problems named at the file's rows
+and fields. Languages are read as codes or names (``languages.language_code``); a service that
+names none is given in German, the language of its texts. A service offered twice at a place, or
+a record id given to two services of a JSON file, is refused.
 
 All or nothing: one refused record and nothing is saved. Records are matched by id: an
 organisation, place or offer of this region with the same id is updated (its contacts for
@@ -24,7 +28,6 @@ import uuid
 import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date, time
-from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -36,9 +39,9 @@ from django.utils.translation import gettext as _
 from neuewege.core import tabular
 from neuewege.core.tabular import FileProblem, TableLimits
 from neuewege.core.uploads import MB, FileRefused, ZipLimits, check_zip
-from neuewege.events.search import postcode_point
 
-from .. import schedules as schedule_rules
+from ..languages import CODES as LANGUAGE_CODES
+from ..languages import language_code
 from ..models import (
     Contact,
     Location,
@@ -49,6 +52,7 @@ from ..models import (
     Schedule,
     ServiceAtLocation,
 )
+from ..services import ContactData, OfferData, PlaceData, ScheduleData, check_offer, places_points
 from . import export, schemas
 
 MAX_FILE_BYTES = 20 * MB
@@ -61,6 +65,7 @@ ID_NAMESPACE = uuid.UUID("5b0e1f5c-2f3e-5d8a-9c61-6e657565776b")
 BY_PATH = {schemas.table_path(name): name for name in schemas.names()}
 IMPORTED = ("organization", "location", "service")  # the records the report lists
 STATUS = {"temporarily closed": Offer.Status.INACTIVE}
+OWNER_LINKS = ("service_id", "contact_id", "link_id")  # a record of one service (or contact)
 
 
 @dataclass
@@ -273,6 +278,13 @@ def _read_json(filename: str, content: bytes, report: Report) -> dict[str, list[
         for name, rows in export.tables([service]).items():
             for key, row in rows.items():
                 if (name, key) in known:  # an organisation or place of several services
+                    first = known[(name, key)].data
+                    if any(first.get(link) != row.get(link) for link in OWNER_LINKS):
+                        record.refuse(
+                            f"{name}s.id",
+                            _("The id %(id)s is given to a record of another service too.")
+                            % {"id": key},
+                        )
                     continue
                 owner = record if name == "service" else Record(name, key, base, number)
                 known[(name, key)] = entry = Row(name, row, owner)
@@ -296,6 +308,17 @@ def check_rows(found: dict[str, list[Row]]):
                     "id", _("This id is given twice in %(file)s.") % {"file": row.record.file}
                 )
             ids.add(key)
+        if name == "service_at_location":
+            pairs = set()
+            for row in rows:
+                pair = (str(row.data.get("service_id")), str(row.data.get("location_id")))
+                if pair in pairs:
+                    row.record.refuse(
+                        "location_id",
+                        _("The service %(service)s is offered at %(location)s twice.")
+                        % {"service": pair[0], "location": pair[1]},
+                    )
+                pairs.add(pair)
 
 
 def as_uuid(value) -> uuid.UUID:
@@ -502,12 +525,20 @@ class Importer:
                 for text in (a.get("description", ""), a.get("details", ""))
                 if text and str(text).strip().casefold() != export.STEP_FREE.casefold()
             )
-            latitude, longitude = data.get("latitude"), data.get("longitude")
-            if latitude is None or longitude is None:
-                point = postcode_point(location.postcode)
-                latitude, longitude = point if point else (None, None)
-            location.latitude = None if latitude is None else Decimal(f"{latitude:.5f}")
-            location.longitude = None if longitude is None else Decimal(f"{longitude:.5f}")
+            given = data.get("latitude"), data.get("longitude")
+            place = PlaceData(
+                street=location.street,
+                postcode=location.postcode,
+                town=location.town,
+                **({} if None in given else {"latitude": given[0], "longitude": given[1]}),
+            )
+            problems = {}
+            (point,) = places_points([place], problems)
+            for message in problems.values():
+                row.record.refuse("addresss.postal_code", message)
+            if point is None:
+                continue
+            location.latitude, location.longitude = point
             fields = {
                 "street": "addresss.address_1",
                 "postcode": "addresss.postal_code",
@@ -599,40 +630,23 @@ class Importer:
         if row.record.problems:
             return
         organization = self._organization(data.get("organization_id", ""), row)
-        offer = existing or Offer(id=key, region=self.region)
-        offer.organization = organization
-        offer.name = data.get("name", "")
-        offer.description = data.get("description", "")
-        offer.url = data.get("url", "")
-        offer.email = data.get("email", "")
-        offer.status = STATUS.get(data.get("status"), data.get("status", Offer.Status.ACTIVE))
-        offer.application_process = data.get("application_process", "")
-        offer.fees = data.get("fees_description", "")
-        offer.eligibility = data.get("eligibility_description", "")
-        for name in ("minimum_age", "maximum_age"):
-            value = data.get(name)
-            if value is not None and (not float(value).is_integer() or value < 0):
-                row.record.refuse(name, _("Give a whole number of years."))
-                value = None
-            setattr(offer, name, None if value is None else int(value))
-        offer.checked_on = (
-            _date(data.get("assured_date"), row.record, "assured_date") or timezone.localdate()
-        )
 
         def get(name):  # the service's rows of a table that passed the schema
             return [
                 child for child in children[name].get(reference, []) if not child.record.problems
             ]
 
-        phones = [p.data for p in get("phone") if not p.data.get("contact_id")]
-        offer.phone = str(phones[0]["number"]) if phones else ""
-        documents = [str(d.data.get("document", "")) for d in get("required_document")]
-        offer.required_documents = "\n".join(text for text in documents if text)
-        costs = [c.data for c in get("cost_option")]
-        offer.free_of_charge = any(c.get("amount") == 0 for c in costs) if costs else not offer.fees
-        areas = [str(a.data.get("description", "")) for a in get("service_area")]
-        at_locations = get("service_at_location")
-        offer.online = not at_locations or any("online" in text for text in areas)
+        ages = {}
+        for name in ("minimum_age", "maximum_age"):
+            value = data.get(name)
+            if value is not None and not float(value).is_integer():
+                row.record.refuse(name, _("Give a whole number of years."))
+                value = None
+            ages[name] = None if value is None else int(value)
+        checked_on = _date(data.get("assured_date"), row.record, "assured_date")
+        if checked_on is not None and checked_on > timezone.localdate():
+            row.record.refuse("assured_date", _("The date of the last check lies in the future."))
+        codes = set()
         for child in attributes.get(reference, []):
             code = export.TERM_CODES.get(str(child.data.get("taxonomy_term_id", "")))
             if code is None or code not in needs:
@@ -644,6 +658,90 @@ class Importer:
                         "taxonomy": export.taxonomy.TAXONOMY_NAME,
                     },
                 )
+            else:
+                codes.add(code)
+        languages = {}  # our code → the rows naming it
+        for child in get("language"):
+            text = str(child.data.get("code") or child.data.get("name") or "")
+            if not text.strip():
+                child.record.refuse("code", _("Give the language's ISO 639 code, like de or tr."))
+                continue
+            languages.setdefault(language_code(text), []).append(child)
+        phones = [p.data for p in get("phone") if not p.data.get("contact_id")]
+        places = [
+            (child, location)
+            for child in get("service_at_location")
+            if (location := self._location(child.data.get("location_id", ""), child))
+        ]
+        schedules = [
+            (child, schedule)
+            for child in get("schedule")
+            if (schedule := self._schedule(child)) is not None
+        ]
+        contacts = []
+        for child in get("contact"):
+            numbers = [
+                p.data.get("number", "") for p in contact_phones.get(str(child.data["id"]), [])
+            ]
+            contact = Contact(
+                id=as_uuid(child.data["id"]),
+                name=str(child.data.get("name", "")),
+                title=str(child.data.get("title", "")),
+                email=str(child.data.get("email", "")),
+                phone=str(numbers[0]) if numbers else "",
+                internal=False,
+            )
+            contacts.append((child, contact))
+        areas = [str(a.data.get("description", "")) for a in get("service_area")]
+        offer_data = OfferData(
+            name=str(data.get("name", "")),
+            description=str(data.get("description", "")),
+            organization=organization,
+            needs=sorted(codes),
+            # an offer naming no language is given in German, the language of its texts
+            languages=list(languages) or [settings.LANGUAGE_CODE],
+            places=[
+                PlaceData(
+                    street=location.street,
+                    postcode=location.postcode,
+                    town=location.town,
+                    latitude=location.latitude,
+                    longitude=location.longitude,
+                )
+                for _child, location in places
+            ],
+            schedules=[
+                ScheduleData(rrule=s.rrule, opens_at=s.opens_at, closes_at=s.closes_at)
+                for _child, s in schedules
+            ],
+            contacts=[ContactData(name=c.name, phone=c.phone, email=c.email) for _, c in contacts],
+            url=str(data.get("url", "")),
+            email=str(data.get("email", "")),
+            phone=str(phones[0]["number"]) if phones else "",
+            application_process=str(data.get("application_process", "")),
+            eligibility=str(data.get("eligibility_description", "")),
+            fees=str(data.get("fees_description", "")),
+            online=any("online" in text for text in areas),
+            **ages,
+        )
+        self._refuse_at_fields(
+            row, check_offer(offer_data)[0], languages, places, schedules, contacts
+        )
+        if organization is None or row.record.problems:
+            return
+        offer = existing or Offer(id=key, region=self.region)
+        offer.organization = organization
+        for name in ("name", "description", "url", "email", "phone", "application_process"):
+            setattr(offer, name, getattr(offer_data, name))
+        offer.eligibility, offer.fees = offer_data.eligibility, offer_data.fees
+        offer.minimum_age, offer.maximum_age = ages["minimum_age"], ages["maximum_age"]
+        offer.online = offer_data.online
+        offer.status = STATUS.get(data.get("status"), data.get("status", Offer.Status.ACTIVE))
+        offer.checked_on = checked_on or timezone.localdate()
+        documents = [str(d.data.get("document", "")) for d in get("required_document")]
+        offer.required_documents = "\n".join(text for text in documents if text)
+        costs = [c.data for c in get("cost_option")]
+        offer.free_of_charge = any(c.get("amount") == 0 for c in costs) if costs else not offer.fees
         fields = {
             "eligibility": "eligibility_description",
             "fees": "fees_description",
@@ -651,55 +749,70 @@ class Importer:
             "phone": "phones.number",
             "required_documents": "required_documents",
         }
-        if organization is None or not self._save(
-            offer, row, fields, exclude=["region", "organization", "keeper"]
-        ):
+        if not self._save(offer, row, fields, exclude=["region", "organization", "keeper"]):
             return
         row.record.action = "updated" if existing else "created"
-        codes = {
-            export.TERM_CODES.get(str(child.data.get("taxonomy_term_id", "")))
-            for child in attributes.get(reference, [])
-        }
-        offer.needs.set([needs[code] for code in codes if code in needs])
-        for child in get("language"):
-            code = str(child.data.get("code") or child.data.get("name") or "").strip().lower()
-            if not code or len(code) > 8:
-                child.record.refuse("code", _("Give the language's ISO 639 code, like de or tr."))
-                row.record.refuse("languages", _("A language of this service is refused."))
-                continue
-            OfferLanguage.objects.get_or_create(offer=offer, code=code)
-        for child in at_locations:
-            location = self._location(child.data.get("location_id", ""), child)
-            if location is not None:
-                self._child(
-                    ServiceAtLocation(id=as_uuid(child.data["id"]), offer=offer, location=location),
-                    child,
-                    row,
-                )
-        for child in get("contact"):
-            numbers = [
-                p.data.get("number", "") for p in contact_phones.get(str(child.data["id"]), [])
-            ]
-            contact = Contact(
-                id=as_uuid(child.data["id"]),
-                offer=offer,
-                name=child.data.get("name", ""),
-                title=child.data.get("title", ""),
-                email=child.data.get("email", ""),
-                phone=str(numbers[0]) if numbers else "",
-                internal=False,
+        offer.needs.set([needs[code] for code in codes])
+        OfferLanguage.objects.bulk_create(
+            OfferLanguage(offer=offer, code=code) for code in offer_data.languages
+        )
+        for child, location in places:
+            self._child(
+                ServiceAtLocation(id=as_uuid(child.data["id"]), offer=offer, location=location),
+                child,
+                row,
             )
+        for child, contact in contacts:
+            contact.offer = offer
             self._child(contact, child, row, {"phone": "phones.number"})
-        for child in get("schedule"):
-            schedule = self._schedule(offer, child)
-            if schedule is not None:
-                self._child(schedule, child, row, {"rrule": "freq"})
+        for child, schedule in schedules:
+            schedule.offer = offer
+            self._child(schedule, child, row, {"rrule": "freq"})
         if any(
             child.record.problems
             for name in children
             for child in children[name].get(reference, [])
         ):
             row.record.action = "refused"
+
+    def _refuse_at_fields(self, row, problems, languages, places, schedules, contacts):
+        """The problems of the offer's rules (``services.check_offer``, named as the staff
+        form names its fields) at the rows and fields of the file."""
+        located = {
+            "needs": (row, "attributes"),
+            "phone": (row, "phones"),
+            "places": (row, "service_at_locations"),
+            "eligibility": (row, "eligibility_description"),
+            "fees": (row, "fees_description"),
+        }
+        for index, (child, _location) in enumerate(places):
+            located[f"place_{index}_postcode"] = (child, "location_id")
+        for index, (child, _schedule) in enumerate(schedules):
+            rule = "freq" if child.data.get("freq") else "notes"  # where the file gave it
+            for name, column in (("rrule", rule), ("opens_at", None), ("closes_at", None)):
+                located[f"schedule_{index}_{name}"] = (child, column or name)
+        for index, (child, _contact) in enumerate(contacts):
+            located[f"contact_{index}_name"] = (child, "name")
+        for name, message in problems.items():
+            if name == "languages":
+                for code, rows in languages.items():
+                    for child in rows if code not in LANGUAGE_CODES else ():
+                        self._refuse_child(
+                            child, row, "code" if child.data.get("code") else "name", message
+                        )
+                continue
+            target, column = located.get(name, (row, name or ""))
+            if target is row:
+                row.record.refuse(column, message)
+            else:
+                self._refuse_child(target, row, column, message)
+
+    def _refuse_child(self, child, row, column, message):
+        child.record.refuse(column, message)
+        row.record.refuse(
+            child.record.kind + "s",
+            _("A %(kind)s of this service is refused.") % {"kind": child.record.kind},
+        )
 
     def _child(self, instance, child, row, fields=None):
         if instance.pk in self.taken[type(instance)]:
@@ -711,7 +824,8 @@ class Importer:
             _("A %(kind)s of this service is refused.") % {"kind": child.record.kind},
         )
 
-    def _schedule(self, offer, child):
+    def _schedule(self, child):
+        """The schedule of a row, its rule and times read (their rules: ``check_offer``)."""
         data, record = child.data, child.record
         rule = compose_rule(data)
         if rule is None:
@@ -719,22 +833,21 @@ class Importer:
             return None
         opens_at = _time(data.get("opens_at"), record, "opens_at")
         closes_at = _time(data.get("closes_at"), record, "closes_at")
-        for name, problem in schedule_rules.check(rule, opens_at, closes_at).items():
-            record.refuse("freq" if name == "rrule" else name, problem)
         location = None
         if data.get("location_id"):
             location = self._location(data["location_id"], child)
+        valid_from = _date(data.get("valid_from"), record, "valid_from")
+        valid_to = _date(data.get("valid_to"), record, "valid_to")
         if record.problems:
             return None
         return Schedule(
             id=as_uuid(data["id"]),
-            offer=offer,
             location=location,
             rrule=rule,
             opens_at=opens_at,
             closes_at=closes_at,
-            valid_from=_date(data.get("valid_from"), record, "valid_from"),
-            valid_to=_date(data.get("valid_to"), record, "valid_to"),
+            valid_from=valid_from,
+            valid_to=valid_to,
             description=str(data.get("description", ""))[:200],
         )
 
