@@ -146,3 +146,19 @@ def test_a_kurdish_offer_names_its_language(client, staff, family_centre, settin
     assert "Kurdish" in text and "Pashto" in text
     _reader, text, _links = read(download(client, family_centre, language="de"))
     assert "Kurdisch" in text and "Paschtu" in text
+
+
+def test_a_need_with_many_offers_prints_the_nearest_and_links_to_the_rest(
+    client, staff, family_centre, setting, wesel
+):
+    from neuewege.navigator.brochure import PER_NEED
+
+    for number in range(PER_NEED + 2):
+        make_offer(wesel, f"Schuldnerhilfe {number:02d}")
+    client.force_login(staff)
+    _reader, text, links = read(download(client, family_centre))
+    printed = [n for n in range(PER_NEED + 2) if f"Schuldnerhilfe {n:02d}" in text]
+    assert len(printed) + ("Schuldnerberatung Wesel" in text) == PER_NEED
+    search = sorted({url for url in links if "/hilfe/?" in url})
+    assert len(search) == 1 and "bedarf=money" in search[0] and "plz=46483" in search[0]
+    assert "3 more offers of this kind near us" in text
