@@ -37,6 +37,10 @@ PARENT_SOURCES = (
     "navigator/search_forms.py",
     "navigator/languages.py",
     "navigator/templatetags/",
+    "navigator/templates/navigator/brochure_pdf.html",
+    "navigator/templates/navigator/_sheet_content.html",
+    "navigator/templates/navigator/_childcare_texts.html",
+    "navigator/templates/navigator/childcare_sheet_pdf.html",
 )
 
 

@@ -17,14 +17,13 @@ class NavigatorConfig(AppConfig):
         from neuewege.core.jobs import DAILY, due_job
         from neuewege.core.navigation import INSTITUTION, REGION, menu_entry
 
-        from . import documents, exporters, models, permissions, privacy, reminders, tasks  # noqa: F401
+        from . import exporters, models, permissions, privacy, reminders, tasks  # noqa: F401
 
         auditlog.register(models.Offer)
         auditlog.register(models.ChildcareDistrict)
         auditlog.register(models.Contact)  # the direct numbers of professionals
         auditlog.register(models.ChildcareContact)
-        documents.register()  # the client sheet of §4 and the Lotsenbroschüre
-        exporters.register()  # the HSDS datapackages
+        exporters.register()  # the client sheet, the Lotsenbroschüre, the HSDS datapackages
         due_job(reminders.run_offer_freshness, every=DAILY)
         menu_entry(REGION, "offer-search", _("Navigator"), order=50)
         menu_entry(REGION, "offer-list", _("Offers"), order=52)

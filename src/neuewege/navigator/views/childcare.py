@@ -15,7 +15,7 @@ from neuewege.core.errors import DomainError, ValidationFailed
 from neuewege.core.models import Institution
 from neuewege.core.views.base import AccessMixin, add_domain_errors
 
-from .. import childcare, documents
+from .. import childcare
 from ..childcare_forms import (
     BrochureForm,
     ChildcareSearchForm,
@@ -24,6 +24,7 @@ from ..childcare_forms import (
     VacancyFormSet,
     kept,
 )
+from ..exporters import BROCHURE_PDF, SHEET, family_centre, sheet_context
 from ..permissions import BROCHURE, CHILDCARE, KEEP_CHILDCARE
 
 
@@ -72,10 +73,10 @@ class ChildcareSheet(AccessMixin, View):
             return search_page(self, form)
         if "print" not in request.GET:
             params = {"region_key": region_key, "postcode": postcode, "language": language}
-            return exporters.download(request, documents.SHEET.name, "pdf", params)
+            return exporters.download(request, SHEET.name, "pdf", params)
         with translation.override(language):  # the sheet in the client's language, the page not
             sheet = render_to_string(
-                "navigator/_sheet_content.html", documents.sheet_context(result), request
+                "navigator/_sheet_content.html", sheet_context(result), request
             )
             bidi = translation.get_language_bidi()
         return self.render(
@@ -168,7 +169,7 @@ class CentreBrochure(AccessMixin, View):
 
     def get_record(self):
         try:
-            return documents.family_centre(self.access, self.kwargs["pk"])
+            return family_centre(self.access, self.kwargs["pk"])
         except exporters.NotFound as error:
             raise Http404 from error
 
@@ -178,7 +179,7 @@ class CentreBrochure(AccessMixin, View):
             params = {"institution": str(pk)} | {
                 key: str(value) for key, value in form.cleaned_data.items()
             }
-            return exporters.download(request, documents.BROCHURE_PDF.name, "pdf", params)
+            return exporters.download(request, BROCHURE_PDF.name, "pdf", params)
         response = self.render("navigator/brochure.html", centre=self.record, form=form)
         if form.is_bound:
             response.status_code = 400
