@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from neuewege.core.access import system_access
 from neuewege.core.models import Institution, User
-from neuewege.navigator import childcare
+from neuewege.navigator import childcare, services
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
 from .conftest import assert_accessible, sign_in
@@ -31,7 +31,7 @@ def setting(wesel):
     office = InstitutionFactory(
         region=wesel, kind=Institution.Kind.YOUTH_WELFARE_OFFICE, name="Jugendamt Kreis Wesel"
     )
-    childcare.keep_childcare(
+    services.keep_childcare(
         access=system_access(),
         youth_office=office,
         postcodes="46483 46485 46487",

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from neuewege.core.access import system_access
 from neuewege.core.models import Institution, User
-from neuewege.navigator import childcare
+from neuewege.navigator import services
 from neuewege.navigator.brochure import offer_url
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event
 
@@ -28,7 +28,7 @@ DIRECT = "0281 207-4499"
 def setting(wesel, borken, family_centre, youth_welfare_office):
     family_centre.youth_welfare_office = youth_welfare_office
     family_centre.save()
-    childcare.keep_childcare(
+    services.keep_childcare(
         access=system_access(),
         youth_office=youth_welfare_office,
         postcodes="46483 46485",

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from neuewege.core.access import access_for, system_access
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import Institution, User
-from neuewege.navigator import childcare
+from neuewege.navigator import childcare, services
 from neuewege.navigator.models import ChildcareDistrict
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
@@ -37,7 +37,7 @@ def keep(office, postcodes, **fields):
             }
         ],
     )
-    return childcare.keep_childcare(
+    return services.keep_childcare(
         access=fields.pop("access", system_access()),
         youth_office=office,
         postcodes=postcodes,

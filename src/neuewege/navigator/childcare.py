@@ -3,31 +3,25 @@ the one search of a case manager — for a client's postcode the responsible Jug
 district holding the postcode; else the nearest district, marked as such) with its contacts, the
 family centres with free places nearby and the childcare offers nearby.
 
-Reads (``district_for``, ``childcare_search``) and the one write (``keep_childcare``: the
-district, its contacts and its free places at once). A postcode belongs to at most one district
-of a region; it must be a German postcode we know (``events.search.postcode_point``).
+The reads; the one write is ``services.keep_childcare``.
 """
 
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from neuewege.core.access import Access
-from neuewege.core.errors import PermissionDenied, ValidationFailed
+from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Institution
 from neuewege.events.search import Point, centres_within, haversine_km, locate, postcode_point
 
 from .models import ChildcareContact, ChildcareDistrict, ChildcareVacancy
-from .permissions import KEEP_CHILDCARE
 from .selectors import Hit, OfferSearch, search_offers
 
 NEARBY_KM = 10
-POSTCODE = re.compile(r"^\d{5}$")
+POSTCODE = re.compile(r"[0-9]{5}")  # fullmatch: five ASCII digits
 
 
 # Reads
@@ -36,7 +30,7 @@ POSTCODE = re.compile(r"^\d{5}$")
 def client_point(postcode: str) -> Point:
     """The point of a client's postcode; an unknown one is an error at the field ``postcode``."""
     postcode = (postcode or "").strip()
-    if not POSTCODE.match(postcode):
+    if not POSTCODE.fullmatch(postcode):
         raise ValidationFailed({"postcode": _("Enter a postcode of five digits.")})
     try:
         return locate(postcode=postcode)
@@ -158,126 +152,3 @@ def childcare_search(postcode: str, *, region=None, for_parents: bool = False) -
 
 def district_of_youth_office(youth_office: Institution) -> ChildcareDistrict | None:
     return districts().filter(youth_office=youth_office).first()
-
-
-# The write
-
-
-def postcodes_of(text: str, *, region, youth_office) -> list[str]:
-    """The postcodes in ``text`` (separated by spaces, commas or lines), checked: five digits,
-    known, and in no other district of the region."""
-    codes = sorted(set((text or "").replace(",", " ").replace(";", " ").split()))
-    if not codes:
-        raise ValidationFailed({"postcodes": _("Enter the postcodes of the district.")})
-    wrong = [code for code in codes if not POSTCODE.match(code)]
-    if wrong:
-        raise ValidationFailed(
-            {
-                "postcodes": _("Not a postcode of five digits: %(codes)s")
-                % {"codes": ", ".join(wrong)}
-            }
-        )
-    unknown = [code for code in codes if postcode_point(code) is None]
-    if unknown:
-        raise ValidationFailed(
-            {
-                "postcodes": _("We do not know these postcodes: %(codes)s")
-                % {"codes": ", ".join(unknown)}
-            }
-        )
-    others = ChildcareDistrict.objects.filter(youth_office__region=region).exclude(
-        youth_office=youth_office
-    )
-    for other in others.select_related("youth_office"):
-        taken = sorted(set(codes) & set(other.postcode_list))
-        if taken:
-            raise ValidationFailed(
-                {
-                    "postcodes": _("%(codes)s already belong to the district of %(office)s.")
-                    % {"codes": ", ".join(taken), "office": other.youth_office.name}
-                }
-            )
-    return codes
-
-
-def _check_contacts(contacts: list[dict]) -> None:
-    for number, contact in enumerate(contacts, start=1):
-        if not (contact.get("phone") or contact.get("email") or contact.get("internal_phone")):
-            raise ValidationFailed(
-                {
-                    "contacts": _("Contact %(number)s: give a phone number or an e-mail address.")
-                    % {"number": number}
-                }
-            )
-
-
-def keep_childcare(
-    *,
-    access: Access,
-    youth_office: Institution,
-    postcodes: str,
-    how_to_apply: str = "",
-    portal_url: str = "",
-    short_notice: str = "",
-    extended_hours: str = "",
-    contacts: list[dict] | None = None,
-    vacancies: list[dict] | None = None,
-    today: date | None = None,
-) -> ChildcareDistrict:
-    """Keep the Jugendamt's childcare information: the district's postcodes and texts, and (when
-    given) its contacts and the family centres' free places, each list replacing the former."""
-    if youth_office.kind != Institution.Kind.YOUTH_WELFARE_OFFICE:
-        raise ValidationFailed({"youth_office": _("Only a Jugendamt keeps childcare information.")})
-    if not access.has(KEEP_CHILDCARE, youth_office):
-        raise PermissionDenied(_("Your account may not do this."))
-    codes = postcodes_of(postcodes, region=youth_office.region, youth_office=youth_office)
-    if contacts is not None:
-        _check_contacts(contacts)
-    for vacancy in vacancies or []:
-        centre = vacancy["centre"]
-        if (
-            centre.kind != Institution.Kind.FAMILY_CENTRE
-            or centre.region_id != youth_office.region_id
-        ):
-            raise ValidationFailed(
-                {"vacancies": _("%(name)s is no family centre of this region.") % {"name": centre}}
-            )
-    today = today or timezone.localdate()
-    with transaction.atomic(durable=True):
-        district, _created = ChildcareDistrict.objects.select_for_update().update_or_create(
-            youth_office=youth_office,
-            defaults={
-                "postcodes": " ".join(codes),
-                "how_to_apply": how_to_apply,
-                "portal_url": portal_url,
-                "short_notice": short_notice,
-                "extended_hours": extended_hours,
-                "checked_on": today,
-            },
-        )
-        if contacts is not None:
-            district.contacts.all().delete()
-            ChildcareContact.objects.bulk_create(
-                ChildcareContact(district=district, **contact) for contact in contacts
-            )
-        if vacancies is not None:
-            kept = {row.centre_id: row for row in district.vacancies.all()}
-            district.vacancies.all().delete()
-            ChildcareVacancy.objects.bulk_create(
-                ChildcareVacancy(
-                    district=district,
-                    centre=vacancy["centre"],
-                    places=vacancy["places"],
-                    ages=vacancy.get("ages", ""),
-                    reported_on=_reported_on(kept.get(vacancy["centre"].pk), vacancy, today),
-                )
-                for vacancy in {v["centre"].pk: v for v in vacancies}.values()
-            )
-    return district
-
-
-def _reported_on(former, vacancy, today):
-    """A free place keeps its date while its number and ages stay the same."""
-    if former and former.places == vacancy["places"] and former.ages == vacancy.get("ages", ""):
-        return former.reported_on
-    return today

@@ -27,8 +27,12 @@ from neuewege.core.models import Institution, Region
 from neuewege.events.search import postcode_point
 
 from . import schedules as schedule_rules
+from .childcare import POSTCODE
 from .languages import CODES as LANGUAGE_CODES
 from .models import (
+    ChildcareContact,
+    ChildcareDistrict,
+    ChildcareVacancy,
     Contact,
     HsdsImport,
     Location,
@@ -39,7 +43,7 @@ from .models import (
     Schedule,
     ServiceAtLocation,
 )
-from .permissions import KEEP
+from .permissions import KEEP, KEEP_CHILDCARE
 
 TRANSLATED_FIELDS = ("name", "description", "required_documents")
 TRANSLATION_KEYS = frozenset(
@@ -428,3 +432,127 @@ def upload_hsds(*, region, upload, user, language: str, check_only: bool = False
         )
         transaction.on_commit(lambda: import_hsds.enqueue(import_id=record.pk))
     return record
+
+
+# §4: the Jugendamt's childcare information (read in ``childcare.py``)
+
+
+def postcodes_of(text: str, *, region, youth_office) -> list[str]:
+    """The postcodes in ``text`` (separated by spaces, commas or lines), checked: five digits,
+    known, and in no other district of the region."""
+    codes = sorted(set((text or "").replace(",", " ").replace(";", " ").split()))
+    if not codes:
+        raise ValidationFailed({"postcodes": _("Enter the postcodes of the district.")})
+    wrong = [code for code in codes if not POSTCODE.fullmatch(code)]
+    if wrong:
+        raise ValidationFailed(
+            {
+                "postcodes": _("Not a postcode of five digits: %(codes)s")
+                % {"codes": ", ".join(wrong)}
+            }
+        )
+    unknown = [code for code in codes if postcode_point(code) is None]
+    if unknown:
+        raise ValidationFailed(
+            {
+                "postcodes": _("We do not know these postcodes: %(codes)s")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
+    others = ChildcareDistrict.objects.filter(youth_office__region=region).exclude(
+        youth_office=youth_office
+    )
+    for other in others.select_related("youth_office"):
+        taken = sorted(set(codes) & set(other.postcode_list))
+        if taken:
+            raise ValidationFailed(
+                {
+                    "postcodes": _("%(codes)s already belong to the district of %(office)s.")
+                    % {"codes": ", ".join(taken), "office": other.youth_office.name}
+                }
+            )
+    return codes
+
+
+def _check_contacts(contacts: list[dict]) -> None:
+    for number, contact in enumerate(contacts, start=1):
+        if not (contact.get("phone") or contact.get("email") or contact.get("internal_phone")):
+            raise ValidationFailed(
+                {
+                    "contacts": _("Contact %(number)s: give a phone number or an e-mail address.")
+                    % {"number": number}
+                }
+            )
+
+
+def keep_childcare(
+    *,
+    access: Access,
+    youth_office: Institution,
+    postcodes: str,
+    how_to_apply: str = "",
+    portal_url: str = "",
+    short_notice: str = "",
+    extended_hours: str = "",
+    contacts: list[dict] | None = None,
+    vacancies: list[dict] | None = None,
+    today: date | None = None,
+) -> ChildcareDistrict:
+    """Keep the Jugendamt's childcare information: the district's postcodes and texts, and (when
+    given) its contacts and the family centres' free places, each list replacing the former."""
+    if youth_office.kind != Institution.Kind.YOUTH_WELFARE_OFFICE:
+        raise ValidationFailed({"youth_office": _("Only a Jugendamt keeps childcare information.")})
+    if not access.has(KEEP_CHILDCARE, youth_office):
+        raise PermissionDenied(_("Your account may not do this."))
+    if contacts is not None:
+        _check_contacts(contacts)
+    for vacancy in vacancies or []:
+        centre = vacancy["centre"]
+        if (
+            centre.kind != Institution.Kind.FAMILY_CENTRE
+            or centre.region_id != youth_office.region_id
+        ):
+            raise ValidationFailed(
+                {"vacancies": _("%(name)s is no family centre of this region.") % {"name": centre}}
+            )
+    today = today or timezone.localdate()
+    with transaction.atomic(durable=True):
+        Region.objects.select_for_update().get(pk=youth_office.region_id)  # one keeper at a time
+        codes = postcodes_of(postcodes, region=youth_office.region, youth_office=youth_office)
+        district, _created = ChildcareDistrict.objects.select_for_update().update_or_create(
+            youth_office=youth_office,
+            defaults={
+                "postcodes": " ".join(codes),
+                "how_to_apply": how_to_apply,
+                "portal_url": portal_url,
+                "short_notice": short_notice,
+                "extended_hours": extended_hours,
+                "checked_on": today,
+            },
+        )
+        if contacts is not None:
+            district.contacts.all().delete()
+            ChildcareContact.objects.bulk_create(
+                ChildcareContact(district=district, **contact) for contact in contacts
+            )
+        if vacancies is not None:
+            kept = {row.centre_id: row for row in district.vacancies.all()}
+            district.vacancies.all().delete()
+            ChildcareVacancy.objects.bulk_create(
+                ChildcareVacancy(
+                    district=district,
+                    centre=vacancy["centre"],
+                    places=vacancy["places"],
+                    ages=vacancy.get("ages", ""),
+                    reported_on=_reported_on(kept.get(vacancy["centre"].pk), vacancy, today),
+                )
+                for vacancy in {v["centre"].pk: v for v in vacancies}.values()
+            )
+    return district
+
+
+def _reported_on(former, vacancy, today):
+    """A free place keeps its date while its number and ages stay the same."""
+    if former and former.places == vacancy["places"] and former.ages == vacancy.get("ages", ""):
+        return former.reported_on
+    return today

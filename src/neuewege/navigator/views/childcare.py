@@ -15,7 +15,7 @@ from neuewege.core.errors import DomainError, ValidationFailed
 from neuewege.core.models import Institution
 from neuewege.core.views.base import AccessMixin, add_domain_errors
 
-from .. import childcare
+from .. import childcare, services
 from ..childcare_forms import (
     BrochureForm,
     ChildcareSearchForm,
@@ -147,7 +147,7 @@ class ChildcareEdit(AccessMixin, View):
         valid = all([district_form.is_valid(), contact_forms.is_valid(), vacancy_forms.is_valid()])
         if valid:
             try:
-                childcare.keep_childcare(
+                services.keep_childcare(
                     access=self.access,
                     youth_office=self.record,
                     **district_form.cleaned_data,
