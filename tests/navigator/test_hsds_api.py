@@ -132,4 +132,6 @@ def test_filters_that_no_database_stores_are_422(client, directory):
     assert client.get(f"{API}/services", {"search": "a\x00b"}).status_code == 422
     edge = {"modified_after": "0001-01-01T00:00:00+14:00"}
     assert client.get(f"{API}/services", edge).status_code == 422
+    # a number is no time (pydantic would read it as seconds since 1970)
+    assert client.get(f"{API}/services", {"modified_after": "0.5"}).status_code == 422
     assert get(client, "/services", search="Dinslaken")["total_items"] == 1

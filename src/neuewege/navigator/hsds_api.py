@@ -6,16 +6,14 @@ content is German. Filters: ``taxonomy_term_id`` (with its narrower terms), ``or
 
 import math
 import uuid
-from datetime import UTC, datetime
 
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from neuewege.core.api_types import Text
+from neuewege.core.api_types import LocalTime, Text
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Region
 
@@ -36,7 +34,7 @@ class PageQuery(Schema):
 class ServiceFilters(PageQuery):
     taxonomy_term_id: uuid.UUID | None = None
     organization_id: uuid.UUID | None = None
-    modified_after: datetime | None = None
+    modified_after: LocalTime | None = None  # no offset: Europe/Berlin
     search: Text(200) = ""
     region: Text(5) = ""
 
@@ -81,16 +79,7 @@ def _offers(filters: ServiceFilters):
     if filters.organization_id is not None:
         offers = offers.filter(organization_id=filters.organization_id)
     if filters.modified_after is not None:
-        moment = filters.modified_after
-        try:
-            if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
-            moment = moment.astimezone(UTC)
-        except (OverflowError, ValueError):
-            raise ValidationFailed(
-                {"modified_after": _("Give a time as in 2026-05-04T09:30.")}
-            ) from None
-        offers = offers.filter(updated_at__gt=moment)
+        offers = offers.filter(updated_at__gt=filters.modified_after)
     if filters.search:
         offers = named_like(offers, filters.search)
     return offers
