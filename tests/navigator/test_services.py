@@ -258,3 +258,16 @@ def test_a_place_other_offers_share_is_not_changed_through_one_of_them(coordinat
     assert (shared.street, shared.town) == ("Hauptstraße 1", "Wesel")
     assert second.locations.get() == shared
     assert first.locations.get().town == "Dinslaken"
+
+
+def test_more_places_than_the_form_can_show_are_refused(coordinator, wesel):
+    place = PlaceData(street="Korbmacherstraße 14", postcode="46483", town="Wesel")
+    errors = errors_of(
+        lambda: services.create_offer(
+            access=access_for(coordinator),
+            region=wesel,
+            data=offer_data(places=[place] * (services.MAX_ROWS + 1)),
+        )
+    )
+    assert "places" in errors
+    assert not Offer.objects.exists()

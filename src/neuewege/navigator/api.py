@@ -50,7 +50,6 @@ router = Router(tags=["navigator"])
 NeedCode = Literal[tuple(BY_CODE)]
 LanguageCode = Literal[tuple(sorted(LANGUAGE_CODES))]
 Radius = Annotated[int, Field(ge=1, le=max(RADII_KM), description="Kilometres")]
-MAX_ROWS = 20
 MAX_RESULTS = 200
 ClockTime = Annotated[str, Field(pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="Local time")]
 ROW_ERROR = re.compile(r"^(place|schedule|contact)_(\d+)_(\w+)$")
@@ -182,9 +181,9 @@ class OfferIn(Input):
         None, description="The keeping institution; empty: the coordinator (staff: their own)"
     )
     languages: list[LanguageCode] = Field(["de"], max_length=len(LANGUAGE_CODES))
-    places: list[OfferPlaceIn] = Field([], max_length=MAX_ROWS)
-    schedules: list[OfferScheduleIn] = Field([], max_length=MAX_ROWS)
-    contacts: list[OfferContactIn] = Field([], max_length=MAX_ROWS)
+    places: list[OfferPlaceIn] = Field([], max_length=services.MAX_ROWS)
+    schedules: list[OfferScheduleIn] = Field([], max_length=services.MAX_ROWS)
+    contacts: list[OfferContactIn] = Field([], max_length=services.MAX_ROWS)
     url: WebAddress | Literal[""] = ""
     email: Email | Literal[""] = ""
     phone: Text(40) = ""

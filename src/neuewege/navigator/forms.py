@@ -21,11 +21,10 @@ from neuewege.events.forms.translations import add_translation_fields
 from .hsds.importing import MAX_FILE_BYTES, ZIP_LIMITS
 from .languages import OFFER_LANGUAGES
 from .models import Location, Offer, Organization
-from .services import ContactData, OfferData, PlaceData, ScheduleData
+from .services import MAX_ROWS, ContactData, OfferData, PlaceData, ScheduleData
 from .taxonomy import BY_CODE, TERMS
 
 ROWS = {"place": 2, "schedule": 3, "contact": 2}  # empty rows shown at least
-MAX_ROWS = 20  # as many as the API takes
 WEEKDAYS = list(
     zip(("MO", "TU", "WE", "TH", "FR", "SA", "SU"), OpeningPeriod.Weekday.labels, strict=True)
 )

@@ -53,6 +53,7 @@ TRANSLATION_KEYS = frozenset(
     if code != settings.LANGUAGE_CODE
 )
 MAX_AGE = 120
+MAX_ROWS = 20  # places, opening hours and contacts of one offer: what the form shows
 
 
 @dataclass
@@ -243,6 +244,13 @@ def _check(data: OfferData) -> dict:
         errors["description"] = _("Say in a few words what is offered.")
     if not data.needs:
         errors["needs"] = _("Choose at least one need this offer helps with.")
+    for name, rows in (
+        ("places", data.places),
+        ("schedules", data.schedules),
+        ("contacts", data.contacts),
+    ):
+        if len(rows) > MAX_ROWS:
+            errors[name] = _("At most %(number)s per offer.") % {"number": MAX_ROWS}
     unknown = [code for code in data.languages if code not in LANGUAGE_CODES]
     if unknown:
         errors["languages"] = _("Unknown language: %(codes)s") % {"codes": ", ".join(unknown)}
