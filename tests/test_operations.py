@@ -13,6 +13,16 @@ from django.utils import timezone
 
 from neuewege.core.models import ImportBatch, Institution, Person, User
 
+OPERATOR = {  # the operator's details the legal pages need (core/legal.py)
+    "NEUEWEGE_OPERATOR_NAME": "Kreis Wesel",
+    "NEUEWEGE_OPERATOR_ADDRESS": "Reeser Landstraße 31, 46483 Wesel",
+    "NEUEWEGE_OPERATOR_EMAIL": "neuewege@kreis-wesel.example",
+    "NEUEWEGE_OPERATOR_PHONE": "0281 207-0",
+    "NEUEWEGE_OPERATOR_REPRESENTATIVE": "Landrat Max Muster",
+    "NEUEWEGE_DPO_CONTACT": "datenschutz@kreis-wesel.example",
+    "NEUEWEGE_ACCESSIBILITY_REVIEW": "1. Dezember 2026, Selbstbewertung",
+}
+
 
 def deploy_check(tmp_path, **values):
     """``check --deploy`` in a fresh process with the given environment."""
@@ -38,9 +48,22 @@ def test_deploy_check_is_clean_with_production_values(tmp_path):
         NEUEWEGE_SECRET_KEY="Zq8#pL2!vR5@wT9$xY4%aB7^cD1&eF6*gH0(iJ3)kM-nP5+sU8=wX2",
         NEUEWEGE_ALLOWED_HOSTS="neuewege.example.de",
         NEUEWEGE_DEBUG="0",
+        **OPERATOR,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_while_the_legal_pages_lack_the_operator(tmp_path):
+    result = deploy_check(
+        tmp_path,
+        NEUEWEGE_SECRET_KEY="Zq8#pL2!vR5@wT9$xY4%aB7^cD1&eF6*gH0(iJ3)kM-nP5+sU8=wX2",
+        NEUEWEGE_ALLOWED_HOSTS="neuewege.example.de",
+        NEUEWEGE_DEBUG="0",
+        **(OPERATOR | {"NEUEWEGE_DPO_CONTACT": ""}),
+    )
+    assert result.returncode != 0
+    assert "neuewege.W001" in result.stderr and "NEUEWEGE_DPO_CONTACT" in result.stderr
 
 
 def start(tmp_path, code="import neuewege.wsgi; print('started')", **values):

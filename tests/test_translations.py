@@ -30,6 +30,8 @@ PARENT_SOURCES = (
     "events/models.py",
     "settings.py",
     "core/limits.py",
+    "core/templates/core/legal/",
+    "core/templates/core/barrier_report.html",
     "navigator/public_views.py",
     "navigator/templates/navigator/public/",
     "navigator/taxonomy.py",

@@ -247,6 +247,27 @@ FILE_UPLOAD_HANDLERS = [
 globals().update(email_settings(env("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env("NEUEWEGE_FROM_EMAIL", "Neue Wege <noreply@localhost>")
 BARRIER_REPORT_EMAIL = env("NEUEWEGE_BARRIER_REPORT_EMAIL")
+# The operator, named on the imprint, the privacy statement and the accessibility statement
+# (core/legal.py). A page shows a notice for each detail still empty; `neuewege check --deploy`
+# warns about them. The supervisory authority and the enforcement body default to NRW's.
+OPERATOR_NAME = env("NEUEWEGE_OPERATOR_NAME")
+OPERATOR_ADDRESS = env("NEUEWEGE_OPERATOR_ADDRESS")
+OPERATOR_EMAIL = env("NEUEWEGE_OPERATOR_EMAIL")
+OPERATOR_PHONE = env("NEUEWEGE_OPERATOR_PHONE")
+OPERATOR_REPRESENTATIVE = env("NEUEWEGE_OPERATOR_REPRESENTATIVE")
+OPERATOR_VAT_ID = env("NEUEWEGE_OPERATOR_VAT_ID")
+DPO_CONTACT = env("NEUEWEGE_DPO_CONTACT")
+DATA_PROTECTION_AUTHORITY = env(
+    "NEUEWEGE_DATA_PROTECTION_AUTHORITY",
+    "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen (LDI NRW), "
+    "Kavalleriestraße 2–4, 40213 Düsseldorf, poststelle@ldi.nrw.de",
+)
+ACCESSIBILITY_EMAIL = env("NEUEWEGE_ACCESSIBILITY_EMAIL")  # empty: OPERATOR_EMAIL
+ACCESSIBILITY_REVIEW = env("NEUEWEGE_ACCESSIBILITY_REVIEW")
+ACCESSIBILITY_ENFORCEMENT = env(
+    "NEUEWEGE_ACCESSIBILITY_ENFORCEMENT",
+    "Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen",
+)
 EVENT_REMINDER_DAYS = int(env("NEUEWEGE_REMINDER_DAYS", "2"))
 # Parents' details are deleted this many days after the event's last date (the consent text
 # promises 6 months); the log of reads and changes of personal data is kept this long.

@@ -120,13 +120,9 @@ urlpatterns = [
         "exports/files/<int:pk>/file", exporters.export_file_download, name="export-file-download"
     ),
     # public pages required of a public body
-    path("impressum/", public_pages.legal_page("core/legal/imprint.html"), name="imprint"),
-    path("datenschutz/", public_pages.legal_page("core/legal/privacy.html"), name="privacy"),
-    path(
-        "barrierefreiheit/",
-        public_pages.legal_page("core/legal/accessibility.html"),
-        name="accessibility",
-    ),
+    path("impressum/", public_pages.legal_page("imprint"), name="imprint"),
+    path("datenschutz/", public_pages.legal_page("privacy"), name="privacy"),
+    path("barrierefreiheit/", public_pages.legal_page("accessibility"), name="accessibility"),
     path("barrierefreiheit/melden/", public_pages.barrier_report, name="barrier-report"),
     # events in family centres: staff pages, pages for parents, calendar files and feeds
     path("", include("neuewege.events.urls")),

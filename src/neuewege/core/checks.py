@@ -1,6 +1,7 @@
-"""System checks of core: every page names a permission the table knows (``core.access``)."""
+"""System checks of core: every page names a permission the table knows (``core.access``);
+in production (``check --deploy``) the legal pages name the operator (``core.legal``)."""
 
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from .access import PERMISSIONS, declared_permission
@@ -47,4 +48,21 @@ def every_page_declares_a_known_permission(app_configs, **kwargs):
         )
         for pattern in pages()
         if (problem := page_problem(pattern)) is not None
+    ]
+
+
+@register(Tags.security, deploy=True)
+def legal_pages_name_the_operator(app_configs, **kwargs):
+    """``check --deploy``: the imprint, privacy and accessibility statement need the operator's
+    details (core/legal.py); until they are set, the pages show a notice instead."""
+    from .legal import REQUIRED, missing
+
+    return [
+        Warning(
+            f"The {page} page lacks: {', '.join(variables)}.",
+            hint="Set these environment variables (README, Configuration).",
+            id="neuewege.W001",
+        )
+        for page in REQUIRED
+        if (variables := missing(page))
     ]

@@ -75,6 +75,11 @@ class DataCategory:
     # data that is not a parent's
     find: Callable[[Region, str, str], models.QuerySet] | None = None
     labels: dict = field(default_factory=dict)  # archived field → what it is, for the parent
+    # Data of the people who use the public pages (parents, reporters of barriers): why it is
+    # kept and from when its retention counts, in their words. The privacy statement lists
+    # every category that gives a purpose, with its legal basis and retention (core/legal.py).
+    purpose: str = ""
+    retention_start: str = ""
 
     @property
     def retention_days(self) -> int:
@@ -305,6 +310,8 @@ data_category(
     default_days=730,
     expired=lambda cutoff: PersonalDataLog.objects.filter(at__lt=cutoff),
     archived_fields=["at", "user_id", "region_id", "action", "record", "purpose"],
+    purpose=_("To prove who read, exported or changed your details, and when."),
+    retention_start=_("counted from the entry"),
 )
 data_category(
     "unconfirmed_uploads",
@@ -341,6 +348,14 @@ data_category(
     default_days=365,
     expired=lambda cutoff: BarrierReport.objects.filter(created_at__lt=cutoff),
     archived_fields=["created_at", "page_url", "description", "contact"],
+    labels={
+        "created_at": _("Sent at"),
+        "page_url": _("The page"),
+        "description": _("Your description of the barrier"),
+        "contact": _("Your e-mail or phone, if you give it"),
+    },
+    purpose=_("To remove the barrier you reported and, if you give a contact, to answer you."),
+    retention_start=_("counted from the report"),
 )
 for name, model, label in (
     (

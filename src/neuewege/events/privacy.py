@@ -73,6 +73,12 @@ data_category(
         "survey_consented_at": _("Consent to the survey given"),
         "created_at": _("Booked at"),
     },
+    purpose=_(
+        "To keep your place, to tell you about changes and remind you of the date, to plan "
+        "childcare for your children and, only if you agree, to invite you to a short survey "
+        "afterwards."
+    ),
+    retention_start=_("counted from the event's last date"),
 )
 data_category(
     "revoked_calendar_feeds",

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import i18n
 
-from .. import limits, services
+from .. import legal, limits, services
 from ..access import STATE_FIGURES, access_for, public
 from ..forms import BarrierReportForm
+from ..middleware import parent_page
 
 
 @public
@@ -25,14 +26,23 @@ def home(request):
     return redirect("region-list")
 
 
-def legal_page(template):
+def legal_page(page):
+    """The imprint, the privacy statement and the accessibility statement: in the parents'
+    layout and language (staff reach them from their footer too), with the operator's details
+    from the settings and, on the privacy statement, the data categories of the registry."""
+
+    @parent_page
     @public
     def view(request):
-        return render(request, template)
+        context = {"operator": legal.operator(), "missing": legal.missing(page)}
+        if page == "privacy":
+            context["categories"] = legal.told_to_visitors()
+        return render(request, f"core/legal/{page}.html", context)
 
     return view
 
 
+@parent_page
 @public
 @limits.limit_posts("barrier-report", "core/barrier_report.html")
 def barrier_report(request):
