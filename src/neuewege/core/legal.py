@@ -62,6 +62,8 @@ def missing(page: str) -> list[str]:
 
 
 def told_to_visitors() -> list[DataCategory]:
-    """The categories of data about the users of the public pages (those that give a purpose),
+    """The categories of data about the users of the public pages (those that give a purpose):
+    first a parent's own records (those found for a parent's request), then the others, each
     in the registry's order."""
-    return [category for category in CATEGORIES.values() if category.purpose]
+    told = [category for category in CATEGORIES.values() if category.purpose]
+    return sorted(told, key=lambda category: category.find is None)
