@@ -2,7 +2,7 @@
 parent's personal data. The state overview computes all regions in a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -10,10 +10,12 @@ from django.db.models import Avg, Count, Max
 from django.utils import timezone
 
 from neuewege.core.models import Institution, Region
+from neuewege.evaluation import results as evaluation
+from neuewege.evaluation.disclosure import Period
 from neuewege.events.models import Format
 
 from . import indicators, selectors
-from .models import Meeting, RegionCheck, SteeringGroup, Task
+from .models import Meeting, RegionCheck, SteeringGroup, Task, check_is_old
 
 
 @dataclass
@@ -159,6 +161,11 @@ class RegionRow:
     last_check: date | None
     steering_group_active: bool
     centre: tuple[float, float] | None  # the mean position of its institutions, for the map
+    check_is_old: bool = False  # its last Regionen-Check is old (models.CHECK_OLD_AFTER)
+
+    @property
+    def in_programme(self) -> bool:
+        return bool(self.region.phase)
 
 
 def state_overview(today: date | None = None) -> list[RegionRow]:
@@ -196,6 +203,119 @@ def state_overview(today: date | None = None) -> list[RegionRow]:
             last_check=last_checks.get(region.id),
             steering_group_active=region.id in active_groups,
             centre=positions.get(region.id),
+            check_is_old=check_is_old(last_checks.get(region.id), today),
         )
         for region in regions
     ]
+
+
+# The state level's start page: the programme's totals in NRW, each with the year before
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A figure now and a year before (None: not known)."""
+
+    now: int | None
+    before: int | None
+
+    @property
+    def change(self) -> int | None:
+        if self.now is None or self.before is None:
+            return None
+        return self.now - self.before
+
+
+@dataclass
+class StateTotals:
+    regions: int  # all regions of the state
+    in_programme: Trend  # regions in a programme phase, today and a year ago
+    centres: int  # family centres in the state
+    centres_reached: Trend  # with an event in the last 12 months, and the 12 months before
+    parents: Trend  # who came to an event, likewise
+    events_by_format: list[tuple[str, Trend]]  # (format's name, events held), likewise
+
+
+def state_totals(today: date | None = None) -> StateTotals:
+    """The programme's totals in NRW: the last twelve months against the twelve months before
+    (the regions in the programme: today against a year ago). A fixed number of queries,
+    whatever the number of regions; the figures from the events come from the cache."""
+    today = today or timezone.localdate()
+    year_ago = today - timedelta(days=indicators.WINDOW_DAYS)
+    regions = list(Region.objects.values_list("pk", "phase", "phase_start"))
+    ids = [pk for pk, _phase, _start in regions]
+
+    def total(code: str) -> Trend:
+        return Trend(
+            sum(indicators.values(code, ids, today).values()),
+            sum(indicators.values(code, ids, year_ago).values()),
+        )
+
+    now, before = _events_by_format(today), _events_by_format(year_ago)
+    formats = Format.objects.order_by("pk").values_list("pk", "name")
+    return StateTotals(
+        regions=len(regions),
+        in_programme=Trend(
+            sum(1 for _pk, phase, _start in regions if phase),
+            sum(1 for _pk, phase, start in regions if phase and (not start or start <= year_ago)),
+        ),
+        centres=Institution.objects.family_centres().count(),
+        centres_reached=total("centres_with_event"),
+        parents=total("parents_reached"),
+        events_by_format=[(name, Trend(now.get(pk, 0), before.get(pk, 0))) for pk, name in formats],
+    )
+
+
+def _events_by_format(today: date) -> dict[int, int]:
+    """The events held in the twelve months up to ``today`` per format (its id), in the
+    whole state: kept FIGURES_CACHE_SECONDS."""
+    key = f"figures:state:events_by_format:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = dict(
+            indicators.held_sessions(*indicators.window(today))
+            .values_list("event__format_id")
+            .annotate(events=Count("event_id", distinct=True))
+            .order_by()
+        )
+        cache.set(key, figures, settings.FIGURES_CACHE_SECONDS)
+    return figures
+
+
+@dataclass(frozen=True)
+class SurveyTrend:
+    """A share of the parents' follow-up survey this year and last year, as the evaluation
+    shows it: a figure of fewer than five responses reads "< 5" (``evaluation.Figure``)."""
+
+    now: evaluation.Figure
+    before: evaluation.Figure
+
+    @property
+    def change(self) -> int | None:
+        """In percentage points; None unless both are shown."""
+        if self.now.shown is None or self.before.shown is None:
+            return None
+        return self.now.shown - self.before.shown
+
+
+@dataclass(frozen=True)
+class SurveyTotals:
+    year: int
+    response_rate: SurveyTrend
+    took_step: SurveyTrend
+
+
+def survey_totals(today: date | None = None) -> SurveyTotals:
+    """The response rate and the share who took a concrete step, in the whole state, this
+    year and last year: the evaluation's results (its rules, its cache)."""
+    moment = timezone.now() if today is None else _aware(today + timedelta(days=1))
+    year = timezone.localdate(moment).year if today is None else today.year
+    now, before = (
+        evaluation.results(evaluation.Filters(Period.year(each)), now=moment).total
+        for each in (year, year - 1)
+    )
+    return SurveyTotals(
+        year=year,
+        response_rate=SurveyTrend(now.response_rate, before.response_rate),
+        took_step=SurveyTrend(now.took_step_share, before.took_step_share),
+    )

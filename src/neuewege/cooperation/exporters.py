@@ -38,19 +38,36 @@ STATE_SORT_KEYS = {
 }
 
 
+# The regions table shows those in the programme (a programme phase) or all regions.
+STATE_SHOW = {
+    "all": gettext_lazy("All regions"),
+    "programme": gettext_lazy("In the programme"),
+}
+
+
+def state_show(show: str) -> str:
+    """Which regions the table shows; all when unknown."""
+    return show if show in STATE_SHOW else "all"
+
+
 def state_sort(sort: str) -> str:
     """The column to sort by ("-" before it: descending); by name when unknown."""
     return sort if sort.lstrip("-") in STATE_SORT_KEYS else "name"
 
 
-def sorted_rows(sort):
+def shown_rows(rows, show):
+    return [row for row in rows if show == "all" or row.in_programme]
+
+
+def sorted_rows(sort, show="all"):
     rows = dashboards.state_overview()
     rows.sort(key=STATE_SORT_KEYS[sort.lstrip("-")], reverse=sort.startswith("-"))
-    return rows
+    return shown_rows(rows, show)
 
 
 def _state(access, params) -> Target:
-    return Target(data=state_sort(str(params.get("sort", "name"))))
+    sort = state_sort(str(params.get("sort", "name")))
+    return Target(data=(sort, state_show(str(params.get("show", "all")))))
 
 
 def _state_overview(target: Target, fmt: str) -> Document:
@@ -66,7 +83,7 @@ def _state_overview(target: Target, fmt: str) -> Document:
             _("yes") if row.steering_group_active else _("no"),
             row.coverage.centres,
         ]
-        for row in sorted_rows(target.data)
+        for row in sorted_rows(*target.data)
     ]
     return Document(table(header, rows, fmt, title=_("Regions")), "neue-wege-regionen.xlsx")
 

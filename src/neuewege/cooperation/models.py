@@ -6,6 +6,9 @@ that fulfils it — when that record exists in earnest: a meeting scheduled and 
 event published or held. Later agreements and trainings link the same way.
 """
 
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -46,6 +49,16 @@ class ProgrammeOffer(models.TextChoices):
     )
     COOPERATION_ADVICE = "cooperation_advice", _("Advice on developing the cooperation")
     REGION_CHECK = "region_check", _("Regionen-Check with guiding questions")
+
+
+# A Regionen-Check held longer ago than this is old: the state level's overview flags it, so
+# that the region is asked to hold the Check again.
+CHECK_OLD_AFTER = relativedelta(years=2)
+
+
+def check_is_old(held_on: date | None, today: date) -> bool:
+    """Whether a Regionen-Check held on ``held_on`` is old on ``today`` (none held: not old)."""
+    return held_on is not None and held_on + CHECK_OLD_AFTER <= today
 
 
 class RegionCheck(models.Model):

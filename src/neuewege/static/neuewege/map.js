@@ -1,7 +1,8 @@
 // Shows institutions on a map. Loaded only when the operator has switched map tiles on.
 // Points with "covered" (family centres on the dashboard) are dots: green with an event in the
 // last twelve months, grey without; points with "colour" (the coverage plans) are dots of that
-// colour. The list or table beside the map says the same in words.
+// colour, of "radius" when given (the state overview: the larger, the more reach) and hollow
+// with "hollow". The list or table beside the map says the same in words.
 // Names come from the data: they go into the page as text, never as HTML.
 const asText = (value) => {
   const span = document.createElement("span");
@@ -20,7 +21,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const marker = (p) =>
     p.colour === undefined && p.covered === undefined
       ? L.marker([p.lat, p.lon], { title: p.name, alt: p.name })
-      : L.circleMarker([p.lat, p.lon], { radius: 7, color: color(p), fillOpacity: 0.8 }).bindTooltip(
+      : L.circleMarker([p.lat, p.lon], {
+          radius: p.radius || 7,
+          color: color(p),
+          weight: p.hollow ? 2 : 3,
+          fillOpacity: p.hollow ? 0.1 : 0.8,
+        }).bindTooltip(
           asText(p.name),
         );
   const markers = points.map((p) => marker(p).addTo(map));
