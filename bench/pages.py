@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from urllib.error import HTTPError, URLError
 
-from . import common
+from . import common, page_weight
 from .scenarios import BASELINE, REGION_KEY, SCENARIOS, TARGET_P95_MS, TARGET_RATIO, url
 
 USERS = int(os.environ.get("BENCH_USERS", "20"))
@@ -383,6 +383,8 @@ def run() -> dict:
     loads, baseline = {}, SCENARIOS[BASELINE]
     with gunicorn(env) as host:
         statuses = warm_up(host, fixtures, by_auth)
+        print("the parents' event search on a first visit: bytes received …", flush=True)
+        weight = page_weight.run(host, url(SCENARIOS["event_search"], fixtures))
         for scenario in SCENARIOS.values():
             print(f"locust: {scenario.title}, {SECONDS} s …", flush=True)
             loads[scenario.name] = run_locust(scenario, host, fixtures)
@@ -437,6 +439,7 @@ def run() -> dict:
             key: fixtures[key] for key in ("institution_id", "query", "postcode", "date_from")
         },
         "scenarios": scenarios,
+        "page_weight": weight,
     }
     common.write_json("pages", result)
     print()
@@ -447,6 +450,8 @@ def run() -> dict:
         f"a run before ({baseline_runs[0]:.0f}) and after ({baseline_runs[1]:.0f}) the pages"
     )
     print(pages_table(result))
+    print()
+    print("\n".join(page_weight.summary_lines(weight)))
     return result
 
 

@@ -56,7 +56,7 @@ def summary(
     navigated,
     documented,
 ) -> str:
-    from bench import agreements, coverage, evidence, navigator, training_groups
+    from bench import agreements, coverage, evidence, navigator, page_weight, training_groups
     from bench.evaluation import summary_lines
     from bench.importing import import_table
     from bench.pages import pages_table
@@ -113,6 +113,8 @@ def summary(
             f"{pages['users'] * 1000 // TARGET_P95_MS} req/s",
             "",
             pages_table(pages),
+            "",
+            *page_weight.summary_lines(pages["page_weight"]),
             "",
             f"Import of 5,000 institutions (`neuewege import institutions FILE`, "
             f"{imported['database']}; times include starting the command):",
