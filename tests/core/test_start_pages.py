@@ -277,10 +277,11 @@ def test_family_centre_sees_its_dates_calls_and_attendance_to_record(
     dates = panels["coming-dates"]["dates"]
     assert [row.event.title for row in dates] == ["Unser Elterncafé"]
     assert dates[0].childcare.under_3 == 1 and dates[0].childcare.age_6_to_14 == 1
-    assert [row.pk for row in panels["calls"]["calls"]] == [call.pk]
+    assert [(row["event_id"], row["calls"]) for row in panels["calls"]["events"]] == [(ours.pk, 1)]
     assert [row.event.title for row in panels["attendance"]["dates"]] == ["Letzte Woche"]
     body = response.content.decode()
-    assert reverse("notification-called", args=[call.pk]) in body
+    assert reverse("event-registrations", args=[ours.pk]) in body
+    assert call.registration.phone not in body  # names and numbers: on the logged page only
     assert reverse("session-attendance", args=[past.sessions.get().pk]) in body
     assert theirs.title not in body and "Nachbars Elterncafé" not in body
 
@@ -288,7 +289,7 @@ def test_family_centre_sees_its_dates_calls_and_attendance_to_record(
 def test_empty_panels_say_so(client, staff):
     response = home(client, staff)
     assert all(
-        not panel["data"].get("dates") and not panel["data"].get("calls")
+        not panel["data"].get("dates") and not panel["data"].get("events")
         for panel in response.context["panels"]
     )
     assert response.content.decode().count('class="start-empty"') == 3

@@ -5,7 +5,18 @@ the account's regions does not exist for it."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -424,22 +435,40 @@ def coming_dates(access: Access, region: Region, user) -> dict:
 
 
 def calls_to_make(access: Access, region: Region, user) -> dict:
-    """Messages to parents without e-mail that the account's centres still have to pass on by
-    phone (``calls_due`` for the whole of them)."""
+    """Per event of the account's centres: how many messages to parents without e-mail are
+    still to pass on by phone (as ``calls_due``). Counts only — the names and numbers stay on
+    the event's registrations page, which logs their reading."""
     centres = access.institutions_for(SEE_CONTACTS, region)
-    calls = (
-        Notification.objects.filter(
-            Q(registration__email="") | Q(registration__email__isnull=True),
-            registration__event__family_centre__in=centres,
-            registration__anonymised_at__isnull=True,
-            sent_at__isnull=True,
-            kind__in=CALL_KINDS,
-        )
-        .select_related("registration__event", "registration__session", "session")
-        .order_by("created_at", "pk")
+    calls = Notification.objects.filter(
+        Q(registration__email="") | Q(registration__email__isnull=True),
+        registration__event__family_centre__in=centres,
+        registration__anonymised_at__isnull=True,
+        sent_at__isnull=True,
+        kind__in=CALL_KINDS,
     )
-    rows, total = _limited(calls)
-    return {"calls": rows, "total": total}
+    events = (
+        calls.values(
+            "registration__event",
+            "registration__event__title",
+            "registration__event__family_centre__name",
+        )
+        .annotate(calls=Count("pk"), since=Min("created_at"))
+        .order_by("since", "registration__event")
+    )
+    rows = [
+        {
+            "event_id": row["registration__event"],
+            "title": row["registration__event__title"],
+            "centre": row["registration__event__family_centre__name"],
+            "calls": row["calls"],
+            "since": row["since"],
+        }
+        for row in events[:START_ROWS]
+    ]
+    total = sum(row["calls"] for row in rows)
+    if len(rows) == START_ROWS:
+        total = calls.count()
+    return {"events": rows, "total": total}
 
 
 def _attendance_due(sessions):
