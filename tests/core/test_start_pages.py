@@ -233,6 +233,32 @@ def test_coordinator_sees_failed_imports_of_the_region_only(client, coordinator,
     assert reverse("import-preview", args=[wesel.key, failed.pk]) in response.content.decode()
 
 
+def test_coordinator_sees_failed_and_stalled_plans_and_assignments(
+    client, coordinator, wesel, borken
+):
+    from neuewege.coverage.models import PlanRun, Scenario
+    from neuewege.trainings.models import AssignmentRun
+    from tests.factories import make_training
+
+    plans = Scenario.objects.create(region=wesel, year=2027, name="Nur BCA", functions=["bca"])
+    failed = PlanRun.objects.create(scenario=plans, work_state="failed")
+    PlanRun.objects.create(scenario=plans, work_state="done")
+    elsewhere = Scenario.objects.create(region=borken, year=2027, name="Borken", functions=["bca"])
+    PlanRun.objects.create(scenario=elsewhere, work_state="failed")
+    stalled = AssignmentRun.objects.create(training=make_training(wesel), work_state="running")
+    AssignmentRun.objects.filter(pk=stalled.pk).update(
+        work_updated_at=timezone.now() - timedelta(hours=1)
+    )
+    response = home(client, coordinator)
+    panels = {panel["key"]: panel["data"] for panel in response.context["panels"]}
+    assert [item["url"] for item in panels["failed-plans"]["items"]] == [
+        reverse("plan-run-detail", args=[failed.pk])
+    ]
+    assert [item["url"] for item in panels["failed-assignments"]["items"]] == [
+        reverse("assignment-run-detail", args=[stalled.pk])
+    ]
+
+
 def test_coordinator_sees_the_headline_figures_with_their_trend(
     client, coordinator, family_centre, wesel
 ):

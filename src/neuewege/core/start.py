@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from .access import IMPORT, Access
 from .models import Region, User
+from .progress import STALLED_AFTER, State
 
 FAILED_SINCE = timedelta(days=30)  # failed work older than this no longer needs anyone
 
@@ -58,18 +59,16 @@ def panels(access: Access, region: Region) -> list[dict]:
     return shown
 
 
-def failed_work(queryset, *, since=None):
-    """Background work (``core.models.BackgroundWork``) that failed or stalled since ``since``
-    (default: the last FAILED_SINCE): what the failed-work panels list."""
-    from .progress import STALLED_AFTER, State
-
+def failed_work(queryset):
+    """Background work (``core.models.BackgroundWork``) that failed, or stalled
+    (``progress.has_stalled``), in the last FAILED_SINCE: what the failed-work panels list."""
     now = timezone.now()
     stalled = Q(
         work_state__in=[State.WAITING, State.RUNNING], work_updated_at__lt=now - STALLED_AFTER
     )
     return queryset.filter(
         Q(work_state=State.FAILED) | stalled,
-        work_updated_at__gte=since or now - FAILED_SINCE,
+        work_updated_at__gte=now - FAILED_SINCE,
     )
 
 
