@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import gevent
 from locust import FastHttpUser, constant, events, task
 
-from bench.scenarios import SCENARIOS, url
+from bench.scenarios import ACCOUNTS, SCENARIOS, url
 
 FIXTURES = json.loads(os.environ.get("BENCH_FIXTURES", "{}"))
 SCENARIO = os.environ.get("BENCH_SCENARIO", "bare")
@@ -38,10 +38,8 @@ class BenchUser(FastHttpUser):
     def on_start(self):
         spec = SCENARIOS[self.scenario]
         self.path, self.headers = url(spec, FIXTURES), {}
-        if spec.auth == "session":
-            self.log_in(FIXTURES["email"])
-        elif spec.auth == "state":
-            self.log_in(FIXTURES["state_email"])
+        if spec.auth in ACCOUNTS:
+            self.log_in(FIXTURES[ACCOUNTS[spec.auth]])
         elif spec.auth == "token":
             self.headers = {"Authorization": f"Bearer {FIXTURES['token']}"}
         progress["ready"] += 1
@@ -140,6 +138,18 @@ class EventSearchAnyPostcode(BenchUser):
 
 class OfferSearch(BenchUser):
     scenario = "offer_search"
+
+
+class StartCoordinator(BenchUser):
+    scenario = "start_coordinator"
+
+
+class StartFamilyCentre(BenchUser):
+    scenario = "start_family_centre"
+
+
+class StartSpeaker(BenchUser):
+    scenario = "start_speaker"
 
 
 @events.test_stop.add_listener

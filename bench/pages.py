@@ -17,7 +17,15 @@ from datetime import timedelta
 from urllib.error import HTTPError, URLError
 
 from . import common, page_weight
-from .scenarios import BASELINE, REGION_KEY, SCENARIOS, TARGET_P95_MS, TARGET_RATIO, url
+from .scenarios import (
+    ACCOUNTS,
+    BASELINE,
+    REGION_KEY,
+    SCENARIOS,
+    TARGET_P95_MS,
+    TARGET_RATIO,
+    url,
+)
 
 USERS = int(os.environ.get("BENCH_USERS", "20"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
@@ -27,6 +35,8 @@ LOGIN_ALLOWANCE = 90  # seconds for all users to sign in (Argon2 takes ~0.5 s pe
 SEARCH_DAYS_AHEAD = 14  # the date filter of the event search: dates from two weeks on
 EMAIL = "bench.koordination@bench.neuewege.example"
 STATE_EMAIL = "bench.land@bench.neuewege.example"
+CENTRE_EMAIL = "bench.familienzentrum@bench.neuewege.example"
+SPEAKER_EMAIL = "bench.referent@bench.neuewege.example"
 PASSWORD = "bench-neuewege-passwort"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -35,9 +45,11 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def prepare_fixtures() -> dict:
-    """A coordinator of Kreis Wesel and a state-level account with a known password and a
-    second factor, and a fresh API token (idempotent: the accounts are reused, earlier
-    benchmark tokens and recovery codes deleted)."""
+    """A coordinator of Kreis Wesel, staff of its family centre with the most dates ahead, a
+    speaker of its job centre (or employment agency) with the most dates ahead and a
+    state-level account, each with a known password and a second factor, and a fresh API token
+    (idempotent: the accounts are reused, earlier benchmark tokens and recovery codes
+    deleted)."""
     from django.utils import timezone
 
     from neuewege.core.models import ApiToken, Institution, Region, User
@@ -47,6 +59,8 @@ def prepare_fixtures() -> dict:
     user = bench_account(EMAIL, User.Role.COORDINATOR)
     user.regions.set([wesel])
     bench_account(STATE_EMAIL, User.Role.STATE)
+    staff_account(CENTRE_EMAIL, busiest_person(wesel, speaking=False))
+    staff_account(SPEAKER_EMAIL, busiest_person(wesel, speaking=True))
     ApiToken.objects.filter(user=user).delete()
     _token, secret = create_api_token(user=user, name="bench")
     centre = Institution.objects.family_centres().filter(region=wesel).order_by("id").first()
@@ -55,6 +69,8 @@ def prepare_fixtures() -> dict:
     return {
         "email": EMAIL,
         "state_email": STATE_EMAIL,
+        "centre_email": CENTRE_EMAIL,
+        "speaker_email": SPEAKER_EMAIL,
         "password": PASSWORD,
         "token": secret,
         "institution_id": centre.pk,
@@ -90,6 +106,72 @@ def bench_account(email, role):
     )
     RecoveryCode.objects.filter(device=device).delete()
     device.throttle_reset()
+    return user
+
+
+def busiest_person(region, *, speaking: bool):
+    """A person of ``region`` whose start page has the most to show: the speaker of the job
+    centre or employment agency with the most dates ahead (``speaking``), else a person of the
+    family centre with the most dates ahead. One with no account of its own, or the
+    benchmark's."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from neuewege.core.models import Institution, Person
+
+    now = timezone.now()
+    free = Person.objects.filter(
+        Q(account__isnull=True) | Q(account__email__in=[CENTRE_EMAIL, SPEAKER_EMAIL])
+    )
+    if speaking:
+        ahead = Q(
+            speaking_events__sessions__starts_at__gt=now,
+            speaking_events__sessions__is_cancelled=False,
+            speaking_events__family_centre__region=region,
+        )
+        person = (
+            free.filter(
+                institution__region=region,
+                institution__kind__in=[
+                    Institution.Kind.JOB_CENTRE,
+                    Institution.Kind.EMPLOYMENT_AGENCY,
+                ],
+            )
+            .annotate(dates=Count("speaking_events__sessions", filter=ahead))
+            .order_by("-dates", "pk")
+            .first()
+        )
+    else:
+        ahead = Q(
+            parent_events__sessions__starts_at__gt=now,
+            parent_events__sessions__is_cancelled=False,
+        )
+        centre = (
+            Institution.objects.family_centres()
+            .filter(region=region)
+            .annotate(dates=Count("parent_events__sessions", filter=ahead))
+            .order_by("-dates", "pk")
+            .first()
+        )
+        person = free.filter(institution=centre).order_by("pk").first()
+        if person is None and centre is not None:
+            person = Person.objects.create(
+                institution=centre, first_name="Bench", last_name="Familienzentrum"
+            )
+    if person is None:
+        raise RuntimeError("nobody to sign in as in Kreis Wesel: is the state-scale dataset there?")
+    return person
+
+
+def staff_account(email, person):
+    """A benchmark account of staff, as the person ``person``."""
+    from neuewege.core.models import User
+
+    user = bench_account(email, User.Role.STAFF)
+    if user.person_id != person.pk:
+        User.objects.filter(person=person).exclude(pk=user.pk).update(person=None)
+        user.person = person
+        user.save(update_fields=["person"])
     return user
 
 
@@ -163,8 +245,7 @@ def clients(fixtures: dict) -> dict:
 
     return {
         "anonymous": client(),
-        "session": signed_in_client(fixtures["email"]),
-        "state": signed_in_client(fixtures["state_email"]),
+        **{auth: signed_in_client(fixtures[key]) for auth, key in ACCOUNTS.items()},
         "token": client(HTTP_AUTHORIZATION=f"Bearer {fixtures['token']}"),
     }
 
@@ -305,7 +386,7 @@ def warm_up(host: str, fixtures: dict, by_auth: dict, rounds: int = 10) -> dict:
         "anonymous": {},
         **{
             auth: {"Cookie": f"sessionid={by_auth[auth].cookies['sessionid'].value}"}
-            for auth in ("session", "state")
+            for auth in ACCOUNTS
         },
         "token": {"Authorization": f"Bearer {fixtures['token']}"},
     }
@@ -329,7 +410,7 @@ def run_locust(scenario, host: str, fixtures: dict, label: str = "") -> dict:
     output = common.RESULTS / f"locust-{label}.json"
     output.unlink(missing_ok=True)
     users = scenario.users or USERS
-    account = {"session": fixtures["email"], "state": fixtures["state_email"]}.get(scenario.auth)
+    account = fixtures.get(ACCOUNTS.get(scenario.auth, ""))
     if account:  # each locust user signs in once, with a recovery code of its own
         fixtures = fixtures | {"codes": recovery_codes(account, users)}
     env = {
@@ -399,13 +480,18 @@ def run() -> dict:
     scenarios = []
     for scenario in SCENARIOS.values():
         load, measured = loads[scenario.name], in_process[scenario.name]
+        # the reference of the ratio: the bare view, or (start pages) the signed-in bare view
+        reference = (
+            baseline_rps if scenario.baseline == BASELINE else loads[scenario.baseline]["rps"]
+        )
         entry = {
             "name": scenario.name,
             "title": scenario.title,
             **{key: value for key, value in measured.items() if key != "sql"},
             "status_on_gunicorn": statuses.get(scenario.name),
             **{key: value for key, value in load.items() if key != "scenario"},
-            "ratio": round(load["rps"] / baseline_rps, 3) if baseline_rps else 0.0,
+            "ratio": round(load["rps"] / reference, 3) if reference else 0.0,
+            "ratio_to": scenario.baseline,
             "sql": measured["sql"],
         }
         if scenario.is_page:
@@ -467,7 +553,8 @@ def pages_table(result: dict) -> str:
             [
                 s["title"],
                 f"{s['rps']:.0f}",
-                f"{s['ratio']:.0%}",
+                f"{s['ratio']:.0%}"
+                + (" ÷ signed in" if s.get("ratio_to", BASELINE) != BASELINE else ""),
                 f"{s['p50_ms']:.0f}",
                 f"{s['p95_ms']:.0f}",
                 f"{s['failures']}/{s['requests']}",

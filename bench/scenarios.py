@@ -17,6 +17,18 @@ OFFER_SEARCH_TARGET_P95_MS = 150
 # the region dashboard and the state overview (issue 4): 10 users, p95 only
 COOPERATION_USERS = 10
 COOPERATION_TARGET_P95_MS = 200
+# the start pages (issue 18): 10 users, against the signed-in bare view
+START_USERS = 10
+START_TARGET_RATIO = 0.30
+START_TARGET_P95_MS = 200
+SIGNED_IN_BASELINE = "bare_signed_in"
+# Who signs in for a scenario's ``auth``: the key of the account's e-mail in the fixtures.
+ACCOUNTS = {
+    "session": "email",  # the coordinator
+    "state": "state_email",
+    "family_centre": "centre_email",  # staff of the family centre with the most dates ahead
+    "speaker": "speaker_email",  # the job centre's speaker with the most dates ahead
+}
 
 
 @dataclass(frozen=True)
@@ -24,13 +36,14 @@ class Scenario:
     name: str  # also the request name in locust's statistics
     user_class: str  # the user class in bench/locustfile.py
     title: str
-    auth: str  # "anonymous", "session" (the coordinator), "state" (state level), "token" (API)
+    auth: str  # "anonymous", "token" (API), or an account of ACCOUNTS ("session": the coordinator)
     path: str  # may name {query}, {institution_id}, {postcode} and {date_from} (fixtures)
     is_page: bool = True  # False for the baseline and references: no targets
     target_ratio: float | None = TARGET_RATIO  # None: no target for the ratio
     target_p95_ms: int = TARGET_P95_MS
     users: int = 0  # locust users; 0: BENCH_USERS
     cache_missed: bool = False  # locust asks for an address not asked before, at a random postcode
+    baseline: str = BASELINE  # the reference of the ratio
 
 
 SCENARIOS = {
@@ -88,6 +101,29 @@ SCENARIOS = {
             target_ratio=None,
             target_p95_ms=COOPERATION_TARGET_P95_MS,
             users=COOPERATION_USERS,
+        ),
+        *(
+            Scenario(
+                name,
+                user_class,
+                f"start page, {who} ({START_USERS} users)",
+                auth,
+                f"/regions/{REGION_KEY}/",
+                target_ratio=START_TARGET_RATIO,
+                target_p95_ms=START_TARGET_P95_MS,
+                users=START_USERS,
+                baseline=SIGNED_IN_BASELINE,
+            )
+            for name, user_class, auth, who in [
+                ("start_coordinator", "StartCoordinator", "session", "coordinator"),
+                (
+                    "start_family_centre",
+                    "StartFamilyCentre",
+                    "family_centre",
+                    "family-centre staff",
+                ),
+                ("start_speaker", "StartSpeaker", "speaker", "speaker of the job centre"),
+            ]
         ),
         Scenario(
             "event_search",

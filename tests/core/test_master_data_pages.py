@@ -192,8 +192,23 @@ def test_region_home_lists_certifications_to_renew(client, coordinator, wesel):
         certified_until=today + timedelta(days=1400),
     )
     client.force_login(coordinator)
-    body = client.get(reverse("region-home", kwargs={"region_key": "05170"})).content.decode()
-    assert "FZ bald" in body and "FZ lange" not in body
+    response = client.get(reverse("region-home", kwargs={"region_key": "05170"}))
+    expiring = next(p for p in response.context["panels"] if p["key"] == "expiring")["data"]
+    assert [centre.name for centre in expiring["certifications"]] == ["FZ bald"]
+    assert reverse("institution-detail", args=[expiring["certifications"][0].pk]) in (
+        response.content.decode()
+    )
+
+
+def test_institution_list_sums_up_institutions_by_kind_and_people(
+    client, coordinator, wesel, staff, youth_welfare_office
+):
+    client.force_login(coordinator)
+    response = client.get(reverse("institution-list", args=[wesel.key]))
+    counts = {kind: count for kind, _label, count in response.context["counts"]}
+    assert counts["family_centre"] == 1 and counts["youth_welfare_office"] == 1
+    assert response.context["people_count"] == 1
+    assert '?kind=youth_welfare_office"' in response.content.decode()
 
 
 def test_map_only_when_tiles_are_switched_on(client, coordinator, family_centre, settings):

@@ -17,6 +17,7 @@ class AgreementsConfig(AppConfig):
         from neuewege.cooperation.indicators import Indicator, register_indicator
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import INSTITUTION, REGION, menu_entry
+        from neuewege.core.start import start_panel
 
         from . import (  # noqa: F401 (declare)
             documents,
@@ -43,3 +44,10 @@ class AgreementsConfig(AppConfig):
         auditlog.register(models.Clause)
         menu_entry(REGION, "agreement-list", _("Agreements"), order=48)
         menu_entry(INSTITUTION, "centre-evidence", _("Evidence for the Gütesiegel"), order=10)
+        start_panel(
+            "expiring",
+            order=60,
+            permission=permissions.DRAFT,
+            template="agreements/start/expiring.html",
+            context=selectors.expiring,
+        )

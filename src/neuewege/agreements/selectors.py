@@ -14,6 +14,7 @@ from neuewege.core.models import Institution, Region
 
 from .models import (
     EXPIRING,
+    EXPIRING_DAYS,
     SIGNED,
     STATUS_LABELS,
     Agreement,
@@ -263,3 +264,33 @@ def centres_in_force(since, until) -> dict[int, int]:
         .annotate(value=Count("family_centre_id", distinct=True))
     )
     return {row["region_id"]: row["value"] for row in rows}
+
+
+# The start page's panel (core/start.py)
+
+START_ROWS = 10
+
+
+def expiring(access: Access, region: Region, user) -> dict:
+    """Agreements of the region in force that end within EXPIRING_DAYS (as the list shows them:
+    "expiring"), and family centres whose Gütesiegel certification ends within six months or
+    has ended (``core.selectors.certifications_expiring``)."""
+    from neuewege.core.selectors import certifications_expiring
+
+    today = timezone.localdate()
+    agreements = (
+        Agreement.objects.filter(
+            region=region,
+            status=Agreement.Status.IN_FORCE,
+            starts_on__lte=today,
+            ends_on__gte=today,
+            ends_on__lte=today + timedelta(days=EXPIRING_DAYS),
+        )
+        .select_related("family_centre")
+        .order_by("ends_on", "pk")
+    )
+    return {
+        "agreements": list(agreements[:START_ROWS]),
+        "certifications": list(certifications_expiring(region)[:START_ROWS]),
+        "today": today,
+    }

@@ -16,8 +16,9 @@ class CooperationConfig(AppConfig):
 
         from neuewege.core.jobs import DAILY, due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
+        from neuewege.core.start import start_panel
 
-        from . import exporters, models, permissions, services
+        from . import exporters, models, permissions, selectors, services
 
         auditlog.register(models.RegionCheck)
         auditlog.register(models.SteeringGroup, m2m_fields={"institutions", "members"})
@@ -42,3 +43,24 @@ class CooperationConfig(AppConfig):
             of_region=False,
         )
         menu_entry(TOOLS, "programme-material-list", _("Programme materials"), order=20)
+        start_panel(
+            "tasks",
+            order=10,
+            permission=permissions.MANAGE,
+            template="cooperation/start/tasks.html",
+            context=selectors.tasks_due,
+        )
+        start_panel(
+            "centres-without-event",
+            order=50,
+            permission=permissions.MANAGE,
+            template="cooperation/start/centres.html",
+            context=selectors.centres_without_event,
+        )
+        start_panel(
+            "figures",
+            order=100,
+            permission=permissions.MANAGE,
+            template="cooperation/start/figures.html",
+            context=selectors.headline_figures,
+        )

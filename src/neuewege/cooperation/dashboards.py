@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Avg, Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.models import Institution, Region
 from neuewege.evaluation import results as evaluation
@@ -109,6 +110,79 @@ def region_dashboard(region: Region, today: date | None = None) -> RegionDashboa
             else None
         ),
     )
+
+
+def uncovered_centres(region: Region, today: date | None = None) -> list[dict]:
+    """The region's family centres without an event in the last twelve months (pk, name,
+    town), as the dashboard counts them."""
+    events = _event_figures(region, today or timezone.localdate())
+    covered = set(events["covered"])
+    return [
+        {"pk": pk, "name": name, "town": town}
+        for pk, name, town, _lat, _lon in events["centres"]
+        if pk not in covered
+    ]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One of the region's headline figures and its value over the twelve months before."""
+
+    code: str
+    label: str
+    value: int | None
+    previous: int | None
+    percent: bool = False
+
+    @property
+    def change(self) -> int | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def headline(region: Region, today: date | None = None) -> list[Headline]:
+    """The dashboard's three headline figures — family centres reached (per cent), parents
+    reached, family centres with an agreement in force — each over the last twelve months and
+    the twelve months before (the same indicators, kept in the cache)."""
+    today = today or timezone.localdate()
+    before = today - timedelta(days=indicators.WINDOW_DAYS)
+    centres = len(_event_figures(region, today)["centres"])
+
+    def pair(code):
+        return (
+            indicators.values(code, [region.id], today)[region.id],
+            indicators.values(code, [region.id], before)[region.id],
+        )
+
+    def share(count):
+        return round(100 * count / centres) if centres else None
+
+    covered, covered_before = pair("centres_with_event")
+    parents, parents_before = pair("parents_reached")
+    figures = [
+        Headline(
+            "coverage",
+            _("Family centres with at least one event in the last 12 months"),
+            share(covered),
+            share(covered_before),
+            percent=True,
+        ),
+        Headline(
+            "parents",
+            _("Parents who came to an event in the last 12 months"),
+            parents,
+            parents_before,
+        ),
+    ]
+    if "centres_with_agreement" in indicators.INDICATORS:
+        agreed, agreed_before = pair("centres_with_agreement")
+        figures.append(
+            Headline(
+                "agreements", _("Family centres with an agreement in force"), agreed, agreed_before
+            )
+        )
+    return figures
 
 
 def _event_figures(region: Region, today: date) -> dict:

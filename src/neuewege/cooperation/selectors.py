@@ -3,7 +3,7 @@ for the region (the views' mixin does)."""
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 from functools import cached_property
 
@@ -280,3 +280,47 @@ def goal_progress(region: Region, pk: int, today: date | None = None) -> GoalPro
 
 def has_active_steering_group(region: Region) -> bool:
     return SteeringGroup.objects.filter(region=region, is_active=True).exists()
+
+
+# The start page's panels (core/start.py): a fixed number of queries each.
+
+DUE_SOON = timedelta(days=14)
+START_ROWS = 10
+
+
+def tasks_due(access: Access, region: Region, user) -> dict:
+    """Open tasks of the action plan that are overdue or due within two weeks, soonest first,
+    and the next meeting of the steering group."""
+    today = timezone.localdate()
+    due = (
+        tasks(region, today=today)
+        .filter(is_done=False, due_on__lte=today + DUE_SOON)
+        .exclude(status=Task.Status.DROPPED)
+        .order_by("due_on", "pk")
+    )
+    rows = list(due[: START_ROWS + 1])
+    total = len(rows) if len(rows) <= START_ROWS else due.count()
+    meeting = (
+        region.meetings.filter(
+            kind=Meeting.Kind.STEERING_GROUP, starts_at__gte=timezone.now(), is_cancelled=False
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    return {"tasks": rows[:START_ROWS], "total": total, "meeting": meeting, "today": today}
+
+
+def centres_without_event(access: Access, region: Region, user) -> dict:
+    """The region's family centres without an event in the last twelve months (the dashboard's
+    figure, from its cache)."""
+    from .dashboards import uncovered_centres
+
+    centres = uncovered_centres(region)
+    return {"centres": centres[:START_ROWS], "total": len(centres)}
+
+
+def headline_figures(access: Access, region: Region, user) -> dict:
+    """The region's three headline figures of the dashboard, with the twelve months before."""
+    from .dashboards import headline
+
+    return {"figures": headline(region)}

@@ -17,8 +17,9 @@ class CoverageConfig(AppConfig):
 
         from neuewege.cooperation.indicators import Indicator, register_indicator
         from neuewege.core.navigation import REGION, menu_entry
+        from neuewege.core.start import start_panel
 
-        from . import figures, models, permissions  # noqa: F401 (declare)
+        from . import figures, models, permissions, selectors
 
         register_indicator(
             Indicator(
@@ -35,4 +36,11 @@ class CoverageConfig(AppConfig):
         menu_entry(REGION, "coverage-dashboard", _("Coverage"), order=47)
         menu_entry(
             REGION, "coverage-state", _("Coverage in all regions"), order=102, of_region=False
+        )
+        start_panel(
+            "failed-plans",
+            order=91,
+            permission=permissions.PLAN,
+            template="core/start/failed_work.html",
+            context=selectors.failed_plans,
         )

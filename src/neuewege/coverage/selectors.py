@@ -6,10 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from neuewege.core.access import Access
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region
+from neuewege.core.start import failed_item, failed_work
 from neuewege.events.models import EventSession, ParentEvent
 from neuewege.trainings.models import Qualification
 
@@ -334,3 +336,17 @@ def speakers_sessions(region: Region, year: int):
         .exclude(event__status=ParentEvent.Status.CANCELLED)
         .values_list("event__speakers", "starts_at")
     )
+
+
+def failed_plans(access: Access, region: Region, user) -> dict | None:
+    """The region's plans that failed (start page, core/start.py): None when none did."""
+    from .models import PlanRun
+
+    runs = failed_work(PlanRun.objects.filter(scenario__region=region)).select_related("scenario")
+    items = [
+        failed_item(
+            str(run.scenario), reverse("plan-run-detail", args=[run.pk]), run.work_updated_at
+        )
+        for run in runs.order_by("-work_updated_at")[:10]
+    ]
+    return {"items": items} if items else None

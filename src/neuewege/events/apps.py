@@ -16,8 +16,9 @@ class EventsConfig(AppConfig):
 
         from neuewege.core.jobs import due_job
         from neuewege.core.navigation import REGION, TOOLS, menu_entry
+        from neuewege.core.start import start_panel
 
-        from . import exporters, models, permissions, privacy, tasks  # noqa: F401 (declare)
+        from . import exporters, models, permissions, privacy, selectors, tasks  # noqa: F401
         from .services import lifecycle, notifications
 
         auditlog.register(models.Format)
@@ -30,3 +31,31 @@ class EventsConfig(AppConfig):
         menu_entry(REGION, "event-list", _("Events"), order=40)
         menu_entry(TOOLS, "format-list", _("Formats"), order=10)
         menu_entry(TOOLS, "calendar-feeds", _("Calendar feeds"), order=30)
+        start_panel(
+            "my-dates",
+            order=15,
+            permission=permissions.SPEAK,
+            template="events/start/my_dates.html",
+            context=selectors.my_dates,
+        )
+        start_panel(
+            "coming-dates",
+            order=20,
+            permission=permissions.PLAN,
+            template="events/start/coming_dates.html",
+            context=selectors.coming_dates,
+        )
+        start_panel(
+            "calls",
+            order=30,
+            permission=permissions.SEE_CONTACTS,
+            template="events/start/calls.html",
+            context=selectors.calls_to_make,
+        )
+        start_panel(
+            "attendance",
+            order=40,
+            permission=permissions.RECORD_ATTENDANCE,
+            template="events/start/attendance.html",
+            context=selectors.attendance_to_record,
+        )

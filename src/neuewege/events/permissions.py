@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from neuewege.core.access import OWN_INSTITUTION, REGIONS, declare
+from neuewege.core.access import OWN_INSTITUTION, REGIONS, declare, place_of
 from neuewege.core.models import Institution
 
 IN_FAMILY_CENTRES = {"kind": Institution.Kind.FAMILY_CENTRE}
@@ -11,6 +11,8 @@ IN_FAMILY_CENTRES = {"kind": Institution.Kind.FAMILY_CENTRE}
 def _speaks_at(access, record) -> bool:
     """The speakers of an event, in the event's region, record its attendance (first names)."""
     event = getattr(record, "event", record)
+    if not hasattr(event, "speakers"):  # asked of a region (a start panel): no event, no speaker
+        return False
     return (
         access.own_person_id is not None
         and event.family_centre.region_id in access.region_ids
@@ -39,4 +41,25 @@ RECORD_ATTENDANCE = declare(
     also=_speaks_at,
     coordinator=REGIONS,
     staff=OWN_INSTITUTION,
+)
+
+
+def _speaker_in_region(access, record) -> bool:
+    """People of an institution whose staff speak at events (employment agency, job centre,
+    education provider, equality office), in their institution's region."""
+    from .services.planning import SPEAKER_KINDS
+
+    own = access.own_institution
+    return (
+        own is not None
+        and own.kind in SPEAKER_KINDS
+        and own.region_id in access.region_ids
+        and place_of(record).region_id == own.region_id
+    )
+
+
+SPEAK = declare(
+    "events.speak",
+    _("Speak at events: one's own dates, their calendar and attendance (labour-market staff)"),
+    also=_speaker_in_region,
 )

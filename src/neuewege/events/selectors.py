@@ -5,15 +5,34 @@ the account's regions does not exist for it."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from neuewege.core.access import Access
 from neuewege.core.models import Person, Region
 
-from .models import ConsentText, EventSession, Format, Notification, ParentEvent, Registration
-from .permissions import PLAN, SEE_CONTACTS
+from .models import (
+    CalendarFeed,
+    ConsentText,
+    EventSession,
+    Format,
+    Notification,
+    ParentEvent,
+    Registration,
+)
+from .permissions import PLAN, RECORD_ATTENDANCE, SEE_CONTACTS
 from .services.planning import SPEAKER_KINDS
 
 # Messages the family centre passes on by phone to parents without an e-mail address. The
@@ -347,3 +366,153 @@ def upcoming_public_events(*, region: Region | None = None, format_code: str | N
         )
         .order_by("next_start", "pk")
     )
+
+
+# The start page's panels (core/start.py): each reads a fixed number of queries.
+
+SOON = timedelta(days=14)
+ATTENDANCE_SINCE = timedelta(days=90)  # older dates without attendance are history
+START_ROWS = 10
+
+
+def _upcoming(sessions):
+    now = timezone.now()
+    return sessions.of_live_events().filter(is_cancelled=False, ends_at__gt=now)
+
+
+def _with_counts(rows: list[EventSession]) -> list[EventSession]:
+    """Set ``confirmed``, ``waitlisted`` and ``childcare`` (confirmed children by age group) on
+    each date; a course counts per course. One query for all dates."""
+    if not rows:
+        return rows
+    per_unit: dict[tuple, dict] = {}
+    registrations = Registration.objects.filter(
+        Q(session__in=[row.pk for row in rows]) | Q(session__isnull=True),
+        event__in={row.event_id for row in rows},
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
+    ).values_list("event_id", "session_id", "status", "child_ages")
+    for event_id, session_id, status, ages in registrations:
+        unit = per_unit.setdefault((event_id, session_id), {"confirmed": 0, "waitlisted": 0})
+        if status == Registration.Status.CONFIRMED:
+            unit["confirmed"] += 1
+            unit.setdefault("childcare", Childcare()).add(ages)
+        else:
+            unit["waitlisted"] += 1
+    for row in rows:
+        unit = per_unit.get((row.event_id, None if row.event.is_course else row.pk), {})
+        row.confirmed = unit.get("confirmed", 0)
+        row.waitlisted = unit.get("waitlisted", 0)
+        row.childcare = unit.get("childcare", Childcare())
+        row.free_places = max(0, row.event.capacity - row.confirmed)
+    return rows
+
+
+def _limited(queryset) -> tuple[list, int]:
+    """The first START_ROWS rows and how many there are (a count only when there are more)."""
+    rows = list(queryset[: START_ROWS + 1])
+    if len(rows) <= START_ROWS:
+        return rows, len(rows)
+    return rows[:START_ROWS], queryset.count()
+
+
+def coming_dates(access: Access, region: Region, user) -> dict:
+    """Dates of the next two weeks at the family centres the account plans events for (the
+    coordinator: the region's; staff: their centre's), with registrations, free places, the
+    waiting list, childcare by age group and whether a speaker is missing."""
+    speakers = ParentEvent.speakers.through.objects.filter(parentevent_id=OuterRef("event_id"))
+    sessions = (
+        _upcoming(EventSession.objects)
+        .filter(
+            starts_at__lt=timezone.now() + SOON,
+            event__family_centre__in=access.institutions_for(PLAN, region),
+        )
+        .select_related("event__family_centre", "event__format", "module")
+        .annotate(has_speaker=Exists(speakers))
+        .order_by("starts_at", "pk")
+    )
+    rows, total = _limited(sessions)
+    return {"dates": _with_counts(rows), "total": total}
+
+
+def calls_to_make(access: Access, region: Region, user) -> dict:
+    """Per event of the account's centres: how many messages to parents without e-mail are
+    still to pass on by phone (as ``calls_due``). Counts only — the names and numbers stay on
+    the event's registrations page, which logs their reading."""
+    centres = access.institutions_for(SEE_CONTACTS, region)
+    calls = Notification.objects.filter(
+        Q(registration__email="") | Q(registration__email__isnull=True),
+        registration__event__family_centre__in=centres,
+        registration__anonymised_at__isnull=True,
+        sent_at__isnull=True,
+        kind__in=CALL_KINDS,
+    )
+    events = (
+        calls.values(
+            "registration__event",
+            "registration__event__title",
+            "registration__event__family_centre__name",
+        )
+        .annotate(calls=Count("pk"), since=Min("created_at"))
+        .order_by("since", "registration__event")
+    )
+    rows = [
+        {
+            "event_id": row["registration__event"],
+            "title": row["registration__event__title"],
+            "centre": row["registration__event__family_centre__name"],
+            "calls": row["calls"],
+            "since": row["since"],
+        }
+        for row in events[:START_ROWS]
+    ]
+    total = sum(row["calls"] for row in rows)
+    if len(rows) == START_ROWS:
+        total = calls.count()
+    return {"events": rows, "total": total}
+
+
+def _attendance_due(sessions):
+    now = timezone.now()
+    return (
+        sessions.of_live_events()
+        .filter(
+            is_cancelled=False,
+            attendance_recorded_at__isnull=True,
+            ends_at__lte=now,
+            ends_at__gt=now - ATTENDANCE_SINCE,
+        )
+        .select_related("event__family_centre", "module")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def attendance_to_record(access: Access, region: Region, user) -> dict:
+    """Past dates (of the last 90 days) of the account's centres whose attendance nobody has
+    recorded yet."""
+    centres = access.institutions_for(RECORD_ATTENDANCE, region)
+    rows, total = _limited(
+        _attendance_due(EventSession.objects.filter(event__family_centre__in=centres))
+    )
+    return {"dates": rows, "total": total}
+
+
+def my_dates(access: Access, region: Region, user) -> dict | None:
+    """A speaker's next dates in the region (place and time), their attendance still to record,
+    and whether they subscribe to their dates in a calendar."""
+    person = access.own_person_id
+    if person is None:
+        return None
+    mine = EventSession.objects.filter(event__speakers=person, event__family_centre__region=region)
+    upcoming, total = _limited(
+        _upcoming(mine)
+        .select_related("event__family_centre", "event__format", "module")
+        .order_by("starts_at", "pk")
+    )
+    attendance, attendance_total = _limited(_attendance_due(mine))
+    return {
+        "dates": upcoming,
+        "total": total,
+        "attendance": attendance,
+        "attendance_total": attendance_total,
+        "has_feed": CalendarFeed.objects.filter(person=person, revoked_at__isnull=True).exists(),
+    }

@@ -16,6 +16,7 @@ class TrainingsConfig(AppConfig):
 
         from neuewege.core.jobs import HOURLY, due_job
         from neuewege.core.navigation import REGION, menu_entry
+        from neuewege.core.start import start_panel
 
         from . import (  # noqa: F401 (declare)
             certificates,
@@ -25,6 +26,7 @@ class TrainingsConfig(AppConfig):
             permissions,
             privacy,
             reminders,
+            selectors,
         )
 
         due_job(reminders.send_training_reminders)
@@ -52,3 +54,10 @@ class TrainingsConfig(AppConfig):
         auditlog.register(models.Qualification)
         certificates.register()
         due_job(feedback.invite_training_participants, every=HOURLY)
+        start_panel(
+            "failed-assignments",
+            order=92,
+            permission=permissions.PLAN,
+            template="core/start/failed_work.html",
+            context=selectors.failed_assignments,
+        )

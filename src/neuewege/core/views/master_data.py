@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from .. import selectors, services
+from .. import selectors, services, start
 from ..access import CHANGE, DELETE, IMPORT, SIGNED_IN, VIEW, access_for
 from ..errors import DomainError
 from ..filters import InstitutionFilter, PersonFilter
@@ -55,9 +55,7 @@ class RegionHomeView(AccessMixin, View):
     def get(self, request, region_key):
         return self.render(
             "core/region_home.html",
-            counts=selectors.institution_counts_by_kind(self.region),
-            people_count=self.access.people().filter(institution__region=self.region).count(),
-            expiring=selectors.certifications_expiring(self.region)[:20],
+            panels=start.panels(self.access, self.region),
             today=timezone.localdate(),
         )
 
@@ -77,6 +75,8 @@ class InstitutionListView(AccessMixin, View):
             page=paginate(request, filters.qs),
             filters=filters,
             can_create=self.access.has(IMPORT, self.region),
+            counts=selectors.institution_counts_by_kind(self.region),
+            people_count=self.access.people().filter(institution__region=self.region).count(),
         )
 
 
