@@ -14,7 +14,9 @@ The rules, each in one place:
   API. Results are asked for fixed periods (a month, a quarter, a year), and a figure is also
   withheld when a wider selection (its quarter or year, all formats, the region, the state)
   holds 1 to 4 responses more, so that no two selections can be subtracted to describe
-  fewer than five people.
+  fewer than five people. A survey figure of a selection where no invitation was sent (and
+  no one answered) is withheld alike but reads a dash ("no invitations sent"): the
+  invitations (0) are shown anyway, so the dash hides nothing and tells why.
 - Free texts (``evaluation.read_free_texts``, ``free_texts``): the open answers of parents,
   speakers and family centres, only for the people of the region, never for the state level;
   those of one group only when the selection holds at least ``MIN_RESPONSES`` responses of

@@ -5,7 +5,7 @@ Who reads what (the rules live in ``core.access`` and ``evaluation.results``):
 
 - A region's results are aggregates: the people of the region read them, and the state level
   too (it drills down from the state-wide page). Figures from fewer than five responses read
-  "< 5" for everyone.
+  "< 5" for everyone; those of a part without invitations, a dash.
 - The free-text answers stay in the region: its people read them (on the page and as an
   export); the state level never does (``evaluation.read_free_texts``). The PDF report is
   aggregates only, so it may be passed on.
