@@ -254,3 +254,18 @@ def test_the_report_asks_the_database_as_often_as_before(
 
 
 QUERIES = {"region": 20, "state": 14}
+
+
+def test_a_years_quarters_without_invitations_read_a_dash(as_coordinator, results_world):
+    response = region_page(as_coordinator, period="2026")
+    trend = response.context["tables"]["trend"]
+    assert trend.title == "Trend by quarter"
+    cells = {row.key: [str(cell) for cell in row.cells] for row in trend.rows}
+    # events, sessions, attended, invited, responses, response rate, took a step
+    assert cells["2026-Q1"][1:] == ["8", "7", "10", "9", "90 %", "89 %"]
+    assert cells["2026-Q2"] == ["0", "0", "0", "0", "–", "–", "–"]
+    quarters = response.context["charts"]["trend_shares"]["data"]
+    assert len(quarters["labels"]) == 4
+    assert quarters["datasets"][1]["values"] == [89, None, None, None]
+    body = response.content.decode()
+    assert body.count('<span class="kern-sr-only">no invitations sent</span>') >= 9
