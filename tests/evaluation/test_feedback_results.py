@@ -266,7 +266,8 @@ def test_the_region_page_shows_the_feedback_and_the_professionals_texts(as_coord
     assert "Feedback of speakers and family centres" in body
     assert 'id="feedback-heading"' in body
     assert [row.key for row in response.context["tables"]["feedback"].rows] == ROWS
-    assert body.count("<table") == 6
+    # events, survey, steps and feedback; the three trend charts' tables behind "Show table"
+    assert body.count("<table") == 7
     export = reverse("results-region-export", args=["05170", "feedback", "csv"])
     assert export + "?period=2026-Q1" in body
     texts = response.context["free_texts"]

@@ -295,13 +295,13 @@ def test_the_steps_count_by_hand_by_format(results_world, english):
     ]
     assert steps["took_step"] == {
         "parent_cafe": "< 5",
-        "info_session": "< 5",
+        "info_session": "–",  # no information session: no invitation
         "parent_course": "< 5",
         "all": "89 %",
     }
     assert steps["counselling"] == {
         "parent_cafe": "< 5",
-        "info_session": "< 5",
+        "info_session": "–",
         "parent_course": "< 5",
         "all": "78 %",
     }
@@ -327,14 +327,15 @@ def test_the_trend_follows_the_period(results_world, english):
         "response_rate": "< 5",
         "took_step": "< 5",
     }
+    # February: no invitation sent, so nothing to withhold: "–", not "< 5"
     assert trend["2026-02"] == {
         "events": "2",
         "sessions": "6",
         "attended": "4",
         "invitations": "0",
-        "responses": "< 5",
-        "response_rate": "< 5",
-        "took_step": "< 5",
+        "responses": "–",
+        "response_rate": "–",
+        "took_step": "–",
     }
     assert (trend["2026-03"]["events"], trend["2026-03"]["invitations"]) == ("1", "4")
     labels = [row.label for row in compute(wesel_filters(results_world)).trend().rows]
@@ -374,7 +375,7 @@ def test_the_state_sees_every_region_and_the_sum(results_world, english):
         "response_rate": "100 %",
         "took_step": "0 %",
     }
-    assert by_region["05111"]["responses"] == "< 5"  # Düsseldorf: nothing
+    assert by_region["05111"]["responses"] == "–"  # Düsseldorf: no invitations
     assert by_region["total"]["responses"] == "14"
     assert by_region["total"]["took_step"] == "57 %"  # 8 of 14
     # ten responses of the Elterncafé, 14 of all formats: four (the course's) between them
@@ -407,6 +408,29 @@ def test_four_responses_are_withheld_and_five_are_shown():
     assert str(results.count(1)) == "1" and str(results.share(1, 3)) == "33 %"
 
 
+def test_no_invitations_read_a_dash_and_small_numbers_stay_withheld():
+    # no invitation sent and no response: "–", withheld as before (no value anywhere)
+    nobody = results.Tally()
+    for figure in (nobody.response_count, nobody.response_rate, nobody.took_step_share):
+        assert str(figure) == figure.cell == "–"
+        assert figure.suppressed and figure.shown is None
+        assert figure.as_dict() == {"value": None, "suppressed": True}
+    assert str(nobody.helpful_share) == "–"
+    # invitations sent, but fewer than five responses (none, too): "< 5", exactly as before
+    for responses in (0, 1, 4):
+        asked = results.Tally(invitations=6, responses=responses, took_step=responses)
+        for figure in (asked.response_count, asked.response_rate, asked.took_step_share):
+            assert str(figure) == figure.cell == "< 5"
+            assert figure.shown is None
+    # a response without an invitation in the selection is still a response: "< 5"
+    assert str(results.Tally(responses=2).response_count) == "< 5"
+    # five responses are shown; withheld by a wider selection: "< 5"
+    assert str(results.Tally(invitations=5, responses=5).response_count) == "5"
+    assert str(results.Tally(invitations=5, responses=5, withheld=True).response_count) == "< 5"
+    # the figures of the events are counts: a zero is a zero
+    assert str(results.count(0)) == "0"
+
+
 def test_shares_round_half_up():
     assert [results.percent(part, 8) for part in (1, 3, 5, 7)] == [13, 38, 63, 88]
     assert results.percent(2, 3) == 67 and results.percent(0, 0) is None
@@ -436,7 +460,7 @@ def test_filters_narrow_every_figure(results_world, english):
 def test_a_selection_without_anything_is_empty(results_world):
     nothing = compute(wesel_filters(results_world, period=Period.year(2020)))
     assert nothing.is_empty
-    assert str(nothing.total.took_step_share) == "< 5"
+    assert str(nothing.total.took_step_share) == "–"  # no invitations
     info = compute(wesel_filters(results_world, format="info_session"))
     assert info.is_empty
     assert not compute(wesel_filters(results_world)).is_empty

@@ -54,12 +54,28 @@ def test_the_region_page_shows_the_figures_charts_and_free_texts(as_coordinator,
     assert tables["feedback"].rows == []  # no speaker or centre answered: no table shown
     assert str(tables["survey"].rows[-1].cells[3]) == "89 %"  # all formats: took a step
     assert str(tables["survey"].rows[0].cells[3]) == "< 5" and "&lt; 5" in body
-    for chart in ("events", "took_step", "steps", "attended", "trend_steps"):
+    # the trend as line charts, each with its table behind "Show table"
+    for chart in ("trend_events", "trend_parents", "trend_shares"):
         assert f'data-chart="chart-{chart}"' in body and f'id="chart-{chart}"' in body
-    # the café's five and the course's four: both withheld (all formats hold four more)
-    assert response.context["charts"]["took_step"]["data"]["values"] == [None, None, None]
-    # every chart stands next to its data table, and every table can be downloaded
-    assert body.count("<table") == 5 and body.count(".csv?period=2026-Q1") == 6
+    charts = response.context["charts"]
+    labels = ["January 2026", "February 2026", "March 2026"]
+    assert charts["trend_parents"]["data"]["labels"] == labels
+    assert [line["values"] for line in charts["trend_parents"]["data"]["datasets"]] == [
+        [3, 4, 0],  # attended
+        [6, 0, 4],  # invited
+        [None, None, None],  # answered: withheld, none invited, four
+    ]
+    assert charts["trend_shares"]["data"]["percent"] is True
+    assert body.count('<details class="chart-table">') == 3
+    # one figure once: the key figures as tiles only, the by-format figures as tables only;
+    # every table scrolls in its own focusable region, and every table can be downloaded
+    assert body.count("<table") == 6  # events, survey, steps; the three charts' tables
+    assert body.count('<div class="table-scroll" role="region"') == 6
+    assert body.count('tabindex="0"') >= 6
+    assert body.count(".csv?period=2026-Q1") == 6
+    # February: no invitation sent — "–" with words for screen readers, not "< 5"
+    assert '<span class="kern-sr-only">no invitations sent</span>' in body
+    assert '<abbr title="fewer than 5 responses: not shown">&lt; 5</abbr>' in body
     assert TEXT in body and "Mehr Termine am Nachmittag" in body
     assert "Elternkurs 100%, Elterncafé 90%" in body  # the programme's result, quoted
     assert reverse("results-region-report", args=["05170"]) + "?period=2026-Q1" in body
@@ -218,3 +234,38 @@ def test_the_region_page_is_served_from_the_cache(
     with django_assert_max_num_queries(8):
         again = region_page(as_coordinator)
     assert again.status_code == 200 and TEXT in again.content.decode()
+
+
+def test_the_report_asks_the_database_as_often_as_before(
+    client, coordinator, state_user, english, results_world, django_assert_num_queries
+):
+    """The charts' tables and the dashes come from the tables already counted: the pages run the
+    same queries as before the report's layout (measured then), uncached."""
+    from django.core.cache import cache
+
+    client.force_login(coordinator)
+    cache.clear()
+    with django_assert_num_queries(QUERIES["region"]):
+        assert region_page(client).status_code == 200
+    client.force_login(state_user)
+    cache.clear()
+    with django_assert_num_queries(QUERIES["state"]):
+        assert client.get(reverse("results-state"), PERIOD).status_code == 200
+
+
+QUERIES = {"region": 20, "state": 14}
+
+
+def test_a_years_quarters_without_invitations_read_a_dash(as_coordinator, results_world):
+    response = region_page(as_coordinator, period="2026")
+    trend = response.context["tables"]["trend"]
+    assert trend.title == "Trend by quarter"
+    cells = {row.key: [str(cell) for cell in row.cells] for row in trend.rows}
+    # events, sessions, attended, invited, responses, response rate, took a step
+    assert cells["2026-Q1"][1:] == ["8", "7", "10", "9", "90 %", "89 %"]
+    assert cells["2026-Q2"] == ["0", "0", "0", "0", "–", "–", "–"]
+    quarters = response.context["charts"]["trend_shares"]["data"]
+    assert len(quarters["labels"]) == 4
+    assert quarters["datasets"][1]["values"] == [89, None, None, None]
+    body = response.content.decode()
+    assert body.count('<span class="kern-sr-only">no invitations sent</span>') >= 9

@@ -14,7 +14,9 @@ The rules, each in one place:
   API. Results are asked for fixed periods (a month, a quarter, a year), and a figure is also
   withheld when a wider selection (its quarter or year, all formats, the region, the state)
   holds 1 to 4 responses more, so that no two selections can be subtracted to describe
-  fewer than five people.
+  fewer than five people. A survey figure of a selection where no invitation was sent (and
+  no one answered) is withheld alike but reads a dash ("no invitations sent"): the
+  invitations (0) are shown anyway, so the dash hides nothing and tells why.
 - Free texts (``evaluation.read_free_texts``, ``free_texts``): the open answers of parents,
   speakers and family centres, only for the people of the region, never for the state level;
   those of one group only when the selection holds at least ``MIN_RESPONSES`` responses of
@@ -70,6 +72,7 @@ from .models import (
 from .questionnaires import CENTRE_FEEDBACK, PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
 
 SUPPRESSED = f"< {MIN_RESPONSES}"
+NO_INVITATIONS = "–"  # a survey figure where no one was invited (nor answered): nothing to hide
 HELPFUL_FROM = 4  # "helpful": 4 or 5 on the scale of 1 to 5
 FREE_TEXT_LIMIT = 200  # on the page; the export holds them all
 
@@ -98,12 +101,16 @@ class Figure:
     """A count or a share in whole percent. ``responses``: the number of survey responses it
     is derived from (None for figures of the events). With fewer than ``MIN_RESPONSES``, or
     when ``withheld`` (a wider selection holds 1 to 4 more: ``disclosure``), the figure is
-    suppressed: it reads "< 5" and has no value anywhere."""
+    suppressed: it reads "< 5" and has no value anywhere. A survey figure of a selection where
+    no invitation was sent and no one answered (``uninvited``) is suppressed alike, but reads
+    a dash (``NO_INVITATIONS``): the invitations sent (0) are shown beside it, so it hides
+    nothing, and it says why."""
 
     value: int | float | None  # float: an average, to one decimal
     percent: bool = False
     responses: int | None = None
     withheld: bool = False
+    uninvited: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -115,6 +122,8 @@ class Figure:
         return None if self.suppressed else self.value
 
     def __str__(self):
+        if self.uninvited and self.suppressed:
+            return NO_INVITATIONS
         if self.suppressed:
             return SUPPRESSED
         if self.value is None:
@@ -124,9 +133,9 @@ class Figure:
 
     @property
     def cell(self):
-        """For CSV and XLSX: the number, "< 5", or empty."""
+        """For CSV and XLSX: the number, "< 5", the dash (no invitations) or empty."""
         if self.suppressed:
-            return SUPPRESSED
+            return NO_INVITATIONS if self.uninvited else SUPPRESSED
         return "" if self.value is None else self.value
 
     def as_dict(self) -> dict:
@@ -148,8 +157,8 @@ def share(part: int, whole: int) -> Figure:
     return Figure(percent(part, whole), percent=True)
 
 
-def survey_count(responses: int, *, withheld: bool = False) -> Figure:
-    return Figure(responses, responses=responses, withheld=withheld)
+def survey_count(responses: int, *, withheld: bool = False, uninvited: bool = False) -> Figure:
+    return Figure(responses, responses=responses, withheld=withheld, uninvited=uninvited)
 
 
 def average(total: int, answers: int, *, withheld: bool = False) -> Figure:
@@ -163,7 +172,12 @@ def average(total: int, answers: int, *, withheld: bool = False) -> Figure:
 
 
 def survey_share(
-    part: int, whole: int, *, responses: int | None = None, withheld: bool = False
+    part: int,
+    whole: int,
+    *,
+    responses: int | None = None,
+    withheld: bool = False,
+    uninvited: bool = False,
 ) -> Figure:
     """A share of survey answers; suppressed below MIN_RESPONSES responses (``whole``
     unless given)."""
@@ -172,6 +186,7 @@ def survey_share(
         percent=True,
         responses=whole if responses is None else responses,
         withheld=withheld,
+        uninvited=uninvited,
     )
 
 
@@ -577,13 +592,22 @@ class Tally:
         return share(self.attended, self.registered)
 
     @property
+    def uninvited(self) -> bool:
+        """No invitation sent and no response: its survey figures read a dash, not "< 5"."""
+        return not self.invitations and not self.responses
+
+    @property
     def response_count(self) -> Figure:
-        return survey_count(self.responses, withheld=self.withheld)
+        return survey_count(self.responses, withheld=self.withheld, uninvited=self.uninvited)
 
     @property
     def response_rate(self) -> Figure:
         return survey_share(
-            self.responses, self.invitations, responses=self.responses, withheld=self.withheld
+            self.responses,
+            self.invitations,
+            responses=self.responses,
+            withheld=self.withheld,
+            uninvited=self.uninvited,
         )
 
     @property
@@ -592,10 +616,12 @@ class Tally:
 
     @property
     def helpful_share(self) -> Figure:
-        return survey_share(self.helpful, self.rated, withheld=self.withheld)
+        return survey_share(
+            self.helpful, self.rated, withheld=self.withheld, uninvited=self.uninvited
+        )
 
     def share_of_responses(self, part: int) -> Figure:
-        return survey_share(part, self.responses, withheld=self.withheld)
+        return survey_share(part, self.responses, withheld=self.withheld, uninvited=self.uninvited)
 
 
 @dataclass
@@ -680,15 +706,30 @@ class Table:
             rows.append([label, *(cell.cell for cell in row.cells)])
         return header, rows
 
-    def chart(self, code: str) -> dict:
-        """The data of a bar chart of one column (totals left out; suppressed values empty)."""
-        index = [column.code for column in self.columns].index(code)
-        rows = [row for row in self.rows if not row.is_total]
+    def columns_of(self, codes: list[str], *, title: str | None = None) -> "Table":
+        """The same table with the columns ``codes`` only (a chart's data table)."""
+        indexes = [[column.code for column in self.columns].index(code) for code in codes]
+        return Table(
+            self.name,
+            self.title if title is None else title,
+            self.heading,
+            [self.columns[index] for index in indexes],
+            [Row(row.key, row.label, [row.cells[index] for index in indexes]) for row in self.rows],
+        )
+
+    def lines(self, codes: list[str]) -> dict:
+        """The data of a line chart of the columns ``codes``, one line each (totals left out;
+        suppressed values empty: a gap in the line)."""
+        part = self.columns_of(codes)
+        rows = [row for row in part.rows if not row.is_total]
         return {
-            "label": self.columns[index].label,
+            "type": "line",
             "labels": [row.label for row in rows],
-            "values": [row.cells[index].shown for row in rows],
-            "percent": bool(rows) and rows[0].cells[index].percent,
+            "datasets": [
+                {"label": column.label, "values": [row.cells[index].shown for row in rows]}
+                for index, column in enumerate(part.columns)
+            ],
+            "percent": bool(rows) and all(cell.percent for cell in rows[0].cells),
         }
 
     def as_dict(self) -> dict:

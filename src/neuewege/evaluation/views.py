@@ -5,7 +5,7 @@ Who reads what (the rules live in ``core.access`` and ``evaluation.results``):
 
 - A region's results are aggregates: the people of the region read them, and the state level
   too (it drills down from the state-wide page). Figures from fewer than five responses read
-  "< 5" for everyone.
+  "< 5" for everyone; those of a part without invitations, a dash.
 - The free-text answers stay in the region: its people read them (on the page and as an
   export); the state level never does (``evaluation.read_free_texts``). The PDF report is
   aggregates only, so it may be passed on.
@@ -27,22 +27,23 @@ from . import results
 from .forms import Selection
 from .permissions import READ_FREE_TEXTS
 
+# The charts: where a trend is the point, the period's parts (a year's quarters, a quarter's
+# months) as lines; each with its data table behind a disclosure. The figures by format,
+# step, question and region are tables only: each figure is shown once.
 CHARTS = [
-    # (name, table, column, title)
-    ("events", "events", "events", gettext_lazy("Events held, by format")),
+    # (name, table, columns, title)
+    ("trend_events", "trend", ["events", "sessions"], gettext_lazy("Events and sessions held")),
     (
-        "took_step",
-        "survey",
-        "took_step",
-        gettext_lazy("Share of respondents who took a concrete step, by format"),
-    ),
-    ("steps", "steps", "all", gettext_lazy("Steps taken, share of all respondents")),
-    ("attended", "trend", "attended", gettext_lazy("Parents attended, over the period")),
-    (
-        "trend_steps",
+        "trend_parents",
         "trend",
-        "took_step",
-        gettext_lazy("Share of respondents who took a concrete step, over the period"),
+        ["attended", "invitations", "responses"],
+        gettext_lazy("Parents who attended, were invited to the survey and answered it"),
+    ),
+    (
+        "trend_shares",
+        "trend",
+        ["response_rate", "took_step"],
+        gettext_lazy("Response rate and share of respondents who took a concrete step"),
     ),
 ]
 
@@ -72,8 +73,15 @@ def page_context(selection, figures, *, export_url, report_url=None) -> dict:
         "empty": False,
         "tables": tables,
         "charts": {
-            name: {"id": f"chart-{name}", "title": title, "data": tables[table].chart(column)}
-            for name, table, column, title in CHARTS
+            name: {
+                "id": f"chart-{name}",
+                "title": title,
+                "data": tables[table].lines(columns),
+                "table": tables[table].columns_of(
+                    columns, title=f"{title} ({tables[table].title})"
+                ),
+            }
+            for name, table, columns, title in CHARTS
         },
     }
 
