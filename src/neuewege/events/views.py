@@ -476,11 +476,14 @@ class EventRegistrationsView(EventPage, View):
         event = self.event
         contacts = self.access.has(SEE_CONTACTS, event)
         units = selectors.units(event)
+        query = request.GET.get("q", "").strip()[:100]
         self.log(PersonalDataLog.Action.VIEW, _("Registrations viewed"))
         return self.render(
             "events/event_registrations.html",
             event=event,
             units=units,
+            query=query,
+            found=selectors.find_registrations(event, query) if query else None,
             childcare=selectors.childcare_by_session(event, units),
             contacts=contacts,
             calls=list(selectors.calls_due(event)) if contacts else [],
