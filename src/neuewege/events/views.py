@@ -542,7 +542,8 @@ class RegistrationCreateView(EventPage, View):
                     text = _("%(name)s is booked.")
                 else:
                     text = _("The event is full: %(name)s is on the waiting list.")
-                messages.success(request, text % {"name": registration.first_name})
+                code = _("Booking code: %(code)s") % {"code": registration.code}
+                messages.success(request, f"{text % {'name': registration.first_name}} {code}")
                 return redirect("event-registrations", pk=self.event.pk)
         return self.page(form)
 
