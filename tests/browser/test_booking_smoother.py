@@ -169,3 +169,44 @@ def test_the_family_centre_finds_a_booking_by_its_code(open_phone, series):
     assert rows.first.get_attribute("data-found") == registration.code
     assert fits_the_screen(page)
     assert_accessible(page)
+
+
+BROKEN_WORDS = """() => {
+  // words (up to 25 letters: no links or e-mail addresses) that run over two lines
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement.checkVisibility() || node.parentElement.closest(".personal-link"))
+      continue;
+    for (const match of node.data.matchAll(/[\\p{L}]{2,25}/gu)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+def test_no_word_is_broken_inside_on_the_narrowest_phone(open_phone, series):
+    _registration, token = book(
+        event_id=series.pk,
+        session_id=series.sessions.order_by("starts_at").first().pk,
+        booking=Booking(
+            first_name="Ayşe", phone="0170 1234567", child_ages=[2, 4], consent_id=consent()
+        ),
+    )
+    page = open_phone("de-DE")
+    page.set_viewport_size({"width": 320, "height": 640})
+    for url in (
+        "/veranstaltungen/?plz=46483",
+        f"/veranstaltungen/{series.pk}/",
+        f"/anmeldung/{token}/",
+    ):
+        page.goto(url)
+        expect(page.get_by_text("Kinderbetreuung").first).to_be_visible()
+        assert page.evaluate(BROKEN_WORDS) == [], url
+        assert fits_the_screen(page), url
