@@ -211,6 +211,23 @@ def active_registrations(event: ParentEvent):
     )
 
 
+MAX_FOUND = 50
+
+
+def find_registrations(event: ParentEvent, query: str) -> list[Registration]:
+    """Registrations of the event (cancelled ones too) whose booking code is ``query`` (any
+    case) or whose first name contains it: the parent on the phone quotes the code."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    return list(
+        event.registrations.filter(anonymised_at__isnull=True)
+        .filter(Q(code__iexact=query) | Q(first_name__icontains=query))
+        .select_related("session")
+        .order_by("created_at", "pk")[:MAX_FOUND]
+    )
+
+
 def units(event: ParentEvent, registrations=None) -> list[Unit]:
     """The event's units with their confirmed and waiting lists (one query for the
     registrations; the event's sessions are expected prefetched)."""

@@ -476,11 +476,14 @@ class EventRegistrationsView(EventPage, View):
         event = self.event
         contacts = self.access.has(SEE_CONTACTS, event)
         units = selectors.units(event)
+        query = request.GET.get("q", "").strip()[:100]
         self.log(PersonalDataLog.Action.VIEW, _("Registrations viewed"))
         return self.render(
             "events/event_registrations.html",
             event=event,
             units=units,
+            query=query,
+            found=selectors.find_registrations(event, query) if query else None,
             childcare=selectors.childcare_by_session(event, units),
             contacts=contacts,
             calls=list(selectors.calls_due(event)) if contacts else [],
@@ -539,7 +542,8 @@ class RegistrationCreateView(EventPage, View):
                     text = _("%(name)s is booked.")
                 else:
                     text = _("The event is full: %(name)s is on the waiting list.")
-                messages.success(request, text % {"name": registration.first_name})
+                code = _("Booking code: %(code)s") % {"code": registration.code}
+                messages.success(request, f"{text % {'name': registration.first_name}} {code}")
                 return redirect("event-registrations", pk=self.event.pk)
         return self.page(form)
 
