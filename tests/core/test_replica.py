@@ -183,6 +183,7 @@ def test_lag_tolerant_pages_read_the_replica_and_show_what_the_primary_shows(
         assert on_replica == on_primary, url
     assert "Elterncafé am Markt" in render(pages[0])[0]
     assert "Schuldnerberatung Wesel" in render(pages[1])[0]
+    assert all('id="chart-trend_events"' in render(url)[0] for url in pages[2:4])  # figures
 
 
 # The setting
