@@ -20,6 +20,7 @@ from neuewege.core import limits
 from neuewege.core.access import public
 from neuewege.core.errors import DomainError, NotFound
 from neuewege.core.middleware import parent_page
+from neuewege.core.replica import replica_reads
 
 from . import search, selectors
 from .forms.booking import BookingForm, EventSearchForm, form_data
@@ -92,6 +93,7 @@ def _add_errors(form, error: DomainError):
 
 @parent_page
 @shared_page
+@replica_reads()  # lags as the cached page does
 def event_list(request):
     form = EventSearchForm(request.GET or None)
     criteria, page, place = search.EventSearch(), None, ""
