@@ -228,6 +228,23 @@ def find_registrations(event: ParentEvent, query: str) -> list[Registration]:
     )
 
 
+def registration_by_code(access: Access, region: Region, code: str) -> Registration | None:
+    """The booking a parent quotes on the phone by its code (any case), among the events of the
+    centres whose parents' contacts this account may see in ``region``."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return (
+        Registration.objects.filter(
+            code__iexact=code,
+            event__family_centre__in=access.institutions_for(SEE_CONTACTS, region),
+            anonymised_at__isnull=True,
+        )
+        .select_related("event")
+        .first()
+    )
+
+
 def units(event: ParentEvent, registrations=None) -> list[Unit]:
     """The event's units with their confirmed and waiting lists (one query for the
     registrations; the event's sessions are expected prefetched)."""
