@@ -63,6 +63,7 @@ def test_every_staff_page_fits_a_phone_and_passes_axe(browser, live_server, wese
             continue
         seen += 1
         page.goto(url)
+        page.evaluate("document.fonts.ready.then(() => true)")  # measured in the page's fonts
         for screen, size in SCREENS.items():
             page.set_viewport_size(size)
             wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
