@@ -61,6 +61,23 @@ def test_one_contact_books_five_times_an_hour_from_any_address(near):
     assert not sixth.registrations.exists() and not mail.outbox
 
 
+def test_the_form_step_that_finds_a_booked_contact_is_limited_per_address(near):
+    """The form's step says whether a contact is booked for the date already (every problem in
+    one round): a script trying many contacts is stopped long before it learns much."""
+    event = make_event(near, capacity=100)
+    session = event.sessions.get()
+    parent = parent_at("203.0.113.8")
+    url = start_url(event, session)
+    answers = [
+        parent.post(url, booking_data(event, session, email=f"guess{number}@example.org"))
+        for number in range(21)
+    ]
+    assert {answer.status_code for answer in answers[:20]} == {302}
+    assert answers[20].status_code == 429
+    assert "Too many attempts" in answers[20].content.decode()
+    assert not Registration.objects.exists()
+
+
 def test_behind_the_proxy_each_parent_counts_and_a_forged_header_does_not_help(near, settings):
     settings.PROXY_COUNT = 1
     event = make_event(near, capacity=100)

@@ -29,7 +29,8 @@ def test_the_code_opens_the_registrations_of_the_event_with_the_booking_found(
     registration = booked(family_centre, booking_for)
     url = reverse("booking-code", args=[wesel.key])
 
-    answer = staff_client.get(url, {"code": f" {registration.code.lower()} "})
+    typed = f" {registration.code[:3].lower()}-{registration.code[3:]} "  # as read out
+    answer = staff_client.get(url, {"code": typed})
 
     target = reverse("event-registrations", args=[registration.event_id])
     assert answer.status_code == 302
@@ -45,7 +46,7 @@ def test_a_code_of_another_centre_or_region_is_not_found(
     far_away = booked(InstitutionFactory(region=borken), booking_for)
     url = reverse("booking-code", args=[wesel.key])
 
-    for code in (neighbour.code, far_away.code, "ZZZZZZ", "x" * 500):
+    for code in (neighbour.code, far_away.code, "ZZZZZZ", "x" * 500, "AB\x00CDE", "Ayşe"):
         answer = staff_client.get(url, {"code": code})
         assert answer.status_code == 200
         assert answer.context["code"] == code[:20]

@@ -88,6 +88,16 @@ def test_form_and_service_problems_come_together(parent, family_centre):
     assert not Registration.objects.exists()
 
 
+def test_a_contact_the_form_refuses_is_not_also_called_missing(parent, family_centre):
+    """A phone number too long is named at the phone field, and only there."""
+    event = make_event(family_centre)
+    session = event.sessions.get()
+    data = booking_data(event, session, email="", phone="0" * 60)
+    response = parent.post(start_url(event, session), data)
+    assert set(response.context["form"].errors) == {"phone"}
+    assert not Registration.objects.exists()
+
+
 # One card per event, its dates booked directly
 
 

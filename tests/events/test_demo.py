@@ -151,3 +151,24 @@ def test_a_second_run_adds_nothing(demo, capsys):
     assert counts == [
         model.objects.count() for model in (Institution, ParentEvent, EventSession, Registration)
     ]
+
+
+def test_a_drawn_booking_code_that_is_taken_is_drawn_again_in_the_demo_tables(demo, monkeypatch):
+    """At state scale (half a million registrations) some random codes repeat: the table
+    writer draws again, as ``book`` does, instead of breaking the unique constraint."""
+    from neuewege.events.demo.tables import Table
+
+    taken = Registration.objects.values_list("code", flat=True).first()
+    draws = iter([taken, "AAAAAA", "AAAAAA", "BBBBBB"])
+    field = Registration._meta.get_field("code")
+    monkeypatch.setattr(field, "_get_default", lambda: next(draws))
+    table = Table(
+        Registration,
+        [
+            f.name
+            for f in Registration._meta.concrete_fields
+            if not f.primary_key and f.name != "code"
+        ],
+    )
+    codes = [table._default(field), table._default(field)]
+    assert codes == ["AAAAAA", "BBBBBB"]

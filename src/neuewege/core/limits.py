@@ -39,6 +39,8 @@ class Rate:
 RATES = {
     "booking": (Rate(10, 600), Rate(40, 86400)),  # per address
     "booking-contact": (Rate(5, 3600),),  # per e-mail address or phone number
+    # the booking form's step, which says whether a contact is booked already: per address
+    "booking-form": (Rate(20, 600), Rate(80, 86400)),
     "cancel": (Rate(20, 600),),
     "survey": (Rate(20, 600),),
     "barrier-report": (Rate(5, 600), Rate(20, 86400)),

@@ -312,6 +312,21 @@ def new_booking_code() -> str:
     return "".join(secrets.choice(BOOKING_CODE_ALPHABET) for _digit in range(BOOKING_CODE_LENGTH))
 
 
+def free_places(capacity: int, confirmed: int, waitlisted: int) -> int:
+    """Places a new booking can take: none while anyone waits (the waiting list comes first),
+    else what the confirmed leave of the capacity."""
+    return 0 if waitlisted else max(0, capacity - confirmed)
+
+
+def booking_code(text: str) -> str | None:
+    """The booking code in what a person typed (any case, spaces or dashes between), or None
+    when it cannot be one."""
+    code = "".join(char for char in (text or "")[:40] if char not in " -\t").upper()
+    if len(code) == BOOKING_CODE_LENGTH and all(char in BOOKING_CODE_ALPHABET for char in code):
+        return code
+    return None
+
+
 class Registration(models.Model):
     """A parent's booking of one unit (a session, or a whole course). Personal data: first name
     and one way of contact only; deleted after the retention period, counts stay."""

@@ -195,6 +195,7 @@ def _render_form(request, event, session, form):
 
 
 @parent_page
+@limits.limit_posts("booking-form", MESSAGE_PAGE)  # it tells whether a contact is booked
 def booking_start(request, pk):
     event = search.public_event(pk)
     if event is None:

@@ -31,6 +31,8 @@ from .models import (
     Notification,
     ParentEvent,
     Registration,
+    booking_code,
+    free_places,
 )
 from .permissions import PLAN, RECORD_ATTENDANCE, SEE_CONTACTS
 from .services.planning import SPEAKER_KINDS
@@ -220,9 +222,10 @@ def find_registrations(event: ParentEvent, query: str) -> list[Registration]:
     query = (query or "").strip()
     if not query:
         return []
+    code = booking_code(query)
     return list(
         event.registrations.filter(anonymised_at__isnull=True)
-        .filter(Q(code__iexact=query) | Q(first_name__icontains=query))
+        .filter(Q(code=code) | Q(first_name__icontains=query))
         .select_related("session")
         .order_by("created_at", "pk")[:MAX_FOUND]
     )
@@ -231,12 +234,12 @@ def find_registrations(event: ParentEvent, query: str) -> list[Registration]:
 def registration_by_code(access: Access, region: Region, code: str) -> Registration | None:
     """The booking a parent quotes on the phone by its code (any case), among the events of the
     centres whose parents' contacts this account may see in ``region``."""
-    code = (code or "").strip()
-    if not code:
+    code = booking_code(code)
+    if code is None:
         return None
     return (
         Registration.objects.filter(
-            code__iexact=code,
+            code=code,
             event__family_centre__in=access.institutions_for(SEE_CONTACTS, region),
             anonymised_at__isnull=True,
         )
@@ -296,15 +299,20 @@ def calls_due(event: ParentEvent):
     """Messages to parents without an e-mail address that the family centre still has to pass
     on by phone (moved up from the waiting list, event or date cancelled)."""
     return (
-        Notification.objects.filter(
-            Q(registration__email="") | Q(registration__email__isnull=True),
-            registration__event=event,
-            registration__anonymised_at__isnull=True,
-            sent_at__isnull=True,
-            kind__in=CALL_KINDS,
-        )
+        _calls_pending(registration__event=event)
         .select_related("registration__session", "session")
         .order_by("created_at", "pk")
+    )
+
+
+def _calls_pending(**scope):
+    """Messages not passed on yet to parents without an e-mail address, within ``scope``."""
+    return Notification.objects.filter(
+        Q(registration__email="") | Q(registration__email__isnull=True),
+        registration__anonymised_at__isnull=True,
+        sent_at__isnull=True,
+        kind__in=CALL_KINDS,
+        **scope,
     )
 
 
@@ -437,7 +445,7 @@ def _with_counts(rows: list[EventSession]) -> list[EventSession]:
         row.confirmed = unit.get("confirmed", 0)
         row.waitlisted = unit.get("waitlisted", 0)
         row.childcare = unit.get("childcare", Childcare())
-        row.free_places = max(0, row.event.capacity - row.confirmed)
+        row.free_places = free_places(row.event.capacity, row.confirmed, row.waitlisted)
     return rows
 
 
@@ -473,13 +481,7 @@ def calls_to_make(access: Access, region: Region, user) -> dict:
     still to pass on by phone (as ``calls_due``). Counts only — the names and numbers stay on
     the event's registrations page, which logs their reading."""
     centres = access.institutions_for(SEE_CONTACTS, region)
-    calls = Notification.objects.filter(
-        Q(registration__email="") | Q(registration__email__isnull=True),
-        registration__event__family_centre__in=centres,
-        registration__anonymised_at__isnull=True,
-        sent_at__isnull=True,
-        kind__in=CALL_KINDS,
-    )
+    calls = _calls_pending(registration__event__family_centre__in=centres)
     events = (
         calls.values(
             "registration__event",

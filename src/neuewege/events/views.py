@@ -41,6 +41,7 @@ from .models import (
     Notification,
     ParentEvent,
     Registration,
+    free_places,
 )
 from .permissions import PLAN, RECORD_ATTENDANCE, SEE_CONTACTS
 from .services.booking import book, remove_registration
@@ -477,7 +478,7 @@ class EventRegistrationsView(EventPage, View):
         event = self.event
         contacts = self.access.has(SEE_CONTACTS, event)
         units = selectors.units(event)
-        query = request.GET.get("q", "").strip()[:100]
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:100] if contacts else ""
         self.log(PersonalDataLog.Action.VIEW, _("Registrations viewed"))
         return self.render(
             "events/event_registrations.html",
@@ -519,8 +520,8 @@ class RegistrationCreateView(EventPage, View):
             if session.is_cancelled or session.starts_at <= now:
                 continue
             unit = counts.get(None if event.is_course else session.pk, {})
-            free = 0 if unit.get("waitlisted") else event.capacity - unit.get("confirmed", 0)
-            sessions.append((session, max(free, 0)))
+            free = free_places(event.capacity, unit.get("confirmed", 0), unit.get("waitlisted", 0))
+            sessions.append((session, free))
         self.bookable = event.is_bookable and bool(sessions)
         return StaffBookingForm(
             data,

@@ -29,19 +29,24 @@ class Table:
     """Rows of one table, written in batches: COPY on PostgreSQL, ``executemany`` elsewhere.
     Ids are handed out here, so rows can point at each other before they are written. Fields
     not named get their default (a field added to the model later included), drawn for each row
-    (a random booking code)."""
+    (a random booking code) — and drawn again where a unique field's value is taken already."""
 
     def __init__(self, model, names: list[str], *, with_ids: bool = True):
         meta = model._meta
         self.model, self.table, self.with_ids = model, meta.db_table, with_ids
         fields = [meta.get_field(name) for name in names]
         self.defaults = []
+        self.taken: dict[str, set] = {}  # the values of a unique field with a default
         for other in meta.concrete_fields:
             if other in fields or other.primary_key:
                 continue
             if other.has_default():
                 fields.append(other)
                 self.defaults.append(other)
+                if other.unique:
+                    self.taken[other.name] = set(
+                        model.objects.values_list(other.attname, flat=True)
+                    )
             elif not other.null:
                 raise RuntimeError(f"{meta.label}.{other.name} needs a value in events/demo/")
         if with_ids:
@@ -65,8 +70,17 @@ class Table:
         self.next_id += count
         return ids
 
+    def _default(self, field):
+        value = field.get_default()
+        taken = self.taken.get(field.name)
+        if taken is not None:
+            while value in taken:
+                value = field.get_default()
+            taken.add(value)
+        return value
+
     def add(self, *values, row_id: int | None = None) -> int | None:
-        values = (*values, *(field.get_default() for field in self.defaults))  # one per row
+        values = (*values, *(self._default(field) for field in self.defaults))  # one per row
         if self.with_ids:
             if row_id is None:
                 row_id = self.reserve(1)[0]

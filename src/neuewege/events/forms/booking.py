@@ -197,10 +197,16 @@ class BookingForm(TrapMixin, forms.Form):
             survey = data.get("survey_consent_version") or getattr(self.survey_text, "pk", None)
         if data.get("consent"):
             consent = data.get("consent_version") or getattr(self.consent_text, "pk", None)
+        # a contact the form refused is still a contact given: no "enter a phone number or an
+        # e-mail address" beside "the phone number is too long"
+        email, phone = (
+            data.get(name, str(self.data.get(name, "")) if name in self.errors else "")
+            for name in ("email", "phone")
+        )
         return Booking(
             first_name=data.get("first_name", ""),
-            email=data.get("email", ""),
-            phone=data.get("phone", ""),
+            email=email,
+            phone=phone,
             child_ages=data.get("child_ages") or [],
             language_needs=data.get("language_needs", ""),
             language=language,

@@ -28,6 +28,7 @@ from ..models import (
     Notification,
     ParentEvent,
     Registration,
+    free_places,
     new_booking_code,
 )
 from ..permissions import SEE_CONTACTS
@@ -149,7 +150,9 @@ def book(
         problems = _unit_problems(event, unit, booking)
         if problems:
             raise ValidationFailed(problems)
-        has_place = _confirmed_count(event, unit) < event.capacity and not _waiting(event, unit)
+        confirmed = _confirmed_count(event, unit)
+        waiting = confirmed < event.capacity and _waiting(event, unit)  # full: no need to ask
+        has_place = free_places(event.capacity, confirmed, waiting) > 0
         registration = Registration.objects.create(
             event=event,
             session=unit,
@@ -186,7 +189,9 @@ def book(
 
 
 def _free_code() -> str:
-    """A booking code no registration has yet (drawn again on the rare collision)."""
+    """A booking code no registration has yet (drawn again on the rare collision). Two bookings
+    of different events drawing the same free code in the same instant (about one in 900
+    million) meet the unique constraint: the second is refused as a whole, nothing saved."""
     while True:
         code = new_booking_code()
         if not Registration.objects.filter(code=code).exists():
