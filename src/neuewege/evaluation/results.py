@@ -45,7 +45,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -56,16 +56,21 @@ from modeltranslation.utils import build_localized_fieldname
 from modeltranslation.utils import get_language as content_language
 
 from neuewege.core.models import EventFormat, Institution, Region
-from neuewege.events.models import EventSession, ParentEvent, Registration
+from neuewege.events.models import EventSession
 
+from . import aggregates
+from .aggregates import COUNTED_QUESTIONS, HELPFUL_FROM
 from .disclosure import MIN_RESPONSES, Counts, Period, withheld
 from .models import (
     YES,
     Answer,
+    AnswerCount,
     Audience,
     Choice,
     Question,
     Questionnaire,
+    RegistrationCount,
+    SurveyCount,
     SurveyInvitation,
     SurveyResponse,
 )
@@ -73,7 +78,6 @@ from .questionnaires import CENTRE_FEEDBACK, PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
 
 SUPPRESSED = f"< {MIN_RESPONSES}"
 NO_INVITATIONS = "–"  # a survey figure where no one was invited (nor answered): nothing to hide
-HELPFUL_FROM = 4  # "helpful": 4 or 5 on the scale of 1 to 5
 FREE_TEXT_LIMIT = 200  # on the page; the export holds them all
 
 # The programme's published result, quoted as the seed (the programme's slides) says it.
@@ -86,7 +90,6 @@ BENCHMARK_SOURCE = "Neue Wege NRW, Resümee der Veranstaltungen /1"
 BENCHMARK = {EventFormat.PARENT_COURSE.value: 100, EventFormat.PARENT_CAFE.value: 90}
 
 FORMATS = [code for code, _label in EventFormat.choices]
-COUNTED_QUESTIONS = ["took_step", "useful", "steps"]  # of the parents' follow-up
 # The professionals' feedback whose scale questions are counted, in the order shown, and who
 # was asked.
 FEEDBACK = {SPEAKER_FEEDBACK: Audience.SPEAKERS, CENTRE_FEEDBACK: Audience.FAMILY_CENTRES}
@@ -270,6 +273,18 @@ def _event_scope(filters: Filters, event: str = "event__") -> Q:
     return scope
 
 
+def _kept_scope(filters: Filters) -> Q:
+    """``_event_scope`` for the kept counts (``RegistrationCount``)."""
+    scope = Q()
+    if filters.region is not None:
+        scope &= Q(region_id=filters.region.pk)
+    if filters.family_centre is not None:
+        scope &= Q(family_centre_id=filters.family_centre.pk)
+    if filters.format:
+        scope &= Q(format=filters.format)
+    return scope
+
+
 def _survey_scope(filters: Filters, context: str = "", *, place="here", exact=False) -> Q:
     """The survey responses counted for the selection: those of the whole year and of every
     format, which the small-number rule compares with (``exact``: of the selection's period
@@ -342,50 +357,40 @@ def _compute(filters: Filters, now: datetime) -> dict:
         .order_by()
     ]
 
-    # Registrations of a date reach their event through the date (one join per date, not per
-    # registration); those of a course through the course, counted at its first date.
-    present = Exists(
-        Registration.attended_sessions.through.objects.filter(registration_id=OuterRef("pk"))
-    )
-    tally = {"registered": Count("pk"), "attended": Count("pk", filter=Q(present))}
-    confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
-    singles = (
-        confirmed.filter(
-            session__event__status__in=ParentEvent.LIVE_STATUSES,
-            session__is_cancelled=False,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-        )
-        .filter(_event_scope(filters, "session__event__"))
-        .values(
-            region=F("session__event__family_centre__region_id"),
-            format=F("session__event__format__code"),
-            month=TruncMonth("session__starts_at"),
-        )
-    )
-    courses_begun = (
-        EventSession.objects.of_live_events()
-        .filter(is_cancelled=False, event__shape=ParentEvent.Shape.COURSE)
-        .filter(_event_scope(filters))
-        .values("event_id")
-        .annotate(first=Min("starts_at"))
-        .filter(first__gte=start, first__lt=end)
-        .values("event_id")
-    )
-    first_date = (
-        EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
-        .order_by("starts_at")
-        .values("starts_at")[:1]
-    )
-    courses = (
-        confirmed.filter(session__isnull=True, event_id__in=courses_begun)
-        .annotate(first_date=Subquery(first_date))
-        .values(**by_event, month=TruncMonth("first_date"))
-    )
+    # The registrations: the kept counts of the months before this one (``aggregates``),
+    # except those of the events changed since they were counted, which are counted from
+    # their rows, as are this month's (whose dates have not all begun).
+    this_month = _aware(timezone.localtime(now).date().replace(day=1))
+    kept_until = max(start, min(end, this_month))
+    stale = aggregates.stale_events()
+    dates = _event_scope(filters, "session__event__")
+    courses = _event_scope(filters)
     registrations = [
-        (row["region"], row["format"], _as_date(row["month"]), row["registered"], row["attended"])
-        for rows in (singles, courses)
-        for row in rows.annotate(**tally).order_by()
+        (region, code, month, registered, attended)
+        for region, _centre, code, month, _event, registered, attended in aggregates.registrations(
+            dates=[
+                dates & Q(session__starts_at__gte=kept_until, session__starts_at__lt=end),
+                dates
+                & Q(session__starts_at__gte=start, session__starts_at__lt=kept_until)
+                & Q(event_id__in=stale),
+            ],
+            courses=[
+                courses & aggregates.courses_begun(kept_until, end),
+                courses & aggregates.courses_begun(start, kept_until) & Q(event_id__in=stale),
+            ],
+        )
+    ]
+    registrations += [
+        (row["region_id"], row["format"], row["month"], row["registered"], row["attended"])
+        for row in RegistrationCount.objects.filter(
+            _kept_scope(filters),
+            month__gte=filters.since,
+            month__lt=timezone.localtime(kept_until).date(),
+        )
+        .exclude(event_id__in=stale)
+        .values("region_id", "format", "month")
+        .annotate(registered=Sum("registered"), attended=Sum("attended"))
+        .order_by()
     ]
 
     raw = {
@@ -415,34 +420,47 @@ def _compute(filters: Filters, now: datetime) -> dict:
     # the versions' ids as values, so that the planner uses the index on (questionnaire, month)
     questionnaires = sorted({questionnaire for _pk, _code, questionnaire in counted_questions})
 
-    raw["invitations"] = [
-        (row["region_id"], row["format"], row["month"], row["invitations"])
-        for row in SurveyInvitation.objects.filter(
-            _survey_scope(filters), questionnaire_id__in=questionnaires, sent_at__isnull=False
+    # The survey: the kept counts of every month but those changed since they were counted
+    # (``aggregates``), which are counted from their rows; one query each.
+    months = aggregates.stale_months()
+
+    def survey_counts(scope, fields, field, *, sent=False):
+        rows = (SurveyInvitation if sent else SurveyResponse).objects.filter(
+            scope, questionnaire_id__in=questionnaires, month__in=months
         )
-        .values("region_id", "format", "month")
-        .annotate(invitations=Count("pk"))
-        .order_by()
+        if sent:
+            rows = rows.filter(sent_at__isnull=False)
+        kept = (
+            SurveyCount.objects.filter(scope, questionnaire_id__in=questionnaires)
+            .filter(**{f"{field}__gt": 0})
+            .exclude(month__in=months)
+        )
+        return (
+            rows.values(*fields)
+            .annotate(n=Count("pk"))
+            .order_by()
+            .union(kept.values(*fields).annotate(n=Sum(field)).order_by(), all=True)
+        )
+
+    context = ("region_id", "format", "month")
+    raw["invitations"] = [
+        (row["region_id"], row["format"], row["month"], row["n"])
+        for row in survey_counts(_survey_scope(filters), context, "invitations", sent=True)
     ]
-    responses = SurveyResponse.objects.filter(
-        _survey_scope(filters), questionnaire_id__in=questionnaires
-    )
     raw["responses"] = [
-        (row["region_id"], row["format"], row["month"], row["responses"])
-        for row in responses.values("region_id", "format", "month")
-        .annotate(responses=Count("pk"))
-        .order_by()
+        (row["region_id"], row["format"], row["month"], row["n"])
+        for row in survey_counts(_survey_scope(filters), context, "responses")
     ]
     raw["wider_responses"] = [
-        (place, row["format"], row["month"], row["responses"])
+        (place, row["format"], row["month"], row["n"])
         for place in filters.wider_places
-        for row in SurveyResponse.objects.filter(
-            _survey_scope(filters, place=place), questionnaire_id__in=questionnaires
+        for row in survey_counts(
+            _survey_scope(filters, place=place), ("format", "month"), "responses"
         )
-        .values("format", "month")
-        .annotate(responses=Count("pk"))
-        .order_by()
     ]
+    responses = SurveyResponse.objects.filter(
+        _survey_scope(filters), questionnaire_id__in=questionnaires, month__in=months
+    )
     # One pass over the answers that are counted: each response has one answer to "took_step"
     # and to "useful", and one per step it names; the index on (response, question, choice)
     # finds them for the responses of the selection.
@@ -468,6 +486,14 @@ def _compute(filters: Filters, now: datetime) -> dict:
         )
         .annotate(answers=Count("pk"), helpful=Count("pk", filter=Q(number__gte=HELPFUL_FROM)))
         .order_by()
+        .union(
+            AnswerCount.objects.filter(_survey_scope(filters), question_id__in=list(questions))
+            .exclude(month__in=months)
+            .values("question_id", "choice", "region_id", "format", "month")
+            .annotate(answers=Sum("answers"), helpful=Sum("helpful"))
+            .order_by(),
+            all=True,
+        )
     ]
     labels = {}
     for code, label in (
