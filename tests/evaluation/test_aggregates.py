@@ -13,7 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -36,7 +37,7 @@ from neuewege.evaluation.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from neuewege.evaluation.questionnaires import PARENT_FOLLOW_UP
+from neuewege.evaluation.questionnaires import PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
 from neuewege.events.models import ParentEvent, Registration
 from neuewege.events.services.booking import book, cancel_booking, remove_registration
 from neuewege.events.services.lifecycle import cancel_session, record_attendance
@@ -53,6 +54,7 @@ ACTIONS = st.one_of(
     st.tuples(st.just("time_passes"), st.integers(0, 2), st.integers(1, 40)),
     st.tuples(st.just("attend"), st.integers(0, 2), st.integers(0, 4), st.integers(0, 63)),
     st.tuples(st.just("respond"), st.integers(0, 2), st.integers(0, 14), st.booleans()),
+    st.tuples(st.just("feedback"), st.integers(0, 2), st.integers(0, 14), st.integers(1, 5)),
     st.tuples(
         st.just("purge"),
     ),
@@ -108,7 +110,7 @@ def recounted_survey() -> tuple[Counter, Counter]:
 def kept_answers() -> Counter:
     return Counter(
         {
-            (row[:-2]): (row[-2], row[-1])
+            (row[:-3]): row[-3:]
             for row in AnswerCount.objects.values_list(
                 "month",
                 "region_id",
@@ -118,6 +120,7 @@ def kept_answers() -> Counter:
                 "choice",
                 "answers",
                 "helpful",
+                "total",
             )
         }
     )
@@ -125,10 +128,7 @@ def kept_answers() -> Counter:
 
 def recounted_answers() -> Counter:
     rows = (
-        Answer.objects.filter(
-            question__questionnaire__code=PARENT_FOLLOW_UP,
-            question__code__in=aggregates.COUNTED_QUESTIONS,
-        )
+        Answer.objects.filter(aggregates.COUNTED_ANSWERS)
         .values_list(
             "response__month",
             "response__region_id",
@@ -137,10 +137,14 @@ def recounted_answers() -> Counter:
             "question_id",
             "choice",
         )
-        .annotate(n=Count("pk"), helpful=Count("pk", filter=Q(number__gte=aggregates.HELPFUL_FROM)))
+        .annotate(
+            n=Count("pk"),
+            helpful=Count("pk", filter=Q(number__gte=aggregates.HELPFUL_FROM)),
+            total=Coalesce(Sum("number"), 0),
+        )
         .order_by()
     )
-    return Counter({row[:-2]: (row[-2], row[-1]) for row in rows})
+    return Counter({row[:-3]: row[-3:] for row in rows})
 
 
 def figures(now) -> dict:
@@ -259,6 +263,20 @@ def run(world, booking_for, steps, events=None):
                         token=token,
                         answers={"took_step": "yes", "steps": ["counselling"], "useful": 4},
                     )
+            elif action == "feedback":  # a speaker's, counted with the results too
+                month = (date.today() - timedelta(days=31 * values[1])).replace(day=1)
+                invitation, token = services.create_invitation(
+                    questionnaire=Questionnaire.objects.current(SPEAKER_FEEDBACK),
+                    event=events[values[0]],
+                    month=month,
+                    due_on=date.today(),
+                )
+                invitation.sent_at = timezone.now()
+                invitation.save()
+                services.submit_response(
+                    token=token,
+                    answers={"setting": values[2], "access": 4, "openness": 6 - values[2]},
+                )
             elif action == "purge":
                 purge_personal_data()
             elif action == "refresh":
@@ -359,9 +377,19 @@ def test_the_pages_read_a_fixed_number_of_queries_however_much_there_is(
         [("book", 1, 0), ("refresh",), ("cancel", 0)],
         [("book", 2, 0), ("refresh",), ("remove", 0)],
         [("respond", 0, 2, True), ("refresh",), ("respond", 0, 2, False)],
+        [("feedback", 1, 1, 5), ("refresh",), ("feedback", 1, 1, 2)],
         [("book", 0, 0), ("time_passes", 0, 30), ("attend", 0, 0, 1), ("refresh",), ("purge",)],
     ],
-    ids=["date cancelled", "time passes", "attendance", "cancelled", "removed", "survey", "purge"],
+    ids=[
+        "date cancelled",
+        "time passes",
+        "attendance",
+        "cancelled",
+        "removed",
+        "survey",
+        "feedback",
+        "purge",
+    ],
 )
 def test_each_change_after_a_refresh_is_counted(world, booking_for, steps):
     """Every write path, after the kept counts were refreshed: the results count it at

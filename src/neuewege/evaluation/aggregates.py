@@ -22,8 +22,8 @@ How they stay exact:
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from neuewege.events.models import EventSession, ParentEvent, Registration
 from .models import (
     Answer,
     AnswerCount,
+    Question,
     RegistrationCount,
     StaleEvent,
     StaleMonth,
@@ -39,10 +40,18 @@ from .models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from .questionnaires import PARENT_FOLLOW_UP
+from .questionnaires import CENTRE_FEEDBACK, PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
 
 HELPFUL_FROM = 4  # "helpful": 4 or 5 on the scale of 1 to 5
 COUNTED_QUESTIONS = ["took_step", "useful", "steps"]  # of the parents' follow-up
+# the answers kept: the parents' counted questions, the professionals' scales
+COUNTED_ANSWERS = Q(
+    question__questionnaire__code=PARENT_FOLLOW_UP, question__code__in=COUNTED_QUESTIONS
+) | Q(
+    question__questionnaire__code__in=[SPEAKER_FEEDBACK, CENTRE_FEEDBACK],
+    question__kind=Question.Kind.SCALE,
+    number__isnull=False,
+)
 LOCK = 727_001  # the advisory lock that keeps two recounts apart (PostgreSQL)
 
 
@@ -245,9 +254,7 @@ def _recount_months(months: list[date] | None) -> None:
     )
     answers = (
         Answer.objects.filter(
-            Q() if months is None else Q(response__month__in=months),
-            question__questionnaire__code=PARENT_FOLLOW_UP,
-            question__code__in=COUNTED_QUESTIONS,
+            Q() if months is None else Q(response__month__in=months), COUNTED_ANSWERS
         )
         .values(
             "question_id",
@@ -257,7 +264,11 @@ def _recount_months(months: list[date] | None) -> None:
             centre=F("response__family_centre_id"),
             code=F("response__format"),
         )
-        .annotate(answers=Count("pk"), helpful=Count("pk", filter=Q(number__gte=HELPFUL_FROM)))
+        .annotate(
+            answers=Count("pk"),
+            helpful=Count("pk", filter=Q(number__gte=HELPFUL_FROM)),
+            total=Coalesce(Sum("number"), 0),
+        )
         .order_by()
     )
     AnswerCount.objects.bulk_create(
@@ -271,6 +282,7 @@ def _recount_months(months: list[date] | None) -> None:
                 choice=row["choice"],
                 answers=row["answers"],
                 helpful=row["helpful"],
+                total=row["total"],
             )
             for row in answers
         ),

@@ -377,8 +377,9 @@ class SurveyCount(models.Model):
 
 class AnswerCount(models.Model):
     """The answers to the counted questions of the parents' follow-up (``COUNTED_QUESTIONS``)
-    per month, region, family centre, format, question and choice, and how many of them were 4
-    or 5; recounted per month (``StaleMonth``)."""
+    and to the scale questions of the professionals' feedback, per month, region, family
+    centre, format, question and choice: how many, how many were 4 or 5 and their sum;
+    recounted per month (``StaleMonth``)."""
 
     month = models.DateField()
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
@@ -389,7 +390,8 @@ class AnswerCount(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     choice = models.CharField(max_length=40, blank=True, default="")
     answers = models.PositiveIntegerField()
-    helpful = models.PositiveIntegerField()
+    helpful = models.PositiveIntegerField()  # answered 4 or 5
+    total = models.IntegerField(default=0)  # the sum of the numbers answered
 
     class Meta:
         indexes = [models.Index(fields=["month", "region"])]

@@ -518,7 +518,18 @@ def _feedback_answers(filters: Filters, place: str = "here"):
         ),
         question__kind=Question.Kind.SCALE,
         number__isnull=False,
+        response__month__in=aggregates.stale_months(),
     )
+
+
+def _kept_feedback(filters: Filters, place: str = "here"):
+    """The kept counts of the same answers in the months not changed since they were counted
+    (``aggregates``): ``_feedback_answers`` counts the others from the rows."""
+    return AnswerCount.objects.filter(
+        _survey_scope(filters, place=place),
+        question__questionnaire__code__in=list(FEEDBACK),
+        question__kind=Question.Kind.SCALE,
+    ).exclude(month__in=aggregates.stale_months())
 
 
 def _feedback(filters: Filters) -> list[tuple]:
@@ -528,6 +539,14 @@ def _feedback(filters: Filters) -> list[tuple]:
     language = content_language()
     text = build_localized_fieldname("text", language)
     fallback = build_localized_fieldname("text", DEFAULT_LANGUAGE)
+    question = {
+        "questionnaire_code": F("question__questionnaire__code"),
+        "version": F("question__questionnaire__version"),
+        "question_code": F("question__code"),
+        "position": F("question__position"),
+        "label": F(f"question__{text}"),
+        "fallback": F(f"question__{fallback}"),
+    }
     return [
         (
             row["questionnaire_code"],
@@ -542,22 +561,20 @@ def _feedback(filters: Filters) -> list[tuple]:
             row["high"],
         )
         for row in _feedback_answers(filters)
-        .values(
-            questionnaire_code=F("question__questionnaire__code"),
-            version=F("question__questionnaire__version"),
-            question_code=F("question__code"),
-            position=F("question__position"),
-            label=F(f"question__{text}"),
-            fallback=F(f"question__{fallback}"),
-            format=F("response__format"),
-            month=F("response__month"),
-        )
+        .values(**question, format=F("response__format"), month=F("response__month"))
         .annotate(
             answers=Count("pk"),
             total=Sum("number"),
             high=Count("pk", filter=Q(number__gte=HELPFUL_FROM)),
         )
         .order_by()
+        .union(  # the same columns, named apart from the fields of the kept counts
+            _kept_feedback(filters)
+            .values(**question, kept_format=F("format"), kept_month=F("month"))
+            .annotate(kept=Sum("answers"), kept_total=Sum("total"), kept_high=Sum("helpful"))
+            .order_by(),
+            all=True,
+        )
     ]
 
 
@@ -574,6 +591,18 @@ def _feedback_counts(filters: Filters, place: str) -> list[tuple]:
         )
         .annotate(n=Count("pk"))
         .order_by()
+        .union(
+            _kept_feedback(filters, place)
+            .values(
+                questionnaire_code=F("question__questionnaire__code"),
+                question_code=F("question__code"),
+                kept_format=F("format"),
+                kept_month=F("month"),
+            )
+            .annotate(n=Sum("answers"))
+            .order_by(),
+            all=True,
+        )
     ]
 
 
