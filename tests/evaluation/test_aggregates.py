@@ -29,8 +29,8 @@ from neuewege.evaluation.disclosure import Period
 from neuewege.evaluation.models import (
     Answer,
     AnswerCount,
+    EventCount,
     Questionnaire,
-    RegistrationCount,
     StaleEvent,
     StaleMonth,
     SurveyCount,
@@ -66,7 +66,7 @@ ACTIONS = st.one_of(
 
 def kept_registrations() -> Counter:
     return Counter(
-        RegistrationCount.objects.values_list(
+        EventCount.objects.exclude(registered=0).values_list(
             "event_id", "month", "region_id", "family_centre_id", "format", "registered", "attended"
         )
     )
@@ -79,6 +79,17 @@ def recounted_registrations() -> Counter:
             dates=[Q()], courses=[Q()], by_event=True
         )
     )
+
+
+def kept_dates() -> Counter:
+    fields = ["event_id", "region_id", "family_centre_id", "format", "month"]
+    return Counter(
+        EventCount.objects.exclude(sessions=0).values_list(*fields, "sessions", "counselling")
+    )
+
+
+def recounted_dates() -> Counter:
+    return Counter(aggregates.held_dates([Q()]))
 
 
 def kept_survey() -> tuple[Counter, Counter]:
@@ -296,6 +307,7 @@ def test_the_kept_counts_equal_a_full_recount_whatever_happens(world, booking_fo
     aggregates.refresh_kept_counts()
     assert not StaleEvent.objects.exists() and not StaleMonth.objects.exists()
     assert kept_registrations() == recounted_registrations()
+    assert kept_dates() == recounted_dates()
     assert kept_survey() == recounted_survey()
     assert kept_answers() == recounted_answers()
     assert figures(now) == shown  # the kept counts alone
@@ -311,10 +323,11 @@ def test_the_rebuild_command_counts_everything_again(world, booking_for):
         + [("respond", 0, 1, True)] * 2,
     )
     aggregates.refresh_kept_counts()
-    RegistrationCount.objects.update(registered=99)  # however they came to be wrong
+    EventCount.objects.update(registered=99, sessions=7)  # however they came to be wrong
     SurveyCount.objects.all().delete()
     call_command("rebuild-counts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert kept_registrations() == recounted_registrations() != Counter()
+    assert kept_dates() == recounted_dates() != Counter()
     assert kept_survey() == recounted_survey()
     assert kept_answers() == recounted_answers() != Counter()
     assert not StaleEvent.objects.exists() and not StaleMonth.objects.exists()
@@ -396,15 +409,16 @@ def test_each_change_after_a_refresh_is_counted(world, booking_for, steps):
     once, and the next refresh keeps it."""
     events = new_events(world)
     run(world, booking_for, steps[:-1], events)
-    before = (kept_registrations(), kept_survey())
+    before = (kept_registrations(), kept_dates(), kept_survey())
     run(world, booking_for, steps[-1:], events)
     now = timezone.now()
     shown = figures(now)
     assert counted_from_rows(now) == shown
     aggregates.refresh_kept_counts()
     assert kept_registrations() == recounted_registrations()
+    assert kept_dates() == recounted_dates()
     assert kept_survey() == recounted_survey()
     assert kept_answers() == recounted_answers()
     assert figures(now) == shown
     if steps[-1][0] != "purge":  # a purge anonymises: status and attendance stay
-        assert (kept_registrations(), kept_survey()) != before
+        assert (kept_registrations(), kept_dates(), kept_survey()) != before

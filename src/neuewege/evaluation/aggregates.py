@@ -32,8 +32,8 @@ from neuewege.events.models import EventSession, ParentEvent, Registration
 from .models import (
     Answer,
     AnswerCount,
+    EventCount,
     Question,
-    RegistrationCount,
     StaleEvent,
     StaleMonth,
     SurveyCount,
@@ -207,31 +207,67 @@ def _lock():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
 
 
+def held_dates(dates: list[Q]):
+    """The dates held (of live events, not cancelled) per event and month, with their
+    counselling appointments: ``dates`` are disjoint selections, counted in one query."""
+    held = EventSession.objects.of_live_events().filter(is_cancelled=False)
+    counted = [
+        held.filter(part)
+        .values(
+            "event_id",
+            region=F("event__family_centre__region_id"),
+            centre=F("event__family_centre_id"),
+            format=F("event__format__code"),
+            month=TruncMonth("starts_at"),
+        )
+        .annotate(sessions=Count("pk"), counselling=Coalesce(Sum("counselling_appointments"), 0))
+        .order_by()
+        for part in dates
+    ]
+    return [
+        (
+            row["event_id"],
+            row["region"],
+            row["centre"],
+            row["format"],
+            _as_date(row["month"]),
+            row["sessions"],
+            row["counselling"],
+        )
+        for row in counted[0].union(*counted[1:], all=True)
+    ]
+
+
 def _recount_events(event_ids: list[int] | None) -> None:
     """Replace the kept rows of ``event_ids`` (None: of every event)."""
-    kept = RegistrationCount.objects.all()
+    kept = EventCount.objects.all()
     chosen = Q()
     if event_ids is not None:
         kept = kept.filter(event_id__in=event_ids)
         chosen = Q(event_id__in=event_ids)
     kept.delete()
-    RegistrationCount.objects.bulk_create(
-        (
-            RegistrationCount(
-                event_id=event,
-                month=month,
-                region_id=region,
-                family_centre_id=centre,
-                format=code,
-                registered=registered,
-                attended=attended,
-            )
-            for region, centre, code, month, event, registered, attended in registrations(
-                dates=[chosen], courses=[chosen], by_event=True
-            )
-        ),
-        batch_size=2000,
-    )
+    rows = {}
+    for event, region, centre, code, month, sessions, counselling in held_dates([chosen]):
+        rows[event, month] = EventCount(
+            event_id=event,
+            month=month,
+            region_id=region,
+            family_centre_id=centre,
+            format=code,
+            sessions=sessions,
+            counselling=counselling,
+        )
+    for region, centre, code, month, event, registered, attended in registrations(
+        dates=[chosen], courses=[chosen], by_event=True
+    ):
+        row = rows.setdefault(
+            (event, month),
+            EventCount(
+                event_id=event, month=month, region_id=region, family_centre_id=centre, format=code
+            ),
+        )
+        row.registered, row.attended = registered, attended
+    EventCount.objects.bulk_create(rows.values(), batch_size=2000)
 
 
 def _recount_months(months: list[date] | None) -> None:
@@ -318,6 +354,6 @@ def rebuild_kept_counts() -> str:
         _recount_events(None)
         _recount_months(None)
     return (
-        f"{RegistrationCount.objects.count()} registration and "
+        f"{EventCount.objects.count()} registration and "
         f"{SurveyCount.objects.count() + AnswerCount.objects.count()} survey row(s) kept"
     )

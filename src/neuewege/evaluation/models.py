@@ -332,19 +332,22 @@ class Answer(models.Model):
 # page reads a few thousand kept rows instead of counting every registration and answer.
 
 
-class RegistrationCount(models.Model):
-    """The confirmed registrations of one event counted in one month (a date's: in the month of
-    the date; a course's: in the month of its first date) and those of them marked present,
-    with the event's family centre, region and format. Only dates of live events that are not
-    cancelled; recounted when the event is marked stale (``StaleEvent``)."""
+class EventCount(models.Model):
+    """One event in one month: its dates held there (of a live event, not cancelled) with the
+    counselling appointments agreed at them, and its confirmed registrations counted there (a
+    date's: in the month of the date; a course's: in the month of its first date) with those
+    of them marked present; with the event's family centre, region and format. Recounted when
+    the event is marked stale (``StaleEvent``)."""
 
     event = models.ForeignKey("events.ParentEvent", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     family_centre = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
     format = models.CharField(max_length=20)
-    registered = models.PositiveIntegerField()
-    attended = models.PositiveIntegerField()
+    sessions = models.PositiveIntegerField(default=0)
+    counselling = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["month", "region"]), models.Index(fields=["event"])]
@@ -401,7 +404,7 @@ class AnswerCount(models.Model):
 
 
 class StaleEvent(models.Model):
-    """An event whose registrations, dates or status changed since its ``RegistrationCount``
+    """An event whose registrations, dates or status changed since its ``EventCount``
     rows were counted: until the due job recounts it, the results count it from its rows.
     Appended on every change (no unique key, so that writers never wait for each other); a
     plain number, so that it outlives the event."""

@@ -2,7 +2,9 @@
 published result (the follow-up survey: "Elternkurs 100 %, Elterncafé 90 %").
 
 Everything is counted in the database (GROUP BY), in a fixed number of queries whatever the
-number of regions, events or responses: ``compute`` runs ten, the free texts two more.
+number of regions, events or responses: ``compute`` runs nine, the free texts two more.
+The months before the running one are added up from kept counts (``aggregates``), which
+equal a full recount at every read.
 The counts come back as plain rows per region, format and month; ``Results`` adds them up
 into the tables the pages, exports, the PDF report and the API show — the same tables
 everywhere, so a figure cannot differ between them.
@@ -46,7 +48,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
@@ -56,7 +57,6 @@ from modeltranslation.utils import build_localized_fieldname
 from modeltranslation.utils import get_language as content_language
 
 from neuewege.core.models import EventFormat, Institution, Region
-from neuewege.events.models import EventSession
 
 from . import aggregates
 from .aggregates import COUNTED_QUESTIONS, HELPFUL_FROM
@@ -67,9 +67,9 @@ from .models import (
     AnswerCount,
     Audience,
     Choice,
+    EventCount,
     Question,
     Questionnaire,
-    RegistrationCount,
     SurveyCount,
     SurveyInvitation,
     SurveyResponse,
@@ -274,7 +274,7 @@ def _event_scope(filters: Filters, event: str = "event__") -> Q:
 
 
 def _kept_scope(filters: Filters) -> Q:
-    """``_event_scope`` for the kept counts (``RegistrationCount``)."""
+    """``_event_scope`` for the kept counts (``EventCount``)."""
     scope = Q()
     if filters.region is not None:
         scope &= Q(region_id=filters.region.pk)
@@ -305,11 +305,12 @@ def _survey_scope(filters: Filters, context: str = "", *, place="here", exact=Fa
 
 
 def compute(filters: Filters, *, now: datetime | None = None) -> dict:
-    """The counts behind every table, as plain rows (kept in the cache). Ten queries: the
-    held sessions by format and by month, the registrations of single dates and of courses,
-    the professionals' feedback, the questions of the parents' survey, the invitations, the
-    responses, their answers and the step labels (on PostgreSQL one more, which switches JIT
-    compilation off)."""
+    """The counts behind every table, as plain rows (kept in the cache). Nine queries: the
+    kept counts of the events (``aggregates``), the held dates and the registrations counted
+    from their rows (this month's, and those of the events changed since they were kept), the
+    professionals' feedback, the questions of the parents' survey, the invitations, the
+    responses, their answers and the step labels; the survey's each kept and counted in one
+    query (on PostgreSQL one more, which switches JIT compilation off)."""
     now = now or timezone.now()
     with _aggregating():
         return _compute(filters, now)
@@ -333,30 +334,6 @@ def _aggregating():
 def _compute(filters: Filters, now: datetime) -> dict:
     start = _aware(filters.since)
     end = min(_aware(filters.end), now)  # held: begun by now
-    held = (
-        EventSession.objects.of_live_events()
-        .filter(is_cancelled=False, starts_at__gte=start, starts_at__lt=end)
-        .filter(_event_scope(filters))
-    )
-    by_event = {"region": F("event__family_centre__region_id"), "format": F("event__format__code")}
-
-    events_by_format = [
-        (row["region"], row["format"], row["events"], row["sessions"], row["counselling"] or 0)
-        for row in held.values(**by_event)
-        .annotate(
-            events=Count("event_id", distinct=True),
-            sessions=Count("pk"),
-            counselling=Sum("counselling_appointments"),
-        )
-        .order_by()
-    ]
-    events_by_month = [
-        (_as_date(row["month"]), row["events"], row["sessions"])
-        for row in held.values(month=TruncMonth("starts_at"))
-        .annotate(events=Count("event_id", distinct=True), sessions=Count("pk"))
-        .order_by()
-    ]
-
     # The registrations: the kept counts of the months before this one (``aggregates``),
     # except those of the events changed since they were counted, which are counted from
     # their rows, as are this month's (whose dates have not all begun).
@@ -380,17 +357,50 @@ def _compute(filters: Filters, now: datetime) -> dict:
             ],
         )
     ]
-    registrations += [
-        (row["region_id"], row["format"], row["month"], row["registered"], row["attended"])
-        for row in RegistrationCount.objects.filter(
+    scope = _event_scope(filters)
+    held = aggregates.held_dates(
+        [
+            scope & Q(starts_at__gte=kept_until, starts_at__lt=end),
+            scope & Q(starts_at__gte=start, starts_at__lt=kept_until, event_id__in=stale),
+        ]
+    )
+    for row in (
+        EventCount.objects.filter(
             _kept_scope(filters),
             month__gte=filters.since,
             month__lt=timezone.localtime(kept_until).date(),
         )
         .exclude(event_id__in=stale)
-        .values("region_id", "format", "month")
-        .annotate(registered=Sum("registered"), attended=Sum("attended"))
-        .order_by()
+        .values_list(
+            "event_id",
+            "region_id",
+            "format",
+            "month",
+            "sessions",
+            "counselling",
+            "registered",
+            "attended",
+        )
+    ):
+        event, region, code, month, sessions, counselling, registered, attended = row
+        held.append((event, region, None, code, month, sessions, counselling))
+        registrations.append((region, code, month, registered, attended))
+    # An event is counted once in each place and in each month where a date of it was held.
+    by_format, by_month = defaultdict(lambda: [set(), 0, 0]), defaultdict(lambda: [set(), 0])
+    for event, region, _centre, code, month, sessions, counselling in held:
+        if sessions:
+            tally = by_format[region, code]
+            tally[0].add(event)
+            tally[1] += sessions
+            tally[2] += counselling
+            by_month[month][0].add(event)
+            by_month[month][1] += sessions
+    events_by_format = [
+        (region, code, len(events), sessions, counselling)
+        for (region, code), (events, sessions, counselling) in by_format.items()
+    ]
+    events_by_month = [
+        (month, len(events), sessions) for month, (events, sessions) in by_month.items()
     ]
 
     raw = {
