@@ -13,3 +13,9 @@ os.environ.setdefault("NEUEWEGE_SECRET_KEY", "tests-only-key-" + "n3ue-wege-t3st
 from neuewege.settings import *  # noqa: F403
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "neuewege.settings"  # for the processes tests start
+
+# The replica (DATABASE_REPLICA_URL in production) is, in the tests, a second connection to the
+# test database (Django's test mirror). No router by default: tests/core/test_replica.py installs
+# it where it checks what goes where.
+DATABASES["replica"] = DATABASES["default"] | {"TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = []

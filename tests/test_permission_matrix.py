@@ -85,6 +85,12 @@ SKIPPED_NAMESPACES = {"admin", "api"}  # admin: superusers only (Django); api: w
 
 @pytest.fixture
 def world(db, wesel, borken):
+    return build_world(wesel, borken)
+
+
+def build_world(wesel, borken):
+    """Region A's records for every URL pattern, the matrix's accounts and the arguments of each
+    address (``url_for``) — also walked in the browser (tests/browser/test_staff_pages.py)."""
     centre_a = InstitutionFactory(region=wesel, name=SECRET_A)
     person_a = PersonFactory(institution=centre_a, last_name=SECRET_PERSON_A)
     centre_b = InstitutionFactory(

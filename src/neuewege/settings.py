@@ -162,6 +162,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A PostgreSQL replica of it, when DATABASE_REPLICA_URL names one: the pages whose reads tolerate
+# lag (results, dashboards, the searches) read from it; writes, capacity decisions and every read
+# inside a transaction stay on the primary (core/replica.py).
+REPLICA_URL = env("DATABASE_REPLICA_URL")
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL,
+        conn_max_age=int(env("NEUEWEGE_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name a PostgreSQL replica (postgresql://…), not"
+            f" {DATABASES['replica']['ENGINE']}."
+        )
+    DATABASE_ROUTERS = ["neuewege.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -30,6 +30,7 @@ def test_the_state_level_reads_the_coverage_of_every_region_on_a_phone(open_phon
 
     state = reverse("coverage-state")
     page.goto(f"/regions/{wesel.key}/")
+    page.get_by_role("button", name="Menü").click()  # the region's menu on a phone
     page.locator(f"a[href='{state}']").first.click()
     page.wait_for_url(f"**{state}")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

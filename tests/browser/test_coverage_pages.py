@@ -42,6 +42,7 @@ def test_the_coordinator_enters_demand_and_keeps_a_speaker_on_a_phone(open_phone
 
     demand = reverse("coverage-demand", args=[wesel.key])
     page.goto(f"/regions/{wesel.key}/")
+    page.get_by_role("button", name="Menü").click()  # the region's menu on a phone
     page.locator(f"a[href='{reverse('coverage-dashboard', args=[wesel.key])}']").first.click()
     page.get_by_role("navigation", name="Abdeckung").get_by_role("link", name="Bedarf").click()
     page.wait_for_url(f"**{demand}**")

@@ -75,7 +75,7 @@ def read_as_a_report(page, width):
     layout = page.evaluate(
         """() => {
         const regions = [...document.querySelectorAll('.report-table')].map(table => {
-          const region = table.closest('.table-scroll');
+          const region = table.closest('.kern-table-responsive');
           return region && region.getAttribute('role') === 'region'
             && region.tabIndex === 0 && !!region.getAttribute('aria-label');
         });

@@ -69,7 +69,7 @@ def test_find_book_with_childcare_and_cancel_on_a_phone(phone, events):
     assert "km away" in results.first.inner_text()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Elterncafé am Dienstag").click()
+    page.get_by_role("link", name="Elterncafé am Dienstag", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Elterncafé am Dienstag"
     expect(page.get_by_text("Am Markt 1, 46483 Wesel")).to_be_visible()
     assert fits_the_screen(page)

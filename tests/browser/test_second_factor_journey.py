@@ -123,7 +123,8 @@ def test_a_coordinator_sets_up_the_second_factor_and_signs_in_with_it(
     assert heading(page) == "Kreis Wesel"
     assert_accessible(page)
 
-    # The manage page (user menu): the app and how many codes are left, never the codes
+    # The manage page (the account's menu): the app and how many codes are left, never the codes
+    page.locator("[data-account-menu] summary").click()
     page.get_by_role("link", name="Zweiter Faktor", exact=True).click()
     assert heading(page) == "Zweiter Faktor"
     expect(page.get_by_text("Noch 10 Wiederherstellungscodes.")).to_be_visible()
@@ -149,6 +150,7 @@ def test_a_coordinator_sets_up_the_second_factor_and_signs_in_with_it(
     look("reset")
 
     # Signing out, and in again: password, then the code step for the page asked for
+    page.locator("[data-account-menu] summary").click()
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url("**/login/")
     page.goto("/regions/05170/accounts/")

@@ -39,7 +39,7 @@ def test_the_state_start_page_fits_and_filters(page, wesel, live_server, setting
         " + Math.round(e.getBoundingClientRect().right))"
     )
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), wide
-    scroller = page.locator(".table-scroll")
+    scroller = page.locator(".kern-table-responsive")
     assert scroller.get_attribute("tabindex") == "0"
     figures = page.locator("main tbody tr td.numeric").first
     assert figures.evaluate("cell => getComputedStyle(cell).textAlign") in ("end", "right")

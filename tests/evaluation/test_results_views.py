@@ -70,7 +70,7 @@ def test_the_region_page_shows_the_figures_charts_and_free_texts(as_coordinator,
     # one figure once: the key figures as tiles only, the by-format figures as tables only;
     # every table scrolls in its own focusable region, and every table can be downloaded
     assert body.count("<table") == 6  # events, survey, steps; the three charts' tables
-    assert body.count('<div class="table-scroll" role="region"') == 6
+    assert body.count('<div class="kern-table-responsive" role="region"') == 6
     assert body.count('tabindex="0"') >= 6
     assert body.count(".csv?period=2026-Q1") == 6
     # February: no invitation sent — "–" with words for screen readers, not "< 5"

@@ -74,7 +74,7 @@ def test_csv_export_opens_in_german_excel_and_is_logged(staff_client, event):
     assert body.startswith("\ufeff".encode())  # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     header, data = rows[0], rows[1:]
-    assert len(header) == 10
+    assert len(header) == 11
     by_name = {row[2]: row for row in data}
     assert set(by_name) == {"Ayşe", '\'=HYPERLINK("http://evil.example")', "Maria"}
     ayse = by_name["Ayşe"]
@@ -83,6 +83,8 @@ def test_csv_export_opens_in_german_excel_and_is_logged(staff_client, event):
     assert ayse[5] == "2, 4" and ayse[6] == "Türkisch"
     assert ayse[9]  # attended the first date
     assert by_name["Maria"][9] == ""
+    codes = dict(Registration.objects.values_list("first_name", "code"))
+    assert ayse[10] == codes["Ayşe"]  # the booking code a parent quotes on the phone
     first = event.sessions.order_by("starts_at").first()
     local = timezone.localtime(first.starts_at)
     assert local.strftime("%d.%m.%Y") in ayse[0]  # the date, in local time and German format
@@ -97,7 +99,7 @@ def test_xlsx_export_reads_back_with_openpyxl(staff_client, event):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 4 and len(rows[0]) == 10
+    assert len(rows) == 4 and len(rows[0]) == 11
     names = {row[2] for row in rows[1:]}
     assert names == {"Ayşe", '=HYPERLINK("http://evil.example")', "Maria"}
     for row in sheet.iter_rows(min_row=2):

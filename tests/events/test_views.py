@@ -571,6 +571,9 @@ def test_staff_book_on_behalf_confirmed_then_waitlisted(staff_client, family_cen
     first = staff_client.post(url, parent)
     assert first.status_code == 302
     assert first["Location"] == reverse("event-registrations", args=[event.pk])
+    told = [str(m) for m in staff_client.get(first["Location"]).context["messages"]]
+    code = Registration.objects.get().code
+    assert any(code in message for message in told)  # the code to tell the parent
     second = staff_client.post(url, parent | {"first_name": "Maria", "phone": "0281 998877"})
     assert second.status_code == 302
     ayse, maria = Registration.objects.order_by("pk")

@@ -21,6 +21,7 @@ from django.views import View
 from neuewege.core import exporters
 from neuewege.core.access import STATE_FIGURES, VIEW
 from neuewege.core.documents import TABLE_FORMATS
+from neuewege.core.replica import replica_reads
 from neuewege.core.views.base import AccessMixin
 
 from . import results
@@ -96,6 +97,7 @@ class RegionResultsPage(AccessMixin):
 
 
 class RegionResultsView(RegionResultsPage, View):
+    @replica_reads()  # aggregates: lag tolerated
     def get(self, request, region_key):
         selection = self.selection()
         figures = results.results(selection.filters) if selection.filters else None
@@ -143,6 +145,7 @@ class StateResultsPage(AccessMixin):
 
 
 class StateResultsView(StateResultsPage, View):
+    @replica_reads()  # aggregates: lag tolerated
     def get(self, request):
         selection = self.selection()
         filters = selection.filters

@@ -56,6 +56,7 @@ def registration_table(event: ParentEvent, registrations) -> tuple[list[str], li
         _("Booked at"),
         _("Booked"),
         _("Attended"),
+        _("Booking code"),
     ]
     ordered = sorted(
         registrations,
@@ -81,6 +82,7 @@ def registration_table(event: ParentEvent, registrations) -> tuple[list[str], li
                 session_label(session)
                 for session in sorted(registration.attended_sessions.all(), key=_start)
             ),
+            registration.code,
         ]
         for registration in ordered
     ]

@@ -5,6 +5,8 @@ A registration books one *unit*: one session of a single event or a series, or a
 (``session`` is empty then). Capacity, waitlist and the one-booking-per-contact rule hold per unit.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -299,6 +301,16 @@ class ConsentText(models.Model):
 # A parent's personal link to their booking: the registration's number, signed.
 CANCEL_TOKENS = SignedId(salt="neuewege.events.cancel")
 
+# A booking code a parent can read out on the phone: no 0/O, 1/I/L that are easily mixed up.
+BOOKING_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+BOOKING_CODE_LENGTH = 6
+
+
+def new_booking_code() -> str:
+    """A random booking code (unique by the field's constraint; ``book`` draws again on the
+    rare collision)."""
+    return "".join(secrets.choice(BOOKING_CODE_ALPHABET) for _digit in range(BOOKING_CODE_LENGTH))
+
 
 class Registration(models.Model):
     """A parent's booking of one unit (a session, or a whole course). Personal data: first name
@@ -353,6 +365,13 @@ class Registration(models.Model):
     # A random key of the browser's booking in progress: a second "confirm" of the same booking
     # (a double click, a reload) finds this registration instead of booking again.
     submission_key = models.CharField(max_length=32, blank=True, default="", editable=False)
+    code = models.CharField(
+        _("booking code"),
+        max_length=BOOKING_CODE_LENGTH,
+        unique=True,
+        default=new_booking_code,
+        editable=False,
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

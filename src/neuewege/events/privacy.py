@@ -45,6 +45,7 @@ data_category(
     erase=_anonymise,
     archived_fields=[
         "pk",
+        "code",
         "event__title",
         "session__starts_at",
         "status",
@@ -60,6 +61,7 @@ data_category(
     ],
     find=_find,
     labels={
+        "code": _("Booking code"),
         "event__title": _("Event"),
         "session__starts_at": _("Date"),
         "status": _("Status"),

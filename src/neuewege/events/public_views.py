@@ -20,6 +20,7 @@ from neuewege.core import limits
 from neuewege.core.access import public
 from neuewege.core.errors import DomainError, NotFound
 from neuewege.core.middleware import parent_page
+from neuewege.core.replica import replica_reads
 
 from . import search, selectors
 from .forms.booking import BookingForm, EventSearchForm, form_data
@@ -80,8 +81,10 @@ def _int(value):
 def _add_errors(form, error: DomainError):
     """A domain error at its field; errors about the date or event at the top of the form."""
     for field, messages in error.errors.items():
+        target = field if field in form.fields and field not in UNIT_ERRORS else None
+        if target is not None and target in form.errors:
+            continue  # the form named the problem of this field already
         for message in messages:
-            target = field if field in form.fields and field not in UNIT_ERRORS else None
             form.add_error(target, message)
 
 
@@ -90,6 +93,7 @@ def _add_errors(form, error: DomainError):
 
 @parent_page
 @shared_page
+@replica_reads()  # lags as the cached page does
 def event_list(request):
     form = EventSearchForm(request.GET or None)
     criteria, page, place = search.EventSearch(), None, ""
@@ -107,9 +111,9 @@ def event_list(request):
         except DomainError as error:
             _add_errors(form, error)
     if not form.errors:  # a place we do not know: a message, and no results
-        sessions, distances = search.upcoming_sessions(criteria)
-        page = Paginator(sessions, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        search.decorate(page.object_list, distances)
+        events, distances = search.upcoming_events(criteria)
+        page = Paginator(events, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = search.attach_next_dates(page.object_list, criteria, distances)
     return render(
         request,
         "events/public/event_list.html",
@@ -207,17 +211,20 @@ def booking_start(request, pk):
     key = PENDING % event.pk
     if request.method == "POST":
         form = _booking_form(request, event, request.POST)
-        if form.is_valid():
-            booking = form.booking(get_language())
-            try:
-                booking = check_booking(booking)
-            except DomainError as error:
-                _add_errors(form, error)
-            else:
-                pending = form.pending(booking)
-                pending["session"] = None if event.is_course else session.pk
-                request.session[key] = pending
-                return redirect("booking-check", pk=event.pk)
+        form.is_valid()  # every problem in one round: the form's and the service's together
+        try:
+            booking = check_booking(
+                form.booking(get_language()),
+                event=event,
+                unit=None if event.is_course else session,
+            )
+        except DomainError as error:
+            _add_errors(form, error)
+        if not form.errors:
+            pending = form.pending(booking)
+            pending["session"] = None if event.is_course else session.pk
+            request.session[key] = pending
+            return redirect("booking-check", pk=event.pk)
     else:
         pending = request.session.get(key)
         if pending and (event.is_course or pending.get("session") == session.pk):

@@ -22,9 +22,12 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -38,6 +41,7 @@ from .selectors import related_count
 
 RADII_KM = (5, 10, 20, 50)
 DEFAULT_RADIUS_KM = 10
+SHOWN_DATES = 4  # next dates on a result card, each a link to book it
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.32
 MAX_ID = 2**63 - 1  # larger numbers in a URL are no record (and overflow SQLite)
@@ -151,19 +155,25 @@ def _confirmed_in_unit():
     )
 
 
-def upcoming_sessions(search: EventSearch):
-    """Dates of published events that start in the future, soonest first: every date of a single
-    event or a series, a course once (with its first date, while that is ahead). Each carries
-    ``free_places`` and ``date_count``. Returns the queryset and {centre id: distance in km}
-    (empty when no place was given)."""
-    now = timezone.now()
-    sessions = EventSession.objects.filter(
-        is_cancelled=False, starts_at__gt=now, event__status=ParentEvent.Status.PUBLISHED
-    )
+def _upcoming_dates(search: EventSearch):
+    """The dates a parent can still come to, from the search's date on: every date of a single
+    event or a series, of a course only its first date, while that is ahead."""
+    sessions = EventSession.objects.filter(is_cancelled=False, starts_at__gt=timezone.now())
     earlier = EventSession.objects.filter(
         event_id=OuterRef("event_id"), is_cancelled=False, starts_at__lt=OuterRef("starts_at")
     )
     sessions = sessions.filter(~Q(event__shape=ParentEvent.Shape.COURSE) | ~Exists(earlier))
+    if search.date_from:
+        start = datetime.combine(search.date_from, time.min, tzinfo=timezone.get_current_timezone())
+        sessions = sessions.filter(starts_at__gte=start)
+    return sessions
+
+
+def upcoming_events(search: EventSearch):
+    """Published events with a date ahead that matches the search, the soonest next date first:
+    one result per event (its dates come with ``attach_next_dates``). Each carries
+    ``next_start`` and ``date_count`` (a course's dates; 1 otherwise). Returns the queryset and
+    {centre id: distance in km} (empty when no place was given)."""
     events = ParentEvent.objects.filter(status=ParentEvent.Status.PUBLISHED)
     if search.format_code:
         events = events.filter(format__code=search.format_code)
@@ -172,39 +182,64 @@ def upcoming_sessions(search: EventSearch):
         events = events.filter(languages__icontains=f'"{search.language}"')
     distances = {}
     if search.point is not None:
-        # the few events nearby first: their dates are then found by event
         distances = centres_within(search.point, search.radius_km)
         events = events.filter(family_centre_id__in=list(distances))
-        sessions = sessions.filter(event_id__in=list(events.values_list("pk", flat=True)))
-    else:
-        sessions = sessions.filter(event__in=events)
-    if search.date_from:
-        start = datetime.combine(search.date_from, time.min, tzinfo=timezone.get_current_timezone())
-        sessions = sessions.filter(starts_at__gte=start)
-    course_dates = related_count(
-        EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
+    next_start = (
+        _upcoming_dates(search)
+        .filter(event_id=OuterRef("pk"))
+        .order_by("starts_at")
+        .values("starts_at")[:1]
     )
-    sessions = (
-        sessions.select_related("event__family_centre", "event__format")
-        .annotate(
-            free_places=F("event__capacity") - _confirmed_in_unit(),
+    course_dates = related_count(
+        EventSession.objects.filter(event_id=OuterRef("pk"), is_cancelled=False)
+    )
+    events = (
+        events.annotate(
+            next_start=Subquery(next_start),
             date_count=Case(
-                When(event__shape=ParentEvent.Shape.COURSE, then=course_dates),
+                When(shape=ParentEvent.Shape.COURSE, then=course_dates),
                 default=Value(1),
                 output_field=IntegerField(),
             ),
         )
-        .order_by("starts_at", "pk")
+        .filter(next_start__isnull=False)
+        .select_related("family_centre", "format")
+        .order_by("next_start", "pk")
     )
-    return sessions, distances
+    return events, distances
 
 
-def decorate(sessions, distances: dict[int, float]):
-    """Distance and the language of the shown title, for a page of results (no queries)."""
-    for session in sessions:
-        session.distance_km = distances.get(session.event.family_centre_id)
-        mark_content_language(session.event)
-    return sessions
+def attach_next_dates(events, search: EventSearch, distances: dict[int, float]):
+    """For a page of results, in one query: each event's next ``SHOWN_DATES`` dates (with
+    ``free_places``) as ``next_dates``, the number of further dates as ``more_dates``; and the
+    distance and the language of the shown title."""
+    events = list(events)
+    by_event = {event.pk: event for event in events}
+    for event in events:
+        event.next_dates, event.more_dates = [], 0
+        event.distance_km = distances.get(event.family_centre_id)
+        mark_content_language(event)
+    if not events:
+        return events
+    dates = (
+        _upcoming_dates(search)
+        .filter(event_id__in=list(by_event))
+        .annotate(
+            free_places=F("event__capacity") - _confirmed_in_unit(),
+            position=Window(
+                RowNumber(), partition_by=[F("event_id")], order_by=[F("starts_at"), F("pk")]
+            ),
+            total=Window(Count("pk"), partition_by=[F("event_id")]),
+        )
+        .filter(position__lte=SHOWN_DATES)
+        .order_by("event_id", "starts_at", "pk")
+    )
+    for session in dates:
+        event = by_event[session.event_id]
+        session.event = event  # no query for the event of a date
+        event.next_dates.append(session)
+        event.more_dates = max(session.total - SHOWN_DATES, 0)
+    return events
 
 
 def mark_content_language(event: ParentEvent):

@@ -211,6 +211,40 @@ def active_registrations(event: ParentEvent):
     )
 
 
+MAX_FOUND = 50
+
+
+def find_registrations(event: ParentEvent, query: str) -> list[Registration]:
+    """Registrations of the event (cancelled ones too) whose booking code is ``query`` (any
+    case) or whose first name contains it: the parent on the phone quotes the code."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    return list(
+        event.registrations.filter(anonymised_at__isnull=True)
+        .filter(Q(code__iexact=query) | Q(first_name__icontains=query))
+        .select_related("session")
+        .order_by("created_at", "pk")[:MAX_FOUND]
+    )
+
+
+def registration_by_code(access: Access, region: Region, code: str) -> Registration | None:
+    """The booking a parent quotes on the phone by its code (any case), among the events of the
+    centres whose parents' contacts this account may see in ``region``."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return (
+        Registration.objects.filter(
+            code__iexact=code,
+            event__family_centre__in=access.institutions_for(SEE_CONTACTS, region),
+            anonymised_at__isnull=True,
+        )
+        .select_related("event")
+        .first()
+    )
+
+
 def units(event: ParentEvent, registrations=None) -> list[Unit]:
     """The event's units with their confirmed and waiting lists (one query for the
     registrations; the event's sessions are expected prefetched)."""

@@ -10,6 +10,7 @@ event = "events/<int:pk>/"
 urlpatterns = [
     path(region + "events/", views.EventListView.as_view(), name="event-list"),
     path(region + "events/new/", views.EventCreateView.as_view(), name="event-create"),
+    path(region + "booking-code/", views.BookingCodeView.as_view(), name="booking-code"),
     path(event, views.EventDetailView.as_view(), name="event-detail"),
     path(event + "edit/", views.EventUpdateView.as_view(), name="event-update"),
     path(event + "publish/", views.EventPublishView.as_view(), name="event-publish"),

@@ -4,6 +4,7 @@ behalf, record attendance, print and export the lists; the state level edits the
 catalogue. Views parse the input, call a selector or a service and render."""
 
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -476,16 +477,34 @@ class EventRegistrationsView(EventPage, View):
         event = self.event
         contacts = self.access.has(SEE_CONTACTS, event)
         units = selectors.units(event)
+        query = request.GET.get("q", "").strip()[:100]
         self.log(PersonalDataLog.Action.VIEW, _("Registrations viewed"))
         return self.render(
             "events/event_registrations.html",
             event=event,
             units=units,
+            query=query,
+            found=selectors.find_registrations(event, query) if query else None,
             childcare=selectors.childcare_by_session(event, units),
             contacts=contacts,
             calls=list(selectors.calls_due(event)) if contacts else [],
             can_book=contacts and event.is_bookable,
         )
+
+
+class BookingCodeView(AccessMixin, View):
+    """A parent on the phone quotes her booking code: it opens the registrations of her event,
+    the booking found (among the centres whose contacts this account may see)."""
+
+    permission = SEE_CONTACTS
+
+    def get(self, request, region_key):
+        code = request.GET.get("code", "").strip()[:20]
+        registration = selectors.registration_by_code(self.access, self.region, code)
+        if registration is not None:
+            url = reverse("event-registrations", args=[registration.event_id])
+            return redirect(f"{url}?{urlencode({'q': registration.code})}#found-heading")
+        return self.render("events/booking_code.html", code=code)
 
 
 class RegistrationCreateView(EventPage, View):
@@ -539,7 +558,8 @@ class RegistrationCreateView(EventPage, View):
                     text = _("%(name)s is booked.")
                 else:
                     text = _("The event is full: %(name)s is on the waiting list.")
-                messages.success(request, text % {"name": registration.first_name})
+                code = _("Booking code: %(code)s") % {"code": registration.code}
+                messages.success(request, f"{text % {'name': registration.first_name}} {code}")
                 return redirect("event-registrations", pk=self.event.pk)
         return self.page(form)
 

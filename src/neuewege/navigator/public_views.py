@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from neuewege.core.middleware import parent_page
+from neuewege.core.replica import replica_reads
 from neuewege.events.public_views import shared_page
 
 from . import selectors
@@ -17,6 +18,7 @@ from .views.search import search_page, search_query
 
 @parent_page
 @shared_page
+@replica_reads()  # lags as the cached page does
 def offer_search(request):
     return search_page(request, "navigator/public/offer_search.html", for_parents=True)
 

@@ -8,6 +8,7 @@ from django.views import View
 from neuewege.core import exporters as core_exporters
 from neuewege.core.access import STATE_FIGURES, VIEW
 from neuewege.core.models import Region
+from neuewege.core.replica import replica_reads
 from neuewege.core.views.base import AccessMixin
 from neuewege.evaluation.disclosure import MIN_RESPONSES
 
@@ -23,6 +24,7 @@ class RegionDashboardView(CooperationPage, View):
 
     permission = VIEW
 
+    @replica_reads()  # figures: lag tolerated
     def get(self, request, region_key):
         figures = dashboards.region_dashboard(self.region)
         return self.render(
@@ -54,6 +56,7 @@ class StateOverviewView(AccessMixin, View):
     programme_wide = True
     COLUMNS = exporters.STATE_COLUMNS
 
+    @replica_reads()  # figures: lag tolerated
     def get(self, request):
         sort = exporters.state_sort(request.GET.get("sort", ""))
         show = exporters.state_show(request.GET.get("show", ""))

@@ -28,7 +28,8 @@ def utc_text(value: datetime) -> str:
 class Table:
     """Rows of one table, written in batches: COPY on PostgreSQL, ``executemany`` elsewhere.
     Ids are handed out here, so rows can point at each other before they are written. Fields
-    not named get their default (a field added to the model later included)."""
+    not named get their default (a field added to the model later included), drawn for each row
+    (a random booking code)."""
 
     def __init__(self, model, names: list[str], *, with_ids: bool = True):
         meta = model._meta
@@ -40,7 +41,7 @@ class Table:
                 continue
             if other.has_default():
                 fields.append(other)
-                self.defaults.append(other.get_default())
+                self.defaults.append(other)
             elif not other.null:
                 raise RuntimeError(f"{meta.label}.{other.name} needs a value in events/demo/")
         if with_ids:
@@ -65,7 +66,7 @@ class Table:
         return ids
 
     def add(self, *values, row_id: int | None = None) -> int | None:
-        values = (*values, *self.defaults)
+        values = (*values, *(field.get_default() for field in self.defaults))  # one per row
         if self.with_ids:
             if row_id is None:
                 row_id = self.reserve(1)[0]

@@ -189,18 +189,22 @@ class BookingForm(TrapMixin, forms.Form):
         return parse_child_ages(self.cleaned_data["child_ages"])
 
     def booking(self, language: str) -> Booking:
-        data = self.cleaned_data
-        survey = None
+        """The answers given (of a form with errors: those that are valid, so that the service
+        can name its problems in the same round)."""
+        data = getattr(self, "cleaned_data", {})
+        survey = consent = None
         if data.get("survey_consent"):
             survey = data.get("survey_consent_version") or getattr(self.survey_text, "pk", None)
+        if data.get("consent"):
+            consent = data.get("consent_version") or getattr(self.consent_text, "pk", None)
         return Booking(
-            first_name=data["first_name"],
-            email=data["email"],
-            phone=data["phone"],
+            first_name=data.get("first_name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
             child_ages=data.get("child_ages") or [],
-            language_needs=data["language_needs"],
+            language_needs=data.get("language_needs", ""),
             language=language,
-            consent_id=data.get("consent_version") or getattr(self.consent_text, "pk", None),
+            consent_id=consent,
             survey_consent_id=survey,
         )
 

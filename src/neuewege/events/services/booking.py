@@ -28,6 +28,7 @@ from ..models import (
     Notification,
     ParentEvent,
     Registration,
+    new_booking_code,
 )
 from ..permissions import SEE_CONTACTS
 from ._common import _confirmed_count, _locked, _unit_registrations
@@ -54,8 +55,13 @@ class Booking:
 PHONE = re.compile(r"^\+?[\d\s/()\-]{6,30}$")
 
 
-def check_booking(booking: Booking) -> Booking:
-    """The parent's details, cleaned; every problem named at its field."""
+def check_booking(
+    booking: Booking, *, event: ParentEvent | None = None, unit: EventSession | None = None
+) -> Booking:
+    """The parent's details, cleaned; every problem named at its field, all in one round. With
+    the ``event`` (and ``unit``: the date, none for a course) it also names a booking of the
+    same contact for that unit (a read to tell the parent early; ``book`` decides again under
+    the lock)."""
     errors = {}
     booking.first_name = (booking.first_name or "").strip()
     booking.email = (booking.email or "").strip().lower()
@@ -105,6 +111,8 @@ def check_booking(booking: Booking) -> Booking:
         ).exists()
     ):
         errors["survey_consent"] = _("This consent text does not exist.")
+    if event is not None:
+        errors = _unit_problems(event, unit, booking, valid=errors.keys()) | errors
     if errors:
         raise ValidationFailed(errors)
     return booking
@@ -138,9 +146,9 @@ def book(
                 return earlier, cancel_token(earlier)
         session = _bookable_session(event, session_id)
         unit = None if event.is_course else session
-        _check_not_booked(event, unit, booking)
-        if event.childcare_offered is False and booking.child_ages:
-            raise ValidationFailed({"child_ages": _("This event offers no childcare.")})
+        problems = _unit_problems(event, unit, booking)
+        if problems:
+            raise ValidationFailed(problems)
         has_place = _confirmed_count(event, unit) < event.capacity and not _waiting(event, unit)
         registration = Registration.objects.create(
             event=event,
@@ -160,6 +168,7 @@ def book(
             booked_by=access.user if access else None,
             confirmed_at=now if has_place else None,
             submission_key=submission_key,
+            code=_free_code(),
         )
         _notify(
             registration,
@@ -176,6 +185,14 @@ def book(
         return registration, cancel_token(registration)
 
 
+def _free_code() -> str:
+    """A booking code no registration has yet (drawn again on the rare collision)."""
+    while True:
+        code = new_booking_code()
+        if not Registration.objects.filter(code=code).exists():
+            return code
+
+
 def _bookable_session(event: ParentEvent, session_id) -> EventSession:
     """The session booked (for a course: its first session, which must still be ahead)."""
     if not event.is_bookable:
@@ -189,19 +206,23 @@ def _bookable_session(event: ParentEvent, session_id) -> EventSession:
     return session
 
 
-def _check_not_booked(event, unit, booking: Booking):
-    digits = phone_digits(booking.phone)
+def _unit_problems(event, unit, booking: Booking, valid=()) -> dict:
+    """What stops this booking of the unit besides the parent's details: a booking with the same
+    contact (of the contacts not already named wrong in ``valid``'s keys), and children's
+    ages where the event offers no childcare."""
+    errors = {}
+    if event.childcare_offered is False and booking.child_ages:
+        errors["child_ages"] = _("This event offers no childcare.")
+    email = booking.email if "email" not in valid else ""
+    digits = phone_digits(booking.phone) if "phone" not in valid else ""
+    if not email and not digits:
+        return errors
     for other in _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED):
-        if (booking.email and other.email == booking.email) or (
-            digits and phone_digits(other.phone) == digits
-        ):
-            raise ValidationFailed(
-                {
-                    "email" if booking.email else "phone": _(
-                        "Someone with this contact is already registered for this date."
-                    )
-                }
-            )
+        if (email and other.email == email) or (digits and phone_digits(other.phone) == digits):
+            field_name = "email" if email else "phone"
+            errors[field_name] = _("Someone with this contact is already registered for this date.")
+            break
+    return errors
 
 
 def phone_digits(phone: str) -> str:

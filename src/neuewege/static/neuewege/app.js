@@ -21,3 +21,39 @@ document.addEventListener("submit", (event) => {
   }
   form.dataset.submittedAt = String(Date.now());
 });
+
+// The region's menu behind the "Menu" button on narrow screens. Without scripts the button
+// stays hidden and the menu is shown.
+document.addEventListener("DOMContentLoaded", () => {
+  const button = document.querySelector("[data-menu-button]");
+  const menu = button && document.getElementById(button.getAttribute("aria-controls"));
+  if (!menu) return;
+  menu.setAttribute("data-collapsible", "");
+  button.hidden = false;
+  const toggle = (open) => {
+    button.setAttribute("aria-expanded", String(open));
+    menu.toggleAttribute("data-open", open);
+  };
+  button.addEventListener("click", () => toggle(button.getAttribute("aria-expanded") !== "true"));
+  menu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+      toggle(false);
+      button.focus();
+    }
+  });
+});
+
+// The account's menu closes on Escape and on a click elsewhere.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  const open = document.querySelector("[data-account-menu][open]");
+  if (open) {
+    open.open = false;
+    open.querySelector("summary").focus();
+  }
+});
+document.addEventListener("click", (event) => {
+  for (const details of document.querySelectorAll("[data-account-menu][open]")) {
+    if (!details.contains(event.target)) details.open = false;
+  }
+});
