@@ -19,10 +19,13 @@ class EvaluationConfig(AppConfig):
 
         from neuewege.core.jobs import DAILY, HOURLY, due_job
 
-        from . import checks, exporters, invitations, permissions  # noqa: F401 (declare)
+        from . import aggregates, checks, exporters, invitations, permissions  # noqa: F401
+
+        aggregates.connect()
 
         due_job(invitations.create_survey_invitations, every=HOURLY)
         due_job(invitations.send_survey_invitations)
         due_job(invitations.send_survey_reminders, every=HOURLY)
         due_job(invitations.expire_survey_links, every=DAILY)
+        due_job(aggregates.refresh_kept_counts)
         exporters.register()

@@ -51,7 +51,7 @@ from neuewege.core.models import Institution, Person
 from neuewege.events.demo.tables import Table
 from neuewege.events.models import ParentEvent, Registration
 
-from . import services
+from . import aggregates, services
 from .models import (
     NO,
     YES,
@@ -182,7 +182,14 @@ COMMENTS = {
 def generate_evaluation(scale: str, seed: int = 2015) -> str | None:
     """Invitations and responses for the held events of the demo regions (``scale="demo"``)
     or the state-scale dataset; None when there are responses already (or nothing to ask
-    about)."""
+    about). Then the kept counts of everything: the demo's rows are written in bulk, which
+    marks nothing stale (the events' too, generated before)."""
+    line = _generate_evaluation(scale, seed)
+    aggregates.rebuild_kept_counts()
+    return line
+
+
+def _generate_evaluation(scale: str, seed: int) -> str | None:
     started = clock.monotonic()
     prefix = "demo" if scale == "demo" else "state"
     with transaction.atomic():

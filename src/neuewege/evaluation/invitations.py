@@ -45,7 +45,7 @@ from neuewege.core.models import Institution, Person
 from neuewege.events.models import ParentEvent, Registration
 from neuewege.events.permissions import SEE_CONTACTS
 
-from . import services
+from . import aggregates, services
 from .models import Audience, Questionnaire, SpentToken, SurveyInvitation
 from .questionnaires import CENTRE_FEEDBACK, PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
 
@@ -507,6 +507,8 @@ def mark_text_sent(*, access: Access, invitation: SurveyInvitation) -> SurveyInv
             .exclude(seed="")
             .update(sent_at=timezone.now(), seed="")
         )
+        if updated:  # an update sends no signal: the month's kept counts change
+            aggregates.mark_months([invitation.month])
     if not updated:
         raise ValidationFailed(_("This text has already been marked as sent."))
     invitation.refresh_from_db()

@@ -326,3 +326,100 @@ class Answer(models.Model):
     @property
     def value(self):
         return self.choice or (self.number if self.number is not None else self.text)
+
+
+# Kept counts (``aggregates.py``): the figures of the results added up per month, so that a
+# page reads a few thousand kept rows instead of counting every registration and answer.
+
+
+class EventCount(models.Model):
+    """One event in one month: its dates held there (of a live event, not cancelled) with the
+    counselling appointments agreed at them, and its confirmed registrations counted there (a
+    date's: in the month of the date; a course's: in the month of its first date) with those
+    of them marked present; with the event's family centre, region and format. Recounted when
+    the event is marked stale (``StaleEvent``)."""
+
+    event = models.ForeignKey("events.ParentEvent", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    family_centre = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=20)
+    sessions = models.PositiveIntegerField(default=0)
+    counselling = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region"]), models.Index(fields=["event"])]
+
+    def __str__(self):
+        return f"{self.event_id} {self.month:%Y-%m}: {self.registered}"
+
+
+class SurveyCount(models.Model):
+    """The invitations sent and the responses of one questionnaire version per month, region,
+    family centre and format (the response's context); recounted per month (``StaleMonth``)."""
+
+    month = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # as the responses' own: SET_NULL when the centre is deleted, so that both stay alike
+    family_centre = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    format = models.CharField(max_length=20, blank=True, default="")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
+    invitations = models.PositiveIntegerField()
+    responses = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region"])]
+
+    def __str__(self):
+        return f"{self.questionnaire_id} {self.month:%Y-%m}: {self.responses}"
+
+
+class AnswerCount(models.Model):
+    """The answers to the counted questions of the parents' follow-up (``COUNTED_QUESTIONS``)
+    and to the scale questions of the professionals' feedback, per month, region, family
+    centre, format, question and choice: how many, how many were 4 or 5 and their sum;
+    recounted per month (``StaleMonth``)."""
+
+    month = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    family_centre = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    format = models.CharField(max_length=20, blank=True, default="")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    choice = models.CharField(max_length=40, blank=True, default="")
+    answers = models.PositiveIntegerField()
+    helpful = models.PositiveIntegerField()  # answered 4 or 5
+    total = models.IntegerField(default=0)  # the sum of the numbers answered
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "region"])]
+
+    def __str__(self):
+        return f"{self.question_id} {self.choice} {self.month:%Y-%m}: {self.answers}"
+
+
+class StaleEvent(models.Model):
+    """An event whose registrations, dates or status changed since its ``EventCount``
+    rows were counted: until the due job recounts it, the results count it from its rows.
+    Appended on every change (no unique key, so that writers never wait for each other); a
+    plain number, so that it outlives the event."""
+
+    event_id = models.PositiveBigIntegerField(db_index=True)
+
+    def __str__(self):
+        return str(self.event_id)
+
+
+class StaleMonth(models.Model):
+    """A month whose invitations or responses changed since its ``SurveyCount`` and
+    ``AnswerCount`` rows were counted (as ``StaleEvent``)."""
+
+    month = models.DateField(db_index=True)
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"

@@ -2,7 +2,9 @@
 published result (the follow-up survey: "Elternkurs 100 %, Elterncafé 90 %").
 
 Everything is counted in the database (GROUP BY), in a fixed number of queries whatever the
-number of regions, events or responses: ``compute`` runs ten, the free texts two more.
+number of regions, events or responses: ``compute`` runs nine, the free texts two more.
+The months before the running one are added up from kept counts (``aggregates``), which
+equal a full recount at every read.
 The counts come back as plain rows per region, format and month; ``Results`` adds them up
 into the tables the pages, exports, the PDF report and the API show — the same tables
 everywhere, so a figure cannot differ between them.
@@ -45,8 +47,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
@@ -56,16 +57,20 @@ from modeltranslation.utils import build_localized_fieldname
 from modeltranslation.utils import get_language as content_language
 
 from neuewege.core.models import EventFormat, Institution, Region
-from neuewege.events.models import EventSession, ParentEvent, Registration
 
+from . import aggregates
+from .aggregates import COUNTED_QUESTIONS, HELPFUL_FROM
 from .disclosure import MIN_RESPONSES, Counts, Period, withheld
 from .models import (
     YES,
     Answer,
+    AnswerCount,
     Audience,
     Choice,
+    EventCount,
     Question,
     Questionnaire,
+    SurveyCount,
     SurveyInvitation,
     SurveyResponse,
 )
@@ -73,7 +78,6 @@ from .questionnaires import CENTRE_FEEDBACK, PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
 
 SUPPRESSED = f"< {MIN_RESPONSES}"
 NO_INVITATIONS = "–"  # a survey figure where no one was invited (nor answered): nothing to hide
-HELPFUL_FROM = 4  # "helpful": 4 or 5 on the scale of 1 to 5
 FREE_TEXT_LIMIT = 200  # on the page; the export holds them all
 
 # The programme's published result, quoted as the seed (the programme's slides) says it.
@@ -86,7 +90,6 @@ BENCHMARK_SOURCE = "Neue Wege NRW, Resümee der Veranstaltungen /1"
 BENCHMARK = {EventFormat.PARENT_COURSE.value: 100, EventFormat.PARENT_CAFE.value: 90}
 
 FORMATS = [code for code, _label in EventFormat.choices]
-COUNTED_QUESTIONS = ["took_step", "useful", "steps"]  # of the parents' follow-up
 # The professionals' feedback whose scale questions are counted, in the order shown, and who
 # was asked.
 FEEDBACK = {SPEAKER_FEEDBACK: Audience.SPEAKERS, CENTRE_FEEDBACK: Audience.FAMILY_CENTRES}
@@ -270,6 +273,18 @@ def _event_scope(filters: Filters, event: str = "event__") -> Q:
     return scope
 
 
+def _kept_scope(filters: Filters) -> Q:
+    """``_event_scope`` for the kept counts (``EventCount``)."""
+    scope = Q()
+    if filters.region is not None:
+        scope &= Q(region_id=filters.region.pk)
+    if filters.family_centre is not None:
+        scope &= Q(family_centre_id=filters.family_centre.pk)
+    if filters.format:
+        scope &= Q(format=filters.format)
+    return scope
+
+
 def _survey_scope(filters: Filters, context: str = "", *, place="here", exact=False) -> Q:
     """The survey responses counted for the selection: those of the whole year and of every
     format, which the small-number rule compares with (``exact``: of the selection's period
@@ -290,11 +305,12 @@ def _survey_scope(filters: Filters, context: str = "", *, place="here", exact=Fa
 
 
 def compute(filters: Filters, *, now: datetime | None = None) -> dict:
-    """The counts behind every table, as plain rows (kept in the cache). Ten queries: the
-    held sessions by format and by month, the registrations of single dates and of courses,
-    the professionals' feedback, the questions of the parents' survey, the invitations, the
-    responses, their answers and the step labels (on PostgreSQL one more, which switches JIT
-    compilation off)."""
+    """The counts behind every table, as plain rows (kept in the cache). Nine queries: the
+    kept counts of the events (``aggregates``), the held dates and the registrations counted
+    from their rows (this month's, and those of the events changed since they were kept), the
+    professionals' feedback, the questions of the parents' survey, the invitations, the
+    responses, their answers and the step labels; the survey's each kept and counted in one
+    query (on PostgreSQL one more, which switches JIT compilation off)."""
     now = now or timezone.now()
     with _aggregating():
         return _compute(filters, now)
@@ -318,74 +334,73 @@ def _aggregating():
 def _compute(filters: Filters, now: datetime) -> dict:
     start = _aware(filters.since)
     end = min(_aware(filters.end), now)  # held: begun by now
-    held = (
-        EventSession.objects.of_live_events()
-        .filter(is_cancelled=False, starts_at__gte=start, starts_at__lt=end)
-        .filter(_event_scope(filters))
-    )
-    by_event = {"region": F("event__family_centre__region_id"), "format": F("event__format__code")}
-
-    events_by_format = [
-        (row["region"], row["format"], row["events"], row["sessions"], row["counselling"] or 0)
-        for row in held.values(**by_event)
-        .annotate(
-            events=Count("event_id", distinct=True),
-            sessions=Count("pk"),
-            counselling=Sum("counselling_appointments"),
+    # The registrations: the kept counts of the months before this one (``aggregates``),
+    # except those of the events changed since they were counted, which are counted from
+    # their rows, as are this month's (whose dates have not all begun).
+    this_month = _aware(timezone.localtime(now).date().replace(day=1))
+    kept_until = max(start, min(end, this_month))
+    stale = aggregates.stale_events()
+    dates = _event_scope(filters, "session__event__")
+    courses = _event_scope(filters)
+    registrations = [
+        (region, code, month, registered, attended)
+        for region, _centre, code, month, _event, registered, attended in aggregates.registrations(
+            dates=[
+                dates & Q(session__starts_at__gte=kept_until, session__starts_at__lt=end),
+                dates
+                & Q(session__starts_at__gte=start, session__starts_at__lt=kept_until)
+                & Q(event_id__in=stale),
+            ],
+            courses=[
+                courses & aggregates.courses_begun(kept_until, end),
+                courses & aggregates.courses_begun(start, kept_until) & Q(event_id__in=stale),
+            ],
         )
-        .order_by()
+    ]
+    scope = _event_scope(filters)
+    held = aggregates.held_dates(
+        [
+            scope & Q(starts_at__gte=kept_until, starts_at__lt=end),
+            scope & Q(starts_at__gte=start, starts_at__lt=kept_until, event_id__in=stale),
+        ]
+    )
+    for row in (
+        EventCount.objects.filter(
+            _kept_scope(filters),
+            month__gte=filters.since,
+            month__lt=timezone.localtime(kept_until).date(),
+        )
+        .exclude(event_id__in=stale)
+        .values_list(
+            "event_id",
+            "region_id",
+            "format",
+            "month",
+            "sessions",
+            "counselling",
+            "registered",
+            "attended",
+        )
+    ):
+        event, region, code, month, sessions, counselling, registered, attended = row
+        held.append((event, region, None, code, month, sessions, counselling))
+        registrations.append((region, code, month, registered, attended))
+    # An event is counted once in each place and in each month where a date of it was held.
+    by_format, by_month = defaultdict(lambda: [set(), 0, 0]), defaultdict(lambda: [set(), 0])
+    for event, region, _centre, code, month, sessions, counselling in held:
+        if sessions:
+            tally = by_format[region, code]
+            tally[0].add(event)
+            tally[1] += sessions
+            tally[2] += counselling
+            by_month[month][0].add(event)
+            by_month[month][1] += sessions
+    events_by_format = [
+        (region, code, len(events), sessions, counselling)
+        for (region, code), (events, sessions, counselling) in by_format.items()
     ]
     events_by_month = [
-        (_as_date(row["month"]), row["events"], row["sessions"])
-        for row in held.values(month=TruncMonth("starts_at"))
-        .annotate(events=Count("event_id", distinct=True), sessions=Count("pk"))
-        .order_by()
-    ]
-
-    # Registrations of a date reach their event through the date (one join per date, not per
-    # registration); those of a course through the course, counted at its first date.
-    present = Exists(
-        Registration.attended_sessions.through.objects.filter(registration_id=OuterRef("pk"))
-    )
-    tally = {"registered": Count("pk"), "attended": Count("pk", filter=Q(present))}
-    confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
-    singles = (
-        confirmed.filter(
-            session__event__status__in=ParentEvent.LIVE_STATUSES,
-            session__is_cancelled=False,
-            session__starts_at__gte=start,
-            session__starts_at__lt=end,
-        )
-        .filter(_event_scope(filters, "session__event__"))
-        .values(
-            region=F("session__event__family_centre__region_id"),
-            format=F("session__event__format__code"),
-            month=TruncMonth("session__starts_at"),
-        )
-    )
-    courses_begun = (
-        EventSession.objects.of_live_events()
-        .filter(is_cancelled=False, event__shape=ParentEvent.Shape.COURSE)
-        .filter(_event_scope(filters))
-        .values("event_id")
-        .annotate(first=Min("starts_at"))
-        .filter(first__gte=start, first__lt=end)
-        .values("event_id")
-    )
-    first_date = (
-        EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
-        .order_by("starts_at")
-        .values("starts_at")[:1]
-    )
-    courses = (
-        confirmed.filter(session__isnull=True, event_id__in=courses_begun)
-        .annotate(first_date=Subquery(first_date))
-        .values(**by_event, month=TruncMonth("first_date"))
-    )
-    registrations = [
-        (row["region"], row["format"], _as_date(row["month"]), row["registered"], row["attended"])
-        for rows in (singles, courses)
-        for row in rows.annotate(**tally).order_by()
+        (month, len(events), sessions) for month, (events, sessions) in by_month.items()
     ]
 
     raw = {
@@ -415,34 +430,47 @@ def _compute(filters: Filters, now: datetime) -> dict:
     # the versions' ids as values, so that the planner uses the index on (questionnaire, month)
     questionnaires = sorted({questionnaire for _pk, _code, questionnaire in counted_questions})
 
-    raw["invitations"] = [
-        (row["region_id"], row["format"], row["month"], row["invitations"])
-        for row in SurveyInvitation.objects.filter(
-            _survey_scope(filters), questionnaire_id__in=questionnaires, sent_at__isnull=False
+    # The survey: the kept counts of every month but those changed since they were counted
+    # (``aggregates``), which are counted from their rows; one query each.
+    months = aggregates.stale_months()
+
+    def survey_counts(scope, fields, field, *, sent=False):
+        rows = (SurveyInvitation if sent else SurveyResponse).objects.filter(
+            scope, questionnaire_id__in=questionnaires, month__in=months
         )
-        .values("region_id", "format", "month")
-        .annotate(invitations=Count("pk"))
-        .order_by()
+        if sent:
+            rows = rows.filter(sent_at__isnull=False)
+        kept = (
+            SurveyCount.objects.filter(scope, questionnaire_id__in=questionnaires)
+            .filter(**{f"{field}__gt": 0})
+            .exclude(month__in=months)
+        )
+        return (
+            rows.values(*fields)
+            .annotate(n=Count("pk"))
+            .order_by()
+            .union(kept.values(*fields).annotate(n=Sum(field)).order_by(), all=True)
+        )
+
+    context = ("region_id", "format", "month")
+    raw["invitations"] = [
+        (row["region_id"], row["format"], row["month"], row["n"])
+        for row in survey_counts(_survey_scope(filters), context, "invitations", sent=True)
     ]
-    responses = SurveyResponse.objects.filter(
-        _survey_scope(filters), questionnaire_id__in=questionnaires
-    )
     raw["responses"] = [
-        (row["region_id"], row["format"], row["month"], row["responses"])
-        for row in responses.values("region_id", "format", "month")
-        .annotate(responses=Count("pk"))
-        .order_by()
+        (row["region_id"], row["format"], row["month"], row["n"])
+        for row in survey_counts(_survey_scope(filters), context, "responses")
     ]
     raw["wider_responses"] = [
-        (place, row["format"], row["month"], row["responses"])
+        (place, row["format"], row["month"], row["n"])
         for place in filters.wider_places
-        for row in SurveyResponse.objects.filter(
-            _survey_scope(filters, place=place), questionnaire_id__in=questionnaires
+        for row in survey_counts(
+            _survey_scope(filters, place=place), ("format", "month"), "responses"
         )
-        .values("format", "month")
-        .annotate(responses=Count("pk"))
-        .order_by()
     ]
+    responses = SurveyResponse.objects.filter(
+        _survey_scope(filters), questionnaire_id__in=questionnaires, month__in=months
+    )
     # One pass over the answers that are counted: each response has one answer to "took_step"
     # and to "useful", and one per step it names; the index on (response, question, choice)
     # finds them for the responses of the selection.
@@ -468,6 +496,14 @@ def _compute(filters: Filters, now: datetime) -> dict:
         )
         .annotate(answers=Count("pk"), helpful=Count("pk", filter=Q(number__gte=HELPFUL_FROM)))
         .order_by()
+        .union(
+            AnswerCount.objects.filter(_survey_scope(filters), question_id__in=list(questions))
+            .exclude(month__in=months)
+            .values("question_id", "choice", "region_id", "format", "month")
+            .annotate(answers=Sum("answers"), helpful=Sum("helpful"))
+            .order_by(),
+            all=True,
+        )
     ]
     labels = {}
     for code, label in (
@@ -492,7 +528,18 @@ def _feedback_answers(filters: Filters, place: str = "here"):
         ),
         question__kind=Question.Kind.SCALE,
         number__isnull=False,
+        response__month__in=aggregates.stale_months(),
     )
+
+
+def _kept_feedback(filters: Filters, place: str = "here"):
+    """The kept counts of the same answers in the months not changed since they were counted
+    (``aggregates``): ``_feedback_answers`` counts the others from the rows."""
+    return AnswerCount.objects.filter(
+        _survey_scope(filters, place=place),
+        question__questionnaire__code__in=list(FEEDBACK),
+        question__kind=Question.Kind.SCALE,
+    ).exclude(month__in=aggregates.stale_months())
 
 
 def _feedback(filters: Filters) -> list[tuple]:
@@ -502,6 +549,14 @@ def _feedback(filters: Filters) -> list[tuple]:
     language = content_language()
     text = build_localized_fieldname("text", language)
     fallback = build_localized_fieldname("text", DEFAULT_LANGUAGE)
+    question = {
+        "questionnaire_code": F("question__questionnaire__code"),
+        "version": F("question__questionnaire__version"),
+        "question_code": F("question__code"),
+        "position": F("question__position"),
+        "label": F(f"question__{text}"),
+        "fallback": F(f"question__{fallback}"),
+    }
     return [
         (
             row["questionnaire_code"],
@@ -516,22 +571,20 @@ def _feedback(filters: Filters) -> list[tuple]:
             row["high"],
         )
         for row in _feedback_answers(filters)
-        .values(
-            questionnaire_code=F("question__questionnaire__code"),
-            version=F("question__questionnaire__version"),
-            question_code=F("question__code"),
-            position=F("question__position"),
-            label=F(f"question__{text}"),
-            fallback=F(f"question__{fallback}"),
-            format=F("response__format"),
-            month=F("response__month"),
-        )
+        .values(**question, format=F("response__format"), month=F("response__month"))
         .annotate(
             answers=Count("pk"),
             total=Sum("number"),
             high=Count("pk", filter=Q(number__gte=HELPFUL_FROM)),
         )
         .order_by()
+        .union(  # the same columns, named apart from the fields of the kept counts
+            _kept_feedback(filters)
+            .values(**question, kept_format=F("format"), kept_month=F("month"))
+            .annotate(kept=Sum("answers"), kept_total=Sum("total"), kept_high=Sum("helpful"))
+            .order_by(),
+            all=True,
+        )
     ]
 
 
@@ -548,6 +601,18 @@ def _feedback_counts(filters: Filters, place: str) -> list[tuple]:
         )
         .annotate(n=Count("pk"))
         .order_by()
+        .union(
+            _kept_feedback(filters, place)
+            .values(
+                questionnaire_code=F("question__questionnaire__code"),
+                question_code=F("question__code"),
+                kept_format=F("format"),
+                kept_month=F("month"),
+            )
+            .annotate(n=Sum("answers"))
+            .order_by(),
+            all=True,
+        )
     ]
 
 

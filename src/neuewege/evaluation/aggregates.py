@@ -1,0 +1,359 @@
+"""Kept counts: the registrations, attendance, invitations, responses and answers the results
+count, added up per month, family centre, region and format, so that a page reads a few
+thousand kept rows instead of counting every registration (``results.compute``).
+
+How they stay exact:
+
+- Every change to what is counted marks what it touched as stale, in the same transaction:
+  an event (``StaleEvent``: its registrations, attendance, dates or status) or a month of the
+  survey (``StaleMonth``: its invitations and responses). The marks come from the model
+  signals of events and evaluation, declared here (events knows nothing of evaluation); the
+  two writes that bypass the signals (``QuerySet.update`` of an invitation's sending, bulk
+  demo data) mark or recount themselves.
+- A read counts the kept rows of what is not stale and, from the rows themselves, what is
+  stale and the month now running (whose dates have not all begun: ``results``). So every
+  figure equals a full recount at any time, however long ago the counts were refreshed.
+- The due job ``refresh_kept_counts`` (each call of ``run-due-jobs``, every 15 minutes)
+  recounts the stale events and months and clears their marks; the faster it runs, the fewer
+  rows a page counts. ``neuewege rebuild-counts`` recounts everything (after a restore into an
+  older schema, or when in doubt).
+"""
+
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+from neuewege.events.models import EventSession, ParentEvent, Registration
+
+from .models import (
+    Answer,
+    AnswerCount,
+    EventCount,
+    Question,
+    StaleEvent,
+    StaleMonth,
+    SurveyCount,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from .questionnaires import CENTRE_FEEDBACK, PARENT_FOLLOW_UP, SPEAKER_FEEDBACK
+
+HELPFUL_FROM = 4  # "helpful": 4 or 5 on the scale of 1 to 5
+COUNTED_QUESTIONS = ["took_step", "useful", "steps"]  # of the parents' follow-up
+# the answers kept: the parents' counted questions, the professionals' scales
+COUNTED_ANSWERS = Q(
+    question__questionnaire__code=PARENT_FOLLOW_UP, question__code__in=COUNTED_QUESTIONS
+) | Q(
+    question__questionnaire__code__in=[SPEAKER_FEEDBACK, CENTRE_FEEDBACK],
+    question__kind=Question.Kind.SCALE,
+    number__isnull=False,
+)
+LOCK = 727_001  # the advisory lock that keeps two recounts apart (PostgreSQL)
+
+
+# What is counted: one definition for the pages and the kept counts
+
+
+def _tally():
+    present = Exists(
+        Registration.attended_sessions.through.objects.filter(registration_id=OuterRef("pk"))
+    )
+    return {"registered": Count("pk"), "attended": Count("pk", filter=Q(present))}
+
+
+def registrations(*, dates: list[Q], courses: list[Q], by_event: bool = False) -> list:
+    """The confirmed registrations and those marked present, per region, family centre,
+    format, month (and event, ``by_event``), in one query: a date's registrations in the month
+    of the date, a course's in the month of its first date that is not cancelled; only dates
+    of live events that are not cancelled. ``dates`` are disjoint selections of the
+    registrations of a date (``session__…``), ``courses`` of those of a course (``event__…``):
+    each counted on its own (so that each can use its index), the rows put together.
+    Rows: (region, family centre, format, month, event or None, registered, attended)."""
+    confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
+    singles = confirmed.filter(
+        session__event__status__in=ParentEvent.LIVE_STATUSES, session__is_cancelled=False
+    )
+    first_date = (
+        EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    course_rows = (
+        confirmed.filter(
+            session__isnull=True,
+            event__status__in=ParentEvent.LIVE_STATUSES,
+            event__shape=ParentEvent.Shape.COURSE,
+        )
+        .annotate(first_date=Subquery(first_date))
+        .filter(first_date__isnull=False)
+    )
+    counted = [
+        singles.filter(part)
+        .values(
+            region=F("session__event__family_centre__region_id"),
+            centre=F("session__event__family_centre_id"),
+            format=F("session__event__format__code"),
+            month=TruncMonth("session__starts_at"),
+            **({"of_event": F("session__event_id")} if by_event else {}),
+        )
+        .annotate(**_tally())
+        .order_by()
+        for part in dates
+    ] + [
+        course_rows.filter(part)
+        .values(
+            region=F("event__family_centre__region_id"),
+            centre=F("event__family_centre_id"),
+            format=F("event__format__code"),
+            month=TruncMonth("first_date"),
+            **({"of_event": F("event_id")} if by_event else {}),
+        )
+        .annotate(**_tally())
+        .order_by()
+        for part in courses
+    ]
+    return [
+        (
+            row["region"],
+            row["centre"],
+            row["format"],
+            _as_date(row["month"]),
+            row.get("of_event"),
+            row["registered"],
+            row["attended"],
+        )
+        for row in counted[0].union(*counted[1:], all=True)
+    ]
+
+
+def courses_begun(since, until) -> Q:
+    """The courses whose first date that is not cancelled lies in [since, until): with such a
+    date in it and none before (through the index on the dates' start)."""
+    dates = EventSession.objects.filter(is_cancelled=False)
+    begun = (
+        dates.of_live_events()
+        .filter(event__shape=ParentEvent.Shape.COURSE, starts_at__gte=since, starts_at__lt=until)
+        .exclude(Exists(dates.filter(event_id=OuterRef("event_id"), starts_at__lt=since)))
+        .values("event_id")
+    )
+    return Q(event_id__in=begun)
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def stale_events():
+    return StaleEvent.objects.values("event_id")
+
+
+def stale_months():
+    return StaleMonth.objects.values("month")
+
+
+# Marking what changed
+
+
+def mark_events(event_ids) -> None:
+    StaleEvent.objects.bulk_create(StaleEvent(event_id=pk) for pk in set(event_ids) if pk)
+
+
+def mark_months(months) -> None:
+    StaleMonth.objects.bulk_create(StaleMonth(month=month) for month in set(months) if month)
+
+
+def _event_changed(sender, instance, **kwargs):
+    mark_events([instance.pk if sender is ParentEvent else instance.event_id])
+
+
+def _attendance_changed(sender, instance, action, **kwargs):
+    """Attendance marked from either side: ``registration.attended_sessions`` or
+    ``session.attendees``; both know their event."""
+    if action.startswith("post_"):
+        mark_events([instance.event_id])
+
+
+def _survey_changed(sender, instance, **kwargs):
+    mark_months([instance.month])
+
+
+def connect() -> None:
+    """Mark the changes of what is counted (from ``EvaluationConfig.ready``)."""
+    for model in (ParentEvent, EventSession, Registration):
+        post_save.connect(_event_changed, sender=model, dispatch_uid=f"kept_counts_{model}")
+        post_delete.connect(_event_changed, sender=model, dispatch_uid=f"kept_counts_d_{model}")
+    m2m_changed.connect(
+        _attendance_changed,
+        sender=Registration.attended_sessions.through,
+        dispatch_uid="kept_counts_attendance",
+    )
+    for model in (SurveyInvitation, SurveyResponse):
+        post_save.connect(_survey_changed, sender=model, dispatch_uid=f"kept_counts_{model}")
+        post_delete.connect(_survey_changed, sender=model, dispatch_uid=f"kept_counts_d_{model}")
+
+
+# Recounting
+
+
+def _lock():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+
+
+def held_dates(dates: list[Q]):
+    """The dates held (of live events, not cancelled) per event and month, with their
+    counselling appointments: ``dates`` are disjoint selections, counted in one query."""
+    held = EventSession.objects.of_live_events().filter(is_cancelled=False)
+    counted = [
+        held.filter(part)
+        .values(
+            "event_id",
+            region=F("event__family_centre__region_id"),
+            centre=F("event__family_centre_id"),
+            format=F("event__format__code"),
+            month=TruncMonth("starts_at"),
+        )
+        .annotate(sessions=Count("pk"), counselling=Coalesce(Sum("counselling_appointments"), 0))
+        .order_by()
+        for part in dates
+    ]
+    return [
+        (
+            row["event_id"],
+            row["region"],
+            row["centre"],
+            row["format"],
+            _as_date(row["month"]),
+            row["sessions"],
+            row["counselling"],
+        )
+        for row in counted[0].union(*counted[1:], all=True)
+    ]
+
+
+def _recount_events(event_ids: list[int] | None) -> None:
+    """Replace the kept rows of ``event_ids`` (None: of every event)."""
+    kept = EventCount.objects.all()
+    chosen = Q()
+    if event_ids is not None:
+        kept = kept.filter(event_id__in=event_ids)
+        chosen = Q(event_id__in=event_ids)
+    kept.delete()
+    rows = {}
+    for event, region, centre, code, month, sessions, counselling in held_dates([chosen]):
+        rows[event, month] = EventCount(
+            event_id=event,
+            month=month,
+            region_id=region,
+            family_centre_id=centre,
+            format=code,
+            sessions=sessions,
+            counselling=counselling,
+        )
+    for region, centre, code, month, event, registered, attended in registrations(
+        dates=[chosen], courses=[chosen], by_event=True
+    ):
+        row = rows.setdefault(
+            (event, month),
+            EventCount(
+                event_id=event, month=month, region_id=region, family_centre_id=centre, format=code
+            ),
+        )
+        row.registered, row.attended = registered, attended
+    EventCount.objects.bulk_create(rows.values(), batch_size=2000)
+
+
+def _recount_months(months: list[date] | None) -> None:
+    """Replace the kept survey rows of ``months`` (None: of every month)."""
+    scope = Q() if months is None else Q(month__in=months)
+    SurveyCount.objects.filter(scope).delete()
+    AnswerCount.objects.filter(scope).delete()
+    context = ("month", "region_id", "family_centre_id", "format", "questionnaire_id")
+    counts = {}
+    for field, rows in (
+        ("invitations", SurveyInvitation.objects.filter(scope, sent_at__isnull=False)),
+        ("responses", SurveyResponse.objects.filter(scope)),
+    ):
+        for row in rows.values(*context).annotate(n=Count("pk")).order_by():
+            key = tuple(row[name] for name in context)
+            counts.setdefault(key, {"invitations": 0, "responses": 0})[field] = row["n"]
+    SurveyCount.objects.bulk_create(
+        (SurveyCount(**dict(zip(context, key, strict=True)), **n) for key, n in counts.items()),
+        batch_size=2000,
+    )
+    answers = (
+        Answer.objects.filter(
+            Q() if months is None else Q(response__month__in=months), COUNTED_ANSWERS
+        )
+        .values(
+            "question_id",
+            "choice",
+            month=F("response__month"),
+            region=F("response__region_id"),
+            centre=F("response__family_centre_id"),
+            code=F("response__format"),
+        )
+        .annotate(
+            answers=Count("pk"),
+            helpful=Count("pk", filter=Q(number__gte=HELPFUL_FROM)),
+            total=Coalesce(Sum("number"), 0),
+        )
+        .order_by()
+    )
+    AnswerCount.objects.bulk_create(
+        (
+            AnswerCount(
+                month=row["month"],
+                region_id=row["region"],
+                family_centre_id=row["centre"],
+                format=row["code"],
+                question_id=row["question_id"],
+                choice=row["choice"],
+                answers=row["answers"],
+                helpful=row["helpful"],
+                total=row["total"],
+            )
+            for row in answers
+        ),
+        batch_size=2000,
+    )
+
+
+def refresh_kept_counts() -> str:
+    """Recount the stale events and months and clear their marks (a due job, each call). A
+    change committed meanwhile leaves a mark of its own, recounted next time."""
+    with transaction.atomic(durable=True):
+        _lock()
+        events = list(StaleEvent.objects.values_list("pk", "event_id"))
+        months = list(StaleMonth.objects.values_list("pk", "month"))
+        if events:
+            _recount_events(sorted({event for _pk, event in events}))
+            StaleEvent.objects.filter(pk__in=[pk for pk, _event in events]).delete()
+        if months:
+            _recount_months(sorted({month for _pk, month in months}))
+            StaleMonth.objects.filter(pk__in=[pk for pk, _month in months]).delete()
+    return (
+        f"{len({event for _pk, event in events})} event(s) and "
+        f"{len({month for _pk, month in months})} month(s) recounted"
+    )
+
+
+def rebuild_kept_counts() -> str:
+    """Recount everything and clear every mark (``neuewege rebuild-counts``, the demo data)."""
+    with transaction.atomic(durable=True):
+        _lock()
+        StaleEvent.objects.all().delete()
+        StaleMonth.objects.all().delete()
+        _recount_events(None)
+        _recount_months(None)
+    return (
+        f"{EventCount.objects.count()} registration and "
+        f"{SurveyCount.objects.count() + AnswerCount.objects.count()} survey row(s) kept"
+    )
