@@ -242,14 +242,17 @@ def test_the_report_asks_the_database_as_often_as_before(
     """The charts' tables and the dashes come from the tables already counted: the pages run the
     same queries as before the report's layout (measured then), uncached."""
     from django.core.cache import cache
+    from django.db import connection
 
+    # PostgreSQL: the counting runs with JIT off in a savepoint (SAVEPOINT, SET LOCAL, RELEASE)
+    aggregating = 3 if connection.vendor == "postgresql" else 0
     client.force_login(coordinator)
     cache.clear()
-    with django_assert_num_queries(QUERIES["region"]):
+    with django_assert_num_queries(QUERIES["region"] + aggregating):
         assert region_page(client).status_code == 200
     client.force_login(state_user)
     cache.clear()
-    with django_assert_num_queries(QUERIES["state"]):
+    with django_assert_num_queries(QUERIES["state"] + aggregating):
         assert client.get(reverse("results-state"), PERIOD).status_code == 200
 
 
