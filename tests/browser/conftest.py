@@ -64,6 +64,11 @@ def page(browser, live_server):
 PHONE = {"width": 390, "height": 844}
 
 
+def fits_the_screen(page) -> bool:
+    """Nothing sticks out sideways: no horizontal scrolling (a phone's browser would zoom out)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
 @pytest.fixture
 def open_phone(browser, live_server):
     """Opens a phone-sized page whose browser asks for pages in ``locale``."""

@@ -14,7 +14,7 @@ from neuewege.events.models import ConsentText, Registration
 from neuewege.events.services.booking import Booking, book
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make_event, region
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, fits_the_screen, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,10 +24,6 @@ pytestmark = [
 
 def consent():
     return ConsentText.objects.get(purpose=ConsentText.Purpose.BOOKING, version=1).pk
-
-
-def fits_the_screen(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 @pytest.fixture

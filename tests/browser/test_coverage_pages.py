@@ -12,13 +12,9 @@ from neuewege.core.models import Institution, OpeningPeriod, Person, User
 from neuewege.coverage.models import CentreRequest, SpeakerCapacity
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
-from .conftest import PHONE, assert_accessible, sign_in
+from .conftest import assert_accessible, fits_the_screen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fits_the_screen(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_the_coordinator_enters_demand_and_keeps_a_speaker_on_a_phone(open_phone, wesel):

@@ -5,16 +5,12 @@ events. The barrier report opens the same way."""
 import pytest
 from django.urls import reverse
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, fits_the_screen
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def fits_the_screen(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_privacy_statement_in_arabic_on_a_phone(open_phone, settings):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory, region
 from tests.navigator.conftest import DINSLAKEN, make_offer
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, fits_the_screen, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,11 +32,6 @@ def offers():
     make_offer(wesel, "Schuldnerberatung Dinslaken", place=DINSLAKEN)
     make_offer(wesel, "Integrationskurs VHS Wesel", needs=("integration-course",))
     return turkish
-
-
-def fits_the_screen(page):
-    """Nothing sticks out sideways: no horizontal scrolling on a phone."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_a_parent_finds_debt_counselling_in_turkish_on_a_phone(open_phone, offers):

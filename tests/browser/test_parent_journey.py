@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from neuewege.events.models import Registration
 from tests.factories import InstitutionFactory, make_event, region
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, fits_the_screen
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,11 +46,6 @@ def events():
     cafe = make_event(near, title="Elterncafé am Dienstag", capacity=12)
     make_event(far, title="Elterncafé in Borken")
     return cafe
-
-
-def fits_the_screen(page):
-    """Nothing sticks out sideways: no horizontal scrolling on a phone."""
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_find_book_with_childcare_and_cancel_on_a_phone(phone, events):

@@ -11,13 +11,9 @@ from neuewege.events.models import ParentEvent
 from tests.coverage.test_plan_events import build_region, solve
 from tests.factories import UserFactory
 
-from .conftest import PHONE, assert_accessible, sign_in
+from .conftest import assert_accessible, fits_the_screen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fits_the_screen(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def checked(page):

@@ -18,7 +18,7 @@ from neuewege.evaluation.questionnaires import PARENT_FOLLOW_UP
 from neuewege.events.models import ConsentText, Registration
 from tests.factories import InstitutionFactory, make_event, region
 
-from .conftest import PHONE, assert_accessible
+from .conftest import assert_accessible, fits_the_screen
 
 pytestmark = [
     pytest.mark.browser,
@@ -71,11 +71,6 @@ def link():
 
 def text_of(code):
     return Question.objects.get(questionnaire__code=PARENT_FOLLOW_UP, code=code).text_uk
-
-
-def fits_the_screen(page):
-    """Nothing sticks out sideways (a mobile browser would zoom out to show it)."""
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_a_parent_answers_the_survey_on_a_phone_in_ukrainian(phone, link):

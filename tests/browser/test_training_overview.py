@@ -21,7 +21,7 @@ from tests.factories import (
     make_training,
 )
 
-from .conftest import PHONE, assert_accessible, sign_in
+from .conftest import assert_accessible, fits_the_screen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,10 +39,6 @@ def figures_world(wesel):
         make_registrant(training, institution, attended=True)
     PersonFactory(institution=jobcentre, moderated_formats=["parent_cafe", "info_session"])
     return training
-
-
-def fits_the_screen(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_the_coordinator_reads_the_figures_on_a_phone(open_phone, figures_world, wesel):

@@ -11,13 +11,9 @@ from neuewege.core.models import Institution, User
 from neuewege.trainings.models import TrainingRegistration
 from tests.factories import InstitutionFactory, UserFactory, make_training, region
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, fits_the_screen, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fits_the_screen(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_a_professional_registers_and_confirms_on_a_phone(open_phone, settings):
