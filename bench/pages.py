@@ -22,12 +22,15 @@ from .scenarios import (
     BASELINE,
     REGION_KEY,
     SCENARIOS,
+    SIGNED_IN_BASELINE,
     TARGET_P95_MS,
     TARGET_RATIO,
     url,
 )
 
 USERS = int(os.environ.get("BENCH_USERS", "20"))
+# BENCH_ONLY=name,name (`make bench-pages`): only these scenarios, with the two baselines
+ONLY = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 WORKERS = 2
 LOGIN_ALLOWANCE = 90  # seconds for all users to sign in (Argon2 takes ~0.5 s per sign-in)
@@ -281,6 +284,15 @@ def stopwatch(spent: dict):
         Template.render = original_render
 
 
+def measured_scenarios() -> list:
+    """The scenarios of this run: all, or those of BENCH_ONLY and the baselines."""
+    return [
+        scenario
+        for scenario in SCENARIOS.values()
+        if not ONLY or scenario.name in ONLY | {BASELINE, SIGNED_IN_BASELINE}
+    ]
+
+
 def measure_in_process(by_auth: dict, fixtures: dict, repeat: int = 20) -> dict:
     """Queries of one request (after a warm-up request), and the median time of a request
     split into SQL, template rendering and the rest (middleware, view, serialisation). The
@@ -290,7 +302,7 @@ def measure_in_process(by_auth: dict, fixtures: dict, repeat: int = 20) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     measured = {}
-    for scenario in SCENARIOS.values():
+    for scenario in measured_scenarios():
         client, path = by_auth[scenario.auth], url(scenario, fixtures)
         client.get(path)
         cache.clear()
@@ -391,7 +403,7 @@ def warm_up(host: str, fixtures: dict, by_auth: dict, rounds: int = 10) -> dict:
         "token": {"Authorization": f"Bearer {fixtures['token']}"},
     }
     statuses = {}
-    for scenario in SCENARIOS.values():
+    for scenario in measured_scenarios():
         request = urllib.request.Request(  # noqa: S310 - always http://127.0.0.1
             host + url(scenario, fixtures), headers=headers[scenario.auth]
         )
@@ -466,7 +478,7 @@ def run() -> dict:
         statuses = warm_up(host, fixtures, by_auth)
         print("the parents' event search on a first visit: bytes received …", flush=True)
         weight = page_weight.run(host, url(SCENARIOS["event_search"], fixtures))
-        for scenario in SCENARIOS.values():
+        for scenario in measured_scenarios():
             print(f"locust: {scenario.title}, {SECONDS} s …", flush=True)
             loads[scenario.name] = run_locust(scenario, host, fixtures)
         # The baseline once more, after the pages: the machine's speed may drift meanwhile.
@@ -478,7 +490,7 @@ def run() -> dict:
     baseline_rps = round(sum(baseline_runs) / 2, 1)
     loads[BASELINE] = {**loads[BASELINE], "rps": baseline_rps}
     scenarios = []
-    for scenario in SCENARIOS.values():
+    for scenario in measured_scenarios():
         load, measured = loads[scenario.name], in_process[scenario.name]
         # the reference of the ratio: the bare view, or (start pages) the signed-in bare view
         reference = (
@@ -580,3 +592,24 @@ def pages_table(result: dict) -> str:
         ],
         rows,
     )
+
+
+def main():
+    """`make bench-pages`: the page benchmark alone (BENCH_ONLY picks scenarios), on the
+    state-scale dataset; writes bench/results/pages.json, not bench/RESULTS.md."""
+    common.build_dataset()
+    os.environ.update(
+        {
+            key: value
+            for key, value in common.server_env(common.BENCH_DB).items()
+            if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
+        }
+    )
+    import django
+
+    django.setup()
+    run()
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,8 @@
    years of events and registrations),
 2. imports 5,000 institutions into a scratch database and re-imports them (bench/importing.py),
 3. serves the dataset with gunicorn and loads each page with locust (bench/pages.py), the
-   public event search included,
+   public event search included (alone: `make bench-pages`; BENCH_ONLY=name,… picks the rows
+   of bench/scenarios.py),
 4. measures the evaluation's state-wide results and regional report PDF (bench/evaluation.py),
 5. lets 300 parents book one 12-place date at the same moment (bench/rush.py),
 6. forms balanced training groups with the CP-SAT solver and the greedy heuristic
