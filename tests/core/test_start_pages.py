@@ -223,7 +223,7 @@ def test_coordinator_sees_expiring_agreements_and_certifications(
 
 
 def test_coordinator_sees_failed_imports_of_the_region_only(client, coordinator, wesel, borken):
-    assert "failed-imports" not in panels_of(home(client, coordinator))  # nothing failed
+    assert "failed-work" not in panels_of(home(client, coordinator))  # nothing failed
     failed = ImportBatch.objects.create(
         region=wesel, kind="people", filename="personen.xlsx", content=b"", work_state="failed"
     )
@@ -232,9 +232,35 @@ def test_coordinator_sees_failed_imports_of_the_region_only(client, coordinator,
     )
     ImportBatch.objects.create(region=wesel, kind="people", filename="gut.xlsx", content=b"")
     response = home(client, coordinator)
-    panel = next(p for p in response.context["panels"] if p["key"] == "failed-imports")["data"]
+    panel = next(p for p in response.context["panels"] if p["key"] == "failed-work")["data"]
     assert [item["label"] for item in panel["items"]] == ["personen.xlsx"]
     assert reverse("import-preview", args=[wesel.key, failed.pk]) in response.content.decode()
+
+
+def test_own_failed_exports_join_the_failed_work_of_the_region(
+    client, coordinator, wesel, borken
+):
+    from neuewege.core.models import ExportFile
+
+    batch = ImportBatch.objects.create(
+        region=wesel, kind="people", filename="personen.xlsx", content=b"", work_state="failed"
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        work_updated_at=timezone.now() - timedelta(days=2)
+    )
+    mine = ExportFile.objects.create(
+        owner=coordinator, exporter="nothing-such", fmt="pdf", error="Recht entzogen"
+    )
+    someone = UserFactory(role=User.Role.COORDINATOR, regions=[wesel])
+    ExportFile.objects.create(owner=someone, exporter="theirs", fmt="pdf", work_state="failed")
+    old = ExportFile.objects.create(owner=coordinator, exporter="old", fmt="pdf", error="alt")
+    ExportFile.objects.filter(pk=old.pk).update(work_updated_at=timezone.now() - timedelta(days=31))
+    response = home(client, coordinator)
+    panel = next(p for p in response.context["panels"] if p["key"] == "failed-work")["data"]
+    assert [(item["label"], item["url"]) for item in panel["items"]] == [
+        ("nothing-such", reverse("export-file", args=[mine.pk])),  # newest first
+        ("personen.xlsx", reverse("import-preview", args=[wesel.key, batch.pk])),
+    ]
 
 
 def test_coordinator_sees_failed_and_stalled_plans_and_assignments(
@@ -255,11 +281,14 @@ def test_coordinator_sees_failed_and_stalled_plans_and_assignments(
     )
     response = home(client, coordinator)
     panels = {panel["key"]: panel["data"] for panel in response.context["panels"]}
-    assert [item["url"] for item in panels["failed-plans"]["items"]] == [
-        reverse("plan-run-detail", args=[failed.pk])
+    # one panel, newest first: the plan failed now, the assignment stalled an hour ago
+    assert [item["url"] for item in panels["failed-work"]["items"]] == [
+        reverse("plan-run-detail", args=[failed.pk]),
+        reverse("assignment-run-detail", args=[stalled.pk]),
     ]
-    assert [item["url"] for item in panels["failed-assignments"]["items"]] == [
-        reverse("assignment-run-detail", args=[stalled.pk])
+    assert [item["label"] for item in panels["failed-work"]["items"]] == [
+        str(plans),
+        str(stalled.training),
     ]
 
 

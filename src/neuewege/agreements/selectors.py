@@ -11,6 +11,7 @@ from django.utils import timezone
 from neuewege.cooperation.selectors import marked_changes
 from neuewege.core.access import Access
 from neuewege.core.models import Institution, Region
+from neuewege.core.start import START_ROWS
 
 from .models import (
     EXPIRING,
@@ -267,8 +268,6 @@ def centres_in_force(since, until) -> dict[int, int]:
 
 
 # The start page's panel (core/start.py)
-
-START_ROWS = 10
 
 
 def expiring(access: Access, region: Region, user) -> dict:

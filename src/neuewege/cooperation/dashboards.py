@@ -144,22 +144,16 @@ class Headline:
 def headline(region: Region, today: date | None = None) -> list[Headline]:
     """The dashboard's three headline figures — family centres reached (per cent), parents
     reached, family centres with an agreement in force — each over the last twelve months and
-    the twelve months before (the same indicators, kept in the cache)."""
+    the twelve months before (the same indicators; the numbers kept in the cache as one)."""
     today = today or timezone.localdate()
-    before = today - timedelta(days=indicators.WINDOW_DAYS)
-    centres = len(_event_figures(region, today)["centres"])
-
-    def pair(code):
-        return (
-            indicators.values(code, [region.id], today)[region.id],
-            indicators.values(code, [region.id], before)[region.id],
-        )
+    numbers = _headline_numbers(region, today)
+    centres = numbers["centres"]
 
     def share(count):
         return round(100 * count / centres) if centres else None
 
-    covered, covered_before = pair("centres_with_event")
-    parents, parents_before = pair("parents_reached")
+    covered, covered_before = numbers["centres_with_event"]
+    parents, parents_before = numbers["parents_reached"]
     figures = [
         Headline(
             "coverage",
@@ -175,14 +169,39 @@ def headline(region: Region, today: date | None = None) -> list[Headline]:
             parents_before,
         ),
     ]
-    if "centres_with_agreement" in indicators.INDICATORS:
-        agreed, agreed_before = pair("centres_with_agreement")
+    if "centres_with_agreement" in numbers:
+        agreed, agreed_before = numbers["centres_with_agreement"]
         figures.append(
             Headline(
                 "agreements", _("Family centres with an agreement in force"), agreed, agreed_before
             )
         )
     return figures
+
+
+def _headline_numbers(region: Region, today: date) -> dict:
+    """The numbers of ``headline``: plain values, kept in the cache in one entry (a start page
+    reads one key instead of eight)."""
+    key = f"figures:headline:{region.id}:{today.isoformat()}"
+    numbers = cache.get(key)
+    if numbers is not None:
+        return numbers
+    before = today - timedelta(days=indicators.WINDOW_DAYS)
+    codes = ["centres_with_event", "parents_reached"]
+    if "centres_with_agreement" in indicators.INDICATORS:
+        codes.append("centres_with_agreement")
+    numbers = {
+        "centres": len(_event_figures(region, today)["centres"]),
+        **{
+            code: (
+                indicators.values(code, [region.id], today)[region.id],
+                indicators.values(code, [region.id], before)[region.id],
+            )
+            for code in codes
+        },
+    }
+    cache.set(key, numbers, settings.FIGURES_CACHE_SECONDS)
+    return numbers
 
 
 def _event_figures(region: Region, today: date) -> dict:

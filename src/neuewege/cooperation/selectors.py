@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from neuewege.core.access import Access
 from neuewege.core.models import Person, Region
+from neuewege.core.start import START_ROWS, first_rows
 
 from . import indicators
 from .models import (
@@ -285,7 +286,6 @@ def has_active_steering_group(region: Region) -> bool:
 # The start page's panels (core/start.py): a fixed number of queries each.
 
 DUE_SOON = timedelta(days=14)
-START_ROWS = 10
 
 
 def tasks_due(access: Access, region: Region, user) -> dict:
@@ -293,21 +293,24 @@ def tasks_due(access: Access, region: Region, user) -> dict:
     and the next meeting of the steering group."""
     today = timezone.localdate()
     due = (
-        tasks(region, today=today)
-        .filter(is_done=False, due_on__lte=today + DUE_SOON)
-        .exclude(status=Task.Status.DROPPED)
+        Task.objects.filter(region=region, due_on__lte=today + DUE_SOON)
+        .exclude(Q(status__in=[Task.Status.DONE, Task.Status.DROPPED]) | Task.fulfilled())
+        .select_related("owner")
+        .only("pk", "title", "due_on", "owner__first_name", "owner__last_name")
         .order_by("due_on", "pk")
     )
-    rows = list(due[: START_ROWS + 1])
-    total = len(rows) if len(rows) <= START_ROWS else due.count()
+    rows, total = first_rows(due)
+    for row in rows:
+        row.is_overdue = row.due_on < today  # open and not dropped: ``tasks``'s rule
     meeting = (
         region.meetings.filter(
             kind=Meeting.Kind.STEERING_GROUP, starts_at__gte=timezone.now(), is_cancelled=False
         )
+        .only("pk", "region_id", "starts_at", "place")
         .order_by("starts_at")
         .first()
     )
-    return {"tasks": rows[:START_ROWS], "total": total, "meeting": meeting, "today": today}
+    return {"tasks": rows, "total": total, "meeting": meeting, "today": today}
 
 
 def centres_without_event(access: Access, region: Region, user) -> dict:

@@ -17,7 +17,7 @@ class CoverageConfig(AppConfig):
 
         from neuewege.cooperation.indicators import Indicator, register_indicator
         from neuewege.core.navigation import REGION, menu_entry
-        from neuewege.core.start import start_panel
+        from neuewege.core.start import failed_work_source
 
         from . import figures, models, permissions, selectors
 
@@ -37,10 +37,10 @@ class CoverageConfig(AppConfig):
         menu_entry(
             REGION, "coverage-state", _("Coverage in all regions"), order=102, of_region=False
         )
-        start_panel(
-            "failed-plans",
-            order=91,
+        failed_work_source(
+            "plans",
             permission=permissions.PLAN,
-            template="core/start/failed_work.html",
-            context=selectors.failed_plans,
+            runs=selectors.region_plan_runs,
+            describe=selectors.describe_plan_run,
+            related=("scenario",),
         )

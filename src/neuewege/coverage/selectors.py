@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from neuewege.core.access import Access
 from neuewege.core.models import EventFormat, Institution, OpeningPeriod, Person, Region
-from neuewege.core.start import failed_item, failed_work
 from neuewege.events.models import EventSession, ParentEvent
 from neuewege.trainings.models import Qualification
 
@@ -338,15 +337,12 @@ def speakers_sessions(region: Region, year: int):
     )
 
 
-def failed_plans(access: Access, region: Region, user) -> dict | None:
-    """The region's plans that failed (start page, core/start.py): None when none did."""
+def region_plan_runs(region: Region, user):
+    """The region's plan runs (the failed-work panel of the start page, core/start.py)."""
     from .models import PlanRun
 
-    runs = failed_work(PlanRun.objects.filter(scenario__region=region)).select_related("scenario")
-    items = [
-        failed_item(
-            str(run.scenario), reverse("plan-run-detail", args=[run.pk]), run.work_updated_at
-        )
-        for run in runs.order_by("-work_updated_at")[:10]
-    ]
-    return {"items": items} if items else None
+    return PlanRun.objects.filter(scenario__region=region)
+
+
+def describe_plan_run(run) -> tuple[str, str]:
+    return str(run.scenario), reverse("plan-run-detail", args=[run.pk])

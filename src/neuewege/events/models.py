@@ -6,6 +6,7 @@ A registration books one *unit*: one session of a single event or a series, or a
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -221,10 +222,20 @@ class ParentEvent(models.Model):
         return {"region": self.family_centre.region_id}
 
 
+# A date lasts a day at most: the forms and the API take its day and two times. A date that
+# has not ended yet began less than this ago — the lower bound that lets the index on
+# ``starts_at`` answer "dates not over yet" without reading every date of the past.
+LONGEST_DATE = timedelta(days=1)
+
+
 class EventSessionQuerySet(models.QuerySet):
     def of_live_events(self):
         """The sessions of live events (``ParentEvent.LIVE_STATUSES``), cancelled ones too."""
         return self.filter(event__status__in=ParentEvent.LIVE_STATUSES)
+
+    def not_over(self, now):
+        """The dates that have not ended at ``now`` (running or ahead)."""
+        return self.filter(ends_at__gt=now, starts_at__gt=now - LONGEST_DATE)
 
 
 class EventSession(models.Model):

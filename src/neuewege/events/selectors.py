@@ -19,11 +19,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
 
 from neuewege.core.access import Access
 from neuewege.core.models import Person, Region
+from neuewege.core.start import START_ROWS, first_rows
 
 from .models import (
+    LONGEST_DATE,
     CalendarFeed,
     ConsentText,
     EventSession,
@@ -59,7 +63,7 @@ def region_events(access: Access, region: Region):
     ``filters.EventFilter``."""
     now = timezone.now()
     dates = EventSession.objects.filter(event=OuterRef("pk"), is_cancelled=False)
-    ahead = dates.filter(ends_at__gt=now)
+    ahead = dates.not_over(now)
     registrations = Registration.objects.filter(event=OuterRef("pk"))
     return (
         ParentEvent.objects.visible_to(access)
@@ -414,12 +418,36 @@ def upcoming_public_events(*, region: Region | None = None, format_code: str | N
 
 SOON = timedelta(days=14)
 ATTENDANCE_SINCE = timedelta(days=90)  # older dates without attendance are history
-START_ROWS = 10
+
+
+def _in_language(name: str) -> list[str]:
+    """The columns a translated field reads: the active language's and the fallback's."""
+    return sorted({build_localized_fieldname(name, get_language() or "de"), name + "_de"})
+
+
+def _date_rows(sessions):
+    """Dates as the panels list them: what they show, no more (a narrow query)."""
+    return sessions.select_related("event__family_centre", "module").only(
+        "starts_at",
+        "ends_at",
+        "event_id",
+        "module_id",
+        *_in_language("event__title"),
+        "event__shape",
+        "event__capacity",
+        "event__childcare_offered",
+        "event__family_centre__name",
+        "event__family_centre__street",
+        "event__family_centre__postcode",
+        "event__family_centre__town",
+        "module__number",
+        *_in_language("module__motto"),
+    )
 
 
 def _upcoming(sessions):
     now = timezone.now()
-    return sessions.of_live_events().filter(is_cancelled=False, ends_at__gt=now)
+    return sessions.of_live_events().not_over(now).filter(is_cancelled=False)
 
 
 def _with_counts(rows: list[EventSession]) -> list[EventSession]:
@@ -449,14 +477,6 @@ def _with_counts(rows: list[EventSession]) -> list[EventSession]:
     return rows
 
 
-def _limited(queryset) -> tuple[list, int]:
-    """The first START_ROWS rows and how many there are (a count only when there are more)."""
-    rows = list(queryset[: START_ROWS + 1])
-    if len(rows) <= START_ROWS:
-        return rows, len(rows)
-    return rows[:START_ROWS], queryset.count()
-
-
 def coming_dates(access: Access, region: Region, user) -> dict:
     """Dates of the next two weeks at the family centres the account plans events for (the
     coordinator: the region's; staff: their centre's), with registrations, free places, the
@@ -468,11 +488,10 @@ def coming_dates(access: Access, region: Region, user) -> dict:
             starts_at__lt=timezone.now() + SOON,
             event__family_centre__in=access.institutions_for(PLAN, region),
         )
-        .select_related("event__family_centre", "event__format", "module")
         .annotate(has_speaker=Exists(speakers))
         .order_by("starts_at", "pk")
     )
-    rows, total = _limited(sessions)
+    rows, total = first_rows(_date_rows(sessions))
     return {"dates": _with_counts(rows), "total": total}
 
 
@@ -516,8 +535,8 @@ def _attendance_due(sessions):
             attendance_recorded_at__isnull=True,
             ends_at__lte=now,
             ends_at__gt=now - ATTENDANCE_SINCE,
+            starts_at__gt=now - ATTENDANCE_SINCE - LONGEST_DATE,  # for the index on starts_at
         )
-        .select_related("event__family_centre", "module")
         .order_by("-starts_at", "-pk")
     )
 
@@ -526,8 +545,8 @@ def attendance_to_record(access: Access, region: Region, user) -> dict:
     """Past dates (of the last 90 days) of the account's centres whose attendance nobody has
     recorded yet."""
     centres = access.institutions_for(RECORD_ATTENDANCE, region)
-    rows, total = _limited(
-        _attendance_due(EventSession.objects.filter(event__family_centre__in=centres))
+    rows, total = first_rows(
+        _date_rows(_attendance_due(EventSession.objects.filter(event__family_centre__in=centres)))
     )
     return {"dates": rows, "total": total}
 
@@ -539,12 +558,8 @@ def my_dates(access: Access, region: Region, user) -> dict | None:
     if person is None:
         return None
     mine = EventSession.objects.filter(event__speakers=person, event__family_centre__region=region)
-    upcoming, total = _limited(
-        _upcoming(mine)
-        .select_related("event__family_centre", "event__format", "module")
-        .order_by("starts_at", "pk")
-    )
-    attendance, attendance_total = _limited(_attendance_due(mine))
+    upcoming, total = first_rows(_date_rows(_upcoming(mine)).order_by("starts_at", "pk"))
+    attendance, attendance_total = first_rows(_date_rows(_attendance_due(mine)))
     return {
         "dates": upcoming,
         "total": total,

@@ -16,7 +16,7 @@ class TrainingsConfig(AppConfig):
 
         from neuewege.core.jobs import HOURLY, due_job
         from neuewege.core.navigation import REGION, menu_entry
-        from neuewege.core.start import start_panel
+        from neuewege.core.start import failed_work_source
 
         from . import (  # noqa: F401 (declare)
             certificates,
@@ -54,10 +54,10 @@ class TrainingsConfig(AppConfig):
         auditlog.register(models.Qualification)
         certificates.register()
         due_job(feedback.invite_training_participants, every=HOURLY)
-        start_panel(
-            "failed-assignments",
-            order=92,
+        failed_work_source(
+            "assignments",
             permission=permissions.PLAN,
-            template="core/start/failed_work.html",
-            context=selectors.failed_assignments,
+            runs=selectors.region_assignment_runs,
+            describe=selectors.describe_assignment_run,
+            related=("training",),
         )

@@ -4,7 +4,6 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 from neuewege.core.access import Access
-from neuewege.core.start import failed_item, failed_work
 
 from .models import Module, Training, TrainingRegistration, TrainingSession
 
@@ -197,18 +196,12 @@ def open_sessions(training: Training):
     return training.sessions.filter(cancelled_at__isnull=True).select_related("site")
 
 
-def failed_assignments(access: Access, region, user) -> dict | None:
-    """The region's training assignments that failed (start page, core/start.py): None when
-    none did."""
+def region_assignment_runs(region, user):
+    """The region's training assignments (the failed-work panel of the start page)."""
     from .models import AssignmentRun
 
-    runs = failed_work(AssignmentRun.objects.filter(training__region=region)).select_related(
-        "training"
-    )
-    items = [
-        failed_item(
-            str(run.training), reverse("assignment-run-detail", args=[run.pk]), run.work_updated_at
-        )
-        for run in runs.order_by("-work_updated_at")[:10]
-    ]
-    return {"items": items} if items else None
+    return AssignmentRun.objects.filter(training__region=region)
+
+
+def describe_assignment_run(run) -> tuple[str, str]:
+    return str(run.training), reverse("assignment-run-detail", args=[run.pk])
