@@ -18,6 +18,7 @@ RESULTS = ROOT / "bench" / "results"
 # Only ever the local server: trust authentication as user postgres on loopback.
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 BENCH_DB = "neuewege_bench"
+BUILD_LOCK = 727_100  # the advisory lock around building the dataset
 REDIS = ("127.0.0.1", 6379)
 # The application refuses to start without a secret key; the benchmark's throwaway server gets
 # one of its own for the run (the caller's, if set).
@@ -117,13 +118,15 @@ def neuewege(*args, env: dict, timeout: int = 300) -> tuple[float, str]:
 def build_dataset():
     """The state-scale dataset in PostgreSQL, built once (``demo`` does nothing when it exists):
     master data, then ten years of events and registrations."""
-    create_database(BENCH_DB)
-    env = server_env(BENCH_DB)
-    neuewege("migrate", "--no-input", "-v", "0", env=env)
-    seconds, output = neuewege("demo", "--scale", "state", env=env, timeout=1200)
-    print(f"dataset: {' '.join(output.split())} ({seconds:.1f} s)")
-    with psycopg.connect(database_url(BENCH_DB), autocommit=True) as connection:
-        connection.execute("VACUUM ANALYZE")  # fresh statistics for the planner after the load
+    with _admin() as lock:  # one build at a time: two benchmarks may start together
+        lock.execute("SELECT pg_advisory_lock(%s)", [BUILD_LOCK])
+        create_database(BENCH_DB)
+        env = server_env(BENCH_DB)
+        neuewege("migrate", "--no-input", "-v", "0", env=env)
+        seconds, output = neuewege("demo", "--scale", "state", env=env, timeout=1200)
+        print(f"dataset: {' '.join(output.split())} ({seconds:.1f} s)")
+        with psycopg.connect(database_url(BENCH_DB), autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")  # fresh statistics for the planner
 
 
 def machine() -> str:

@@ -19,7 +19,7 @@ How they stay exact:
   older schema, or when in doubt).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
@@ -147,6 +147,71 @@ def _as_date(value) -> date:
     if isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value
+
+
+def _month_start(moment: datetime, *, up: bool) -> datetime:
+    """The first moment of ``moment``'s month (Berlin time), or of the next one when ``up`` and
+    ``moment`` is not a month's first moment."""
+    local = timezone.localtime(moment)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    if up and first != local:
+        first = (first + timedelta(days=32)).replace(day=1)
+    return timezone.make_aware(first.replace(tzinfo=None))
+
+
+def window_counts(since: datetime, until: datetime, *, now: datetime | None = None):
+    """The dates held and the registrations marked present in [since, until), from the kept
+    counts of the whole months inside it (not the month now running, not the events changed
+    since they were kept) and from the rows for the rest: a few thousand kept rows instead of
+    every registration. Held: (event, region, centre, dates held) rows; present: (region,
+    centre, registrations marked present) rows — a date's in the month of the date, a course's
+    in the month of its first date (the evaluation's rule)."""
+    now = now or timezone.now()
+    kept_from = _month_start(since, up=True)
+    kept_until = max(kept_from, _month_start(min(until, now), up=False))
+    stale = stale_events()
+    if kept_from < kept_until:
+        edges = [(since, kept_from), (kept_until, until)]
+        changed = (kept_from, kept_until)
+    else:
+        edges, changed = [(since, until)], None
+
+    def parts(begins: str):
+        found = [Q(**{f"{begins}__gte": a, f"{begins}__lt": b}) for a, b in edges if a < b]
+        if changed:
+            found.append(
+                Q(**{f"{begins}__gte": changed[0], f"{begins}__lt": changed[1]})
+                & Q(event_id__in=stale)
+            )
+        return found or [Q(pk__in=[])]
+
+    held = [
+        (event, region, centre, sessions)
+        for event, region, centre, _code, _month, sessions, _counselling in held_dates(
+            parts("starts_at")
+        )
+    ]
+    courses = [courses_begun(a, b) for a, b in edges if a < b]
+    if changed:
+        courses.append(courses_begun(*changed) & Q(event_id__in=stale))
+    present = [
+        (region, centre, attended)
+        for region, centre, _code, _month, _event, _registered, attended in registrations(
+            dates=parts("session__starts_at"), courses=courses or [Q(pk__in=[])]
+        )
+    ]
+    if changed:
+        for event, region, centre, sessions, attended in (
+            EventCount.objects.filter(
+                month__gte=timezone.localtime(kept_from).date(),
+                month__lt=timezone.localtime(kept_until).date(),
+            )
+            .exclude(event_id__in=stale)
+            .values_list("event_id", "region_id", "family_centre_id", "sessions", "attended")
+        ):
+            held.append((event, region, centre, sessions))
+            present.append((region, centre, attended))
+    return held, present
 
 
 def stale_events():
