@@ -12,6 +12,7 @@ from neuewege.events.forms.booking import FIELD_TEMPLATE, POSTCODE
 from .languages import CODES, language_label
 from .selectors import DEFAULT_RADIUS_KM, RADII_KM, OfferSearch
 from .taxonomy import TERMS
+from .widgets import Select
 
 
 def need_choices():
@@ -38,6 +39,7 @@ class OfferSearchForm(forms.Form):
     bedarf = forms.ChoiceField(
         label=_("What do you need help with?"),
         required=False,
+        widget=Select,
         error_messages={"invalid_choice": _("Choose one of the topics.")},
     )
     plz = forms.CharField(
@@ -54,12 +56,14 @@ class OfferSearchForm(forms.Form):
         choices=[(km, format_lazy(_("up to {km} km"), km=km)) for km in RADII_KM],
         coerce=int,
         required=False,
+        widget=Select,
         empty_value=DEFAULT_RADIUS_KM,
         error_messages={"invalid_choice": _("Choose one of the distances.")},
     )
     sprache = forms.ChoiceField(
         label=_("Language spoken"),
         required=False,
+        widget=Select,
         error_messages={"invalid_choice": _("Choose one of the languages.")},
     )
     barrierefrei = forms.BooleanField(label=_("Step-free access"), required=False)
