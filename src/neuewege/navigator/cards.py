@@ -11,6 +11,7 @@ from datetime import date, time
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 
+from .languages import in_list_order
 from .models import Contact, Location, Offer, OfferLanguage, Schedule, ServiceAtLocation
 
 
@@ -42,9 +43,7 @@ def card_offers(offer_ids, for_parents: bool) -> list[Offer]:
         .select_related("organization")
         .order_by()
         .annotate(
-            card_languages=_listed(
-                OfferLanguage.objects.filter(offer=OuterRef("pk")), id="id", code="code"
-            ),
+            card_languages=_listed(OfferLanguage.objects.filter(offer=OuterRef("pk")), code="code"),
             card_schedules=_listed(
                 Schedule.objects.filter(offer=OuterRef("pk")),
                 id="id",
@@ -79,8 +78,7 @@ def card_offers(offer_ids, for_parents: bool) -> list[Offer]:
     )
     loaded = list(offers)
     for offer in loaded:
-        languages = sorted(offer.card_languages or [], key=lambda row: row["id"])
-        offer.language_codes = [row["code"] for row in languages]
+        offer.language_codes = in_list_order(row["code"] for row in offer.card_languages or [])
         schedules = [_schedule(offer, row) for row in offer.card_schedules or []]
         _prefetched(offer, "schedules", Schedule, schedules, key=lambda item: item.opens_at)
         places = [_location(row) for row in offer.card_places or []]

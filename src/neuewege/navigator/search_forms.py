@@ -2,9 +2,12 @@
 optional). It checks the shape of the input; an unknown postcode is ``events.search.locate``'s
 message, at the field."""
 
+from functools import lru_cache
+
 from django import forms
 from django.conf import settings
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.events.forms.booking import FIELD_TEMPLATE, POSTCODE
@@ -15,8 +18,10 @@ from .taxonomy import TERMS
 from .widgets import Select
 
 
+@lru_cache(maxsize=1)
 def need_choices():
-    """The top needs of the taxonomy as groups: the need as a whole, then its narrower needs."""
+    """The top needs of the taxonomy as groups: the need as a whole, then its narrower needs
+    (lazy texts: in the language of the page they are shown on)."""
     choices = [("", _("Any kind of help"))]
     for term in TERMS:
         if term.parent is None:
@@ -29,7 +34,13 @@ def need_choices():
 
 
 def language_choices():
-    """The languages of the parents' pages, then the others offers may be given in."""
+    """The languages of the parents' pages, then the others offers may be given in (by name in
+    the active language)."""
+    return _language_choices(get_language())
+
+
+@lru_cache(maxsize=32)
+def _language_choices(_language):
     ours = [code for code, _name in settings.LANGUAGES]
     others = sorted(CODES - set(ours), key=lambda code: str(language_label(code)))
     return [("", _("Any language"))] + [(code, language_label(code)) for code in ours + others]

@@ -24,7 +24,7 @@ from neuewege.events.search import KM_PER_DEGREE, Point, haversine_km
 
 from .cards import card_offers
 from .freshness import Freshness, aging_cutoff, freshness, hidden_cutoff
-from .languages import language_label
+from .languages import in_list_order, language_label
 from .models import Contact, Location, Offer, OfferLanguage, Schedule, ServiceAtLocation
 from .schedules import is_open
 from .taxonomy import with_narrower
@@ -183,7 +183,7 @@ class Results(Sequence):
             Prefetch("contacts", queryset=contacts),
         )
         for offer in offers:  # the codes as the cards have them
-            offer.language_codes = [language.code for language in offer.languages.all()]
+            offer.language_codes = in_list_order(item.code for item in offer.languages.all())
         return self.hits(found, offers)
 
     def hits(self, found: list[Found], offers) -> list[Hit]:
