@@ -7,6 +7,7 @@ databases' collation is by code point, as Python's)."""
 
 import uuid
 from datetime import date, time
+from functools import lru_cache
 
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
@@ -35,12 +36,30 @@ def _listed(rows, **fields):
 
 def card_offers(offer_ids, for_parents: bool) -> list[Offer]:
     """The offers of ``offer_ids`` with what their cards show (one query)."""
+    loaded = list(_card_query(for_parents).filter(pk__in=list(offer_ids)))
+    for offer in loaded:
+        offer.language_codes = in_list_order(row["code"] for row in offer.card_languages or [])
+        schedules = [_schedule(offer, row) for row in offer.card_schedules or []]
+        _prefetched(offer, "schedules", Schedule, schedules, key=lambda item: item.opens_at)
+        places = [_location(row) for row in offer.card_places or []]
+        _prefetched(offer, "locations", Location, places, key=lambda item: (item.town, item.street))
+        contacts = [_contact(offer, row) for row in offer.card_contacts or []]
+        _prefetched(
+            offer, "contacts", Contact, contacts, key=lambda item: (item.internal, item.name)
+        )
+        del offer.card_languages, offer.card_schedules, offer.card_places, offer.card_contacts
+    return loaded
+
+
+@lru_cache(maxsize=2)
+def _card_query(for_parents: bool):
+    """The query of the cards without the offers' ids, put together once (the annotations take
+    longer to put together than to run); each use filters a copy."""
     contacts = Contact.objects.filter(offer=OuterRef("pk"))
     if for_parents:
         contacts = contacts.filter(internal=False)
-    offers = (
-        Offer.objects.filter(pk__in=list(offer_ids))
-        .select_related("organization")
+    return (
+        Offer.objects.select_related("organization")
         .order_by()
         .annotate(
             card_languages=_listed(OfferLanguage.objects.filter(offer=OuterRef("pk")), code="code"),
@@ -76,19 +95,6 @@ def card_offers(offer_ids, for_parents: bool) -> list[Offer]:
             ),
         )
     )
-    loaded = list(offers)
-    for offer in loaded:
-        offer.language_codes = in_list_order(row["code"] for row in offer.card_languages or [])
-        schedules = [_schedule(offer, row) for row in offer.card_schedules or []]
-        _prefetched(offer, "schedules", Schedule, schedules, key=lambda item: item.opens_at)
-        places = [_location(row) for row in offer.card_places or []]
-        _prefetched(offer, "locations", Location, places, key=lambda item: (item.town, item.street))
-        contacts = [_contact(offer, row) for row in offer.card_contacts or []]
-        _prefetched(
-            offer, "contacts", Contact, contacts, key=lambda item: (item.internal, item.name)
-        )
-        del offer.card_languages, offer.card_schedules, offer.card_places, offer.card_contacts
-    return loaded
 
 
 def _prefetched(offer, name, model, items, *, key):
