@@ -156,7 +156,7 @@ class Results(Sequence):
 
     def __init__(self, found: list[Found], *, for_parents: bool, today: date, cards=False):
         self.found, self.for_parents, self.today = found, for_parents, today
-        self.cards = cards  # what the result cards show, in one query (``cards.load``)
+        self.cards = cards  # what the result cards show, in one query (``cards.card_offers``)
 
     def __len__(self):
         return len(self.found)
