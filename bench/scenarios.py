@@ -11,8 +11,9 @@ TARGET_P95_MS = 100
 SEARCH_TARGET_RATIO = 0.30
 SEARCH_TARGET_P95_MS = 150
 SEARCH_RADIUS_KM = 20
-# the navigator's search (issue 17): need + postcode + language over the state's ~20,000 offers
-OFFER_SEARCH_TARGET_RATIO = 0.30
+# the navigator's search (issue 17): need + postcode + language over the state's ~20,000 offers,
+# every request a cache miss: ≥ 20 % of the bare view (as issue 19 restates it; issue 17: 30 %)
+OFFER_SEARCH_TARGET_RATIO = 0.20
 OFFER_SEARCH_TARGET_P95_MS = 150
 # the region dashboard and the state overview (issue 4): 10 users, p95 only
 COOPERATION_USERS = 10

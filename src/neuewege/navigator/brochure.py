@@ -126,7 +126,7 @@ def collect(centre: Institution, *, radius_km: int, language: str, size: str) ->
                     url,
                     qr_svg(url),
                     [describe(schedule) for schedule in hit.offer.schedules.all()],
-                    [str(language_label(item.code)) for item in hit.offer.languages.all()],
+                    [str(language_label(code)) for code in hit.offer.language_codes],
                 )
             )
         for group in groups.values():

@@ -28,10 +28,17 @@ OFFER_LANGUAGES = (
     ("hr", _("Croatian")),
 )
 CODES = frozenset(code for code, _label in OFFER_LANGUAGES)
+LABELS = dict(OFFER_LANGUAGES)
+POSITIONS = {code: position for position, (code, _label) in enumerate(OFFER_LANGUAGES)}
 
 
 def language_label(code: str):
-    return dict(OFFER_LANGUAGES).get(code, code)
+    return LABELS.get(code, code)
+
+
+def in_list_order(codes) -> list[str]:
+    """``codes`` in the order of the list: the parents' languages first (codes not in it last)."""
+    return sorted(codes, key=lambda code: (POSITIONS.get(code, len(POSITIONS)), code))
 
 
 # ISO 639-2/3 codes of the list (an HSDS file may give these)

@@ -3,12 +3,13 @@ schedules take: checked when entered or imported, asked "open now?", and put int
 for the parents' pages (``describe``)."""
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from dateutil.rrule import rrulestr
 from django.utils import formats
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 ANCHOR = date(2000, 1, 3)  # a Monday: rules without a start date count from here
 MAX_LENGTH = 200
@@ -142,7 +143,13 @@ def describe(schedule) -> str:
 def describe_days(rule: str, start: date | None = None) -> str:
     """The days of a recurrence rule in plain words ("Mo-Fr", "every 2 weeks: Tu", "last Friday
     of the month"); a rule it cannot put into words falls back to its weekdays ("" when it has
-    none or cannot be read)."""
+    none or cannot be read). Kept per rule and language: the search's cards ask for the same
+    few rules again and again, and reading a rule with ``dateutil`` is slow."""
+    return _described_days(rule, start, get_language())
+
+
+@lru_cache(maxsize=2048)
+def _described_days(rule: str, start: date | None, _language: str | None) -> str:
     try:
         parse_rule(rule)
     except ScheduleError:

@@ -2,9 +2,12 @@
 optional). It checks the shape of the input; an unknown postcode is ``events.search.locate``'s
 message, at the field."""
 
+from functools import lru_cache
+
 from django import forms
 from django.conf import settings
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.events.forms.booking import FIELD_TEMPLATE, POSTCODE
@@ -12,10 +15,13 @@ from neuewege.events.forms.booking import FIELD_TEMPLATE, POSTCODE
 from .languages import CODES, language_label
 from .selectors import DEFAULT_RADIUS_KM, RADII_KM, OfferSearch
 from .taxonomy import TERMS
+from .widgets import Select
 
 
+@lru_cache(maxsize=1)
 def need_choices():
-    """The top needs of the taxonomy as groups: the need as a whole, then its narrower needs."""
+    """The top needs of the taxonomy as groups: the need as a whole, then its narrower needs
+    (lazy texts: in the language of the page they are shown on)."""
     choices = [("", _("Any kind of help"))]
     for term in TERMS:
         if term.parent is None:
@@ -28,7 +34,13 @@ def need_choices():
 
 
 def language_choices():
-    """The languages of the parents' pages, then the others offers may be given in."""
+    """The languages of the parents' pages, then the others offers may be given in (by name in
+    the active language)."""
+    return _language_choices(get_language())
+
+
+@lru_cache(maxsize=32)
+def _language_choices(_language):
     ours = [code for code, _name in settings.LANGUAGES]
     others = sorted(CODES - set(ours), key=lambda code: str(language_label(code)))
     return [("", _("Any language"))] + [(code, language_label(code)) for code in ours + others]
@@ -38,6 +50,7 @@ class OfferSearchForm(forms.Form):
     bedarf = forms.ChoiceField(
         label=_("What do you need help with?"),
         required=False,
+        widget=Select,
         error_messages={"invalid_choice": _("Choose one of the topics.")},
     )
     plz = forms.CharField(
@@ -54,12 +67,14 @@ class OfferSearchForm(forms.Form):
         choices=[(km, format_lazy(_("up to {km} km"), km=km)) for km in RADII_KM],
         coerce=int,
         required=False,
+        widget=Select,
         empty_value=DEFAULT_RADIUS_KM,
         error_messages={"invalid_choice": _("Choose one of the distances.")},
     )
     sprache = forms.ChoiceField(
         label=_("Language spoken"),
         required=False,
+        widget=Select,
         error_messages={"invalid_choice": _("Choose one of the languages.")},
     )
     barrierefrei = forms.BooleanField(label=_("Step-free access"), required=False)

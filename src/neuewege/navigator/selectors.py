@@ -13,15 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, UUIDField, Value
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from neuewege.events.search import KM_PER_DEGREE, Point, haversine_km
 
+from .cards import card_offers
 from .freshness import Freshness, aging_cutoff, freshness, hidden_cutoff
+from .languages import in_list_order, language_label
 from .models import Contact, Location, Offer, OfferLanguage, Schedule, ServiceAtLocation
 from .schedules import is_open
 from .taxonomy import with_narrower
@@ -51,7 +54,7 @@ class Hit:
     freshness: Freshness
     locations: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def schedules(self) -> list[Schedule]:
         """The offer's opening hours at the place shown (and those for all its places)."""
         here = self.location.pk if self.location else None
@@ -60,6 +63,11 @@ class Hit:
             for schedule in self.offer.schedules.all()
             if here is None or schedule.location_id in (None, here)
         ]
+
+    @cached_property
+    def language_names(self) -> str:
+        """The languages the offer is given in, by name in the active language."""
+        return ", ".join(str(language_label(code)) for code in self.offer.language_codes)
 
 
 def visible_offers(*, for_parents: bool, today: date | None = None, region_ids=None):
@@ -91,8 +99,9 @@ def public_offer(offer_id) -> Offer | None:
     )
 
 
-def locations_within(point: Point, radius_km: float) -> dict:
-    """Places within ``radius_km`` of ``point``: {location id: (distance, region id)}."""
+def bounding_box(point: Point, radius_km: float) -> Q:
+    """The places inside the box around ``point`` that holds the circle of ``radius_km``
+    (served by the index on the coordinates; the exact distance is for Python)."""
     latitude, longitude = point
     dlat = radius_km / KM_PER_DEGREE
     dlon = radius_km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
@@ -100,9 +109,16 @@ def locations_within(point: Point, radius_km: float) -> dict:
     def box(value, delta):
         return (Decimal(f"{value - delta:.5f}"), Decimal(f"{value + delta:.5f}"))
 
-    rows = Location.objects.filter(
-        latitude__range=box(latitude, dlat), longitude__range=box(longitude, dlon)
-    ).values_list("pk", "latitude", "longitude", "organization__region_id")
+    return Q(latitude__range=box(latitude, dlat), longitude__range=box(longitude, dlon))
+
+
+def locations_within(point: Point, radius_km: float) -> dict:
+    """Places within ``radius_km`` of ``point``: {location id: (distance, region id)}."""
+    rows = (
+        Location.objects.filter(bounding_box(point, radius_km))
+        .order_by()
+        .values_list("pk", "latitude", "longitude", "organization__region_id")
+    )
     found = {}
     for pk, lat, lon, region_id in rows:
         distance = haversine_km(point, (float(lat), float(lon)))
@@ -130,15 +146,17 @@ class Found:
 
     def order(self):
         distance = self.distance_km
-        return (distance is None, distance or 0, self.name.casefold())
+        # the id last: the same order on every page, also for offers of the same name
+        return (distance is None, distance or 0, self.name.casefold(), str(self.offer_id))
 
 
 class Results(Sequence):
     """The offers found, in order; a slice loads the details of its offers only (a page of
     results: a fixed number of queries however many offers match). A paginator takes it."""
 
-    def __init__(self, found: list[Found], *, for_parents: bool, today: date):
+    def __init__(self, found: list[Found], *, for_parents: bool, today: date, cards=False):
         self.found, self.for_parents, self.today = found, for_parents, today
+        self.cards = cards  # what the result cards show, in one query (``cards.card_offers``)
 
     def __len__(self):
         return len(self.found)
@@ -149,6 +167,10 @@ class Results(Sequence):
         return self.load([self.found[index]])[0]
 
     def load(self, found: list[Found]) -> list[Hit]:
+        if self.cards:
+            return self.hits(
+                found, card_offers([item.offer_id for item in found], self.for_parents)
+            )
         contacts = Contact.objects.all()
         if self.for_parents:
             contacts = contacts.filter(internal=False)
@@ -160,6 +182,11 @@ class Results(Sequence):
             "locations",
             Prefetch("contacts", queryset=contacts),
         )
+        for offer in offers:  # the codes as the cards have them
+            offer.language_codes = in_list_order(item.code for item in offer.languages.all())
+        return self.hits(found, offers)
+
+    def hits(self, found: list[Found], offers) -> list[Hit]:
         by_id = {offer.pk: offer for offer in offers}
         hits = []
         for item in found:
@@ -181,10 +208,16 @@ class Results(Sequence):
 
 
 def find_offers(
-    search: OfferSearch, *, for_parents: bool, region_ids=None, now: datetime | None = None
+    search: OfferSearch,
+    *,
+    for_parents: bool,
+    region_ids=None,
+    now: datetime | None = None,
+    cards: bool = False,
 ) -> Results:
     """The offers matching ``search``, nearest first (by phone or online and without a place:
-    by name), for a paginator. Found with few columns first; details are loaded by page."""
+    by name), for a paginator. Found with few columns first; details are loaded by page (with
+    ``cards``: what the result cards show, in one query)."""
     now = timezone.localtime(now)
     offers = visible_offers(for_parents=for_parents, today=now.date(), region_ids=region_ids)
     if search.need:
@@ -199,44 +232,70 @@ def find_offers(
         offers = offers.filter(
             Exists(OfferLanguage.objects.filter(offer_id=OuterRef("pk"), code=search.language))
         )
-    places = ServiceAtLocation.objects.all()
-    if search.step_free:
-        places = places.filter(location__step_free=True)
-    distances, pairs = {}, None
-    if search.point is not None:  # the offers at the places near, by index; then the filters
-        distances = locations_within(search.point, search.radius_km)
-        pairs = list(
-            places.filter(location_id__in=list(distances)).values_list("offer_id", "location_id")
-        )
-        reachable = {offer_id for offer_id, _location in pairs}
-        if not search.step_free:  # by phone or online: found in the regions of the places near
-            near = distances or locations_within(search.point, ONLINE_REACH_KM)
-            regions = {region_id for _distance, region_id in near.values()}
-            reachable.update(
-                Offer.objects.filter(online=True, region_id__in=regions)
-                .order_by()
-                .values_list("pk", flat=True)
-            )
-        offers = offers.filter(pk__in=reachable)
-    elif search.step_free:
-        offers = offers.filter(pk__in=places.values("offer_id"))
-    found = {pk: Found(pk, name) for pk, name in offers.values_list("pk", "name")}
-    if search.point is not None or search.step_free:  # the places that count, nearest first
-        for item in found.values():
-            item.places = {}
-        if pairs is None:
-            pairs = places.filter(offer_id__in=list(found)).values_list("offer_id", "location_id")
-        for offer_id, location_id in pairs:
-            if offer_id in found:
-                found[offer_id].places[location_id] = distances.get(location_id, (None,))[0]
-        if distances:
+    if search.point is not None:
+        found, offers = _found_near(search, offers)
+    else:
+        places = ServiceAtLocation.objects.all()
+        if search.step_free:
+            places = places.filter(location__step_free=True)
+            offers = offers.filter(pk__in=places.values("offer_id"))
+        found = {pk: Found(pk, name) for pk, name in offers.values_list("pk", "name")}
+        if search.step_free:  # the step-free places of each, in no order (no distances)
             for item in found.values():
-                item.places = dict(sorted(item.places.items(), key=lambda place: place[1]))
+                item.places = {}
+            pairs = places.filter(offer_id__in=list(found)).values_list("offer_id", "location_id")
+            for offer_id, location_id in pairs:
+                found[offer_id].places[location_id] = None
     if search.open_now:
         found = _open_now(found, offers, now)
     return Results(
-        sorted(found.values(), key=Found.order), for_parents=for_parents, today=now.date()
+        sorted(found.values(), key=Found.order),
+        for_parents=for_parents,
+        today=now.date(),
+        cards=cards,
     )
+
+
+def _found_near(search: OfferSearch, offers) -> tuple[dict, object]:
+    """The offers of ``offers`` at a place within the radius (step-free, if asked) and, unless
+    step-free access is asked, those by phone or online in the regions of the places near;
+    each with its places within the radius, nearest first. Two queries: the places in the box
+    around the point (by the index on the coordinates), then the offers with their places in
+    the box or reachable by phone — no list of ids is sent."""
+    distances = locations_within(search.point, search.radius_km)
+    box = bounding_box(search.point, search.radius_km)
+    near = offers.filter(
+        *[Q((f"at_locations__location__{lookup}", value)) for lookup, value in box.children],
+        **({"at_locations__location__step_free": True} if search.step_free else {}),
+    )
+    rows = (
+        near.order_by()
+        .annotate(place=F("at_locations__location_id"))
+        .values_list("pk", "name", "place")
+    )
+    matching = near
+    if not search.step_free:  # by phone or online: found in the regions of the places near
+        reach = distances or locations_within(search.point, ONLINE_REACH_KM)
+        regions = {region_id for _distance, region_id in reach.values()}
+        by_phone = offers.filter(online=True, region_id__in=regions).order_by()
+        rows = rows.union(
+            by_phone.annotate(place=Value(None, output_field=UUIDField())).values_list(
+                "pk", "name", "place"
+            ),
+            all=True,
+        )
+        matching = near | by_phone
+    found = {}
+    for pk, name, location_id in rows:
+        place = distances.get(location_id)
+        if place is None and location_id is not None:
+            continue  # in the box, but farther than the radius
+        item = found.setdefault(pk, Found(pk, name, places={}))
+        if place is not None:
+            item.places[location_id] = place[0]
+    for item in found.values():
+        item.places = dict(sorted(item.places.items(), key=lambda place: place[1]))
+    return found, matching
 
 
 def search_offers(

@@ -43,7 +43,7 @@ def search_page(request, template, *, for_parents: bool, region_ids=None, **cont
         else:
             search, place = form.search(point), form.cleaned_data["plz"]
     if form.is_bound and not form.errors:
-        results = find_offers(search, for_parents=for_parents, region_ids=region_ids)
+        results = find_offers(search, for_parents=for_parents, region_ids=region_ids, cards=True)
         page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
