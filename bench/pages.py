@@ -597,6 +597,7 @@ def pages_table(result: dict) -> str:
 def main():
     """`make bench-pages`: the page benchmark alone (BENCH_ONLY picks scenarios), on the
     state-scale dataset; writes bench/results/pages.json, not bench/RESULTS.md."""
+    common.RESULTS.mkdir(parents=True, exist_ok=True)
     common.build_dataset()
     os.environ.update(
         {
