@@ -93,15 +93,16 @@ SCENARIOS = {
             target_p95_ms=COOPERATION_TARGET_P95_MS,
             users=COOPERATION_USERS,
         ),
-        Scenario(
+        Scenario(  # the state level's start page (issue 18), against the signed-in bare view
             "state_overview",
             "StateOverview",
-            f"state overview, 53 regions ({COOPERATION_USERS} users)",
+            f"start page of the state level, 53 regions ({START_USERS} users)",
             "state",
             "/state/",
-            target_ratio=None,
-            target_p95_ms=COOPERATION_TARGET_P95_MS,
-            users=COOPERATION_USERS,
+            target_ratio=START_TARGET_RATIO,
+            target_p95_ms=START_TARGET_P95_MS,
+            users=START_USERS,
+            baseline=SIGNED_IN_BASELINE,
         ),
         *(
             Scenario(
