@@ -347,6 +347,7 @@ def gunicorn(env: dict):
     """gunicorn with the production settings (gunicorn.conf.py) and WORKERS workers; stopped on
     leaving, also after an error."""
     port = free_port()
+    common.RESULTS.mkdir(parents=True, exist_ok=True)  # a fresh checkout has none yet
     log = (common.RESULTS / "gunicorn.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own virtualenv's gunicorn
         [
