@@ -99,6 +99,13 @@ def test_search_by_postcode_finds_a_nearby_event_and_not_a_far_one(parent, near,
     assert sorted(results(wide)) == ["Elterncafé Borken", "Elterncafé Wesel"]
 
 
+def test_a_place_without_family_centres_near_it_finds_nothing(parent, near):
+    make_event(near, title="Elterncafé Wesel")
+    response = parent.get(reverse("public-event-list"), {"plz": "80331", "radius": "5"})
+    assert response.status_code == 200
+    assert results(response) == [] and response.context["page"].paginator.count == 0
+
+
 def test_the_distance_searched_with_is_the_one_shown(parent, near):
     response = parent.get(reverse("public-event-list"), {"plz": "46483"})
     assert response.context["criteria"].radius_km == 10
