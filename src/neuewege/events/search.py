@@ -322,8 +322,9 @@ def results_page(search: EventSearch, number, per_page: int) -> Page:
             mark_title_language(event)
         session.event = event  # one object per event
         event.next_dates.append(session)
-    if not by_event and wanted > 1:  # beyond the last page
-        return results_page(search, paginator.get_page(wanted).number, per_page)
+    if not by_event and wanted > 1:  # beyond the last page (an old link)
+        last = paginator.get_page(wanted)
+        return results_page(search, last.number, per_page) if last.number < wanted else last
     paginator.count = count  # no COUNT query of its own
     page = paginator.page(wanted)
     page.object_list = sorted(by_event.values(), key=lambda event: (event.next_start, event.pk))
