@@ -347,6 +347,7 @@ def gunicorn(env: dict):
     """gunicorn with the production settings (gunicorn.conf.py) and WORKERS workers; stopped on
     leaving, also after an error."""
     port = free_port()
+    common.RESULTS.mkdir(parents=True, exist_ok=True)  # a fresh checkout has none yet
     log = (common.RESULTS / "gunicorn.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own virtualenv's gunicorn
         [
@@ -597,7 +598,6 @@ def pages_table(result: dict) -> str:
 def main():
     """`make bench-pages`: the page benchmark alone (BENCH_ONLY picks scenarios), on the
     state-scale dataset; writes bench/results/pages.json, not bench/RESULTS.md."""
-    common.RESULTS.mkdir(parents=True, exist_ok=True)
     common.build_dataset()
     os.environ.update(
         {

@@ -11,6 +11,9 @@ TARGET_P95_MS = 100
 SEARCH_TARGET_RATIO = 0.30
 SEARCH_TARGET_P95_MS = 150
 SEARCH_RADIUS_KM = 20
+# the same search with every request a cache miss (issue 19): searches that stay fast uncached
+UNCACHED_SEARCH_TARGET_RATIO = 0.20
+UNCACHED_SEARCH_TARGET_P95_MS = 150
 # the navigator's search (issue 17): need + postcode + language over the state's ~20,000 offers,
 # every request a cache miss: ≥ 20 % of the bare view (as issue 19 restates it; issue 17: 30 %)
 OFFER_SEARCH_TARGET_RATIO = 0.20
@@ -149,10 +152,11 @@ SCENARIOS = {
         Scenario(
             "event_search_any_postcode",
             "EventSearchAnyPostcode",
-            "public event search, every request a cache miss (reference)",
+            "public event search, every request a cache miss",
             "anonymous",
             f"/veranstaltungen/?plz={{postcode}}&radius={SEARCH_RADIUS_KM}",
-            is_page=False,
+            target_ratio=UNCACHED_SEARCH_TARGET_RATIO,
+            target_p95_ms=UNCACHED_SEARCH_TARGET_P95_MS,
             cache_missed=True,
         ),
         Scenario(

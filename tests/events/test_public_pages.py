@@ -99,6 +99,13 @@ def test_search_by_postcode_finds_a_nearby_event_and_not_a_far_one(parent, near,
     assert sorted(results(wide)) == ["Elterncafé Borken", "Elterncafé Wesel"]
 
 
+def test_a_place_without_family_centres_near_it_finds_nothing(parent, near):
+    make_event(near, title="Elterncafé Wesel")
+    response = parent.get(reverse("public-event-list"), {"plz": "80331", "radius": "5"})
+    assert response.status_code == 200
+    assert results(response) == [] and response.context["page"].paginator.count == 0
+
+
 def test_the_distance_searched_with_is_the_one_shown(parent, near):
     response = parent.get(reverse("public-event-list"), {"plz": "46483"})
     assert response.context["criteria"].radius_km == 10
@@ -214,15 +221,19 @@ def test_the_number_of_queries_does_not_grow_with_the_results(
     for index in range(3):
         make_event(near, title=f"Wenig {index}")
     url = reverse("public-event-list")
-    with django_assert_max_num_queries(5):
+    # the kinds of event (the form), the family centres near the place, and the results: the
+    # page's events with their dates, centres and formats and the number of all results
+    with django_assert_max_num_queries(3):
         few = parent.get(url, {"plz": "46483", "radius": "50"})
     for index in range(20):
         make_event(near if index % 2 else far, title=f"Viel {index}", dates=2)
     make_event(near, "parent_course")
     cache.clear()  # the page of a minute ago has expired
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         many = parent.get(url, {"plz": "46483", "radius": "50"})
     assert len(results(few)) == 3 and len(results(many)) == RESULTS_PER_PAGE
+    assert many.context["page"].paginator.count == 24
+    assert "24 events within 50 km of 46483" in many.content.decode()
 
 
 def test_results_are_paginated(parent, near):
@@ -230,6 +241,44 @@ def test_results_are_paginated(parent, near):
         make_event(near, title=f"E{index}", starts=in_days(2) + timedelta(hours=index))
     second = parent.get(reverse("public-event-list"), {"page": "2"})
     assert results(second) == [f"E{RESULTS_PER_PAGE}", f"E{RESULTS_PER_PAGE + 1}"]
+    assert second.context["page"].paginator.count == RESULTS_PER_PAGE + 2
+    assert "Page 2 of 2" in second.content.decode()
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("abc", 1), ("0", 2), ("3", 2), ("9" * 30, 2)])
+def test_a_page_number_out_of_range_shows_the_first_or_last_page(parent, near, asked, shown):
+    for index in range(RESULTS_PER_PAGE + 2):
+        make_event(near, title=f"E{index}", starts=in_days(2) + timedelta(hours=index))
+    response = parent.get(reverse("public-event-list"), {"page": asked})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.number == shown and page.paginator.count == RESULTS_PER_PAGE + 2
+    assert len(results(response)) == (RESULTS_PER_PAGE if shown == 1 else 2)
+
+
+def test_no_results_say_so(parent, near):
+    make_event(near, "info_session", title="Thema")
+    response = parent.get(reverse("public-event-list"), {"format": "parent_cafe"})
+    assert results(response) == []
+    assert response.context["page"].paginator.count == 0
+    assert "No events found" in response.content.decode()
+
+
+def test_a_series_shows_its_next_dates_and_how_many_more(parent, near, booking_for):
+    series = make_event(near, title="Reihe", dates=6, starts=in_days(2))
+    first = series.sessions.order_by("starts_at").first()
+    book(event_id=series.pk, session_id=first.pk, booking=booking_for())
+    response = parent.get(reverse("public-event-list"))
+    (event,) = response.context["page"].object_list
+    assert len(event.next_dates) == 4 and event.more_dates == 2
+    assert [d.starts_at for d in event.next_dates] == sorted(d.starts_at for d in event.next_dates)
+    assert event.next_dates[0].free_places == event.capacity - 1
+    assert event.next_start == event.next_dates[0].starts_at
+    body = response.content.decode()
+    assert "2 more dates" in body
+    local = timezone.localtime(first.starts_at)
+    assert f'<time datetime="{local.isoformat()}">' in body
+    assert f"?session={first.pk}" in body
 
 
 # The event's page

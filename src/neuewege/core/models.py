@@ -165,6 +165,20 @@ class Institution(models.Model):
             models.Index(fields=["region", "kind", "name"]),
             models.Index(fields=["postcode"]),
             models.Index(fields=["name", "postcode"]),
+            # the parents' search near a place (events.search.centres_within): the family
+            # centres inside a bounding box, and those without a position (found at their
+            # postcode's centroid), each from a small index instead of a scan of all
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(kind="family_centre"),
+                name="core_inst_centre_position",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(kind="family_centre")
+                & (Q(latitude__isnull=True) | Q(longitude__isnull=True)),
+                name="core_inst_centre_unplaced",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,7 +7,6 @@ every rule is decided by ``services.booking.check_booking`` and ``services.booki
 """
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -111,9 +110,8 @@ def event_list(request):
         except DomainError as error:
             _add_errors(form, error)
     if not form.errors:  # a place we do not know: a message, and no results
-        events, distances = search.upcoming_events(criteria)
-        page = Paginator(events, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        page.object_list = search.attach_next_dates(page.object_list, criteria, distances)
+        page = search.results_page(criteria, request.GET.get("page"), RESULTS_PER_PAGE)
+        search.mark_date_texts(page.object_list)
     return render(
         request,
         "events/public/event_list.html",

