@@ -436,3 +436,59 @@ def test_query_count_does_not_grow_with_the_data(
     cache.clear()
     with django_assert_max_num_queries(with_one):
         home(client, user)
+
+
+# Panels kept rendered: until what they read changes, never past the account's right
+
+
+def test_a_panel_is_kept_rendered_until_what_it_reads_changes(
+    client, coordinator, wesel, django_assert_max_num_queries
+):
+    task(wesel, "Kooperationsvereinbarung vorbereiten", -3)
+    cache.clear()
+    first = queries_of_kept(client, coordinator)
+    with CaptureQueriesContext(connection) as again:
+        body = home(client, coordinator).content.decode()
+    assert "Kooperationsvereinbarung vorbereiten" in body
+    assert len(again) < first  # the panels' queries are not made again
+    task(wesel, "Neue Aufgabe aus der Sitzung", 2)  # a change: shown on the next page at once
+    body = home(client, coordinator).content.decode()
+    assert "Neue Aufgabe aus der Sitzung" in body
+    assert "Kooperationsvereinbarung vorbereiten" in body
+
+
+def queries_of_kept(client, user):
+    with CaptureQueriesContext(connection) as queries:
+        home(client, user)
+    return len(queries)
+
+
+def test_a_kept_panel_goes_with_the_right_to_it_and_follows_the_language(
+    client, coordinator, wesel
+):
+    task(wesel, "Kooperationsvereinbarung vorbereiten", -3)
+    assert "tasks" in panels_of(home(client, coordinator))
+    assert "Fällige Aufgaben" in home(client, coordinator).content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Tasks due" in home(client, coordinator).content.decode()  # not the German one kept
+    coordinator.role = User.Role.VIEWER
+    coordinator.save()
+    assert panels_of(home(client, coordinator)) == []  # at once, not when the cache expires
+
+
+def test_a_call_passed_on_leaves_the_kept_panel_at_once(client, staff, family_centre):
+    from neuewege.core.access import access_for
+    from neuewege.events.services.notifications import mark_called
+
+    event = make_event(family_centre, starts=local(3))
+    moved = registration(event, event.sessions.get(), email="")
+    notification = Notification.objects.create(
+        registration=moved, kind=Notification.Kind.MOVED_UP
+    )
+    assert "calls" in panels_of(home(client, staff))
+    assert f'href="{reverse("event-registrations", args=[event.pk])}' in (
+        home(client, staff).content.decode()
+    )
+    mark_called(access=access_for(staff), notification=notification)  # an update(), no signal
+    panel = next(p for p in home(client, staff).context["panels"] if p["key"] == "calls")
+    assert panel["data"] == {"events": [], "total": 0}

@@ -50,4 +50,5 @@ class AgreementsConfig(AppConfig):
             permission=permissions.DRAFT,
             template="agreements/start/expiring.html",
             context=selectors.expiring,
+            reads=("agreements.Agreement", "core.Institution"),
         )

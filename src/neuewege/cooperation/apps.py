@@ -3,6 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.demo.registry import register_demo_data
 
+# the figures of the events (kept FIGURES_CACHE_SECONDS themselves) and what they count
+FIGURES = (
+    "core.Institution",
+    "events.EventSession",
+    "events.ParentEvent",
+    "events.Registration",
+    "agreements.Agreement",
+)
+
 
 class CooperationConfig(AppConfig):
     name = "neuewege.cooperation"
@@ -49,6 +58,7 @@ class CooperationConfig(AppConfig):
             permission=permissions.MANAGE,
             template="cooperation/start/tasks.html",
             context=selectors.tasks_due,
+            reads=("cooperation.Task", "cooperation.Meeting", "events.ParentEvent"),
         )
         start_panel(
             "centres-without-event",
@@ -56,6 +66,7 @@ class CooperationConfig(AppConfig):
             permission=permissions.MANAGE,
             template="cooperation/start/centres.html",
             context=selectors.centres_without_event,
+            reads=FIGURES,
         )
         start_panel(
             "figures",
@@ -63,4 +74,5 @@ class CooperationConfig(AppConfig):
             permission=permissions.MANAGE,
             template="cooperation/start/figures.html",
             context=selectors.headline_figures,
+            reads=FIGURES,
         )

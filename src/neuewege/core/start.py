@@ -8,17 +8,30 @@ selectors, called with ``(access, region, user)`` — returns what the panel's `
 (the template says in plain words when the list is empty), or None when the panel does not
 concern this account (no centre of theirs, nothing failed): then it is left out. Each context
 reads a fixed number of queries, however much data the region holds.
+
+A panel that names the models it ``reads`` is kept rendered in the cache for its account,
+region and language, until one of those models changes (a version per model, raised by the
+model signals on every save, delete and change of a many-to-many relation, at once and again at
+the commit) and at most FRESH_FOR seconds (what changes with the clock alone: a date that has
+ended, a task now overdue, work that stalled). The permission is asked on every request, so a
+panel goes as soon as its right does.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Value, Window
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from .access import IMPORT, VIEW, Access
 from .models import ExportFile, ImportBatch, Region, User
@@ -26,6 +39,7 @@ from .progress import STALLED_AFTER, State
 
 FAILED_SINCE = timedelta(days=30)  # failed work older than this no longer needs anyone
 START_ROWS = 10  # the rows a panel lists; it says how many there are in all
+FRESH_FOR = 60  # seconds a rendered panel is kept at most
 
 
 @dataclass(frozen=True)
@@ -35,30 +49,104 @@ class Panel:
     permission: str  # asked on the region
     template: str
     context: Callable[[Access, Region, User], dict | None]
+    reads: Collection[str] = ()  # the models ("app.Model") it shows; none: rendered each time
 
 
 PANELS: dict[str, Panel] = {}
+WATCHED: set[str] = set()  # the models some panel reads
 
 
-def start_panel(key: str, *, order: int, permission: str, template: str, context) -> Panel:
+def start_panel(
+    key: str, *, order: int, permission: str, template: str, context, reads=()
+) -> Panel:
     existing = PANELS.get(key)
-    panel = Panel(key, order, permission, template, context)
+    panel = Panel(key, order, permission, template, context, reads)
     if existing is not None and existing != panel:  # ready() may run more than once
         raise ImproperlyConfigured(f"The start panel {key!r} is declared twice.")
     PANELS[key] = panel
+    WATCHED.update(panel.reads)
     return panel
 
 
-def panels(access: Access, region: Region) -> list[dict]:
-    """The panels this account may see in ``region``, in order, each with its context."""
+def panels(access: Access, region: Region, request=None) -> list[dict]:
+    """The panels this account may see in ``region``, in order, each rendered (``html``; its
+    context as ``data`` when it was rendered now)."""
+    chosen = [
+        panel
+        for panel in sorted(PANELS.values(), key=lambda panel: (panel.order, panel.key))
+        if access.has(panel.permission, region)
+    ]
+    keys = _cache_keys(chosen, access, region)
+    kept = cache.get_many(list(keys.values())) if keys else {}
     shown = []
-    for panel in sorted(PANELS.values(), key=lambda panel: (panel.order, panel.key)):
-        if not access.has(panel.permission, region):
-            continue
-        context = panel.context(access, region, access.user)
-        if context is not None:
-            shown.append({"key": panel.key, "template": panel.template, "data": context})
+    for panel in chosen:
+        key = keys.get(panel.key)
+        if key in kept:
+            html, data = kept[key], None
+        else:
+            data = panel.context(access, region, access.user)
+            html = "" if data is None else _render(panel, data, region, request)
+            if key:
+                cache.set(key, html, FRESH_FOR)
+        if html:
+            shown.append({"key": panel.key, "html": mark_safe(html), "data": data})  # noqa: S308
     return shown
+
+
+def _render(panel: Panel, data: dict, region: Region, request) -> str:
+    context = {"key": panel.key, "panel": data, "region": region, "today": timezone.localdate()}
+    return render_to_string(panel.template, context, request=request)
+
+
+def _cache_keys(chosen: list[Panel], access: Access, region: Region) -> dict[str, str]:
+    """The cache key of each panel that reads models: the account as its panels see it, the
+    region, the language and the versions of the models read."""
+    models = sorted({model for panel in chosen for model in panel.reads})
+    if not models:
+        return {}
+    versions = cache.get_many([_version_key(model) for model in models])
+    user = access.user
+    who = f"{user.pk}.{access.role}.{access.own_institution_id or ''}"
+    keys = {}
+    for panel in chosen:
+        if panel.reads:
+            seen = ".".join(str(versions.get(_version_key(model), 0)) for model in panel.reads)
+            keys[panel.key] = f"start:{panel.key}:{region.pk}:{who}:{get_language()}:{seen}"
+    return keys
+
+
+def _version_key(model: str) -> str:
+    return f"start:version:{model}"
+
+
+def changed(*models: str) -> None:
+    """Panels that read these models ("app.Model") are rendered again: called by the model
+    signals, and by a write that bypasses them (``QuerySet.update``)."""
+    for label in set(models) & WATCHED:
+        _raise_version(label)  # at once: this request's next page shows it
+        transaction.on_commit(lambda label=label: _raise_version(label))  # and pages begun since
+
+
+def _changed(sender, instance=None, model=None, action="post", **kwargs):
+    if action.startswith("pre_"):
+        return
+    if model is not None:  # m2m_changed: the relation's two sides
+        changed(type(instance)._meta.label, model._meta.label)
+    else:
+        changed(sender._meta.label)
+
+
+def _raise_version(model: str) -> None:
+    key = _version_key(model)
+    try:
+        cache.incr(key)
+    except ValueError:  # not there (yet, or any more)
+        cache.set(key, 1, None)
+
+
+post_save.connect(_changed, dispatch_uid="start-panels-saved")
+post_delete.connect(_changed, dispatch_uid="start-panels-deleted")
+m2m_changed.connect(_changed, dispatch_uid="start-panels-related")
 
 
 def first_rows(queryset, count: int = START_ROWS) -> tuple[list, int]:
@@ -78,6 +166,7 @@ class WorkSource:
     (``related``: what it reads), for accounts with ``permission`` on the region."""
 
     key: str
+    model: str  # "app.Model" of the runs
     permission: str
     runs: Callable[[Region, User], QuerySet]
     describe: Callable[[Any], tuple[str, str]]  # (label, url)
@@ -86,6 +175,7 @@ class WorkSource:
 
 
 WORK_SOURCES: dict[str, WorkSource] = {}
+WORK_MODELS: list[str] = []  # what the failed-work panel reads
 
 
 def failed_work_source(key: str, **declared) -> WorkSource:
@@ -95,6 +185,9 @@ def failed_work_source(key: str, **declared) -> WorkSource:
     if existing is not None and existing != source:  # ready() may run more than once
         raise ImproperlyConfigured(f"The work source {key!r} is declared twice.")
     WORK_SOURCES[key] = source
+    if source.model not in WORK_MODELS:
+        WORK_MODELS.append(source.model)
+        WATCHED.add(source.model)
     return source
 
 
@@ -163,6 +256,7 @@ def _export(export) -> tuple[str, str]:
 
 failed_work_source(
     "imports",
+    model="core.ImportBatch",
     permission=IMPORT,
     runs=lambda region, user: ImportBatch.objects.filter(region=region),
     describe=_import,
@@ -170,6 +264,7 @@ failed_work_source(
 )
 failed_work_source(
     "exports",
+    model="core.ExportFile",
     permission=IMPORT,
     runs=lambda region, user: ExportFile.objects.filter(owner=user),
     describe=_export,
@@ -183,4 +278,5 @@ start_panel(
     permission=VIEW,
     template="core/start/failed_work.html",
     context=failed_work_panel,
+    reads=WORK_MODELS,  # the sources' models, as the apps declare them
 )

@@ -39,6 +39,7 @@ class CoverageConfig(AppConfig):
         )
         failed_work_source(
             "plans",
+            model="coverage.PlanRun",
             permission=permissions.PLAN,
             runs=selectors.region_plan_runs,
             describe=selectors.describe_plan_run,

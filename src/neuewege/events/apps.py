@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from neuewege.core.demo.registry import register_demo_data
 
+# what the start panels of dates show (core/start.py: rendered again when one changes)
+DATES = ("events.EventSession", "events.ParentEvent", "core.Institution")
+
 
 class EventsConfig(AppConfig):
     name = "neuewege.events"
@@ -37,6 +40,7 @@ class EventsConfig(AppConfig):
             permission=permissions.SPEAK,
             template="events/start/my_dates.html",
             context=selectors.my_dates,
+            reads=(*DATES, "events.CalendarFeed"),
         )
         start_panel(
             "coming-dates",
@@ -44,6 +48,7 @@ class EventsConfig(AppConfig):
             permission=permissions.PLAN,
             template="events/start/coming_dates.html",
             context=selectors.coming_dates,
+            reads=(*DATES, "events.Registration"),
         )
         start_panel(
             "calls",
@@ -51,6 +56,7 @@ class EventsConfig(AppConfig):
             permission=permissions.SEE_CONTACTS,
             template="events/start/calls.html",
             context=selectors.calls_to_make,
+            reads=("events.Notification", "events.Registration", "events.ParentEvent"),
         )
         start_panel(
             "attendance",
@@ -58,4 +64,5 @@ class EventsConfig(AppConfig):
             permission=permissions.RECORD_ATTENDANCE,
             template="events/start/attendance.html",
             context=selectors.attendance_to_record,
+            reads=DATES,
         )

@@ -56,6 +56,7 @@ class TrainingsConfig(AppConfig):
         due_job(feedback.invite_training_participants, every=HOURLY)
         failed_work_source(
             "assignments",
+            model="trainings.AssignmentRun",
             permission=permissions.PLAN,
             runs=selectors.region_assignment_runs,
             describe=selectors.describe_assignment_run,

@@ -55,7 +55,7 @@ class RegionHomeView(AccessMixin, View):
     def get(self, request, region_key):
         return self.render(
             "core/region_home.html",
-            panels=start.panels(self.access, self.region),
+            panels=start.panels(self.access, self.region, request),
             today=timezone.localdate(),
         )
 
