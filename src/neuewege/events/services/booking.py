@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,8 +131,29 @@ def book(
 ) -> tuple[Registration, str]:
     """Book a place (or a place on the waiting list). Returns the registration and its personal
     cancel token. ``access`` is given when staff book on a parent's behalf. A booking confirmed
-    a second time with the same ``submission_key`` (a double click) returns the first one."""
+    a second time with the same ``submission_key`` (a double click) returns the first one.
+
+    Everything that does not depend on the other bookings is done before the event's row lock
+    (checking the details, drawing the booking code); under the lock one query reads the date
+    with what the decision needs, then the registration and its message are written. The
+    message is sent after the commit. A drawn code that meets another registration's (about
+    one in 1,500 at a million registrations) makes the whole booking run again with a new one.
+    """
     booking = check_booking(booking)
+    for _attempt in range(CODE_ATTEMPTS - 1):
+        code = new_booking_code()
+        try:
+            return _book(event_id, session_id, booking, access, submission_key, code)
+        except IntegrityError:
+            if not Registration.objects.filter(code=code).exists():
+                raise  # another rule of the database, not the code
+    return _book(event_id, session_id, booking, access, submission_key, _free_code())
+
+
+CODE_ATTEMPTS = 3
+
+
+def _book(event_id, session_id, booking, access, submission_key, code):
     now = timezone.now()
     with transaction.atomic(durable=True):
         try:
@@ -139,20 +162,16 @@ def book(
             raise ValidationFailed({"event": _("This event does not exist.")}) from error
         if access is not None and not access.has(SEE_CONTACTS, event):
             raise PermissionDenied(_("You may not register parents for this event."))
-        if submission_key:
-            earlier = event.registrations.filter(
-                submission_key=submission_key, anonymised_at__isnull=True
-            ).first()
-            if earlier is not None:
-                return earlier, cancel_token(earlier)
-        session = _bookable_session(event, session_id)
+        session = _unit_state(event, session_id, booking.email, submission_key)
+        earlier = _earlier(event, session, submission_key)
+        if earlier is not None:
+            return earlier, cancel_token(earlier)
+        _check_bookable(event, session)
         unit = None if event.is_course else session
-        problems = _unit_problems(event, unit, booking)
+        problems = _unit_problems(event, unit, booking, email_taken=session.email_taken)
         if problems:
             raise ValidationFailed(problems)
-        confirmed = _confirmed_count(event, unit)
-        waiting = confirmed < event.capacity and _waiting(event, unit)  # full: no need to ask
-        has_place = free_places(event.capacity, confirmed, waiting) > 0
+        has_place = free_places(event.capacity, session.confirmed, session.waiting) > 0
         registration = Registration.objects.create(
             event=event,
             session=unit,
@@ -171,7 +190,7 @@ def book(
             booked_by=access.user if access else None,
             confirmed_at=now if has_place else None,
             submission_key=submission_key,
-            code=_free_code(),
+            code=code,
         )
         _notify(
             registration,
@@ -189,32 +208,76 @@ def book(
 
 
 def _free_code() -> str:
-    """A booking code no registration has yet (drawn again on the rare collision). Two bookings
-    of different events drawing the same free code in the same instant (about one in 900
-    million) meet the unique constraint: the second is refused as a whole, nothing saved."""
+    """A booking code no registration has yet (the last attempt of ``book``: asked first)."""
     while True:
         code = new_booking_code()
         if not Registration.objects.filter(code=code).exists():
             return code
 
 
-def _bookable_session(event: ParentEvent, session_id) -> EventSession:
-    """The session booked (for a course: its first session, which must still be ahead)."""
+def _unit_state(event: ParentEvent, session_id, email: str, submission_key: str):
+    """The date booked (for a course: its first date not cancelled), read under the event's
+    row lock, in one query with what the decision needs: ``confirmed`` (the unit's confirmed
+    registrations), ``waiting`` (anyone on its waiting list), ``email_taken`` (an active
+    registration of the unit with this e-mail address) and ``earlier`` (the registration of
+    the event with this ``submission_key``). None when the date is not there or cancelled."""
+    unit = Registration.objects.filter(event_id=event.pk)
+    if not event.is_course:
+        unit = unit.filter(session_id=OuterRef("pk"))
+    unit = unit.order_by()
+    sessions = event.sessions.filter(is_cancelled=False)
+    if not event.is_course:
+        sessions = sessions.filter(pk=session_id) if session_id else sessions.none()
+    return sessions.annotate(
+        confirmed=Coalesce(
+            Subquery(
+                unit.filter(status=Registration.Status.CONFIRMED)
+                .values("event_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+        waiting=Exists(unit.filter(status=Registration.Status.WAITLISTED)),
+        email_taken=Exists(unit.exclude(status=Registration.Status.CANCELLED).filter(email=email))
+        if email
+        else Value(False),
+        earlier=Subquery(
+            Registration.objects.filter(
+                event_id=event.pk, submission_key=submission_key, anonymised_at__isnull=True
+            ).values("pk")[:1]
+        )
+        if submission_key
+        else Value(None, output_field=BigIntegerField()),
+    ).first()
+
+
+def _earlier(event, session, submission_key: str) -> Registration | None:
+    """The registration made with this ``submission_key`` already (a second click)."""
+    if not submission_key:
+        return None
+    if session is not None and session.earlier is None:
+        return None
+    return event.registrations.filter(
+        submission_key=submission_key, anonymised_at__isnull=True
+    ).first()
+
+
+def _check_bookable(event: ParentEvent, session: EventSession | None):
+    """The event can be booked and the date (for a course: its first) is there and ahead."""
     if not event.is_bookable:
         raise ValidationFailed({"event": _("This event cannot be booked (any more).")})
-    sessions = event.sessions.filter(is_cancelled=False)
-    session = sessions.first() if event.is_course else sessions.filter(pk=session_id).first()
     if session is None:
         raise ValidationFailed({"session": _("This date does not exist or was cancelled.")})
     if session.starts_at <= timezone.now():
         raise ValidationFailed({"session": _("This date has already begun.")})
-    return session
 
 
-def _unit_problems(event, unit, booking: Booking, valid=()) -> dict:
+def _unit_problems(event, unit, booking: Booking, valid=(), email_taken=None) -> dict:
     """What stops this booking of the unit besides the parent's details: a booking with the same
     contact (of the contacts not already named wrong in ``valid``'s keys), and children's
-    ages where the event offers no childcare."""
+    ages where the event offers no childcare. ``email_taken`` when the caller has asked already
+    (``_unit_state``)."""
     errors = {}
     if event.childcare_offered is False and booking.child_ages:
         errors["child_ages"] = _("This event offers no childcare.")
@@ -222,12 +285,22 @@ def _unit_problems(event, unit, booking: Booking, valid=()) -> dict:
     digits = phone_digits(booking.phone) if "phone" not in valid else ""
     if not email and not digits:
         return errors
-    for other in _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED):
-        if (email and other.email == email) or (digits and phone_digits(other.phone) == digits):
-            field_name = "email" if email else "phone"
-            errors[field_name] = _("Someone with this contact is already registered for this date.")
-            break
+    active = _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED)
+    if email and email_taken is None:
+        email_taken = active.filter(email=email).exists()
+    if (email and email_taken) or (digits and _phone_taken(active, digits)):
+        field_name = "email" if email else "phone"
+        errors[field_name] = _("Someone with this contact is already registered for this date.")
     return errors
+
+
+def _phone_taken(registrations, digits: str) -> bool:
+    """A phone number is compared by its digits, however it was written: only the numbers
+    of registrations with one are read."""
+    return any(
+        phone_digits(phone) == digits
+        for phone in registrations.exclude(phone="").values_list("phone", flat=True).iterator()
+    )
 
 
 def phone_digits(phone: str) -> str:
@@ -330,7 +403,3 @@ def _still_ahead(event: ParentEvent, unit: EventSession | None) -> bool:
     """The unit's date (for a course: its first date) is neither cancelled nor begun."""
     session = unit or event.sessions.filter(is_cancelled=False).first()
     return session is not None and not session.is_cancelled and session.starts_at > timezone.now()
-
-
-def _waiting(event, unit) -> bool:
-    return _unit_registrations(event, unit).filter(status=Registration.Status.WAITLISTED).exists()
