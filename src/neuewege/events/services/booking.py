@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -133,49 +133,42 @@ def book(
     cancel token. ``access`` is given when staff book on a parent's behalf. A booking confirmed
     a second time with the same ``submission_key`` (a double click) returns the first one.
 
-    Everything that does not depend on the other bookings is done before the event's row lock
-    (checking the details, drawing the booking code); under the lock one query reads the date
-    with what the decision needs, then the registration and its message are written. The
-    message is sent after the commit. A drawn code that meets another registration's (about
-    one in 1,500 at a million registrations) makes the whole booking run again with a new one.
-    """
+    The event's row lock is held for the capacity decision alone (a rush of parents books one
+    after another through it). Everything else is done before it, in the same transaction:
+    the details are checked, the registration is written on the waiting list with its message
+    (invisible to the others until the commit), a drawn booking code or a submission key that
+    another registration has is met there (the code is drawn again, the earlier booking of a
+    double click returned). Under the lock one query reads the date with its counts; a place
+    turns the registration and its message into confirmed ones. The message is sent after the
+    commit (``_notify``)."""
     booking = check_booking(booking)
-    for _attempt in range(CODE_ATTEMPTS - 1):
+    for _attempt in range(CODE_ATTEMPTS):
         code = new_booking_code()
         try:
             return _book(event_id, session_id, booking, access, submission_key, code)
         except IntegrityError:
+            if submission_key:
+                earlier = Registration.objects.filter(
+                    event_id=event_id, submission_key=submission_key, anonymised_at__isnull=True
+                ).first()
+                if earlier is not None:  # confirmed twice at the same moment
+                    return earlier, cancel_token(earlier)
             if not Registration.objects.filter(code=code).exists():
                 raise  # another rule of the database, not the code
-    return _book(event_id, session_id, booking, access, submission_key, _free_code())
+    raise RuntimeError("no free booking code drawn")  # (one in 10^9 per booking)
 
 
-CODE_ATTEMPTS = 3
+CODE_ATTEMPTS = 5
 
 
 def _book(event_id, session_id, booking, access, submission_key, code):
     now = timezone.now()
     with transaction.atomic(durable=True):
-        try:
-            event = _locked(event_id)
-        except NotFound as error:
-            raise ValidationFailed({"event": _("This event does not exist.")}) from error
-        if access is not None and not access.has(SEE_CONTACTS, event):
-            raise PermissionDenied(_("You may not register parents for this event."))
-        session = _unit_state(event, session_id, booking.email, submission_key)
-        earlier = _earlier(event, session, submission_key)
-        if earlier is not None:
-            return earlier, cancel_token(earlier)
-        _check_bookable(event, session)
-        unit = None if event.is_course else session
-        problems = _unit_problems(event, unit, booking, email_taken=session.email_taken)
-        if problems:
-            raise ValidationFailed(problems)
-        has_place = free_places(event.capacity, session.confirmed, session.waiting) > 0
+        # before the lock: the booking as it stands when there is no place
         registration = Registration.objects.create(
-            event=event,
-            session=unit,
-            status=Registration.Status.CONFIRMED if has_place else Registration.Status.WAITLISTED,
+            event_id=event_id,
+            session_id=session_id,
+            status=Registration.Status.WAITLISTED,
             source=Registration.Source.STAFF if access else Registration.Source.ONLINE,
             first_name=booking.first_name,
             email=booking.email,
@@ -188,14 +181,35 @@ def _book(event_id, session_id, booking, access, submission_key, code):
             survey_consent_id=booking.survey_consent_id,
             survey_consented_at=now if booking.survey_consent_id else None,
             booked_by=access.user if access else None,
-            confirmed_at=now if has_place else None,
             submission_key=submission_key,
             code=code,
         )
-        _notify(
-            registration,
-            Notification.Kind.CONFIRMED if has_place else Notification.Kind.WAITLISTED,
+        notification = _notify(registration, Notification.Kind.WAITLISTED)
+        # the capacity decision
+        try:
+            event = _locked(event_id)
+        except NotFound as error:
+            raise ValidationFailed({"event": _("This event does not exist.")}) from error
+        if access is not None and not access.has(SEE_CONTACTS, event):
+            raise PermissionDenied(_("You may not register parents for this event."))
+        session = _unit_state(event, session_id, booking.email, registration)
+        _check_bookable(event, session)
+        unit = None if event.is_course else session
+        problems = _unit_problems(
+            event, unit, booking, email_taken=session.email_taken, besides=registration
         )
+        if problems:
+            raise ValidationFailed(problems)
+        has_place = free_places(event.capacity, session.confirmed, session.waiting) > 0
+        registration.event, registration.session = event, unit
+        if has_place or session_id != registration.session_id:
+            if has_place:
+                registration.status = Registration.Status.CONFIRMED
+                registration.confirmed_at = now
+            registration.save(update_fields=["status", "confirmed_at", "session"])
+        if has_place:
+            notification.kind = Notification.Kind.CONFIRMED
+            notification.save(update_fields=["kind"])
         if access is not None:
             log_personal_data(
                 access=access,
@@ -204,24 +218,16 @@ def _book(event_id, session_id, booking, access, submission_key, code):
                 record=registration,
                 purpose=_("Registered on behalf of a parent"),
             )
-        return registration, cancel_token(registration)
+    return registration, cancel_token(registration)
 
 
-def _free_code() -> str:
-    """A booking code no registration has yet (the last attempt of ``book``: asked first)."""
-    while True:
-        code = new_booking_code()
-        if not Registration.objects.filter(code=code).exists():
-            return code
-
-
-def _unit_state(event: ParentEvent, session_id, email: str, submission_key: str):
+def _unit_state(event: ParentEvent, session_id, email: str, registration: Registration):
     """The date booked (for a course: its first date not cancelled), read under the event's
-    row lock, in one query with what the decision needs: ``confirmed`` (the unit's confirmed
-    registrations), ``waiting`` (anyone on its waiting list), ``email_taken`` (an active
-    registration of the unit with this e-mail address) and ``earlier`` (the registration of
-    the event with this ``submission_key``). None when the date is not there or cancelled."""
-    unit = Registration.objects.filter(event_id=event.pk)
+    row lock in one query with what the decision needs besides the ``registration`` being
+    made: ``confirmed`` (the unit's confirmed registrations), ``waiting`` (anyone on its
+    waiting list) and ``email_taken`` (an active registration of the unit with this e-mail
+    address). None when the date is not there or cancelled."""
+    unit = Registration.objects.filter(event_id=event.pk).exclude(pk=registration.pk)
     if not event.is_course:
         unit = unit.filter(session_id=OuterRef("pk"))
     unit = unit.order_by()
@@ -242,24 +248,6 @@ def _unit_state(event: ParentEvent, session_id, email: str, submission_key: str)
         email_taken=Exists(unit.exclude(status=Registration.Status.CANCELLED).filter(email=email))
         if email
         else Value(False),
-        earlier=Subquery(
-            Registration.objects.filter(
-                event_id=event.pk, submission_key=submission_key, anonymised_at__isnull=True
-            ).values("pk")[:1]
-        )
-        if submission_key
-        else Value(None, output_field=BigIntegerField()),
-    ).first()
-
-
-def _earlier(event, session, submission_key: str) -> Registration | None:
-    """The registration made with this ``submission_key`` already (a second click)."""
-    if not submission_key:
-        return None
-    if session is not None and session.earlier is None:
-        return None
-    return event.registrations.filter(
-        submission_key=submission_key, anonymised_at__isnull=True
     ).first()
 
 
@@ -273,11 +261,11 @@ def _check_bookable(event: ParentEvent, session: EventSession | None):
         raise ValidationFailed({"session": _("This date has already begun.")})
 
 
-def _unit_problems(event, unit, booking: Booking, valid=(), email_taken=None) -> dict:
+def _unit_problems(event, unit, booking: Booking, valid=(), email_taken=None, besides=None) -> dict:
     """What stops this booking of the unit besides the parent's details: a booking with the same
     contact (of the contacts not already named wrong in ``valid``'s keys), and children's
     ages where the event offers no childcare. ``email_taken`` when the caller has asked already
-    (``_unit_state``)."""
+    (``_unit_state``); ``besides``: the registration being made, not counted as another."""
     errors = {}
     if event.childcare_offered is False and booking.child_ages:
         errors["child_ages"] = _("This event offers no childcare.")
@@ -286,6 +274,8 @@ def _unit_problems(event, unit, booking: Booking, valid=(), email_taken=None) ->
     if not email and not digits:
         return errors
     active = _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED)
+    if besides is not None:
+        active = active.exclude(pk=besides.pk)
     if email and email_taken is None:
         email_taken = active.filter(email=email).exists()
     if (email and email_taken) or (digits and _phone_taken(active, digits)):

@@ -19,11 +19,14 @@ from ..models import EventSession, Notification, ParentEvent, Registration
 from ..permissions import SEE_CONTACTS
 
 
-def _notify(registration: Registration, kind: str, session: EventSession | None = None):
+def _notify(
+    registration: Registration, kind: str, session: EventSession | None = None
+) -> Notification:
     notification = Notification.objects.create(
         registration=registration, kind=kind, session=session
     )
     _send_after_commit([notification.pk])
+    return notification
 
 
 def _notify_all(registrations, session):
