@@ -23,13 +23,17 @@ def statements(queries) -> list[str]:
 
 
 def after_the_lock(sql: list[str], event) -> list[str]:
-    """The statements from the read of the event's row (``_locked``) on."""
-    lock = next(
+    """The statements from the (last) read of the event's row under its lock on: exclusive
+    (``_locked``) or, on PostgreSQL for a full date, shared (``_locked_shared``)."""
+    lock = max(
         index
         for index, statement in enumerate(sql)
         if statement.startswith("SELECT")
         and 'FROM "events_parentevent"' in statement
-        and f'"events_parentevent"."id" = {event.pk}' in statement
+        and (
+            f'"events_parentevent"."id" = {event.pk}' in statement
+            or statement.endswith(f'WHERE "id" = {event.pk} FOR SHARE')
+        )
     )
     return sql[lock:]
 
@@ -48,14 +52,16 @@ def test_under_the_lock_one_query_decides_and_only_a_place_writes_again(family_c
         before = sql[: len(sql) - len(locked)]
         assert any(s.startswith('INSERT INTO "events_registration"') for s in before)
         assert any(s.startswith('INSERT INTO "events_notification"') for s in before)
-        steps.append((registration.status, [s.split(" ", 3)[:3] for s in locked[1:]]))
-    (first, first_locked), (second, second_locked) = steps
+        steps.append((registration.status, [s.split(" ", 3)[:3] for s in locked[1:]], locked[0]))
+    (first, first_locked, first_lock), (second, second_locked, second_lock) = steps
     assert first == Registration.Status.CONFIRMED
     # the place: the registration confirmed (its change marked for the kept counts) and its
     # message made a confirmation
     assert [s[0] for s in first_locked] == ["SELECT", "UPDATE", "INSERT", "UPDATE"]
     assert second == Registration.Status.WAITLISTED
     assert [s[0] for s in second_locked] == ["SELECT"]  # as written before the lock
+    if connection.vendor == "postgresql":  # full: beside the others on the waiting list
+        assert second_lock.endswith("FOR SHARE") and "FOR UPDATE" in first_lock
     kinds = dict(Notification.objects.values_list("registration__email", "kind"))
     assert kinds == {"first@example.org": "confirmed", "second@example.org": "waitlisted"}
     stored = Registration.objects.get(email="first@example.org")

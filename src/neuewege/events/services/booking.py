@@ -4,15 +4,18 @@ cancel; staff removing a registration; the waiting list moving up.
 Capacity: every booking, cancellation, removal and change of places locks the event row
 (``select_for_update``) before counting, so concurrent requests are decided one after
 another and a unit never holds more confirmed registrations than places, nor a free place
-while someone waits."""
+while someone waits. On PostgreSQL a booking that finds the unit full takes the row's shared
+lock instead (``_locked_shared``): such bookings go on the waiting list side by side, and none
+of them runs while a change that gives or frees a place holds the exclusive one."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -134,7 +137,8 @@ def book(
     a second time with the same ``submission_key`` (a double click) returns the first one.
 
     The event's row lock is held for the capacity decision alone (a rush of parents books one
-    after another through it). Everything else is done before it, in the same transaction:
+    after another through it while there are places; once the date is full, side by side
+    through the shared lock). Everything else is done before it, in the same transaction:
     the details are checked, the registration is written on the waiting list with its message
     (invisible to the others until the commit), a drawn booking code or a submission key that
     another registration has is met there (the code is drawn again, the earlier booking of a
@@ -142,10 +146,13 @@ def book(
     turns the registration and its message into confirmed ones. The message is sent after the
     commit (``_notify``)."""
     booking = check_booking(booking)
+    shared = connection.vendor == "postgresql"
     for _attempt in range(CODE_ATTEMPTS):
         code = new_booking_code()
         try:
-            return _book(event_id, session_id, booking, access, submission_key, code)
+            return _book(event_id, session_id, booking, access, submission_key, code, shared)
+        except _PlaceFree:
+            shared = False  # decided again under the exclusive lock
         except IntegrityError:
             if submission_key:
                 earlier = Registration.objects.filter(
@@ -161,7 +168,11 @@ def book(
 CODE_ATTEMPTS = 5
 
 
-def _book(event_id, session_id, booking, access, submission_key, code):
+class _PlaceFree(Exception):
+    """Under the shared lock the unit has a free place: only the exclusive lock may give it."""
+
+
+def _book(event_id, session_id, booking, access, submission_key, code, shared):
     now = timezone.now()
     with transaction.atomic(durable=True):
         # before the lock: the booking as it stands when there is no place
@@ -187,7 +198,7 @@ def _book(event_id, session_id, booking, access, submission_key, code):
         notification = _notify(registration, Notification.Kind.WAITLISTED)
         # the capacity decision
         try:
-            event = _locked(event_id)
+            event = _locked_shared(event_id, booking) if shared else _locked(event_id)
         except NotFound as error:
             raise ValidationFailed({"event": _("This event does not exist.")}) from error
         if access is not None and not access.has(SEE_CONTACTS, event):
@@ -201,6 +212,8 @@ def _book(event_id, session_id, booking, access, submission_key, code):
         if problems:
             raise ValidationFailed(problems)
         has_place = free_places(event.capacity, session.confirmed, session.waiting) > 0
+        if has_place and shared:
+            raise _PlaceFree
         registration.event, registration.session = event, unit
         if has_place or session_id != registration.session_id:
             if has_place:
@@ -219,6 +232,42 @@ def _book(event_id, session_id, booking, access, submission_key, code):
                 purpose=_("Registered on behalf of a parent"),
             )
     return registration, cancel_token(registration)
+
+
+def _locked_shared(event_id, booking: Booking) -> ParentEvent:
+    """The event's row under a shared lock (PostgreSQL ``FOR SHARE``): bookings that find the
+    unit full go on the waiting list side by side, while every change that can give or free a
+    place (a booking with a place, a cancellation, changed places, a cancelled date) takes the
+    exclusive lock (``_locked``) and waits for them, as they wait for it. What they still must
+    not do side by side, two bookings of one contact, is kept apart by a transaction lock per
+    contact and event, taken first (the exclusive path holds the row alone anyway)."""
+    digits = phone_digits(booking.phone)
+    keys = sorted(
+        {
+            _contact_key(event_id, kind, value)
+            for kind, value in (("e", booking.email), ("p", digits))
+            if value
+        }
+    )
+    with connection.cursor() as cursor:
+        for key in keys:  # always in the same order: no two bookings wait for each other
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    event = next(
+        iter(
+            ParentEvent.objects.raw(
+                'SELECT * FROM "events_parentevent" WHERE "id" = %s FOR SHARE', [event_id]
+            )
+        ),
+        None,
+    )
+    if event is None:
+        raise NotFound(_("This event does not exist."))
+    return event
+
+
+def _contact_key(event_id, kind: str, value: str) -> int:
+    digest = hashlib.blake2b(f"booking\n{event_id}\n{kind}\n{value}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def _unit_state(event: ParentEvent, session_id, email: str, registration: Registration):
