@@ -143,16 +143,18 @@ def book(
     (invisible to the others until the commit), a drawn booking code or a submission key that
     another registration has is met there (the code is drawn again, the earlier booking of a
     double click returned). Under the lock one query reads the date with its counts; a place
-    turns the registration and its message into confirmed ones. The message is sent after the
-    commit (``_notify``)."""
+    turns the registration and its message into confirmed ones. On PostgreSQL a booking tries
+    the shared lock first; when it finds a free place there it is made again under the
+    exclusive one. The message is sent after the commit (``_notify``)."""
     booking = check_booking(booking)
     shared = connection.vendor == "postgresql"
     for _attempt in range(CODE_ATTEMPTS):
         code = new_booking_code()
         try:
-            return _book(event_id, session_id, booking, access, submission_key, code, shared)
-        except _PlaceFree:
-            shared = False  # decided again under the exclusive lock
+            try:
+                return _book(event_id, session_id, booking, access, submission_key, code, shared)
+            except _PlaceFree:  # decided again under the exclusive lock, with the same code
+                return _book(event_id, session_id, booking, access, submission_key, code, False)
         except IntegrityError:
             if submission_key:
                 earlier = Registration.objects.filter(
