@@ -12,7 +12,7 @@ TEST_WORKERS ?= auto
 # NEUEWEGE_DEBUG=1, as `make run` sets).
 BUILD_ENV := NEUEWEGE_SECRET_KEY=$${NEUEWEGE_SECRET_KEY:-build-step-signs-nothing}
 
-.PHONY: run setup test lint test-sqlite test-postgres fuzz bench bench-pages bench-groups bench-coverage messages clean
+.PHONY: run setup test lint test-sqlite test-postgres fuzz bench bench-pages bench-rush bench-groups bench-coverage messages clean
 
 run: setup
 	NEUEWEGE_DEBUG=1 $(NEUEWEGE) demo --scale demo
@@ -74,6 +74,10 @@ bench: setup
 # the page benchmark alone, on the state dataset: BENCH_ONLY=start_coordinator,event_search …
 bench-pages: setup
 	$(BIN)/python -m bench.pages
+
+# the booking rush alone, on the state dataset: bench/rush.py
+bench-rush: setup
+	$(BIN)/python -m bench.rush
 
 # the training-groups solver alone (no server, no database): bench/training_groups.py
 bench-groups: $(VENV)/.installed

@@ -115,3 +115,65 @@ def test_two_clicks_on_confirm_at_the_same_moment_book_once_and_both_land_on_it(
     assert first["Location"] == second["Location"]
     assert first["Location"].startswith("/anmeldung/")  # the booking's own page
     assert Registration.objects.filter(event=event).count() == 1
+
+
+def test_one_contact_booking_a_full_date_many_times_at_once_gets_one_place_on_the_list(
+    family_centre, booking_for
+):
+    """Bookings that find the date full go on the waiting list side by side (a shared lock):
+    the same contact still books only once."""
+    event = make_event(family_centre, capacity=2)
+    session = event.sessions.get()
+    for index in range(2):
+        booking.book(
+            event_id=event.pk,
+            session_id=session.pk,
+            booking=booking_for(email=f"early{index}@example.org"),
+        )
+
+    def book(index):
+        try:
+            return booking.book(
+                event_id=event.pk,
+                session_id=session.pk,
+                booking=booking_for(
+                    email="twice@example.org" if index % 2 else "", phone="0170 1234567"
+                ),
+            )[0].status
+        except ValidationFailed:
+            return "refused"
+
+    statuses = run_together(12, book)
+    assert statuses.count("waitlisted") == 1 and statuses.count("refused") == 11
+    assert Registration.objects.filter(session=session, status="waitlisted").count() == 1
+
+
+def test_a_place_freed_during_a_rush_on_a_full_date_goes_to_the_first_who_waits(
+    family_centre, booking_for
+):
+    event = make_event(family_centre, capacity=3)
+    session = event.sessions.get()
+    tokens = [
+        booking.book(
+            event_id=event.pk,
+            session_id=session.pk,
+            booking=booking_for(email=f"early{index}@example.org"),
+        )[1]
+        for index in range(4)
+    ]  # 3 confirmed, 1 waiting
+
+    def act(index):
+        if index in (0, 1):
+            booking.cancel_booking(token=tokens[index])
+            return "cancelled"
+        return booking.book(
+            event_id=event.pk,
+            session_id=session.pk,
+            booking=booking_for(email=f"late{index}@example.org"),
+        )[0].status
+
+    run_together(20, act)
+    stored = Registration.objects.filter(session=session)
+    assert stored.filter(status="confirmed").count() == 3  # never more, and no place left free
+    assert stored.get(email="early3@example.org").status == "confirmed"  # first come first
+    assert stored.filter(status="waitlisted").count() == 4 + 18 - 2 - 3

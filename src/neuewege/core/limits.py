@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django import forms
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -59,17 +60,36 @@ def _counters(name: str, who: str) -> dict[str, Rate]:
 def hit(name: str, who: str) -> int | None:
     """Count one attempt of ``who`` at ``name``. Returns the seconds to wait when one of the
     rates is exceeded, else None."""
+    counters = _counters(name, who)
     wait = None
-    for key, rate in _counters(name, who).items():
-        cache.add(key, 0, timeout=rate.seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, timeout=rate.seconds)
-            count = 1
+    for count, rate in zip(_count(counters), counters.values(), strict=True):
         if count > rate.attempts:
             wait = max(wait or 0, rate.seconds)
     return wait
+
+
+def _count(counters: dict[str, Rate]) -> list[int]:
+    """One more on each counter (a new one starts with its window); the new values. With Redis
+    all counters of a name in one round trip and atomically: ``SET key 0 EX window NX`` and
+    ``INCR`` in one transaction, so a counter never outlives its window. (This is on the path
+    of every public write: a booking rush counts 300 of them at the same moment.)"""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        pipeline = backend._cache.get_client(write=True).pipeline(transaction=True)
+        for key, rate in counters.items():
+            stored = backend.make_and_validate_key(key)
+            pipeline.set(stored, 0, ex=rate.seconds, nx=True)
+            pipeline.incr(stored)
+        return pipeline.execute()[1::2]
+    counts = []
+    for key, rate in counters.items():
+        backend.add(key, 0, timeout=rate.seconds)
+        try:
+            counts.append(backend.incr(key))
+        except ValueError:  # expired between add and incr: a new window
+            backend.add(key, 1, timeout=rate.seconds)
+            counts.append(1)
+    return counts
 
 
 def waiting(name: str, who: str) -> int | None:

@@ -248,35 +248,11 @@ def booking_check(request, pk):
         if token:
             return redirect("booking-manage", token=token)
         return redirect("booking-start", pk=event.pk)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request, event, key, pending)
     session = search.booking_session(event, pending.get("session"))
     if session is None:
         return _unavailable(request, event)
-    if request.method == "POST" and "confirm" in request.POST:
-        booking = Booking(
-            **{name: pending.get(name) for name in BOOKING_FIELDS}, language=get_language()
-        )
-        contact = booking.email or phone_digits(booking.phone)
-        wait = limits.hit("booking-contact", contact.strip().lower())
-        if wait:
-            return limits.too_many(request, wait, MESSAGE_PAGE)
-        try:
-            registration, token = book(
-                event_id=event.pk,
-                session_id=pending.get("session"),
-                booking=booking,
-                submission_key=pending.get("submission", ""),
-            )
-        except DomainError as error:
-            if set(error.errors) <= UNIT_ERRORS:
-                return _unavailable(request, event, error)
-            form = _booking_form(request, event, form_data(pending))
-            form.is_valid()
-            _add_errors(form, error)
-            return _render_form(request, event, session, form)
-        del request.session[key]
-        request.session[BOOKED] = request.session.get(BOOKED, {}) | {str(event.pk): token}
-        request.session[JUST_BOOKED] = registration.pk
-        return redirect("booking-manage", token=token)
     consents = {
         purpose: search.consent_by_id(pending.get(f"{field}_id"), purpose)
         for purpose, field in (
@@ -298,6 +274,40 @@ def booking_check(request, pk):
             + ("" if event.is_course else f"?session={session.pk}"),
         },
     )
+
+
+def _confirm(request, event, key, pending):
+    """The last step, the one a rush of parents takes at the same moment: nothing is read
+    beforehand that ``book`` decides anyway (whether the date can still be booked, under the
+    event's row lock), nothing is rendered on success (a redirect to the booking's page)."""
+    booking = Booking(
+        **{name: pending.get(name) for name in BOOKING_FIELDS}, language=get_language()
+    )
+    contact = booking.email or phone_digits(booking.phone)
+    wait = limits.hit("booking-contact", contact.strip().lower())
+    if wait:
+        return limits.too_many(request, wait, MESSAGE_PAGE)
+    try:
+        registration, token = book(
+            event_id=event.pk,
+            session_id=pending.get("session"),
+            booking=booking,
+            submission_key=pending.get("submission", ""),
+        )
+    except DomainError as error:
+        if set(error.errors) <= UNIT_ERRORS:
+            return _unavailable(request, event, error)
+        session = search.booking_session(event, pending.get("session"))
+        if session is None:
+            return _unavailable(request, event)
+        form = _booking_form(request, event, form_data(pending))
+        form.is_valid()
+        _add_errors(form, error)
+        return _render_form(request, event, session, form)
+    del request.session[key]
+    request.session[BOOKED] = request.session.get(BOOKED, {}) | {str(event.pk): token}
+    request.session[JUST_BOOKED] = registration.pk
+    return redirect("booking-manage", token=token)
 
 
 BOOKING_FIELDS = (

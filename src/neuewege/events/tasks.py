@@ -31,18 +31,19 @@ SUBJECTS = {
 
 
 @task()
-def send_notifications():
-    return send_due_notifications()
+def send_notifications(ids: list[int] | None = None):
+    """The messages ``ids`` (written by one change, sent after its commit), or every one due."""
+    return send_due_notifications(ids)
 
 
 MAX_ATTEMPTS = 5
 
 
-def send_due_notifications() -> str:
-    """Send every unsent message to parents with an e-mail address, each in its own transaction:
-    an address the mail server refuses is tried again on the next runs (at most five times) and
-    never holds up the others. Messages to parents without an address stay for the family
-    centre, which calls them."""
+def send_due_notifications(ids: list[int] | None = None) -> str:
+    """Send every unsent message (of ``ids``, if given) to parents with an e-mail address, each
+    in its own transaction: an address the mail server refuses is tried again on the next runs
+    (at most five times) and never holds up the others. Messages to parents without an address
+    stay for the family centre, which calls them."""
     sent = failed = 0
     due = (
         Notification.objects.filter(
@@ -53,6 +54,8 @@ def send_due_notifications() -> str:
         .exclude(registration__email="")
         .order_by("created_at", "pk")
     )
+    if ids is not None:
+        due = due.filter(pk__in=ids)
     for pk in list(due.values_list("pk", flat=True)):
         try:
             with transaction.atomic(durable=True):

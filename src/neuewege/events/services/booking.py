@@ -4,15 +4,20 @@ cancel; staff removing a registration; the waiting list moving up.
 Capacity: every booking, cancellation, removal and change of places locks the event row
 (``select_for_update``) before counting, so concurrent requests are decided one after
 another and a unit never holds more confirmed registrations than places, nor a free place
-while someone waits."""
+while someone waits. On PostgreSQL a booking that finds the unit full takes the row's shared
+lock instead (``_locked_shared``): such bookings go on the waiting list side by side, and none
+of them runs while a change that gives or frees a place holds the exclusive one."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,34 +134,54 @@ def book(
 ) -> tuple[Registration, str]:
     """Book a place (or a place on the waiting list). Returns the registration and its personal
     cancel token. ``access`` is given when staff book on a parent's behalf. A booking confirmed
-    a second time with the same ``submission_key`` (a double click) returns the first one."""
+    a second time with the same ``submission_key`` (a double click) returns the first one.
+
+    The event's row lock is held for the capacity decision alone (a rush of parents books one
+    after another through it while there are places; once the date is full, side by side
+    through the shared lock). Everything else is done before it, in the same transaction:
+    the details are checked, the registration is written on the waiting list with its message
+    (invisible to the others until the commit), a drawn booking code or a submission key that
+    another registration has is met there (the code is drawn again, the earlier booking of a
+    double click returned). Under the lock one query reads the date with its counts; a place
+    turns the registration and its message into confirmed ones. On PostgreSQL a booking tries
+    the shared lock first; when it finds a free place there it is made again under the
+    exclusive one. The message is sent after the commit (``_notify``)."""
     booking = check_booking(booking)
+    shared = connection.vendor == "postgresql"
+    for _attempt in range(CODE_ATTEMPTS):
+        code = new_booking_code()
+        try:
+            try:
+                return _book(event_id, session_id, booking, access, submission_key, code, shared)
+            except _PlaceFree:  # decided again under the exclusive lock, with the same code
+                return _book(event_id, session_id, booking, access, submission_key, code, False)
+        except IntegrityError:
+            if submission_key:
+                earlier = Registration.objects.filter(
+                    event_id=event_id, submission_key=submission_key, anonymised_at__isnull=True
+                ).first()
+                if earlier is not None:  # confirmed twice at the same moment
+                    return earlier, cancel_token(earlier)
+            if not Registration.objects.filter(code=code).exists():
+                raise  # another rule of the database, not the code
+    raise RuntimeError("no free booking code drawn")  # (one in 10^9 per booking)
+
+
+CODE_ATTEMPTS = 5
+
+
+class _PlaceFree(Exception):
+    """Under the shared lock the unit has a free place: only the exclusive lock may give it."""
+
+
+def _book(event_id, session_id, booking, access, submission_key, code, shared):
     now = timezone.now()
     with transaction.atomic(durable=True):
-        try:
-            event = _locked(event_id)
-        except NotFound as error:
-            raise ValidationFailed({"event": _("This event does not exist.")}) from error
-        if access is not None and not access.has(SEE_CONTACTS, event):
-            raise PermissionDenied(_("You may not register parents for this event."))
-        if submission_key:
-            earlier = event.registrations.filter(
-                submission_key=submission_key, anonymised_at__isnull=True
-            ).first()
-            if earlier is not None:
-                return earlier, cancel_token(earlier)
-        session = _bookable_session(event, session_id)
-        unit = None if event.is_course else session
-        problems = _unit_problems(event, unit, booking)
-        if problems:
-            raise ValidationFailed(problems)
-        confirmed = _confirmed_count(event, unit)
-        waiting = confirmed < event.capacity and _waiting(event, unit)  # full: no need to ask
-        has_place = free_places(event.capacity, confirmed, waiting) > 0
+        # before the lock: the booking as it stands when there is no place
         registration = Registration.objects.create(
-            event=event,
-            session=unit,
-            status=Registration.Status.CONFIRMED if has_place else Registration.Status.WAITLISTED,
+            event_id=event_id,
+            session_id=session_id,
+            status=Registration.Status.WAITLISTED,
             source=Registration.Source.STAFF if access else Registration.Source.ONLINE,
             first_name=booking.first_name,
             email=booking.email,
@@ -169,14 +194,37 @@ def book(
             survey_consent_id=booking.survey_consent_id,
             survey_consented_at=now if booking.survey_consent_id else None,
             booked_by=access.user if access else None,
-            confirmed_at=now if has_place else None,
             submission_key=submission_key,
-            code=_free_code(),
+            code=code,
         )
-        _notify(
-            registration,
-            Notification.Kind.CONFIRMED if has_place else Notification.Kind.WAITLISTED,
+        notification = _notify(registration, Notification.Kind.WAITLISTED)
+        # the capacity decision
+        try:
+            event = _locked_shared(event_id, booking) if shared else _locked(event_id)
+        except NotFound as error:
+            raise ValidationFailed({"event": _("This event does not exist.")}) from error
+        if access is not None and not access.has(SEE_CONTACTS, event):
+            raise PermissionDenied(_("You may not register parents for this event."))
+        session = _unit_state(event, session_id, booking.email, registration)
+        _check_bookable(event, session)
+        unit = None if event.is_course else session
+        problems = _unit_problems(
+            event, unit, booking, email_taken=session.email_taken, besides=registration
         )
+        if problems:
+            raise ValidationFailed(problems)
+        has_place = free_places(event.capacity, session.confirmed, session.waiting) > 0
+        if has_place and shared:
+            raise _PlaceFree
+        registration.event, registration.session = event, unit
+        if has_place or session_id != registration.session_id:
+            if has_place:
+                registration.status = Registration.Status.CONFIRMED
+                registration.confirmed_at = now
+            registration.save(update_fields=["status", "confirmed_at", "session"])
+        if has_place:
+            notification.kind = Notification.Kind.CONFIRMED
+            notification.save(update_fields=["kind"])
         if access is not None:
             log_personal_data(
                 access=access,
@@ -185,36 +233,90 @@ def book(
                 record=registration,
                 purpose=_("Registered on behalf of a parent"),
             )
-        return registration, cancel_token(registration)
+    return registration, cancel_token(registration)
 
 
-def _free_code() -> str:
-    """A booking code no registration has yet (drawn again on the rare collision). Two bookings
-    of different events drawing the same free code in the same instant (about one in 900
-    million) meet the unique constraint: the second is refused as a whole, nothing saved."""
-    while True:
-        code = new_booking_code()
-        if not Registration.objects.filter(code=code).exists():
-            return code
+def _locked_shared(event_id, booking: Booking) -> ParentEvent:
+    """The event's row under a shared lock (PostgreSQL ``FOR SHARE``): bookings that find the
+    unit full go on the waiting list side by side, while every change that can give or free a
+    place (a booking with a place, a cancellation, changed places, a cancelled date) takes the
+    exclusive lock (``_locked``) and waits for them, as they wait for it. What they still must
+    not do side by side, two bookings of one contact, is kept apart by a transaction lock per
+    contact and event, taken first (the exclusive path holds the row alone anyway)."""
+    digits = phone_digits(booking.phone)
+    keys = sorted(
+        {
+            _contact_key(event_id, kind, value)
+            for kind, value in (("e", booking.email), ("p", digits))
+            if value
+        }
+    )
+    with connection.cursor() as cursor:
+        for key in keys:  # always in the same order: no two bookings wait for each other
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    event = next(
+        iter(
+            ParentEvent.objects.raw(
+                'SELECT * FROM "events_parentevent" WHERE "id" = %s FOR SHARE', [event_id]
+            )
+        ),
+        None,
+    )
+    if event is None:
+        raise NotFound(_("This event does not exist."))
+    return event
 
 
-def _bookable_session(event: ParentEvent, session_id) -> EventSession:
-    """The session booked (for a course: its first session, which must still be ahead)."""
+def _contact_key(event_id, kind: str, value: str) -> int:
+    digest = hashlib.blake2b(f"booking\n{event_id}\n{kind}\n{value}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def _unit_state(event: ParentEvent, session_id, email: str, registration: Registration):
+    """The date booked (for a course: its first date not cancelled), read under the event's
+    row lock in one query with what the decision needs besides the ``registration`` being
+    made: ``confirmed`` (the unit's confirmed registrations), ``waiting`` (anyone on its
+    waiting list) and ``email_taken`` (an active registration of the unit with this e-mail
+    address). None when the date is not there or cancelled."""
+    unit = Registration.objects.filter(event_id=event.pk).exclude(pk=registration.pk)
+    if not event.is_course:
+        unit = unit.filter(session_id=OuterRef("pk"))
+    unit = unit.order_by()
+    sessions = event.sessions.filter(is_cancelled=False)
+    if not event.is_course:
+        sessions = sessions.filter(pk=session_id) if session_id else sessions.none()
+    return sessions.annotate(
+        confirmed=Coalesce(
+            Subquery(
+                unit.filter(status=Registration.Status.CONFIRMED)
+                .values("event_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+        waiting=Exists(unit.filter(status=Registration.Status.WAITLISTED)),
+        email_taken=Exists(unit.exclude(status=Registration.Status.CANCELLED).filter(email=email))
+        if email
+        else Value(False),
+    ).first()
+
+
+def _check_bookable(event: ParentEvent, session: EventSession | None):
+    """The event can be booked and the date (for a course: its first) is there and ahead."""
     if not event.is_bookable:
         raise ValidationFailed({"event": _("This event cannot be booked (any more).")})
-    sessions = event.sessions.filter(is_cancelled=False)
-    session = sessions.first() if event.is_course else sessions.filter(pk=session_id).first()
     if session is None:
         raise ValidationFailed({"session": _("This date does not exist or was cancelled.")})
     if session.starts_at <= timezone.now():
         raise ValidationFailed({"session": _("This date has already begun.")})
-    return session
 
 
-def _unit_problems(event, unit, booking: Booking, valid=()) -> dict:
+def _unit_problems(event, unit, booking: Booking, valid=(), email_taken=None, besides=None) -> dict:
     """What stops this booking of the unit besides the parent's details: a booking with the same
     contact (of the contacts not already named wrong in ``valid``'s keys), and children's
-    ages where the event offers no childcare."""
+    ages where the event offers no childcare. ``email_taken`` when the caller has asked already
+    (``_unit_state``); ``besides``: the registration being made, not counted as another."""
     errors = {}
     if event.childcare_offered is False and booking.child_ages:
         errors["child_ages"] = _("This event offers no childcare.")
@@ -222,12 +324,24 @@ def _unit_problems(event, unit, booking: Booking, valid=()) -> dict:
     digits = phone_digits(booking.phone) if "phone" not in valid else ""
     if not email and not digits:
         return errors
-    for other in _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED):
-        if (email and other.email == email) or (digits and phone_digits(other.phone) == digits):
-            field_name = "email" if email else "phone"
-            errors[field_name] = _("Someone with this contact is already registered for this date.")
-            break
+    active = _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED)
+    if besides is not None:
+        active = active.exclude(pk=besides.pk)
+    if email and email_taken is None:
+        email_taken = active.filter(email=email).exists()
+    if (email and email_taken) or (digits and _phone_taken(active, digits)):
+        field_name = "email" if email else "phone"
+        errors[field_name] = _("Someone with this contact is already registered for this date.")
     return errors
+
+
+def _phone_taken(registrations, digits: str) -> bool:
+    """A phone number is compared by its digits, however it was written: only the numbers
+    of registrations with one are read."""
+    return any(
+        phone_digits(phone) == digits
+        for phone in registrations.exclude(phone="").values_list("phone", flat=True).iterator()
+    )
 
 
 def phone_digits(phone: str) -> str:
@@ -330,7 +444,3 @@ def _still_ahead(event: ParentEvent, unit: EventSession | None) -> bool:
     """The unit's date (for a course: its first date) is neither cancelled nor begun."""
     session = unit or event.sessions.filter(is_cancelled=False).first()
     return session is not None and not session.is_cancelled and session.starts_at > timezone.now()
-
-
-def _waiting(event, unit) -> bool:
-    return _unit_registrations(event, unit).filter(status=Registration.Status.WAITLISTED).exists()

@@ -3,6 +3,7 @@ after the commit (``events.tasks``); reminders before a date (a due job); messag
 parents without e-mail marked as passed on by phone."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -19,21 +20,30 @@ from ..models import EventSession, Notification, ParentEvent, Registration
 from ..permissions import SEE_CONTACTS
 
 
-def _notify(registration: Registration, kind: str, session: EventSession | None = None):
-    Notification.objects.create(registration=registration, kind=kind, session=session)
-    transaction.on_commit(_send_soon)
+def _notify(
+    registration: Registration, kind: str, session: EventSession | None = None
+) -> Notification:
+    notification = Notification.objects.create(
+        registration=registration, kind=kind, session=session
+    )
+    _send_after_commit([notification.pk])
+    return notification
 
 
 def _notify_all(registrations, session):
-    Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         Notification(registration=r, kind=Notification.Kind.EVENT_CANCELLED, session=session)
         for r in registrations
     )
-    transaction.on_commit(_send_soon)
+    _send_after_commit([notification.pk for notification in created])
 
 
-def _send_soon():
-    tasks.send_notifications.enqueue()
+def _send_after_commit(ids: list[int]):
+    """The messages written are sent once the change is committed: nothing is rendered or sent
+    while the transaction (and the event's row lock) is held, and each change sends only its
+    own messages (``run-due-jobs`` picks up whatever is left)."""
+    if ids:
+        transaction.on_commit(partial(tasks.send_notifications.enqueue, ids))
 
 
 def create_reminders() -> str:
