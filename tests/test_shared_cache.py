@@ -45,7 +45,7 @@ def test_without_a_cache_url_each_process_keeps_its_own_cache_and_sessions_in_th
 def test_a_redis_url_shares_the_cache_and_reads_sessions_from_it_first():
     result = settings_of(NEUEWEGE_CACHE_URL="redis://cache.internal:6379/0")
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "neuewege.core.cache.SharedRedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
 
@@ -62,7 +62,7 @@ def shared_cache(settings):
         pytest.fail("Set NEUEWEGE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) for this test.")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "neuewege.core.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "neuewege-test",
         }

@@ -330,7 +330,7 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "neuewege.core.cache.SharedRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "neuewege",
         }

@@ -237,9 +237,7 @@ def test_coordinator_sees_failed_imports_of_the_region_only(client, coordinator,
     assert reverse("import-preview", args=[wesel.key, failed.pk]) in response.content.decode()
 
 
-def test_own_failed_exports_join_the_failed_work_of_the_region(
-    client, coordinator, wesel, borken
-):
+def test_own_failed_exports_join_the_failed_work_of_the_region(client, coordinator, wesel, borken):
     from neuewege.core.models import ExportFile
 
     batch = ImportBatch.objects.create(
@@ -482,9 +480,7 @@ def test_a_call_passed_on_leaves_the_kept_panel_at_once(client, staff, family_ce
 
     event = make_event(family_centre, starts=local(3))
     moved = registration(event, event.sessions.get(), email="")
-    notification = Notification.objects.create(
-        registration=moved, kind=Notification.Kind.MOVED_UP
-    )
+    notification = Notification.objects.create(registration=moved, kind=Notification.Kind.MOVED_UP)
     assert "calls" in panels_of(home(client, staff))
     assert f'href="{reverse("event-registrations", args=[event.pk])}' in (
         home(client, staff).content.decode()

@@ -12,9 +12,9 @@ reads a fixed number of queries, however much data the region holds.
 A panel that names the models it ``reads`` is kept rendered in the cache for its account,
 region and language, until one of those models changes (a version per model, raised by the
 model signals on every save, delete and change of a many-to-many relation, at once and again at
-the commit) and at most FRESH_FOR seconds (what changes with the clock alone: a date that has
-ended, a task now overdue, work that stalled). The permission is asked on every request, so a
-panel goes as soon as its right does.
+the commit; ``changed`` for a write that bypasses them) and at most FRESH_FOR seconds (what
+changes with the clock alone: a date that has ended, a task now overdue, work that stalled).
+The permission is asked on every request, so a panel goes as soon as its right does.
 """
 
 from collections.abc import Callable, Collection
@@ -39,7 +39,7 @@ from .progress import STALLED_AFTER, State
 
 FAILED_SINCE = timedelta(days=30)  # failed work older than this no longer needs anyone
 START_ROWS = 10  # the rows a panel lists; it says how many there are in all
-FRESH_FOR = 60  # seconds a rendered panel is kept at most
+FRESH_FOR = 300  # seconds a rendered panel is kept at most
 
 
 @dataclass(frozen=True)
