@@ -91,7 +91,8 @@ def summary(
             f"coordinator of Kreis Wesel (the API with an API token, the state overview as the "
             f"state level), the baseline anonymous; HTML only, no assets; cache and sessions: "
             f"{common.cache_description()}, sessions stored in PostgreSQL",
-            f"- targets: every page ≥ {TARGET_RATIO:.0%} of the bare view's req/s and "
+            f"- targets: every staff page ≥ {TARGET_RATIO:.0%} of the signed-in bare view's "
+            "req/s (the API: signed in by its token) and "
             f"p95 ≤ {TARGET_P95_MS} ms, the public event search (anonymous, over "
             f"{pages.get('upcoming_sessions', 0):,} upcoming dates of the state) "
             f"≥ {SEARCH_TARGET_RATIO:.0%} and p95 ≤ {SEARCH_TARGET_P95_MS} ms; the start pages "
