@@ -19,3 +19,4 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "neuewege.settings"  # for the processes 
 # it where it checks what goes where.
 DATABASES["replica"] = DATABASES["default"] | {"TEST": {"MIRROR": "default"}}  # noqa: F405
 DATABASE_ROUTERS = []
+KEEP_START_PANELS = True  # one process: its memory is the shared cache

@@ -344,6 +344,10 @@ else:
         }
     }
 
+# The start pages keep their panels rendered until what they show changes (core/start.py):
+# only where every worker sees every other's changes, a shared cache (or a single process).
+KEEP_START_PANELS = env_flag("NEUEWEGE_KEEP_START_PANELS", bool(CACHE_URL))
+
 # Map tiles are off unless an operator names a tile server (no third-party requests by default).
 MAP_TILES_URL = env("NEUEWEGE_MAP_TILES_URL")
 MAP_ATTRIBUTION = env("NEUEWEGE_MAP_ATTRIBUTION", "© OpenStreetMap")

@@ -58,7 +58,7 @@ class CooperationConfig(AppConfig):
             permission=permissions.MANAGE,
             template="cooperation/start/tasks.html",
             context=selectors.tasks_due,
-            reads=("cooperation.Task", "cooperation.Meeting", "events.ParentEvent"),
+            reads=("cooperation.Task", "cooperation.Meeting", "events.ParentEvent", "core.Person"),
         )
         start_panel(
             "centres-without-event",

@@ -51,7 +51,7 @@ def parents_reached(since, until):
 
 
 def _events_figures(since, until) -> dict[str, dict[int, int]]:
-    """The three figures of the events per region, counted together (three queries) and kept
+    """The three figures of the events per region, counted together (four queries) and kept
     in the cache together."""
     key = f"figures:events:{since.isoformat()}:{until.isoformat()}"
     figures = cache.get(key)

@@ -9,22 +9,25 @@ selectors, called with ``(access, region, user)`` — returns what the panel's `
 concern this account (no centre of theirs, nothing failed): then it is left out. Each context
 reads a fixed number of queries, however much data the region holds.
 
-A panel that names the models it ``reads`` is kept rendered in the cache for its account,
-region and language, until one of those models changes (a version per model, raised by the
-model signals on every save, delete and change of a many-to-many relation, at once and again at
-the commit; ``changed`` for a write that bypasses them) and at most FRESH_FOR seconds (what
-changes with the clock alone: a date that has ended, a task now overdue, work that stalled).
-The permission is asked on every request, so a panel goes as soon as its right does.
+A panel that names the models it ``reads`` is kept rendered in the cache (where all workers
+share one: KEEP_START_PANELS) for its account, region and language, until one of those models
+changes (a version per model, raised by the model signals on every save, delete and change of
+a many-to-many relation, at once and again at the commit; ``changed`` for a write that bypasses
+them) and at most FRESH_FOR seconds (what changes with the clock alone: a date that has ended,
+a task now overdue, work that stalled). The permission is asked on every request, so a panel
+goes as soon as its right does.
 """
 
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Value, Window
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
@@ -38,8 +41,10 @@ from .models import ExportFile, ImportBatch, Region, User
 from .progress import STALLED_AFTER, State
 
 FAILED_SINCE = timedelta(days=30)  # failed work older than this no longer needs anyone
+logger = logging.getLogger(__name__)
+
 START_ROWS = 10  # the rows a panel lists; it says how many there are in all
-FRESH_FOR = 300  # seconds a rendered panel is kept at most
+FRESH_FOR = 120  # seconds a rendered panel is kept at most
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,8 @@ def start_panel(
     if existing is not None and existing != panel:  # ready() may run more than once
         raise ImproperlyConfigured(f"The start panel {key!r} is declared twice.")
     PANELS[key] = panel
-    WATCHED.update(panel.reads)
+    for model in panel.reads:
+        _watch(model)
     return panel
 
 
@@ -76,7 +82,7 @@ def panels(access: Access, region: Region, request=None) -> list[dict]:
         for panel in sorted(PANELS.values(), key=lambda panel: (panel.order, panel.key))
         if access.has(panel.permission, region)
     ]
-    keys = _cache_keys(chosen, access, region)
+    keys = _cache_keys(chosen, access, region) if settings.KEEP_START_PANELS else {}
     kept = cache.get_many(list(keys.values())) if keys else {}
     shown = []
     for panel in chosen:
@@ -106,7 +112,7 @@ def _cache_keys(chosen: list[Panel], access: Access, region: Region) -> dict[str
         return {}
     versions = cache.get_many([_version_key(model) for model in models])
     user = access.user
-    who = f"{user.pk}.{access.role}.{access.own_institution_id or ''}"
+    who = f"{user.pk}.{access.role}.{user.person_id or ''}.{access.own_institution_id or ''}"
     keys = {}
     for panel in chosen:
         if panel.reads:
@@ -121,10 +127,27 @@ def _version_key(model: str) -> str:
 
 def changed(*models: str) -> None:
     """Panels that read these models ("app.Model") are rendered again: called by the model
-    signals, and by a write that bypasses them (``QuerySet.update``)."""
-    for label in set(models) & WATCHED:
+    signals, and by a write that bypasses them (``QuerySet.update``, ``bulk_create``)."""
+    labels = set(models) & WATCHED
+    for label in labels:
         _raise_version(label)  # at once: this request's next page shows it
-        transaction.on_commit(lambda label=label: _raise_version(label))  # and pages begun since
+    if labels and connection.in_atomic_block:  # and at the commit, for pages begun meanwhile:
+        _at_commit().update(labels)  # once per model and transaction
+
+
+def _at_commit() -> set[str]:
+    """The models to raise at the commit of the transaction running: one callback each."""
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if getattr(callback, "start_models", None) is not None:
+            return callback.start_models
+
+    def raise_versions():
+        for label in raise_versions.start_models:
+            _raise_version(label)
+
+    raise_versions.start_models = set()
+    transaction.on_commit(raise_versions, robust=True)
+    return raise_versions.start_models
 
 
 def _changed(sender, instance=None, model=None, action="post", **kwargs):
@@ -139,13 +162,23 @@ def _changed(sender, instance=None, model=None, action="post", **kwargs):
 def _raise_version(model: str) -> None:
     key = _version_key(model)
     try:
-        cache.incr(key)
-    except ValueError:  # not there (yet, or any more)
-        cache.set(key, 1, None)
+        try:
+            cache.incr(key)
+        except ValueError:  # not there (yet, or any more)
+            cache.set(key, 1, None)
+    except Exception:  # the cache away: the write stands, panels are at most FRESH_FOR old
+        logger.warning("Could not mark %s changed for the start pages", model, exc_info=True)
 
 
-post_save.connect(_changed, dispatch_uid="start-panels-saved")
-post_delete.connect(_changed, dispatch_uid="start-panels-deleted")
+def _watch(model: str) -> None:
+    """Listen to the model's saves and deletes (of these models only: a delete listener keeps
+    Django from deleting a model's rows in bulk)."""
+    if model not in WATCHED:
+        WATCHED.add(model)
+        post_save.connect(_changed, sender=model, dispatch_uid=f"start-saved-{model}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"start-deleted-{model}")
+
+
 m2m_changed.connect(_changed, dispatch_uid="start-panels-related")
 
 
@@ -187,7 +220,7 @@ def failed_work_source(key: str, **declared) -> WorkSource:
     WORK_SOURCES[key] = source
     if source.model not in WORK_MODELS:
         WORK_MODELS.append(source.model)
-        WATCHED.add(source.model)
+        _watch(source.model)
     return source
 
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from neuewege.core.demo.registry import register_demo_data
 
 # what the start panels of dates show (core/start.py: rendered again when one changes)
-DATES = ("events.EventSession", "events.ParentEvent", "core.Institution")
+DATES = ("events.EventSession", "events.ParentEvent", "events.FormatModule", "core.Institution")
 
 
 class EventsConfig(AppConfig):

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from icalendar import Event, vRecur
 
+from neuewege.core import start
 from neuewege.core.access import CHANGE, Access
 from neuewege.core.calendars import finish_calendar, host, new_calendar
 from neuewege.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -232,6 +233,7 @@ def revoke_feed(*, access: Access, feed_id: int) -> None:
         )
     if not updated:
         raise ValidationFailed(_("This calendar feed does not exist or is already revoked."))
+    start.changed("events.CalendarFeed")  # the update sends no signal
 
 
 def feeds_of(access: Access):

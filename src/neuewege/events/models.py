@@ -222,10 +222,11 @@ class ParentEvent(models.Model):
         return {"region": self.family_centre.region_id}
 
 
-# A date lasts a day at most: the forms and the API take its day and two times. A date that
-# has not ended yet began less than this ago — the lower bound that lets the index on
-# ``starts_at`` answer "dates not over yet" without reading every date of the past.
-LONGEST_DATE = timedelta(days=1)
+# A date lies within one calendar day: the forms and the API take its day and two times (at
+# most 25 hours on the day the clocks go back). A date that has not ended yet began less than
+# this ago — the lower bound that lets the index on ``starts_at`` answer "dates not over yet"
+# without reading every date of the past.
+LONGEST_DATE = timedelta(days=2)
 
 
 class EventSessionQuerySet(models.QuerySet):

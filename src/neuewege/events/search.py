@@ -261,7 +261,7 @@ def upcoming_events(search: EventSearch):
     return events, distances
 
 
-def results_page(search: EventSearch, number, per_page: int) -> Page:
+def results_page(search: EventSearch, number, per_page: int, *, retried=False) -> Page:
     """Page ``number`` of the events that match ``search``, the soonest next date first (as
     Django's ``Paginator.get_page`` gives it: a number that is no number means the first page,
     one beyond the last the last page), in one query whatever the number of results: the dates
@@ -322,9 +322,11 @@ def results_page(search: EventSearch, number, per_page: int) -> Page:
             mark_title_language(event)
         session.event = event  # one object per event
         event.next_dates.append(session)
-    if not by_event and wanted > 1:  # beyond the last page (an old link)
-        last = paginator.get_page(wanted)
-        return results_page(search, last.number, per_page) if last.number < wanted else last
+    if not by_event and wanted > 1:
+        if not retried:  # beyond the last page (an old link): the last page
+            last = paginator.get_page(wanted).number
+            return results_page(search, last, per_page, retried=True)
+        wanted = 1  # the results changed meanwhile: an empty first page, never an error
     paginator.count = count  # no COUNT query of its own
     page = paginator.page(wanted)
     page.object_list = sorted(by_event.values(), key=lambda event: (event.next_start, event.pk))

@@ -35,6 +35,7 @@ def _notify_all(registrations, session):
         Notification(registration=r, kind=Notification.Kind.EVENT_CANCELLED, session=session)
         for r in registrations
     )
+    start.changed("events.Notification")  # bulk_create sends no signals
     _send_after_commit([notification.pk for notification in created])
 
 
