@@ -47,6 +47,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from neuewege.core.demo.scales import prefix_of
 from neuewege.core.models import Institution, Person
 from neuewege.events.demo.tables import Table
 from neuewege.events.models import ParentEvent, Registration
@@ -191,7 +192,7 @@ def generate_evaluation(scale: str, seed: int = 2015) -> str | None:
 
 def _generate_evaluation(scale: str, seed: int) -> str | None:
     started = clock.monotonic()
-    prefix = "demo" if scale == "demo" else "state"
+    prefix = prefix_of(scale)
     with transaction.atomic():
         generator = EvaluationGenerator(prefix, seed)
         if generator.already_generated() or not generator.questionnaires_ready():
