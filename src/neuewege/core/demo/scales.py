@@ -10,9 +10,9 @@ dataset is NRW's 53 regions and seven synthetic copies of them, each copy standi
 state (its regions' keys start with that state's number, "09170" for the Bavarian copy of Kreis
 Wesel "05170"). A copy's places are NRW's towns with their postcodes, moved by a fixed offset
 onto a cell of its own in a grid of NRW-sized cells, so that no two copies overlap: a search
-around a place finds as many family centres as in the state, while everything counted across
-the whole programme is eight times as much (and every centre holds 1.25 times the events of a
-state-scale one's region share, so ten times in all)."""
+around a place finds about as many family centres as in the state, while everything counted
+across the whole programme is ten times as much (each region holds 1.25 times the family
+centres of its NRW original, and each centre the events of a state-scale one)."""
 
 from dataclasses import dataclass
 

@@ -29,7 +29,10 @@ class Table:
     """Rows of one table, written in batches: COPY on PostgreSQL, ``executemany`` elsewhere.
     Ids are handed out here, so rows can point at each other before they are written. Fields
     not named get their default (a field added to the model later included), drawn for each row
-    (a random booking code) — and drawn again where a unique field's value is taken already."""
+    (a random booking code; in batches where the default offers it: ``default.batch(count)``)
+    — and drawn again where a unique field's value is taken already."""
+
+    BATCH = 10_000  # defaults drawn at once
 
     def __init__(self, model, names: list[str], *, with_ids: bool = True):
         meta = model._meta
@@ -37,6 +40,7 @@ class Table:
         fields = [meta.get_field(name) for name in names]
         self.defaults = []
         self.taken: dict[str, set] = {}  # the values of a unique field with a default
+        self.drawn: dict[str, list] = {}  # defaults drawn in a batch, not used yet
         for other in meta.concrete_fields:
             if other in fields or other.primary_key:
                 continue
@@ -71,11 +75,18 @@ class Table:
         return ids
 
     def _default(self, field):
-        value = field.get_default()
+        batch = getattr(field.default, "batch", None)
+        if batch is None:
+            value = field.get_default()
+        else:
+            drawn = self.drawn.setdefault(field.name, [])
+            if not drawn:
+                drawn += batch(self.BATCH)
+            value = drawn.pop()
         taken = self.taken.get(field.name)
         if taken is not None:
             while value in taken:
-                value = field.get_default()
+                value = field.get_default()  # a collision: rare enough to draw one by one
             taken.add(value)
         return value
 
