@@ -9,6 +9,7 @@ from neuewege.core.demo.scales import prefix_of
 from .demo_scale import plan_demo
 from .events import Counts, EventGenerator
 from .state_scale import plan_state
+from .tables import bulk_load
 
 
 def generate_events(scale: str, seed: int = 2015) -> Counts | None:
@@ -22,7 +23,12 @@ def generate_events(scale: str, seed: int = 2015) -> Counts | None:
         if not generator.centres or generator.already_generated():
             return None
         generator.load_speakers()
-        (plan_demo if scale == "demo" else plan_state)(generator)
+        if scale == "demo":
+            plan_demo(generator)
+        else:  # millions of rows at Germany scale
+            with bulk_load(table.model for table in generator.tables):
+                plan_state(generator)
+                generator.flush()
         generator.finish()
     generator.counts.seconds = clock.monotonic() - started
     return generator.counts

@@ -2,6 +2,7 @@
 elsewhere (also used by the evaluation's demo data)."""
 
 import json
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -127,3 +128,49 @@ class Table:
                     rows,
                 )
         self.rows = []
+
+
+@contextmanager
+def bulk_load(models):
+    """Many rows into the tables of ``models`` the way PostgreSQL's manual advises ("Populating
+    a Database"): their foreign keys and secondary indexes are dropped while the rows are
+    written and made again afterwards, each in one pass. Django's foreign keys are checked at
+    the commit (deferred): millions of rows would queue millions of checks, one per row, where
+    adding the key again checks all rows with one query. Within the caller's transaction: on
+    an error everything is rolled back, the keys and indexes included; while it runs, other
+    connections wait for these tables. Elsewhere (SQLite) nothing is changed."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        # the checks queued so far, made now: a table with queued checks cannot be altered
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])"
+            " ORDER BY conrelid, conname",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i"
+            " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary AND NOT EXISTS"
+            " (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+            " ORDER BY indexrelid",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        quote = connection.ops.quote_name
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys: checked at the commit
