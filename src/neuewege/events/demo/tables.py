@@ -138,7 +138,8 @@ def bulk_load(models):
     the commit (deferred): millions of rows would queue millions of checks, one per row, where
     adding the key again checks all rows with one query. Within the caller's transaction: on
     an error everything is rolled back, the keys and indexes included; while it runs, other
-    connections wait for these tables. Elsewhere (SQLite) nothing is changed."""
+    connections wait for these tables. The tables are analysed afterwards (autovacuum cannot
+    see rows not committed yet). Elsewhere (SQLite) nothing is changed."""
     if connection.vendor != "postgresql":
         yield
         return
@@ -174,3 +175,5 @@ def bulk_load(models):
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys: checked at the commit
+        for table in tables:  # statistics for the planner: the kept counts are counted next
+            cursor.execute(f"ANALYZE {quote(table)}")
