@@ -68,10 +68,12 @@ test: setup lint
 fuzz: setup
 	$(BIN)/python -m tests.api.fuzz
 
+# SCALE=germany: the same on the Germany-scale dataset (neuewege_bench_germany; not in CI)
 bench: setup
 	$(BIN)/python bench/run.py
 
 # the page benchmark alone, on the state dataset: BENCH_ONLY=start_coordinator,event_search …
+# (SCALE=germany: on the Germany-scale one, compared with the state's last results)
 bench-pages: setup
 	$(BIN)/python -m bench.pages
 

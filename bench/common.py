@@ -14,11 +14,20 @@ from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-RESULTS = ROOT / "bench" / "results"
+# SCALE=germany (`make bench SCALE=germany`): the same benchmarks on the Germany-scale dataset
+# (about ten times the state) in a database of its own, their results in bench/results/germany/
+SCALE = os.environ.get("SCALE") or "state"
+if SCALE not in ("state", "germany"):
+    raise SystemExit(f"SCALE={SCALE}: the benchmarks know the scales state and germany")
+STATE_RESULTS = ROOT / "bench" / "results"
+RESULTS = STATE_RESULTS if SCALE == "state" else STATE_RESULTS / SCALE
 # Only ever the local server: trust authentication as user postgres on loopback.
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
-BENCH_DB = "neuewege_bench"
-BUILD_LOCK = 727_100  # the advisory lock around building the dataset
+BENCH_DB = "neuewege_bench" if SCALE == "state" else f"neuewege_bench_{SCALE}"
+BUILD_LOCK = 727_100  # the advisory lock around building a dataset
+# building the dataset may take this long (seconds): the state's in a few minutes, Germany's
+# within 20 minutes on a quiet machine
+BUILD_TIMEOUT = {"state": 1200, "germany": 3600}[SCALE]
 REDIS = ("127.0.0.1", 6379)
 # The application refuses to start without a secret key; the benchmark's throwaway server gets
 # one of its own for the run (the caller's, if set).
@@ -116,17 +125,47 @@ def neuewege(*args, env: dict, timeout: int = 300) -> tuple[float, str]:
 
 
 def build_dataset():
-    """The state-scale dataset in PostgreSQL, built once (``demo`` does nothing when it exists):
-    master data, then ten years of events and registrations."""
-    with _admin() as lock:  # one build at a time: two benchmarks may start together
+    """The dataset of SCALE in PostgreSQL, built once (``demo`` does nothing when it exists):
+    master data, then ten years of events and registrations. A build's time and row counts are
+    kept in ``results/dataset.json`` (the Germany-scale target: ≤ 20 minutes). One build at a
+    time: two benchmarks may start together."""
+    with _admin() as lock:
         lock.execute("SELECT pg_advisory_lock(%s)", [BUILD_LOCK])
         create_database(BENCH_DB)
         env = server_env(BENCH_DB)
         neuewege("migrate", "--no-input", "-v", "0", env=env)
-        seconds, output = neuewege("demo", "--scale", "state", env=env, timeout=1200)
+        seconds, output = neuewege("demo", "--scale", SCALE, env=env, timeout=BUILD_TIMEOUT)
         print(f"dataset: {' '.join(output.split())} ({seconds:.1f} s)")
         with psycopg.connect(database_url(BENCH_DB), autocommit=True) as connection:
             connection.execute("VACUUM ANALYZE")  # fresh statistics for the planner
+            if "already present" not in output:
+                write_json(
+                    "dataset",
+                    {"scale": SCALE, "database": BENCH_DB, "seconds": round(seconds, 1)}
+                    | {"output": output, "rows": row_counts(connection)},
+                )
+
+
+DATASET_TABLES = {
+    "regions": "core_region",
+    "family centres": "core_institution WHERE kind = 'family_centre'",
+    "people": "core_person",
+    "events": "events_parentevent",
+    "dates": "events_eventsession",
+    "registrations": "events_registration",
+    "attendance": "events_registration_attended_sessions",
+    "survey invitations": "evaluation_surveyinvitation",
+    "survey responses": "evaluation_surveyresponse",
+    "navigator offers": "navigator_offer",
+    "kept counts (events)": "evaluation_eventcount",
+}
+
+
+def row_counts(connection) -> dict:
+    return {
+        label: connection.execute(f"SELECT count(*) FROM {source}").fetchone()[0]  # noqa: S608
+        for label, source in DATASET_TABLES.items()
+    }
 
 
 def machine() -> str:

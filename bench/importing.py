@@ -17,7 +17,7 @@ from neuewege.core.imports import INSTITUTION_COLUMNS
 
 from . import common
 
-DATABASE = "neuewege_bench_import"
+DATABASE = f"{common.BENCH_DB}_import"  # neuewege_bench_import at state scale
 ROWS = 5000
 TARGET_SECONDS = 30
 LABELS = {column.name: column.label for column in INSTITUTION_COLUMNS}
@@ -122,7 +122,7 @@ def run() -> dict:
     runs = []
     try:
         common.neuewege("migrate", "--no-input", "-v", "0", env=env)
-        common.neuewege("demo", "--scale", "state", env=env, timeout=1200)
+        common.neuewege("demo", "--scale", common.SCALE, env=env, timeout=common.BUILD_TIMEOUT)
         for label, path, expected in (
             ("first import", original, (ROWS, 0)),
             ("re-import, unchanged", original, (0, None)),  # None: any count of updates

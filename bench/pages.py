@@ -595,9 +595,70 @@ def pages_table(result: dict) -> str:
     )
 
 
+# Germany scale: each page's time at most this multiple of its time at state scale
+SCALE_TARGET_RATIO = 1.5
+
+
+def scale_comparison(state: dict, germany: dict) -> list[str]:
+    """Each page measured at both scales: its in-process median (one request, empty page
+    cache: the work of the page itself, the figure the target is judged on) and p95 under load
+    at Germany scale ÷ at state scale (at most 1.5 times), and its queries (unchanged)."""
+    at_state = {s["name"]: s for s in state["scenarios"]}
+    rows = []
+    for g in germany["scenarios"]:
+        s = at_state.get(g["name"])
+        if s is None:
+            continue
+        ratio = g["in_process_ms"] / s["in_process_ms"] if s["in_process_ms"] else 0.0
+        p95 = g["p95_ms"] / s["p95_ms"] if s["p95_ms"] else 0.0
+        rows.append(
+            [
+                g["title"],
+                f"{s['in_process_ms']:.1f}",
+                f"{g['in_process_ms']:.1f}",
+                f"{ratio:.2f}×",
+                common.verdict(ratio <= SCALE_TARGET_RATIO),
+                f"{s['p95_ms']:.0f} / {g['p95_ms']:.0f} ({p95:.2f}×)",
+                f"{s['queries']} / {g['queries']}",
+                common.verdict(s["queries"] == g["queries"]),
+            ]
+        )
+    if not rows:
+        return ["No page was measured at both scales (run `make bench-pages` at each)."]
+    return [
+        f"Germany scale against state scale (target: each page ≤ {SCALE_TARGET_RATIO}× its "
+        "time at state scale, queries unchanged; time = the in-process median of one request "
+        "with an empty page cache; the p95 under load for comparison, noisy on a shared "
+        "machine):",
+        "",
+        common.table(
+            [
+                "page",
+                "state ms",
+                "Germany ms",
+                "÷ state",
+                f"≤ {SCALE_TARGET_RATIO}×",
+                "p95 ms state / Germany",
+                "queries state / Germany",
+                "unchanged",
+            ],
+            rows,
+        ),
+    ]
+
+
+def compare_with_state(germany: dict) -> list[str]:
+    """The comparison with the state's page results of an earlier run (bench/results/)."""
+    path = common.STATE_RESULTS / "pages.json"
+    if not path.exists():
+        return [f"No state-scale page results ({path}): run `make bench-pages` first."]
+    return scale_comparison(json.loads(path.read_text()), germany)
+
+
 def main():
     """`make bench-pages`: the page benchmark alone (BENCH_ONLY picks scenarios), on the
-    state-scale dataset; writes bench/results/pages.json, not bench/RESULTS.md."""
+    dataset of SCALE (state, or germany); writes bench/results/[germany/]pages.json, not
+    bench/RESULTS.md. At Germany scale it prints the comparison with the state's figures."""
     common.build_dataset()
     os.environ.update(
         {
@@ -609,7 +670,10 @@ def main():
     import django
 
     django.setup()
-    run()
+    result = run()
+    if common.SCALE != "state":
+        print()
+        print("\n".join(compare_with_state(result)))
 
 
 if __name__ == "__main__":

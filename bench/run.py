@@ -23,6 +23,12 @@ Every benchmark prints a table and writes bench/results/<name>.json; the summary
 bench/RESULTS.md. Missed targets are reported, not treated as errors: this is a measurement.
 Environment: BENCH_USERS (20) and BENCH_SECONDS (30) change the locust runs,
 BENCH_RUSH_CLIENTS (300) the booking rush.
+
+`make bench SCALE=germany` (not in CI) runs the same on the Germany-scale dataset (about ten
+times the state, built into neuewege_bench_germany; `neuewege demo --scale germany`), keeps its
+results in bench/results/germany/ and writes its tables under the heading "Germany scale" of
+bench/RESULTS.md, after the state's (each scale's run keeps the other's section), with each
+page's time and queries compared against the state's (bench/results/pages.json).
 """
 
 import os
@@ -36,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import common  # noqa: E402
+
+GERMANY_HEADING = "## Germany scale"
 
 
 def stop_on_sigterm(signum, frame):
@@ -75,16 +83,31 @@ def summary(
     )
 
     baseline = pages["baseline_rps"]
+    germany = common.SCALE == "germany"
+    if germany:
+        from bench.pages import compare_with_state
+
+        head = [
+            GERMANY_HEADING,
+            "",
+            *dataset_lines(),
+            "",
+            *compare_with_state(pages),
+            "",
+        ]
+    else:
+        head = ["# Benchmark results", ""]
+    command = "make bench" + (" SCALE=germany" if germany else "")
     return "\n".join(
         [
-            "# Benchmark results",
-            "",
-            f"- date: {started:%Y-%m-%d %H:%M}, command: `make bench` ({seconds / 60:.1f} min)",
+            *head,
+            f"- date: {started:%Y-%m-%d %H:%M}, command: `{command}` ({seconds / 60:.1f} min)",
             f"- machine: {machine}; load average (1 min) {load[0]:.1f} at the start, "
             f"{load[1]:.1f} at the end (above 0 when other processes share the machine)",
             f"- pages: gunicorn {pages['gunicorn_workers']} workers of gunicorn.conf.py, "
             "NEUEWEGE_DEBUG=0, "
-            f"state-scale dataset in PostgreSQL; locust with {pages['users']} users without "
+            f"{common.SCALE}-scale dataset in PostgreSQL ({common.BENCH_DB}); "
+            f"locust with {pages['users']} users without "
             f"think time ({COOPERATION_USERS} for the region dashboard, the start pages and the "
             "state overview), "
             f"{pages['seconds']} s per page (signing in excluded); pages signed in as a "
@@ -150,10 +173,35 @@ def summary(
             "",
             *agreements.summary_lines(documented),
             "",
-            "Raw figures (incl. the SQL of each page): `bench/results/*.json`.",
+            "Raw figures (incl. the SQL of each page): "
+            f"`{common.RESULTS.relative_to(common.ROOT)}/*.json`.",
             "",
         ]
     )
+
+
+def dataset_lines() -> list[str]:
+    """The Germany-scale dataset: its build time (target ≤ 20 minutes) and rows."""
+    import json
+
+    path = common.RESULTS / "dataset.json"
+    if not path.exists():
+        return [f"Dataset: {common.BENCH_DB} (built before; its build time is not known here)."]
+    built = json.loads(path.read_text())
+    minutes = built["seconds"] / 60
+    rows = ", ".join(f"{count:,} {label}" for label, count in built["rows"].items())
+    return [
+        f"Dataset: `neuewege demo --scale {built['scale']}` into {built['database']} in "
+        f"{minutes:.1f} min (target ≤ 20 min: {common.verdict(minutes <= 20)}); {rows}."
+    ]
+
+
+def compose(text: str, old: str) -> str:
+    """bench/RESULTS.md: this scale's section, and the other scale's kept from the file."""
+    state, heading, germany = old.partition(GERMANY_HEADING)
+    if common.SCALE == "germany":
+        return (state.rstrip() + "\n\n" if state.strip() else "") + text
+    return text.rstrip() + "\n\n" + heading + germany if heading else text
 
 
 def main():
@@ -220,7 +268,8 @@ def main():
         navigated,
         documented,
     )
-    (ROOT / "bench" / "RESULTS.md").write_text(text)
+    path = ROOT / "bench" / "RESULTS.md"
+    path.write_text(compose(text, path.read_text() if path.exists() else ""))
     print(f"\nbench/RESULTS.md written ({seconds / 60:.1f} min).")
 
 

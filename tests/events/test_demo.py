@@ -159,8 +159,10 @@ def test_a_drawn_booking_code_that_is_taken_is_drawn_again_in_the_demo_tables(de
     from neuewege.events.demo.tables import Table
 
     taken = Registration.objects.values_list("code", flat=True).first()
-    draws = iter([taken, "AAAAAA", "AAAAAA", "BBBBBB"])
     field = Registration._meta.get_field("code")
+    # drawn in batches (taken first: the batch is used from its end), drawn again one by one
+    monkeypatch.setattr(field.default, "batch", lambda count: ["AAAAAA", taken])
+    draws = iter(["AAAAAA", "BBBBBB"])
     monkeypatch.setattr(field, "_get_default", lambda: next(draws))
     table = Table(
         Registration,
@@ -172,3 +174,12 @@ def test_a_drawn_booking_code_that_is_taken_is_drawn_again_in_the_demo_tables(de
     )
     codes = [table._default(field), table._default(field)]
     assert codes == ["AAAAAA", "BBBBBB"]
+
+
+def test_booking_codes_drawn_in_a_batch_are_booking_codes():
+    from neuewege.events.models import BOOKING_CODE_ALPHABET, new_booking_codes
+
+    codes = new_booking_codes(5000)
+    assert len(codes) == 5000 and len(set(codes)) > 4990
+    assert all(len(code) == 6 and set(code) <= set(BOOKING_CODE_ALPHABET) for code in codes)
+    assert set("".join(codes)) == set(BOOKING_CODE_ALPHABET)  # every character occurs

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from neuewege.core.access import system_access
+from neuewege.core.demo.scales import prefix_of
 from neuewege.core.documents import html_pdf, to_xlsx
 from neuewege.core.models import Institution, Person, Region
 
@@ -82,7 +83,7 @@ DECISIONS = [
 
 
 def generate_cooperation(scale: str, seed: int = 2015) -> str | None:
-    prefix = "demo" if scale == "demo" else "state"
+    prefix = prefix_of(scale)
     regions = list(
         Region.objects.filter(institutions__external_id__startswith=f"{prefix}:").distinct()
     )
@@ -97,7 +98,7 @@ def generate_cooperation(scale: str, seed: int = 2015) -> str | None:
             add_wesel_materials(access, region)
         elif region.phase:
             programme_history(access, region, rng)
-        elif scale == "state" and rng.random() < 0.5:
+        elif scale != "demo" and rng.random() < 0.5:
             services.save_check(
                 access=access,
                 region=region,

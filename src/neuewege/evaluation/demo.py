@@ -47,8 +47,9 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from neuewege.core.demo.scales import prefix_of
 from neuewege.core.models import Institution, Person
-from neuewege.events.demo.tables import Table
+from neuewege.events.demo.tables import Table, bulk_load
 from neuewege.events.models import ParentEvent, Registration
 
 from . import aggregates, services
@@ -194,13 +195,16 @@ def generate_evaluation(scale: str, seed: int = 2015) -> str | None:
 
 def _generate_evaluation(scale: str, seed: int) -> str | None:
     started = clock.monotonic()
-    prefix = "demo" if scale == "demo" else "state"
+    prefix = prefix_of(scale)
     with transaction.atomic():
         generator = EvaluationGenerator(prefix, seed)
         if generator.already_generated() or not generator.questionnaires_ready():
             return None
-        generator.invite_parents()
-        generator.invite_professionals()
+        tables = generator.tables if scale != "demo" else []  # 2 million rows at Germany scale
+        with bulk_load(table.model for table in tables):
+            generator.invite_parents()
+            generator.invite_professionals()
+            generator.flush()
         generator.finish()
     if not generator.invitations:
         return None

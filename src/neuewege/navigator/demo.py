@@ -17,7 +17,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone, translation
 
+from neuewege.core.demo.generate import FAMILY_CENTRES_IN_STATE
 from neuewege.core.demo.places import TOWNS
+from neuewege.core.demo.scales import origin, prefix_of
 from neuewege.core.models import Institution, Region
 from neuewege.events.search import postcode_point
 
@@ -569,14 +571,25 @@ FAMILY_CENTRE_HOUR = Kind(
 )
 
 
+def scale_offers(scale: str) -> int:
+    """The offers of the state's dataset, and as many per family centre at Germany scale."""
+    if scale != "germany":
+        return STATE_OFFERS
+    centres = Institution.objects.family_centres().filter(external_id__startswith="germany:")
+    return STATE_OFFERS * centres.count() // FAMILY_CENTRES_IN_STATE
+
+
 def state_directory(directory: Directory, region, count: int) -> None:
-    """``count`` offers of the kinds above in the region's towns (the state's dataset)."""
+    """``count`` offers of the kinds above in the region's towns (the state's and Germany's
+    datasets; a copy's towns are its NRW region's, moved: core/demo/scales.py)."""
     rng = directory.rng
-    towns = TOWNS[region.key]
+    source, dlat, dlon = origin(region.key)
+    towns = TOWNS[source]
     seat = towns[0][0]
     for _ in range(count):
         kind = rng.choice(KINDS)
         town, postcode, latitude, longitude = rng.choice(towns)
+        latitude, longitude = latitude + dlat, longitude + dlon
         name = kind.provider.format(town=town, area=seat)
         organization = directory.organization(region, name)
         directory.offer(
@@ -705,13 +718,18 @@ def generate_demo_directory(scale, seed):
     today = timezone.localdate()
     with transaction.atomic():
         directory = Directory(rng, today)
-        regions = Region.objects.filter(key__in=[WESEL] if scale == "demo" else list(TOWNS))
+        if scale == "demo":
+            regions = Region.objects.filter(key=WESEL)
+        else:  # the regions of the scale's institutions
+            regions = Region.objects.filter(
+                institutions__external_id__startswith=f"{prefix_of(scale)}:"
+            ).distinct()
         regions = [region for region in regions.order_by("key") if not region.offers.exists()]
         wesel = next((region for region in regions if region.key == WESEL), None)
         if wesel is not None:
             wesel_directory(directory, wesel)
-        others = [region for region in regions if region.key != WESEL] if scale == "state" else []
-        remaining = max(STATE_OFFERS - len(directory.offers), 0)
+        others = [region for region in regions if region.key != WESEL] if scale != "demo" else []
+        remaining = max(scale_offers(scale) - len(directory.offers), 0)
         for index, region in enumerate(others):
             share = remaining // len(others) + (1 if index < remaining % len(others) else 0)
             state_directory(directory, region, share)

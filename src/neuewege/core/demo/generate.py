@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ..access import access_for
 from ..models import Institution, NetworkMember, OpeningPeriod, Person, Region, User
 from .places import SEATS, TOWNS, YOUTH_WELFARE_OFFICES
+from .scales import COPIES, GERMANY, GermanyShape, copy_key, origin, prefix_of
 
 DEMO_PASSWORD = "neuewege-demo"  # noqa: S105 - printed for local demo accounts only
 # The authenticator-app key of the demo accounts that must use a second factor (coordinators,
@@ -224,6 +225,7 @@ class Plan:
     agencies: set[str]
     max_youth_welfare_offices: int | None
     prefix: str
+    case_managers: int = 6  # of each job centre
 
 
 def demo_plan():
@@ -241,21 +243,63 @@ def demo_plan():
     )
 
 
+def family_centre_shares(regions: list[str], total: int) -> dict[str, int]:
+    """``total`` family centres shared among the regions by their size (towns and Jugendämter
+    of the NRW region each is or copies)."""
+    weights = {}
+    for key in regions:
+        source = origin(key)[0]
+        weights[key] = len(TOWNS[source]) + 2 * len(YOUTH_WELFARE_OFFICES[source])
+    all_weights = sum(weights.values())
+    counts = {key: total * weight // all_weights for key, weight in weights.items()}
+    for key in sorted(regions, key=lambda k: -weights[k])[: total - sum(counts.values())]:
+        counts[key] += 1
+    return counts
+
+
 def state_plan():
     regions = sorted(TOWNS)
-    weights = {key: len(TOWNS[key]) + 2 * len(YOUTH_WELFARE_OFFICES[key]) for key in regions}
-    total = sum(weights.values())
-    counts = {key: FAMILY_CENTRES_IN_STATE * weight // total for key, weight in weights.items()}
-    for key in sorted(regions, key=lambda k: -weights[k])[
-        : FAMILY_CENTRES_IN_STATE - sum(counts.values())
-    ]:
-        counts[key] += 1
     return Plan(
         regions=regions,
-        family_centres=counts,
+        family_centres=family_centre_shares(regions, FAMILY_CENTRES_IN_STATE),
         agencies=set(AGENCY_REGIONS),
         max_youth_welfare_offices=None,
-        prefix="state",
+        prefix=prefix_of("state"),
+    )
+
+
+def germany_regions(shape: GermanyShape) -> list[str]:
+    """NRW's regions (the first ``shape.regions`` of them) and their copies standing for other
+    states (core/demo/scales.py), created where missing; their keys."""
+    nrw = list(Region.objects.filter(key__in=sorted(TOWNS)[: shape.regions]).order_by("key"))
+    copies = [
+        Region(
+            key=copy_key(prefix, region.key),
+            name=f"{region.name} ({state})",
+            kind=region.kind,
+            administrative_district=region.administrative_district,
+            phase=region.phase,
+            phase_start=region.phase_start,
+            phase_end=region.phase_end,
+        )
+        for prefix, state, _dlat, _dlon in COPIES[: shape.copies]
+        for region in nrw
+    ]
+    Region.objects.bulk_create(copies, ignore_conflicts=True)
+    return [region.key for region in nrw] + [region.key for region in copies]
+
+
+def germany_plan(shape: GermanyShape = GERMANY):
+    """About ten times the state: NRW and its copies (400 regions), 33,000 family centres,
+    and more case managers per job centre (7,000 speakers)."""
+    regions = germany_regions(shape)
+    return Plan(
+        regions=regions,
+        family_centres=family_centre_shares(regions, shape.family_centres),
+        agencies={key for key in regions if origin(key)[0] in AGENCY_REGIONS},
+        max_youth_welfare_offices=None,
+        prefix=prefix_of("germany"),
+        case_managers=9,
     )
 
 
@@ -300,9 +344,11 @@ class Generator:
         return f"{self.plan.prefix}:{self.counter:05d}"
 
     def place(self, key, town=None):
-        towns = TOWNS[key]
+        source, dlat, dlon = origin(key)  # a copy's places are its NRW region's, moved
+        towns = TOWNS[source]
         chosen = next((t for t in towns if t[0] == town), None) if town else None
         name, postcode, latitude, longitude = chosen or self.random.choice(towns)
+        latitude, longitude = latitude + dlat, longitude + dlon
         jitter = lambda: Decimal(str(round(self.random.uniform(-0.015, 0.015), 5)))
         return {
             "street": f"{self.random.choice(STREETS)} {self.random.randint(1, 120)}",
@@ -361,7 +407,9 @@ class Generator:
     # a region
 
     def region(self, region):
-        key, seat = region.key, SEATS[region.key]
+        key = region.key
+        source = origin(key)[0]  # the NRW region (itself, or the one a copy copies)
+        seat = SEATS[source]
         town_of_region = region.name.replace("Kreis ", "").replace("StädteRegion ", "")
         if key in self.plan.agencies:
             agency = self.institution(
@@ -372,7 +420,7 @@ class Generator:
             )
             for _ in range(3):
                 self.person(agency, Person.Function.PLACEMENT_OFFICER, ["info_session"])
-        municipal = key in MUNICIPAL_JOB_CENTRES
+        municipal = source in MUNICIPAL_JOB_CENTRES
         job_centre = self.institution(
             region,
             Institution.Kind.JOB_CENTRE,
@@ -383,7 +431,7 @@ class Generator:
         self.person(
             job_centre, Person.Function.BCA, ["parent_cafe", "info_session", "parent_course"]
         )
-        for _ in range(6):
+        for _ in range(self.plan.case_managers):
             self.person(
                 job_centre,
                 Person.Function.CASE_MANAGER,
@@ -391,10 +439,10 @@ class Generator:
             )
         for _ in range(4):
             self.person(job_centre, Person.Function.PLACEMENT_OFFICER)
-        offices = YOUTH_WELFARE_OFFICES[key][: self.plan.max_youth_welfare_offices]
+        offices = YOUTH_WELFARE_OFFICES[source][: self.plan.max_youth_welfare_offices]
         youth_offices = []
         for index, office in enumerate(offices):
-            town = office if any(t[0] == office for t in TOWNS[key]) else seat
+            town = office if any(t[0] == office for t in TOWNS[source]) else seat
             youth_office = self.institution(
                 region,
                 Institution.Kind.YOUTH_WELFARE_OFFICE,
@@ -564,8 +612,11 @@ def demo_accounts():
     return created
 
 
-def generate(scale: str, seed: int = 2015):
-    plan = demo_plan() if scale == "demo" else state_plan()
+def generate(scale: str, seed: int = 2015, shape: GermanyShape = GERMANY):
+    """The regions (Germany scale), institutions and people of a scale; None when they were
+    generated before, else (institutions, people)."""
+    plans = {"demo": demo_plan, "state": state_plan, "germany": lambda: germany_plan(shape)}
+    plan = plans[scale]()
     generator = Generator(plan, seed)
     if generator.already_generated():
         return None

@@ -4,22 +4,31 @@ import time as clock
 
 from django.db import transaction
 
+from neuewege.core.demo.scales import prefix_of
+
 from .demo_scale import plan_demo
 from .events import Counts, EventGenerator
 from .state_scale import plan_state
+from .tables import bulk_load
 
 
 def generate_events(scale: str, seed: int = 2015) -> Counts | None:
-    """Events for the demo regions (``scale="demo"``) or the state-scale dataset; None when
-    they were generated before (or there are no family centres of that scale yet)."""
+    """Events for the demo regions (``scale="demo"``), the state-scale or the Germany-scale
+    dataset (the state's rules at each of its family centres); None when they were generated
+    before (or there are no family centres of that scale yet)."""
     started = clock.monotonic()
-    prefix = "demo" if scale == "demo" else "state"
+    prefix = prefix_of(scale)
     with transaction.atomic():
         generator = EventGenerator(prefix, seed)
         if not generator.centres or generator.already_generated():
             return None
         generator.load_speakers()
-        (plan_demo if scale == "demo" else plan_state)(generator)
+        if scale == "demo":
+            plan_demo(generator)
+        else:  # millions of rows at Germany scale
+            with bulk_load(table.model for table in generator.tables):
+                plan_state(generator)
+                generator.flush()
         generator.finish()
     generator.counts.seconds = clock.monotonic() - started
     return generator.counts

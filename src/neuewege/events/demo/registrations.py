@@ -4,6 +4,7 @@ replayed in the order they happened."""
 
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 
 # The parents: mostly mothers, from the programme's target groups.
 ORIGIN_WEIGHTS = {"de": 45, "tr": 15, "ar": 12, "uk": 8, "pl": 7, "ru": 6, "other": 7}
@@ -47,6 +48,7 @@ PHONE_BLOCKS = ["030 23125", "069 90009", "040 66969", "0221 4710", "089 99998"]
 ASCII = str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "ß": "ss", "ä": "ae", "ö": "oe", "ü": "ue"})
 
 
+@lru_cache(maxsize=4096)  # the few names of the pools above, for millions of parents
 def ascii_name(name: str) -> str:
     text = unicodedata.normalize("NFKD", name.translate(ASCII))
     return "".join(c for c in text if c.isascii() and c.isalpha()).lower()

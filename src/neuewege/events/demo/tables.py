@@ -2,6 +2,7 @@
 elsewhere (also used by the evaluation's demo data)."""
 
 import json
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -29,7 +30,10 @@ class Table:
     """Rows of one table, written in batches: COPY on PostgreSQL, ``executemany`` elsewhere.
     Ids are handed out here, so rows can point at each other before they are written. Fields
     not named get their default (a field added to the model later included), drawn for each row
-    (a random booking code) — and drawn again where a unique field's value is taken already."""
+    (a random booking code; in batches where the default offers it: ``default.batch(count)``)
+    — and drawn again where a unique field's value is taken already."""
+
+    BATCH = 10_000  # defaults drawn at once
 
     def __init__(self, model, names: list[str], *, with_ids: bool = True):
         meta = model._meta
@@ -37,6 +41,7 @@ class Table:
         fields = [meta.get_field(name) for name in names]
         self.defaults = []
         self.taken: dict[str, set] = {}  # the values of a unique field with a default
+        self.drawn: dict[str, list] = {}  # defaults drawn in a batch, not used yet
         for other in meta.concrete_fields:
             if other in fields or other.primary_key:
                 continue
@@ -71,11 +76,18 @@ class Table:
         return ids
 
     def _default(self, field):
-        value = field.get_default()
+        batch = getattr(field.default, "batch", None)
+        if batch is None:
+            value = field.get_default()
+        else:
+            drawn = self.drawn.setdefault(field.name, [])
+            if not drawn:
+                drawn += batch(self.BATCH)
+            value = drawn.pop()
         taken = self.taken.get(field.name)
         if taken is not None:
             while value in taken:
-                value = field.get_default()
+                value = field.get_default()  # a collision: rare enough to draw one by one
             taken.add(value)
         return value
 
@@ -116,3 +128,52 @@ class Table:
                     rows,
                 )
         self.rows = []
+
+
+@contextmanager
+def bulk_load(models):
+    """Many rows into the tables of ``models`` the way PostgreSQL's manual advises ("Populating
+    a Database"): their foreign keys and secondary indexes are dropped while the rows are
+    written and made again afterwards, each in one pass. Django's foreign keys are checked at
+    the commit (deferred): millions of rows would queue millions of checks, one per row, where
+    adding the key again checks all rows with one query. Within the caller's transaction: on
+    an error everything is rolled back, the keys and indexes included; while it runs, other
+    connections wait for these tables. The tables are analysed afterwards (autovacuum cannot
+    see rows not committed yet). Elsewhere (SQLite) nothing is changed."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        # the checks queued so far, made now: a table with queued checks cannot be altered
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])"
+            " ORDER BY conrelid, conname",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i"
+            " WHERE indrelid = ANY(%s::regclass[]) AND NOT indisprimary AND NOT EXISTS"
+            " (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+            " ORDER BY indexrelid",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        quote = connection.ops.quote_name
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's keys: checked at the commit
+        for table in tables:  # statistics for the planner: the kept counts are counted next
+            cursor.execute(f"ANALYZE {quote(table)}")
