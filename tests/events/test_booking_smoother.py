@@ -127,7 +127,7 @@ def test_the_book_link_of_a_card_opens_the_form_of_that_date(parent, family_cent
 
 
 def test_the_search_asks_the_same_number_of_queries_for_few_and_many_events(
-    parent, family_centre, django_assert_num_queries
+    parent, family_centre, django_assert_num_queries, django_assert_max_num_queries
 ):
     url = reverse("public-event-list")
     make_event(family_centre, title="Eins", dates=2)
@@ -135,7 +135,7 @@ def test_the_search_asks_the_same_number_of_queries_for_few_and_many_events(
     from django.core.cache import cache
 
     cache.clear()
-    with django_assert_num_queries(4) as few:
+    with django_assert_max_num_queries(3) as few:  # the formats, the results (and a place)
         parent.get(url)
     for index in range(RESULTS_PER_PAGE + 3):
         make_event(family_centre, title=f"Viele {index}", dates=index % 5 + 1)
