@@ -258,18 +258,13 @@ def summary_lines(result: dict) -> list[str]:
 
 
 def main():
-    if not os.environ.get("DATABASE_URL"):
-        os.environ.update(
-            {
-                key: value
-                for key, value in common.server_env(common.BENCH_DB).items()
-                if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
-            }
-        )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuewege.settings")
-    import django
+    if os.environ.get("DATABASE_URL"):  # a database of the caller's
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "neuewege.settings")
+        import django
 
-    django.setup()
+        django.setup()
+    else:
+        common.start_django()
     run()
 
 

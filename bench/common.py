@@ -124,6 +124,20 @@ def neuewege(*args, env: dict, timeout: int = 300) -> tuple[float, str]:
     return elapsed, done.stdout.strip()
 
 
+def start_django(database: str = BENCH_DB) -> None:
+    """Django in this process, against ``database`` with the benchmark server's settings."""
+    os.environ.update(
+        {
+            key: value
+            for key, value in server_env(database).items()
+            if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
+        }
+    )
+    import django
+
+    django.setup()
+
+
 def build_dataset():
     """The dataset of SCALE in PostgreSQL, built once (``demo`` does nothing when it exists):
     master data, then ten years of events and registrations. A build's time and row counts are

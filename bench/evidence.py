@@ -15,7 +15,6 @@ database on 127.0.0.1 (e.g. one with the demo data).
 """
 
 import argparse
-import os
 import sys
 import time
 from datetime import date
@@ -214,16 +213,7 @@ def main(argv=None):
             f"The database {arguments.database!r} does not exist: `make bench` builds the "
             "state-scale dataset, or name another one with --database."
         )
-    os.environ.update(
-        {
-            key: value
-            for key, value in common.server_env(arguments.database).items()
-            if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
-        }
-    )
-    import django
-
-    django.setup()
+    common.start_django(arguments.database)
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     run()
 

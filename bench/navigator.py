@@ -118,17 +118,6 @@ def summary_lines(result: dict) -> list[str]:
 
 
 if __name__ == "__main__":
-    import os
-
-    import django
-
-    os.environ.update(
-        {
-            key: value
-            for key, value in common.server_env(common.BENCH_DB).items()
-            if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
-        }
-    )
-    django.setup()
+    common.start_django()
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     run()

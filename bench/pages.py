@@ -660,16 +660,7 @@ def main():
     dataset of SCALE (state, or germany); writes bench/results/[germany/]pages.json, not
     bench/RESULTS.md. At Germany scale it prints the comparison with the state's figures."""
     common.build_dataset()
-    os.environ.update(
-        {
-            key: value
-            for key, value in common.server_env(common.BENCH_DB).items()
-            if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
-        }
-    )
-    import django
-
-    django.setup()
+    common.start_django()
     result = run()
     if common.SCALE != "state":
         print()

@@ -212,16 +212,7 @@ def main():
     load_at_start = os.getloadavg()[0]
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     common.build_dataset()
-    os.environ.update(
-        {
-            key: value
-            for key, value in common.server_env(common.BENCH_DB).items()
-            if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
-        }
-    )
-    import django
-
-    django.setup()
+    common.start_django()
     from bench import (
         agreements,
         coverage,

@@ -343,16 +343,7 @@ def main():
     """`make bench-rush`: the booking rush alone, on the state-scale dataset; writes
     bench/results/booking_rush.json, not bench/RESULTS.md."""
     common.build_dataset()
-    os.environ.update(
-        {
-            key: value
-            for key, value in common.server_env(common.BENCH_DB).items()
-            if key.startswith(("DATABASE_URL", "DJANGO_", "NEUEWEGE_"))
-        }
-    )
-    import django
-
-    django.setup()
+    common.start_django()
     run()
 
 
