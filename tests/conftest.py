@@ -1,7 +1,8 @@
 import importlib
+import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import CacheHandler, cache
 from django.utils import translation
 
 from neuewege.core.models import Institution, Region, User
@@ -136,3 +137,22 @@ def booking_for(consent):
         return Booking(**(details | changes))
 
     return make
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The Redis all app servers share (NEUEWEGE_CACHE_URL) as production sets it up, from
+    NEUEWEGE_TEST_REDIS_URL; yields the cache as another app server sees it."""
+    url = os.environ.get("NEUEWEGE_TEST_REDIS_URL", "")
+    if not url:
+        pytest.fail("Set NEUEWEGE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) for this test.")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "neuewege.core.cache.SharedRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "neuewege-test",
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    yield CacheHandler(settings.CACHES)["default"]
+    CacheHandler(settings.CACHES)["default"].clear()

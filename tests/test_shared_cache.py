@@ -9,7 +9,6 @@ import sys
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
-from django.core.cache import CacheHandler
 from django.urls import reverse
 
 from tests.second_factor import recovery_code_for
@@ -54,22 +53,6 @@ def test_a_cache_url_that_is_not_redis_stops_the_start_with_a_clear_message():
     result = settings_of(NEUEWEGE_CACHE_URL="memcached://127.0.0.1:11211")
     assert result.returncode != 0
     assert "NEUEWEGE_CACHE_URL must name a Redis server" in result.stderr
-
-
-@pytest.fixture
-def shared_cache(settings):
-    if not REDIS_URL:
-        pytest.fail("Set NEUEWEGE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) for this test.")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "neuewege.core.cache.SharedRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "neuewege-test",
-        }
-    }
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    yield CacheHandler(settings.CACHES)["default"]  # what another app server sees
-    CacheHandler(settings.CACHES)["default"].clear()
 
 
 @pytest.mark.redis

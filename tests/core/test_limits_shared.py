@@ -5,28 +5,13 @@ another app server left it. Runs against NEUEWEGE_TEST_REDIS_URL (as tests/test_
 import os
 
 import pytest
-from django.core.cache import CacheHandler, caches
+from django.core.cache import caches
 
 from neuewege.core import limits
 
 REDIS_URL = os.environ.get("NEUEWEGE_TEST_REDIS_URL", "")
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def shared_cache(settings):
-    if not REDIS_URL:
-        pytest.fail("Set NEUEWEGE_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/15) for this test.")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "neuewege-test",
-        }
-    }
-    yield CacheHandler(settings.CACHES)["default"]  # what another app server sees
-    CacheHandler(settings.CACHES)["default"].clear()
 
 
 def test_every_rate_is_counted_in_one_round_trip_within_its_window(shared_cache, monkeypatch):
