@@ -13,8 +13,6 @@ from django.urls import reverse
 
 from tests.second_factor import recovery_code_for
 
-REDIS_URL = os.environ.get("NEUEWEGE_TEST_REDIS_URL", "")
-
 
 def settings_of(**environment):
     """The cache and session settings a fresh process reads from ``environment``."""

@@ -2,14 +2,10 @@
 counts every rate of a name, a counter lives as long as its window, and the count goes on where
 another app server left it. Runs against NEUEWEGE_TEST_REDIS_URL (as tests/test_shared_cache.py)."""
 
-import os
-
 import pytest
 from django.core.cache import caches
 
 from neuewege.core import limits
-
-REDIS_URL = os.environ.get("NEUEWEGE_TEST_REDIS_URL", "")
 
 pytestmark = pytest.mark.redis
 
