@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 from urllib.error import HTTPError, URLError
 
-from . import common, page_weight
+from . import common, engines, page_weight
 from .scenarios import (
     ACCOUNTS,
     BASELINE,
     REGION_KEY,
     SCENARIOS,
+    SEARCH_RADIUS_KM,
     SIGNED_IN_BASELINE,
     TARGET_P95_MS,
     TARGET_RATIO,
@@ -473,6 +474,7 @@ def run() -> dict:
     fixtures = prepare_fixtures()
     by_auth = clients(fixtures)
     in_process = measure_in_process(by_auth, fixtures)
+    rendered = engines.run(fixtures["postcode"], SEARCH_RADIUS_KM)
     env = common.server_env(common.BENCH_DB)
     loads, baseline = {}, SCENARIOS[BASELINE]
     with gunicorn(env) as host:
@@ -539,6 +541,7 @@ def run() -> dict:
         },
         "scenarios": scenarios,
         "page_weight": weight,
+        "engines": rendered,
     }
     common.write_json("pages", result)
     print()
@@ -551,6 +554,8 @@ def run() -> dict:
     print(pages_table(result))
     print()
     print("\n".join(page_weight.summary_lines(weight)))
+    print()
+    print("\n".join(engines.summary_lines(rendered)))
     return result
 
 

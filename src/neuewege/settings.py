@@ -143,6 +143,11 @@ TEMPLATES = [
             ],
         },
     },
+    {  # the fragments of core/jinja.py ({% jinja %}), from the apps' jinja2/ folders
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "neuewege.core.jinja.environment"},
+    },
 ]
 FORM_RENDERER = "neuewege.core.forms.KernFormRenderer"
 

@@ -208,6 +208,16 @@ def test_results_show_centre_format_date_childcare_and_free_places(parent, near,
     assert body.count("Childcare") >= 2 and ">No<" in body
 
 
+def test_what_staff_typed_is_shown_as_text_on_the_result_cards(parent, near):
+    near.name = 'Familienzentrum "Kunterbunt" & Co <b>'
+    near.save()
+    make_event(near, title="<script>alert(1)</script> Elterncafé")
+    body = parent.get(reverse("public-event-list")).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Elterncafé" in body
+    assert "<script>alert(1)" not in body
+    assert "&amp; Co &lt;b&gt;" in body and "& Co <b>" not in body
+
+
 def test_dates_are_shown_in_german_format_in_berlin_time(client, near):
     make_event(near, starts=in_days(4, hour=9))
     body = client.get(reverse("public-event-list")).content.decode()
@@ -272,7 +282,7 @@ def test_a_series_shows_its_next_dates_and_how_many_more(parent, near, booking_f
     (event,) = response.context["page"].object_list
     assert len(event.next_dates) == 4 and event.more_dates == 2
     assert [d.starts_at for d in event.next_dates] == sorted(d.starts_at for d in event.next_dates)
-    assert event.next_dates[0].free_places == event.capacity - 1
+    assert event.next_dates[0].free_places == series.capacity - 1
     assert event.next_start == event.next_dates[0].starts_at
     body = response.content.decode()
     assert "2 more dates" in body

@@ -111,7 +111,6 @@ def event_list(request):
             _add_errors(form, error)
     if not form.errors:  # a place we do not know: a message, and no results
         page = search.results_page(criteria, request.GET.get("page"), RESULTS_PER_PAGE)
-        search.mark_date_texts(page.object_list)
     return render(
         request,
         "events/public/event_list.html",

