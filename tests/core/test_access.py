@@ -1,4 +1,5 @@
 import pytest
+from django.utils.functional import SimpleLazyObject
 
 from neuewege.core.access import (
     CATALOGUE,
@@ -114,3 +115,14 @@ def test_staff_of_an_office_plan_no_events(wesel):
     assert not access.has(PLAN, office)
     assert not access.has(PLAN, wesel)
     assert not access.institutions_for(PLAN, wesel).exists()
+
+
+def test_the_access_of_a_request_s_lazy_account_asks_about_the_account(coordinator, wesel):
+    read = SimpleLazyObject(lambda: coordinator)
+    assert read.is_authenticated  # read, as a page reads it before asking the policy
+    assert access_for(read).user is coordinator
+    assert access_for(read).has(VIEW, wesel)
+    unread = SimpleLazyObject(lambda: coordinator)
+    access = access_for(unread)
+    assert access.user is unread  # not read by the policy until it is asked
+    assert access.has(VIEW, wesel)

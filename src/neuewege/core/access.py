@@ -35,6 +35,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from .models import Institution, Person, Region, User
@@ -345,6 +346,11 @@ class Access:
 
 
 def access_for(user) -> Access:
+    # ``request.user`` is a lazy object: once it has been read (a page checks it first), the
+    # account itself, so that the many questions of a page (its menus ask one per entry) do
+    # not each go through the lazy object. One not yet read stays lazy (read when asked).
+    if isinstance(user, LazyObject) and user._wrapped is not empty:
+        user = user._wrapped
     return Access(user)
 
 

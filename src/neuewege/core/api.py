@@ -18,6 +18,7 @@ from .api_types import (
     Id,
     Input,
     Name,
+    Output,
     Page,
     PathId,
     Postcode,
@@ -46,7 +47,7 @@ class RegionOut(Schema):
     phase_end: date | None
 
 
-class InstitutionOut(Schema):
+class InstitutionOut(Output):
     id: int
     region: str = Field(..., alias="region.key")
     kind: Institution.Kind

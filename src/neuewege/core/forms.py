@@ -11,6 +11,7 @@ from . import imports
 from .limits import TrapMixin
 from .models import EventFormat, Institution, NetworkMember, OpeningPeriod, Person, Region, User
 from .uploads import MB
+from .widgets import render_widget
 
 
 def date_field(label, **kwargs):
@@ -68,6 +69,13 @@ class KernFormRenderer(TemplatesSetting):
     form_template_name = "forms/kern_form.html"
     field_template_name = "forms/kern_field.html"
     bound_field_class = KernBoundField
+
+    def render(self, template_name, context, request=None):
+        # text inputs and selects in Python, the same markup as their templates (core/widgets.py)
+        markup = render_widget(template_name, context)
+        if markup is not None:
+            return markup
+        return super().render(template_name, context, request)
 
 
 class InstitutionForm(forms.ModelForm):

@@ -289,6 +289,11 @@ class OpeningPeriod(models.Model):
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
+    @property
+    def weekday_label(self):
+        """Like get_weekday_display(), without building the choices dict on every call."""
+        return self.Weekday(self.weekday).label
+
     def get_additional_data(self):
         return {"region": self.institution.region_id}
 

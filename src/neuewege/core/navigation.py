@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import links
 from .access import Access, declared_permission
 from .models import Region
 
@@ -67,13 +67,15 @@ def menu_entry(
 
 def entries(menu: str, access: Access, region: Region | None, path: str) -> list[dict]:
     """The menu's entries this account may follow: label, address, whether it is this page.
-    The region's entries take the region's key."""
+    The region's entries take the region's key. Labels are given as text of the current
+    language (a template shows each once)."""
     shown = []
+    reverse = links.reverser()
     for entry in sorted(MENUS[menu].values(), key=lambda entry: entry.order):
         if not entry.allowed(access, region):
             continue
-        url = reverse(entry.url_name, args=[region.key] if entry.of_region else [])
-        label = region.name if entry.label is None else entry.label
+        url = reverse(entry.url_name, [region.key] if entry.of_region else ())
+        label = region.name if entry.label is None else str(entry.label)
         shown.append({"label": label, "url": url, "current": url == path})
     return shown
 
@@ -82,11 +84,12 @@ def institution_entries(access: Access, institution) -> list[dict]:
     """The pages of one institution the apps declare that this account may open: label and
     address (the page asks the same permission about the institution)."""
     shown = []
+    reverse = links.reverser()
     for entry in sorted(MENUS[INSTITUTION].values(), key=lambda entry: entry.order):
         permission = entry.permission or page_permission(entry.url_name)
         if access.has(permission, institution):
-            url = reverse(entry.url_name, args=[institution.pk])
-            shown.append({"label": entry.label, "url": url})
+            url = reverse(entry.url_name, [institution.pk])
+            shown.append({"label": str(entry.label), "url": url})
     return shown
 
 

@@ -19,6 +19,16 @@ def institutions(access: Access, *, region: Region | None = None):
     return institutions.order_by("name", "id")
 
 
+# What a list of institutions shows (core/institution_list.html), and all it reads of each.
+LISTED_INSTITUTION_FIELDS = ("id", "region", "kind", "name", "postcode", "town")
+
+
+def institution_rows(access: Access, *, region: Region):
+    """The institutions of ``region`` for a list page: those of ``institutions()``, each with
+    only the fields the list shows (no join, no columns it does not show)."""
+    return institutions(access, region=region).select_related(None).only(*LISTED_INSTITUTION_FIELDS)
+
+
 def institution_detail(access: Access, pk: int):
     return (
         access.institutions()

@@ -7,20 +7,15 @@ fixed at start-up), so the result is kept, per URLconf, script prefix and langua
 Arguments other than text and numbers are reversed as usual, without remembering.
 """
 
-from functools import lru_cache
-
 from django import template
 from django.template import defaulttags
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
+from ..links import remembered_reverse
+
 register = template.Library()
-
-
-@lru_cache(maxsize=4096)
-def remembered_reverse(view_name, args, kwargs, current_app, urlconf, prefix, language):
-    return reverse(view_name, urlconf, args, dict(kwargs), current_app)
 
 
 class RememberedURLNode(defaulttags.URLNode):

@@ -66,7 +66,7 @@ class InstitutionListView(AccessMixin, View):
     def get(self, request, region_key):
         filters = InstitutionFilter(
             request.GET,
-            selectors.institutions(self.access, region=self.region),
+            selectors.institution_rows(self.access, region=self.region),
             access=self.access,
             region=self.region,
         )
