@@ -50,6 +50,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
@@ -140,6 +141,23 @@ class Figure:
         if self.suppressed:
             return NO_INVITATIONS if self.uninvited else SUPPRESSED
         return "" if self.value is None else self.value
+
+    @property
+    def html(self) -> str:
+        """As a page shows it: a suppressed figure says why (``_figure.html``, and the tables
+        directly: thousands of cells on the state-wide page)."""
+        if self.uninvited and self.suppressed:
+            why = _("no invitations sent")
+            return format_html(
+                '<span aria-hidden="true" title="{}">{}</span><span class="kern-sr-only">{}</span>',
+                why,
+                str(self),
+                why,
+            )
+        if self.suppressed:
+            why = _("fewer than %(number)s responses: not shown") % {"number": MIN_RESPONSES}
+            return format_html('<abbr title="{}">{}</abbr>', why, str(self))
+        return conditional_escape(str(self))
 
     def as_dict(self) -> dict:
         return {"value": self.shown, "suppressed": self.suppressed}
