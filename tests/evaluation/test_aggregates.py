@@ -6,8 +6,8 @@ after; the rebuild command; the results and the region dashboard read a fixed nu
 queries however much there is to count."""
 
 import itertools
-from collections import Counter
-from datetime import date, timedelta
+from collections import Counter, defaultdict
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -29,6 +29,7 @@ from neuewege.evaluation.disclosure import Period
 from neuewege.evaluation.models import (
     Answer,
     AnswerCount,
+    DayCount,
     EventCount,
     Questionnaire,
     StaleEvent,
@@ -90,6 +91,32 @@ def kept_dates() -> Counter:
 
 def recounted_dates() -> Counter:
     return Counter(aggregates.held_dates([Q()]))
+
+
+def kept_days() -> Counter:
+    fields = ["event_id", "region_id", "family_centre_id", "format", "day"]
+    return Counter(
+        DayCount.objects.exclude(sessions=0, registered=0).values_list(
+            *fields, "sessions", "registered", "attended"
+        )
+    )
+
+
+def recounted_days() -> Counter:
+    """The dates held and the registrations per event and day, counted from the rows."""
+    days = defaultdict(Counter)
+    for event, region, centre, code, day, sessions, _counselling in aggregates.held_dates(
+        [Q()], by_day=True
+    ):
+        days[event, region, centre, code, day] += Counter(sessions=sessions)
+    for region, centre, code, day, event, registered, attended in aggregates.registrations(
+        dates=[Q()], courses=[Q()], by_event=True, by_day=True
+    ):
+        days[event, region, centre, code, day] += Counter(registered=registered, attended=attended)
+    return Counter(
+        (*key, counts["sessions"], counts["registered"], counts["attended"])
+        for key, counts in days.items()
+    )
 
 
 def kept_survey() -> tuple[Counter, Counter]:
@@ -173,6 +200,23 @@ def figures(now) -> dict:
                 name: [(row.key, [str(cell) for cell in row.cells]) for row in table.rows]
                 for name, table in tables.items()
             }
+    # the twelve months of the dashboards (whole days) and a window that begins and ends
+    # within a day, of every region and of one
+    midnight = timezone.make_aware(
+        datetime.combine(timezone.localdate(now) + timedelta(days=1), time())
+    )
+    for since, until in [
+        (midnight - timedelta(days=365), midnight),
+        (now - timedelta(days=200), now),
+    ]:
+        for chosen in (None, [Region.objects.get(key="05170").pk]):
+            held, present = aggregates.window_counts(since, until, regions=chosen)
+            dates, attended = Counter(), Counter()
+            for event, region, centre, sessions in held:
+                dates[event, region, centre] += sessions
+            for region, centre, number in present:
+                attended[region, centre] += number
+            shown["window", since, str(chosen)] = (+dates, +attended)
     return shown
 
 
@@ -308,6 +352,7 @@ def test_the_kept_counts_equal_a_full_recount_whatever_happens(world, booking_fo
     assert not StaleEvent.objects.exists() and not StaleMonth.objects.exists()
     assert kept_registrations() == recounted_registrations()
     assert kept_dates() == recounted_dates()
+    assert kept_days() == recounted_days()
     assert kept_survey() == recounted_survey()
     assert kept_answers() == recounted_answers()
     assert figures(now) == shown  # the kept counts alone
@@ -325,9 +370,11 @@ def test_the_rebuild_command_counts_everything_again(world, booking_for):
     aggregates.refresh_kept_counts()
     EventCount.objects.update(registered=99, sessions=7)  # however they came to be wrong
     SurveyCount.objects.all().delete()
+    DayCount.objects.update(attended=99)
     call_command("rebuild-counts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert kept_registrations() == recounted_registrations() != Counter()
     assert kept_dates() == recounted_dates() != Counter()
+    assert kept_days() == recounted_days() != Counter()
     assert kept_survey() == recounted_survey()
     assert kept_answers() == recounted_answers() != Counter()
     assert not StaleEvent.objects.exists() and not StaleMonth.objects.exists()
@@ -417,6 +464,7 @@ def test_each_change_after_a_refresh_is_counted(world, booking_for, steps):
     aggregates.refresh_kept_counts()
     assert kept_registrations() == recounted_registrations()
     assert kept_dates() == recounted_dates()
+    assert kept_days() == recounted_days()
     assert kept_survey() == recounted_survey()
     assert kept_answers() == recounted_answers()
     assert figures(now) == shown

@@ -212,7 +212,6 @@ def _event_figures(region: Region, today: date) -> dict:
     if figures is not None:
         return figures
     quarter = quarter_of(today)
-    since, until = indicators.window(today)
     figures = {
         "quarter": quarter,
         "centres": [
@@ -222,13 +221,8 @@ def _event_figures(region: Region, today: date) -> dict:
             .order_by("name")
             .values_list("pk", "name", "town", "latitude", "longitude")
         ],
-        "covered": sorted(
-            set(
-                indicators.held_sessions(since, until)
-                .filter(event__family_centre__region=region)
-                .values_list("event__family_centre_id", flat=True)
-            )
-        ),
+        # from the kept counts, with the region's other figures of the twelve months
+        "covered": indicators.covered_centres(region.id, today),
         "per_format": dict(
             indicators.held_sessions(_aware(quarter[0]), _aware(quarter[1]))
             .filter(event__family_centre__region=region)

@@ -26,7 +26,9 @@ class Indicator:
     code: str
     label: str
     unit: str
-    compute: Callable[[datetime, datetime], dict[int, int]]
+    compute: Callable[..., dict[int, int]]
+    # computes for some regions only (``regions=``): a page of one region counts its own
+    by_region: bool = False
 
 
 def held_sessions(since, until):
@@ -37,27 +39,39 @@ def held_sessions(since, until):
     )
 
 
-def centres_with_event(since, until):
-    return _events_figures(since, until)["centres_with_event"]
+def centres_with_event(since, until, regions=None):
+    return _events_figures(since, until, regions)["centres_with_event"]
 
 
-def events_held(since, until):
-    return _events_figures(since, until)["events_held"]
+def events_held(since, until, regions=None):
+    return _events_figures(since, until, regions)["events_held"]
 
 
-def parents_reached(since, until):
+def parents_reached(since, until, regions=None):
     """Registrations marked present at a date in the window (a course's: its first date)."""
-    return _events_figures(since, until)["parents_reached"]
+    return _events_figures(since, until, regions)["parents_reached"]
 
 
-def _events_figures(since, until) -> dict[str, dict[int, int]]:
-    """The three figures of the events per region, counted together (four queries) and kept
-    in the cache together."""
+def covered_centres(region_id: int, today: date | None = None) -> list[int]:
+    """The region's family centres with a date held in the last twelve months (ids, sorted):
+    those ``centres_with_event`` counts."""
+    return _events_figures(*window(today), [region_id])["covered"].get(region_id, [])
+
+
+def _events_figures(since, until, regions=None) -> dict[str, dict]:
+    """The three figures of the events per region (and the family centres covered), counted
+    together (four queries) and kept in the cache together: of every region, or of
+    ``regions`` only unless every region's are in the cache."""
     key = f"figures:events:{since.isoformat()}:{until.isoformat()}"
     figures = cache.get(key)
     if figures is not None:
         return figures
-    held, present = window_counts(since, until)
+    if regions is not None:
+        key += ":" + ",".join(str(region) for region in sorted(regions))
+        figures = cache.get(key)
+        if figures is not None:
+            return figures
+    held, present = window_counts(since, until, regions=regions)
     centres, events, reached = set(), set(), defaultdict(int)
     for event, region, centre, dates in held:
         if dates:
@@ -65,10 +79,14 @@ def _events_figures(since, until) -> dict[str, dict[int, int]]:
             events.add((region, event))
     for region, _centre, attended in present:
         reached[region] += attended
+    covered = defaultdict(list)
+    for region, centre in sorted(centres):
+        covered[region].append(centre)
     figures = {
         "centres_with_event": _per_region(centres),
         "events_held": _per_region(events),
         "parents_reached": {region: value for region, value in reached.items() if value},
+        "covered": dict(covered),
     }
     cache.set(key, figures, settings.FIGURES_CACHE_SECONDS)
     return figures
@@ -89,18 +107,21 @@ INDICATORS = {
             _("Family centres with at least one event in the last 12 months"),
             _("family centres"),
             centres_with_event,
+            by_region=True,
         ),
         Indicator(
             "events_held",
             _("Events held in the last 12 months"),
             _("events"),
             events_held,
+            by_region=True,
         ),
         Indicator(
             "parents_reached",
             _("Parents who came to an event in the last 12 months"),
             _("parents"),
             parents_reached,
+            by_region=True,
         ),
         Indicator(
             "centres_with_trained_staff",
@@ -129,9 +150,15 @@ def window(today: date | None = None) -> tuple[datetime, datetime]:
 def values(code: str, region_ids: Iterable[int], today: date | None = None) -> dict[int, int]:
     """The indicator's value per region (regions without any count 0)."""
     today = today or timezone.localdate()
+    region_ids = list(region_ids)
     key = f"figures:{code}:{today.isoformat()}"
     every_region = cache.get(key)
     if every_region is None:
-        every_region = INDICATORS[code].compute(*window(today))
-        cache.set(key, every_region, settings.FIGURES_CACHE_SECONDS)
+        indicator = INDICATORS[code]
+        if indicator.by_region and len(region_ids) == 1:
+            # one region's page: its own figures (kept in the cache per region)
+            every_region = indicator.compute(*window(today), regions=region_ids)
+        else:
+            every_region = indicator.compute(*window(today))
+            cache.set(key, every_region, settings.FIGURES_CACHE_SECONDS)
     return {region_id: every_region.get(region_id, 0) for region_id in region_ids}

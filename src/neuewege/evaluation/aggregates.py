@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from neuewege.events.models import EventSession, ParentEvent, Registration
 from .models import (
     Answer,
     AnswerCount,
+    DayCount,
     EventCount,
     Question,
     StaleEvent,
@@ -65,14 +66,18 @@ def _tally():
     return {"registered": Count("pk"), "attended": Count("pk", filter=Q(present))}
 
 
-def registrations(*, dates: list[Q], courses: list[Q], by_event: bool = False) -> list:
+def registrations(
+    *, dates: list[Q], courses: list[Q], by_event: bool = False, by_day: bool = False
+) -> list:
     """The confirmed registrations and those marked present, per region, family centre,
     format, month (and event, ``by_event``), in one query: a date's registrations in the month
     of the date, a course's in the month of its first date that is not cancelled; only dates
     of live events that are not cancelled. ``dates`` are disjoint selections of the
     registrations of a date (``session__…``), ``courses`` of those of a course (``event__…``):
     each counted on its own (so that each can use its index), the rows put together.
-    Rows: (region, family centre, format, month, event or None, registered, attended)."""
+    Rows: (region, family centre, format, month, event or None, registered, attended);
+    ``by_day``: the day instead of the month."""
+    trunc = TruncDay if by_day else TruncMonth
     confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
     singles = confirmed.filter(
         session__event__status__in=ParentEvent.LIVE_STATUSES, session__is_cancelled=False
@@ -97,7 +102,7 @@ def registrations(*, dates: list[Q], courses: list[Q], by_event: bool = False) -
             region=F("session__event__family_centre__region_id"),
             centre=F("session__event__family_centre_id"),
             format=F("session__event__format__code"),
-            month=TruncMonth("session__starts_at"),
+            month=trunc("session__starts_at"),
             **({"of_event": F("session__event_id")} if by_event else {}),
         )
         .annotate(**_tally())
@@ -109,7 +114,7 @@ def registrations(*, dates: list[Q], courses: list[Q], by_event: bool = False) -
             region=F("event__family_centre__region_id"),
             centre=F("event__family_centre_id"),
             format=F("event__format__code"),
-            month=TruncMonth("first_date"),
+            month=trunc("first_date"),
             **({"of_event": F("event_id")} if by_event else {}),
         )
         .annotate(**_tally())
@@ -149,71 +154,82 @@ def _as_date(value) -> date:
     return value
 
 
-def _month_start(moment: datetime, *, up: bool) -> datetime:
-    """The first moment of ``moment``'s month (Berlin time), or of the next one when ``up`` and
-    ``moment`` is not a month's first moment."""
-    local = timezone.localtime(moment)
-    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    if up and first != local:
-        first = (first + timedelta(days=32)).replace(day=1)
-    return timezone.make_aware(first.replace(tzinfo=None))
-
-
-def window_counts(since: datetime, until: datetime, *, now: datetime | None = None):
+def window_counts(since: datetime, until: datetime, *, regions: list[int] | None = None):
     """The dates held and the registrations marked present in [since, until), from the kept
-    counts of the whole months inside it (not the month now running, not the events changed
-    since they were kept) and from the rows for the rest: a few thousand kept rows instead of
-    every registration. Held: (event, region, centre, dates held) rows; present: (region,
-    centre, registrations marked present) rows — a date's in the month of the date, a course's
-    in the month of its first date (the evaluation's rule)."""
-    now = now or timezone.now()
-    kept_from = _month_start(since, up=True)
-    kept_until = max(kept_from, _month_start(min(until, now), up=False))
+    counts per day (``DayCount``) of the whole days inside it (not of the events changed since
+    they were kept) and from the rows for the rest: a few kept rows per event instead of every
+    registration. Held: (event, region, centre, dates held) rows; present: (region, centre,
+    registrations marked present) rows — a date's on the day of the date, a course's on the
+    day of its first date (the evaluation's rule). ``regions``: of these regions only (None:
+    of every region). Four queries, whatever is stale."""
+    kept_from = _day_start(since, up=True)
+    kept_until = max(kept_from, _day_start(until, up=False))
     # read once: the same events left out of the kept rows as counted from their rows, even if
-    # the recount job commits meanwhile (a few: the job clears them every 15 minutes)
+    # the recount job commits meanwhile (a few: the job clears them every 15 minutes); 0 (no
+    # event) keeps the queries of the rows when none is stale, so that a page's stay the same
     stale = sorted(set(stale_events().values_list("event_id", flat=True)))
+    changed_events = Q(event_id__in=[*stale, 0])
     if kept_from < kept_until:
         edges = [(since, kept_from), (kept_until, until)]
         changed = (kept_from, kept_until)
     else:
         edges, changed = [(since, until)], None
 
-    def parts(begins: str):
+    def in_regions(event: str) -> Q:
+        if regions is None:
+            return Q()
+        return Q(**{f"{event}family_centre__region_id__in": list(regions)})
+
+    def parts(begins: str, event: str):
         found = [Q(**{f"{begins}__gte": a, f"{begins}__lt": b}) for a, b in edges if a < b]
         if changed:
             found.append(
-                Q(**{f"{begins}__gte": changed[0], f"{begins}__lt": changed[1]})
-                & Q(event_id__in=stale)
+                Q(**{f"{begins}__gte": changed[0], f"{begins}__lt": changed[1]}) & changed_events
             )
-        return found or [Q(pk__in=[])]
+        return [part & in_regions(event) for part in found] or [Q(pk__in=[])]
 
     held = [
         (event, region, centre, sessions)
         for event, region, centre, _code, _month, sessions, _counselling in held_dates(
-            parts("starts_at")
+            parts("starts_at", "event__")
         )
     ]
     courses = [courses_begun(a, b) for a, b in edges if a < b]
     if changed:
-        courses.append(courses_begun(*changed) & Q(event_id__in=stale))
+        courses.append(courses_begun(*changed) & changed_events)
     present = [
         (region, centre, attended)
         for region, centre, _code, _month, _event, _registered, attended in registrations(
-            dates=parts("session__starts_at"), courses=courses or [Q(pk__in=[])]
+            dates=parts("session__starts_at", "session__event__"),
+            courses=[part & in_regions("event__") for part in courses] or [Q(pk__in=[])],
         )
     ]
     if changed:
+        kept = DayCount.objects.filter(
+            day__gte=timezone.localtime(kept_from).date(),
+            day__lt=timezone.localtime(kept_until).date(),
+        )
+        if regions is not None:
+            kept = kept.filter(region_id__in=list(regions))
         for event, region, centre, sessions, attended in (
-            EventCount.objects.filter(
-                month__gte=timezone.localtime(kept_from).date(),
-                month__lt=timezone.localtime(kept_until).date(),
-            )
-            .exclude(event_id__in=stale)
-            .values_list("event_id", "region_id", "family_centre_id", "sessions", "attended")
+            kept.exclude(event_id__in=stale)
+            .values_list("event_id", "region_id", "family_centre_id")
+            .annotate(Sum("sessions"), Sum("attended"))
+            .order_by()
         ):
             held.append((event, region, centre, sessions))
             present.append((region, centre, attended))
     return held, present
+
+
+def _day_start(moment: datetime, *, up: bool) -> datetime:
+    """The first moment of ``moment``'s day (Berlin time), or of the next day when ``up`` and
+    ``moment`` is not a day's first moment."""
+    local = timezone.localtime(moment)
+    first = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if up and first != local:
+        first = (first + timedelta(days=1)).replace(hour=0)
+    return timezone.make_aware(first.replace(tzinfo=None))
 
 
 def stale_events():
@@ -274,9 +290,11 @@ def _lock():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
 
 
-def held_dates(dates: list[Q]):
-    """The dates held (of live events, not cancelled) per event and month, with their
-    counselling appointments: ``dates`` are disjoint selections, counted in one query."""
+def held_dates(dates: list[Q], *, by_day: bool = False):
+    """The dates held (of live events, not cancelled) per event and month (``by_day``: day),
+    with their counselling appointments: ``dates`` are disjoint selections, counted in one
+    query."""
+    trunc = TruncDay if by_day else TruncMonth
     held = EventSession.objects.of_live_events().filter(is_cancelled=False)
     counted = [
         held.filter(part)
@@ -285,7 +303,7 @@ def held_dates(dates: list[Q]):
             region=F("event__family_centre__region_id"),
             centre=F("event__family_centre_id"),
             format=F("event__format__code"),
-            month=TruncMonth("starts_at"),
+            month=trunc("starts_at"),
         )
         .annotate(sessions=Count("pk"), counselling=Coalesce(Sum("counselling_appointments"), 0))
         .order_by()
@@ -306,35 +324,39 @@ def held_dates(dates: list[Q]):
 
 
 def _recount_events(event_ids: list[int] | None) -> None:
-    """Replace the kept rows of ``event_ids`` (None: of every event)."""
-    kept = EventCount.objects.all()
-    chosen = Q()
-    if event_ids is not None:
-        kept = kept.filter(event_id__in=event_ids)
-        chosen = Q(event_id__in=event_ids)
-    kept.delete()
-    rows = {}
-    for event, region, centre, code, month, sessions, counselling in held_dates([chosen]):
-        rows[event, month] = EventCount(
-            event_id=event,
-            month=month,
-            region_id=region,
-            family_centre_id=centre,
-            format=code,
-            sessions=sessions,
-            counselling=counselling,
-        )
-    for region, centre, code, month, event, registered, attended in registrations(
-        dates=[chosen], courses=[chosen], by_event=True
-    ):
-        row = rows.setdefault(
-            (event, month),
-            EventCount(
-                event_id=event, month=month, region_id=region, family_centre_id=centre, format=code
-            ),
-        )
-        row.registered, row.attended = registered, attended
-    EventCount.objects.bulk_create(rows.values(), batch_size=2000)
+    """Replace the kept rows of ``event_ids`` (None: of every event), per month and per day."""
+    chosen = Q() if event_ids is None else Q(event_id__in=event_ids)
+    for model, by_day in ((EventCount, False), (DayCount, True)):
+        model.objects.filter(chosen).delete()
+        period = "day" if by_day else "month"
+        rows = {}
+        for event, region, centre, code, when, sessions, counselling in held_dates(
+            [chosen], by_day=by_day
+        ):
+            rows[event, when] = model(
+                event_id=event,
+                region_id=region,
+                family_centre_id=centre,
+                format=code,
+                sessions=sessions,
+                **{period: when},
+                **({} if by_day else {"counselling": counselling}),
+            )
+        for region, centre, code, when, event, registered, attended in registrations(
+            dates=[chosen], courses=[chosen], by_event=True, by_day=by_day
+        ):
+            row = rows.setdefault(
+                (event, when),
+                model(
+                    event_id=event,
+                    region_id=region,
+                    family_centre_id=centre,
+                    format=code,
+                    **{period: when},
+                ),
+            )
+            row.registered, row.attended = registered, attended
+        model.objects.bulk_create(rows.values(), batch_size=2000)
 
 
 def _recount_months(months: list[date] | None) -> None:
@@ -421,6 +443,6 @@ def rebuild_kept_counts() -> str:
         _recount_events(None)
         _recount_months(None)
     return (
-        f"{EventCount.objects.count()} registration and "
+        f"{EventCount.objects.count()} registration ({DayCount.objects.count()} per day) and "
         f"{SurveyCount.objects.count() + AnswerCount.objects.count()} survey row(s) kept"
     )

@@ -57,6 +57,7 @@ from .models import (
     NO,
     YES,
     Answer,
+    DayCount,
     EventCount,
     Questionnaire,
     SpentToken,
@@ -188,7 +189,7 @@ def generate_evaluation(scale: str, seed: int = 2015) -> str | None:
     written in bulk, which marks nothing stale (the events' too, generated before). A second
     call changes nothing (a benchmark may be writing to the dataset meanwhile)."""
     line = _generate_evaluation(scale, seed)
-    if line is not None or not EventCount.objects.exists():
+    if line is not None or not (EventCount.objects.exists() and DayCount.objects.exists()):
         aggregates.rebuild_kept_counts()
     return line
 

@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from itertools import product
 
 from django.utils import timezone
@@ -84,7 +85,7 @@ class Period:
         """The first day of its last month."""
         return add_months(self.first, self.months - 1)
 
-    @property
+    @cached_property  # asked for each month counted
     def end(self) -> date:
         """The first day after it."""
         return add_months(self.first, self.months)
@@ -167,12 +168,15 @@ class Counts:
 
     def __init__(self):
         self._months: dict[tuple, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+        self._wider: dict[tuple, set[tuple]] = {}  # a key → the keys it adds to
 
     def add(self, key: tuple, month: date, number: int):
-        wider_keys = {
-            tuple(None if is_open else part for is_open, part in zip(opened, key, strict=True))
-            for opened in product((False, True), repeat=len(key))
-        }
+        wider_keys = self._wider.get(key)
+        if wider_keys is None:
+            wider_keys = self._wider[key] = {
+                tuple(None if is_open else part for is_open, part in zip(opened, key, strict=True))
+                for opened in product((False, True), repeat=len(key))
+            }
         for wider in wider_keys:  # once each, also where a part of the key is None already
             self._months[wider][month] += number
 

@@ -356,6 +356,33 @@ class EventCount(models.Model):
         return f"{self.event_id} {self.month:%Y-%m}: {self.registered}"
 
 
+class DayCount(models.Model):
+    """One event on one day (Berlin time), as ``EventCount`` per month: its dates held that
+    day and its confirmed registrations counted there (a date's: on the day of the date; a
+    course's: on the day of its first date) with those marked present. What the figures of the
+    last twelve months read (``aggregates.window_counts``), whose window begins and ends
+    within a month. Recounted with the event's ``EventCount`` rows (``StaleEvent``)."""
+
+    event = models.ForeignKey("events.ParentEvent", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    family_centre = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=20)
+    sessions = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region", "day"]),
+            models.Index(fields=["day"]),
+            models.Index(fields=["event"]),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} {self.day:%Y-%m-%d}: {self.registered}"
+
+
 class SurveyCount(models.Model):
     """The invitations sent and the responses of one questionnaire version per month, region,
     family centre and format (the response's context); recounted per month (``StaleMonth``)."""
@@ -404,10 +431,10 @@ class AnswerCount(models.Model):
 
 
 class StaleEvent(models.Model):
-    """An event whose registrations, dates or status changed since its ``EventCount``
-    rows were counted: until the due job recounts it, the results count it from its rows.
-    Appended on every change (no unique key, so that writers never wait for each other); a
-    plain number, so that it outlives the event."""
+    """An event whose registrations, dates or status changed since its ``EventCount`` and
+    ``DayCount`` rows were counted: until the due job recounts it, the results count it from
+    its rows. Appended on every change (no unique key, so that writers never wait for each
+    other); a plain number, so that it outlives the event."""
 
     event_id = models.PositiveBigIntegerField(db_index=True)
 

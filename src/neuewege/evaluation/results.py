@@ -50,6 +50,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from modeltranslation.settings import DEFAULT_LANGUAGE
@@ -140,6 +141,23 @@ class Figure:
         if self.suppressed:
             return NO_INVITATIONS if self.uninvited else SUPPRESSED
         return "" if self.value is None else self.value
+
+    @property
+    def html(self) -> str:
+        """As a page shows it: a suppressed figure says why (``_figure.html``, and the tables
+        directly: thousands of cells on the state-wide page)."""
+        if self.uninvited and self.suppressed:
+            why = _("no invitations sent")
+            return format_html(
+                '<span aria-hidden="true" title="{}">{}</span><span class="kern-sr-only">{}</span>',
+                why,
+                str(self),
+                why,
+            )
+        if self.suppressed:
+            why = _("fewer than %(number)s responses: not shown") % {"number": MIN_RESPONSES}
+            return format_html('<abbr title="{}">{}</abbr>', why, str(self))
+        return conditional_escape(str(self))
 
     def as_dict(self) -> dict:
         return {"value": self.shown, "suppressed": self.suppressed}
@@ -847,6 +865,7 @@ class Results:
         self.regions = regions
         period = filters.period
         self.parts = period.parts
+        self._parts_of = {}  # month → its part of the period
         self.formats = [code for code in FORMATS if not filters.format or code == filters.format]
         self.total = Tally()
         self.by_format = defaultdict(Tally)
@@ -861,21 +880,31 @@ class Results:
                 tally.add(events=events, sessions=sessions, counselling=counselling)
         for month, events, sessions in raw["events_by_month"]:
             self.by_part[self._part(month)].add(events=events, sessions=sessions)
+        # The rows added up per region, format and part of the period first, then into their
+        # tallies: thousands of rows, a few hundred cells.
+        cells = {}
+
+        def cell(region, code, month):
+            key = (region, code, self._part(month))
+            found = cells.get(key)
+            if found is None:
+                found = cells[key] = defaultdict(int)
+            return found
+
         for region, code, month, registered, attended in raw["registrations"]:
-            for tally in self._tallies(region, code, month):
-                tally.add(registered=registered, attended=attended)
+            counts = cell(region, code, month)
+            counts["registered"] += registered or 0
+            counts["attended"] += attended or 0
         # The survey is counted for the period's whole year and every format: the small-number
         # rule compares each figure with the wider selections (``disclosure``).
         self.responses = Counts()  # by (place, region, format)
         for region, code, month, invitations in raw["invitations"]:
             if selected(code, month):
-                for tally in self._tallies(region, code, month):
-                    tally.add(invitations=invitations)
+                cell(region, code, month)["invitations"] += invitations or 0
         for region, code, month, responses in raw["responses"]:
             self.responses.add(("here", region, code), month, responses)
             if selected(code, month):
-                for tally in self._tallies(region, code, month):
-                    tally.add(responses=responses)
+                cell(region, code, month)["responses"] += responses or 0
         for place, code, month, responses in raw["wider_responses"]:
             self.responses.add((place, None, code), month, responses)
         self.steps = defaultdict(int)  # (format, step) → answers
@@ -885,11 +914,19 @@ class Results:
             if question == "steps":
                 self.steps[code, choice] += answers
                 continue
+            counts = cell(region, code, month)
             if question == "took_step":
-                counts = {"took_step": answers if choice == YES else 0}
+                counts["took_step"] += (answers or 0) if choice == YES else 0
             else:  # "useful"
-                counts = {"rated": answers, "helpful": helpful}
-            for tally in self._tallies(region, code, month):
+                counts["rated"] += answers or 0
+                counts["helpful"] += helpful or 0
+        for (region, code, part), counts in cells.items():
+            for tally in (
+                self.total,
+                self.by_format[code],
+                self.by_region[region],
+                self.by_part[part],
+            ):
                 tally.add(**counts)
         self.step_labels = raw["step_labels"]
         self.feedback = {}  # (questionnaire, question code) → FeedbackQuestion
@@ -912,16 +949,11 @@ class Results:
         self._withhold()
 
     def _part(self, month) -> Period:
-        month = _as_date(month)
-        return next(part for part in self.parts if month in part)
-
-    def _tallies(self, region, code, month):
-        return (
-            self.total,
-            self.by_format[code],
-            self.by_region[region],
-            self.by_part[self._part(month)],
-        )
+        found = self._parts_of.get(month)
+        if found is None:
+            day = _as_date(month)
+            found = self._parts_of[month] = next(part for part in self.parts if day in part)
+        return found
 
     def _withheld(self, counts: Counts, period: Period, cells: list[tuple], code) -> bool:
         """The small-number rule for one cell: ``cells`` are its key without the format, then
