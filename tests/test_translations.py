@@ -23,6 +23,7 @@ PARENT_SOURCES = (
     "events/search.py",
     "events/forms/booking.py",
     "events/templates/events/public/",
+    "events/jinja2/events/public/",
     "events/templates/events/email/",
     "events/tasks.py",
     "events/calendars.py",

@@ -380,6 +380,28 @@ def test_the_rebuild_command_counts_everything_again(world, booking_for):
     assert not StaleEvent.objects.exists() and not StaleMonth.objects.exists()
 
 
+def test_more_stale_events_than_a_query_lists_are_read_and_recounted_alike(
+    world, booking_for, monkeypatch
+):
+    """After a migration marks every event (more than a query names as parameters: SQLite takes
+    at most 32,766), the figures read them through a subquery and the job recounts them all."""
+    run(world, booking_for, [("book", 0, 0), ("book", 1, 0), ("time_passes", 0, 3)])
+    aggregates.refresh_kept_counts()
+    now = timezone.now()
+    shown = figures(now)
+    EventCount.objects.update(registered=99)  # wrong until recounted
+    DayCount.objects.update(attended=99, sessions=7)
+    aggregates.mark_events(ParentEvent.objects.values_list("pk", flat=True))
+    assert StaleEvent.objects.count() > 1
+    monkeypatch.setattr(aggregates, "LISTED_EVENTS", 1)
+    assert figures(now) == shown  # the stale events from their rows
+    aggregates.refresh_kept_counts()
+    assert not StaleEvent.objects.exists()
+    assert kept_registrations() == recounted_registrations()
+    assert kept_days() == recounted_days()
+    assert figures(now) == shown
+
+
 def test_a_change_marks_what_it_touched_and_the_job_clears_it(world, booking_for):
     aggregates.refresh_kept_counts()
     run(world, booking_for, [("book", 0, 0)])

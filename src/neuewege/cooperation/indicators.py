@@ -62,7 +62,7 @@ def _events_figures(since, until, regions=None) -> dict[str, dict]:
     """The three figures of the events per region (and the family centres covered), counted
     together (four queries) and kept in the cache together: of every region, or of
     ``regions`` only unless every region's are in the cache."""
-    key = f"figures:events:{since.isoformat()}:{until.isoformat()}"
+    key = f"figures:events-covered:{since.isoformat()}:{until.isoformat()}"  # with "covered"
     figures = cache.get(key)
     if figures is not None:
         return figures

@@ -6,18 +6,15 @@ in an app's ``jinja2/`` folder and uses only ``_("text")`` (a literal, so that m
 finds it), ``url(name, *args)`` and values worked out in Python (plurals, numbers, dates).
 """
 
-from django.urls import get_script_prefix, get_urlconf
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from jinja2 import Environment
 
-from neuewege.core.templatetags.remembered_urls import remembered_reverse
+from neuewege.core import links
 
 
 def url(view_name: str, *args) -> str:
     """The address of a view (remembered, as the ``{% url %}`` tag of every Django template)."""
-    return remembered_reverse(
-        view_name, args, (), None, get_urlconf(), get_script_prefix(), get_language()
-    )
+    return links.reverse(view_name, args)
 
 
 def environment(**options) -> Environment:

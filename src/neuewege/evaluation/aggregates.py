@@ -55,6 +55,9 @@ COUNTED_ANSWERS = Q(
 )
 LOCK = 727_001  # the advisory lock that keeps two recounts apart (PostgreSQL)
 
+# stale events named in a query's parameters at most (SQLite takes 32,766); beyond, a subquery
+LISTED_EVENTS = 5_000
+
 
 # What is counted: one definition for the pages and the kept counts
 
@@ -168,7 +171,9 @@ def window_counts(since: datetime, until: datetime, *, regions: list[int] | None
     # the recount job commits meanwhile (a few: the job clears them every 15 minutes); 0 (no
     # event) keeps the queries of the rows when none is stale, so that a page's stay the same
     stale = sorted(set(stale_events().values_list("event_id", flat=True)))
-    changed_events = Q(event_id__in=[*stale, 0])
+    # many (after a migration marked every event): a subquery instead of a list
+    stale = stale_events() if len(stale) > LISTED_EVENTS else [*stale, 0]
+    changed_events = Q(event_id__in=stale)
     if kept_from < kept_until:
         edges = [(since, kept_from), (kept_until, until)]
         changed = (kept_from, kept_until)
@@ -423,8 +428,12 @@ def refresh_kept_counts() -> str:
         events = list(StaleEvent.objects.values_list("pk", "event_id"))
         months = list(StaleMonth.objects.values_list("pk", "month"))
         if events:
-            _recount_events(sorted({event for _pk, event in events}))
-            StaleEvent.objects.filter(pk__in=[pk for pk, _event in events]).delete()
+            changed = sorted({event for _pk, event in events})
+            # many (a migration marked every event): all recounted at once, not listed
+            _recount_events(changed if len(changed) <= LISTED_EVENTS else None)
+            marks = [pk for pk, _event in events]
+            for start in range(0, len(marks), LISTED_EVENTS):
+                StaleEvent.objects.filter(pk__in=marks[start : start + LISTED_EVENTS]).delete()
         if months:
             _recount_months(sorted({month for _pk, month in months}))
             StaleMonth.objects.filter(pk__in=[pk for pk, _month in months]).delete()
