@@ -30,7 +30,7 @@ def scenarios() -> list[dict]:
     return [
         {
             "name": "state_results",
-            "title": "state-wide results, 53 regions, this year",
+            "title": "state-wide results, all regions, this year",
             "auth": "state",
             "path": "/state/results/",
             "target_ms": PAGE_TARGET_MS,

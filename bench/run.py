@@ -145,7 +145,7 @@ def summary(
             "earlier",
             "- the region dashboard and the state overview keep the figures of the last twelve "
             "months in the cache (NEUEWEGE_FIGURES_CACHE_SECONDS): under load they are mostly "
-            "read from it; the state overview computes all 53 regions' figures in 9 queries "
+            "read from it; the state overview computes every region's figures in 9 queries "
             "(its 10 queries below include the session and the account)",
             "- queries and “1 request ms”: one request without concurrency and with an empty "
             "page cache, Django test client in-process against the same database",

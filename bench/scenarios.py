@@ -109,7 +109,7 @@ SCENARIOS = {
         Scenario(  # the state level's start page (issue 18), against the signed-in bare view
             "state_overview",
             "StateOverview",
-            f"start page of the state level, 53 regions ({START_USERS} users)",
+            f"start page of the state level, all regions ({START_USERS} users)",
             "state",
             "/state/",
             target_ratio=START_TARGET_RATIO,
