@@ -7,17 +7,7 @@ from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-
-def _attrs(attrs: dict) -> str:
-    """``django/forms/widgets/attrs.html``: `` name="value"``, a bare name for True, nothing
-    for False."""
-    return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
+from neuewege.core.widgets import attributes as _attrs
 
 
 class Select(forms.Select):
