@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 
 from neuewege.cooperation import dashboards, services
 from neuewege.core.access import access_for
+from neuewege.evaluation import aggregates
+from neuewege.evaluation.models import StaleEvent
 from tests.exports import fetched
 from tests.factories import InstitutionFactory, make_event
 
@@ -43,7 +45,11 @@ def wesel_figures(wesel, family_centre, coordinator):
     services.save_task(access=access, region=wesel, data={"title": "Offen"}, today=TODAY)
 
 
-def test_the_region_dashboard_counts_by_hand(wesel_figures, wesel):
+@pytest.mark.parametrize("kept", [False, True], ids=["counted from the rows", "from kept counts"])
+def test_the_region_dashboard_counts_by_hand(wesel_figures, wesel, kept):
+    if kept:  # the due job kept the counts: the same figures from the kept rows
+        aggregates.refresh_kept_counts()
+        assert not StaleEvent.objects.exists()
     figures = dashboards.region_dashboard(wesel, today=TODAY)
     assert figures.quarter == (date(2026, 10, 1), date(2027, 1, 1))
     assert (figures.coverage.covered, figures.coverage.centres, figures.coverage.percent) == (

@@ -212,8 +212,8 @@ def figures(now) -> dict:
         for chosen in (None, [Region.objects.get(key="05170").pk]):
             held, present = aggregates.window_counts(since, until, regions=chosen)
             dates, attended = Counter(), Counter()
-            for event, region, centre, sessions in held:
-                dates[event, region, centre] += sessions
+            for event, region, centre, code, sessions in held:
+                dates[event, region, centre, code] += sessions
             for region, centre, number in present:
                 attended[region, centre] += number
             shown["window", since, str(chosen)] = (+dates, +attended)

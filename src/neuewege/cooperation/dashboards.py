@@ -74,7 +74,7 @@ def region_dashboard(region: Region, today: date | None = None) -> RegionDashboa
     today = today or timezone.localdate()
     events = _event_figures(region, today)
     covered = set(events["covered"])
-    formats = Format.objects.order_by("pk").values_list("pk", "code", "name")
+    formats = Format.objects.order_by("pk").values_list("code", "name")
     open_tasks = list(
         selectors.tasks(region, today=today)
         .filter(is_done=False)
@@ -86,7 +86,7 @@ def region_dashboard(region: Region, today: date | None = None) -> RegionDashboa
         coverage=Coverage(len(covered), len(events["centres"])),
         parents_reached=indicators.values("parents_reached", [region.id], today)[region.id],
         events_by_format=[
-            FormatCount(code, name, events["per_format"].get(pk, 0)) for pk, code, name in formats
+            FormatCount(code, name, events["per_format"].get(code, 0)) for code, name in formats
         ],
         open_tasks=len(open_tasks),
         overdue_tasks=[task for task in open_tasks if task.is_overdue],
@@ -207,7 +207,7 @@ def _headline_numbers(region: Region, today: date) -> dict:
 def _event_figures(region: Region, today: date) -> dict:
     """The region's family centres, those with an event in the last twelve months, and the
     events with a date this quarter per format: plain values, kept in the cache."""
-    key = f"figures:region:{region.id}:{today.isoformat()}"
+    key = f"figures:region-formats:{region.id}:{today.isoformat()}"  # formats by code
     figures = cache.get(key)
     if figures is not None:
         return figures
@@ -223,12 +223,8 @@ def _event_figures(region: Region, today: date) -> dict:
         ],
         # from the kept counts, with the region's other figures of the twelve months
         "covered": indicators.covered_centres(region.id, today),
-        "per_format": dict(
-            indicators.held_sessions(_aware(quarter[0]), _aware(quarter[1]))
-            .filter(event__family_centre__region=region)
-            .values_list("event__format_id")
-            .annotate(events=Count("event_id", distinct=True))
-            .order_by()
+        "per_format": indicators.events_by_format(
+            _aware(quarter[0]), _aware(quarter[1]), regions=[region.id]
         ),
     }
     cache.set(key, figures, settings.FIGURES_CACHE_SECONDS)
@@ -339,7 +335,7 @@ def state_totals(today: date | None = None) -> StateTotals:
         )
 
     now, before = _events_by_format(today), _events_by_format(year_ago)
-    formats = Format.objects.order_by("pk").values_list("pk", "name")
+    formats = Format.objects.order_by("pk").values_list("code", "name")
     return StateTotals(
         regions=len(regions),
         in_programme=Trend(
@@ -349,22 +345,19 @@ def state_totals(today: date | None = None) -> StateTotals:
         centres=Institution.objects.family_centres().count(),
         centres_reached=total("centres_with_event"),
         parents=total("parents_reached"),
-        events_by_format=[(name, Trend(now.get(pk, 0), before.get(pk, 0))) for pk, name in formats],
+        events_by_format=[
+            (name, Trend(now.get(code, 0), before.get(code, 0))) for code, name in formats
+        ],
     )
 
 
-def _events_by_format(today: date) -> dict[int, int]:
-    """The events held in the twelve months up to ``today`` per format (its id), in the
+def _events_by_format(today: date) -> dict[str, int]:
+    """The events held in the twelve months up to ``today`` per format (its code), in the
     whole state: kept FIGURES_CACHE_SECONDS."""
-    key = f"figures:state:events_by_format:{today.isoformat()}"
+    key = f"figures:state:formats-by-code:{today.isoformat()}"
     figures = cache.get(key)
     if figures is None:
-        figures = dict(
-            indicators.held_sessions(*indicators.window(today))
-            .values_list("event__format_id")
-            .annotate(events=Count("event_id", distinct=True))
-            .order_by()
-        )
+        figures = indicators.events_by_format(*indicators.window(today))
         cache.set(key, figures, settings.FIGURES_CACHE_SECONDS)
     return figures
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from neuewege.evaluation.aggregates import window_counts
-from neuewege.events.models import EventSession
 from neuewege.trainings.figures import centres_with_trained_staff
 
 WINDOW_DAYS = 365
@@ -31,12 +30,15 @@ class Indicator:
     by_region: bool = False
 
 
-def held_sessions(since, until):
-    return EventSession.objects.of_live_events().filter(
-        is_cancelled=False,
-        starts_at__gte=since,
-        starts_at__lt=until,
-    )
+def events_by_format(since, until, regions=None) -> dict[str, int]:
+    """The events with a date held in [since, until) per format (its code), of every region or
+    of ``regions`` (from the kept counts: ``window_counts``)."""
+    held, _present = window_counts(since, until, regions=regions, present=False)
+    counted = defaultdict(set)
+    for event, _region, _centre, code, dates in held:
+        if dates:
+            counted[code].add(event)
+    return {code: len(events) for code, events in counted.items()}
 
 
 def centres_with_event(since, until, regions=None):
@@ -73,7 +75,7 @@ def _events_figures(since, until, regions=None) -> dict[str, dict]:
             return figures
     held, present = window_counts(since, until, regions=regions)
     centres, events, reached = set(), set(), defaultdict(int)
-    for event, region, centre, dates in held:
+    for event, region, centre, _code, dates in held:
         if dates:
             centres.add((region, centre))
             events.add((region, event))

@@ -19,14 +19,27 @@ How they stay exact:
   older schema, or when in doubt).
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from neuewege.core.compiled import OneOf, Param, compiled
 from neuewege.events.models import EventSession, ParentEvent, Registration
 
 from .models import (
@@ -80,6 +93,15 @@ def registrations(
     each counted on its own (so that each can use its index), the rows put together.
     Rows: (region, family centre, format, month, event or None, registered, attended);
     ``by_day``: the day instead of the month."""
+    query = registrations_query(dates=dates, courses=courses, by_event=by_event, by_day=by_day)
+    return [_registration(row) for row in query]
+
+
+def registrations_query(
+    *, dates: list[Q], courses: list[Q], by_event: bool = False, by_day: bool = False
+) -> QuerySet:
+    """The query of ``registrations``: rows of region, centre, format, month, (of_event),
+    registered, attended."""
     trunc = TruncDay if by_day else TruncMonth
     confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
     singles = confirmed.filter(
@@ -124,18 +146,19 @@ def registrations(
         .order_by()
         for part in courses
     ]
-    return [
-        (
-            row["region"],
-            row["centre"],
-            row["format"],
-            _as_date(row["month"]),
-            row.get("of_event"),
-            row["registered"],
-            row["attended"],
-        )
-        for row in counted[0].union(*counted[1:], all=True)
-    ]
+    return counted[0].union(*counted[1:], all=True)
+
+
+def _registration(row: dict) -> tuple:
+    return (
+        row["region"],
+        row["centre"],
+        row["format"],
+        _as_date(row["month"]),
+        row.get("of_event"),
+        row["registered"],
+        row["attended"],
+    )
 
 
 def courses_begun(since, until) -> Q:
@@ -157,74 +180,140 @@ def _as_date(value) -> date:
     return value
 
 
-def window_counts(since: datetime, until: datetime, *, regions: list[int] | None = None):
+@dataclass(frozen=True)
+class WindowShape:
+    """What a window's queries look like (``window_counts``): with kept days inside it, with
+    many stale events (read through a subquery), of some regions only, with attendance."""
+
+    kept: bool
+    many: bool
+    regions: bool
+    present: bool
+
+
+WINDOW = {
+    name: Param(name, DateTimeField()) for name in ("since", "kept_from", "kept_until", "until")
+}
+KEPT_DAYS = {name: Param(name, DateField()) for name in ("first_day", "end_day")}
+
+
+def window_counts(
+    since: datetime, until: datetime, *, regions: list[int] | None = None, present: bool = True
+):
     """The dates held and the registrations marked present in [since, until), from the kept
     counts per day (``DayCount``) of the whole days inside it (not of the events changed since
     they were kept) and from the rows for the rest: a few kept rows per event instead of every
-    registration. Held: (event, region, centre, dates held) rows; present: (region, centre,
-    registrations marked present) rows — a date's on the day of the date, a course's on the
-    day of its first date (the evaluation's rule). ``regions``: of these regions only (None:
-    of every region). Four queries, whatever is stale."""
+    registration. Held: (event, region, centre, format, dates held) rows; present: (region,
+    centre, registrations marked present) rows — a date's on the day of the date, a course's
+    on the day of its first date (the evaluation's rule). ``regions``: of these regions only
+    (None: of every region); ``present``: False for the dates held only. Four queries (three
+    without ``present``), whatever is stale, each compiled once per shape
+    (``core.compiled``)."""
     kept_from = _day_start(since, up=True)
     kept_until = max(kept_from, _day_start(until, up=False))
     # read once: the same events left out of the kept rows as counted from their rows, even if
-    # the recount job commits meanwhile (a few: the job clears them every 15 minutes); 0 (no
-    # event) keeps the queries of the rows when none is stale, so that a page's stay the same
+    # the recount job commits meanwhile (a few: the job clears them every 15 minutes)
     stale = sorted(set(stale_events().values_list("event_id", flat=True)))
-    # many (after a migration marked every event): a subquery instead of a list
-    stale = stale_events() if len(stale) > LISTED_EVENTS else [*stale, 0]
-    changed_events = Q(event_id__in=stale)
-    if kept_from < kept_until:
-        edges = [(since, kept_from), (kept_until, until)]
-        changed = (kept_from, kept_until)
-    else:
-        edges, changed = [(since, until)], None
-
-    def in_regions(event: str) -> Q:
-        if regions is None:
-            return Q()
-        return Q(**{f"{event}family_centre__region_id__in": list(regions)})
-
-    def parts(begins: str, event: str):
-        found = [Q(**{f"{begins}__gte": a, f"{begins}__lt": b}) for a, b in edges if a < b]
-        if changed:
-            found.append(
-                Q(**{f"{begins}__gte": changed[0], f"{begins}__lt": changed[1]}) & changed_events
-            )
-        return [part & in_regions(event) for part in found] or [Q(pk__in=[])]
-
+    shape = WindowShape(
+        kept=kept_from < kept_until,
+        # many (after a migration marked every event): a subquery instead of a list
+        many=len(stale) > LISTED_EVENTS,
+        regions=regions is not None,
+        present=present,
+    )
+    values = {
+        "since": since,
+        "kept_from": kept_from,
+        "kept_until": kept_until,
+        "until": until,
+        "first_day": timezone.localtime(kept_from).date(),
+        "end_day": timezone.localtime(kept_until).date(),
+        "stale": stale,
+        "regions": list(regions or []),
+    }
     held = [
-        (event, region, centre, sessions)
-        for event, region, centre, _code, _month, sessions, _counselling in held_dates(
-            parts("starts_at", "event__")
+        (row.event_id, row.region, row.centre, row.format, row.sessions)
+        for row in compiled(("window-held", shape), EventSession, lambda: _window_held(shape)).rows(
+            **values
         )
     ]
-    courses = [courses_begun(a, b) for a, b in edges if a < b]
-    if changed:
-        courses.append(courses_begun(*changed) & changed_events)
-    present = [
-        (region, centre, attended)
-        for region, centre, _code, _month, _event, _registered, attended in registrations(
-            dates=parts("session__starts_at", "session__event__"),
-            courses=[part & in_regions("event__") for part in courses] or [Q(pk__in=[])],
-        )
-    ]
-    if changed:
-        kept = DayCount.objects.filter(
-            day__gte=timezone.localtime(kept_from).date(),
-            day__lt=timezone.localtime(kept_until).date(),
-        )
-        if regions is not None:
-            kept = kept.filter(region_id__in=list(regions))
-        for event, region, centre, sessions, attended in (
-            kept.exclude(event_id__in=stale)
-            .values_list("event_id", "region_id", "family_centre_id")
-            .annotate(Sum("sessions"), Sum("attended"))
-            .order_by()
+    attended = []
+    if present:
+        attended = [
+            (row.region, row.centre, row.attended)
+            for row in compiled(
+                ("window-present", shape), Registration, lambda: _window_present(shape)
+            ).rows(**values)
+        ]
+    if shape.kept:
+        for row in compiled(("window-kept", shape), DayCount, lambda: _window_kept(shape)).rows(
+            **values
         ):
-            held.append((event, region, centre, sessions))
-            present.append((region, centre, attended))
-    return held, present
+            held.append(
+                (row.event_id, row.region_id, row.family_centre_id, row.format, row.sessions)
+            )
+            if present:
+                attended.append((row.region_id, row.family_centre_id, row.attended))
+    return held, attended
+
+
+def _window_stale(shape: WindowShape, column: str = "event_id"):
+    if shape.many:
+        return Q(**{f"{column}__in": stale_events()})
+    return OneOf(column, "stale")
+
+
+def _window_parts(shape: WindowShape, begins: str, event: str) -> list:
+    """The selections of ``window_counts`` counted from the rows: the window's edges outside
+    the kept days, and the stale events' dates inside them."""
+    since, kept_from, kept_until, until = WINDOW.values()
+    if not shape.kept:
+        parts = [Q(**{f"{begins}__gte": since, f"{begins}__lt": until})]
+    else:
+        parts = [
+            Q(**{f"{begins}__gte": since, f"{begins}__lt": kept_from}),
+            Q(**{f"{begins}__gte": kept_until, f"{begins}__lt": until}),
+            Q(**{f"{begins}__gte": kept_from, f"{begins}__lt": kept_until})
+            & Q(_window_stale(shape)),
+        ]
+    if shape.regions:
+        parts = [part & Q(OneOf(f"{event}family_centre__region_id", "regions")) for part in parts]
+    return parts
+
+
+def _window_held(shape: WindowShape) -> QuerySet:
+    return held_dates_query(_window_parts(shape, "starts_at", "event__"))
+
+
+def _window_present(shape: WindowShape) -> QuerySet:
+    since, kept_from, kept_until, until = WINDOW.values()
+    if not shape.kept:
+        courses = [courses_begun(since, until)]
+    else:
+        courses = [
+            courses_begun(since, kept_from),
+            courses_begun(kept_until, until),
+            courses_begun(kept_from, kept_until) & Q(_window_stale(shape)),
+        ]
+    if shape.regions:
+        courses = [
+            part & Q(OneOf("event__family_centre__region_id", "regions")) for part in courses
+        ]
+    return registrations_query(
+        dates=_window_parts(shape, "session__starts_at", "session__event__"), courses=courses
+    )
+
+
+def _window_kept(shape: WindowShape) -> QuerySet:
+    kept = DayCount.objects.filter(day__gte=KEPT_DAYS["first_day"], day__lt=KEPT_DAYS["end_day"])
+    if shape.regions:
+        kept = kept.filter(OneOf("region_id", "regions"))
+    return (
+        kept.exclude(_window_stale(shape))
+        .values_list("event_id", "region_id", "family_centre_id", "format")
+        .annotate(sessions=Sum("sessions"), attended=Sum("attended"))
+        .order_by()
+    )
 
 
 def _day_start(moment: datetime, *, up: bool) -> datetime:
@@ -298,7 +387,12 @@ def _lock():
 def held_dates(dates: list[Q], *, by_day: bool = False):
     """The dates held (of live events, not cancelled) per event and month (``by_day``: day),
     with their counselling appointments: ``dates`` are disjoint selections, counted in one
-    query."""
+    query. Rows: (event, region, family centre, format, month, dates, counselling)."""
+    return [_held(row) for row in held_dates_query(dates, by_day=by_day)]
+
+
+def held_dates_query(dates: list[Q], *, by_day: bool = False) -> QuerySet:
+    """The query of ``held_dates``."""
     trunc = TruncDay if by_day else TruncMonth
     held = EventSession.objects.of_live_events().filter(is_cancelled=False)
     counted = [
@@ -314,18 +408,19 @@ def held_dates(dates: list[Q], *, by_day: bool = False):
         .order_by()
         for part in dates
     ]
-    return [
-        (
-            row["event_id"],
-            row["region"],
-            row["centre"],
-            row["format"],
-            _as_date(row["month"]),
-            row["sessions"],
-            row["counselling"],
-        )
-        for row in counted[0].union(*counted[1:], all=True)
-    ]
+    return counted[0].union(*counted[1:], all=True)
+
+
+def _held(row: dict) -> tuple:
+    return (
+        row["event_id"],
+        row["region"],
+        row["centre"],
+        row["format"],
+        _as_date(row["month"]),
+        row["sessions"],
+        row["counselling"],
+    )
 
 
 def _recount_events(event_ids: list[int] | None) -> None:
