@@ -424,7 +424,24 @@ class AnswerCount(models.Model):
     total = models.IntegerField(default=0)  # the sum of the numbers answered
 
     class Meta:
-        indexes = [models.Index(fields=["month", "region"])]
+        indexes = [
+            models.Index(fields=["month", "region"]),
+            # the results of the whole state read every row of a year: from this index alone
+            # on PostgreSQL (an index-only scan, measured 26 → 11 ms on the state dataset)
+            models.Index(
+                fields=["month", "question"],
+                include=[
+                    "choice",
+                    "region",
+                    "family_centre",
+                    "format",
+                    "answers",
+                    "helpful",
+                    "total",
+                ],
+                name="answercount_month_question",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.question_id} {self.choice} {self.month:%Y-%m}: {self.answers}"
