@@ -237,7 +237,7 @@ def test_the_feedback_is_one_query_more_whatever_its_size(
 ):
     # ten (see results.compute): nine before the feedback was counted, one for it; a region's
     # two more (the state's counts the small-number rule compares with), one of them feedback
-    queries = 9 + (3 if connection.vendor == "postgresql" else 0)  # one fewer: kept counts
+    queries = 10 + (3 if connection.vendor == "postgresql" else 0)
     with django_assert_num_queries(queries):
         figures = compute(Filters(period=PERIOD))
     assert len(figures.feedback) == 5

@@ -323,8 +323,9 @@ def _survey_scope(filters: Filters, context: str = "", *, place="here", exact=Fa
 
 
 def compute(filters: Filters, *, now: datetime | None = None) -> dict:
-    """The counts behind every table, as plain rows (kept in the cache). Nine queries: the
-    kept counts of the events (``aggregates``), the held dates and the registrations counted
+    """The counts behind every table, as plain rows (kept in the cache). Ten queries: the
+    kept counts of the events (``aggregates``; two, summed in the database per place and month,
+    and the events per place), the held dates and the registrations counted
     from their rows (this month's, and those of the events changed since they were kept), the
     professionals' feedback, the questions of the parents' survey, the invitations, the
     responses, their answers and the step labels; the survey's each kept and counted in one
@@ -382,28 +383,10 @@ def _compute(filters: Filters, now: datetime) -> dict:
             scope & Q(starts_at__gte=start, starts_at__lt=kept_until, event_id__in=stale),
         ]
     )
-    for row in (
-        EventCount.objects.filter(
-            _kept_scope(filters),
-            month__gte=filters.since,
-            month__lt=timezone.localtime(kept_until).date(),
-        )
-        .exclude(event_id__in=stale)
-        .values_list(
-            "event_id",
-            "region_id",
-            "format",
-            "month",
-            "sessions",
-            "counselling",
-            "registered",
-            "attended",
-        )
-    ):
-        event, region, code, month, sessions, counselling, registered, attended = row
-        held.append((event, region, None, code, month, sessions, counselling))
-        registrations.append((region, code, month, registered, attended))
-    # An event is counted once in each place and in each month where a date of it was held.
+    # An event is counted once in each place and in each month where a date of it was held:
+    # those counted from the rows here, those of the kept counts in the database, which sums
+    # them per place and month (an event has one region and one format) and counts the
+    # events of the period per place, less those counted here.
     by_format, by_month = defaultdict(lambda: [set(), 0, 0]), defaultdict(lambda: [set(), 0])
     for event, region, _centre, code, month, sessions, counselling in held:
         if sessions:
@@ -413,13 +396,52 @@ def _compute(filters: Filters, now: datetime) -> dict:
             tally[2] += counselling
             by_month[month][0].add(event)
             by_month[month][1] += sessions
-    events_by_format = [
-        (region, code, len(events), sessions, counselling)
+    recent = sorted(
+        {event for events, _sessions, _counselling in by_format.values() for event in events}
+    )
+    kept = EventCount.objects.filter(
+        _kept_scope(filters),
+        month__gte=filters.since,
+        month__lt=timezone.localtime(kept_until).date(),
+    ).exclude(event_id__in=stale)
+    held_dates = Q(sessions__gt=0)
+    events_by_format = {
+        (region, code): [len(events), sessions, counselling]
         for (region, code), (events, sessions, counselling) in by_format.items()
+    }
+    events_by_month = {
+        month: [len(events), sessions] for month, (events, sessions) in by_month.items()
+    }
+    for region, code, month, events, sessions, counselling, registered, attended in (
+        kept.values_list("region_id", "format", "month")
+        .annotate(
+            events=Count("event_id", distinct=True, filter=held_dates),
+            sessions_held=Sum("sessions"),
+            counselling_held=Sum("counselling"),
+            registered_here=Sum("registered"),
+            attended_here=Sum("attended"),
+        )
+        .order_by()
+    ):
+        tally = events_by_format.setdefault((region, code), [0, 0, 0])
+        tally[1] += sessions
+        tally[2] += counselling
+        per_month = events_by_month.setdefault(month, [0, 0])
+        per_month[0] += events
+        per_month[1] += sessions
+        registrations.append((region, code, month, registered, attended))
+    for region, code, events in (
+        kept.values_list("region_id", "format")
+        .annotate(
+            events=Count("event_id", distinct=True, filter=held_dates & ~Q(event_id__in=recent))
+        )
+        .order_by()
+    ):
+        events_by_format.setdefault((region, code), [0, 0, 0])[0] += events
+    events_by_format = [
+        (region, code, *tally) for (region, code), tally in events_by_format.items() if tally[1]
     ]
-    events_by_month = [
-        (month, len(events), sessions) for month, (events, sessions) in by_month.items()
-    ]
+    events_by_month = [(month, *tally) for month, tally in events_by_month.items() if tally[1]]
 
     raw = {
         "events_by_format": events_by_format,
