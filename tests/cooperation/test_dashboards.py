@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from neuewege.cooperation import dashboards, services
+from neuewege.cooperation import dashboards, indicators, services
 from neuewege.core.access import access_for
 from neuewege.evaluation import aggregates
 from neuewege.evaluation.models import StaleEvent
@@ -65,6 +65,19 @@ def test_the_region_dashboard_counts_by_hand(wesel_figures, wesel, kept):
     }
     assert figures.open_tasks == 2
     assert [task.title for task in figures.overdue_tasks] == ["Lotsenbroschüre"]
+
+
+def test_a_regions_events_per_format_are_its_own_when_every_regions_are_kept(
+    wesel_figures, wesel, borken
+):
+    make_event(InstitutionFactory(region=borken), starts=at(date(2026, 11, 5)))
+    quarter = [
+        timezone.make_aware(datetime.combine(day, time())) for day in dashboards.quarter_of(TODAY)
+    ]
+    # every region's counted (and kept in the cache), then one region's page
+    assert indicators.events_by_format(*quarter) == {"parent_cafe": 2, "info_session": 1}
+    figures = dashboards.region_dashboard(wesel, today=TODAY)
+    assert {row.code: row.events for row in figures.events_by_format}["parent_cafe"] == 1
 
 
 def test_quarters_turn_over_the_year():

@@ -32,13 +32,13 @@ class Indicator:
 
 def events_by_format(since, until, regions=None) -> dict[str, int]:
     """The events with a date held in [since, until) per format (its code), of every region or
-    of ``regions`` (from the kept counts: ``window_counts``)."""
-    held, _present = window_counts(since, until, regions=regions, present=False)
-    counted = defaultdict(set)
-    for event, _region, _centre, code, dates in held:
-        if dates:
-            counted[code].add(event)
-    return {code: len(events) for code, events in counted.items()}
+    of ``regions``."""
+    per_region = _events_figures(since, until, regions)["events_by_format"]
+    counted = defaultdict(int)
+    for region in per_region if regions is None else regions:
+        for code, events in per_region.get(region, {}).items():
+            counted[code] += events
+    return dict(counted)
 
 
 def centres_with_event(since, until, regions=None):
@@ -61,10 +61,11 @@ def covered_centres(region_id: int, today: date | None = None) -> list[int]:
 
 
 def _events_figures(since, until, regions=None) -> dict[str, dict]:
-    """The three figures of the events per region (and the family centres covered), counted
+    """The three figures of the events per region (and the family centres covered, and the
+    events per format), counted
     together (four queries) and kept in the cache together: of every region, or of
     ``regions`` only unless every region's are in the cache."""
-    key = f"figures:events-covered:{since.isoformat()}:{until.isoformat()}"  # with "covered"
+    key = f"figures:events:{since.isoformat()}:{until.isoformat()}"  # with covered, formats
     figures = cache.get(key)
     if figures is not None:
         return figures
@@ -75,10 +76,12 @@ def _events_figures(since, until, regions=None) -> dict[str, dict]:
             return figures
     held, present = window_counts(since, until, regions=regions)
     centres, events, reached = set(), set(), defaultdict(int)
-    for event, region, centre, _code, dates in held:
+    by_format = defaultdict(lambda: defaultdict(set))
+    for event, region, centre, code, dates in held:
         if dates:
             centres.add((region, centre))
             events.add((region, event))
+            by_format[region][code].add(event)
     for region, _centre, attended in present:
         reached[region] += attended
     covered = defaultdict(list)
@@ -89,6 +92,10 @@ def _events_figures(since, until, regions=None) -> dict[str, dict]:
         "events_held": _per_region(events),
         "parents_reached": {region: value for region, value in reached.items() if value},
         "covered": dict(covered),
+        "events_by_format": {
+            region: {code: len(events) for code, events in formats.items()}
+            for region, formats in by_format.items()
+        },
     }
     cache.set(key, figures, settings.FIGURES_CACHE_SECONDS)
     return figures

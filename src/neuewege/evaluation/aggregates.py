@@ -183,12 +183,11 @@ def _as_date(value) -> date:
 @dataclass(frozen=True)
 class WindowShape:
     """What a window's queries look like (``window_counts``): with kept days inside it, with
-    many stale events (read through a subquery), of some regions only, with attendance."""
+    many stale events (read through a subquery), of some regions only."""
 
     kept: bool
     many: bool
     regions: bool
-    present: bool
 
 
 WINDOW = {
@@ -197,17 +196,14 @@ WINDOW = {
 KEPT_DAYS = {name: Param(name, DateField()) for name in ("first_day", "end_day")}
 
 
-def window_counts(
-    since: datetime, until: datetime, *, regions: list[int] | None = None, present: bool = True
-):
+def window_counts(since: datetime, until: datetime, *, regions: list[int] | None = None):
     """The dates held and the registrations marked present in [since, until), from the kept
     counts per day (``DayCount``) of the whole days inside it (not of the events changed since
     they were kept) and from the rows for the rest: a few kept rows per event instead of every
     registration. Held: (event, region, centre, format, dates held) rows; present: (region,
     centre, registrations marked present) rows — a date's on the day of the date, a course's
     on the day of its first date (the evaluation's rule). ``regions``: of these regions only
-    (None: of every region); ``present``: False for the dates held only. Four queries (three
-    without ``present``), whatever is stale, each compiled once per shape
+    (None: of every region). Four queries, whatever is stale, each compiled once per shape
     (``core.compiled``)."""
     kept_from = _day_start(since, up=True)
     kept_until = max(kept_from, _day_start(until, up=False))
@@ -219,7 +215,6 @@ def window_counts(
         # many (after a migration marked every event): a subquery instead of a list
         many=len(stale) > LISTED_EVENTS,
         regions=regions is not None,
-        present=present,
     )
     values = {
         "since": since,
@@ -231,36 +226,32 @@ def window_counts(
         "stale": stale,
         "regions": list(regions or []),
     }
+
+    def rows(name, model, build):
+        return compiled((name, shape), model, lambda: build(shape)).rows(**values)
+
     held = [
         (row.event_id, row.region, row.centre, row.format, row.sessions)
-        for row in compiled(("window-held", shape), EventSession, lambda: _window_held(shape)).rows(
-            **values
-        )
+        for row in rows("window-held", EventSession, _window_held)
     ]
-    attended = []
-    if present:
-        attended = [
-            (row.region, row.centre, row.attended)
-            for row in compiled(
-                ("window-present", shape), Registration, lambda: _window_present(shape)
-            ).rows(**values)
-        ]
+    attended = [
+        (row.region, row.centre, row.attended)
+        for row in rows("window-present", Registration, _window_present)
+    ]
     if shape.kept:
-        for row in compiled(("window-kept", shape), DayCount, lambda: _window_kept(shape)).rows(
-            **values
-        ):
+        for row in rows("window-kept", DayCount, _window_kept):
             held.append(
                 (row.event_id, row.region_id, row.family_centre_id, row.format, row.sessions)
             )
-            if present:
-                attended.append((row.region_id, row.family_centre_id, row.attended))
+            attended.append((row.region_id, row.family_centre_id, row.attended))
     return held, attended
 
 
-def _window_stale(shape: WindowShape, column: str = "event_id"):
+def _window_stale(shape: WindowShape):
+    """The stale events: listed in one parameter, or when many read through a subquery."""
     if shape.many:
-        return Q(**{f"{column}__in": stale_events()})
-    return OneOf(column, "stale")
+        return Q(event_id__in=stale_events())
+    return OneOf("event_id", "stale")
 
 
 def _window_parts(shape: WindowShape, begins: str, event: str) -> list:
