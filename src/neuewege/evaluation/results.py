@@ -485,24 +485,18 @@ def _compute(filters: Filters, now: datetime) -> dict:
             .filter(**{f"{field}__gt": 0})
             .exclude(month__in=months)
         )
-        return (
-            rows.values(*fields)
+        return list(
+            rows.values_list(*fields)
             .annotate(n=Count("pk"))
             .order_by()
-            .union(kept.values(*fields).annotate(n=Sum(field)).order_by(), all=True)
+            .union(kept.values_list(*fields).annotate(n=Sum(field)).order_by(), all=True)
         )
 
     context = ("region_id", "format", "month")
-    raw["invitations"] = [
-        (row["region_id"], row["format"], row["month"], row["n"])
-        for row in survey_counts(_survey_scope(filters), context, "invitations", sent=True)
-    ]
-    raw["responses"] = [
-        (row["region_id"], row["format"], row["month"], row["n"])
-        for row in survey_counts(_survey_scope(filters), context, "responses")
-    ]
+    raw["invitations"] = survey_counts(_survey_scope(filters), context, "invitations", sent=True)
+    raw["responses"] = survey_counts(_survey_scope(filters), context, "responses")
     raw["wider_responses"] = [
-        (place, row["format"], row["month"], row["n"])
+        (place, *row)
         for place in filters.wider_places
         for row in survey_counts(
             _survey_scope(filters, place=place), ("format", "month"), "responses"
@@ -515,32 +509,24 @@ def _compute(filters: Filters, now: datetime) -> dict:
     # and to "useful", and one per step it names; the index on (response, question, choice)
     # finds them for the responses of the selection.
     raw["answers"] = [
-        (
-            row["region"],
-            row["format"],
-            row["month"],
-            questions[row["question_id"]],
-            row["choice"],
-            row["answers"],
-            row["helpful"],
-        )
-        for row in Answer.objects.filter(
+        (region, code, month, questions[question], choice, answers, helpful)
+        for question, choice, region, code, month, answers, helpful in Answer.objects.filter(
             response_id__in=responses.values("pk"), question_id__in=list(questions)
         )
-        .values(
+        .values_list(
             "question_id",
             "choice",
-            region=F("response__region_id"),
-            format=F("response__format"),
-            month=F("response__month"),
+            "response__region_id",
+            "response__format",
+            "response__month",
         )
         .annotate(answers=Count("pk"), helpful=Count("pk", filter=Q(number__gte=HELPFUL_FROM)))
         .order_by()
         .union(
             AnswerCount.objects.filter(_survey_scope(filters), question_id__in=list(questions))
             .exclude(month__in=months)
-            .values("question_id", "choice", "region_id", "format", "month")
-            .annotate(answers=Sum("answers"), helpful=Sum("helpful"))
+            .values_list("question_id", "choice", "region_id", "format", "month")
+            .annotate(kept_answers=Sum("answers"), kept_helpful=Sum("helpful"))
             .order_by(),
             all=True,
         )
