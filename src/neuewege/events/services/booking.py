@@ -338,12 +338,16 @@ def _unit_problems(event, unit, booking: Booking, valid=(), email_taken=None, be
     digits = phone_digits(booking.phone) if "phone" not in valid else ""
     if not email and not digits:
         return errors
-    active = _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED)
-    if besides is not None:
-        active = active.exclude(pk=besides.pk)
+
+    def active():  # built only when asked (a booking of a rush has its answer already)
+        registrations = _unit_registrations(event, unit).exclude(
+            status=Registration.Status.CANCELLED
+        )
+        return registrations if besides is None else registrations.exclude(pk=besides.pk)
+
     if email and email_taken is None:
-        email_taken = active.filter(email=email).exists()
-    if (email and email_taken) or (digits and _phone_taken(active, digits)):
+        email_taken = active().filter(email=email).exists()
+    if (email and email_taken) or (digits and _phone_taken(active(), digits)):
         field_name = "email" if email else "phone"
         errors[field_name] = _("Someone with this contact is already registered for this date.")
     return errors
