@@ -6,12 +6,15 @@ sent after the commit, and only the booking's own."""
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from neuewege.core.errors import ValidationFailed
 from neuewege.evaluation.models import StaleEvent
-from neuewege.events.models import Notification, Registration
+from neuewege.events.models import Notification, ParentEvent, Registration
 from neuewege.events.services.booking import book
+from tests.events.test_public_pages import booking_data, start_url
 from tests.factories import make_event
 
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -131,3 +134,73 @@ def test_the_message_leaves_after_the_commit_and_only_the_bookings_own(
     assert len(callbacks) == 1
     assert [message.to for message in mail.outbox] == [["ayse@example.org"]]
     assert Notification.objects.get(registration__email="older@example.org").sent_at is None
+
+
+def answered(event, session, address: str) -> Client:
+    """A parent's browser standing before "confirm" (the form sent, the check page next)."""
+    parent = Client()
+    sent = parent.post(start_url(event, session), booking_data(event, session, email=address))
+    assert sent.status_code == 302
+    return parent
+
+
+def confirm(parent: Client, event):
+    return parent.post(reverse("booking-check", args=[event.pk]), {"confirm": "1"})
+
+
+def test_confirming_reads_the_event_once_and_sends_in_a_fixed_number_of_statements(
+    family_centre, consent, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    event = make_event(family_centre, capacity=1)
+    session = event.sessions.get()
+    parents = [answered(event, session, f"p{n}@example.org") for n in range(6)]
+    counts = []
+    for parent in parents:
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            done = confirm(parent, event)
+        assert done.status_code == 302
+        sql = statements(queries)
+        counts.append(len(sql))
+        if parent is not parents[0]:  # (the place is decided again under the exclusive lock)
+            # the event's row: read once, under its lock (nothing before it)
+            assert [s for s in sql if 'FROM "events_parentevent"' in s] == [
+                after_the_lock(sql, event)[0]
+            ]
+        # the message: read once, to be sent (no list of the messages due first)
+        assert len([s for s in sql if s.startswith('SELECT "events_notification"')]) == 1
+    # a waiting list of one or of four: the same statements (booking, message, session)
+    assert counts[2:] == [counts[1]] * 4
+    statuses = list(Registration.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["confirmed"] + ["waitlisted"] * 5
+    assert [message.to for message in mail.outbox] == [[f"p{n}@example.org"] for n in range(6)]
+
+
+def test_an_event_taken_off_the_parents_pages_before_the_confirm_books_nothing(
+    family_centre, consent
+):
+    event = make_event(family_centre)
+    session = event.sessions.get()
+    parent = answered(event, session, "late@example.org")
+    ParentEvent.objects.filter(pk=event.pk).update(status=ParentEvent.Status.DRAFT)
+    assert confirm(parent, event).status_code == 404
+    ParentEvent.objects.filter(pk=event.pk).update(status=ParentEvent.Status.PUBLISHED)
+    assert not Registration.objects.exists()
+    assert confirm(parent, event).status_code == 302  # the answers still wait for "confirm"
+    assert Registration.objects.get().email == "late@example.org"
+
+
+def test_parents_without_e_mail_are_not_taken_for_the_same_contact(family_centre, booking_for):
+    event = make_event(family_centre, capacity=1)
+    session = event.sessions.get()
+    for phone in ("0170 1111111", "0170 2222222"):
+        book(
+            event_id=event.pk,
+            session_id=session.pk,
+            booking=booking_for(email="", phone=phone),
+        )
+    statuses = list(Registration.objects.order_by("pk").values_list("status", flat=True))
+    assert statuses == ["confirmed", "waitlisted"]

@@ -237,18 +237,18 @@ def booking_start(request, pk):
 @parent_page
 @limits.limit_posts("booking", MESSAGE_PAGE)
 def booking_check(request, pk):
+    key = PENDING % pk
+    pending = request.session.get(key)
+    if pending and request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request, pk, key, pending)
     event = search.public_event(pk)
     if event is None:
         return event_not_found(request)
-    key = PENDING % event.pk
-    pending = request.session.get(key)
     if not pending:
         token = request.session.get(BOOKED, {}).get(str(event.pk))
         if token:
             return redirect("booking-manage", token=token)
         return redirect("booking-start", pk=event.pk)
-    if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request, event, key, pending)
     session = search.booking_session(event, pending.get("session"))
     if session is None:
         return _unavailable(request, event)
@@ -275,10 +275,12 @@ def booking_check(request, pk):
     )
 
 
-def _confirm(request, event, key, pending):
+def _confirm(request, pk, key, pending):
     """The last step, the one a rush of parents takes at the same moment: nothing is read
-    beforehand that ``book`` decides anyway (whether the date can still be booked, under the
-    event's row lock), nothing is rendered on success (a redirect to the booking's page)."""
+    beforehand that ``book`` decides anyway (whether the event is still shown and the date can
+    still be booked, under the event's row lock; the answers waiting in the session were
+    given on the event's page), nothing is rendered on success (a redirect to the booking's
+    page). The event is read only to explain a refusal."""
     booking = Booking(
         **{name: pending.get(name) for name in BOOKING_FIELDS}, language=get_language()
     )
@@ -288,12 +290,15 @@ def _confirm(request, event, key, pending):
         return limits.too_many(request, wait, MESSAGE_PAGE)
     try:
         registration, token = book(
-            event_id=event.pk,
+            event_id=pk,
             session_id=pending.get("session"),
             booking=booking,
             submission_key=pending.get("submission", ""),
         )
     except DomainError as error:
+        event = search.public_event(pk)
+        if event is None:  # no longer shown to parents
+            return event_not_found(request)
         if set(error.errors) <= UNIT_ERRORS:
             return _unavailable(request, event, error)
         session = search.booking_session(event, pending.get("session"))
@@ -304,7 +309,7 @@ def _confirm(request, event, key, pending):
         _add_errors(form, error)
         return _render_form(request, event, session, form)
     del request.session[key]
-    request.session[BOOKED] = request.session.get(BOOKED, {}) | {str(event.pk): token}
+    request.session[BOOKED] = request.session.get(BOOKED, {}) | {str(pk): token}
     request.session[JUST_BOOKED] = registration.pk
     return redirect("booking-manage", token=token)
 

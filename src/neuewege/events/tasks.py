@@ -54,9 +54,10 @@ def send_due_notifications(ids: list[int] | None = None) -> str:
         .exclude(registration__email="")
         .order_by("created_at", "pk")
     )
-    if ids is not None:
-        due = due.filter(pk__in=ids)
-    for pk in list(due.values_list("pk", flat=True)):
+    # the messages of one change, sent after its commit: each is read (and left when not due)
+    # under its lock below, so no list is read first
+    pks = sorted(ids) if ids is not None else list(due.values_list("pk", flat=True))
+    for pk in pks:
         try:
             with transaction.atomic(durable=True):
                 notification = (

@@ -16,8 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -277,29 +275,45 @@ def _unit_state(event: ParentEvent, session_id, email: str, registration: Regist
     row lock in one query with what the decision needs besides the ``registration`` being
     made: ``confirmed`` (the unit's confirmed registrations), ``waiting`` (anyone on its
     waiting list) and ``email_taken`` (an active registration of the unit with this e-mail
-    address). None when the date is not there or cancelled."""
-    unit = Registration.objects.filter(event_id=event.pk).exclude(pk=registration.pk)
+    address). None when the date is not there or cancelled.
+
+    Written out in SQL: it runs for every booking of a rush, and building the same query with
+    its three subqueries through the ORM took twice as long as running it."""
+    if not event.is_course and not session_id:
+        return None
+    registrations = connection.ops.quote_name(Registration._meta.db_table)
+    sessions = connection.ops.quote_name(EventSession._meta.db_table)
+    unit = "r.event_id = %s AND r.id <> %s"
     if not event.is_course:
-        unit = unit.filter(session_id=OuterRef("pk"))
-    unit = unit.order_by()
-    sessions = event.sessions.filter(is_cancelled=False)
-    if not event.is_course:
-        sessions = sessions.filter(pk=session_id) if session_id else sessions.none()
-    return sessions.annotate(
-        confirmed=Coalesce(
-            Subquery(
-                unit.filter(status=Registration.Status.CONFIRMED)
-                .values("event_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        ),
-        waiting=Exists(unit.filter(status=Registration.Status.WAITLISTED)),
-        email_taken=Exists(unit.exclude(status=Registration.Status.CANCELLED).filter(email=email))
-        if email
-        else Value(False),
-    ).first()
+        unit += " AND r.session_id = s.id"
+    date = "" if event.is_course else "AND s.id = %s"
+    query = f"""SELECT s.*,
+            (SELECT COUNT(*) FROM {registrations} r WHERE {unit} AND r.status = %s) AS confirmed,
+            EXISTS (SELECT 1 FROM {registrations} r WHERE {unit} AND r.status = %s) AS waiting,
+            EXISTS (
+                SELECT 1 FROM {registrations} r
+                WHERE {unit} AND r.status <> %s AND r.email = %s AND r.email <> ''
+            ) AS email_taken
+        FROM {sessions} s
+        WHERE s.event_id = %s AND NOT s.is_cancelled {date}
+        ORDER BY s.starts_at, s.id
+        LIMIT 1"""  # noqa: S608 - the names of our tables; every value a parameter
+    mine = [event.pk, registration.pk]
+    params = [
+        *mine,
+        Registration.Status.CONFIRMED.value,
+        *mine,
+        Registration.Status.WAITLISTED.value,
+        *mine,
+        Registration.Status.CANCELLED.value,
+        email or "",
+        event.pk,
+        *([] if event.is_course else [session_id]),
+    ]
+    session = next(iter(EventSession.objects.raw(query, params)), None)
+    if session is not None:  # SQLite answers EXISTS with 0 or 1
+        session.waiting, session.email_taken = bool(session.waiting), bool(session.email_taken)
+    return session
 
 
 def _check_bookable(event: ParentEvent, session: EventSession | None):
@@ -324,12 +338,16 @@ def _unit_problems(event, unit, booking: Booking, valid=(), email_taken=None, be
     digits = phone_digits(booking.phone) if "phone" not in valid else ""
     if not email and not digits:
         return errors
-    active = _unit_registrations(event, unit).exclude(status=Registration.Status.CANCELLED)
-    if besides is not None:
-        active = active.exclude(pk=besides.pk)
+
+    def active():  # built only when asked (a booking of a rush has its answer already)
+        registrations = _unit_registrations(event, unit).exclude(
+            status=Registration.Status.CANCELLED
+        )
+        return registrations if besides is None else registrations.exclude(pk=besides.pk)
+
     if email and email_taken is None:
-        email_taken = active.filter(email=email).exists()
-    if (email and email_taken) or (digits and _phone_taken(active, digits)):
+        email_taken = active().filter(email=email).exists()
+    if (email and email_taken) or (digits and _phone_taken(active(), digits)):
         field_name = "email" if email else "phone"
         errors[field_name] = _("Someone with this contact is already registered for this date.")
     return errors
