@@ -182,12 +182,26 @@ def _as_date(value) -> date:
 
 @dataclass(frozen=True)
 class WindowShape:
-    """What a window's queries look like (``window_counts``): with kept days inside it, with
-    many stale events (read through a subquery), of some regions only."""
+    """What a window's queries look like (``window_counts``): with kept days inside it (and
+    a part of a day before them, after them), with many stale events (read through a
+    subquery), of some regions only."""
 
     kept: bool
+    head: bool
+    tail: bool
     many: bool
     regions: bool
+
+    def ranges(self) -> list[tuple]:
+        """The (from, until, of the stale events only) ranges counted from the rows."""
+        since, kept_from, kept_until, until = WINDOW.values()
+        if not self.kept:
+            return [(since, until, False)]
+        return [
+            *([(since, kept_from, False)] if self.head else []),
+            *([(kept_until, until, False)] if self.tail else []),
+            (kept_from, kept_until, True),
+        ]
 
 
 WINDOW = {
@@ -210,8 +224,11 @@ def window_counts(since: datetime, until: datetime, *, regions: list[int] | None
     # read once: the same events left out of the kept rows as counted from their rows, even if
     # the recount job commits meanwhile (a few: the job clears them every 15 minutes)
     stale = sorted(set(stale_events().values_list("event_id", flat=True)))
+    kept = kept_from < kept_until
     shape = WindowShape(
-        kept=kept_from < kept_until,
+        kept=kept,
+        head=kept and since < kept_from,
+        tail=kept and kept_until < until,
         # many (after a migration marked every event): a subquery instead of a list
         many=len(stale) > LISTED_EVENTS,
         regions=regions is not None,
@@ -257,16 +274,11 @@ def _window_stale(shape: WindowShape):
 def _window_parts(shape: WindowShape, begins: str, event: str) -> list:
     """The selections of ``window_counts`` counted from the rows: the window's edges outside
     the kept days, and the stale events' dates inside them."""
-    since, kept_from, kept_until, until = WINDOW.values()
-    if not shape.kept:
-        parts = [Q(**{f"{begins}__gte": since, f"{begins}__lt": until})]
-    else:
-        parts = [
-            Q(**{f"{begins}__gte": since, f"{begins}__lt": kept_from}),
-            Q(**{f"{begins}__gte": kept_until, f"{begins}__lt": until}),
-            Q(**{f"{begins}__gte": kept_from, f"{begins}__lt": kept_until})
-            & Q(_window_stale(shape)),
-        ]
+    parts = [
+        Q(**{f"{begins}__gte": start, f"{begins}__lt": end})
+        & (Q(_window_stale(shape)) if stale else Q())
+        for start, end, stale in shape.ranges()
+    ]
     if shape.regions:
         parts = [part & Q(OneOf(f"{event}family_centre__region_id", "regions")) for part in parts]
     return parts
@@ -277,15 +289,10 @@ def _window_held(shape: WindowShape) -> QuerySet:
 
 
 def _window_present(shape: WindowShape) -> QuerySet:
-    since, kept_from, kept_until, until = WINDOW.values()
-    if not shape.kept:
-        courses = [courses_begun(since, until)]
-    else:
-        courses = [
-            courses_begun(since, kept_from),
-            courses_begun(kept_until, until),
-            courses_begun(kept_from, kept_until) & Q(_window_stale(shape)),
-        ]
+    courses = [
+        courses_begun(start, end) & (Q(_window_stale(shape)) if stale else Q())
+        for start, end, stale in shape.ranges()
+    ]
     if shape.regions:
         courses = [
             part & Q(OneOf("event__family_centre__region_id", "regions")) for part in courses
