@@ -161,12 +161,15 @@ def _registration(row: dict) -> tuple:
     )
 
 
-def courses_begun(since, until) -> Q:
+def courses_begun(since, until, among: Q | None = None) -> Q:
     """The courses whose first date that is not cancelled lies in [since, until): with such a
-    date in it and none before (through the index on the dates' start)."""
+    date in it and none before (through the index on the dates' start). ``among``: of these
+    events only (``event_id``), asked first (the stale events: often none, where a year's
+    courses would be looked through)."""
     dates = EventSession.objects.filter(is_cancelled=False)
     begun = (
         dates.of_live_events()
+        .filter(among or Q())
         .filter(event__shape=ParentEvent.Shape.COURSE, starts_at__gte=since, starts_at__lt=until)
         .exclude(Exists(dates.filter(event_id=OuterRef("event_id"), starts_at__lt=since)))
         .values("event_id")
@@ -290,7 +293,7 @@ def _window_held(shape: WindowShape) -> QuerySet:
 
 def _window_present(shape: WindowShape) -> QuerySet:
     courses = [
-        courses_begun(start, end) & (Q(_window_stale(shape)) if stale else Q())
+        courses_begun(start, end, Q(_window_stale(shape)) if stale else None)
         for start, end, stale in shape.ranges()
     ]
     if shape.regions:

@@ -372,7 +372,7 @@ def _compute(filters: Filters, now: datetime) -> dict:
             ],
             courses=[
                 courses & aggregates.courses_begun(kept_until, end),
-                courses & aggregates.courses_begun(start, kept_until) & Q(event_id__in=stale),
+                courses & aggregates.courses_begun(start, kept_until, Q(event_id__in=stale)),
             ],
         )
     ]
