@@ -21,6 +21,7 @@ from .pages import EMAIL, STATE_EMAIL, bench_account, signed_in_client, stopwatc
 from .scenarios import REGION_KEY
 
 PAGE_TARGET_MS = 500
+STATE_RESULTS_TARGET_MS = 150  # the state-wide results from kept counts, cold (issue 19)
 PDF_TARGET_MS = 5000
 REPEAT = 9  # cold requests per scenario (the PDF: 3)
 
@@ -33,7 +34,7 @@ def scenarios() -> list[dict]:
             "title": "state-wide results, all regions, this year",
             "auth": "state",
             "path": "/state/results/",
-            "target_ms": PAGE_TARGET_MS,
+            "target_ms": STATE_RESULTS_TARGET_MS,
             "repeat": REPEAT,
         },
         {

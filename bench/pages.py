@@ -515,6 +515,11 @@ def run() -> dict:
             if scenario.target_ratio is not None:
                 entry["ratio_pass"] = entry["ratio"] >= scenario.target_ratio
             entry["p95_pass"] = load["p95_ms"] <= scenario.target_p95_ms
+            if scenario.target_in_process_ms is not None:
+                entry["target_in_process_ms"] = scenario.target_in_process_ms
+                entry["in_process_pass"] = (
+                    measured["in_process_ms"] <= scenario.target_in_process_ms
+                )
         scenarios.append(entry)
     result = {
         "users": USERS,
@@ -577,7 +582,12 @@ def pages_table(result: dict) -> str:
                 f"{s['p95_ms']:.0f}",
                 f"{s['failures']}/{s['requests']}",
                 s["queries"],
-                f"{s['in_process_ms']:.1f}",
+                f"{s['in_process_ms']:.1f}"
+                + (
+                    f" {common.verdict(s['in_process_pass'])} (≤ {s['target_in_process_ms']})"
+                    if "in_process_pass" in s
+                    else ""
+                ),
                 f"{s['sql_ms']:.1f} / {s['template_ms']:.1f} / {s['other_ms']:.1f}",
                 *targets,
             ]
