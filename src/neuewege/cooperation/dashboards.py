@@ -334,7 +334,9 @@ def state_totals(today: date | None = None) -> StateTotals:
             sum(indicators.values(code, ids, year_ago).values()),
         )
 
-    now, before = _events_by_format(today), _events_by_format(year_ago)
+    now, before = (
+        indicators.events_by_format(*indicators.window(day)) for day in (today, year_ago)
+    )
     formats = Format.objects.order_by("pk").values_list("code", "name")
     return StateTotals(
         regions=len(regions),
@@ -349,17 +351,6 @@ def state_totals(today: date | None = None) -> StateTotals:
             (name, Trend(now.get(code, 0), before.get(code, 0))) for code, name in formats
         ],
     )
-
-
-def _events_by_format(today: date) -> dict[str, int]:
-    """The events held in the twelve months up to ``today`` per format (its code), in the
-    whole state: kept FIGURES_CACHE_SECONDS."""
-    key = f"figures:state:formats-by-code:{today.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = indicators.events_by_format(*indicators.window(today))
-        cache.set(key, figures, settings.FIGURES_CACHE_SECONDS)
-    return figures
 
 
 @dataclass(frozen=True)

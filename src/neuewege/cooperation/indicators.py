@@ -62,9 +62,8 @@ def covered_centres(region_id: int, today: date | None = None) -> list[int]:
 
 def _events_figures(since, until, regions=None) -> dict[str, dict]:
     """The three figures of the events per region (and the family centres covered, and the
-    events per format), counted
-    together (four queries) and kept in the cache together: of every region, or of
-    ``regions`` only unless every region's are in the cache."""
+    events per format), counted together (four queries) and kept in the cache together: of
+    every region, or of ``regions`` only unless every region's are in the cache."""
     key = f"figures:events:{since.isoformat()}:{until.isoformat()}"  # with covered, formats
     figures = cache.get(key)
     if figures is not None:
