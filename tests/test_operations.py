@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
-from neuewege.core.models import ImportBatch, Institution, Person, User
+from neuewege.core.models import ImportBatch, Institution, Person, Region, User
 
 OPERATOR = {  # the operator's details the legal pages need (core/legal.py)
     "NEUEWEGE_OPERATOR_NAME": "Kreis Wesel",
@@ -177,6 +177,10 @@ def test_state_dataset_has_the_programmes_scale():
     assert institutions.values("region").distinct().count() == 53
     assert institutions.filter(kind="family_centre").count() == 3322
     assert institutions.filter(kind="employment_agency").count() == 30
+    # every region is in an agency's district: its own, or the nearest one's
+    for region in Region.objects.filter(institutions__isnull=False).distinct():
+        agencies = Institution.objects.serving(region).filter(kind="employment_agency")
+        assert agencies.count() == 1, region
     assert institutions.filter(kind="job_centre").count() == 53
     assert institutions.filter(kind="job_centre", job_centre_type="municipal").count() == 18
     assert institutions.filter(kind="youth_welfare_office").count() == 186

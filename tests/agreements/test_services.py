@@ -23,6 +23,7 @@ from neuewege.agreements.models import (
     Party,
     Signature,
 )
+from neuewege.agreements.permissions import SEE
 from neuewege.agreements.reminders import run_out
 from neuewege.core.access import access_for
 from neuewege.core.errors import PermissionDenied, ValidationFailed
@@ -655,3 +656,31 @@ def test_an_event_without_sessions_ahead_is_not_enough(
     with pytest.raises(ValidationFailed) as error:
         make_centre_agreement(coord, centre, [job_centre, employment_agency])
     assert "{{veranstaltungen}}" in messages(error, "clauses")
+
+
+# An Agentur für Arbeit's district covers several regions (30 districts for 53 in NRW)
+
+
+def test_the_agency_whose_district_covers_the_region_is_a_party_and_signs(
+    borken_coord, borken_parties, employment_agency, aa_staff
+):
+    """Borken has no agency of its own here: Wesel's serves it. Before the state level sets
+    that, Wesel's agency is refused as a party; after, it is one, and its staff sign."""
+    job_centre, _borken_agency, youth_office = borken_parties
+    parties = [job_centre, employment_agency, youth_office]
+    before = counts()
+    with pytest.raises(ValidationFailed) as error:
+        make_framework(borken_coord, parties)
+    assert employment_agency.name in messages(error, "parties")
+    assert counts() == before
+    assert not access_for(aa_staff).has(SEE, job_centre.region)
+
+    employment_agency.also_serves.add(job_centre.region)
+    agreement = make_framework(borken_coord, parties)
+    assert {party.institution for party in agreement.parties.all()} == set(parties)
+    services.send_for_signature(access=borken_coord, agreement=agreement)
+    signer = access_for(aa_staff)
+    assert signer.has(SEE, agreement)
+    party = agreement.parties.get(institution=employment_agency)
+    services.sign(access=signer, agreement=agreement, version=agreement.versions.get(), party=party)
+    assert Signature.objects.get(party=party).signer_name == "Anton Albers"

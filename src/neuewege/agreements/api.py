@@ -250,7 +250,8 @@ class AgreementIn(Input):
     party_ids: list[BodyId] = Field(
         ...,
         max_length=MAX_PARTIES,
-        description="Institutions of the region; the template's party kinds, each at least once",
+        description="Institutions of the region or whose district covers it; the template's "
+        "party kinds, each at least once",
     )
     starts_on: Day
     ends_on: Day = Field(..., description="After the start, at most 10 years")
@@ -569,9 +570,10 @@ def list_agreements(request, key: RegionKeyPath):
 def create_agreement(request, key: RegionKeyPath, payload: AgreementIn):
     """A draft agreement from the template, the region's clause variants where it has them,
     its first version filled with the platform's data (the coordinator). The rules (422 at the
-    field): the parties are institutions of the region of the template's kinds, one of each at
-    least (the family centre's agreement: its centre is a party); the end after the start;
-    every placeholder of the clauses filled (else at ``clauses``)."""
+    field): the parties are institutions of the region (or whose district covers it) of the
+    template's kinds, one of each at least (the family centre's agreement: its centre is a
+    party); the end after the start; every placeholder of the clauses filled (else at
+    ``clauses``)."""
     access = api_access(request)
     region = permitted_region(access, key, SEE)
     centre = None
@@ -582,7 +584,7 @@ def create_agreement(request, key: RegionKeyPath, payload: AgreementIn):
                 {"family_centre_id": _("Unknown family centre or not of this region.")}
             )
     ids = list(dict.fromkeys(payload.party_ids))
-    found = Institution.objects.filter(region=region).in_bulk(ids)
+    found = Institution.objects.serving(region).in_bulk(ids)
     if len(found) != len(ids):
         raise ValidationFailed({"party_ids": _("Unknown institution or not of this region.")})
     agreement = call(

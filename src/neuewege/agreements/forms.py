@@ -69,11 +69,11 @@ class AgreementForm(TermFields):
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
-        institutions = Institution.objects.filter(region=region).order_by("kind", "name")
+        institutions = Institution.objects.order_by("kind", "name")
         self.fields["family_centre"].queryset = institutions.filter(
-            kind=Institution.Kind.FAMILY_CENTRE
+            region=region, kind=Institution.Kind.FAMILY_CENTRE
         )
-        self.fields["parties"].queryset = institutions.filter(
+        self.fields["parties"].queryset = institutions.serving(region).filter(
             kind__in=set(PARTY_KINDS[Kind.FRAMEWORK]) | set(PARTY_KINDS[Kind.FAMILY_CENTRE])
         ).exclude(kind=Institution.Kind.FAMILY_CENTRE)
         self.fields["parties"].label_from_instance = lambda institution: (

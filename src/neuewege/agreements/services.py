@@ -142,10 +142,11 @@ def template_clauses(kind: str, region) -> list[ClauseVersion]:
 def _party_errors(kind, region, centre, parties) -> dict:
     errors = {}
     wanted = PARTY_KINDS[kind]
+    serving = set(Institution.objects.serving(region).values_list("pk", flat=True))
     wrong = [
         institution.name
         for institution in parties
-        if institution.region_id != region.pk or institution.kind not in wanted
+        if institution.pk not in serving or institution.kind not in wanted
     ]
     if wrong:
         errors["parties"] = [

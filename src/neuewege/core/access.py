@@ -220,8 +220,13 @@ class Access:
             return {}
         if self.sees_all_regions:
             regions = Region.objects.all()
-        elif self.user.role == User.Role.STAFF:
-            regions = Region.objects.filter(institutions__people__account=self.user)
+        elif self.user.role == User.Role.STAFF:  # their institution's region and district
+            serves = Institution.also_serves.through.objects.filter(
+                institution__people__account=self.user
+            )
+            regions = Region.objects.filter(
+                Q(institutions__people__account=self.user) | Q(pk__in=serves.values("region_id"))
+            )
         else:
             regions = self.user.regions.all()
         return {region.key: region for region in regions}

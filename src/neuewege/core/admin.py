@@ -1,5 +1,6 @@
 """The Django admin, for superusers (operators). Staff work in the application itself."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
@@ -37,13 +38,26 @@ class NetworkMemberInline(admin.TabularInline):
     extra = 0
 
 
+class InstitutionAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        served = data.get("also_serves")
+        if served and data.get("kind") != Institution.Kind.EMPLOYMENT_AGENCY:
+            self.add_error("also_serves", _("Only an Agentur für Arbeit serves further regions."))
+        elif served and data.get("region") in served:
+            self.add_error("also_serves", _("Its own region is not a further region."))
+        return data
+
+
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    form = InstitutionAdminForm
     list_display = ["name", "kind", "region", "postcode", "town"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "town", "postcode", "external_id"]
     list_select_related = ["region"]
     raw_id_fields = ["youth_welfare_office"]
+    filter_horizontal = ["also_serves"]  # an agency's district: reference data, like regions
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [OpeningPeriodInline, NetworkMemberInline]
 

@@ -63,6 +63,12 @@ class InstitutionQuerySet(models.QuerySet):
     def family_centres(self):
         return self.filter(kind=Institution.Kind.FAMILY_CENTRE)
 
+    def serving(self, region):
+        """The institutions of ``region`` and those whose district also covers it (an Agentur
+        für Arbeit's district spans several regions)."""
+        covering = Institution.also_serves.through.objects.filter(region=region)
+        return self.filter(Q(region=region) | Q(pk__in=covering.values("institution_id")))
+
 
 class Institution(models.Model):
     class Kind(models.TextChoices):
@@ -137,6 +143,17 @@ class Institution(models.Model):
         related_name="district_centres",
         limit_choices_to={"kind": "youth_welfare_office"},
         verbose_name=_("youth welfare office"),
+    )
+    also_serves = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="served_by",
+        verbose_name=_("also serves"),
+        help_text=_(
+            "Further regions of the institution's district: an Agentur für Arbeit serves several "
+            "Kreise. Its people work with those regions too and it can be a party of their "
+            "agreements."
+        ),
     )
     district = models.CharField(
         _("district (Jugendamtsbezirk)"),

@@ -310,6 +310,7 @@ class Generator:
             region.key: region for region in Region.objects.filter(key__in=plan.regions)
         }
         self.institutions, self.people, self.periods, self.members = [], [], [], []
+        self.agencies, self.seats = {}, {}  # per region key: its agency, its job centre
         self.counter = 0
 
     def already_generated(self):
@@ -335,7 +336,27 @@ class Generator:
         for person in self.people:
             person.institution_id = person.institution.pk
         Person.objects.bulk_create(self.people, batch_size=2000)
+        Institution.also_serves.through.objects.bulk_create(self.agency_districts(), 1000)
         return len(self.institutions), len(self.people)
+
+    def agency_districts(self):
+        """A region without an agency of its own is in the district of the nearest one (30
+        agency districts for 53 regions in NRW)."""
+        if not self.agencies:
+            return []
+        links = []
+        for key, seat in self.seats.items():
+            if key in self.agencies:
+                continue
+            nearest = min(
+                self.agencies.values(),
+                key=lambda agency: (agency.latitude - seat.latitude) ** 2
+                + (agency.longitude - seat.longitude) ** 2,
+            )
+            links.append(
+                Institution.also_serves.through(institution=nearest, region=self.regions[key])
+            )
+        return links
 
     # building blocks
 
@@ -415,6 +436,7 @@ class Generator:
             agency = self.institution(
                 region, Institution.Kind.EMPLOYMENT_AGENCY, f"Agentur für Arbeit {seat}", town=seat
             )
+            self.agencies[key] = agency
             self.person(
                 agency, Person.Function.BCA, ["parent_cafe", "info_session", "parent_course"]
             )
@@ -428,6 +450,7 @@ class Generator:
             town=seat,
             job_centre_type="municipal" if municipal else "joint",
         )
+        self.seats[key] = job_centre
         self.person(
             job_centre, Person.Function.BCA, ["parent_cafe", "info_session", "parent_course"]
         )
