@@ -400,7 +400,7 @@ def fetch(client, url):
     response = client.get(url)
     assert response.status_code == 302, response.content
     file = ExportFile.objects.latest("pk")
-    assert response["Location"] == reverse("export-file", args=[file.pk])
+    assert response["Location"] == reverse("export-file", args=[file.pk]) + "?download=1"
     make_export.call(file_id=file.pk)
     return client.get(reverse("export-file-download", args=[file.pk]))
 
