@@ -12,8 +12,8 @@
    (bench/training_groups.py: no server, no database; alone: `make bench-groups`),
 7. plans speakers and coverage of the state's family centres with CP-SAT, the LP core and the
    greedy heuristic (bench/coverage.py: no server, no database; alone: `make bench-coverage`),
-8. makes the Gütesiegel evidence pack of the family centre with the most events
-   (bench/evidence.py),
+8. makes the Gütesiegel evidence pack of a family centre with ten years of events (the busiest
+   centre, given a dense history once; bench/evidence.py),
 9. makes the Lotsenbroschüre of a family centre and the HSDS datapackage of the whole state
    (bench/navigator.py; the navigator's search runs with the pages),
 10. draws up an agreement for every family centre of the state and makes all of them as PDFs

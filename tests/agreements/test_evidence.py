@@ -118,8 +118,9 @@ def world(wesel, family_centre):
     register(info, info_session, attended=True)
     register(info, info_session)
     recorded(info)
-    summer = make_event(centre, starts=at(date(2025, 9, 2)), dates=2, title="Sommercafé")
+    summer = make_event(centre, starts=at(date(2025, 9, 2)), dates=3, title="Sommercafé")
     register(summer, summer.sessions.first())
+    summer.sessions.filter(starts_at=at(date(2025, 9, 9))).update(is_cancelled=True)
 
     before = make_event(centre, starts=at(date(2024, 12, 10)), status="held", title="Adventscafé")
     for _ in range(4):
@@ -226,6 +227,7 @@ def test_only_the_periods_events_with_their_attendance(world, english):
         ("Bewerbung", date(2025, 6, 10), 1, 1),
         ("Sommercafé", date(2025, 9, 2), 2, 0),
     ]
+    assert found.events[2].days == [date(2025, 9, 2), date(2025, 9, 16)]  # 9 Sept. cancelled
     assert found.events[0].speaker_text == "Sven Sprecher (Bildungswerk Niederrhein)"
     assert [(row.code, row.events, row.dates, row.attended) for row in found.totals] == [
         ("parent_cafe", 2, 3, 2),
@@ -292,6 +294,7 @@ def test_the_pdf(world, english):
     assert world["agreement"].versions.get().digest[:16] in text.replace(" ", "")
     assert "Entwurf, nie in Kraft" not in text
     assert "< 5" in text
+    assert "09/02/2025, 09/16/2025" in text  # every date held (9 Sept. was cancelled)
     assert "Warnings" in text and "within 6 months after the period" in text
     assert_no_parent_data(text)
 
@@ -326,10 +329,11 @@ def test_the_zip(world, english):
         "Speakers",
         "Parents attended",
     ]
-    assert [(row[0], row[3], row[5]) for row in events[1:]] == [
-        ("2025-03-04", "Frühstück für Eltern", "2"),
-        ("2025-06-10", "Bewerbung", "1"),
-        ("2025-09-02", "Sommercafé", "0"),
+    assert events[0][7] == "Dates"
+    assert [(row[0], row[3], row[5], row[7]) for row in events[1:]] == [
+        ("2025-03-04", "Frühstück für Eltern", "2", "03/04/2025"),
+        ("2025-06-10", "Bewerbung", "1", "06/10/2025"),
+        ("2025-09-02", "Sommercafé", "0", "09/02/2025, 09/16/2025"),
     ]
     assert [(row[0], row[3], row[4], row[5]) for row in trainings[1:]] == [
         ("Jonas Kurz", "2025-10-07", "3", "no"),
@@ -396,7 +400,7 @@ def fetch(client, url):
     response = client.get(url)
     assert response.status_code == 302, response.content
     file = ExportFile.objects.latest("pk")
-    assert response["Location"] == reverse("export-file", args=[file.pk])
+    assert response["Location"] == reverse("export-file", args=[file.pk]) + "?download=1"
     make_export.call(file_id=file.pk)
     return client.get(reverse("export-file-download", args=[file.pk]))
 
@@ -415,7 +419,8 @@ def test_staff_of_the_centre_download_pdf_and_zip(client, world, staff_of):
     response = fetch(client, export_url("pdf", world))
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/pdf"
-    assert "Frühstück für Eltern" in pdf_text(response.content)
+    text = pdf_text(response.content)  # in German: the dates as a German reviewer reads them
+    assert "Frühstück für Eltern" in text and "02.09.2025, 16.09.2025" in text
     response = fetch(client, export_url("zip", world))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -423,6 +428,8 @@ def test_staff_of_the_centre_download_pdf_and_zip(client, world, staff_of):
     with zipfile.ZipFile(io.BytesIO(response.content)) as pack:
         assert pack.testzip() is None
         assert len(pack.namelist()) == 4
+        events = csv_rows(pack.read("veranstaltungen.csv"))
+    assert (events[0][7], events[3][7]) == ("Termine", "02.09.2025, 16.09.2025")
 
 
 def test_the_coordinator_and_the_state_download(client, world, coordinator, state_user):

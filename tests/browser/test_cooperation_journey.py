@@ -140,21 +140,23 @@ def test_coordinator_shares_a_template_and_a_colleague_downloads_it(
 
 def test_the_state_overview_is_made_in_the_background_and_then_downloaded(page, wesel, settings):
     """A long export with the task queue of production: the waiting page's bar (htmx polls)
-    until the worker has made the file, then the link that downloads it."""
+    until the worker has made the file, which then downloads by itself; the link stays."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     UserFactory(role=User.Role.STATE, email="land@nrw.example")
     sign_in(page, "land@nrw.example")
     page.wait_for_url("**/state/")
     page.get_by_role("link", name="Als XLSX herunterladen").click()
-    page.wait_for_url("**/exports/files/*/")
+    page.wait_for_url("**/exports/files/*/?download=1")
     expect(page.get_by_role("heading", name="Alle Regionen im Überblick")).to_be_visible()
     expect(page.get_by_label("Die Datei wird erstellt")).to_be_visible()  # the bar
     expect(page.get_by_text("Warten auf den Hintergrunddienst")).to_be_visible()
     assert_accessible(page)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
-    page.get_by_text("Die Datei ist fertig.").wait_for()  # htmx polled, the page reloaded
+    with page.expect_download() as started:  # htmx polled, the page reloaded and fetched it
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    assert started.value.suggested_filename == "neue-wege-regionen.xlsx"
+    page.get_by_text("Die Datei ist fertig.").wait_for()
     assert_accessible(page)
-    with page.expect_download() as download:
+    with page.expect_download() as download:  # the link, for a second copy
         page.get_by_role("link", name="neue-wege-regionen.xlsx herunterladen").click()
     assert download.value.suggested_filename == "neue-wege-regionen.xlsx"
     sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active

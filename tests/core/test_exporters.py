@@ -591,7 +591,7 @@ def test_a_long_export_shows_a_progress_bar_then_a_link_for_its_account_only(
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     response = client.get(export_url("state-overview", "xlsx"), {"sort": "-events"})
     file = ExportFile.objects.get()
-    assert response.status_code == 302 and response["Location"] == file_url(file)
+    assert response.status_code == 302 and response["Location"] == f"{file_url(file)}?download=1"
     assert (file.owner, file.exporter, file.fmt, file.params, file.language) == (
         state,
         "state-overview",
@@ -603,6 +603,8 @@ def test_a_long_export_shows_a_progress_bar_then_a_link_for_its_account_only(
     assert f'hx-get="{file_url(file)}"' in page and 'hx-trigger="every 1s"' in page
     assert '<progress id="work-progress-bar" max="100" value="0">' in page
     assert "Waiting for the background service" in page
+    waiting = client.get(response["Location"]).content.decode()  # polls the same address
+    assert f'hx-get="{file_url(file)}"' in waiting and "data-download-auto" not in waiting
     polled = client.get(file_url(file), HTTP_HX_REQUEST="true")
     assert polled.content.decode().lstrip().startswith('<div class="kern-progress')
     download = reverse("export-file-download", args=[file.pk])
@@ -613,6 +615,10 @@ def test_a_long_export_shows_a_progress_bar_then_a_link_for_its_account_only(
     page = client.get(file_url(file)).content.decode()
     assert "The file is ready." in page and f'href="{download}"' in page
     assert "work-progress" not in page
+    assert "data-download-auto" not in page  # the page's own address: the link only
+    asked = client.get(response["Location"]).content.decode()  # where the download led
+    assert "data-download-auto" in asked and "data-download-started hidden" in asked
+    assert "The download starts by itself." in asked
     response = client.get(download)
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert response["Content-Disposition"] == 'attachment; filename="neue-wege-regionen.xlsx"'

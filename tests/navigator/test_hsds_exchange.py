@@ -48,7 +48,7 @@ def test_the_state_level_gets_every_region_in_the_background(client, state_user,
     client.force_login(state_user)
     response = client.get("/exports/hsds-datapackage-state.zip")
     file = ExportFile.objects.get()
-    assert response.url == reverse("export-file", kwargs={"pk": file.pk})
+    assert response.url == reverse("export-file", kwargs={"pk": file.pk}) + "?download=1"
     _names, services = members(fetched(client, response).content)
     assert "Schuldnerberatung Borken" in services and "Schuldnerberatung Wesel" in services
 

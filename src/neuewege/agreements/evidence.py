@@ -9,9 +9,9 @@ What it holds:
 - the agreements in force at some day of the period that the centre is a party of (title,
   parties, term, status, the version that was signed and its SHA-256);
 - the events held at the centre in the period — as the evaluation counts them: published, held
-  or closed, with a date not cancelled that began in the period (and by now) — with their date,
-  format, title, speakers (professionals: name and institution) and how many parents attended
-  (registrations marked present at one of those dates); totals by format;
+  or closed, with a date not cancelled that began in the period (and by now) — with each of
+  these dates, format, title, speakers (professionals: name and institution) and how many
+  parents attended (registrations marked present at one of those dates); totals by format;
 - the cooperation partners: the institutions of the agreements' parties and of the speakers;
 - the centre's staff's trainings attended in the period (name, module, date, hours) and who
   reached the ``MIN_TRAINING_HOURS`` the Gütesiegel asks for;
@@ -172,11 +172,23 @@ class AgreementEvidence:
 @dataclass
 class EventEvidence:
     event: ParentEvent
-    first_date: date
-    dates: int  # held in the period
+    days: list[date]  # the dates held in the period, in order
     speakers: list[tuple[str, Institution]]  # (name, institution): professionals
     attended: int  # parents present at one of these dates at least
     unrecorded: int  # dates held without recorded attendance
+
+    @property
+    def first_date(self) -> date:
+        return self.days[0]
+
+    @property
+    def dates(self) -> int:
+        return len(self.days)
+
+    @property
+    def days_text(self) -> str:
+        """Every date held, as the language writes a date (German: 04.03.2025), comma-separated."""
+        return ", ".join(date_format(day, "SHORT_DATE_FORMAT") for day in self.days)
 
     @property
     def speaker_text(self) -> str:
@@ -350,8 +362,7 @@ def _events(centre: Institution, period: ReviewPeriod, now: datetime):
         found.append(
             EventEvidence(
                 event=event,
-                first_date=timezone.localdate(dates[0][1]),
-                dates=len(dates),
+                days=[timezone.localdate(starts_at) for _pk, starts_at, _recorded in dates],
                 speakers=speakers[event.pk],
                 attended=attended.get(event.pk, 0),
                 unrecorded=sum(1 for _pk, _start, recorded in dates if recorded is None),
@@ -563,6 +574,7 @@ def events_csv(evidence: Evidence) -> bytes:
         _("Speakers"),
         _("Parents attended"),
         _("Dates without recorded attendance"),
+        _("Dates"),
     ]
     rows = [
         [
@@ -573,6 +585,7 @@ def events_csv(evidence: Evidence) -> bytes:
             item.speaker_text,
             item.attended,
             item.unrecorded,
+            item.days_text,
         ]
         for item in evidence.events
     ]

@@ -27,10 +27,12 @@ Long exports (``background=True``: the state level's tables over every region) t
 to 4 at once — a refusal is answered as above — and then make the file in a background task
 (``core.tasks.make_export``), which takes steps 3 to 5 again as the account (its rights may
 have changed meanwhile). The page ``/exports/files/<id>/`` shows a progress bar, polled by
-htmx, and then a download link; the API answers 202 with the file's state and address. The
-file (``core.models.ExportFile``) is kept for the account that asked for it alone — for
-anyone else it does not exist (404) — and only for the retention of the data category
-"export_files" (one day unless configured; core/privacy.py), after which the purge deletes it.
+htmx, and then a download link — and, when the download led there, starts the download by
+itself, so that one click fetches the file (``waiting_page``); the API answers 202 with the
+file's state and address. The file (``core.models.ExportFile``) is kept for the account that
+asked for it alone — for anyone else it does not exist (404) — and only for the retention of
+the data category "export_files" (one day unless configured; core/privacy.py), after which the
+purge deletes it.
 The personal-data log of a background export is written when the file is made, in the task,
 by step 5 as for every other download: from then on the data is in a file that the account
 holds, however often it fetches it; a file that was refused or failed logs nothing.
@@ -47,6 +49,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,7 +245,7 @@ def download(request, name: str, fmt: str, params: Params | None = None) -> Http
         declared, target = check(access, name, fmt, given, posted=posted)
         if declared.background:
             file = start(access, declared, fmt, given, language=request.LANGUAGE_CODE)
-            return redirect("export-file", pk=file.pk)
+            return redirect(waiting_page(file))
         document = produce(access, declared, target, fmt)
     except SignInRequired:
         return redirect_to_login(request.get_full_path())
@@ -302,6 +305,16 @@ def start(access: Access, declared: Exporter, fmt: str, params: Params, *, langu
         )
         transaction.on_commit(lambda: tasks.make_export.enqueue(file_id=file.pk))
     return file
+
+
+AUTO_DOWNLOAD = "download"  # the waiting page's parameter: fetch the file once it is ready
+
+
+def waiting_page(file: ExportFile) -> str:
+    """Where a download of a long export leads: its page, which starts the download by itself
+    once the file is made (one click; ``export_file``). The page's own address (the start
+    page's list of files, the link without scripts) shows the link only."""
+    return f"{reverse('export-file', args=[file.pk])}?{AUTO_DOWNLOAD}=1"
 
 
 def make_in_background(file: ExportFile, work: progress.Progress):
@@ -368,8 +381,10 @@ class _Page:
 @allow(SIGNED_IN)  # and only the account that asked for the file (own_file)
 @login_required
 def export_file(request, pk: int) -> HttpResponse:
-    """The page of a long export: a progress bar while it is made (htmx polls this address),
-    then the download link — or why there is no file."""
+    """The page of a long export: a progress bar while it is made (htmx polls this address,
+    and reloads the page when the work has finished), then the download link — or why there is
+    no file. Reached from the download (``waiting_page``), the page with the link starts the
+    download by itself (app.js); the link stays, for scripts off or blocked downloads."""
     from .views.base import progress_response  # the views use the exporters
 
     file = own_file(request.user, pk)
@@ -383,7 +398,9 @@ def export_file(request, pk: int) -> HttpResponse:
     waiting = progress_response(_Page(request), file, "core/export_file.html", **context)
     if waiting is not None:
         return waiting
-    return render(request, "core/export_file.html", context | {"ready": is_ready(file)})
+    ready = is_ready(file)
+    auto = ready and request.GET.get(AUTO_DOWNLOAD) == "1"
+    return render(request, "core/export_file.html", context | {"ready": ready, "auto": auto})
 
 
 @allow(SIGNED_IN)

@@ -287,17 +287,20 @@ class EvaluationGenerator:
 
     # parents
 
-    def invite_parents(self):
+    def invite_parents(self, events=None):
         """One invitation per consenting attendee of an event held, when it is due; a response
-        for about ``RESPONSE_RATE`` of them."""
+        for about ``RESPONSE_RATE`` of them. ``events``: of these events only (ids; the
+        benchmark's dense history of one centre, bench/evidence.py)."""
         code = PARENT_FOLLOW_UP
         weeks = timedelta(weeks=settings.SURVEY_WEEKS)
+        among = {} if events is None else {"event_id__in": list(events)}
         rows = (
             Registration.objects.filter(
                 event__family_centre__external_id__startswith=f"{self.prefix}:",
                 event__status__in=HELD,
                 survey_consent__isnull=False,
                 survey_invitation__isnull=True,  # invited by the due job already
+                **among,
             )
             .values_list(
                 "pk",

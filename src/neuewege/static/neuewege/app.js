@@ -4,6 +4,20 @@ document.addEventListener("DOMContentLoaded", () => {
   if (summary) summary.focus();
 });
 
+// A long export's page, reached from the download (core/exporters.py): once the file is made
+// (the page reloads when the polled work has finished), the download starts by itself — one
+// click for the person who asked. The status (role="status": read out) says so; the link stays
+// for a second copy and without scripts. The address loses its marker: a reload, or coming
+// back later, shows the link only.
+document.addEventListener("DOMContentLoaded", () => {
+  const link = document.querySelector("a[data-download-auto]");
+  if (!link) return;
+  const started = document.querySelector("[data-download-started]");
+  if (started) started.hidden = false;
+  window.history.replaceState(null, "", window.location.pathname);
+  link.click();
+});
+
 // Print buttons (no inline handlers: the content security policy forbids them).
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
