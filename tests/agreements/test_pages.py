@@ -418,3 +418,66 @@ def test_a_second_click_on_draw_up_finds_the_first_draft(coordinating, wesel, pa
     assert first.status_code == 302 and second.status_code == 200
     assert second.context["form"].non_field_errors()
     assert Agreement.objects.count() == 1
+
+
+def test_the_figure_for_a_day_in_the_past_counts_the_agreements_in_force_then(wesel, borken):
+    """The dashboard's value "12 months before" and a goal's past value: an agreement in force
+    then counts though it has expired or been terminated since; one signed or begun only later
+    does not; the day of a termination is no longer in force."""
+    from neuewege.agreements.selectors import centres_in_force
+    from neuewege.cooperation.indicators import window
+
+    today = timezone.localdate()
+    year_ago = today - timedelta(days=365)
+
+    def agreement(status, starts, ends, signed=None, terminated=None, region=wesel):
+        return Agreement.objects.create(
+            kind="family_centre",
+            region=region,
+            family_centre=InstitutionFactory(region=region),
+            title="Kooperationsvereinbarung",
+            status=status,
+            starts_on=today - timedelta(days=starts),
+            ends_on=today - timedelta(days=ends),
+            in_force_at=None if signed is None else timezone.now() - timedelta(days=signed),
+            terminated_on=None if terminated is None else today - timedelta(days=terminated),
+        )
+
+    expired = agreement(Agreement.Status.EXPIRED, 800, 60, signed=805)
+    terminated = agreement(Agreement.Status.TERMINATED, 500, 20, signed=505, terminated=20)
+    renewed = agreement(Agreement.Status.RENEWED, 700, -30, signed=705)
+    begun_later = agreement(Agreement.Status.IN_FORCE, 100, -600, signed=105)
+    signed_later = agreement(Agreement.Status.IN_FORCE, 500, -300, signed=30)
+    ends_on_that_day = agreement(Agreement.Status.EXPIRED, 900, 365, signed=905)
+    terminated_that_day = agreement(
+        Agreement.Status.TERMINATED, 900, 365, signed=905, terminated=365
+    )
+    agreement(Agreement.Status.SIGNING, 500, -300)  # never in force
+    agreement(Agreement.Status.DRAFT, 500, -300)
+    agreement(Agreement.Status.EXPIRED, 800, 60, signed=805, region=borken)
+
+    assert centres_in_force(*window(year_ago)) == {wesel.pk: 4, borken.pk: 1}
+    assert centres_in_force(*window(today)) == {wesel.pk: 3}
+    # the one rule, in Python and in the database, and as the pages show today's status
+    for day in (year_ago, today, today - timedelta(days=20), today - timedelta(days=21)):
+        in_force = set(
+            Agreement.objects.filter(Agreement.in_force_filter(day), region=wesel).values_list(
+                "pk", flat=True
+            )
+        )
+        assert in_force == {
+            a.pk for a in Agreement.objects.filter(region=wesel) if a.in_force_on(day)
+        }
+    assert {a.pk for a in Agreement.objects.all() if a.in_force_on(year_ago)} == {
+        expired.pk,
+        terminated.pk,
+        renewed.pk,
+        ends_on_that_day.pk,
+        Agreement.objects.get(region=borken).pk,
+    }
+    assert terminated.in_force_on(today - timedelta(days=21))
+    assert not terminated.in_force_on(today - timedelta(days=20))
+    assert not terminated_that_day.in_force_on(year_ago)
+    assert not signed_later.in_force_on(year_ago) and signed_later.in_force_on(today)
+    assert not begun_later.in_force_on(year_ago)
+    assert [a.status_on(today) for a in (renewed, begun_later, signed_later)] == ["in_force"] * 3
