@@ -481,3 +481,52 @@ def test_the_figure_for_a_day_in_the_past_counts_the_agreements_in_force_then(we
     assert not signed_later.in_force_on(year_ago) and signed_later.in_force_on(today)
     assert not begun_later.in_force_on(year_ago)
     assert [a.status_on(today) for a in (renewed, begun_later, signed_later)] == ["in_force"] * 3
+
+
+def test_the_overview_maps_each_family_centre_with_its_status_when_tiles_are_set(
+    coordinating, coordinator, wesel, parties, settings
+):
+    """With map tiles configured the overview draws Leaflet's map from the centres' points:
+    each centre with coordinates, named with its status, in the status's colour; a centre
+    without coordinates is only in the table. Without tiles there is no map."""
+    import json
+    import re
+
+    from neuewege.agreements.selectors import COLOURS, GREY
+
+    agreement = draw_up(coordinator, wesel, parties)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=Agreement.Status.IN_FORCE, starts_on=timezone.localdate() - timedelta(days=10)
+    )
+    centre = parties["centre"]
+    centre.latitude, centre.longitude = "51.658000", "6.618000"
+    centre.save()
+    InstitutionFactory(
+        region=wesel, name="Familienzentrum Ohne Vereinbarung", latitude="51.700", longitude="6.500"
+    )
+    InstitutionFactory(region=wesel, name="Familienzentrum Ohne Koordinaten")
+    url = reverse("agreement-list", args=[wesel.key])
+    assert "data-map" not in coordinating.get(url).content.decode()
+
+    settings.MAP_TILES_URL = "https://tiles.example.de/{z}/{x}/{y}.png"
+    body = coordinating.get(url).content.decode()
+    assert "leaflet.js" in body and 'data-tiles="https://tiles.example.de/' in body
+    assert 'data-points="agreement-points"' in body
+    found = re.search(r'<script id="agreement-points" type="application/json">(.*?)</script>', body)
+    points = {point["name"]: point for point in json.loads(found.group(1))}
+    in_force = f"{centre.name}: In Kraft"  # the page in German
+    assert points == {
+        in_force: {
+            "lat": 51.658,
+            "lon": 6.618,
+            "name": in_force,
+            "colour": COLOURS[Agreement.Status.IN_FORCE],
+        },
+        "Familienzentrum Ohne Vereinbarung: –": {
+            "lat": 51.7,
+            "lon": 6.5,
+            "name": "Familienzentrum Ohne Vereinbarung: –",
+            "colour": GREY,
+        },
+    }
+    assert "Familienzentrum Ohne Koordinaten" in body  # in the table, not on the map
