@@ -15,6 +15,8 @@ The agreement text is German (the parties sign German text); the pages around it
 translated.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -204,8 +206,6 @@ class Agreement(models.Model):
     @staticmethod
     def in_force_filter(day) -> models.Q:
         """``in_force_on`` as a filter: the agreements in force on ``day``."""
-        from datetime import datetime, time, timedelta
-
         next_midnight = timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
         return (
             models.Q(status__in=CAME_IN_FORCE, starts_on__lte=day, ends_on__gte=day)
