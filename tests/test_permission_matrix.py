@@ -29,8 +29,10 @@ from tests.agreements.matrix import (
     AGREEMENTS_API,
     AGREEMENTS_API_BODIES,
     AGREEMENTS_API_UNCHECKED_BODIES,
+    AGREEMENTS_WRITE_PAGES,
     add_agreements_world,
     agreements_records,
+    agreements_write_body,
 )
 from tests.cooperation.matrix import (
     COOPERATION_ALSO,
@@ -48,7 +50,7 @@ from tests.coverage.matrix import (
 from tests.evaluation.matrix import EVALUATION_API, add_evaluation_world
 from tests.events.matrix import EVENT_API, add_event_world
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
-from tests.matrix_roles import BACKGROUND, OWNER, Writers, roles_granted
+from tests.matrix_roles import BACKGROUND, OWNER, READ_A, Writers, roles_granted
 from tests.navigator.matrix import (
     NAVIGATOR_API,
     NAVIGATOR_API_BODIES,
@@ -300,6 +302,42 @@ def test_outsiders_cannot_write_in_region_a(client, world, role):
     )
     assert before == after
     assert not Institution.objects.filter(name="Eingeschleust").exists()
+
+
+def test_every_agreements_page_that_takes_a_post_is_walked_by_writers():
+    for pattern in named_patterns():
+        view = getattr(pattern.callback, "view_class", None)
+        if view and view.__module__.startswith("neuewege.agreements") and hasattr(view, "post"):
+            assert pattern.name in AGREEMENTS_WRITE_PAGES, pattern.name
+
+
+def test_agreement_pages_refuse_writes_of_every_other_role(client, world):
+    """Each role posts a valid body to every agreements page it may not write on: the login
+    page, 403 or 404 (a reader of region A on the signing page: back to the agreement), and
+    nothing changes. One world for all roles: a refused write leaves it as it was."""
+    from django.urls import reverse
+
+    patterns = {p.name: p for p in named_patterns()}
+    detail = reverse("agreement-detail", args=[world["pk_for"]["agreement-detail"]])
+    before = agreements_records()
+    for role in ROLES:
+        client.logout()
+        client_for(client, role, world)
+        for name, writers in AGREEMENTS_WRITE_PAGES.items():
+            if role in (writers if writers is not None else allowed_roles(patterns[name])):
+                continue
+            url = url_for(patterns[name], world)
+            response = client.post(url, agreements_write_body(name, world))
+            assert response.status_code in {302, 403, 404}, (url, role, response.status_code)
+            if response.status_code == 302:
+                back = name == "agreement-sign" and role in READ_A
+                location = response["Location"]
+                assert location == detail if back else location.startswith("/login/"), (
+                    url,
+                    role,
+                    location,
+                )
+            assert agreements_records() == before, (url, role)
 
 
 # API

@@ -66,6 +66,62 @@ AGREEMENTS_API_UNCHECKED_BODIES = {
 }
 
 
+# Every page of the agreements app that takes a POST, with a valid body (so that a refusal is
+# for who posts, not for what): who may write there — None: whom the table of permissions lets
+# open the page (roles_granted); the signing page is open to every reader, but only the
+# account of a party that has not signed yet (staff_a, for family centre A) signs. Everyone
+# else gets the login page, 403 or 404 — on the signing page a reader of region A is sent
+# back to the agreement ("nothing for you to sign") — and nothing changes
+# (tests/test_permission_matrix.py: test_agreement_pages_refuse_writes_of_every_other_role).
+AGREEMENTS_WRITE_PAGES = {
+    "agreement-create": None,
+    "agreement-edit": None,
+    "agreement-send": None,
+    "agreement-sign": Writers({"staff_a"}),
+    "agreement-paper": None,
+    "agreement-terminate": None,
+    "agreement-renew": None,
+    "agreement-discard": None,
+    "clause-edit": None,
+    "clause-variant": None,
+}
+
+
+def agreements_write_body(name, world):
+    """A valid body of the page ``name`` in the matrix's world (a fresh upload each time)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    ids = world["api_ids"]
+    term = {"starts_on": "2090-01-01", "ends_on": "2091-12-31", "renewal_months": "12"}
+    text = {"text": "Eingeschleust für {{region}}.", "note": "geprüft"}
+    bodies = {
+        "agreement-create": term
+        | {
+            "kind": "family_centre",
+            "family_centre": ids["{agreement_centre_id}"],
+            "parties": [ids["{agreement_job_centre_id}"], ids["{agreement_agency_id}"]],
+        },
+        "agreement-edit": term
+        | {"based_on": "1", "note": "geprüft"}
+        | {f"clause_{key}": "Eingeschleust." for key in world["agreement_clause_keys"]},
+        "agreement-send": {},
+        "agreement-sign": {"version": ids["{version_id}"]},
+        "agreement-paper": {
+            "file": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF\n"),
+            "parties": [ids["{agreement_party_id}"]],
+            "signed_on": timezone.localdate().isoformat(),
+            "version": ids["{version_id}"],
+        },
+        "agreement-terminate": {"on": "2091-06-30"},
+        "agreement-renew": {"starts_on": "2092-01-01", "ends_on": "2093-12-31"},
+        "agreement-discard": {},
+        "clause-edit": text,
+        "clause-variant": text,
+    }
+    return bodies[name]
+
+
 def agreements_records():
     """What a refused write must leave as it was."""
     from neuewege.agreements.models import (
@@ -73,6 +129,7 @@ def agreements_records():
         AgreementVersion,
         Clause,
         ClauseVersion,
+        PaperCopy,
         Signature,
     )
 
@@ -82,6 +139,7 @@ def agreements_records():
         "signatures": list(Signature.objects.order_by("pk").values_list("pk", "voided_at")),
         "clauses": Clause.objects.count(),
         "clause_versions": ClauseVersion.objects.count(),
+        "paper_copies": PaperCopy.objects.count(),
     }
 
 
@@ -152,6 +210,7 @@ def add_agreements_world(world, *, region, centre_a, secret):
             "clause-variant": state_clause.pk,
         }
     )
+    world["agreement_clause_keys"] = [clause["key"] for clause in version.snapshot["clauses"]]
     world.setdefault("api_ids", {}).update(
         {
             "{agreement_id}": str(agreement.pk),

@@ -72,13 +72,29 @@ def test_rhythms_courses_cancelled_and_old_dates(
     assert Format.objects.get(code="parent_cafe").name not in filled
 
 
-def test_the_speakers_are_named_with_institution_and_contact(centre_agreement):
+def test_the_speakers_then_the_contacts_at_jobcenter_and_agentur_are_named_each_once(
+    centre_agreement,
+):
+    """The placeholder promises the events' speakers and the contacts at Jobcenter and Agentur:
+    the café's speaker (the Jobcenter's BCA) first, then the Agentur's BCA, no one twice."""
     filled = clause(centre_agreement.versions.get(), "durchfuehrung")["filled"]
-    assert "Jana Berger (Jobcenter Kreis Wesel), jana.berger@jobcenter-wesel.example, 0281 111" in (
-        filled
+    jana = "Jana Berger (Jobcenter Kreis Wesel), jana.berger@jobcenter-wesel.example, 0281 111"
+    anton = "Anton Albers (Agentur für Arbeit Wesel), anton.albers@arbeitsagentur.example, 0281 222"
+    assert f"durchgeführt von {jana} und {anton}." in filled
+    assert filled.count("Jana Berger") == 1
+
+
+def test_a_speaker_from_elsewhere_comes_before_the_parties_contacts(
+    coord, centre, job_centre, employment_agency, jc_staff, aa_staff
+):
+    guest = PersonFactory(
+        institution=centre, first_name="Gerda", last_name="Gast", email="", phone=""
     )
-    # the Agentur's BCA is no speaker of the café: only the events' speakers are named
-    assert "Anton Albers" not in filled
+    make_dated_event(centre, [timezone.localdate() + timedelta(days=10)], speakers=[guest])
+    agreement = make_centre_agreement(coord, centre, [job_centre, employment_agency])
+    filled = clause(agreement.versions.get(), "durchfuehrung")["filled"]
+    assert "von Gerda Gast (Familienzentrum Sonnenschein Wesel), Jana Berger (Jobcenter" in filled
+    assert "0281 111 und Anton Albers (Agentur für Arbeit Wesel)" in filled
 
 
 def test_without_speakers_the_bcas_of_jobcenter_and_agentur_are_named(

@@ -418,3 +418,115 @@ def test_a_second_click_on_draw_up_finds_the_first_draft(coordinating, wesel, pa
     assert first.status_code == 302 and second.status_code == 200
     assert second.context["form"].non_field_errors()
     assert Agreement.objects.count() == 1
+
+
+def test_the_figure_for_a_day_in_the_past_counts_the_agreements_in_force_then(wesel, borken):
+    """The dashboard's value "12 months before" and a goal's past value: an agreement in force
+    then counts though it has expired or been terminated since; one signed or begun only later
+    does not; the day of a termination is no longer in force."""
+    from neuewege.agreements.selectors import centres_in_force
+    from neuewege.cooperation.indicators import window
+
+    today = timezone.localdate()
+    year_ago = today - timedelta(days=365)
+
+    def agreement(status, starts, ends, signed=None, terminated=None, region=wesel):
+        return Agreement.objects.create(
+            kind="family_centre",
+            region=region,
+            family_centre=InstitutionFactory(region=region),
+            title="Kooperationsvereinbarung",
+            status=status,
+            starts_on=today - timedelta(days=starts),
+            ends_on=today - timedelta(days=ends),
+            in_force_at=None if signed is None else timezone.now() - timedelta(days=signed),
+            terminated_on=None if terminated is None else today - timedelta(days=terminated),
+        )
+
+    expired = agreement(Agreement.Status.EXPIRED, 800, 60, signed=805)
+    terminated = agreement(Agreement.Status.TERMINATED, 500, 20, signed=505, terminated=20)
+    renewed = agreement(Agreement.Status.RENEWED, 700, -30, signed=705)
+    begun_later = agreement(Agreement.Status.IN_FORCE, 100, -600, signed=105)
+    signed_later = agreement(Agreement.Status.IN_FORCE, 500, -300, signed=30)
+    ends_on_that_day = agreement(Agreement.Status.EXPIRED, 900, 365, signed=905)
+    terminated_that_day = agreement(
+        Agreement.Status.TERMINATED, 900, 365, signed=905, terminated=365
+    )
+    agreement(Agreement.Status.SIGNING, 500, -300)  # never in force
+    agreement(Agreement.Status.DRAFT, 500, -300)
+    agreement(Agreement.Status.EXPIRED, 800, 60, signed=805, region=borken)
+
+    assert centres_in_force(*window(year_ago)) == {wesel.pk: 4, borken.pk: 1}
+    assert centres_in_force(*window(today)) == {wesel.pk: 3}
+    # the one rule, in Python and in the database, and as the pages show today's status
+    for day in (year_ago, today, today - timedelta(days=20), today - timedelta(days=21)):
+        in_force = set(
+            Agreement.objects.filter(Agreement.in_force_filter(day), region=wesel).values_list(
+                "pk", flat=True
+            )
+        )
+        assert in_force == {
+            a.pk for a in Agreement.objects.filter(region=wesel) if a.in_force_on(day)
+        }
+    assert {a.pk for a in Agreement.objects.all() if a.in_force_on(year_ago)} == {
+        expired.pk,
+        terminated.pk,
+        renewed.pk,
+        ends_on_that_day.pk,
+        Agreement.objects.get(region=borken).pk,
+    }
+    assert terminated.in_force_on(today - timedelta(days=21))
+    assert not terminated.in_force_on(today - timedelta(days=20))
+    assert not terminated_that_day.in_force_on(year_ago)
+    assert not signed_later.in_force_on(year_ago) and signed_later.in_force_on(today)
+    assert not begun_later.in_force_on(year_ago)
+    assert [a.status_on(today) for a in (renewed, begun_later, signed_later)] == ["in_force"] * 3
+
+
+def test_the_overview_maps_each_family_centre_with_its_status_when_tiles_are_set(
+    coordinating, coordinator, wesel, parties, settings
+):
+    """With map tiles configured the overview draws Leaflet's map from the centres' points:
+    each centre with coordinates, named with its status, in the status's colour; a centre
+    without coordinates is only in the table. Without tiles there is no map."""
+    import json
+    import re
+
+    from neuewege.agreements.selectors import COLOURS, GREY
+
+    agreement = draw_up(coordinator, wesel, parties)
+    Agreement.objects.filter(pk=agreement.pk).update(
+        status=Agreement.Status.IN_FORCE, starts_on=timezone.localdate() - timedelta(days=10)
+    )
+    centre = parties["centre"]
+    centre.latitude, centre.longitude = "51.658000", "6.618000"
+    centre.save()
+    InstitutionFactory(
+        region=wesel, name="Familienzentrum Ohne Vereinbarung", latitude="51.700", longitude="6.500"
+    )
+    InstitutionFactory(region=wesel, name="Familienzentrum Ohne Koordinaten")
+    url = reverse("agreement-list", args=[wesel.key])
+    assert "data-map" not in coordinating.get(url).content.decode()
+
+    settings.MAP_TILES_URL = "https://tiles.example.de/{z}/{x}/{y}.png"
+    body = coordinating.get(url).content.decode()
+    assert "leaflet.js" in body and 'data-tiles="https://tiles.example.de/' in body
+    assert 'data-points="agreement-points"' in body
+    found = re.search(r'<script id="agreement-points" type="application/json">(.*?)</script>', body)
+    points = {point["name"]: point for point in json.loads(found.group(1))}
+    in_force = f"{centre.name}: In Kraft"  # the page in German
+    assert points == {
+        in_force: {
+            "lat": 51.658,
+            "lon": 6.618,
+            "name": in_force,
+            "colour": COLOURS[Agreement.Status.IN_FORCE],
+        },
+        "Familienzentrum Ohne Vereinbarung: –": {
+            "lat": 51.7,
+            "lon": 6.5,
+            "name": "Familienzentrum Ohne Vereinbarung: –",
+            "colour": GREY,
+        },
+    }
+    assert "Familienzentrum Ohne Koordinaten" in body  # in the table, not on the map

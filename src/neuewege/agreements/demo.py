@@ -1,6 +1,8 @@
 """Demo agreements of Kreis Wesel: the framework agreement in force, and centre agreements in
 each status — in force (one after a change that voided a first signature), expiring, in
-signature (one party signed), a draft, expired, terminated, and one renewed by its successor.
+signature (one party signed), a draft, expired, terminated, and one renewed by its successor
+(ended, the successor in force). A story for which no centre's agreement can be filled fails
+the demo.
 Drawn up through the services (the platform's data filled in); the signatures and the dates of
 the past are written as they would have been. Deterministic; generated once (None when present
 already)."""
@@ -26,7 +28,7 @@ STORIES = [
     (Agreement.Status.DRAFT, -60, 670),
     (Agreement.Status.EXPIRED, 800, -60),
     (Agreement.Status.TERMINATED, 500, 230),
-    (Agreement.Status.RENEWED, 700, 30),
+    (Agreement.Status.RENEWED, 760, -30),  # ended a month ago; its successor in force since
 ]
 
 
@@ -97,25 +99,43 @@ def generate_demo_agreements(scale, seed):
     framework.status = Agreement.Status.SIGNING
     _sign(framework, framework.versions.first(), now - timedelta(days=405))
     _in_force(framework, now - timedelta(days=405))
-    made = 0
-    centres = iter(institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).order_by("name"))
+    centres = institutions.filter(kind=Institution.Kind.FAMILY_CENTRE).order_by("name")
+    try:
+        _centre_agreements(access, region, centres, [job_centre, agency], today, now)
+    except Exception:
+        # nothing half: the next run starts again (the services' transactions are durable,
+        # so there is no outer one to roll back)
+        Agreement.objects.filter(region=region).delete()
+        raise
+    return (
+        "Agreements of Kreis Wesel: the framework agreement in force, "
+        f"{len(STORIES)} centre agreements"
+    )
+
+
+def _centre_agreements(access, region, centres, parties, today, now):
+    """One centre per story, in the order of their names: a centre whose agreement cannot be
+    filled (no events in the last twelve months or ahead) is passed over for the next one; a
+    story with no centre left fails the demo."""
+    centres = iter(centres)
     for story, starts, ends in STORIES:
         for centre in centres:
             try:
-                _story(
-                    access, region, centre, [job_centre, agency], today, now, story, starts, ends
+                agreement = _draw_up(
+                    access, region, centre, parties, today, starts, ends, story == "changed"
                 )
             except ValidationFailed:
-                continue  # a centre without events: its agreement cannot be filled yet
-            made += 1
+                continue
+            _story(access, agreement, today, now, story, starts)
             break
-    return f"Agreements of Kreis Wesel: the framework agreement in force, {made} centre agreements"
+        else:
+            raise RuntimeError(
+                f"Demo agreements: no family centre of {region.name} left whose agreement can "
+                f"be filled from its events, for the story {story!r}"
+            )
 
 
-def _story(access, region, centre, parties, today, now, story, starts, ends):
-    agreement = _draw_up(
-        access, region, centre, parties, today, starts, ends, renews=story == "changed"
-    )
+def _story(access, agreement, today, now, story, starts):
     if story == Agreement.Status.DRAFT:
         return
     services.send_for_signature(access=access, agreement=agreement)
@@ -142,8 +162,12 @@ def _story(access, region, centre, parties, today, now, story, starts, ends):
     if story == Agreement.Status.EXPIRED:
         Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.EXPIRED)
     elif story == Agreement.Status.TERMINATED:
+        terminated_on = today - timedelta(days=20)  # it ended that day (services.terminate)
         Agreement.objects.filter(pk=agreement.pk).update(
-            status=Agreement.Status.TERMINATED, terminated_on=today - timedelta(days=20)
+            status=Agreement.Status.TERMINATED,
+            terminated_on=terminated_on,
+            ends_on=terminated_on,
+            renews_automatically=False,
         )
     elif story == Agreement.Status.RENEWED:
         renewal = services.renew(
@@ -153,6 +177,7 @@ def _story(access, region, centre, parties, today, now, story, starts, ends):
             ends_on=agreement.ends_on + timedelta(days=731),
         )
         services.send_for_signature(access=access, agreement=renewal)
-        _sign(renewal, renewal.versions.first(), now - timedelta(days=3))
-        _in_force(renewal, now - timedelta(days=3))
+        renewal_signed = now - timedelta(days=40)  # before the end of the one it renews
+        _sign(renewal, renewal.versions.first(), renewal_signed)
+        _in_force(renewal, renewal_signed)
         Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.RENEWED)

@@ -223,10 +223,13 @@ def data_for(
         for institution in parties
         if institution.kind in (Institution.Kind.JOB_CENTRE, Institution.Kind.EMPLOYMENT_AGENCY)
     ]
-    speakers = [person for event in events for person in event.speakers.all()] or list(
-        Person.objects.filter(
-            institution__in=labour_market, function=Person.Function.BCA
-        ).select_related("institution")
-    )
-    data["referentinnen"] = enumeration(person_line(person) for person in speakers)
+    by_party = {institution.pk: position for position, institution in enumerate(labour_market)}
+    # as ``PLACEHOLDERS`` promises: the events' speakers, then the contacts (BCAs) at the
+    # Jobcenter and the Agentur among the parties; each person once
+    speakers = [person for event in events for person in event.speakers.all()]
+    contacts = Person.objects.filter(
+        institution__in=labour_market, function=Person.Function.BCA
+    ).select_related("institution")
+    people = dict.fromkeys([*speakers, *sorted(contacts, key=lambda p: by_party[p.institution_id])])
+    data["referentinnen"] = enumeration(person_line(person) for person in people)
     return data

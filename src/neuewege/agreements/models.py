@@ -15,6 +15,8 @@ The agreement text is German (the parties sign German text); the pages around it
 translated.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -188,23 +190,54 @@ class Agreement(models.Model):
     def get_additional_data(self):
         return {"region": self.region_id}
 
+    def in_force_on(self, day) -> bool:
+        """Whether the agreement is (or was) in force on ``day`` — the one rule, which
+        ``in_force_filter`` puts to the database: every party signed (its status), by ``day``
+        (``in_force_at``; one written without it counts from its start), within its term, and
+        not terminated as of ``day`` (the day of the termination is no longer in force). One
+        that has expired, been terminated or renewed since was in force on the days before."""
+        return (
+            self.status in CAME_IN_FORCE
+            and (self.in_force_at is None or timezone.localdate(self.in_force_at) <= day)
+            and self.starts_on <= day <= self.ends_on
+            and (self.terminated_on is None or day < self.terminated_on)
+        )
+
+    @staticmethod
+    def in_force_filter(day) -> models.Q:
+        """``in_force_on`` as a filter: the agreements in force on ``day``."""
+        next_midnight = timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
+        return (
+            models.Q(status__in=CAME_IN_FORCE, starts_on__lte=day, ends_on__gte=day)
+            & (models.Q(in_force_at__isnull=True) | models.Q(in_force_at__lt=next_midnight))
+            & (models.Q(terminated_on__isnull=True) | models.Q(terminated_on__gt=day))
+        )
+
     def status_on(self, today) -> str:
         """The status as the pages show it: "signed" before the term begins, "expiring" within
-        ``EXPIRING_DAYS`` of the end, "expired" after it (also before the due job records it);
-        one renewed by a successor is in force until its own end."""
-        if self.status == self.Status.RENEWED and self.starts_on <= today <= self.ends_on:
-            return self.Status.IN_FORCE  # until its successor begins
-        if self.status == self.Status.IN_FORCE:
-            if self.starts_on > today:
-                return SIGNED
-            if self.ends_on < today:
-                return self.Status.EXPIRED
-            if (self.ends_on - today).days <= EXPIRING_DAYS:
+        ``EXPIRING_DAYS`` of the end, "expired" (or "terminated") after it, also before the due
+        job records it; one renewed by a successor is in force until its own end."""
+        if self.status == self.Status.IN_FORCE and self.starts_on > today:
+            return SIGNED
+        if self.in_force_on(today):
+            if self.status == self.Status.IN_FORCE and (self.ends_on - today).days <= EXPIRING_DAYS:
                 return EXPIRING
+            return self.Status.IN_FORCE  # a renewed one until its successor begins
+        if self.status == self.Status.IN_FORCE and (
+            self.ends_on < today or (self.terminated_on and self.terminated_on <= today)
+        ):  # its term is over, the due job has not yet recorded it
+            return self.Status.TERMINATED if self.terminated_on else self.Status.EXPIRED
         return self.status
 
 
 EXPIRING = "expiring"
+# the statuses of an agreement every party signed: in force, or in force until its end
+CAME_IN_FORCE = (
+    Agreement.Status.IN_FORCE,
+    Agreement.Status.EXPIRED,
+    Agreement.Status.TERMINATED,
+    Agreement.Status.RENEWED,
+)
 SIGNED = "signed"  # signed by every party, its term not begun
 EXPIRING_DAYS = 90
 STATUS_LABELS = dict(Agreement.Status.choices) | {

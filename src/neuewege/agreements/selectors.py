@@ -250,17 +250,13 @@ def overview(region: Region, today: date | None = None) -> Overview:
 
 def centres_in_force(since, until) -> dict[int, int]:
     """Per region: the family centres with an agreement in force on the last day of the
-    window (the figure of the regional goals and the dashboard)."""
+    window (the figure of the regional goals and the dashboard; for a window of the past, the
+    agreements in force then, also those expired or terminated since)."""
     from django.db.models import Count
 
     day = timezone.localtime(until - timedelta(seconds=1)).date()  # the window's last day
     rows = (
-        Agreement.objects.filter(
-            kind=Kind.FAMILY_CENTRE,
-            status__in=[Agreement.Status.IN_FORCE, Agreement.Status.RENEWED],
-            starts_on__lte=day,
-            ends_on__gte=day,
-        )
+        Agreement.objects.filter(Agreement.in_force_filter(day), kind=Kind.FAMILY_CENTRE)
         .values("region_id")
         .annotate(value=Count("family_centre_id", distinct=True))
     )
