@@ -100,7 +100,7 @@ def create_agreements(centres_limit: int | None = None) -> dict:
             services.create_agreement(**facts)
         except ValidationFailed:  # nothing to name yet: an event planned first, as on the page
             seconds.append(time.perf_counter() - started)
-            plan_cafe(access, centre, job_centre)
+            plan_cafe(access, centre)
             planned_first += 1
             services.create_agreement(**facts)
         else:
@@ -119,14 +119,14 @@ def create_agreements(centres_limit: int | None = None) -> dict:
     }
 
 
-def plan_cafe(access, centre, job_centre):
-    """A draft Elterncafé at ``centre`` in the agreement's first month, the Jobcenter's BCA
-    speaking (the format's recommendations confirmed, as a planner may)."""
+def plan_cafe(access, centre):
+    """A draft Elterncafé at ``centre`` in the agreement's first month, its speakers not named
+    yet (the agreement then names the parties' BCAs); the format's recommendations confirmed,
+    as a planner may."""
     from datetime import datetime, timedelta
 
     from django.utils import timezone
 
-    from neuewege.core.models import Person
     from neuewege.events.models import Format, ParentEvent
     from neuewege.events.services.planning import Plan, plan_event
 
@@ -140,7 +140,6 @@ def plan_cafe(access, centre, job_centre):
         plan=Plan(
             details={"title": "Elterncafé", "capacity": cafe.default_capacity},
             sessions=[(start, start + timedelta(minutes=cafe.default_minutes))],
-            speakers=list(job_centre.people.filter(function=Person.Function.BCA)[:1]),
         ),
         confirm_warnings=True,
     )
