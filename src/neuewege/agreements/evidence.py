@@ -162,7 +162,7 @@ class AgreementEvidence:
     agreement: Agreement
     version: AgreementVersion | None
     parties: list[Institution]
-    ends_on: date  # when it ended or ends: terminated, else its end date
+    ends_on: date  # its last day in force: its end, or the day before its termination
 
     @property
     def status_label(self) -> str:
@@ -273,17 +273,15 @@ def _agreements(centre: Institution, period: ReviewPeriod) -> list[AgreementEvid
     )
     found = []
     for agreement in candidates:
-        ends_on = agreement.ends_on
-        if agreement.status == Agreement.Status.TERMINATED and agreement.terminated_on:
-            ends_on = min(ends_on, agreement.terminated_on)
-        if ends_on < period.since:
+        days = agreement.days_in_force()
+        if days is None or days[1] < period.since or days[0] > period.until:
             continue
         found.append(
             AgreementEvidence(
                 agreement=agreement,
                 version=None,
                 parties=[party.institution for party in agreement.parties.all()],
-                ends_on=ends_on,
+                ends_on=days[1],
             )
         )
     versions = _signed_versions([item.agreement for item in found])

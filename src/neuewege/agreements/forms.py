@@ -73,9 +73,13 @@ class AgreementForm(TermFields):
         self.fields["family_centre"].queryset = institutions.filter(
             region=region, kind=Institution.Kind.FAMILY_CENTRE
         )
-        self.fields["parties"].queryset = institutions.serving(region).filter(
-            kind__in=set(PARTY_KINDS[Kind.FRAMEWORK]) | set(PARTY_KINDS[Kind.FAMILY_CENTRE])
-        ).exclude(kind=Institution.Kind.FAMILY_CENTRE)
+        self.fields["parties"].queryset = (
+            institutions.serving(region)
+            .filter(
+                kind__in=set(PARTY_KINDS[Kind.FRAMEWORK]) | set(PARTY_KINDS[Kind.FAMILY_CENTRE])
+            )
+            .exclude(kind=Institution.Kind.FAMILY_CENTRE)
+        )
         self.fields["parties"].label_from_instance = lambda institution: (
             f"{institution.name} ({institution.get_kind_display()})"
         )

@@ -190,18 +190,26 @@ class Agreement(models.Model):
     def get_additional_data(self):
         return {"region": self.region_id}
 
+    def days_in_force(self):
+        """The first and the last day the agreement is (or was) in force — the one rule, which
+        ``in_force_filter`` puts to the database: once every party signed (its status), from
+        the day of the last signature (``in_force_at``; one written without it counts from its
+        start) or its start, to its end or the day before its termination (the day of the
+        termination is no longer in force). None if it never was. One that has expired, been
+        terminated or renewed since was in force on those days."""
+        if self.status not in CAME_IN_FORCE:
+            return None
+        first = self.starts_on
+        if self.in_force_at is not None:
+            first = max(first, timezone.localdate(self.in_force_at))
+        last = self.ends_on
+        if self.terminated_on is not None:
+            last = min(last, self.terminated_on - timedelta(days=1))
+        return (first, last) if first <= last else None
+
     def in_force_on(self, day) -> bool:
-        """Whether the agreement is (or was) in force on ``day`` — the one rule, which
-        ``in_force_filter`` puts to the database: every party signed (its status), by ``day``
-        (``in_force_at``; one written without it counts from its start), within its term, and
-        not terminated as of ``day`` (the day of the termination is no longer in force). One
-        that has expired, been terminated or renewed since was in force on the days before."""
-        return (
-            self.status in CAME_IN_FORCE
-            and (self.in_force_at is None or timezone.localdate(self.in_force_at) <= day)
-            and self.starts_on <= day <= self.ends_on
-            and (self.terminated_on is None or day < self.terminated_on)
-        )
+        days = self.days_in_force()
+        return days is not None and days[0] <= day <= days[1]
 
     @staticmethod
     def in_force_filter(day) -> models.Q:
