@@ -350,8 +350,10 @@ class Generator:
                 continue
             nearest = min(
                 self.agencies.values(),
-                key=lambda agency: (agency.latitude - seat.latitude) ** 2
-                + (agency.longitude - seat.longitude) ** 2,
+                key=lambda agency: (
+                    (agency.latitude - seat.latitude) ** 2
+                    + (agency.longitude - seat.longitude) ** 2
+                ),
             )
             links.append(
                 Institution.also_serves.through(institution=nearest, region=self.regions[key])
