@@ -55,6 +55,7 @@ class AgreementForm(TermFields):
         label=_("Family centre"),
         queryset=Institution.objects.none(),
         required=False,
+        empty_label=_("Choose a family centre"),
         help_text=_("For a Kooperationsvereinbarung: the family centre it is made with."),
     )
     parties = forms.ModelMultipleChoiceField(
