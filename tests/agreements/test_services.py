@@ -684,3 +684,15 @@ def test_the_agency_whose_district_covers_the_region_is_a_party_and_signs(
     party = agreement.parties.get(institution=employment_agency)
     services.sign(access=signer, agreement=agreement, version=agreement.versions.get(), party=party)
     assert Signature.objects.get(party=party).signer_name == "Anton Albers"
+
+
+def test_the_notes_the_platform_writes_are_german_whatever_the_pages_language(
+    coord, framework_parties, ja_staff, steering_group
+):
+    with translation.override("en"):
+        agreement = make_framework(coord, framework_parties)
+        services.save_version(access=coord, agreement=agreement, texts={"ziel": "Neues Ziel."})
+    assert [version.note for version in agreement.versions.order_by("number")] == [
+        "Aus der Vorlage erstellt",
+        "Geändert",
+    ]

@@ -49,7 +49,7 @@ def _sign(agreement, version, when, parties=None):
             signer_name=f"{person.first_name} {person.last_name}"
             if person
             else party.institution.name,
-            signer_function=person.get_function_display() if person else "",
+            signer_function=services.in_german(person.get_function_display) if person else "",
             signed_at=when,
             digest=version.digest,
         )

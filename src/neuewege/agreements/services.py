@@ -43,7 +43,7 @@ MAX_RENEWAL_MONTHS = 60  # the model's validator
 EDITABLE = (Agreement.Status.DRAFT, Agreement.Status.SIGNING)
 
 
-def _in_german(text) -> str:
+def in_german(text) -> str:
     with translation.override(AGREEMENT_LANGUAGE):
         return str(text())
 
@@ -364,7 +364,12 @@ def create_agreement(
             clauses = _clauses_of(predecessor.versions.first())
         else:
             clauses = [(version, version.text) for version in template_clauses(kind, region)]
-        _new_version(agreement, clauses, access=access, note=_("Drawn up from the template"))
+        _new_version(
+            agreement,
+            clauses,
+            access=access,
+            note=in_german(lambda: _("Drawn up from the template")),
+        )
     return agreement
 
 
@@ -483,7 +488,9 @@ def save_version(
             (clause, texts[clause.clause.key].strip() if clause.clause.key in texts else text)
             for clause, text in clauses
         ]
-        return _new_version(agreement, clauses, access=access, note=note.strip() or _("Changed"))
+        return _new_version(
+            agreement, clauses, access=access, note=note.strip() or in_german(lambda: _("Changed"))
+        )
 
 
 def send_for_signature(*, access: Access, agreement: Agreement) -> Agreement:
@@ -539,7 +546,7 @@ def sign(
             method=Signature.Method.ELECTRONIC,
             signed_by=access.user,
             signer_name=f"{person.first_name} {person.last_name}",
-            signer_function=_in_german(person.get_function_display),
+            signer_function=in_german(person.get_function_display),
             digest=version.digest,
         )
         _in_force_when_signed(agreement, version)
