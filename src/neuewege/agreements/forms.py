@@ -46,6 +46,12 @@ class TermFields(forms.Form):
         return data
 
 
+def party_label(institution) -> str:
+    """The institution's name, and its kind where the name does not say it."""
+    kind = str(institution.get_kind_display())
+    return institution.name if kind in institution.name else f"{institution.name} ({kind})"
+
+
 class AgreementForm(TermFields):
     """A new agreement: the template, the family centre (centre agreement), the parties."""
 
@@ -81,9 +87,7 @@ class AgreementForm(TermFields):
             )
             .exclude(kind=Institution.Kind.FAMILY_CENTRE)
         )
-        self.fields["parties"].label_from_instance = lambda institution: (
-            f"{institution.name} ({institution.get_kind_display()})"
-        )
+        self.fields["parties"].label_from_instance = party_label
 
     def clean(self):
         data = super().clean()
