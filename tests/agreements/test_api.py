@@ -20,7 +20,7 @@ WESEL = "05170"
 
 def staff_of(institution, **person):
     person = PersonFactory(institution=institution, **person)
-    return UserFactory(role=User.Role.STAFF, person=person)
+    return UserFactory(role=User.Role.STAFF, person=person, signs_agreements=True)
 
 
 @pytest.fixture

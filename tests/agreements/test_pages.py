@@ -55,9 +55,12 @@ def make_parties(wesel, family_centre):
     return {"centre": family_centre, "job_centre": job_centre, "agency": agency}
 
 
-def signer(institution, email):
+def signer(institution, email, *, signs_agreements=True):
+    """A person of ``institution`` with a staff account, by default one that signs for it."""
     person = PersonFactory(institution=institution, first_name="Signa", last_name=institution.name)
-    return UserFactory(role=User.Role.STAFF, person=person, email=email)
+    return UserFactory(
+        role=User.Role.STAFF, person=person, email=email, signs_agreements=signs_agreements
+    )
 
 
 @pytest.fixture
