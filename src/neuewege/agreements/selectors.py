@@ -122,12 +122,12 @@ def party_states(access: Access, agreement: Agreement) -> list[PartyState]:
     return states
 
 
-def signing_right_keepers(region: Region):
+def signing_right_keepers(region_id: int):
     """Whom a person without the right to sign asks for it: the region's coordinators, who
     manage its accounts (lazy: read only when a page shows them)."""
-    return User.objects.filter(is_active=True, role=User.Role.COORDINATOR, regions=region).order_by(
-        "last_name", "first_name", "email"
-    )
+    return User.objects.filter(
+        is_active=True, role=User.Role.COORDINATOR, regions__id=region_id
+    ).order_by("last_name", "first_name", "email")
 
 
 @dataclass

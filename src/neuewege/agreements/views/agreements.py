@@ -162,7 +162,7 @@ class AgreementDetail(AgreementMixin, View):
             current=current,
             versions=versions,
             parties=selectors.party_states(self.access, agreement),
-            keepers=selectors.signing_right_keepers(agreement.region),
+            keepers=selectors.signing_right_keepers(agreement.region_id),
             can_draft=self.access.has(DRAFT, agreement),
             editable=agreement.status in services.EDITABLE,
             successor=Agreement.objects.filter(predecessor=agreement).first(),
@@ -290,7 +290,7 @@ class Sign(AgreementMixin, View):
             party=self.party_to_sign(states),
             version=self.record.versions.first(),
             parties=states,
-            keepers=selectors.signing_right_keepers(self.record.region),
+            keepers=selectors.signing_right_keepers(self.record.region_id),
         )
 
     def post(self, request, pk):
