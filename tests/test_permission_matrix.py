@@ -100,7 +100,7 @@ def build_world(wesel, borken):
     )
     person_b = PersonFactory(institution=centre_b)
     users = {
-        "staff_a": UserFactory(role=User.Role.STAFF, person=person_a),
+        "staff_a": UserFactory(role=User.Role.STAFF, person=person_a, signs_agreements=True),
         "viewer_a": UserFactory(role=User.Role.VIEWER, regions=[wesel]),
         "coordinator_a": UserFactory(role=User.Role.COORDINATOR, regions=[wesel]),
         "staff_b": UserFactory(role=User.Role.STAFF, person=person_b),

@@ -28,8 +28,11 @@ STARTS_ON = date(2027, 1, 1)
 ENDS_ON = date(2028, 12, 31)
 
 
-def staff_account(institution, *, first_name, last_name, function, email, phone=""):
-    """A person of ``institution`` with an active staff account."""
+def staff_account(
+    institution, *, first_name, last_name, function, email, phone="", signs_agreements=True
+):
+    """A person of ``institution`` with an active staff account — by default its authorised
+    signatory, with the right to sign agreements for it."""
     person = PersonFactory(
         institution=institution,
         first_name=first_name,
@@ -38,7 +41,12 @@ def staff_account(institution, *, first_name, last_name, function, email, phone=
         email=email,
         phone=phone,
     )
-    return UserFactory(role=User.Role.STAFF, person=person, email=f"konto.{email}")
+    return UserFactory(
+        role=User.Role.STAFF,
+        person=person,
+        email=f"konto.{email}",
+        signs_agreements=signs_agreements,
+    )
 
 
 @pytest.fixture
@@ -133,7 +141,9 @@ def ja_staff(youth_welfare_office):
 
 @pytest.fixture
 def fc_staff(centre, staff):
-    """The family centre's account (the root conftest's ``staff``, Fatma Y.)."""
+    """The family centre's account (the root conftest's ``staff``, Fatma Y.), its signatory."""
+    staff.signs_agreements = True
+    staff.save(update_fields=["signs_agreements"])
     return staff
 
 
@@ -168,12 +178,13 @@ def steering_group(wesel, coordinator_person):
 @pytest.fixture
 def region_coordinator(wesel, coordinator_person, steering_group):
     """The steering group's coordinator with a coordinator account of Wesel; her person is at
-    the Jugendamt, so she may sign for the Jugendamt (only)."""
+    the Jugendamt, and she has the right to sign for it (only)."""
     return UserFactory(
         role=User.Role.COORDINATOR,
         regions=[wesel],
         person=coordinator_person,
         email="clara.konto@kreis-wesel.example",
+        signs_agreements=True,
     )
 
 

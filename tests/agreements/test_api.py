@@ -18,9 +18,10 @@ from tests.factories import InstitutionFactory, PersonFactory, UserFactory, make
 WESEL = "05170"
 
 
-def staff_of(institution, **person):
+def staff_of(institution, signs_agreements=True, **person):
+    """A person of ``institution`` with a staff account, by default its signatory."""
     person = PersonFactory(institution=institution, **person)
-    return UserFactory(role=User.Role.STAFF, person=person)
+    return UserFactory(role=User.Role.STAFF, person=person, signs_agreements=signs_agreements)
 
 
 @pytest.fixture
@@ -164,6 +165,12 @@ def test_a_centre_agreement_is_drawn_up_changed_signed_renewed_and_terminated(
     body = {"version_id": third["id"], "party_id": party_id(agreement, parties["job_centre"])}
     assert_problem(post(client, f"{url}/signatures", body, centre_headers), 403)
     assert_problem(post(client, f"{url}/signatures", body, headers), 403)  # coordinator too
+    # nor a person of that institution whose account has no right to sign (a case manager)
+    case_manager = staff_of(parties["job_centre"], signs_agreements=False)
+    refused = assert_problem(
+        post(client, f"{url}/signatures", body, token_header(case_manager)), 403
+    )
+    assert "Jobcenter Kreis Wesel" in refused["detail"]
     assert Signature.objects.filter(voided_at__isnull=True).count() == 0
 
     # a person of each party signs the current version: in force

@@ -41,7 +41,9 @@ def signer(institution, first_name, last_name, function):
     person = PersonFactory(
         institution=institution, first_name=first_name, last_name=last_name, function=function
     )
-    return UserFactory(role=User.Role.STAFF, person=person, regions=[institution.region])
+    return UserFactory(
+        role=User.Role.STAFF, person=person, regions=[institution.region], signs_agreements=True
+    )
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from neuewege.agreements import services
 from neuewege.agreements.models import Agreement, Clause, ClauseVersion, Signature
@@ -55,9 +56,12 @@ def make_parties(wesel, family_centre):
     return {"centre": family_centre, "job_centre": job_centre, "agency": agency}
 
 
-def signer(institution, email):
+def signer(institution, email, *, signs_agreements=True):
+    """A person of ``institution`` with a staff account, by default one that signs for it."""
     person = PersonFactory(institution=institution, first_name="Signa", last_name=institution.name)
-    return UserFactory(role=User.Role.STAFF, person=person, email=email)
+    return UserFactory(
+        role=User.Role.STAFF, person=person, email=email, signs_agreements=signs_agreements
+    )
 
 
 @pytest.fixture
@@ -229,6 +233,50 @@ def test_each_party_signs_on_its_page_and_the_agreement_comes_into_force(
     assert signatures.count() == 3 and {s.digest for s in signatures} == {version.digest}
     detail = client.get(reverse("agreement-detail", args=[agreement.pk])).content.decode()
     assert "Signa Jobcenter Kreis Wesel" in detail
+
+
+def test_a_person_without_the_right_is_told_whom_to_ask_and_signs_once_given_it(
+    client, coordinator, wesel, parties
+):
+    """A case manager of the Jobcenter is refused and told to ask the coordinator; the
+    coordinator gives her account the right in the account form; then she signs."""
+    agreement = draw_up(coordinator, wesel, parties)
+    services.send_for_signature(access=access_for(coordinator), agreement=agreement)
+    version = agreement.versions.get()
+    case_manager = signer(parties["job_centre"], "fall@jobcenter.example", signs_agreements=False)
+    sign_url = reverse("agreement-sign", args=[agreement.pk])
+    client.force_login(case_manager)
+    detail = client.get(reverse("agreement-detail", args=[agreement.pk]))
+    (state,) = [state for state in detail.context["parties"] if state.refusal]
+    assert state.party.institution == parties["job_centre"] and not state.can_sign
+    html = detail.content.decode()
+    assert escape(state.refusal) in html and f"mailto:{coordinator.email}" in html
+    assert sign_url not in html
+    page = client.get(sign_url)
+    assert page.context["party"] is None and escape(state.refusal) in page.content.decode()
+    client.post(sign_url, {"version": version.pk})
+    assert not Signature.objects.exists()
+
+    client.force_login(coordinator)
+    account_url = reverse("account-update", kwargs={"region_key": wesel.key, "pk": case_manager.pk})
+    assert client.get(account_url).context["form"]["signs_agreements"].value() is False
+    answer = client.post(
+        account_url,
+        {
+            "role": "staff",
+            "person": case_manager.person.pk,
+            "is_active": "on",
+            "signs_agreements": "on",
+        },
+    )
+    assert answer.status_code == 302
+    case_manager.refresh_from_db()
+    assert case_manager.signs_agreements
+
+    client.force_login(case_manager)
+    assert client.get(sign_url).context["party"].institution == parties["job_centre"]
+    client.post(sign_url, {"version": version.pk})
+    assert Signature.objects.get(version=version).signed_by == case_manager
 
 
 def test_a_signature_of_a_superseded_version_is_refused(client, coordinator, wesel, parties):

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from neuewege.agreements import services
+from neuewege.agreements import selectors, services
 from neuewege.agreements.models import (
     EXPIRING,
     Agreement,
@@ -25,6 +25,7 @@ from neuewege.agreements.models import (
 )
 from neuewege.agreements.permissions import SEE
 from neuewege.agreements.reminders import run_out
+from neuewege.core import services as core_services
 from neuewege.core.access import access_for
 from neuewege.core.errors import PermissionDenied, ValidationFailed
 from neuewege.core.models import Institution, Person, User
@@ -39,6 +40,7 @@ from .conftest import (
     make_framework,
     sign_all,
     small_pdf,
+    staff_account,
 )
 
 pytestmark = pytest.mark.django_db
@@ -268,6 +270,55 @@ def test_only_a_person_of_the_partys_institution_signs_for_it(
     # the coordinator signs for her own institution
     services.sign(access=coord, agreement=framework, version=version, party=youth_office)
     assert Signature.objects.get().signer_name == "Clara Koordina"
+
+
+def test_a_person_of_the_partys_institution_without_the_right_to_sign_is_refused(
+    coord, framework, job_centre
+):
+    """A case manager of the Jobcenter does not bind it: only an account the coordinator has
+    given the right to sign (an authorised signatory) signs; once given, she signs."""
+    case_manager = staff_account(
+        job_centre,
+        first_name="Carla",
+        last_name="Fall",
+        function=Person.Function.CASE_MANAGER,
+        email="carla.fall@jobcenter-wesel.example",
+        signs_agreements=False,
+    )
+    services.send_for_signature(access=coord, agreement=framework)
+    version = framework.versions.get()
+    party = framework.parties.get(institution=job_centre)
+    before = counts()
+    with pytest.raises(PermissionDenied) as error:
+        services.sign(
+            access=access_for(case_manager), agreement=framework, version=version, party=party
+        )
+    assert "Jobcenter Kreis Wesel" in " ".join(error.value.messages())
+    assert counts() == before
+    framework.refresh_from_db()
+    assert framework.status == Agreement.Status.SIGNING
+    # the agreement's page tells her why, for her institution's party only
+    states = selectors.party_states(access_for(case_manager), selectors.detail(framework))
+    refused = {state.party: state.refusal for state in states if state.refusal}
+    assert list(refused) == [party] and "Jobcenter Kreis Wesel" in refused[party]
+    assert not any(state.can_sign for state in states)
+
+    # the region's coordinator gives her account the right: she signs
+    core_services.update_account(
+        access=coord,
+        user=case_manager,
+        role=User.Role.STAFF,
+        region_ids=[],
+        person=case_manager.person,
+        is_active=True,
+        signs_agreements=True,
+    )
+    states = selectors.party_states(access_for(case_manager), selectors.detail(framework))
+    assert [state.party for state in states if state.can_sign] == [party]
+    signature = services.sign(
+        access=access_for(case_manager), agreement=framework, version=version, party=party
+    )
+    assert signature.signed_by == case_manager and signature.signer_name == "Carla Fall"
 
 
 def test_a_party_signs_once(coord, framework, jc_staff):

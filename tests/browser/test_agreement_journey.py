@@ -42,7 +42,7 @@ def test_a_centre_agreement_is_drawn_up_changed_and_signed_by_every_party(
     for institution in (centre, parties["job_centre"], parties["agency"]):
         person = PersonFactory(institution=institution, first_name="Sigrid", last_name="Zeichner")
         email = f"sign-{institution.pk}@example.org"
-        UserFactory(role=User.Role.STAFF, person=person, email=email)
+        UserFactory(role=User.Role.STAFF, person=person, email=email, signs_agreements=True)
         signers[institution.name] = email
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", bypass_csp=True, **SCREENS["phone"]

@@ -6,8 +6,11 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
+from neuewege.core import services
 from neuewege.core.access import access_for
+from neuewege.core.errors import ValidationFailed
 from neuewege.core.models import User
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
@@ -173,3 +176,77 @@ def test_api_tokens_page_shows_a_new_token_once_and_revokes(client, coordinator)
     client.post(reverse("api-tokens"), {"revoke": token.pk})
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_the_coordinator_gives_the_right_to_sign_and_the_list_shows_it(
+    client, coordinator, staff, wesel
+):
+    client.force_login(coordinator)
+    url = reverse("account-update", kwargs={"region_key": wesel.key, "pk": staff.pk})
+    answer = client.post(
+        url,
+        {"role": "staff", "person": staff.person.pk, "is_active": "on", "signs_agreements": "on"},
+    )
+    assert answer.status_code == 302
+    staff.refresh_from_db()
+    assert staff.signs_agreements and staff.is_active
+    listing = client.get(reverse("account-list", kwargs={"region_key": wesel.key}))
+    with translation.override("de"):
+        shown = translation.gettext("signs cooperation agreements for the institution")
+    assert listing.content.decode().count(shown) == 1
+    assert client.get(url).context["form"]["signs_agreements"].value() is True
+    # and takes it back
+    client.post(url, {"role": "staff", "person": staff.person.pk, "is_active": "on"})
+    staff.refresh_from_db()
+    assert not staff.signs_agreements
+
+
+def test_the_right_to_sign_needs_an_account_of_a_person(client, coordinator, wesel):
+    viewer = UserFactory(role=User.Role.VIEWER, regions=[wesel])
+    client.force_login(coordinator)
+    url = reverse("account-update", kwargs={"region_key": wesel.key, "pk": viewer.pk})
+    answer = client.post(
+        url,
+        {"role": "viewer", "regions": [wesel.key], "is_active": "on", "signs_agreements": "on"},
+    )
+    assert "signs_agreements" in answer.context["form"].errors
+    viewer.refresh_from_db()
+    assert not viewer.signs_agreements
+
+
+def test_no_one_gives_themselves_the_right_to_sign(client, staff, wesel, youth_welfare_office):
+    own = {"role": "staff", "person": staff.person.pk, "is_active": "on", "signs_agreements": "on"}
+    client.force_login(staff)
+    url = reverse("account-update", kwargs={"region_key": wesel.key, "pk": staff.pk})
+    assert client.get(url).status_code == 403
+    assert client.post(url, own).status_code == 403
+    with pytest.raises(ValidationFailed):
+        services.update_account(
+            access=access_for(staff),
+            user=staff,
+            role=User.Role.STAFF,
+            region_ids=[],
+            person=staff.person,
+            is_active=True,
+            signs_agreements=True,
+        )
+    staff.refresh_from_db()
+    assert not staff.signs_agreements
+    # nor a coordinator who is a person of an institution (her own account is not hers to change)
+    person = PersonFactory(institution=youth_welfare_office)
+    head = UserFactory(role=User.Role.COORDINATOR, regions=[wesel], person=person)
+    client.force_login(head)
+    url = reverse("account-update", kwargs={"region_key": wesel.key, "pk": head.pk})
+    answer = client.post(
+        url,
+        {
+            "role": "coordinator",
+            "regions": [wesel.key],
+            "person": person.pk,
+            "is_active": "on",
+            "signs_agreements": "on",
+        },
+    )
+    assert answer.status_code == 200 and answer.context["form"].errors
+    head.refresh_from_db()
+    assert not head.signs_agreements

@@ -14,8 +14,9 @@ Who gets what, as in the application:
 - Agreements, versions and signatures are read by everyone who sees the region's agreements
   (``agreements.see``: its people, the viewer, the state level).
 - The coordinator drafts, changes, sends for signature, terminates and renews
-  (``agreements.draft``); a person signs for their own institution only
-  (``agreements.sign``); the state level keeps the state's clauses, the coordinator the
+  (``agreements.draft``); a person signs for their own institution only, with an account
+  the coordinator has given the right to sign (``agreements.sign``,
+  ``permissions.signing_refusal``); the state level keeps the state's clauses, the coordinator the
   region's variants (``agreements.clauses``). Others who may read get 403.
 
 Saving a version whose text and term equal the latest one's saves nothing: 200 with
@@ -651,7 +652,8 @@ def send_for_signature(request, agreement_id: RecordId):
 
 @router.post("/agreements/{agreement_id}/signatures", response={201: SignatureOut})
 def sign(request, agreement_id: RecordId, payload: SignIn):
-    """Sign the current version for a party: a person of that institution only (else 403).
+    """Sign the current version for a party: a person of that institution whose account has
+    the right to sign only (else 403, saying why).
     Once every party has signed, the agreement is in force. A superseded version: 422 at
     ``version_id``."""
     access = api_access(request)

@@ -32,20 +32,31 @@ STORIES = [
 ]
 
 
+def _signatory(institution):
+    """The person who signs for ``institution``: one whose account has the right to sign,
+    else its first person (None: it has no people); and that account, if it has the right."""
+    people = list(
+        Person.objects.filter(institution=institution).select_related("account").order_by("pk")
+    )
+    entitled = [
+        person
+        for person in people
+        if getattr(person, "account", None) and person.account.signs_agreements
+    ]
+    if entitled:
+        return entitled[0], entitled[0].account
+    return (people[0] if people else None), None
+
+
 def _sign(agreement, version, when, parties=None):
-    """Every party (or those given) signs ``version`` by its first person, at ``when``."""
+    """Every party (or those given) signs ``version`` by its signatory, at ``when``."""
     for party in parties or agreement.parties.select_related("institution"):
-        person = (
-            Person.objects.filter(institution=party.institution)
-            .select_related("account")
-            .order_by("pk")
-            .first()
-        )
+        person, account = _signatory(party.institution)
         Signature.objects.create(
             version=version,
             party=party,
             method=Signature.Method.ELECTRONIC,
-            signed_by=getattr(person, "account", None) if person else None,
+            signed_by=account,
             signer_name=f"{person.first_name} {person.last_name}"
             if person
             else party.institution.name,

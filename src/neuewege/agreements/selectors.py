@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from neuewege.cooperation.selectors import marked_changes
 from neuewege.core.access import Access
-from neuewege.core.models import Institution, Region
+from neuewege.core.models import Institution, Region, User
 from neuewege.core.start import START_ROWS
 
 from .models import (
@@ -25,7 +25,7 @@ from .models import (
     Party,
     Signature,
 )
-from .permissions import SIGN
+from .permissions import of_party, signing_refusal
 
 # an agreement that counts for a family centre, best first: the one in force, then one on its way
 STATUS_RANK = {
@@ -97,10 +97,13 @@ class PartyState:
     party: Party
     signature: Signature | None  # the valid signature of the current version
     can_sign: bool = False
+    # why the account, a person of this party's institution, may not sign for it (no right)
+    refusal: str = ""
 
 
 def party_states(access: Access, agreement: Agreement) -> list[PartyState]:
-    """Each party, its signature of the current version, and whether the account signs for it."""
+    """Each party, its signature of the current version, and whether the account signs for it
+    — or, a person of that institution without the right to sign, why not."""
     current = agreement.versions.all()[0]
     valid = {
         signature.party_id: signature
@@ -108,17 +111,23 @@ def party_states(access: Access, agreement: Agreement) -> list[PartyState]:
         if signature.voided_at is None
     }
     signing = agreement.status == Agreement.Status.SIGNING
-    return [
-        PartyState(
-            party,
-            valid.get(party.pk),
-            can_sign=signing
-            and party.pk not in valid
-            and access.user.person_id is not None
-            and access.has(SIGN, party),
-        )
-        for party in agreement.parties.all()
-    ]
+    states = []
+    for party in agreement.parties.all():
+        state = PartyState(party, valid.get(party.pk))
+        if signing and party.pk not in valid and of_party(access, party):
+            refusal = signing_refusal(access, party)
+            state.can_sign = refusal is None
+            state.refusal = refusal or ""
+        states.append(state)
+    return states
+
+
+def signing_right_keepers(region_id: int):
+    """Whom a person without the right to sign asks for it: the region's coordinators, who
+    manage its accounts (lazy: read only when a page shows them)."""
+    return User.objects.filter(
+        is_active=True, role=User.Role.COORDINATOR, regions__id=region_id
+    ).order_by("last_name", "first_name", "email")
 
 
 @dataclass

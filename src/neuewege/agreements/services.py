@@ -35,7 +35,7 @@ from .models import (
     Party,
     Signature,
 )
-from .permissions import CLAUSES, DRAFT, SIGN
+from .permissions import CLAUSES, DRAFT, signing_refusal
 
 MAX_TERM_YEARS = 10
 MAX_CLAUSE_CHARS = 10_000
@@ -526,14 +526,13 @@ def sign(
     *, access: Access, agreement: Agreement, version: AgreementVersion, party: Party
 ) -> Signature:
     """The party's simple electronic signature of the current version by the signed-in
-    person of that institution: who, when, which version (digest)."""
+    person of that institution with the right to sign (``permissions.signing_refusal``): who,
+    when, which version (digest)."""
     if party.agreement_id != agreement.pk:
         raise ValidationFailed({"party": _("Not a party of this agreement.")})
-    if not access.has(SIGN, party) or getattr(access.user, "person_id", None) is None:
-        raise PermissionDenied(
-            _("Only a person of %(institution)s signs for it.")
-            % {"institution": party.institution.name}
-        )
+    refusal = signing_refusal(access, party)
+    if refusal:
+        raise PermissionDenied(refusal)
     with transaction.atomic(durable=True):
         agreement = _locked(agreement)
         _check_signable(agreement, version)

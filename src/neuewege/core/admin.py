@@ -82,7 +82,19 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "person"]}),
-        (_("Access"), {"fields": ["role", "regions", "is_active", "is_staff", "is_superuser"]}),
+        (
+            _("Access"),
+            {
+                "fields": [
+                    "role",
+                    "regions",
+                    "signs_agreements",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                ]
+            },
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2", "role"]})]

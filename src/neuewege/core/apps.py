@@ -21,7 +21,15 @@ class CoreConfig(AppConfig):
         auditlog.register(models.Person)
         auditlog.register(
             models.User,
-            include_fields=["email", "first_name", "last_name", "role", "is_active", "person"],
+            include_fields=[
+                "email",
+                "first_name",
+                "last_name",
+                "role",
+                "is_active",
+                "person",
+                "signs_agreements",
+            ],
             m2m_fields={"regions"},
         )
         privacy.register_exporters()

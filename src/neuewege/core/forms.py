@@ -165,6 +165,15 @@ class InvitationForm(forms.Form):
         required=False,
         help_text=_("Required for staff: the person the account belongs to."),
     )
+    signs_agreements = forms.BooleanField(
+        label=_("May sign cooperation agreements for their institution"),
+        required=False,
+        help_text=_(
+            "Only for an authorised signatory of the person's institution: the head of the "
+            "Jobcenter or Jugendamt, the agency's management, the family centre's head or "
+            "provider. Needs a linked person."
+        ),
+    )
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,6 +205,15 @@ class AccountForm(forms.Form):
         label=_("person"), queryset=Person.objects.none(), required=False
     )
     is_active = forms.BooleanField(label=_("account active"), required=False)
+    signs_agreements = forms.BooleanField(
+        label=_("May sign cooperation agreements for their institution"),
+        required=False,
+        help_text=_(
+            "Only for an authorised signatory of the person's institution: the head of the "
+            "Jobcenter or Jugendamt, the agency's management, the family centre's head or "
+            "provider. Needs a linked person."
+        ),
+    )
 
     def __init__(self, *args, access, account, **kwargs):
         super().__init__(*args, **kwargs)

@@ -428,6 +428,15 @@ class User(AbstractUser):
         related_name="account",
         verbose_name=_("person"),
     )
+    signs_agreements = models.BooleanField(
+        _("signs cooperation agreements"),
+        default=False,
+        help_text=_(
+            "May sign cooperation agreements for their institution: its authorised signatories "
+            "only (the head of the Jobcenter or Jugendamt, the agency's management, the family "
+            "centre's head or provider)."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -368,13 +368,20 @@ def invite_account(
     region_ids: list[int],
     person: Person | None,
     base_url: str,
+    signs_agreements: bool = False,
 ):
     """Create an account without password and send a link to set one."""
     with transaction.atomic(durable=True):
         user = User(email=(email or "").strip().lower(), first_name=first_name, last_name=last_name)
         user.set_unusable_password()
         _assign_role(
-            access=access, user=user, role=role, region_ids=region_ids, person=person, is_new=True
+            access=access,
+            user=user,
+            role=role,
+            region_ids=region_ids,
+            person=person,
+            signs_agreements=signs_agreements,
+            is_new=True,
         )
         enqueue_invitation(user, base_url)
         return user
@@ -406,7 +413,11 @@ def update_account(
     region_ids: list[int],
     person: Person | None,
     is_active: bool,
+    signs_agreements: bool = False,
 ):
+    """Role, regions, person, whether it is active and whether it signs agreements for its
+    institution — of an account the coordinator manages, never of their own (no one gives
+    themselves a role or the right to sign)."""
     with transaction.atomic(durable=True):
         if user == access.user:
             raise ValidationFailed(
@@ -416,12 +427,18 @@ def update_account(
             raise PermissionDenied(_("You may not change this account."))
         user.is_active = is_active
         _assign_role(
-            access=access, user=user, role=role, region_ids=region_ids, person=person, is_new=False
+            access=access,
+            user=user,
+            role=role,
+            region_ids=region_ids,
+            person=person,
+            signs_agreements=signs_agreements,
+            is_new=False,
         )
         return user
 
 
-def _assign_role(*, access, user, role, region_ids, person, is_new):
+def _assign_role(*, access, user, role, region_ids, person, signs_agreements, is_new):
     if role not in access.assignable_roles():
         raise ValidationFailed({"role": _("You cannot assign this role.")})
     region_ids = set(region_ids or [])
@@ -439,8 +456,18 @@ def _assign_role(*, access, user, role, region_ids, person, is_new):
         )
     if person is not None and User.objects.filter(person=person).exclude(pk=user.pk).exists():
         raise ValidationFailed({"person": _("This person already has an account.")})
+    if signs_agreements and (person is None or role == User.Role.VIEWER):
+        raise ValidationFailed(
+            {
+                "signs_agreements": _(
+                    "Only the account of a person at an institution, as staff or coordinator, "
+                    "signs agreements for that institution: link a person first."
+                )
+            }
+        )
     user.role = role
     user.person = person
+    user.signs_agreements = signs_agreements
     full_clean(user, exclude=["password"])
     user.save()
     if is_new or set(user.regions.values_list("id", flat=True)) != region_ids:

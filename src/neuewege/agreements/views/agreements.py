@@ -162,6 +162,7 @@ class AgreementDetail(AgreementMixin, View):
             current=current,
             versions=versions,
             parties=selectors.party_states(self.access, agreement),
+            keepers=selectors.signing_right_keepers(agreement.region_id),
             can_draft=self.access.has(DRAFT, agreement),
             editable=agreement.status in services.EDITABLE,
             successor=Agreement.objects.filter(predecessor=agreement).first(),
@@ -275,23 +276,30 @@ class SendForSignature(ConfirmActionMixin, AgreementMixin, View):
 class Sign(AgreementMixin, View):
     """The account signs the current version for its institution's party."""
 
-    def page(self, party, version):
-        return self.render(
-            "agreements/sign.html", agreement=self.record, party=party, version=version
-        )
+    def states(self):
+        return selectors.party_states(self.access, selectors.detail(self.record))
 
-    def party_to_sign(self):
-        states = selectors.party_states(self.access, selectors.detail(self.record))
+    def party_to_sign(self, states):
         return next((state.party for state in states if state.can_sign), None)
 
     def get(self, request, pk):
-        return self.page(self.party_to_sign(), self.record.versions.first())
+        states = self.states()
+        return self.render(
+            "agreements/sign.html",
+            agreement=self.record,
+            party=self.party_to_sign(states),
+            version=self.record.versions.first(),
+            parties=states,
+            keepers=selectors.signing_right_keepers(self.record.region_id),
+        )
 
     def post(self, request, pk):
-        party = self.party_to_sign()
+        states = self.states()
+        party = self.party_to_sign(states)
         version = self.record.versions.filter(pk=_int(request.POST.get("version"))).first()
+        refusal = next((state.refusal for state in states if state.refusal), None)
         if party is None or version is None:
-            messages.error(request, _("There is nothing for you to sign here."))
+            messages.error(request, refusal or _("There is nothing for you to sign here."))
             return self.detail()
         try:
             services.sign(access=self.access, agreement=self.record, version=version, party=party)

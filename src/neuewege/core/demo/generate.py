@@ -570,7 +570,9 @@ class Generator:
 
 
 def demo_accounts():
-    """One account per role, in Kreis Wesel, and a coordinator of Kreis Borken for contrast."""
+    """One account per role, in Kreis Wesel, and a coordinator of Kreis Borken for contrast.
+    The Jobcenter's and the family centre's accounts sign cooperation agreements for their
+    institution (``User.signs_agreements``)."""
     wesel, borken = Region.objects.get(key=WESEL), Region.objects.get(key="05554")
     wesel_people = Person.objects.filter(institution__region=wesel)
     accounts = [
@@ -611,6 +613,7 @@ def demo_accounts():
             None,
         ),
     ]
+    signatories = {"bca.wesel@demo.neuewege.example", "fz.wesel@demo.neuewege.example"}
     created = []
     for email, first, last, role, regions, person in accounts:
         user = User.objects.filter(email=email).first()
@@ -622,8 +625,12 @@ def demo_accounts():
                 last_name=last or person.last_name,
                 role=role,
                 person=person,
+                signs_agreements=email in signatories,
             )
             user.regions.set(regions)
+        elif user.signs_agreements != (email in signatories):  # made before the right existed
+            user.signs_agreements = email in signatories
+            user.save(update_fields=["signs_agreements"])
         if access_for(user).must_use_second_factor:
             TOTPDevice.objects.get_or_create(
                 user=user,

@@ -56,6 +56,7 @@ class AccountInviteView(AccessMixin, View):
                 role=data["role"],
                 region_ids=[region.id for region in data["regions"]],
                 person=data["person"],
+                signs_agreements=data["signs_agreements"],
                 base_url=request.build_absolute_uri("/").rstrip("/"),
             ),
             sent,
@@ -80,6 +81,7 @@ class AccountUpdateView(AccessMixin, View):
                 "regions": list(account.regions.all()),
                 "person": account.person,
                 "is_active": account.is_active,
+                "signs_agreements": account.signs_agreements,
             },
         )
         return self.render("core/account_form.html", form=form, account=account)
@@ -112,6 +114,7 @@ class AccountUpdateView(AccessMixin, View):
                 region_ids=[region.id for region in data["regions"]],
                 person=data["person"],
                 is_active=data["is_active"],
+                signs_agreements=data["signs_agreements"],
             ),
             _("The account was saved."),
         ):

@@ -50,7 +50,10 @@ class Command(BaseCommand):
                 regions = ", ".join(str(r) for r in user.regions.all()) or (
                     user.person.institution.name if user.person else "all regions"
                 )
-                self.stdout.write(f"  {user.email:45} {user.get_role_display():22} {regions}")
+                signs = " (signs agreements)" if user.signs_agreements else ""
+                self.stdout.write(
+                    f"  {user.email:45} {user.get_role_display():22} {regions}{signs}"
+                )
             self.stdout.write(
                 "Coordinators and the state level sign in with a second factor as well: add the"
                 f" key {DEMO_TOTP_SECRET} to an authenticator app (time-based), or get a code"
