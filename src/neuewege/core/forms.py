@@ -146,6 +146,20 @@ class PersonForm(forms.ModelForm):
         self.fields["institution"].queryset = institutions
 
 
+def signs_agreements_field():
+    """The right to sign agreements for the person's institution (``User.signs_agreements``),
+    in the invitation and in the account form."""
+    return forms.BooleanField(
+        label=_("May sign cooperation agreements for their institution"),
+        required=False,
+        help_text=_(
+            "Only for an authorised signatory of the person's institution: the head of the "
+            "Jobcenter or Jugendamt, the agency's management, the family centre's head or "
+            "provider. Needs a linked person."
+        ),
+    )
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("e-mail"))
     first_name = forms.CharField(label=_("first name"), max_length=150)
@@ -165,15 +179,7 @@ class InvitationForm(forms.Form):
         required=False,
         help_text=_("Required for staff: the person the account belongs to."),
     )
-    signs_agreements = forms.BooleanField(
-        label=_("May sign cooperation agreements for their institution"),
-        required=False,
-        help_text=_(
-            "Only for an authorised signatory of the person's institution: the head of the "
-            "Jobcenter or Jugendamt, the agency's management, the family centre's head or "
-            "provider. Needs a linked person."
-        ),
-    )
+    signs_agreements = signs_agreements_field()
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,15 +211,7 @@ class AccountForm(forms.Form):
         label=_("person"), queryset=Person.objects.none(), required=False
     )
     is_active = forms.BooleanField(label=_("account active"), required=False)
-    signs_agreements = forms.BooleanField(
-        label=_("May sign cooperation agreements for their institution"),
-        required=False,
-        help_text=_(
-            "Only for an authorised signatory of the person's institution: the head of the "
-            "Jobcenter or Jugendamt, the agency's management, the family centre's head or "
-            "provider. Needs a linked person."
-        ),
-    )
+    signs_agreements = signs_agreements_field()
 
     def __init__(self, *args, access, account, **kwargs):
         super().__init__(*args, **kwargs)
